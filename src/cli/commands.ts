@@ -1,0 +1,11 @@
+import type { Config } from '../config/config.ts';
+
+// Capability commands (faces compare, mrz read, transcribe) register here so main.ts stays small.
+export interface Command {
+  name: string;
+  usage: string;
+  help: string;
+  run(args: string[], config: Config): Promise<void>;
+}
+
+export const extraCommands: Command[] = [];

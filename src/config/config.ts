@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+// Every setting vkyc reads, validated once at start. Defaults are the embedded mode: SQLite file +
+// local blobs under ./data, in-process workers, zero configuration.
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Base URL people and webhooks see (capture links, media URLs). Defaults to http://HOST:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  /** postgres://… selects PostgreSQL; absent → SQLite at DATA_DIR/vkyc.sqlite. */
+  DATABASE_URL: z.string().optional(),
+  /**
+   * Secret for signing capture tokens, media URLs and liveness tokens. When absent one is generated
+   * on first start and kept in DATA_DIR/secret.key (mode 0600) so links survive restarts.
+   */
+  VKYC_SECRET: z.string().min(32).optional(),
+  /** 64 hex chars: encrypt blobs at rest with AES-256-GCM. */
+  BLOB_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
+  WORKERS: z.coerce.number().int().min(0).max(32).default(1),
+  /** Allow webhook targets on private/loopback networks (tests, closed deployments). */
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
+  MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(40_000_000),
+  MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  FFMPEG_PATH: z.string().default('ffmpeg'),
+  FFPROBE_PATH: z.string().default('ffprobe'),
+  /** Frames per second sampled from videos for face analysis. */
+  FRAME_RATE: z.coerce.number().positive().max(30).default(2),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Optional whisper.cpp: binary and ggml model path (multilingual transcripts). */
+  WHISPER_BIN: z.string().optional(),
+  WHISPER_MODEL: z.string().optional(),
+  /** Delete artifacts of finished sessions after this many days (0 = keep). */
+  RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+});
+
+export type Config = z.infer<typeof configSchema> & { PUBLIC_URL: string };
+
+export class ConfigError extends Error {}
+
+/** Pure: environment → validated config. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(
+    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = configSchema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST === '0.0.0.0' ? '127.0.0.1' : c.HOST}:${c.PORT}`).replace(/\/$/, '');
+  return { ...c, PUBLIC_URL: publicUrl };
+}

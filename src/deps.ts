@@ -1,0 +1,25 @@
+import type { Config } from './config/config.ts';
+import type { MediaTools } from './engines/media/ffmpeg.ts';
+import type { Clock } from './domain/time.ts';
+import type { Logger } from './log.ts';
+import type { JobQueue } from './queue/port.ts';
+import type { BlobStore } from './storage/blob-port.ts';
+import type { Db } from './storage/db.ts';
+import type { Lookup } from './webhooks/ssrf.ts';
+
+/** What use cases receive: plain objects, wired once in main.ts. */
+export interface Deps {
+  db: Db;
+  blobs: BlobStore;
+  queue: JobQueue;
+  /** Builds a queue bound to a transaction, so state changes and their jobs commit together. */
+  queueFor(db: Db): JobQueue;
+  clock: Clock;
+  config: Config;
+  log: Logger;
+  /** Signing secret (capture tokens, media URLs, liveness tokens). */
+  secret: string;
+  media: MediaTools;
+  fetch: typeof fetch;
+  lookup?: Lookup;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+// The session model and its state machine. Pure: no I/O.
+
+export const STEPS = ['document', 'selfie', 'video'] as const;
+export type Step = (typeof STEPS)[number];
+export const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+
+export const SESSION_STATUSES = ['pending', 'in_progress', 'processing', 'completed', 'expired', 'canceled'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export const RESULTS = ['approved', 'declined', 'needs_review'] as const;
+export type Result = (typeof RESULTS)[number];
+
+/** Bounds of a self-recorded video: long enough for a phrase + challenges, short enough to process fast. */
+export const VIDEO_DURATION = { min: 5, max: 180, default: 60 } as const;
+export const SESSION_TTL = { min: 300, max: 86400, default: 3600 } as const;
+
+export const profileSchema = z.strictObject({
+  steps: z
+    .array(z.enum(STEPS))
+    .min(1)
+    .max(3)
+    .refine((s) => new Set(s).size === s.length, 'steps must not repeat'),
+  video_mode: z.enum(['self_record', 'live_agent']).default('self_record'),
+  video_max_duration: z.number().int().min(VIDEO_DURATION.min).max(VIDEO_DURATION.max).default(VIDEO_DURATION.default),
+  video_language: z.enum(LANGUAGES).default('en'),
+  /** Document types whose back side must be captured too (ID cards); passports have none. */
+  document_back: z.boolean().default(false),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+const transitions: Record<SessionStatus, readonly SessionStatus[]> = {
+  pending: ['in_progress', 'processing', 'expired', 'canceled'],
+  in_progress: ['processing', 'expired', 'canceled'],
+  processing: ['completed'],
+  completed: [],
+  expired: [],
+  canceled: [],
+};
+
+export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
+  return transitions[from].includes(to);
+}
+
+export function isTerminal(s: SessionStatus): boolean {
+  return transitions[s].length === 0;
+}
+
+/** Which capture steps still accept uploads. */
+export function acceptsCapture(s: SessionStatus): boolean {
+  return s === 'pending' || s === 'in_progress';
+}
+
+/** Artifacts a profile requires before `complete` is accepted. */
+export function requiredArtifacts(p: Profile): string[] {
+  const out: string[] = [];
+  for (const step of p.steps) {
+    if (step === 'document') out.push('document_front', ...(p.document_back ? ['document_back'] : []));
+    if (step === 'selfie') out.push('selfie');
+    if (step === 'video' && p.video_mode === 'self_record') out.push('video');
+  }
+  return out;
+}
+
+export interface Reason {
+  code: string;
+  message: string;
+  stage?: string;
+  details?: unknown;
+}
+
+export interface Decision {
+  result: Result;
+  reasons: Reason[];
+  /** 'auto' for the pipeline, or the reviewer/agent id. */
+  decided_by: string;
+  decided_at: string;
+}
+
+/**
+ * A final decision is never silently overwritten: the pipeline may only set a decision where none
+ * exists; a human review creates a new decision (audited) and may override `needs_review` or an
+ * automatic decision, but never another human's.
+ */
+export function mayDecide(current: Decision | null, next: { decided_by: string }): boolean {
+  if (!current) return true;
+  if (next.decided_by === 'auto') return false;
+  return current.decided_by === 'auto';
+}

@@ -1,0 +1,79 @@
+// The FaceEngine port: everything the pipeline, the liveness checks and the HTTP endpoints need
+// from face models. Adapters (Human + face-api on tfjs WASM) implement it; nothing above this
+// port knows which model produced a number.
+
+/** An RGB image already decoded in memory (sharp → raw). */
+export interface RgbImage {
+  width: number;
+  height: number;
+  /** width * height * 3 bytes, row-major RGB. */
+  data: Uint8Array;
+}
+
+export interface Box { x: number; y: number; width: number; height: number }
+
+export interface HeadPose {
+  /** degrees; positive yaw = the person turns to their own left (image right side moves away). */
+  yaw: number;
+  /** degrees; positive pitch = looking up. */
+  pitch: number;
+  /** degrees; positive roll = head tilted clockwise in the image. */
+  roll: number;
+}
+
+export interface FaceQuality {
+  /** Face box height divided by image height (0–1). */
+  faceSize: number;
+  /** Variance of the Laplacian on the face crop, normalised to 0–1 (1 = sharp). */
+  sharpness: number;
+  /** Mean luma of the face crop, 0–1. */
+  brightness: number;
+  /** 0–1, share of the face judged occluded (low mesh confidence / hidden landmarks). */
+  occlusion: number;
+  /** Overall 0–100 quality score combining the above. */
+  score: number;
+}
+
+export interface DetectedFace {
+  box: Box;
+  /** Detector confidence 0–1. */
+  confidence: number;
+  /** Mesh landmarks in image pixels ([x, y] pairs); empty when the mesh model did not run. */
+  landmarks: Array<[number, number]>;
+  pose: HeadPose;
+  /** Eye openness 0 (closed) – 1 (open), per eye from the person's point of view. */
+  eyeOpenLeft: number;
+  eyeOpenRight: number;
+  /** Mouth opening 0 (closed) – 1 (wide open). */
+  mouthOpen: number;
+  /** Smile 0–1. */
+  smile: number;
+  quality: FaceQuality;
+  /** Passive anti-spoofing signals straight from models (0–1, 1 = real); null when not run. */
+  antispoof: number | null;
+  liveness: number | null;
+}
+
+export interface DetectOptions {
+  /** Run the mesh/iris/pose part (needed for pose/blink/smile). Default true. */
+  mesh?: boolean;
+  /** Run the passive anti-spoof models. Default false (costs time; the pipeline asks when needed). */
+  antispoof?: boolean;
+  /** Maximum faces to return. Default 5. */
+  maxFaces?: number;
+}
+
+/** A 128-d identity embedding (face-api ResNet-34), L2 distance comparable. */
+export type Embedding = Float32Array;
+
+export interface FaceEngine {
+  /** Loads models once; idempotent. */
+  init(): Promise<void>;
+  detect(image: RgbImage, options?: DetectOptions): Promise<DetectedFace[]>;
+  /** Identity embedding of the face in `box` (the adapter aligns/crops). */
+  embed(image: RgbImage, face: DetectedFace): Promise<Embedding>;
+  /** Calibrated similarity score 0–100 of two embeddings (see domain/face-match.ts). */
+  similarity(a: Embedding, b: Embedding): number;
+  /** Model names and versions, for evidence and the model card. */
+  info(): { detector: string; embedder: string; antispoof: string };
+}

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+// ffmpeg/ffprobe as child processes: argument arrays (never a shell), a timeout that kills the
+// process, and bounded captured output. Inputs are files on disk: an mp4 whose index sits at the
+// end cannot be decoded from a pipe.
+
+export interface MediaTools { ffmpeg: string; ffprobe: string }
+
+export class MediaError extends Error {
+  constructor(readonly code: 'media_unreadable' | 'media_timeout' | 'tool_missing', message: string) {
+    super(message);
+  }
+}
+
+export interface RunResult { code: number | null; stdout: string; stderr: string }
+
+export function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const cap = 1 << 20; // 1 MiB of output is plenty for probes; more means something is wrong
+    child.stdout.on('data', (d: Buffer) => { if (stdout.length < cap) stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { if (stderr.length < cap) stderr += d.toString(); });
+    const kill = () => child.kill('SIGKILL');
+    const timer = setTimeout(() => {
+      kill();
+      reject(new MediaError('media_timeout', `${cmd} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    signal?.addEventListener('abort', kill, { once: true });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(e.code === 'ENOENT' ? new MediaError('tool_missing', `${cmd} not found: install ffmpeg (apt-get install ffmpeg)`) : e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', kill);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface ProbeResult {
+  format: string;
+  duration_seconds: number | null;
+  video: { codec: string; width: number; height: number; fps: number | null; rotation: number } | null;
+  audio: { codec: string; sample_rate: number; channels: number } | null;
+}
+
+interface FfprobeStream {
+  codec_type?: string; codec_name?: string; width?: number; height?: number; avg_frame_rate?: string;
+  sample_rate?: string; channels?: number; tags?: { rotate?: string }; side_data_list?: Array<{ rotation?: number }>;
+}
+
+export async function probe(tools: MediaTools, file: string, signal?: AbortSignal): Promise<ProbeResult> {
+  const r = await run(tools.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], 20_000, signal);
+  if (r.code !== 0) throw new MediaError('media_unreadable', firstLine(r.stderr) || 'ffprobe could not read the file');
+  let info: { format?: { format_name?: string; duration?: string }; streams?: FfprobeStream[] };
+  try {
+    info = JSON.parse(r.stdout);
+  } catch {
+    throw new MediaError('media_unreadable', 'ffprobe gave no readable answer');
+  }
+  const v = info.streams?.find((s) => s.codec_type === 'video');
+  const a = info.streams?.find((s) => s.codec_type === 'audio');
+  let duration = info.format?.duration ? Number(info.format.duration) : null;
+  // Chrome's MediaRecorder webm has no duration in its header; a null decode of the audio (or
+  // video) finds the real length quickly.
+  if (duration === null || !Number.isFinite(duration)) duration = await decodedDuration(tools, file, Boolean(a), signal);
+  return {
+    format: info.format?.format_name ?? 'unknown',
+    duration_seconds: duration,
+    video: v ? {
+      codec: v.codec_name ?? 'unknown', width: v.width ?? 0, height: v.height ?? 0, fps: rate(v.avg_frame_rate),
+      rotation: Number(v.tags?.rotate ?? v.side_data_list?.find((s) => s.rotation !== undefined)?.rotation ?? 0),
+    } : null,
+    audio: a ? { codec: a.codec_name ?? 'unknown', sample_rate: Number(a.sample_rate ?? 0), channels: a.channels ?? 0 } : null,
+  };
+}
+
+async function decodedDuration(tools: MediaTools, file: string, hasAudio: boolean, signal?: AbortSignal): Promise<number | null> {
+  const r = await run(tools.ffmpeg, ['-hide_banner', '-nostats', '-i', file, '-map', hasAudio ? '0:a:0' : '0:v:0', '-f', 'null', '-'], 60_000, signal);
+  const times = [...r.stderr.matchAll(/time=(\d+):(\d+):(\d+(?:\.\d+)?)/g)];
+  const last = times.at(-1);
+  if (!last) return null;
+  return Number(last[1]) * 3600 + Number(last[2]) * 60 + Number(last[3]);
+}
+
+function rate(r?: string): number | null {
+  if (!r) return null;
+  const [n, d] = r.split('/').map(Number);
+  return n && d ? n / d : null;
+}
+
+const firstLine = (s: string) => s.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+
+export interface Frame { t: number; path: string }
+
+/** Samples frames at `fps` as JPEG files (scaled to at most `maxWidth` px wide, rotation applied). */
+export async function extractFrames(tools: MediaTools, file: string, outDir: string, opts: { fps: number; maxWidth?: number; signal?: AbortSignal }): Promise<Frame[]> {
+  const w = opts.maxWidth ?? 640;
+  const r = await run(tools.ffmpeg, [
+    '-hide_banner', '-nostats', '-v', 'error', '-i', file, '-map', '0:v:0',
+    '-vf', `fps=${opts.fps},scale='min(${w},iw)':-2`, '-q:v', '3', join(outDir, 'f_%05d.jpg'),
+  ], 120_000, opts.signal);
+  if (r.code !== 0) throw new MediaError('media_unreadable', firstLine(r.stderr) || 'frame extraction failed');
+  const files = (await readdir(outDir)).filter((f) => /^f_\d+\.jpg$/.test(f)).sort();
+  // The fps filter places frame i at time i/fps (+ half a period on average); good enough for
+  // prompt windows of a second or more.
+  return files.map((f, i) => ({ t: i / opts.fps, path: join(outDir, f) }));
+}
+
+/** Extracts the first audio track as 16 kHz mono 16-bit WAV (the speech engines' input). */
+export async function extractAudio(tools: MediaTools, file: string, outWav: string, signal?: AbortSignal): Promise<boolean> {
+  const r = await run(tools.ffmpeg, ['-hide_banner', '-nostats', '-v', 'error', '-y', '-i', file, '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', outWav], 120_000, signal);
+  return r.code === 0;
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import type { Deps } from '../deps.ts';
+import { apiKeyAuth, type Vars } from './auth.ts';
+import { errorBody, handleError } from './errors.ts';
+import { docsPage, openapiDocument, type RouteDoc } from './openapi.ts';
+import { captureDocs, captureRoutes } from './routes/capture.ts';
+import { mediaRoutes } from './routes/media.ts';
+import { sessionDocs, sessionRoutes } from './routes/sessions.ts';
+import { webhookDocs, webhookRoutes } from './routes/webhooks.ts';
+
+export interface AppExtras {
+  /** Extra API-key routes mounted under /v1 (capabilities added by later modules). */
+  apiRoutes?: Array<{ path: string; app: Hono<{ Variables: Vars }>; docs: RouteDoc[] }>;
+  /** Routes with their own auth (capture, compat, static pages), mounted at the root. */
+  publicRoutes?: Array<{ app: Hono; docs?: RouteDoc[] }>;
+  isReady?: () => Promise<boolean>;
+}
+
+export function createApp(deps: Deps, extras: AppExtras = {}) {
+  const app = new Hono<{ Variables: Vars }>();
+  const log = deps.log;
+
+  app.use('*', async (c, next) => {
+    const id = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
+    c.set('requestId', id);
+    c.header('x-request-id', id);
+    const t0 = performance.now();
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+    c.header('referrer-policy', 'no-referrer');
+    // Never log query strings: media URLs carry signatures.
+    log.info('request', { request_id: id, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - t0) });
+  });
+  app.onError(handleError(log));
+  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', async (c) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      if (extras.isReady && !(await extras.isReady())) return c.json({ ok: false, reason: 'engines loading' }, 503);
+      return c.json({ ok: true });
+    } catch {
+      return c.json({ ok: false, reason: 'database unreachable' }, 503);
+    }
+  });
+
+  const docs: RouteDoc[] = [...sessionDocs, ...webhookDocs, ...captureDocs];
+  app.route('/', mediaRoutes(deps));
+  app.route('/v1/capture', captureRoutes(deps));
+  for (const r of extras.publicRoutes ?? []) {
+    app.route('/', r.app);
+    docs.push(...(r.docs ?? []));
+  }
+
+  const v1 = new Hono<{ Variables: Vars }>();
+  v1.use('*', apiKeyAuth(deps));
+  v1.route('/sessions', sessionRoutes(deps));
+  v1.route('/webhooks', webhookRoutes(deps));
+  for (const r of extras.apiRoutes ?? []) {
+    v1.route(r.path, r.app);
+    docs.push(...r.docs);
+  }
+  app.route('/v1', v1);
+
+  const spec = openapiDocument(docs, deps.config.PUBLIC_URL);
+  app.get('/openapi.json', (c) => c.json(spec));
+  app.get('/docs', (c) => c.html(docsPage()));
+  const swaggerDir = createRequire(import.meta.url).resolve('swagger-ui-dist/package.json').replace(/package\.json$/, '');
+  app.get('/docs/assets/init.js', (c) => c.body("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true, persistAuthorization: true });", 200, { 'content-type': 'text/javascript' }));
+  app.get('/docs/assets/:file{swagger-ui(-bundle\\.js|\\.css)}', async (c) => {
+    const file = c.req.param('file');
+    const body = await readFile(join(swaggerDir, file));
+    return c.body(body, 200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript', 'cache-control': 'public, max-age=86400' });
+  });
+  return app;
+}

@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import { Readable } from 'node:stream';
+import { AppError } from '../../domain/errors.ts';
+import { verifyMediaPath } from '../../domain/signing.ts';
+import type { Deps } from '../../deps.ts';
+
+/**
+ * Signed media URLs: `/v1/sessions/{id}/media/{kind}?exp=…&sig=…`. The HMAC covers the path and the
+ * expiry, so neither can be changed; no API key is needed while the link is valid (1 h default).
+ */
+export function mediaRoutes(deps: Deps) {
+  const app = new Hono();
+  app.get('/v1/sessions/:id/media/:kind', async (c) => {
+    const exp = Number(c.req.query('exp'));
+    const sig = c.req.query('sig') ?? '';
+    if (!Number.isInteger(exp) || !verifyMediaPath(deps.secret, c.req.path, exp, sig)) throw new AppError('media_url_invalid', 'media link signature is not valid');
+    if (exp * 1000 < deps.clock.now().getTime()) throw new AppError('media_url_expired', 'media link has expired; fetch the session again for a fresh one');
+    const a = await deps.db.selectFrom('artifacts').selectAll().where('session_id', '=', c.req.param('id')).where('kind', '=', c.req.param('kind')).executeTakeFirst();
+    if (!a) throw new AppError('not_found', 'media not found');
+    const stream = await deps.blobs.get(a.blob_key);
+    c.header('content-type', a.content_type);
+    c.header('cache-control', 'private, no-store');
+    c.header('x-content-type-options', 'nosniff');
+    c.header('content-length', String(a.bytes)); // plaintext size, also when stored encrypted
+    return c.body(Readable.toWeb(stream as Readable) as ReadableStream);
+  });
+  return app;
+}

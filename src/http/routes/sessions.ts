@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import type { Deps } from '../../deps.ts';
+import { cancelSession } from '../../sessions/cancel-session.ts';
+import { createSession } from '../../sessions/create-session.ts';
+import { eraseSession } from '../../sessions/erase-session.ts';
+import { getSession, getVideo } from '../../sessions/get-session.ts';
+import { listSessions } from '../../sessions/list-sessions.ts';
+import { createSessionBody, listSessionsQuery } from '../../sessions/schemas.ts';
+import type { Vars } from '../auth.ts';
+import { idempotent } from '../idempotency.ts';
+import type { RouteDoc } from '../openapi.ts';
+import { jsonBody, queryOf } from '../validate.ts';
+
+export const sessionDocs: RouteDoc[] = [
+  { method: 'post', path: '/v1/sessions', tag: 'sessions', auth: 'apiKey', summary: 'Create a verification session (supports Idempotency-Key)', body: createSessionBody, responses: { 201: 'session created', 409: 'idempotency conflict', 422: 'invalid body' } },
+  { method: 'get', path: '/v1/sessions', tag: 'sessions', auth: 'apiKey', summary: 'List sessions (cursor pagination, filters)', query: listSessionsQuery, responses: { 200: 'a page of sessions' } },
+  { method: 'get', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Get a session with artifacts, stage results, decision and reasons', responses: { 200: 'the session', 404: 'not found' } },
+  { method: 'get', path: '/v1/sessions/{id}/video', tag: 'sessions', auth: 'apiKey', summary: 'Video verification result (seed fields)', responses: { 200: 'video result', 404: 'not found' } },
+  { method: 'post', path: '/v1/sessions/{id}/cancel', tag: 'sessions', auth: 'apiKey', summary: 'Cancel an open session', responses: { 200: 'canceled', 409: 'not cancelable' } },
+  { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Erase every artifact and derived datum (keeps a tombstone and an audit record)', responses: { 200: 'erased', 404: 'not found' } },
+];
+
+export function sessionRoutes(deps: Deps) {
+  const app = new Hono<{ Variables: Vars }>();
+  app.post('/', async (c) => {
+    const p = c.get('principal');
+    const body = await jsonBody(c, createSessionBody);
+    const res = await idempotent(deps, p.projectId, c.req.header('idempotency-key'), body, async () => ({ status: 201, body: await createSession(deps, p.projectId, body) }));
+    if (res.replayed) c.header('idempotent-replayed', 'true');
+    return c.json(res.body, res.status as 201);
+  });
+  app.get('/', async (c) => c.json(await listSessions(deps, c.get('principal').projectId, queryOf(c, listSessionsQuery))));
+  app.get('/:id', async (c) => c.json(await getSession(deps, c.get('principal').projectId, c.req.param('id'))));
+  app.get('/:id/video', async (c) => c.json(await getVideo(deps, c.get('principal').projectId, c.req.param('id'))));
+  app.post('/:id/cancel', async (c) => c.json(await cancelSession(deps, c.get('principal').projectId, c.req.param('id'), c.get('principal').keyId)));
+  app.delete('/:id', async (c) => c.json(await eraseSession(deps, c.get('principal').projectId, c.req.param('id'), c.get('principal').keyId)));
+  return app;
+}

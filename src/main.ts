@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config/config.ts';
+import type { Deps } from './deps.ts';
+import { type Clock, systemClock } from './domain/time.ts';
+import { createApp, type AppExtras } from './http/app.ts';
+import { createLogger, type Logger } from './log.ts';
+import { catalogue, type JobHandlers } from './queue/catalogue.ts';
+import { createSqlQueue } from './queue/sql-queue.ts';
+import { startWorkers, type Workers } from './queue/worker.ts';
+import { expireSessions } from './sessions/expire-sessions.ts';
+import { openDatabase, type DbHandle } from './storage/db.ts';
+import { createDiskBlobStore } from './storage/disk-blobs.ts';
+import { probeStage } from './verification/stages/probe.ts';
+import type { Stage } from './verification/pipeline.ts';
+import { makeVerifySession } from './verification/verify-session.ts';
+import { makeDeliverWebhook } from './webhooks/deliver.ts';
+
+// The composition root: configuration → adapters → use cases → HTTP app and workers. The only place
+// that knows which adapter implements which port.
+
+export interface Runtime {
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
+  handle: DbHandle;
+  startWorkers(opts?: { concurrency?: number; leaseMs?: number; pollMs?: number }): Workers;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  log?: Logger;
+  fetch?: typeof fetch;
+  lookup?: Deps['lookup'];
+  /** PostgreSQL schema to use (tests isolate runs in their own schema). */
+  pgSchema?: string;
+}
+
+export function loadOrCreateSecret(config: Config): string {
+  if (config.VKYC_SECRET) return config.VKYC_SECRET;
+  const file = join(config.DATA_DIR, 'secret.key');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    const s = randomBytes(32).toString('hex');
+    writeFileSync(file, s, { mode: 0o600, flag: 'wx' });
+    return readFileSync(file, 'utf8').trim();
+  }
+}
+
+export function pipelineStages(_deps: Deps): Stage[] {
+  return [probeStage];
+}
+
+export async function buildRuntime(config: Config, o: BuildOptions = {}): Promise<Runtime> {
+  const log = o.log ?? createLogger(config.LOG_LEVEL);
+  const clock = o.clock ?? systemClock;
+  const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema });
+  const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
+  const deps: Deps = {
+    db: handle.db,
+    blobs: createDiskBlobStore(join(config.DATA_DIR, 'blobs'), { encryptionKey }),
+    queue: createSqlQueue(handle.db, clock),
+    queueFor: (db) => createSqlQueue(db, clock),
+    clock,
+    config,
+    log,
+    secret: loadOrCreateSecret(config),
+    media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
+    fetch: o.fetch ?? fetch,
+    lookup: o.lookup,
+  };
+  const extras: AppExtras = {};
+  const app = createApp(deps, extras);
+  const handlers: JobHandlers = {
+    'verify-session': makeVerifySession(deps, pipelineStages(deps)),
+    'deliver-webhook': makeDeliverWebhook(deps),
+    'expire-sessions': async () => void (await expireSessions(deps)),
+    'purge-retention': async () => undefined,
+  };
+  const running: Workers[] = [];
+  let scheduler: NodeJS.Timeout | undefined;
+  return {
+    deps,
+    app,
+    handle,
+    startWorkers(opts = {}) {
+      const w = startWorkers({ queue: deps.queue, handlers, log: log.child({ component: 'worker' }), clock, ...opts });
+      running.push(w);
+      // The expiry sweep is a job like any other; the dedupe key makes one per minute across all
+      // processes sharing the database.
+      const tick = () => {
+        const minute = clock.now().toISOString().slice(0, 16);
+        deps.queue.enqueue('expire-sessions', {}, { dedupeKey: `expire-sessions@${minute}`, maxAttempts: catalogue['expire-sessions'].maxAttempts }).catch((e) => log.warn('schedule failed', { err: String(e) }));
+      };
+      tick();
+      scheduler ??= setInterval(tick, 30_000);
+      scheduler.unref();
+      return w;
+    },
+    async close() {
+      if (scheduler) clearInterval(scheduler);
+      await Promise.all(running.map((w) => w.stop()));
+      await handle.close();
+    },
+  };
+}

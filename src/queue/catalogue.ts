@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+// The typed job catalogue: name → payload schema, retry policy, timeout. The worker validates each
+// payload on claim (stored JSON is untrusted input too) and the compiler forces a handler per name.
+
+/** Exponential backoff with ±20 % jitter, capped: attempt 1 → ~base, 2 → ~2·base, … */
+export function exponentialBackoff(baseMs: number, capMs: number) {
+  return (attempt: number, rand: () => number = Math.random) => {
+    const raw = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(raw * (0.8 + 0.4 * rand()));
+  };
+}
+
+/**
+ * Webhook retry schedule (after attempt n fails), in the spirit of Svix: immediate, 5 s, 5 min,
+ * 30 min, 2 h, 5 h, 10 h, 10 h → the last try lands ~27.6 h after the first, so a receiver that is
+ * down for a full day still gets the event. ±20 % jitter spreads retries of many deliveries.
+ */
+export const WEBHOOK_RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+export function webhookBackoff(attempt: number, rand: () => number = Math.random): number {
+  const base = WEBHOOK_RETRY_DELAYS_MS[Math.min(attempt - 1, WEBHOOK_RETRY_DELAYS_MS.length - 1)] ?? 36_000_000;
+  return Math.round(base * (0.8 + 0.4 * rand()));
+}
+
+export const catalogue = {
+  'verify-session': {
+    payload: z.object({ sessionId: z.string(), projectId: z.string() }),
+    maxAttempts: 5,
+    timeoutMs: 15 * 60_000,
+    backoff: exponentialBackoff(5_000, 10 * 60_000),
+  },
+  'deliver-webhook': {
+    payload: z.object({ deliveryId: z.string() }),
+    maxAttempts: WEBHOOK_RETRY_DELAYS_MS.length + 1,
+    timeoutMs: 30_000,
+    backoff: webhookBackoff,
+  },
+  'expire-sessions': {
+    payload: z.object({}).passthrough(),
+    maxAttempts: 3,
+    timeoutMs: 60_000,
+    backoff: exponentialBackoff(5_000, 60_000),
+  },
+  'purge-retention': {
+    payload: z.object({}).passthrough(),
+    maxAttempts: 3,
+    timeoutMs: 10 * 60_000,
+    backoff: exponentialBackoff(60_000, 600_000),
+  },
+} as const;
+
+export type JobName = keyof typeof catalogue;
+export type JobPayload<K extends JobName> = z.infer<(typeof catalogue)[K]['payload']>;
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+  maxAttempts: number;
+  signal: AbortSignal;
+}
+
+export type JobHandlers = { [K in JobName]: (payload: JobPayload<K>, ctx: JobContext) => Promise<void> };
+
+/** Throw this from a handler when retrying cannot help (BullMQ's UnrecoverableError). */
+export class UnrecoverableError extends Error {}

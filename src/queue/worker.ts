@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log.ts';
+import type { Clock } from '../domain/time.ts';
+import { catalogue, type JobHandlers, type JobName, UnrecoverableError } from './catalogue.ts';
+import type { ClaimedJob, JobQueue } from './port.ts';
+
+export interface WorkerOptions {
+  queue: JobQueue;
+  handlers: JobHandlers;
+  log: Logger;
+  clock: Clock;
+  concurrency?: number;
+  /** A job whose worker stops heart-beating is claimable again after this long. */
+  leaseMs?: number;
+  pollMs?: number;
+  /** Which jobs this worker takes (default: all). */
+  names?: readonly JobName[];
+}
+
+export interface Workers {
+  /** Lets in-flight jobs finish for up to `graceMs`, then aborts and releases the rest. */
+  stop(graceMs?: number): Promise<void>;
+  /** Resolves when no job is due (tests). */
+  drain(timeoutMs?: number): Promise<void>;
+}
+
+export function startWorkers(o: WorkerOptions): Workers {
+  const workerId = `w_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const leaseMs = o.leaseMs ?? 30_000;
+  const pollMs = o.pollMs ?? 250;
+  const names = o.names ?? (Object.keys(catalogue) as JobName[]);
+  const inflight = new Map<string, { done: Promise<void>; abort: AbortController }>();
+  let stopping = false;
+  let idleWaiters: Array<() => void> = [];
+  let wake: (() => void) | null = null;
+
+  const loop = async (slot: number) => {
+    while (!stopping) {
+      let job: ClaimedJob | null = null;
+      try {
+        job = await o.queue.claim(workerId, names, leaseMs);
+      } catch (e) {
+        o.log.error('job claim failed', { err: String(e), slot });
+      }
+      if (!job) {
+        if (inflight.size === 0) for (const w of idleWaiters.splice(0)) w();
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, pollMs);
+        });
+        continue;
+      }
+      const abort = new AbortController();
+      const done = run(job, abort);
+      inflight.set(job.id, { done, abort });
+      await done;
+      inflight.delete(job.id);
+    }
+  };
+
+  const run = async (job: ClaimedJob, abort: AbortController) => {
+    const def = catalogue[job.name as JobName];
+    const started = Date.now();
+    const heartbeat = setInterval(() => {
+      o.queue.extend(job.id, workerId, leaseMs).then((held) => {
+        if (!held) abort.abort(new Error('lease lost'));
+      }, () => undefined);
+    }, Math.max(1000, leaseMs / 3));
+    const timeout = setTimeout(() => abort.abort(new Error(`timed out after ${def.timeoutMs} ms`)), def.timeoutMs);
+    try {
+      const payload = def.payload.parse(job.payload);
+      const handler = o.handlers[job.name as JobName] as (p: unknown, c: unknown) => Promise<void>;
+      await handler(payload, { jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, signal: abort.signal });
+      await o.queue.complete(job.id, workerId);
+      o.log.info('job completed', { job: job.id, name: job.name, attempt: job.attempt, ms: Date.now() - started });
+    } catch (e) {
+      if (stopping && abort.signal.aborted) {
+        await o.queue.release(job.id, workerId).catch(() => undefined);
+        o.log.warn('job released at shutdown', { job: job.id, name: job.name });
+        return;
+      }
+      const permanent = e instanceof UnrecoverableError || job.attempt >= job.maxAttempts || (e as { name?: string })?.name === 'ZodError';
+      const retryAt = permanent ? null : new Date(o.clock.now().getTime() + def.backoff(job.attempt));
+      await o.queue.fail(job.id, workerId, errorText(e), retryAt).catch(() => undefined);
+      o.log.warn(permanent ? 'job failed permanently' : 'job failed, will retry', {
+        job: job.id, name: job.name, attempt: job.attempt, err: errorText(e), retry_at: retryAt?.toISOString(),
+      });
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(timeout);
+    }
+  };
+
+  const slots = Array.from({ length: o.concurrency ?? 1 }, (_, i) => loop(i));
+
+  return {
+    async stop(graceMs = 10_000) {
+      stopping = true;
+      wake?.();
+      const all = Promise.all([...inflight.values()].map((f) => f.done));
+      const timer = new Promise<void>((r) => setTimeout(r, graceMs).unref());
+      await Promise.race([all, timer]);
+      for (const f of inflight.values()) f.abort.abort(new Error('worker stopping'));
+      await Promise.all([...slots, ...[...inflight.values()].map((f) => f.done)]);
+    },
+    drain(timeoutMs = 30_000) {
+      return new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('drain timed out')), timeoutMs);
+        idleWaiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+        wake?.();
+      });
+    },
+  };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

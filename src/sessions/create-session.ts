@@ -1,0 +1,38 @@
+import { newSessionId } from '../domain/ids.ts';
+import { addSeconds, iso } from '../domain/time.ts';
+import type { Deps } from '../deps.ts';
+import { toRecord } from './rows.ts';
+import type { CreateSessionBody } from './schemas.ts';
+import { captureUrl } from './views.ts';
+
+export async function createSession(deps: Deps, projectId: string, body: CreateSessionBody) {
+  const now = deps.clock.now();
+  const row = {
+    id: newSessionId(),
+    project_id: projectId,
+    status: 'pending',
+    result: null,
+    profile: JSON.stringify(body.profile),
+    external_id: body.external_id ?? null,
+    account_id: body.account_id ?? null,
+    referring_session_id: body.referring_session_id ?? null,
+    redirect_url: body.redirect_url ?? null,
+    metadata: body.metadata ? JSON.stringify(body.metadata) : null,
+    expected_data: body.expected_data ? JSON.stringify(body.expected_data) : null,
+    client_info: null,
+    decision: null,
+    capture_plan: null,
+    expires_at: iso(addSeconds(now, body.expires_in)),
+    created_at: iso(now),
+    updated_at: iso(now),
+    completed_at: null,
+    recorded_at: null,
+    reviewed_at: null,
+    agent_id: null,
+    agent_notes: null,
+    erased_at: null,
+  };
+  await deps.db.insertInto('sessions').values(row).execute();
+  const s = toRecord(row);
+  return { id: s.id, object: 'session' as const, status: s.status, profile: s.profile, capture_url: captureUrl(deps, s), expires_at: s.expires_at, created_at: s.created_at, external_id: s.external_id };
+}

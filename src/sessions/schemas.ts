@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { LANGUAGES, profileSchema, RESULTS, SESSION_STATUSES, SESSION_TTL } from '../domain/session.ts';
+
+export const createSessionBody = z.strictObject({
+  profile: profileSchema,
+  redirect_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  external_id: z.string().min(1).max(255).optional(),
+  account_id: z.string().min(1).max(255).optional(),
+  referring_session_id: z.string().min(1).max(255).optional(),
+  expires_in: z.number().int().min(SESSION_TTL.min).max(SESSION_TTL.max).default(SESSION_TTL.default),
+  metadata: z.record(z.string(), z.unknown()).optional().refine((m) => !m || JSON.stringify(m).length <= 16_384, 'metadata must be at most 16 KiB'),
+  /** Data the user claimed (checked against the document later). */
+  expected_data: z.strictObject({
+    first_name: z.string().max(200).optional(),
+    last_name: z.string().max(200).optional(),
+    birth_date: z.iso.date().optional(),
+    document_number: z.string().max(64).optional(),
+    nationality: z.string().length(3).optional(),
+  }).optional(),
+});
+export type CreateSessionBody = z.infer<typeof createSessionBody>;
+
+export const listSessionsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+  status: z.enum(SESSION_STATUSES).optional(),
+  result: z.enum(RESULTS).optional(),
+  external_id: z.string().max(255).optional(),
+  created_after: z.iso.datetime().optional(),
+  created_before: z.iso.datetime().optional(),
+});
+export type ListSessionsQuery = z.infer<typeof listSessionsQuery>;
+
+export const clientInfoBody = z.strictObject({
+  user_agent: z.string().max(1024).optional(),
+  timezone: z.string().max(100).optional(),
+  language: z.string().max(64).optional(),
+  languages: z.array(z.string().max(64)).max(20).optional(),
+  screen: z.strictObject({ width: z.number().int().min(0).max(20000), height: z.number().int().min(0).max(20000), pixel_ratio: z.number().min(0).max(10).optional() }).optional(),
+  camera_label: z.string().max(256).optional(),
+  microphone_label: z.string().max(256).optional(),
+  webrtc: z.boolean().optional(),
+  platform: z.string().max(128).optional(),
+  hardware_concurrency: z.number().int().min(0).max(1024).optional(),
+  device_memory: z.number().min(0).max(1024).optional(),
+  touch: z.boolean().optional(),
+});
+export type ClientInfo = z.infer<typeof clientInfoBody>;
+
+export const ARTIFACT_KINDS = ['document_front', 'document_back', 'selfie', 'video'] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+export { LANGUAGES };

@@ -1,0 +1,122 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { AppError } from '../domain/errors.ts';
+import { sniffImage, sniffVideo } from '../domain/sniff.ts';
+import { iso } from '../domain/time.ts';
+import { MediaError, probe } from '../engines/media/ffmpeg.ts';
+import type { Deps } from '../deps.ts';
+import type { Db } from '../storage/db.ts';
+import { sessionBlobPrefix } from './erase-session.ts';
+import type { SessionRecord } from './rows.ts';
+import type { ArtifactKind } from './schemas.ts';
+
+export type Body = AsyncIterable<Uint8Array>;
+
+/** Reads a small body fully, refusing more than `limit` bytes as soon as they arrive. */
+export async function readLimited(body: Body, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of body) {
+    n += c.length;
+    if (n > limit) throw new AppError('payload_too_large', `upload exceeds ${limit} bytes`, { limit });
+    chunks.push(Buffer.from(c));
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<ArtifactKind, 'video'>, body: Body) {
+  const buf = await readLimited(body, deps.config.MAX_IMAGE_BYTES);
+  const type = sniffImage(buf);
+  if (!type) throw new AppError('unsupported_media_type', 'expected a JPEG, PNG or WebP image');
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(buf, { limitInputPixels: false }).metadata();
+    // Decode for real: a truncated file has a valid header but fails here.
+    await sharp(buf, { limitInputPixels: deps.config.MAX_IMAGE_PIXELS, failOn: 'truncated' }).resize(8, 8).raw().toBuffer();
+  } catch (e) {
+    const w = (e as { message?: string }).message ?? '';
+    if (/pixel limit/i.test(w)) throw new AppError('image_too_large', `image has more than ${deps.config.MAX_IMAGE_PIXELS} pixels`);
+    throw new AppError('media_unreadable', 'the image could not be decoded (truncated or corrupt)');
+  }
+  const { width = 0, height = 0 } = meta;
+  if (width * height > deps.config.MAX_IMAGE_PIXELS) throw new AppError('image_too_large', `image has more than ${deps.config.MAX_IMAGE_PIXELS} pixels`);
+  const key = `${sessionBlobPrefix(s.project_id, s.id)}${kind}`;
+  await deps.blobs.put(key, buf);
+  const artifact = { kind, content_type: type, bytes: buf.length, width, height, orientation: meta.orientation ?? null };
+  await saveArtifact(deps, s, kind, key, type, buf.length, artifact);
+  return { artifact };
+}
+
+/** Streams a video body to a temp file (never whole in memory), then validates and stores it. */
+export async function uploadVideo(deps: Deps, s: SessionRecord, body: Body) {
+  const tmp = await tempPath(deps, 'video');
+  try {
+    await streamToFile(body, tmp, deps.config.MAX_VIDEO_BYTES);
+    return await finalizeVideo(deps, s, tmp);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) {
+  const head = Buffer.alloc(16);
+  const fh = await open(file, 'r');
+  const { bytesRead } = await fh.read(head, 0, 16, 0);
+  await fh.close();
+  const type = sniffVideo(head.subarray(0, bytesRead));
+  if (!type) throw new AppError('unsupported_media_type', 'expected a WebM or MP4 video');
+  let p;
+  try {
+    p = await probe(deps.media, file);
+  } catch (e) {
+    if (e instanceof MediaError && e.code === 'tool_missing') throw new AppError('engine_unavailable', e.message);
+    throw new AppError('media_unreadable', 'the video could not be read (truncated or corrupt)');
+  }
+  if (!p.video) throw new AppError('media_unreadable', 'the file has no video track');
+  // A little slack over the profile's maximum: recorders stop a few hundred ms late.
+  if (p.duration_seconds !== null && p.duration_seconds > s.profile.video_max_duration + 5) {
+    throw new AppError('video_too_long', `video is ${Math.round(p.duration_seconds)} s; the maximum is ${s.profile.video_max_duration} s`);
+  }
+  const bytes = (await stat(file)).size;
+  const key = `${sessionBlobPrefix(s.project_id, s.id)}video`;
+  await deps.blobs.put(key, createReadStream(file), { maxBytes: deps.config.MAX_VIDEO_BYTES });
+  const artifact = { kind: 'video' as const, content_type: type, bytes, duration_seconds: p.duration_seconds, width: p.video.width, height: p.video.height, has_audio: p.audio !== null };
+  await saveArtifact(deps, s, 'video', key, type, bytes, artifact);
+  await deps.db.updateTable('sessions').set({ recorded_at: iso(deps.clock.now()) }).where('id', '=', s.id).execute();
+  return { artifact };
+}
+
+export async function streamToFile(body: Body, file: string, limit: number, flags: 'w' | 'a' = 'w', already = 0): Promise<number> {
+  let n = already;
+  const meter = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      n += chunk.length;
+      if (n > limit) return cb(new AppError('payload_too_large', `upload exceeds ${limit} bytes`, { limit }));
+      cb(null, chunk);
+    },
+  });
+  await pipeline(body, meter, createWriteStream(file, { flags }));
+  return n;
+}
+
+export async function tempPath(deps: Pick<Deps, 'config'>, what: string): Promise<string> {
+  const dir = join(deps.config.DATA_DIR, 'tmp');
+  await mkdir(dir, { recursive: true });
+  return join(dir, `${what}-${randomBytes(8).toString('hex')}`);
+}
+
+async function saveArtifact(deps: Deps, s: SessionRecord, kind: ArtifactKind, key: string, type: string, bytes: number, meta: object) {
+  const now = iso(deps.clock.now());
+  await deps.db.transaction().execute(async (tx: Db) => {
+    await tx.insertInto('artifacts')
+      .values({ session_id: s.id, project_id: s.project_id, kind, blob_key: key, content_type: type, bytes, meta: JSON.stringify(meta), created_at: now })
+      .onConflict((oc) => oc.columns(['session_id', 'kind']).doUpdateSet({ blob_key: key, content_type: type, bytes, meta: JSON.stringify(meta), created_at: now }))
+      .execute();
+    await tx.updateTable('sessions').set({ status: 'in_progress', updated_at: now }).where('id', '=', s.id).where('status', '=', 'pending').execute();
+  });
+}

@@ -1,0 +1,98 @@
+import { signMediaPath } from '../domain/signing.ts';
+import type { Deps } from '../deps.ts';
+import type { ArtifactsTable, StageRunsTable } from '../storage/schema.ts';
+import { mintCaptureToken } from './capture-token.ts';
+import type { SessionRecord } from './rows.ts';
+
+// API shapes of a session. Numbers that a later stage computes are null until that stage ran —
+// never invented.
+
+export function captureUrl(deps: Pick<Deps, 'config' | 'secret'>, s: SessionRecord): string {
+  return `${deps.config.PUBLIC_URL}/capture/${mintCaptureToken(deps.secret, s.id, s.project_id, new Date(s.expires_at))}`;
+}
+
+export function signedMediaUrl(deps: Pick<Deps, 'config' | 'secret' | 'clock'>, path: string): string {
+  const exp = Math.floor(deps.clock.now().getTime() / 1000) + deps.config.MEDIA_URL_TTL_SECONDS;
+  return `${deps.config.PUBLIC_URL}${path}?exp=${exp}&sig=${signMediaPath(deps.secret, path, exp)}`;
+}
+
+const mediaPath = (s: SessionRecord, kind: string) => `/v1/sessions/${s.id}/media/${kind}`;
+
+export function sessionView(
+  deps: Pick<Deps, 'config' | 'secret' | 'clock'>,
+  s: SessionRecord,
+  artifacts: ArtifactsTable[],
+  stages: StageRunsTable[],
+) {
+  const open = s.status === 'pending' || s.status === 'in_progress';
+  return {
+    id: s.id,
+    object: 'session' as const,
+    status: s.status,
+    result: s.result,
+    reasons: s.decision?.reasons ?? [],
+    decision: s.decision,
+    profile: s.profile,
+    capture_url: open ? captureUrl(deps, s) : null,
+    redirect_url: s.redirect_url,
+    external_id: s.external_id,
+    account_id: s.account_id,
+    referring_session_id: s.referring_session_id,
+    metadata: s.metadata,
+    expected_data: s.expected_data,
+    client_info: s.client_info,
+    capture_plan: s.capture_plan,
+    artifacts: artifacts.map((a) => ({
+      kind: a.kind,
+      content_type: a.content_type,
+      bytes: a.bytes,
+      meta: a.meta ? JSON.parse(a.meta) : null,
+      created_at: a.created_at,
+      url: signedMediaUrl(deps, mediaPath(s, a.kind)),
+    })),
+    verification: {
+      stages: stages.map((st) => ({
+        stage: st.stage,
+        status: st.status,
+        attempts: st.attempts,
+        started_at: st.started_at,
+        finished_at: st.finished_at,
+        duration_ms: st.duration_ms,
+        result: st.result ? JSON.parse(st.result) : null,
+        error: st.error,
+      })),
+    },
+    expires_at: s.expires_at,
+    created_at: s.created_at,
+    updated_at: s.updated_at,
+    completed_at: s.completed_at,
+    recorded_at: s.recorded_at,
+    reviewed_at: s.reviewed_at,
+  };
+}
+
+/** `GET /v1/sessions/{id}/video`: exactly the seed's fields. */
+export function videoView(deps: Pick<Deps, 'config' | 'secret' | 'clock'>, s: SessionRecord, video: ArtifactsTable | undefined, results: VideoResults) {
+  return {
+    session_id: s.id,
+    video_mode: s.profile.video_mode,
+    status: s.status,
+    result: s.result,
+    video_url: video ? signedMediaUrl(deps, mediaPath(s, 'video')) : null,
+    duration_seconds: results.duration_seconds,
+    face_match_score: results.face_match_score,
+    liveness_score: results.liveness_score,
+    transcript: results.transcript,
+    recorded_at: s.recorded_at,
+    reviewed_at: s.reviewed_at,
+    agent_id: s.agent_id,
+    agent_notes: s.agent_notes,
+  };
+}
+
+export interface VideoResults {
+  duration_seconds: number | null;
+  face_match_score: number | null;
+  liveness_score: number | null;
+  transcript: string | null;
+}

@@ -1,0 +1,22 @@
+import type { Readable } from 'node:stream';
+
+// The BlobStore port: media and evidence bytes. Disk today, S3-compatible later; callers stream.
+
+export class BlobTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`blob exceeds ${limit} bytes`);
+  }
+}
+export class BlobNotFoundError extends Error {}
+
+export interface PutResult { bytes: number; sha256: string }
+
+export interface BlobStore {
+  /** Streams `source` to `key`; the blob appears whole or not at all. Aborts past `maxBytes`. */
+  put(key: string, source: AsyncIterable<Uint8Array> | Uint8Array, opts?: { maxBytes?: number }): Promise<PutResult>;
+  get(key: string): Promise<Readable>;
+  exists(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Deletes every blob under `prefix` (erase of a session); returns how many were removed. */
+  deletePrefix(prefix: string): Promise<number>;
+}

@@ -1,0 +1,160 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+
+export type DialectKind = 'sqlite' | 'postgres';
+
+// Schema migrations, written once with Kysely's schema builder so the same code creates the
+// tables on SQLite and PostgreSQL. Append new migrations; never edit a released one.
+
+const initial = (kind: DialectKind): Migration => ({
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('projects')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createTable('api_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+      .addColumn('prefix', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull().unique())
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text').execute();
+    await db.schema.createTable('sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('result', 'text')
+      .addColumn('profile', 'text', (c) => c.notNull())
+      .addColumn('external_id', 'text')
+      .addColumn('account_id', 'text')
+      .addColumn('referring_session_id', 'text')
+      .addColumn('redirect_url', 'text')
+      .addColumn('metadata', 'text')
+      .addColumn('expected_data', 'text')
+      .addColumn('client_info', 'text')
+      .addColumn('decision', 'text')
+      .addColumn('capture_plan', 'text')
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('completed_at', 'text')
+      .addColumn('recorded_at', 'text')
+      .addColumn('reviewed_at', 'text')
+      .addColumn('agent_id', 'text')
+      .addColumn('agent_notes', 'text')
+      .addColumn('erased_at', 'text').execute();
+    await db.schema.createIndex('sessions_project_created').on('sessions').columns(['project_id', 'created_at', 'id']).execute();
+    await db.schema.createIndex('sessions_status_expires').on('sessions').columns(['status', 'expires_at']).execute();
+    await db.schema.createIndex('sessions_account').on('sessions').columns(['project_id', 'account_id']).execute();
+    await db.schema.createTable('artifacts')
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('blob_key', 'text', (c) => c.notNull())
+      .addColumn('content_type', 'text', (c) => c.notNull())
+      .addColumn('bytes', 'integer', (c) => c.notNull())
+      .addColumn('meta', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('artifacts_pk', ['session_id', 'kind']).execute();
+    await db.schema.createTable('stage_runs')
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('stage', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('started_at', 'text')
+      .addColumn('finished_at', 'text')
+      .addColumn('duration_ms', 'integer')
+      .addColumn('result', 'text')
+      .addColumn('error', 'text')
+      .addPrimaryKeyConstraint('stage_runs_pk', ['session_id', 'stage']).execute();
+    await db.schema.createTable('jobs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('run_at', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('max_attempts', 'integer', (c) => c.notNull())
+      .addColumn('lease_until', 'text')
+      .addColumn('locked_by', 'text')
+      .addColumn('last_error', 'text')
+      .addColumn('dedupe_key', 'text', (c) => c.unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createIndex('jobs_claim').on('jobs').columns(['status', 'run_at']).execute();
+    await db.schema.createTable('webhooks')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('events', 'text', (c) => c.notNull())
+      .addColumn('secret', 'text', (c) => c.notNull())
+      .addColumn('description', 'text')
+      .addColumn('enabled', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createTable('webhook_events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createTable('webhook_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('webhook_id', 'text', (c) => c.notNull())
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createIndex('deliveries_webhook').on('webhook_deliveries').columns(['webhook_id', 'created_at']).execute();
+    await db.schema.createTable('delivery_attempts')
+      .addColumn('id', 'integer', (c) => (kind === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement()))
+      .addColumn('delivery_id', 'text', (c) => c.notNull())
+      .addColumn('attempted_at', 'text', (c) => c.notNull())
+      .addColumn('status_code', 'integer')
+      .addColumn('error', 'text')
+      .addColumn('duration_ms', 'integer', (c) => c.notNull()).execute();
+    await db.schema.createIndex('attempts_delivery').on('delivery_attempts').column('delivery_id').execute();
+    await db.schema.createTable('idempotency_keys')
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('status', 'integer', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('idempotency_pk', ['project_id', 'key']).execute();
+    await db.schema.createTable('audit_log')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('session_id', 'text')
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('details', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createIndex('audit_session').on('audit_log').columns(['project_id', 'session_id']).execute();
+    await db.schema.createTable('nonces')
+      .addColumn('nonce', 'text', (c) => c.primaryKey())
+      .addColumn('expires_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createTable('uploads')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('size', 'integer', (c) => c.notNull())
+      .addColumn('received', 'integer', (c) => c.notNull())
+      .addColumn('content_type', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull()).execute();
+  },
+});
+
+const migrations = (kind: DialectKind): Record<string, Migration> => ({ '001_initial': initial(kind) });
+
+export async function migrate(db: Kysely<any>, kind: DialectKind): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(kind) };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,173 @@
+import type { Generated } from 'kysely';
+
+// Row types of the one query layer shared by SQLite and PostgreSQL. JSON is stored as text and
+// parsed (with zod where it crosses a trust boundary) on read; timestamps are ISO-8601 UTC text so
+// both engines sort and compare them the same way.
+
+export interface ProjectsTable { id: string; name: string; created_at: string }
+
+export interface ApiKeysTable {
+  id: string;
+  project_id: string;
+  /** The first characters of the key, shown in listings so a key can be recognised. */
+  prefix: string;
+  /** SHA-256 of the whole key: keys are high-entropy random strings, so a fast hash suffices. */
+  hash: string;
+  mode: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  project_id: string;
+  status: string;
+  result: string | null;
+  profile: string;
+  external_id: string | null;
+  account_id: string | null;
+  referring_session_id: string | null;
+  redirect_url: string | null;
+  metadata: string | null;
+  expected_data: string | null;
+  client_info: string | null;
+  decision: string | null;
+  capture_plan: string | null;
+  expires_at: string;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  recorded_at: string | null;
+  reviewed_at: string | null;
+  agent_id: string | null;
+  agent_notes: string | null;
+  erased_at: string | null;
+}
+
+export interface ArtifactsTable {
+  session_id: string;
+  project_id: string;
+  kind: string;
+  blob_key: string;
+  content_type: string;
+  bytes: number;
+  meta: string | null;
+  created_at: string;
+}
+
+export interface StageRunsTable {
+  session_id: string;
+  stage: string;
+  status: string;
+  attempts: number;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  result: string | null;
+  error: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  name: string;
+  payload: string;
+  status: string;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  lease_until: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  project_id: string;
+  url: string;
+  events: string;
+  secret: string;
+  description: string | null;
+  enabled: number;
+  created_at: string;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  project_id: string;
+  type: string;
+  payload: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  project_id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeliveryAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempted_at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface IdempotencyTable {
+  project_id: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  body: string;
+  created_at: string;
+}
+
+export interface AuditTable {
+  id: string;
+  project_id: string;
+  session_id: string | null;
+  action: string;
+  actor: string;
+  details: string | null;
+  created_at: string;
+}
+
+export interface NoncesTable { nonce: string; expires_at: string }
+
+export interface UploadsTable {
+  id: string;
+  session_id: string;
+  project_id: string;
+  kind: string;
+  size: number;
+  received: number;
+  content_type: string;
+  created_at: string;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  sessions: SessionsTable;
+  artifacts: ArtifactsTable;
+  stage_runs: StageRunsTable;
+  jobs: JobsTable;
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  idempotency_keys: IdempotencyTable;
+  audit_log: AuditTable;
+  nonces: NoncesTable;
+  uploads: UploadsTable;
+}

@@ -1,0 +1,89 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline as streamPipeline } from 'node:stream/promises';
+import { iso } from '../domain/time.ts';
+import type { Deps } from '../deps.ts';
+import type { SessionRecord } from '../sessions/rows.ts';
+import type { ArtifactsTable } from '../storage/schema.ts';
+
+// The verify-session job: an ordered list of stages. Each stage's typed result (scores, evidence,
+// timings) is saved as it finishes, so a retried job resumes after the last finished stage and the
+// dashboard can show why a decision was taken. Stages that only produce scratch files (decoded
+// frames) are `ephemeral`: cheap, and re-run on resume because scratch files do not survive.
+
+export type StageResult = Record<string, unknown>;
+
+export interface StageContext {
+  deps: Deps;
+  session: SessionRecord;
+  artifacts: Map<string, ArtifactsTable>;
+  /** Results of earlier stages, by stage name. */
+  results: Record<string, StageResult>;
+  /** Per-job scratch directory, removed when the job ends. */
+  workDir: string;
+  signal: AbortSignal;
+  /** Copies an artifact's blob into workDir (once) and returns the path; null when absent. */
+  localFile(kind: string): Promise<string | null>;
+}
+
+export interface Stage {
+  name: string;
+  ephemeral?: boolean;
+  run(ctx: StageContext): Promise<StageResult>;
+}
+
+export async function runStages(deps: Deps, session: SessionRecord, stages: Stage[], signal: AbortSignal): Promise<Record<string, StageResult>> {
+  const db = deps.db;
+  const artifacts = new Map((await db.selectFrom('artifacts').selectAll().where('session_id', '=', session.id).execute()).map((a) => [a.kind, a]));
+  const done = await db.selectFrom('stage_runs').selectAll().where('session_id', '=', session.id).where('status', '=', 'completed').execute();
+  const results: Record<string, StageResult> = Object.fromEntries(done.map((d) => [d.stage, d.result ? JSON.parse(d.result) : {}]));
+  const workDir = await mkdtemp(join(tmpdir(), 'vkyc-job-'));
+  const files = new Map<string, string>();
+  const ctx: StageContext = {
+    deps, session, artifacts, results, workDir, signal,
+    async localFile(kind) {
+      const a = artifacts.get(kind);
+      if (!a) return null;
+      const cached = files.get(kind);
+      if (cached) return cached;
+      const p = join(workDir, `artifact-${kind}`);
+      await streamPipeline(await deps.blobs.get(a.blob_key), createWriteStream(p));
+      files.set(kind, p);
+      return p;
+    },
+  };
+  try {
+    for (const stage of stages) {
+      if (signal.aborted) throw signal.reason ?? new Error('aborted');
+      if (results[stage.name] && !stage.ephemeral) continue;
+      results[stage.name] = await runOne(deps, session.id, stage, ctx);
+    }
+    return results;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function runOne(deps: Deps, sessionId: string, stage: Stage, ctx: StageContext): Promise<StageResult> {
+  const started = deps.clock.now();
+  const t0 = performance.now();
+  await deps.db.insertInto('stage_runs')
+    .values({ session_id: sessionId, stage: stage.name, status: 'running', attempts: 1, started_at: iso(started), finished_at: null, duration_ms: null, result: null, error: null })
+    .onConflict((oc) => oc.columns(['session_id', 'stage']).doUpdateSet((eb) => ({ status: 'running', attempts: eb('stage_runs.attempts', '+', 1), started_at: iso(started), error: null })))
+    .execute();
+  try {
+    const result = await stage.run(ctx);
+    const ms = Math.round(performance.now() - t0);
+    await deps.db.updateTable('stage_runs')
+      .set({ status: 'completed', finished_at: iso(deps.clock.now()), duration_ms: ms, result: JSON.stringify(result) })
+      .where('session_id', '=', sessionId).where('stage', '=', stage.name).execute();
+    return result;
+  } catch (e) {
+    await deps.db.updateTable('stage_runs')
+      .set({ status: 'failed', finished_at: iso(deps.clock.now()), duration_ms: Math.round(performance.now() - t0), error: e instanceof Error ? e.message.slice(0, 1000) : String(e) })
+      .where('session_id', '=', sessionId).where('stage', '=', stage.name).execute();
+    throw e;
+  }
+}

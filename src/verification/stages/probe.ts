@@ -1,0 +1,30 @@
+import { MediaError, probe } from '../../engines/media/ffmpeg.ts';
+import type { Stage } from '../pipeline.ts';
+
+/** Minimum usable video: long enough to see a face and hear a phrase; big enough to find a face. */
+export const MIN_VIDEO_SECONDS = 1;
+export const MIN_VIDEO_SIDE = 160;
+
+export const probeStage: Stage = {
+  name: 'probe',
+  async run(ctx) {
+    const file = await ctx.localFile('video');
+    if (!file) return { present: false };
+    try {
+      const p = await probe(ctx.deps.media, file, ctx.signal);
+      const unusable =
+        !p.video ? 'no_video_track'
+        : p.duration_seconds === null || p.duration_seconds < MIN_VIDEO_SECONDS ? 'too_short'
+        : Math.min(p.video.width, p.video.height) < MIN_VIDEO_SIDE ? 'resolution_too_low'
+        : null;
+      const findings = unusable ? [{ code: 'media_unusable', message: `video unusable: ${unusable}`, details: { reason: unusable } }] : [];
+      return { present: true, usable: unusable === null, unusable_reason: unusable, ...p, findings };
+    } catch (e) {
+      if (e instanceof MediaError && e.code === 'media_unreadable') return {
+          present: true, usable: false, unusable_reason: 'unreadable', error: e.message, duration_seconds: null,
+          findings: [{ code: 'media_unusable', message: 'video could not be decoded', details: { reason: 'unreadable' } }],
+        };
+      throw e; // timeouts and missing tools are retried
+    }
+  },
+};
