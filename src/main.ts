@@ -10,6 +10,7 @@ import { catalogue, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
 import { startWorkers, type Workers } from './queue/worker.ts';
 import { expireSessions } from './sessions/expire-sessions.ts';
+import { purgeRetention } from './sessions/purge-retention.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
 import { createDiskBlobStore } from './storage/disk-blobs.ts';
 import { probeStage } from './verification/stages/probe.ts';
@@ -35,6 +36,8 @@ export interface BuildOptions {
   lookup?: Deps['lookup'];
   /** PostgreSQL schema to use (tests isolate runs in their own schema). */
   pgSchema?: string;
+  /** Replaces the verification stages (tests of the job machinery). */
+  stages?: (deps: Deps) => Stage[];
 }
 
 export function loadOrCreateSecret(config: Config): string {
@@ -75,10 +78,10 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const extras: AppExtras = {};
   const app = createApp(deps, extras);
   const handlers: JobHandlers = {
-    'verify-session': makeVerifySession(deps, pipelineStages(deps)),
+    'verify-session': makeVerifySession(deps, (o.stages ?? pipelineStages)(deps)),
     'deliver-webhook': makeDeliverWebhook(deps),
     'expire-sessions': async () => void (await expireSessions(deps)),
-    'purge-retention': async () => undefined,
+    'purge-retention': async () => void (await purgeRetention(deps)),
   };
   const running: Workers[] = [];
   let scheduler: NodeJS.Timeout | undefined;
@@ -93,7 +96,11 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       // processes sharing the database.
       const tick = () => {
         const minute = clock.now().toISOString().slice(0, 16);
-        deps.queue.enqueue('expire-sessions', {}, { dedupeKey: `expire-sessions@${minute}`, maxAttempts: catalogue['expire-sessions'].maxAttempts }).catch((e) => log.warn('schedule failed', { err: String(e) }));
+        const hour = minute.slice(0, 13);
+        const schedule = (name: 'expire-sessions' | 'purge-retention', key: string) =>
+          deps.queue.enqueue(name, {}, { dedupeKey: `${name}@${key}`, maxAttempts: catalogue[name].maxAttempts }).catch((e) => log.warn('schedule failed', { err: String(e) }));
+        void schedule('expire-sessions', minute);
+        void schedule('purge-retention', hour);
       };
       tick();
       scheduler ??= setInterval(tick, 30_000);

@@ -50,13 +50,13 @@ export function captureRoutes(deps: Deps) {
     const b = await jsonBody(c, startUploadBody);
     return c.json(await startUpload(deps, s, b.size, b.content_type), 201);
   });
-  app.on('HEAD', '/video/uploads/:id', async (c) => {
+  // Hono answers HEAD with this GET handler (body dropped): the offset travels in headers too.
+  app.get('/video/uploads/:id', async (c) => {
     const o = await uploadOffset(deps, await session(c), c.req.param('id'));
     c.header('upload-offset', String(o.offset));
     c.header('upload-length', String(o.size));
-    return c.body(null, 204);
+    return c.json(o);
   });
-  app.get('/video/uploads/:id', async (c) => c.json(await uploadOffset(deps, await session(c), c.req.param('id'))));
   app.patch('/video/uploads/:id', async (c) => {
     const s = await session(c);
     const offset = Number(c.req.header('upload-offset'));

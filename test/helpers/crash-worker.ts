@@ -1,0 +1,21 @@
+// Child process for the crash test: a worker whose second stage never finishes. The parent kills it
+// with SIGKILL mid-stage and checks that another worker resumes the job after the lease runs out.
+import { loadConfig } from '../../src/config/config.ts';
+import { buildRuntime } from '../../src/main.ts';
+import type { Stage } from '../../src/verification/pipeline.ts';
+
+const stages = (): Stage[] => [
+  { name: 'first', run: async () => ({ done_by: process.pid }) },
+  {
+    name: 'second',
+    run: async () => {
+      process.stdout.write('in-second-stage\n');
+      await new Promise(() => undefined); // hang until killed
+      return {};
+    },
+  },
+];
+
+const config = loadConfig({ DATA_DIR: process.argv[2], LOG_LEVEL: 'silent' });
+const rt = await buildRuntime(config, { stages });
+rt.startWorkers({ leaseMs: 1500, pollMs: 20 });

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { decide } from '../../src/domain/decision.ts';
+import { canTransition, mayDecide, requiredArtifacts } from '../../src/domain/session.ts';
+import { signToken, verifyMediaPath, signMediaPath, verifyToken } from '../../src/domain/signing.ts';
+import { sniffImage, sniffVideo } from '../../src/domain/sniff.ts';
+import { signWebhook, verifyWebhook } from '../../src/webhooks/sign.ts';
+import { assertPublicUrl, isPrivateAddress } from '../../src/webhooks/ssrf.ts';
+
+const SECRET = 'x'.repeat(40);
+
+test('state machine: allowed and refused transitions', () => {
+  assert.ok(canTransition('pending', 'in_progress'));
+  assert.ok(canTransition('processing', 'completed'));
+  assert.ok(!canTransition('completed', 'processing'));
+  assert.ok(!canTransition('expired', 'in_progress'));
+  assert.ok(!canTransition('canceled', 'completed'));
+});
+
+test('a final decision is never silently overwritten', () => {
+  const auto = { result: 'approved' as const, reasons: [], decided_by: 'auto', decided_at: '' };
+  const human = { ...auto, decided_by: 'agent_1' };
+  assert.ok(mayDecide(null, { decided_by: 'auto' }));
+  assert.ok(!mayDecide(auto, { decided_by: 'auto' }));
+  assert.ok(mayDecide(auto, { decided_by: 'agent_1' }));
+  assert.ok(!mayDecide(human, { decided_by: 'agent_2' }));
+});
+
+test('decision policy: decline beats review beats approve', () => {
+  assert.equal(decide([]).result, 'approved');
+  assert.equal(decide([{ code: 'low_quality', message: '', stage: 'x' }]).result, 'needs_review');
+  assert.equal(decide([{ code: 'low_quality', message: '', stage: 'x' }, { code: 'face_mismatch', message: '', stage: 'y' }]).result, 'declined');
+  assert.equal(decide([{ code: 'unknown_future_code', message: '', stage: 'x' }]).result, 'needs_review');
+});
+
+test('required artifacts follow the profile', () => {
+  assert.deepEqual(requiredArtifacts({ steps: ['document', 'selfie', 'video'], video_mode: 'self_record', video_max_duration: 60, video_language: 'en', document_back: true }), ['document_front', 'document_back', 'selfie', 'video']);
+  assert.deepEqual(requiredArtifacts({ steps: ['video'], video_mode: 'live_agent', video_max_duration: 60, video_language: 'en', document_back: false }), []);
+});
+
+test('signed tokens: tamper, purpose and expiry', () => {
+  const t = signToken(SECRET, 'capture', { sid: 's', exp: 2_000_000_000 });
+  assert.equal(verifyToken(SECRET, 'capture', t, Date.now()).ok, true);
+  assert.deepEqual(verifyToken(SECRET, 'media', t, Date.now()), { ok: false, reason: 'invalid' });
+  const [b, m] = t.split('.');
+  const forged = Buffer.from(JSON.stringify({ sid: 'other', exp: 2_000_000_000 })).toString('base64url');
+  assert.equal(verifyToken(SECRET, 'capture', `${forged}.${m}`, Date.now()).ok, false);
+  assert.deepEqual(verifyToken(SECRET, 'capture', `${b}.${m}`, 2_000_000_001_000), { ok: false, reason: 'expired' });
+  assert.throws(() => signToken('short', 'capture', { exp: 1 }), /secret/);
+  const sig = signMediaPath(SECRET, '/v1/sessions/s/media/video', 100);
+  assert.ok(verifyMediaPath(SECRET, '/v1/sessions/s/media/video', 100, sig));
+  assert.ok(!verifyMediaPath(SECRET, '/v1/sessions/s/media/video', 101, sig));
+});
+
+test('Standard Webhooks signature: verify, tamper, stale, rotation', () => {
+  const secret = 'whsec_' + Buffer.from('k'.repeat(24)).toString('base64');
+  const other = 'whsec_' + Buffer.from('o'.repeat(24)).toString('base64');
+  const sig = signWebhook([other, secret], 'msg_1', 1000, '{"a":1}');
+  const h = { 'webhook-id': 'msg_1', 'webhook-timestamp': '1000', 'webhook-signature': sig };
+  assert.ok(verifyWebhook(secret, h, '{"a":1}', 1000));
+  assert.ok(!verifyWebhook(secret, h, '{"a":2}', 1000));
+  assert.ok(!verifyWebhook(secret, h, '{"a":1}', 1000 + 3600));
+  assert.throws(() => signWebhook([], 'x', 1, ''));
+});
+
+test('SSRF: private ranges and resolution', async () => {
+  for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '0.0.0.0', '100.64.0.1']) assert.ok(isPrivateAddress(a), a);
+  for (const a of ['93.184.216.34', '2606:4700::1111', '8.8.8.8']) assert.ok(!isPrivateAddress(a), a);
+  const lookup = async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.1', family: 4 }];
+  await assert.rejects(assertPublicUrl('https://mixed.example/', { allowPrivate: false, lookup }), /private/);
+  await assertPublicUrl('https://ok.example/', { allowPrivate: false, lookup: async () => [{ address: '93.184.216.34', family: 4 }] });
+});
+
+test('content sniffing ignores names and headers', () => {
+  assert.equal(sniffImage(new Uint8Array([0xff, 0xd8, 0xff, 0xe0])), 'image/jpeg');
+  assert.equal(sniffImage(new TextEncoder().encode('GIF89a')), null);
+  assert.equal(sniffVideo(new Uint8Array([0x1a, 0x45, 0xdf, 0xa3])), 'video/webm');
+  assert.equal(sniffVideo(new Uint8Array([0, 0, 0, 0x20, ...new TextEncoder().encode('ftypisom')])), 'video/mp4');
+});
+
+test('config: validated, defaults are the embedded mode', () => {
+  const c = loadConfig({});
+  assert.equal(c.PORT, 3000);
+  assert.equal(c.DATABASE_URL, undefined);
+  assert.equal(c.PUBLIC_URL, 'http://127.0.0.1:3000');
+  assert.throws(() => loadConfig({ PORT: 'abc' }), ConfigError);
+  assert.throws(() => loadConfig({ BLOB_ENCRYPTION_KEY: 'short' }), /BLOB_ENCRYPTION_KEY/);
+});
