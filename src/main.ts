@@ -5,6 +5,7 @@ import type { Config } from './config/config.ts';
 import type { Deps } from './deps.ts';
 import { type Clock, systemClock } from './domain/time.ts';
 import { createApp, type AppExtras } from './http/app.ts';
+import { pageRoutes } from './http/routes/pages.ts';
 import { createLogger, type Logger } from './log.ts';
 import { catalogue, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
@@ -75,7 +76,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     fetch: o.fetch ?? fetch,
     lookup: o.lookup,
   };
-  const extras: AppExtras = {};
+  const extras: AppExtras = { publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }] };
   const app = createApp(deps, extras);
   const handlers: JobHandlers = {
     'verify-session': makeVerifySession(deps, (o.stages ?? pipelineStages)(deps)),

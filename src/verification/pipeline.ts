@@ -23,6 +23,8 @@ export interface StageContext {
   results: Record<string, StageResult>;
   /** Per-job scratch directory, removed when the job ends. */
   workDir: string;
+  /** In-memory hand-over between stages of one run (decoded frame paths, embeddings); never stored. */
+  scratch: Map<string, unknown>;
   signal: AbortSignal;
   /** Copies an artifact's blob into workDir (once) and returns the path; null when absent. */
   localFile(kind: string): Promise<string | null>;
@@ -42,7 +44,7 @@ export async function runStages(deps: Deps, session: SessionRecord, stages: Stag
   const workDir = await mkdtemp(join(tmpdir(), 'vkyc-job-'));
   const files = new Map<string, string>();
   const ctx: StageContext = {
-    deps, session, artifacts, results, workDir, signal,
+    deps, session, artifacts, results, workDir, signal, scratch: new Map(),
     async localFile(kind) {
       const a = artifacts.get(kind);
       if (!a) return null;

@@ -88,7 +88,7 @@ describe('capture uploads and processing', () => {
     let secret: string | undefined;
     const recv = await startReceiver({ secret: () => secret });
     try {
-      const hook = await (await rt.req('POST', '/v1/webhooks', { url: recv.url, events: ['video.completed'] })).json();
+      const hook = await (await rt.req('POST', '/v1/webhooks', { url: recv.url, events: ['video.completed', 'video.reviewed'] })).json();
       secret = hook.secret;
       assert.match(hook.secret, /^whsec_/);
       assert.equal((await (await rt.req('GET', '/v1/webhooks')).json()).data[0].secret, undefined);
@@ -131,12 +131,29 @@ describe('capture uploads and processing', () => {
       assert.equal(await code(await rt.app.request(url.pathname + url.search)), 'media_url_expired');
       rt.clock.advance(-3601);
 
+      const rv = await rt.req('POST', `/v1/sessions/${s.id}/review`, { result: 'approved', reviewer: 'agent_ann', notes: 'document checked by hand' });
+      assert.equal(rv.status, 200);
+      assert.equal((await rv.json()).result, 'approved');
+      const second = await rt.req('POST', `/v1/sessions/${s.id}/review`, { result: 'declined', reviewer: 'agent_bob' });
+      assert.equal(await code(second), 'decision_final');
+      const v2 = await (await rt.req('GET', `/v1/sessions/${s.id}/video`)).json();
+      assert.equal(v2.agent_id, 'agent_ann');
+      assert.equal(v2.agent_notes, 'document checked by hand');
+      assert.ok(v2.reviewed_at);
+      const trail = await (await rt.req('GET', `/v1/sessions/${s.id}/audit`)).json();
+      assert.deepEqual(trail.data.map((a: { action: string }) => a.action), ['decision.auto', 'decision.review']);
+
       const del = await (await rt.req('DELETE', `/v1/sessions/${s.id}`)).json();
       assert.equal(del.deleted, true);
       assert.ok(del.blobs_deleted >= 2);
       assert.equal((await rt.req('GET', `/v1/sessions/${s.id}`)).status, 404);
       const left: string[] = await readdir(join(rt.dataDir, 'blobs', 'projects', rt.projectId, 'sessions')).catch(() => []);
       assert.ok(!left.includes(s.id));
+      await recv.waitFor(2);
+      const reviewed = JSON.parse(recv.received[1]!.body);
+      assert.equal(reviewed.event, 'video.reviewed');
+      assert.equal(reviewed.data.result, 'approved');
+      assert.equal(recv.received[1]!.verified, true);
       const auditRows = await rt.deps.db.selectFrom('audit_log').selectAll().where('session_id', '=', s.id).execute();
       assert.ok(auditRows.some((a) => a.action === 'session.erased'));
       await w.stop();

@@ -5,6 +5,7 @@ import { createSession } from '../../sessions/create-session.ts';
 import { eraseSession } from '../../sessions/erase-session.ts';
 import { getSession, getVideo } from '../../sessions/get-session.ts';
 import { listSessions } from '../../sessions/list-sessions.ts';
+import { auditTrail, reviewBody, reviewSession } from '../../sessions/review-session.ts';
 import { createSessionBody, listSessionsQuery } from '../../sessions/schemas.ts';
 import type { Vars } from '../auth.ts';
 import { idempotent } from '../idempotency.ts';
@@ -17,6 +18,8 @@ export const sessionDocs: RouteDoc[] = [
   { method: 'get', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Get a session with artifacts, stage results, decision and reasons', responses: { 200: 'the session', 404: 'not found' } },
   { method: 'get', path: '/v1/sessions/{id}/video', tag: 'sessions', auth: 'apiKey', summary: 'Video verification result (seed fields)', responses: { 200: 'video result', 404: 'not found' } },
   { method: 'post', path: '/v1/sessions/{id}/cancel', tag: 'sessions', auth: 'apiKey', summary: 'Cancel an open session', responses: { 200: 'canceled', 409: 'not cancelable' } },
+  { method: 'post', path: '/v1/sessions/{id}/review', tag: 'sessions', auth: 'apiKey', summary: 'Human decision (emits video.reviewed); never overrides another human decision', body: reviewBody, responses: { 200: 'reviewed', 409: 'not reviewable' } },
+  { method: 'get', path: '/v1/sessions/{id}/audit', tag: 'sessions', auth: 'apiKey', summary: 'Audit trail of the session (decisions, reviews, erasure)', responses: { 200: 'audit records' } },
   { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Erase every artifact and derived datum (keeps a tombstone and an audit record)', responses: { 200: 'erased', 404: 'not found' } },
 ];
 
@@ -33,6 +36,8 @@ export function sessionRoutes(deps: Deps) {
   app.get('/:id', async (c) => c.json(await getSession(deps, c.get('principal').projectId, c.req.param('id'))));
   app.get('/:id/video', async (c) => c.json(await getVideo(deps, c.get('principal').projectId, c.req.param('id'))));
   app.post('/:id/cancel', async (c) => c.json(await cancelSession(deps, c.get('principal').projectId, c.req.param('id'), c.get('principal').keyId)));
+  app.post('/:id/review', async (c) => c.json(await reviewSession(deps, c.get('principal').projectId, c.req.param('id'), await jsonBody(c, reviewBody))));
+  app.get('/:id/audit', async (c) => c.json(await auditTrail(deps, c.get('principal').projectId, c.req.param('id'))));
   app.delete('/:id', async (c) => c.json(await eraseSession(deps, c.get('principal').projectId, c.req.param('id'), c.get('principal').keyId)));
   return app;
 }

@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+
+// The reviewers' dashboard: static files over the public API (it signs in with an API key).
+const FILES: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'styles.css': 'text/css; charset=utf-8' };
+const CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function dashboardRoutes(webDir: string) {
+  const app = new Hono();
+  const dir = join(webDir, 'dashboard');
+  app.get('/dashboard', async (c) => c.html(await readFile(join(dir, 'index.html'), 'utf8'), 200, { 'content-security-policy': CSP, 'cache-control': 'no-cache' }));
+  app.get('/assets/dashboard/:file', async (c) => {
+    const type = FILES[c.req.param('file')];
+    if (!type) return c.notFound();
+    return c.body(await readFile(join(dir, c.req.param('file'))), 200, { 'content-type': type, 'cache-control': 'no-cache' });
+  });
+  app.get('/', (c) => c.redirect('/docs'));
+  return app;
+}

@@ -1,0 +1,30 @@
+import { join, resolve } from 'node:path';
+import { Hono } from 'hono';
+import { buildCaptureAssets } from '../../../web/capture/build.ts';
+import { captureAssetRoutes } from '../../../web/capture/routes.ts';
+import { dashboardRoutes } from './dashboard.ts';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
+
+/**
+ * The hosted pages: the capture flow (bundled with esbuild on first use into DATA_DIR/web, ~100 ms,
+ * so a checkout runs without a build step) and the reviewers' dashboard.
+ */
+export function pageRoutes(dataDir: string) {
+  const outDir = join(dataDir, 'web', 'capture');
+  let built: Promise<unknown> | null = null;
+  const app = new Hono();
+  app.use('/capture/*', async (_c, next) => {
+    built ??= buildCaptureAssets(outDir).catch((e) => { built = null; throw e; });
+    await built;
+    await next();
+  });
+  app.use('/assets/capture/*', async (_c, next) => {
+    built ??= buildCaptureAssets(outDir).catch((e) => { built = null; throw e; });
+    await built;
+    await next();
+  });
+  app.route('/', captureAssetRoutes({ outDir, projectRoot: PROJECT_ROOT }));
+  app.route('/', dashboardRoutes(join(PROJECT_ROOT, 'web')));
+  return app;
+}

@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Hono } from 'hono';
+
+// Static routes of the hosted capture page, ready to mount as one of createApp's `publicRoutes`:
+//   GET /capture/:token          → index.html (the page reads the token from its own URL)
+//   GET /assets/capture/:file    → the bundle built by buildCaptureAssets(outDir)
+//   GET /assets/human/...        → Human's browser build, its models and the tfjs WASM binaries
+// Only whitelisted file names are served (no path joins with user input beyond a strict regex).
+// COOP/COEP make the page cross-origin isolated so tfjs can use WASM threads; the CSP allows
+// nothing but our own origin (plus blob:/mediastream: for camera previews and stills).
+
+export interface CaptureAssetOptions {
+  /** Directory written by buildCaptureAssets. */
+  outDir: string;
+  /** Project root holding node_modules (Human and tfjs-backend-wasm). */
+  projectRoot: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.wasm': 'application/wasm',
+};
+
+export const CAPTURE_CSP = [
+  "default-src 'self'",
+  // 'wasm-unsafe-eval' lets tfjs compile its WASM backend; no JS eval is allowed.
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob: mediastream:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const ISOLATION = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+const MODEL_FILE = /^[a-z0-9-]+\.(json|bin)$/;
+const WASM_FILE = /^tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm$/;
+const CAPTURE_FILE = /^(app\.js|styles\.css)$/;
+
+export function captureAssetRoutes(o: CaptureAssetOptions): Hono {
+  const app = new Hono();
+  const human = path.join(o.projectRoot, 'node_modules/@vladmandic/human');
+  const wasmDir = path.join(o.projectRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  const send = async (file: string, cache: string): Promise<Response> => {
+    try {
+      const body = await readFile(file);
+      return new Response(body, { headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': cache, ...ISOLATION } });
+    } catch {
+      return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no such asset' } }), { status: 404, headers: { 'content-type': 'application/json' } });
+    }
+  };
+
+  app.get('/capture/:token', async () => {
+    const r = await send(path.join(o.outDir, 'index.html'), 'no-store');
+    r.headers.set('content-security-policy', CAPTURE_CSP);
+    r.headers.set('x-robots-tag', 'noindex, nofollow');
+    return r;
+  });
+  // The bundle is not content-hashed: revalidate each time (cheap with a warm connection).
+  app.get('/assets/capture/:file', (c) => (CAPTURE_FILE.test(c.req.param('file')) ? send(path.join(o.outDir, c.req.param('file')), 'no-cache') : c.notFound()));
+  // Human's files change only with the npm package version: a day of caching is safe.
+  const day = 'public, max-age=86400';
+  app.get('/assets/human/human.esm.js', () => send(path.join(human, 'dist/human.esm.js'), day));
+  app.get('/assets/human/models/:file', (c) => (MODEL_FILE.test(c.req.param('file')) ? send(path.join(human, 'models', c.req.param('file')), day) : c.notFound()));
+  app.get('/assets/human/:file', (c) => (WASM_FILE.test(c.req.param('file')) ? send(path.join(wasmDir, c.req.param('file')), day) : c.notFound()));
+  return app;
+}

@@ -1,0 +1,113 @@
+// vkyc reviewer dashboard: a small page over the public API (no private endpoints). The API key
+// lives in sessionStorage, so closing the tab signs out.
+const $ = (sel) => document.querySelector(sel);
+const el = (tag, attrs = {}, ...children) => {
+  const n = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') n.className = v; else if (k.startsWith('on')) n.addEventListener(k.slice(2), v); else if (v !== undefined && v !== null) n.setAttribute(k, v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) n.append(c instanceof Node ? c : String(c));
+  return n;
+};
+let key = sessionStorage.getItem('vkyc_key');
+let cursor = null;
+
+async function api(path, init = {}) {
+  const res = await fetch(path, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers || {}) } });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw Object.assign(new Error(body?.error?.message || res.statusText), { code: body?.error?.code, status: res.status });
+  return body;
+}
+
+function show(signedIn) {
+  $('#login').hidden = signedIn; $('#app').hidden = !signedIn; $('#logout').hidden = !signedIn;
+  if (signedIn) loadList(true); else $('#key').focus();
+}
+
+$('#login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  key = $('#key').value.trim();
+  try { await api('/v1/sessions?limit=1'); sessionStorage.setItem('vkyc_key', key); show(true); }
+  catch (err) { $('#login-error').textContent = err.status === 401 ? 'This key is not valid.' : `Could not sign in: ${err.message}`; }
+});
+$('#logout').addEventListener('click', () => { sessionStorage.removeItem('vkyc_key'); key = null; show(false); });
+$('#filters').addEventListener('submit', (e) => { e.preventDefault(); loadList(true); });
+$('#more').addEventListener('click', () => loadList(false));
+
+const badge = (v) => v ? el('span', { class: `badge ${v}` }, v.replace('_', ' ')) : el('span', { class: 'muted' }, '—');
+
+async function loadList(reset) {
+  const q = new URLSearchParams({ limit: '25' });
+  for (const [k, v] of new FormData($('#filters'))) if (v) q.set(k, v);
+  if (!reset && cursor) q.set('cursor', cursor);
+  const page = await api(`/v1/sessions?${q}`);
+  if (reset) $('#rows').replaceChildren();
+  for (const s of page.data) {
+    const tr = el('tr', { tabindex: '0', 'data-id': s.id, onclick: () => openSession(s.id, tr), onkeydown: (e) => { if (e.key === 'Enter') openSession(s.id, tr); } },
+      el('td', {}, el('div', { class: 'mono' }, s.id.slice(0, 16) + '…'), el('div', { class: 'muted' }, s.external_id || '')),
+      el('td', {}, s.status), el('td', {}, badge(s.result)), el('td', {}, new Date(s.created_at).toLocaleString()));
+    $('#rows').append(tr);
+  }
+  if (reset && page.data.length === 0) $('#rows').append(el('tr', {}, el('td', { colspan: '4', class: 'muted' }, 'No sessions match.')));
+  cursor = page.next_cursor; $('#more').hidden = !page.has_more;
+}
+
+const fmt = (v, unit = '') => (v === null || v === undefined ? '—' : `${typeof v === 'number' ? Math.round(v * 10) / 10 : v}${unit}`);
+
+async function openSession(id, row) {
+  for (const r of document.querySelectorAll('tbody tr')) r.setAttribute('aria-selected', String(r === row));
+  const d = $('#detail');
+  d.replaceChildren(el('p', { class: 'muted' }, 'Loading…'));
+  try {
+    const [s, v, audit] = await Promise.all([api(`/v1/sessions/${id}`), api(`/v1/sessions/${id}/video`), api(`/v1/sessions/${id}/audit`)]);
+    d.replaceChildren(
+      el('h2', {}, 'Session ', el('span', { class: 'mono' }, s.id)),
+      el('p', {}, 'Status ', el('b', {}, s.status), ' · result ', badge(s.result), s.external_id ? ` · external id ${s.external_id}` : ''),
+      el('div', { class: 'scores' },
+        el('div', { class: 'score' }, 'Face match', el('b', {}, fmt(v.face_match_score))),
+        el('div', { class: 'score' }, 'Liveness', el('b', {}, fmt(v.liveness_score))),
+        el('div', { class: 'score' }, 'Duration', el('b', {}, fmt(v.duration_seconds, ' s')))),
+      v.transcript ? el('p', {}, 'Transcript: ', el('q', {}, v.transcript)) : null,
+      el('h3', {}, 'Reasons'),
+      s.reasons.length ? el('ul', { class: 'reasons' }, s.reasons.map((r) => el('li', {}, el('b', { class: 'mono' }, r.code), ' — ', r.message, r.stage ? el('span', { class: 'muted' }, ` (${r.stage})`) : null))) : el('p', { class: 'muted' }, 'None.'),
+      el('h3', {}, 'Media and evidence'),
+      el('div', { class: 'media' }, s.artifacts.map((a) => el('figure', {},
+        a.content_type.startsWith('video/') ? el('video', { src: a.url, controls: '', preload: 'metadata' }) : el('img', { src: a.url, alt: a.kind.replace(/_/g, ' '), loading: 'lazy' }),
+        el('figcaption', {}, a.kind)))),
+      el('h3', {}, 'Stages'),
+      s.verification.stages.map((st) => el('details', {}, el('summary', {}, `${st.stage} — ${st.status}${st.duration_ms !== null ? ` in ${st.duration_ms} ms` : ''}`), el('pre', {}, JSON.stringify(st.result ?? st.error, null, 2)))),
+      el('details', {}, el('summary', {}, 'Device and network'), el('pre', {}, JSON.stringify(s.client_info, null, 2))),
+      el('details', {}, el('summary', {}, 'Audit trail'), el('pre', {}, JSON.stringify(audit.data, null, 2))),
+      reviewForm(s),
+    );
+    d.querySelector('h2').setAttribute('tabindex', '-1'); d.querySelector('h2').focus();
+  } catch (err) {
+    d.replaceChildren(el('p', { class: 'error', role: 'alert' }, `Could not load the session: ${err.message}`));
+  }
+}
+
+function reviewForm(s) {
+  const reviewable = s.status === 'completed' && (!s.decision || s.decision.decided_by === 'auto');
+  if (!reviewable) return el('p', { class: 'muted' }, s.decision && s.decision.decided_by !== 'auto' ? `Reviewed by ${s.decision.decided_by}.` : 'Reviewable once processing is complete.');
+  const msg = el('p', { role: 'status' });
+  const form = el('form', { class: 'review' },
+    el('h3', {}, 'Your decision'),
+    el('label', { for: 'reviewer' }, 'Reviewer'), el('input', { id: 'reviewer', name: 'reviewer', required: '', value: localStorage.getItem('vkyc_reviewer') || '' }),
+    el('label', { for: 'notes' }, 'Notes'), el('textarea', { id: 'notes', name: 'notes', rows: '3' }),
+    el('div', { class: 'row' },
+      el('button', { type: 'submit', value: 'approved' }, 'Approve'),
+      el('button', { type: 'submit', value: 'declined', class: 'secondary' }, 'Decline')),
+    msg);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    localStorage.setItem('vkyc_reviewer', data.get('reviewer'));
+    try {
+      await api(`/v1/sessions/${s.id}/review`, { method: 'POST', body: JSON.stringify({ result: e.submitter.value, reviewer: data.get('reviewer'), notes: data.get('notes') || undefined }) });
+      msg.textContent = 'Saved.'; openSession(s.id, document.querySelector(`tr[data-id="${s.id}"]`)); loadList(true);
+    } catch (err) { msg.textContent = `Not saved: ${err.message}`; msg.className = 'error'; }
+  });
+  return form;
+}
+
+show(Boolean(key));
