@@ -1,5 +1,6 @@
 import type { Config } from './config/config.ts';
 import type { MediaTools } from './engines/media/ffmpeg.ts';
+import type { Engines } from './engines/registry.ts';
 import type { Clock } from './domain/time.ts';
 import type { Logger } from './log.ts';
 import type { JobQueue } from './queue/port.ts';
@@ -20,6 +21,7 @@ export interface Deps {
   /** Signing secret (capture tokens, media URLs, liveness tokens). */
   secret: string;
   media: MediaTools;
+  engines: Engines;
   fetch: typeof fetch;
   lookup?: Lookup;
 }

@@ -6,6 +6,9 @@ import type { Deps } from './deps.ts';
 import { type Clock, systemClock } from './domain/time.ts';
 import { createApp, type AppExtras } from './http/app.ts';
 import { pageRoutes } from './http/routes/pages.ts';
+import { faceDocs, faceRoutes } from './http/routes/faces.ts';
+import { lazyEngines } from './engines/registry.ts';
+import { createFaceEngine } from './engines/face/human-faceapi.ts';
 import { createLogger, type Logger } from './log.ts';
 import { catalogue, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
@@ -15,6 +18,9 @@ import { purgeRetention } from './sessions/purge-retention.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
 import { createDiskBlobStore } from './storage/disk-blobs.ts';
 import { probeStage } from './verification/stages/probe.ts';
+import { decodeStage } from './verification/stages/decode.ts';
+import { facesStage } from './verification/stages/faces.ts';
+import { faceMatchStage } from './verification/stages/face-match.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
 import { makeDeliverWebhook } from './webhooks/deliver.ts';
@@ -55,7 +61,7 @@ export function loadOrCreateSecret(config: Config): string {
 }
 
 export function pipelineStages(_deps: Deps): Stage[] {
-  return [probeStage];
+  return [probeStage, decodeStage, facesStage, faceMatchStage];
 }
 
 export async function buildRuntime(config: Config, o: BuildOptions = {}): Promise<Runtime> {
@@ -73,10 +79,14 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     log,
     secret: loadOrCreateSecret(config),
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
+    engines: lazyEngines({ face: () => createFaceEngine() }),
     fetch: o.fetch ?? fetch,
     lookup: o.lookup,
   };
-  const extras: AppExtras = { publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }] };
+  const extras: AppExtras = {
+    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }],
+    apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }],
+  };
   const app = createApp(deps, extras);
   const handlers: JobHandlers = {
     'verify-session': makeVerifySession(deps, (o.stages ?? pipelineStages)(deps)),

@@ -35,7 +35,7 @@ export function faceVideo(image: string, seconds = 4, name = 'face') {
     const frames = seconds * 15;
     await run('ffmpeg', ['-y', '-v', 'error', '-loop', '1', '-i', image, '-f', 'lavfi', '-i', `sine=frequency=220:duration=${seconds}`,
       '-vf', `scale=1280:-2,zoompan=z='1+0.1*sin(2*PI*on/${frames})':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=640x480:fps=15`,
-      '-t', String(seconds), '-c:v', 'libvpx', '-b:v', '500k', '-c:a', 'libopus', '-shortest', out]);
+      '-t', String(seconds), '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-b:v', '500k', '-c:a', 'libopus', '-shortest', out]);
   });
 }
 

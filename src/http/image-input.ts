@@ -1,0 +1,47 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { AppError } from '../domain/errors.ts';
+import { check } from './validate.ts';
+
+/**
+ * Image inputs of the standalone endpoints: multipart/form-data files, or JSON with base64 strings
+ * (data URLs accepted). The whole request is bounded before parsing.
+ */
+export async function readImages<K extends string>(c: Context, fields: readonly K[], maxBytesEach: number): Promise<Record<K, Uint8Array>> {
+  const declared = Number(c.req.header('content-length') ?? 0);
+  const limit = fields.length * Math.ceil(maxBytesEach * 1.4) + 64 * 1024; // base64 overhead + form framing
+  if (declared > limit) throw new AppError('payload_too_large', `request exceeds ${limit} bytes`);
+  const type = c.req.header('content-type') ?? '';
+  const out = {} as Record<K, Uint8Array>;
+  if (type.startsWith('multipart/form-data')) {
+    const form = await c.req.parseBody();
+    for (const f of fields) {
+      const v = form[f];
+      if (!(v instanceof File)) throw new AppError('validation_failed', `multipart field "${f}" must be a file`, { issues: [{ path: f, message: 'required file' }] });
+      if (v.size > maxBytesEach) throw new AppError('payload_too_large', `${f} exceeds ${maxBytesEach} bytes`);
+      out[f] = new Uint8Array(await v.arrayBuffer());
+    }
+    return out;
+  }
+  if (type.startsWith('application/json')) {
+    const text = await c.req.text();
+    if (text.length > limit) throw new AppError('payload_too_large', `request exceeds ${limit} bytes`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new AppError('invalid_json', 'body is not valid JSON');
+    }
+    const schema = z.strictObject(Object.fromEntries(fields.map((f) => [f, z.string().min(1)])) as Record<K, z.ZodString>);
+    const body = check(schema, raw) as Record<K, string>;
+    for (const f of fields) {
+      const b64 = body[f].replace(/^data:[\w/+.-]+;base64,/, '');
+      if (!/^[A-Za-z0-9+/=\s_-]+$/.test(b64)) throw new AppError('validation_failed', `${f} is not base64`, { issues: [{ path: f, message: 'not base64' }] });
+      const buf = Buffer.from(b64, 'base64');
+      if (buf.length > maxBytesEach) throw new AppError('payload_too_large', `${f} exceeds ${maxBytesEach} bytes`);
+      out[f] = new Uint8Array(buf);
+    }
+    return out;
+  }
+  throw new AppError('unsupported_media_type', 'send multipart/form-data or application/json with base64 images');
+}

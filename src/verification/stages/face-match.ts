@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { AppError } from '../../domain/errors.ts';
+import { MATCH_THRESHOLD } from '../../domain/face-match.ts';
+import { cropImage, decodeImage, encodeJpeg } from '../../engines/face/image.ts';
+import type { Embedding, FaceEngine } from '../../engines/face/port.ts';
+import { documentPortrait } from '../faces/document-portrait.ts';
+import { embedSingleFace } from '../faces/face-for-matching.ts';
+import { saveEvidence } from '../evidence.ts';
+import type { Stage, StageContext } from '../pipeline.ts';
+import { padBox, videoFaces } from './faces.ts';
+
+/**
+ * Pairs with the document photo get a review band below the threshold instead of a straight
+ * decline: ID portraits are small, printed and years old, and the degraded-pair benchmark
+ * (bench:faces, "selfie vs ID" simulation) shows genuine pairs spreading lower than selfie pairs.
+ * A score this far under the threshold is declined even for a document pair.
+ */
+export const DOCUMENT_REVIEW_BAND = 15;
+
+type Source = 'video' | 'selfie' | 'document';
+interface Side { embeddings: Embedding[]; evidence: string | null }
+type Finding = { code: string; message: string; details?: unknown };
+
+async function videoSide(ctx: StageContext, engine: FaceEngine): Promise<Side | null> {
+  const faces = ctx.results.faces as { best_frames?: Array<{ index: number }> } | undefined;
+  if (!faces?.best_frames?.length) return null;
+  const { frames, measurements } = await videoFaces(ctx);
+  const embeddings: Embedding[] = [];
+  for (const b of faces.best_frames) {
+    const frame = frames[b.index];
+    const face = measurements[b.index]?.faces[0];
+    if (frame && face) embeddings.push(await engine.embed(frame.image, face));
+  }
+  return embeddings.length ? { embeddings, evidence: 'evidence_video_face_1' } : null;
+}
+
+async function selfieSide(ctx: StageContext, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
+  const file = await ctx.localFile('selfie');
+  if (!file) return null;
+  try {
+    const img = await decodeImage(await readFile(file));
+    const f = await embedSingleFace(engine, img, 'the selfie');
+    const evidence = await saveEvidence(ctx, 'evidence_selfie_face', await encodeJpeg(cropImage(f.image, padBox(f.face.box, f.image)), 88), { quality: f.face.quality.score });
+    return { embeddings: [f.embedding], evidence };
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    const code = e.code === 'face_too_small' ? 'low_quality' : e.code === 'multiple_faces' ? 'multiple_faces' : 'no_face';
+    findings.push({ code, message: e.message, details: { image: 'selfie' } });
+    return null;
+  }
+}
+
+async function documentSide(ctx: StageContext, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
+  const file = await ctx.localFile('document_front');
+  if (!file) return null;
+  const img = await decodeImage(await readFile(file)).catch(() => null);
+  const portrait = img ? await documentPortrait(engine, img) : null;
+  if (!portrait) {
+    findings.push({ code: 'document_unreadable', message: 'no portrait photo was found on the document', details: { image: 'document_front' } });
+    return null;
+  }
+  const evidence = await saveEvidence(ctx, 'evidence_document_portrait', await encodeJpeg(portrait.crop, 90), { rotation: portrait.rotation });
+  return { embeddings: [await engine.embed(portrait.crop, portrait.face)], evidence };
+}
+
+/** Best similarity between any embedding of one side and any of the other (video sides have up to 3 frames). */
+function pairScore(engine: FaceEngine, a: Side, b: Side): number {
+  let best = 0;
+  for (const x of a.embeddings) for (const y of b.embeddings) best = Math.max(best, engine.similarity(x, y));
+  return Math.round(best * 10) / 10;
+}
+
+export const faceMatchStage: Stage = {
+  name: 'face_match',
+  async run(ctx) {
+    const engine = await ctx.deps.engines.face();
+    const findings: Finding[] = [];
+    const sides: Partial<Record<Source, Side>> = {};
+    const v = await videoSide(ctx, engine);
+    if (v) sides.video = v;
+    const s = await selfieSide(ctx, engine, findings);
+    if (s) sides.selfie = s;
+    const d = await documentSide(ctx, engine, findings);
+    if (d) sides.document = d;
+    const pairs: Array<{ a: Source; b: Source; score: number; match: boolean }> = [];
+    for (const [a, b] of [['video', 'selfie'], ['video', 'document'], ['selfie', 'document']] as const) {
+      const sa = sides[a];
+      const sb = sides[b];
+      if (!sa || !sb) continue;
+      const score = pairScore(engine, sa, sb);
+      pairs.push({ a, b, score, match: score >= MATCH_THRESHOLD });
+      const withDoc = b === 'document';
+      if (score >= MATCH_THRESHOLD) continue;
+      const uncertain = withDoc && score >= MATCH_THRESHOLD - DOCUMENT_REVIEW_BAND;
+      findings.push({ code: uncertain ? 'face_match_uncertain' : 'face_mismatch', message: `${a} and ${b} faces ${uncertain ? 'may not' : 'do not'} match (score ${score}, threshold ${MATCH_THRESHOLD})`, details: { a, b, score } });
+    }
+    if (pairs.length === 0 && !findings.length) findings.push({ code: 'verification_incomplete', message: 'fewer than two face sources: nothing to compare' });
+    // The seed's face_match_score compares the video face to the selfie/document: the weakest of
+    // those pairs, so a high number means every comparison agreed. Without video: selfie ↔ document.
+    const primary = pairs.filter((p) => p.a === 'video');
+    const face_match_score = (primary.length ? primary : pairs).reduce<number | null>((m, p) => (m === null ? p.score : Math.min(m, p.score)), null);
+    return {
+      face_match_score,
+      threshold: MATCH_THRESHOLD,
+      pairs,
+      sources: Object.keys(sides),
+      evidence: Object.values(sides).map((x) => x.evidence).filter(Boolean),
+      embedder: engine.info().embedder,
+      findings,
+    };
+  },
+};
