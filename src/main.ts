@@ -7,8 +7,10 @@ import { type Clock, systemClock } from './domain/time.ts';
 import { createApp, type AppExtras } from './http/app.ts';
 import { pageRoutes } from './http/routes/pages.ts';
 import { faceDocs, faceRoutes } from './http/routes/faces.ts';
+import { zolozDocs, zolozRoutes } from './http/compat/zoloz.ts';
 import { lazyEngines } from './engines/registry.ts';
 import { createFaceEngine } from './engines/face/human-faceapi.ts';
+import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
 import { createLogger, type Logger } from './log.ts';
 import { catalogue, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
@@ -21,6 +23,7 @@ import { probeStage } from './verification/stages/probe.ts';
 import { decodeStage } from './verification/stages/decode.ts';
 import { facesStage } from './verification/stages/faces.ts';
 import { faceMatchStage } from './verification/stages/face-match.ts';
+import { speechStage } from './verification/stages/speech.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
 import { makeDeliverWebhook } from './webhooks/deliver.ts';
@@ -61,7 +64,7 @@ export function loadOrCreateSecret(config: Config): string {
 }
 
 export function pipelineStages(_deps: Deps): Stage[] {
-  return [probeStage, decodeStage, facesStage, faceMatchStage];
+  return [probeStage, decodeStage, facesStage, faceMatchStage, speechStage];
 }
 
 export async function buildRuntime(config: Config, o: BuildOptions = {}): Promise<Runtime> {
@@ -79,12 +82,12 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     log,
     secret: loadOrCreateSecret(config),
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
-    engines: lazyEngines({ face: () => createFaceEngine() }),
+    engines: lazyEngines({ face: () => createFaceEngine(), speech: () => createSpeechEngines(speechConfigFromEnv(process.env)) }),
     fetch: o.fetch ?? fetch,
     lookup: o.lookup,
   };
   const extras: AppExtras = {
-    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }],
+    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }],
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }],
   };
   const app = createApp(deps, extras);

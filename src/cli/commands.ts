@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.ts';
+import { facesCommand } from './faces.ts';
 
 // Capability commands (faces compare, mrz read, transcribe) register here so main.ts stays small.
 export interface Command {
@@ -8,4 +9,4 @@ export interface Command {
   run(args: string[], config: Config): Promise<void>;
 }
 
-export const extraCommands: Command[] = [];
+export const extraCommands: Command[] = [facesCommand];

@@ -31,8 +31,11 @@ const configSchema = z.object({
   MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   FFPROBE_PATH: z.string().default('ffprobe'),
-  /** Frames per second sampled from videos for face analysis. */
-  FRAME_RATE: z.coerce.number().positive().max(30).default(2),
+  /**
+   * Frames per second decoded from videos. 5: a blink (~150–300 ms) spans at least one frame; the
+   * face stage analyses every frame only inside challenge windows and 2 per second elsewhere.
+   */
+  FRAME_RATE: z.coerce.number().positive().max(30).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Optional whisper.cpp: binary and ggml model path (multilingual transcripts). */
   WHISPER_BIN: z.string().optional(),

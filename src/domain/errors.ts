@@ -26,6 +26,7 @@ export const errorStatus = {
   upload_offset_mismatch: 409,
   decision_final: 409,
   token_used: 409,
+  attempts_exhausted: 409,
   token_expired: 410,
   token_invalid: 401,
   payload_too_large: 413,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHALLENGE_TYPES } from './liveness-challenges.ts';
 
 // The session model and its state machine. Pure: no I/O.
 
@@ -27,6 +28,16 @@ export const profileSchema = z.strictObject({
   video_language: z.enum(LANGUAGES).default('en'),
   /** Document types whose back side must be captured too (ID cards); passports have none. */
   document_back: z.boolean().default(false),
+  /**
+   * What the user says in the self-recorded video: their name and today's date (needs
+   * expected_data first/last name), a consent sentence, random digits, or nothing. Default:
+   * name_date when the name is known, else digits (random, so a prepared recording cannot match).
+   */
+  phrase: z.enum(['name_date', 'consent', 'digits', 'none']).optional(),
+  /** Active challenges drawn for the self-recorded video (2–4 from this set; [] = none). */
+  challenges: z.array(z.enum(CHALLENGE_TYPES)).max(8).optional(),
+  /** Replace challenges some users cannot do (smile) with an accessible alternative. */
+  accessible: z.boolean().default(false),
 });
 export type Profile = z.infer<typeof profileSchema>;
 

@@ -1,4 +1,5 @@
 import type { FaceEngine } from './face/port.ts';
+import type { SpeechEngines } from './speech/select.ts';
 
 /**
  * The model engines a process uses, created on first use: an API-only process that never compares
@@ -6,11 +7,20 @@ import type { FaceEngine } from './face/port.ts';
  */
 export interface Engines {
   face(): Promise<FaceEngine>;
+  speech(): Promise<SpeechEngines>;
 }
 
-export function lazyEngines(factories: { face: () => FaceEngine }): Engines {
+export function lazyEngines(factories: { face: () => FaceEngine; speech: () => Promise<SpeechEngines> }): Engines {
   let face: Promise<FaceEngine> | null = null;
+  let speech: Promise<SpeechEngines> | null = null;
   return {
+    speech() {
+      speech ??= factories.speech().catch((err) => {
+        speech = null;
+        throw err;
+      });
+      return speech;
+    },
     face() {
       face ??= (async () => {
         const e = factories.face();

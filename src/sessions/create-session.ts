@@ -1,6 +1,7 @@
 import { newSessionId } from '../domain/ids.ts';
 import { addSeconds, iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
+import { makeCapturePlan } from './capture-plan.ts';
 import { toRecord } from './rows.ts';
 import type { CreateSessionBody } from './schemas.ts';
 import { captureUrl } from './views.ts';
@@ -21,7 +22,8 @@ export async function createSession(deps: Deps, projectId: string, body: CreateS
     expected_data: body.expected_data ? JSON.stringify(body.expected_data) : null,
     client_info: null,
     decision: null,
-    capture_plan: null,
+    phrase_attempts: null,
+    capture_plan: JSON.stringify(makeCapturePlan({ profile: body.profile, expected: body.expected_data, now })),
     expires_at: iso(addSeconds(now, body.expires_in)),
     created_at: iso(now),
     updated_at: iso(now),

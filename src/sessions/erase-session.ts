@@ -21,7 +21,7 @@ export async function eraseSession(deps: Deps, projectId: string, id: string, ac
     await tx.deleteFrom('uploads').where('session_id', '=', id).execute();
     await tx.updateTable('sessions').set({
       erased_at: now, updated_at: now, metadata: null, expected_data: null, client_info: null, capture_plan: null,
-      external_id: null, account_id: null, redirect_url: null, agent_notes: null,
+      external_id: null, account_id: null, redirect_url: null, agent_notes: null, phrase_attempts: null,
       decision: null,
     }).where('id', '=', id).where('project_id', '=', projectId).execute();
     await audit(tx, deps.clock, {

@@ -7,7 +7,7 @@ import type { SessionsTable } from '../storage/schema.ts';
 // Reading session rows back: stored JSON is parsed with the same schemas it was written with, so a
 // corrupted row fails loudly instead of leaking an odd shape to clients.
 
-export interface SessionRecord extends Omit<SessionsTable, 'profile' | 'metadata' | 'decision' | 'client_info' | 'expected_data' | 'capture_plan' | 'status'> {
+export interface SessionRecord extends Omit<SessionsTable, 'profile' | 'metadata' | 'decision' | 'client_info' | 'expected_data' | 'capture_plan' | 'status' | 'phrase_attempts'> {
   status: SessionStatus;
   profile: Profile;
   metadata: Record<string, unknown> | null;
@@ -15,6 +15,7 @@ export interface SessionRecord extends Omit<SessionsTable, 'profile' | 'metadata
   client_info: Record<string, unknown> | null;
   expected_data: Record<string, unknown> | null;
   capture_plan: CapturePlan | null;
+  phrase_attempts: PhraseAttempt[];
 }
 
 /** What the capture page is asked to do (phrase, challenge schedule), stored so the pipeline verifies the same. */
@@ -24,6 +25,13 @@ export const capturePlanSchema = z.object({
   waiting_room: z.boolean().default(false),
 }).passthrough();
 export type CapturePlan = z.infer<typeof capturePlanSchema>;
+
+export const phraseAttemptSchema = z.object({
+  status: z.enum(['SUCCESS', 'WRONG_ANSWER', 'NO_SPEECH', 'UNAVAILABLE']),
+  userInput: z.string(),
+  attemptNumber: z.number().int().positive(),
+});
+export type PhraseAttempt = z.infer<typeof phraseAttemptSchema>;
 
 const decisionSchema = z.object({
   result: z.enum(['approved', 'declined', 'needs_review']),
@@ -44,6 +52,7 @@ export function toRecord(r: SessionsTable): SessionRecord {
     client_info: json(r.client_info),
     expected_data: json(r.expected_data),
     capture_plan: r.capture_plan ? capturePlanSchema.parse(JSON.parse(r.capture_plan)) : null,
+    phrase_attempts: r.phrase_attempts ? z.array(phraseAttemptSchema).parse(JSON.parse(r.phrase_attempts)) : [],
   };
 }
 

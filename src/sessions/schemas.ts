@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personNameSchema } from '../speech/phrase.ts';
 import { LANGUAGES, profileSchema, RESULTS, SESSION_STATUSES, SESSION_TTL } from '../domain/session.ts';
 
 export const createSessionBody = z.strictObject({
@@ -17,6 +18,15 @@ export const createSessionBody = z.strictObject({
     document_number: z.string().max(64).optional(),
     nationality: z.string().length(3).optional(),
   }).optional(),
+}).superRefine((b, ctx) => {
+  // The name_date phrase quotes the person's name: it must be known and speakable.
+  const name = [b.expected_data?.first_name, b.expected_data?.last_name].filter(Boolean).join(' ');
+  if (b.profile.phrase === 'name_date' && !name) {
+    ctx.addIssue({ code: 'custom', path: ['expected_data'], message: 'profile.phrase name_date needs expected_data.first_name / last_name' });
+  }
+  if (name && !personNameSchema.safeParse(name).success) {
+    ctx.addIssue({ code: 'custom', path: ['expected_data', 'first_name'], message: 'names may contain letters, spaces, hyphens, apostrophes and dots only' });
+  }
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 

@@ -148,7 +148,14 @@ const initial = (kind: DialectKind): Migration => ({
   },
 });
 
-const migrations = (kind: DialectKind): Record<string, Migration> => ({ '001_initial': initial(kind) });
+/** Spoken-phrase attempt records submitted from the capture page (JSON array). */
+const phraseAttempts: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('sessions').addColumn('phrase_attempts', 'text').execute();
+  },
+};
+
+const migrations = (kind: DialectKind): Record<string, Migration> => ({ '001_initial': initial(kind), '002_phrase_attempts': phraseAttempts });
 
 export async function migrate(db: Kysely<any>, kind: DialectKind): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(kind) };

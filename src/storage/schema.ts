@@ -33,6 +33,7 @@ export interface SessionsTable {
   client_info: string | null;
   decision: string | null;
   capture_plan: string | null;
+  phrase_attempts: string | null;
   expires_at: string;
   created_at: string;
   updated_at: string;

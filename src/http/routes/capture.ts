@@ -6,6 +6,7 @@ import { assertStep, captureSession } from '../../sessions/capture-guard.ts';
 import { captureView, completeCapture, saveClientInfo } from '../../sessions/complete-capture.ts';
 import { appendChunk, startUpload, uploadOffset } from '../../sessions/resumable-upload.ts';
 import { clientInfoBody } from '../../sessions/schemas.ts';
+import { submitPhraseAttempt } from '../../sessions/phrase-attempt.ts';
 import { uploadImage, uploadVideo } from '../../sessions/upload-artifact.ts';
 import { captureTokenOf } from '../auth.ts';
 import type { RouteDoc } from '../openapi.ts';
@@ -24,6 +25,7 @@ export const captureDocs: RouteDoc[] = [
   { method: 'head', path: '/v1/capture/video/uploads/{id}', tag: 'capture', auth: 'capture', summary: 'Bytes received so far (Upload-Offset header)', responses: { 204: 'offset in header' } },
   { method: 'patch', path: '/v1/capture/video/uploads/{id}', tag: 'capture', auth: 'capture', summary: 'Append a chunk at Upload-Offset', binary: ['application/offset+octet-stream'], responses: { 200: 'new offset', 409: 'offset mismatch' } },
   { method: 'post', path: '/v1/capture/client-info', tag: 'capture', auth: 'capture', summary: 'Record device and network signals', body: clientInfoBody, responses: { 200: 'recorded' } },
+  { method: 'post', path: '/v1/capture/phrase/attempts', tag: 'capture', auth: 'capture', summary: 'Submit one spoken-phrase attempt (audio or video clip); answers { status, userInput, attemptNumber, remaining, state }', binary: ['audio/wav', 'audio/webm', 'video/webm', 'video/mp4'], responses: { 200: 'attempt record', 409: 'no attempts left' } },
   { method: 'post', path: '/v1/capture/complete', tag: 'capture', auth: 'capture', summary: 'Submit the capture; processing starts', responses: { 200: 'submitted', 409: 'steps incomplete' } },
 ];
 
@@ -71,5 +73,6 @@ export function captureRoutes(deps: Deps) {
     return c.json(await saveClientInfo(deps, s, await jsonBody(c, clientInfoBody), { ip }));
   });
   app.post('/complete', async (c) => c.json(await completeCapture(deps, await session(c))));
+  app.post('/phrase/attempts', async (c) => c.json(await submitPhraseAttempt(deps, await session(c), bodyStream(c), c.req.raw.signal)));
   return app;
 }

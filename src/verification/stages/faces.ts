@@ -20,12 +20,26 @@ export async function videoFaces(ctx: StageContext): Promise<VideoFaces> {
   if (cached) return cached;
   const engine = await ctx.deps.engines.face();
   const frames: FrameInput[] = [];
-  for (const f of decodedOf(ctx).frames) frames.push({ t: f.t, image: await decodeImage(await readFile(f.path)) });
-  const step = Math.round(ANTISPOOF_EVERY);
-  const measurements = await analyzeFrames(engine, frames, { antispoofAt: (t) => Math.round(t * ctx.deps.config.FRAME_RATE) % step === 0 });
+  const keep = frameSelector(ctx);
+  for (const [i, f] of decodedOf(ctx).frames.entries()) if (keep(i, f.t)) frames.push({ t: f.t, image: await decodeImage(await readFile(f.path)) });
+  const measurements = await analyzeFrames(engine, frames, { antispoofAt: (t) => frames.findIndex((f) => f.t === t) % ANTISPOOF_EVERY === 0 });
   const vf = { frames, measurements };
   ctx.scratch.set('videoFaces', vf);
   return vf;
+}
+
+/** Baseline sampling outside challenge windows: enough for tracking and best frames. */
+const BASE_FPS = 2;
+
+/**
+ * Which decoded frames to analyse: all of them inside a challenge window (a blink lasts 150–300 ms),
+ * BASE_FPS elsewhere. The models are the expensive part, so this is where the time budget is kept.
+ */
+function frameSelector(ctx: StageContext): (index: number, t: number) => boolean {
+  const fps = ctx.deps.config.FRAME_RATE;
+  const every = Math.max(1, Math.round(fps / BASE_FPS));
+  const windows = (ctx.session.capture_plan?.challenges ?? []).map((c, i, all) => [c.at_seconds, (all[i + 1]?.at_seconds ?? c.at_seconds + 4) + 0.5] as const);
+  return (i, t) => i % every === 0 || windows.some(([a, b]) => t >= a && t <= b);
 }
 
 const r2 = (n: number) => (Number.isFinite(n) ? Math.round(n * 100) / 100 : null);

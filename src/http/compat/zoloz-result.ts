@@ -1,0 +1,49 @@
+import { Readable } from 'node:stream';
+import type { Deps } from '../../deps.ts';
+import type { SessionRecord } from '../../sessions/rows.ts';
+import { zResult } from './zoloz.ts';
+
+/** Largest video returned inline as base64 (willingVerifyVideo); bigger ones are left out. */
+const MAX_INLINE_VIDEO_BYTES = 20 * 1024 * 1024;
+/** Face quality (0–100) needed for qualityPassed: the same floor the pipeline uses for best frames. */
+const QUALITY_PASS = 50;
+
+type Json = Record<string, unknown>;
+
+async function blobBase64(deps: Deps, key: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of (await deps.blobs.get(key)) as Readable) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks).toString('base64');
+}
+
+/**
+ * Maps a session to VideoVerify's checkresult. Idempotent: it only reads. Result codes:
+ * PROCESSING while capture or the pipeline runs; UNUSABLE when the media could not be used (or the
+ * session expired or was canceled); LIMIT_EXCEEDED when the phrase attempts ran out; SUCCESS with
+ * videoVerifyResult "Success" (approved), "Failure" (declined) or "Review" (needs_review).
+ */
+export async function zolozCheckResult(deps: Deps, s: SessionRecord, returnImage: boolean): Promise<Json> {
+  if (s.status === 'pending' || s.status === 'in_progress' || s.status === 'processing') return zResult('S', 'PROCESSING', 'Still being collected or processed');
+  if (s.status === 'expired' || s.status === 'canceled') return zResult('F', 'UNUSABLE', `the transaction was ${s.status} before it was completed`);
+  const stages = await deps.db.selectFrom('stage_runs').select(['stage', 'result']).where('session_id', '=', s.id).where('status', '=', 'completed').execute();
+  const r: Record<string, Json> = Object.fromEntries(stages.map((x) => [x.stage, x.result ? JSON.parse(x.result) : {}]));
+  const speech = r.speech as { attempts?: unknown[]; attempts_state?: string } | undefined;
+  const attempts = s.phrase_attempts.length ? s.phrase_attempts : (speech?.attempts ?? []);
+  const quality = (r.faces as { best_frames?: Array<{ quality?: { score?: number } }> } | undefined)?.best_frames?.[0]?.quality?.score ?? null;
+  const extInfo: Json = {
+    quality: quality === null ? undefined : String(quality),
+    qualityPassed: quality !== null && quality >= QUALITY_PASS,
+    willingRetryRecords: JSON.stringify({ retryRecords: attempts }),
+  };
+  if (returnImage) {
+    const arts = await deps.db.selectFrom('artifacts').select(['kind', 'blob_key', 'bytes']).where('session_id', '=', s.id).where('kind', 'in', ['evidence_video_face_1', 'video']).execute();
+    const face = arts.find((a) => a.kind === 'evidence_video_face_1');
+    const video = arts.find((a) => a.kind === 'video');
+    if (face) extInfo.imageContent = await blobBase64(deps, face.blob_key);
+    if (video && video.bytes <= MAX_INLINE_VIDEO_BYTES) extInfo.willingVerifyVideo = await blobBase64(deps, video.blob_key);
+  }
+  if ((r.probe as { usable?: boolean } | undefined)?.usable === false) return { ...zResult('F', 'UNUSABLE', 'the recorded video could not be used'), extInfo };
+  if (speech?.attempts_state === 'LIMIT_EXCEEDED') return { ...zResult('F', 'LIMIT_EXCEEDED', 'The maximum number of attempts has been exceeded'), extInfo };
+  const videoVerifyResult = s.result === 'approved' ? 'Success' : s.result === 'declined' ? 'Failure' : 'Review';
+  return { ...zResult('S', 'SUCCESS', 'Success'), videoVerifyResult, extInfo };
+}

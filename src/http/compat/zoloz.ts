@@ -1,0 +1,88 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../../deps.ts';
+import { authenticate } from '../../projects/keys.ts';
+import { createSession } from '../../sessions/create-session.ts';
+import { loadSession } from '../../sessions/rows.ts';
+import { LANGUAGES } from '../../domain/session.ts';
+import type { RouteDoc } from '../openapi.ts';
+import { zolozCheckResult } from './zoloz-result.ts';
+
+// VideoVerify-compatible endpoints (ZOLOZ wire format): a merchant switches by changing the base
+// URL and using a vkyc API key. ZOLOZ answers HTTP 200 with { result: { resultStatus, resultCode,
+// resultMessage } }; errors keep that shape so existing clients parse them.
+
+const initializeBody = z.object({
+  bizId: z.string().min(1).max(32),
+  userId: z.string().max(64).optional(),
+  metaInfo: z.string().max(4096).optional(),
+  /** vkyc extensions (optional): prompt language, return URL, the person's name for the phrase. */
+  language: z.enum(LANGUAGES).optional(),
+  redirectUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  firstName: z.string().max(100).optional(),
+  lastName: z.string().max(100).optional(),
+});
+const checkResultBody = z.object({
+  bizId: z.string().min(1).max(32),
+  transactionId: z.string().min(1).max(64),
+  isReturnImage: z.enum(['Y', 'N']).default('N'),
+});
+
+export const zolozDocs: RouteDoc[] = [
+  { method: 'post', path: '/api/v1/zoloz/videoverify/initialize', tag: 'compat: VideoVerify', auth: 'apiKey', summary: 'Start a VideoVerify transaction (bizId → transactionId + capture URL)', body: initializeBody, responses: { 200: 'result (resultCode SUCCESS or INVALID_ARGUMENT)' } },
+  { method: 'post', path: '/api/v1/zoloz/videoverify/checkresult', tag: 'compat: VideoVerify', auth: 'apiKey', summary: 'Idempotent result polling: PROCESSING, SUCCESS, UNUSABLE, LIMIT_EXCEEDED…', body: checkResultBody, responses: { 200: 'result' } },
+];
+
+export const zResult = (status: 'S' | 'F', code: string, message: string) => ({ result: { resultStatus: status, resultCode: code, resultMessage: message } });
+
+export function zolozRoutes(deps: Deps) {
+  const app = new Hono();
+  const auth = async (c: { req: { header(n: string): string | undefined } }) => {
+    const key = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.header('x-api-key');
+    return key ? authenticate(deps, key) : null;
+  };
+  type Parsed<T> = { ok: true; data: T } | { ok: false; error: string };
+  const parse = async <S extends z.ZodType>(c: { req: { text(): Promise<string> } }, schema: S): Promise<Parsed<z.infer<S>>> => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await c.req.text());
+    } catch {
+      return { ok: false, error: 'body is not valid JSON' };
+    }
+    const r = schema.safeParse(raw);
+    return r.success ? { ok: true, data: r.data } : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  };
+
+  app.post('/api/v1/zoloz/videoverify/initialize', async (c) => {
+    const p = await auth(c);
+    if (!p) return c.json(zResult('F', 'NO_INTERFACE_DEF', 'missing or invalid API key'), 401);
+    const b = await parse(c, initializeBody);
+    if (!b.ok) return c.json(zResult('F', 'INVALID_ARGUMENT', b.error));
+    const s = await createSession(deps, p.projectId, {
+      profile: { steps: ['selfie', 'video'], video_mode: 'self_record', video_max_duration: 60, video_language: b.data.language ?? 'en', document_back: false, accessible: false },
+      expires_in: 3600,
+      external_id: b.data.bizId,
+      ...(b.data.userId ? { account_id: b.data.userId } : {}),
+      ...(b.data.redirectUrl ? { redirect_url: b.data.redirectUrl } : {}),
+      ...(b.data.firstName || b.data.lastName ? { expected_data: { first_name: b.data.firstName, last_name: b.data.lastName } } : {}),
+      metadata: { compat: 'zoloz.videoverify', bizId: b.data.bizId },
+    });
+    return c.json({ ...zResult('S', 'SUCCESS', 'Success'), transactionId: s.id, clientCfg: s.capture_url, captureUrl: s.capture_url });
+  });
+
+  app.post('/api/v1/zoloz/videoverify/checkresult', async (c) => {
+    const p = await auth(c);
+    if (!p) return c.json(zResult('F', 'NO_INTERFACE_DEF', 'missing or invalid API key'), 401);
+    const b = await parse(c, checkResultBody);
+    if (!b.ok) return c.json(zResult('F', 'INVALID_ARGUMENT', b.error));
+    const s = await loadSession(deps.db, p.projectId, b.data.transactionId).catch(() => null);
+    if (!s || s.metadata?.bizId !== b.data.bizId) return c.json(zResult('F', 'INVALID_ARGUMENT', 'no transaction with this bizId and transactionId'));
+    try {
+      return c.json(await zolozCheckResult(deps, s, b.data.isReturnImage === 'Y'));
+    } catch (e) {
+      deps.log.error('checkresult failed', { err: String(e), session: s.id });
+      return c.json(zResult('F', 'SYSTEM_ERROR', 'internal error'), 500);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,41 @@
+import { randomInt } from 'node:crypto';
+import { CHALLENGE_TYPES, pickChallenges } from '../domain/liveness-challenges.ts';
+import type { Profile } from '../domain/session.ts';
+import { generatePhrase } from '../speech/phrase.ts';
+import type { CapturePlan } from './rows.ts';
+
+/**
+ * Timing of the prompts in a self-recorded video. The phrase is shown from the start; people need
+ * ~6 s to read and say "My name is … Today is …". Each challenge then gets its own 4 s window:
+ * ~1 s to read the prompt, ~1 s to move, margin for slow users (the verifier allows 0.5 s grace).
+ */
+export const PHRASE_SECONDS = 7;
+export const CHALLENGE_SPACING_SECONDS = 4;
+
+export interface PlanInput {
+  profile: Profile;
+  expected?: { first_name?: string; last_name?: string } | undefined;
+  now: Date;
+  timeZone?: string;
+  random?: (maxExclusive: number) => number;
+}
+
+/** What the capture page shows (and the pipeline later verifies): the phrase and the challenge schedule. */
+export function makeCapturePlan(i: PlanInput): CapturePlan | null {
+  const p = i.profile;
+  if (!p.steps.includes('video') || p.video_mode !== 'self_record') return null;
+  const rnd = i.random ?? ((n: number) => randomInt(n));
+  const name = [i.expected?.first_name, i.expected?.last_name].filter(Boolean).join(' ').trim();
+  const kind = p.phrase ?? (name ? 'name_date' : 'digits');
+  const phrase = kind === 'none' ? null : generatePhrase(kind, p.video_language, { name, date: i.now, timeZone: i.timeZone, random: rnd });
+  const allowed = p.challenges ?? [...CHALLENGE_TYPES];
+  const start = phrase ? PHRASE_SECONDS : 1;
+  // As many challenges (2–4) as fit before the recording stops.
+  const fit = Math.floor((p.video_max_duration - start) / CHALLENGE_SPACING_SECONDS);
+  const types = allowed.length && fit >= 2 ? pickChallenges(rnd, { allowed, max: Math.min(4, fit), accessible: p.accessible }) : [];
+  return {
+    phrase: phrase ? { kind: phrase.kind, text: phrase.text } : null,
+    challenges: types.map((type, k) => ({ type, at_seconds: start + k * CHALLENGE_SPACING_SECONDS })),
+    waiting_room: false,
+  };
+}

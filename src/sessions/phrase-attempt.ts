@@ -1,0 +1,49 @@
+import { open, rm } from 'node:fs/promises';
+import { AppError } from '../domain/errors.ts';
+import { sniffAudio } from '../domain/sniff.ts';
+import { extractAudio } from '../engines/media/ffmpeg.ts';
+import type { Deps } from '../deps.ts';
+import { attemptState, type PhraseKind, recordAttempt, verifyAttempt } from '../speech/phrase.ts';
+import type { SessionRecord } from './rows.ts';
+import { type Body, streamToFile, tempPath } from './upload-artifact.ts';
+
+/** A phrase attempt is a few seconds of speech: 10 MB is minutes of webm/opus. */
+const MAX_ATTEMPT_BYTES = 10 * 1024 * 1024;
+export const MAX_PHRASE_ATTEMPTS = 3;
+
+/**
+ * One spoken-phrase attempt from the capture page (an audio or video clip): verified at once so the
+ * page can ask the user to try again. Records `{ status, userInput, attemptNumber }`; after
+ * MAX_PHRASE_ATTEMPTS failures the state is LIMIT_EXCEEDED and no more attempts are taken.
+ */
+export async function submitPhraseAttempt(deps: Deps, s: SessionRecord, body: Body, signal?: AbortSignal) {
+  const phrase = s.capture_plan?.phrase;
+  if (!phrase) throw new AppError('step_not_in_profile', 'this session does not ask for a spoken phrase');
+  const before = attemptState(s.phrase_attempts, MAX_PHRASE_ATTEMPTS);
+  if (s.phrase_attempts.length && before.state !== 'retry') throw new AppError('attempts_exhausted', `no more attempts: ${before.state}`, { state: before.state });
+  const clip = await tempPath(deps, 'phrase');
+  const wav = `${clip}.wav`;
+  try {
+    await streamToFile(body, clip, MAX_ATTEMPT_BYTES);
+    const fh = await open(clip, 'r');
+    const head = Buffer.alloc(16);
+    const { bytesRead } = await fh.read(head, 0, 16, 0);
+    await fh.close();
+    if (!sniffAudio(head.subarray(0, bytesRead))) throw new AppError('unsupported_media_type', 'expected a WAV, WebM, Ogg or MP4 audio clip');
+    if (!(await extractAudio(deps.media, clip, wav, signal))) throw new AppError('media_unreadable', 'the clip has no readable audio');
+    const language = s.profile.video_language;
+    const transcriber = (await deps.engines.speech()).forLanguage(language);
+    const result = await verifyAttempt(wav, { kind: phrase.kind as PhraseKind, language, text: phrase.text }, language, transcriber, signal);
+    const outcome = recordAttempt(s.phrase_attempts, { status: result.status, userInput: result.userInput }, MAX_PHRASE_ATTEMPTS);
+    // Optimistic: only if no other attempt was recorded meanwhile (two tabs submitting at once).
+    const prev = s.phrase_attempts.length ? JSON.stringify(s.phrase_attempts) : null;
+    const res = await deps.db.updateTable('sessions').set({ phrase_attempts: JSON.stringify(outcome.attempts) })
+      .where('id', '=', s.id).where((eb) => (prev === null ? eb('phrase_attempts', 'is', null) : eb('phrase_attempts', '=', prev))).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new AppError('idempotency_conflict', 'another attempt was recorded at the same time; reload');
+    const last = outcome.attempts.at(-1)!;
+    return { ...last, state: outcome.state, remaining: outcome.remaining, reason: result.reason, confidence: result.confidence };
+  } finally {
+    await rm(clip, { force: true });
+    await rm(wav, { force: true });
+  }
+}
