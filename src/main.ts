@@ -24,6 +24,7 @@ import { decodeStage } from './verification/stages/decode.ts';
 import { facesStage } from './verification/stages/faces.ts';
 import { faceMatchStage } from './verification/stages/face-match.ts';
 import { speechStage } from './verification/stages/speech.ts';
+import { livenessStage } from './verification/stages/liveness.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
 import { makeDeliverWebhook } from './webhooks/deliver.ts';
@@ -64,7 +65,7 @@ export function loadOrCreateSecret(config: Config): string {
 }
 
 export function pipelineStages(_deps: Deps): Stage[] {
-  return [probeStage, decodeStage, facesStage, faceMatchStage, speechStage];
+  return [probeStage, decodeStage, facesStage, faceMatchStage, livenessStage, speechStage];
 }
 
 export async function buildRuntime(config: Config, o: BuildOptions = {}): Promise<Runtime> {

@@ -8,6 +8,7 @@ import { trackFaces } from '../faces/track-faces.ts';
 import { saveEvidence } from '../evidence.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
 import { decodedOf } from './decode.ts';
+import { PHRASE_SECONDS } from '../../sessions/capture-plan.ts';
 
 /** Run the (weak, advisory) passive anti-spoof models on every n-th sampled frame only: they cost ~2× the detector. */
 const ANTISPOOF_EVERY = 4;
@@ -38,7 +39,10 @@ const BASE_FPS = 2;
 function frameSelector(ctx: StageContext): (index: number, t: number) => boolean {
   const fps = ctx.deps.config.FRAME_RATE;
   const every = Math.max(1, Math.round(fps / BASE_FPS));
-  const windows = (ctx.session.capture_plan?.challenges ?? []).map((c, i, all) => [c.at_seconds, (all[i + 1]?.at_seconds ?? c.at_seconds + 4) + 0.5] as const);
+  const plan = ctx.session.capture_plan;
+  const windows = (plan?.challenges ?? []).map((c, i, all) => [c.at_seconds, (all[i + 1]?.at_seconds ?? c.at_seconds + 4) + 0.5] as const);
+  // While the phrase is spoken, the mouth is sampled densely too (audio-visual sync).
+  if (plan?.phrase) windows.push([0, plan.challenges[0]?.at_seconds ?? PHRASE_SECONDS]);
   return (i, t) => i % every === 0 || windows.some(([a, b]) => t >= a && t <= b);
 }
 
