@@ -8,6 +8,7 @@ import { createApp, type AppExtras } from './http/app.ts';
 import { pageRoutes } from './http/routes/pages.ts';
 import { faceDocs, faceRoutes } from './http/routes/faces.ts';
 import { zolozDocs, zolozRoutes } from './http/compat/zoloz.ts';
+import { livenessApiRoutes, livenessDocs, livenessPublicRoutes } from './http/routes/liveness.ts';
 import { lazyEngines } from './engines/registry.ts';
 import { createFaceEngine } from './engines/face/human-faceapi.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
@@ -88,8 +89,8 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     lookup: o.lookup,
   };
   const extras: AppExtras = {
-    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }],
-    apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }],
+    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }],
+    apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }],
   };
   const app = createApp(deps, extras);
   const handlers: JobHandlers = {

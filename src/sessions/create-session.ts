@@ -8,6 +8,7 @@ import { captureUrl } from './views.ts';
 
 export async function createSession(deps: Deps, projectId: string, body: CreateSessionBody) {
   const now = deps.clock.now();
+  const plan = makeCapturePlan({ profile: body.profile, expected: body.expected_data, now });
   const row = {
     id: newSessionId(),
     project_id: projectId,
@@ -23,7 +24,7 @@ export async function createSession(deps: Deps, projectId: string, body: CreateS
     client_info: null,
     decision: null,
     phrase_attempts: null,
-    capture_plan: JSON.stringify(makeCapturePlan({ profile: body.profile, expected: body.expected_data, now })),
+    capture_plan: plan ? JSON.stringify(plan) : null,
     expires_at: iso(addSeconds(now, body.expires_in)),
     created_at: iso(now),
     updated_at: iso(now),

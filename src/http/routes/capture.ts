@@ -7,6 +7,7 @@ import { captureView, completeCapture, saveClientInfo } from '../../sessions/com
 import { appendChunk, startUpload, uploadOffset } from '../../sessions/resumable-upload.ts';
 import { clientInfoBody } from '../../sessions/schemas.ts';
 import { submitPhraseAttempt } from '../../sessions/phrase-attempt.ts';
+import { startLiveness } from '../../sessions/liveness-check.ts';
 import { uploadImage, uploadVideo } from '../../sessions/upload-artifact.ts';
 import { captureTokenOf } from '../auth.ts';
 import type { RouteDoc } from '../openapi.ts';
@@ -73,6 +74,7 @@ export function captureRoutes(deps: Deps) {
     return c.json(await saveClientInfo(deps, s, await jsonBody(c, clientInfoBody), { ip }));
   });
   app.post('/complete', async (c) => c.json(await completeCapture(deps, await session(c))));
+  app.post('/liveness/start', async (c) => c.json(startLiveness(deps, await session(c))));
   app.post('/phrase/attempts', async (c) => c.json(await submitPhraseAttempt(deps, await session(c), bodyStream(c), c.req.raw.signal)));
   return app;
 }
