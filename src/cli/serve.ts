@@ -19,7 +19,7 @@ export async function serve(config: Config, opts: { workers: boolean }) {
 
   const demo = await deps.db.selectFrom('projects').select('id').where('name', '=', DEMO_PROJECT).executeTakeFirst();
   const demoSession = demo
-    ? await createSession(deps, demo.id, { profile: { steps: ['document', 'selfie', 'video'], video_mode: 'self_record', video_max_duration: 30, video_language: 'en', document_back: false }, expires_in: 86400, external_id: 'demo' })
+    ? await createSession(deps, demo.id, { profile: { steps: ['document', 'selfie', 'video'], video_mode: 'self_record', video_max_duration: 30, video_language: 'en', document_back: false, accessible: false }, expires_in: 86400, external_id: 'demo' })
     : null;
   out('');
   out(`vkyc is running (${rt.handle.kind}, data in ${config.DATA_DIR})`);

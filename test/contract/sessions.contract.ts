@@ -6,7 +6,7 @@ import { loadSession } from '../../src/sessions/rows.ts';
 import { emitEvent } from '../../src/webhooks/events.ts';
 import { makeRuntime, type DbKind, type TestRuntime } from '../helpers/runtime.ts';
 
-const profile = { steps: ['selfie' as const], video_mode: 'self_record' as const, video_max_duration: 60, video_language: 'en' as const, document_back: false };
+const profile = { steps: ['selfie' as const], video_mode: 'self_record' as const, video_max_duration: 60, video_language: 'en' as const, document_back: false, accessible: false };
 
 /** Session store behaviour (the one query layer) on every database. */
 export function sessionStoreContract(kind: string, _open: unknown) {

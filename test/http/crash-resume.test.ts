@@ -24,7 +24,7 @@ test('a job resumes after its worker process is killed mid-job, skipping finishe
   ];
   const rt = await buildRuntime(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), { stages });
   const { project } = await createKey(rt.deps, 'p');
-  const created = await createSession(rt.deps, project.id, { profile: { steps: ['selfie'], video_mode: 'self_record', video_max_duration: 60, video_language: 'en', document_back: false }, expires_in: 600 });
+  const created = await createSession(rt.deps, project.id, { profile: { steps: ['selfie'], video_mode: 'self_record', video_max_duration: 60, video_language: 'en', document_back: false, accessible: false }, expires_in: 600 });
   const s = await loadSession(rt.deps.db, project.id, created.id);
   const img = new Uint8Array(await readFile(join(FACE_SAMPLES, 'sample1.jpg')));
   await uploadImage(rt.deps, s, 'selfie', (async function* () { yield img; })());

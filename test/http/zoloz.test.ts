@@ -24,7 +24,7 @@ describe('VideoVerify compatibility', () => {
   });
 
   const zpost = (path: string, body: unknown, key = rt.apiKey) =>
-    rt.app.request(`/api/v1/zoloz/videoverify/${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    Promise.resolve(rt.app.request(`/api/v1/zoloz/videoverify/${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).then(async (r) => ({ status: r.status, body: await r.json() }));
 
   async function init(bizId: string) {
     const r = await zpost('initialize', { bizId });

@@ -35,8 +35,8 @@ test('decision policy: decline beats review beats approve', () => {
 });
 
 test('required artifacts follow the profile', () => {
-  assert.deepEqual(requiredArtifacts({ steps: ['document', 'selfie', 'video'], video_mode: 'self_record', video_max_duration: 60, video_language: 'en', document_back: true }), ['document_front', 'document_back', 'selfie', 'video']);
-  assert.deepEqual(requiredArtifacts({ steps: ['video'], video_mode: 'live_agent', video_max_duration: 60, video_language: 'en', document_back: false }), []);
+  assert.deepEqual(requiredArtifacts({ steps: ['document', 'selfie', 'video'], video_mode: 'self_record', video_max_duration: 60, video_language: 'en', document_back: true, accessible: false }), ['document_front', 'document_back', 'selfie', 'video']);
+  assert.deepEqual(requiredArtifacts({ steps: ['video'], video_mode: 'live_agent', video_max_duration: 60, video_language: 'en', document_back: false, accessible: false }), []);
 });
 
 test('signed tokens: tamper, purpose and expiry', () => {

@@ -28,8 +28,10 @@ const TYPES: Record<string, string> = {
 
 export const CAPTURE_CSP = [
   "default-src 'self'",
-  // 'wasm-unsafe-eval' lets tfjs compile its WASM backend; no JS eval is allowed.
-  "script-src 'self' 'wasm-unsafe-eval'",
+  // 'wasm-unsafe-eval' lets tfjs compile its WASM backend; no JS eval is allowed;
+  // blob: because tfjs's threaded WASM backend starts its pthread workers from blob URLs that
+  // importScripts() other blob URLs (only reachable by code already running on the page).
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
   "worker-src 'self' blob:",
   "style-src 'self'",
   "img-src 'self' blob: data:",

@@ -38,7 +38,11 @@ export interface DetectedFace {
   box: Box;
   /** Detector confidence 0–1. */
   confidence: number;
-  /** Mesh landmarks in image pixels ([x, y] pairs); empty when the mesh model did not run. */
+  /**
+   * Mesh landmarks in image pixels ([x, y] pairs, MediaPipe 468-point order + 10 iris points);
+   * empty when the mesh model did not run. Then pose, eye*, mouthOpen and smile are NaN (unknown)
+   * and quality.occlusion is NaN — callers check `landmarks.length` before using them.
+   */
   landmarks: Array<[number, number]>;
   pose: HeadPose;
   /** Eye openness 0 (closed) – 1 (open), per eye from the person's point of view. */
@@ -57,10 +61,19 @@ export interface DetectedFace {
 export interface DetectOptions {
   /** Run the mesh/iris/pose part (needed for pose/blink/smile). Default true. */
   mesh?: boolean;
+  /** Run the iris model (refines eye contours for blink detection). Default: same as mesh. */
+  iris?: boolean;
+  /** Run the expression model (smile). Default: same as mesh; smile is NaN when off. */
+  expressions?: boolean;
   /** Run the passive anti-spoof models. Default false (costs time; the pipeline asks when needed). */
   antispoof?: boolean;
   /** Maximum faces to return. Default 5. */
   maxFaces?: number;
+  /**
+   * Detector confidence floor for this call; default is the engine's (0.5). Lower it only where one
+   * face is expected and a weak one is better than none (small, blurred document photos).
+   */
+  minConfidence?: number;
 }
 
 /** A 128-d identity embedding (face-api ResNet-34), L2 distance comparable. */

@@ -1,0 +1,57 @@
+// Face-match calibration: euclidean distance between two face-api (dlib ResNet-34) 128-d
+// descriptors → a 0–100 similarity score, and the decision threshold. Pure, no I/O.
+//
+// CALIBRATION (bench/faces.ts; numbers in docs/model-card-faces.md):
+//   data: /work/shared/data/faces/pairs.csv — 834 labelled real pairs (271 same / 563 different
+//   person) from the public test images of deepface, face_recognition, face-api.js (BBT crops),
+//   openface, trueface and LFW samples; embeddings of our aligned 150-px chips with flip averaging.
+//   Genuine distances: median 0.40, max ~0.64. Impostor distances: median 0.87, min ~0.54.
+//   At distance 0.58 (score 50): FAR 0.18 % (1/563), FRR 1.11 % (3/271); ROC AUC 0.9998, EER 0.72 %.
+//   Same threshold with one side degraded (≤200 px, blur σ0.8, JPEG q30 — "selfie vs ID photo"):
+//   FAR 0.36 % (2/563), FRR 19.6 % (53/271), AUC 0.978 — small, blurry document photos are the
+//   weak spot; whether a score just under the threshold means needs_review rather than decline is
+//   the decision policy's business.
+//   We chose 0.58 over face-api's customary 0.6 because a false accept is the costlier KYC error.
+
+/** Distance at which the score is exactly MATCH_THRESHOLD (see calibration note). */
+export const DISTANCE_AT_THRESHOLD = 0.58;
+/**
+ * Logistic slope in distance units (one unit moves the score from 50 to ~73 or ~27): puts the
+ * median genuine pair (0.40) at ~95 and the median impostor pair (0.87) at ~1.
+ */
+export const DISTANCE_SCALE = 0.06;
+/** Score at or above which two faces are the same person. */
+export const MATCH_THRESHOLD = 50;
+
+/**
+ * Below this score two frames of one video are treated as different people (`face_changed`).
+ * Much stricter than the match threshold because a video has many chances to produce one bad
+ * frame. Score 15 = distance ≈ 0.685, above every genuine pair of the calibration set (max 0.64,
+ * FRR 0 %) while still below ~97 % of impostor pairs (FAR ~3 %: look-alike swaps can slip through).
+ */
+export const FACE_CHANGED_SCORE = 15;
+
+/** Monotonic decreasing in distance; 50 at DISTANCE_AT_THRESHOLD. */
+export function scoreFromDistance(distance: number): number {
+  if (!Number.isFinite(distance)) return 0;
+  const s = 100 / (1 + Math.exp((distance - DISTANCE_AT_THRESHOLD) / DISTANCE_SCALE));
+  return Math.round(s * 10) / 10;
+}
+
+export function isMatch(score: number): boolean {
+  return score >= MATCH_THRESHOLD;
+}
+
+export function euclidean(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`embedding sizes differ: ${a.length} vs ${b.length}`);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    s += d * d;
+  }
+  return Math.sqrt(s);
+}
+
+export function similarityScore(a: Float32Array, b: Float32Array): number {
+  return scoreFromDistance(euclidean(a, b));
+}

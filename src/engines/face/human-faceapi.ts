@@ -1,0 +1,184 @@
+// FaceEngine adapter: @vladmandic/human (BlazeFace detector, MediaPipe mesh + iris, emotion,
+// antispoof, liveness) for everything but identity, and @vladmandic/face-api's dlib-ResNet-34 port
+// for the 128-d identity descriptor. Both run on the one tfjs WASM backend of this process.
+//
+// tfjs WASM executes one graph at a time per process and Human keeps per-call configuration on the
+// instance, so every inference goes through `serial`: concurrent callers queue instead of racing.
+
+import { loadHuman, humanPaths, type HumanFace, type HumanInstance } from './human-loader.ts';
+import { loadFaceApi, faceApiPaths, type FaceApiModule } from './faceapi-loader.ts';
+import { eyeOpenness, fivePoints, mouthOpenness, rollFromMesh } from './landmarks.ts';
+import { faceQuality } from './quality.ts';
+import { alignedChip } from './align.ts';
+import { similarityScore } from '../../domain/face-match.ts';
+import type { DetectOptions, DetectedFace, Embedding, FaceEngine, RgbImage } from './port.ts';
+
+export interface FaceEngineOptions {
+  /**
+   * Detector confidence below which a candidate is dropped. 0.5: the 21 real faces of face-api's
+   * sample photos scored 0.53–0.94; partial faces cut by a crop edge 0.33–0.71. Human's own floor
+   * (0.2) lets weak hits through that would count as extra people. Not measured on a
+   * false-positive set.
+   */
+  minConfidence?: number;
+  /** Average the descriptor with that of the mirrored chip (default true; see embed). */
+  flipAugment?: boolean;
+}
+
+interface Models { human: HumanInstance; faceapi: FaceApiModule }
+
+const RAD = 180 / Math.PI;
+
+export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
+  const minConfidence = options.minConfidence ?? 0.5;
+  const flipAugment = options.flipAugment ?? true;
+  let loading: Promise<Models> | null = null;
+  let chain: Promise<unknown> = Promise.resolve();
+
+  const models = (): Promise<Models> => {
+    loading ??= (async () => {
+      const human = await loadHuman();
+      const faceapi = await loadFaceApi();
+      return { human, faceapi };
+    })();
+    return loading;
+  };
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const detectRaw = async (m: Models, image: RgbImage, opts: DetectOptions): Promise<DetectedFace[]> => {
+    const mesh = opts.mesh ?? true;
+    const spoof = opts.antispoof ?? false;
+    const floor = opts.minConfidence ?? minConfidence;
+    assertRgb(image);
+    const tensor = m.human.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    try {
+      const res = await m.human.detect(tensor, {
+        face: {
+          detector: { maxDetected: opts.maxFaces ?? 5, minConfidence: Math.min(0.2, floor) },
+          mesh: { enabled: mesh },
+          iris: { enabled: mesh && (opts.iris ?? true) },
+          emotion: { enabled: mesh && (opts.expressions ?? true) },
+          antispoof: { enabled: spoof },
+          liveness: { enabled: spoof },
+        },
+      });
+      if (res.error) throw new Error(`human: ${res.error}`);
+      return res.face.filter((f) => f.boxScore >= floor).map((f) => toDetected(f, image, mesh));
+    } finally {
+      tensor.dispose();
+    }
+  };
+
+  return {
+    async init() {
+      await models();
+    },
+    async detect(image, opts = {}) {
+      const m = await models();
+      return serial(() => detectRaw(m, image, opts));
+    },
+    async embed(image, face) {
+      const m = await models();
+      return serial(async () => {
+        let landmarks = face.landmarks;
+        if (landmarks.length === 0) landmarks = (await meshFor(m, image, face)).landmarks;
+        const chip = alignedChip(image, fivePoints(landmarks));
+        const direct = await descriptor(m, chip);
+        if (!flipAugment) return direct;
+        // Mean of the chip's and its mirror's descriptors: cheap test-time augmentation that makes
+        // the embedding less sensitive to small alignment errors on low-resolution faces.
+        const mirrored = await descriptor(m, mirrorImage(chip));
+        return direct.map((v, i) => (v + (mirrored[i] ?? 0)) / 2);
+      });
+    },
+    similarity(a: Embedding, b: Embedding) {
+      return similarityScore(a, b);
+    },
+    info() {
+      const h = humanPaths();
+      const f = faceApiPaths();
+      return {
+        detector: `@vladmandic/human ${h.version} blazeface+facemesh+iris+emotion (tfjs-wasm)`,
+        embedder: `@vladmandic/face-api ${f.version} faceRecognitionNet (dlib ResNet-34 128-d, aligned 150px chip)`,
+        antispoof: `@vladmandic/human ${h.version} antispoof+liveness`,
+      };
+    },
+  };
+
+  /** The face needs landmarks for alignment: re-detect with the mesh and take the best-overlapping face. */
+  async function meshFor(m: Models, image: RgbImage, face: DetectedFace): Promise<DetectedFace> {
+    // Same settings as the calibration run (mesh without iris/expressions): see domain/face-match.ts.
+    const faces = await detectRaw(m, image, { mesh: true, iris: false, expressions: false, maxFaces: 5 });
+    const best = faces.map((f) => ({ f, iou: iou(f.box, face.box) })).sort((x, y) => y.iou - x.iou)[0];
+    if (!best || best.iou < 0.3 || best.f.landmarks.length === 0) throw new Error('embed: could not find landmarks for the face');
+    return best.f;
+  }
+}
+
+async function descriptor(m: Models, chip: RgbImage): Promise<Float32Array> {
+  const t = m.faceapi.tf.tensor3d(chip.data, [chip.height, chip.width, 3], 'int32');
+  try {
+    const d = await m.faceapi.nets.faceRecognitionNet.computeFaceDescriptor(t);
+    return Float32Array.from(Array.isArray(d) ? (d[0] ?? []) : d);
+  } finally {
+    t.dispose();
+  }
+}
+
+function mirrorImage(img: RgbImage): RgbImage {
+  const out = new Uint8Array(img.data.length);
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const s = (y * img.width + x) * 3, d = (y * img.width + (img.width - 1 - x)) * 3;
+      out[d] = img.data[s] ?? 0; out[d + 1] = img.data[s + 1] ?? 0; out[d + 2] = img.data[s + 2] ?? 0;
+    }
+  }
+  return { width: img.width, height: img.height, data: out };
+}
+
+function toDetected(f: HumanFace, image: RgbImage, meshRan: boolean): DetectedFace {
+  const [x, y, width, height] = f.box;
+  const box = { x, y, width, height };
+  const hasMesh = meshRan && f.mesh.length >= 468;
+  const landmarks: Array<[number, number]> = hasMesh ? f.mesh.map((p) => [p[0], p[1]]) : [];
+  const angle = f.rotation?.angle;
+  // Human lists only emotions above its 0.1 floor: a missing "happy" after the model ran means ~0.
+  const happy = f.emotion ? (f.emotion.find((e) => e.emotion === 'happy')?.score ?? 0) : undefined;
+  return {
+    box,
+    confidence: f.boxScore,
+    landmarks,
+    // Human's raw angles (radians) have the opposite signs to the port: its yaw is > 0 when the
+    // person turns to their own right and its pitch > 0 when looking down (checked on sample2's
+    // profile and head-down faces, and by mirroring: test/unit/faces/engine.test.ts). Roll comes
+    // from the eye line, which is exact for in-plane tilt.
+    pose: hasMesh && angle
+      ? { yaw: -angle.yaw * RAD, pitch: -angle.pitch * RAD, roll: rollFromMesh(f.mesh) }
+      : { yaw: Number.NaN, pitch: Number.NaN, roll: Number.NaN },
+    eyeOpenLeft: hasMesh ? eyeOpenness(f.mesh, 'left') : Number.NaN,
+    eyeOpenRight: hasMesh ? eyeOpenness(f.mesh, 'right') : Number.NaN,
+    mouthOpen: hasMesh ? mouthOpenness(f.mesh) : Number.NaN,
+    smile: hasMesh && happy !== undefined ? happy : Number.NaN,
+    quality: faceQuality(image, box, hasMesh ? Math.min(1, Math.max(0, 1 - f.faceScore)) : Number.NaN),
+    antispoof: typeof f.real === 'number' ? f.real : null,
+    liveness: typeof f.live === 'number' ? f.live : null,
+  };
+}
+
+function assertRgb(image: RgbImage): void {
+  if (image.data.length !== image.width * image.height * 3) {
+    throw new Error(`RgbImage data has ${image.data.length} bytes, expected ${image.width}×${image.height}×3`);
+  }
+}
+
+function iou(a: DetectedFace['box'], b: DetectedFace['box']): number {
+  const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.width, b.x + b.width), y1 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}

@@ -1,0 +1,139 @@
+// Loads @vladmandic/human's Node WASM build with its bundled models, offline.
+//
+// Why not `import '@vladmandic/human'`: its package.json "exports" map mixes conditions and
+// subpaths, so Node cannot resolve `dist/human.node-wasm.js` by name; we resolve the package's main
+// file and take the WASM build next to it.
+//
+// Why a tfjs load router instead of a fetch shim: Human loads models with the global `fetch`, which
+// in Node does not accept file:// URLs. tfjs asks its IO registry for a handler before falling back
+// to HTTP, so registering a router for `file://…/human/models/` URLs serves the JSON + weights from
+// disk without patching any global. The router is scoped to that directory and refuses the rest.
+
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+export type Point = [number, number, number?];
+
+/** The part of Human's FaceResult we use (see node_modules/@vladmandic/human/types/human.d.ts). */
+export interface HumanFace {
+  score: number;
+  boxScore: number;
+  faceScore: number;
+  box: [number, number, number, number];
+  mesh: Point[];
+  emotion?: Array<{ score: number; emotion: string }>;
+  real?: number;
+  live?: number;
+  rotation?: { angle: { roll: number; yaw: number; pitch: number } } | null;
+}
+
+export interface TensorLike { dispose(): void }
+
+export interface HumanTf {
+  tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): TensorLike;
+  getBackend(): string;
+  memory(): { numTensors: number };
+  io: { registerLoadRouter(router: (url: string | string[]) => unknown): void };
+}
+
+export interface HumanInstance {
+  version: string;
+  tf: HumanTf;
+  load(): Promise<void>;
+  init(): Promise<void>;
+  detect(input: TensorLike, config?: Record<string, unknown>): Promise<{ face: HumanFace[]; error?: string | null }>;
+}
+
+interface HumanModule { Human: new (config: Record<string, unknown>) => HumanInstance }
+
+export function humanPaths(): { wasmBuild: string; models: string; version: string; wasmDir: string } {
+  const main = require.resolve('@vladmandic/human'); // …/human/dist/human.node.js
+  const root = resolve(dirname(main), '..');
+  const version = (require(join(root, 'package.json')) as { version: string }).version;
+  const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm')); // holds the .wasm files
+  return { wasmBuild: join(root, 'dist', 'human.node-wasm.js'), models: join(root, 'models'), version, wasmDir };
+}
+
+/** Human configuration: face only, no frame-to-frame caching (every call is a fresh image). */
+export function baseConfig(modelsUrl: string, wasmDir: string): Record<string, unknown> {
+  return {
+    backend: 'wasm',
+    wasmPath: wasmDir + '/',
+    modelBasePath: modelsUrl,
+    debug: false,
+    warmup: 'none',
+    cacheModels: false,
+    // 0 disables Human's "reuse last result when the frame barely changed" shortcut: callers give us
+    // unrelated images (document, selfie, frames) and must get a fresh detection each time.
+    cacheSensitivity: 0,
+    face: {
+      enabled: true,
+      detector: { rotation: false, maxDetected: 5, skipFrames: 0, skipTime: 0, minConfidence: 0.2, return: false },
+      mesh: { enabled: true },
+      attention: { enabled: false },
+      iris: { enabled: true },
+      emotion: { enabled: true, skipFrames: 0, skipTime: 0 },
+      description: { enabled: false }, // faceres is not an identity model; face-api embeds instead
+      antispoof: { enabled: true, skipFrames: 0, skipTime: 0 },
+      liveness: { enabled: true, skipFrames: 0, skipTime: 0 },
+      gear: { enabled: false },
+    },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+    filter: { enabled: false },
+  };
+}
+
+let routerRegistered = false; // process-wide: tfjs has one IO registry per process
+
+function registerFileRouter(tf: HumanTf, modelsDir: string): void {
+  if (routerRegistered) return;
+  routerRegistered = true;
+  const prefix = pathToFileURL(modelsDir).href + '/';
+  tf.io.registerLoadRouter((url) => {
+    const u = Array.isArray(url) ? url[0] : url;
+    if (typeof u !== 'string' || !u.startsWith(prefix) || u.includes('..')) return null;
+    return { load: () => loadGraphArtifacts(fileURLToPath(u)) };
+  });
+}
+
+interface ModelJson {
+  modelTopology: unknown;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string;
+  signature?: unknown;
+  userDefinedMetadata?: unknown;
+  weightsManifest: Array<{ paths: string[]; weights: unknown[] }>;
+}
+
+async function loadGraphArtifacts(jsonPath: string): Promise<Record<string, unknown>> {
+  const json = JSON.parse(await readFile(jsonPath, 'utf8')) as ModelJson;
+  const dir = dirname(jsonPath);
+  const weightSpecs: unknown[] = [];
+  const parts: Buffer[] = [];
+  for (const group of json.weightsManifest) {
+    weightSpecs.push(...group.weights);
+    for (const p of group.paths) parts.push(await readFile(join(dir, p)));
+  }
+  const all = Buffer.concat(parts);
+  const { weightsManifest: _omit, ...rest } = json;
+  return { ...rest, weightSpecs, weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) };
+}
+
+export async function loadHuman(): Promise<HumanInstance> {
+  const paths = humanPaths();
+  const mod = require(paths.wasmBuild) as HumanModule;
+  const human = new mod.Human(baseConfig(pathToFileURL(paths.models).href + '/', paths.wasmDir));
+  await human.init(); // selects the wasm backend
+  registerFileRouter(human.tf, paths.models);
+  await human.load();
+  return human;
+}

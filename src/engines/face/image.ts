@@ -1,0 +1,92 @@
+// Image decoding and small pixel helpers shared by the face adapter and the pipeline.
+// sharp does the decoding (libvips: JPEG/PNG/WebP/GIF/TIFF/HEIF…), honours EXIF orientation
+// (phone photos are often stored sideways) and refuses anything that is not a raster image.
+
+import sharp from 'sharp';
+import { AppError } from '../../domain/errors.ts';
+import type { Box, RgbImage } from './port.ts';
+
+/** 40 MP: larger than any phone camera we expect, small enough to keep RGB buffers < 120 MB. */
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+
+/** Decodes an encoded image (JPEG, PNG, …) to RGB, auto-rotated by EXIF. */
+export async function decodeImage(buf: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbImage> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(buf, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new AppError('not_an_image', 'the file is not a decodable image', { cause: String(err) });
+  }
+  if (!meta.width || !meta.height) throw new AppError('not_an_image', 'the image has no dimensions');
+  if (meta.width * meta.height > maxPixels) {
+    throw new AppError('image_too_large', `image has ${meta.width}x${meta.height} pixels, limit ${maxPixels}`);
+  }
+  try {
+    const { data, info } = await sharp(buf, { limitInputPixels: maxPixels })
+      .rotate() // no argument = apply EXIF orientation
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (err) {
+    throw new AppError('not_an_image', 'the image could not be decoded', { cause: String(err) });
+  }
+}
+
+/** Encodes an RGB image to JPEG (evidence frames, benches). */
+export async function encodeJpeg(image: RgbImage, quality = 90): Promise<Buffer> {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).jpeg({ quality }).toBuffer();
+}
+
+/** Rotates by a multiple of 90° clockwise. */
+export async function rotateImage(image: RgbImage, degrees: 0 | 90 | 180 | 270): Promise<RgbImage> {
+  if (degrees === 0) return image;
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .rotate(degrees)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+/** Crops a box (clamped to the image) without resampling. */
+export function cropImage(image: RgbImage, box: Box): RgbImage {
+  const x0 = Math.max(0, Math.floor(box.x));
+  const y0 = Math.max(0, Math.floor(box.y));
+  const x1 = Math.min(image.width, Math.ceil(box.x + box.width));
+  const y1 = Math.min(image.height, Math.ceil(box.y + box.height));
+  const width = Math.max(1, x1 - x0);
+  const height = Math.max(1, y1 - y0);
+  const out = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const src = ((Math.min(y0 + y, image.height - 1)) * image.width + x0) * 3;
+    out.set(image.data.subarray(src, src + width * 3), y * width * 3);
+  }
+  return { width, height, data: out };
+}
+
+/** Surrounds the image with a grey border: detectors miss faces that fill the whole frame. */
+export function padImage(image: RgbImage, ratio: number): { image: RgbImage; dx: number; dy: number } {
+  const dx = Math.round(image.width * ratio);
+  const dy = Math.round(image.height * ratio);
+  const width = image.width + 2 * dx;
+  const height = image.height + 2 * dy;
+  const data = new Uint8Array(width * height * 3).fill(128);
+  for (let y = 0; y < image.height; y++) {
+    data.set(image.data.subarray(y * image.width * 3, (y + 1) * image.width * 3), ((y + dy) * width + dx) * 3);
+  }
+  return { image: { width, height, data }, dx, dy };
+}
+
+/** Downscales (never enlarges) so the longer side is at most `maxSide` px; returns the scale used. */
+export async function fitWithin(image: RgbImage, maxSide: number): Promise<{ image: RgbImage; scale: number }> {
+  const longest = Math.max(image.width, image.height);
+  if (longest <= maxSide) return { image, scale: 1 };
+  const scale = maxSide / longest;
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(Math.round(image.width * scale), Math.round(image.height * scale), { kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, scale: info.width / image.width };
+}

@@ -1,0 +1,207 @@
+// Anti-replay and injection checks over one liveness capture. Each check is pure, returns one reason
+// code with the evidence behind it, and says whether it blocks the decision or only flags it.
+
+import { euclidean } from '../domain/face-match.ts';
+import type { Embedding } from '../engines/face/port.ts';
+import { correlation, hamming, meanAbsDiff, type FrameSignature } from './frame-signature.ts';
+
+export type ReplayReason =
+  | 'replay_suspected'
+  | 'still_image'
+  | 'looped_frames'
+  | 'face_swap'
+  | 'client_data_mismatch'
+  | 'virtual_camera'
+  | 'timestamps_invalid';
+
+export interface CheckOutcome {
+  reason: ReplayReason;
+  /** The check found something. */
+  flagged: boolean;
+  /** A flagged blocking check fails liveness; a non-blocking one only sends it to review. */
+  blocking: boolean;
+  evidence: Record<string, unknown>;
+}
+
+const outcome = (reason: ReplayReason, flagged: boolean, blocking: boolean, evidence: Record<string, unknown>) =>
+  ({ reason, flagged, blocking, evidence }) satisfies CheckOutcome;
+
+/** Client timestamps are Unix seconds (seed format); some SDKs send milliseconds: accept both. */
+export function toSeconds(ts: number): number {
+  return ts > 1e11 ? ts / 1000 : ts;
+}
+
+export interface TimestampOptions {
+  /** Client clocks drift; phones synced by NTP are within a few seconds. 30 s absorbs that. */
+  clockSkewSeconds?: number;
+  /** Frames closer than this are not from a real camera (120 fps is the fastest phone selfie mode). */
+  minIntervalSeconds?: number;
+}
+
+/** Strictly increasing, inside [issuedAt, min(expiresAt, receivedAt)] ± skew, at a camera-like rate. */
+export function checkTimestamps(
+  timestamps: readonly number[],
+  window: { issuedAt: number; expiresAt: number; receivedAt: number },
+  options: TimestampOptions = {},
+): CheckOutcome {
+  const skew = options.clockSkewSeconds ?? 30;
+  const minInterval = options.minIntervalSeconds ?? 1 / 120;
+  const ts = timestamps.map(toSeconds);
+  const problems: string[] = [];
+  if (ts.length === 0 || ts.some((t) => !Number.isFinite(t))) problems.push('missing');
+  const intervals = ts.slice(1).map((t, i) => t - ts[i]!);
+  if (intervals.some((d) => d <= 0)) problems.push('not_increasing');
+  else if (intervals.some((d) => d < minInterval)) problems.push('frame_rate_implausible');
+  const first = Math.min(...ts);
+  const last = Math.max(...ts);
+  if (first < window.issuedAt - skew) problems.push('before_token_issued');
+  if (last > Math.min(window.expiresAt, window.receivedAt) + skew) problems.push('after_token_expiry');
+  if (last - first > window.expiresAt - window.issuedAt) problems.push('span_longer_than_token');
+  const fps = intervals.length && last > first ? intervals.length / (last - first) : null;
+  return outcome('timestamps_invalid', problems.length > 0, true, { problems, first, last, fps });
+}
+
+export interface ImageCheckOptions {
+  /** Two frames whose face crops differ by less than this mean grey level are the same frame
+   * (sensor noise and a moving person keep genuine frames apart; calibrated in bench/liveness.ts). */
+  duplicateMad?: number;
+  /** Minimum correlation, over all frame pairs, of normalised face crops above which the whole
+   * capture is one still picture (a photo held or panned/zoomed in front of the camera). */
+  stillMinCorrelation?: number;
+  /** Max Hamming distance of face dHashes, over all pairs, at or below which the capture is still. */
+  stillMaxHamming?: number;
+  /** Identity-embedding spread (max pairwise distance) below which the face never changed at all. */
+  stillMaxEmbeddingSpread?: number;
+}
+
+// Calibrated in bench/liveness.ts on 9 real LivePortrait clips (5 fps) and attacks built from them:
+// - duplicateMad 0.4: the closest consecutive genuine face crops differed by 0.52–6.4 grey levels;
+//   a still photo re-captured with fresh sensor noise by 0.29–0.34, an identical frame by 0.
+// - stillMinCorrelation 0.985 / stillMaxHamming 4: still-photo captures reached 0.974–0.996 and
+//   3–7 bits, genuine ones ≤ 0.97 and ≥ 7 bits. Weak alone (a panned photo drops to 0.3–0.7 because
+//   the crop follows a jittering box), hence the embedding spread below.
+// - stillMaxEmbeddingSpread 0.2: the face-api descriptors of a still or panned/zoomed photo stayed
+//   within 0.065–0.13 of each other; a real person moving and making faces spread 0.28–0.55.
+const DEFAULT_IMAGE: Required<ImageCheckOptions> = {
+  duplicateMad: 0.4,
+  stillMinCorrelation: 0.985,
+  stillMaxHamming: 4,
+  stillMaxEmbeddingSpread: 0.2,
+};
+
+function isDuplicate(a: FrameSignature, b: FrameSignature, mad: number): boolean {
+  return meanAbsDiff(a.faceThumb, b.faceThumb) < mad && meanAbsDiff(a.frameThumb, b.frameThumb) < mad;
+}
+
+export interface DuplicateMode {
+  /** Frames a repeat must lie apart to count as a loop (API snapshots: 2; video: ~1 s of frames). */
+  loopMinLag?: number;
+  /** Consecutive repeated frames needed to call it a loop (API: 1; video: 3, see below). */
+  loopMinRun?: number;
+  /**
+   * Whether a frame equal to the next one blocks. True for API snapshots (a frame sent twice);
+   * false for decoded video, where a stalled camera or a variable-to-constant frame-rate conversion
+   * legitimately repeats frames.
+   */
+  consecutiveBlocks?: boolean;
+}
+
+/**
+ * Near-identical frames. Consecutive duplicates → `replay_suspected` (a frame sent twice); a run of
+ * frames equal to an earlier run → `looped_frames` (the sequence was played again).
+ */
+export function checkDuplicates(
+  sigs: readonly FrameSignature[], options: ImageCheckOptions = {}, mode: DuplicateMode = {},
+): CheckOutcome[] {
+  const o = { ...DEFAULT_IMAGE, ...options };
+  const minLag = mode.loopMinLag ?? 2;
+  const minRun = mode.loopMinRun ?? 1;
+  const dup = (i: number, j: number) => j < sigs.length && isDuplicate(sigs[i]!, sigs[j]!, o.duplicateMad);
+  const consecutive: Array<[number, number]> = [];
+  const loops: Array<[number, number]> = [];
+  for (let i = 0; i < sigs.length; i++) {
+    if (dup(i, i + 1)) consecutive.push([i, i + 1]);
+    for (let j = i + minLag; j < sigs.length; j++) {
+      let run = 0;
+      while (run < minRun && dup(i + run, j + run)) run++;
+      if (run >= minRun) loops.push([i, j]);
+    }
+  }
+  // A whole capture of duplicates is a still image, reported by checkStill; do not double count.
+  const allSame = sigs.length > 1 && consecutive.length === sigs.length - 1;
+  return [
+    outcome('replay_suspected', consecutive.length > 0 && !allSame, mode.consecutiveBlocks ?? true, { duplicatePairs: consecutive }),
+    outcome('looped_frames', loops.length > 0 && !allSame, true, { repeatedPairs: loops.slice(0, 20), count: loops.length }),
+  ];
+}
+
+/**
+ * The face hardly changes over the whole capture although challenges ask it to: by pixels (crop
+ * correlation, dHash) or by identity embedding (a photo's descriptor does not move; a live face's
+ * does, with expression and pose).
+ */
+export function checkStill(
+  sigs: readonly FrameSignature[], options: ImageCheckOptions = {}, embeddings: ReadonlyArray<Embedding | null> = [],
+): CheckOutcome {
+  const o = { ...DEFAULT_IMAGE, ...options };
+  if (sigs.length < 2) return outcome('still_image', false, true, { frames: sigs.length, note: 'too few frames' });
+  const embs = embeddings.filter((e): e is Embedding => !!e);
+  let spread: number | null = null;
+  // 3 frames at least: with two, one unlucky pair decides.
+  if (embs.length >= 3) {
+    spread = 0;
+    for (let i = 0; i < embs.length; i++) for (let j = i + 1; j < embs.length; j++) spread = Math.max(spread, euclidean(embs[i]!, embs[j]!));
+  }
+  let minCorr = 1;
+  let maxHam = 0;
+  for (let i = 0; i < sigs.length; i++) {
+    for (let j = i + 1; j < sigs.length; j++) {
+      minCorr = Math.min(minCorr, correlation(sigs[i]!.faceNorm, sigs[j]!.faceNorm));
+      maxHam = Math.max(maxHam, hamming(sigs[i]!.faceHash, sigs[j]!.faceHash));
+    }
+  }
+  const flagged = minCorr >= o.stillMinCorrelation || maxHam <= o.stillMaxHamming
+    || (spread !== null && spread < o.stillMaxEmbeddingSpread);
+  return outcome('still_image', flagged, true, {
+    minCorrelation: round(minCorr, 4), maxHamming: maxHam, embeddingSpread: spread === null ? null : round(spread, 4),
+  });
+}
+
+/**
+ * Another person in some frames. 0.6 is face-api's customary same-person limit on the euclidean
+ * distance of its 128-d descriptors; bench/liveness.ts reports the within-clip maxima of genuine
+ * head-turn clips against it.
+ */
+export function checkFaceSwap(embeddings: ReadonlyArray<Embedding | null>, maxDistance = 0.6): CheckOutcome {
+  let worst: { i: number; j: number; d: number } | null = null;
+  for (let i = 0; i < embeddings.length; i++) {
+    for (let j = i + 1; j < embeddings.length; j++) {
+      const a = embeddings[i];
+      const b = embeddings[j];
+      if (!a || !b) continue;
+      const d = euclidean(a, b);
+      if (!worst || d > worst.d) worst = { i, j, d };
+    }
+  }
+  const evidence = worst ? { maxDistance: round(worst.d, 4), pair: [worst.i, worst.j], limit: maxDistance } : { note: 'fewer than two embeddings' };
+  return outcome('face_swap', !!worst && worst.d > maxDistance, true, evidence);
+}
+
+export { euclidean };
+
+/**
+ * Labels of known virtual-camera drivers. A flag for review, not proof: people use OBS for honest
+ * reasons, and an injector can rename its device.
+ */
+const VIRTUAL_CAMERA = [
+  /\bobs\b/i, /manycam/i, /virtual/i, /snap camera/i, /xsplit/i, /camtwist/i, /e2esoft|vcam/i,
+  /splitcam/i, /youcam/i, /altercam/i, /droidcam/i, /iriun/i, /epoccam/i, /nvidia broadcast/i,
+  /mmhmm/i, /\bcamo\b/i, /dummy video device/i, /v4l2.?loopback/i, /fake/i, /deepfacelive/i, /avatarify/i,
+];
+
+export function checkVirtualCamera(labels: readonly string[]): CheckOutcome {
+  const matched = labels.filter((l) => VIRTUAL_CAMERA.some((re) => re.test(l)));
+  return outcome('virtual_camera', matched.length > 0, false, { labels: [...labels], matched });
+}
+
+export const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;

@@ -1,0 +1,240 @@
+// POST …/liveness/verify as one use case: token → frames decoded and measured on the server →
+// challenges, integrity (replay/injection) checks, identity consistency and face match → one result
+// with reasons and evidence. Client-sent landmarks/pose/blendshapes/anti-spoof scores are recorded
+// and compared, never used to decide.
+
+import { AppError } from '../domain/errors.ts';
+import { MATCH_THRESHOLD } from '../domain/face-match.ts';
+import type { ChallengeThresholds, ChallengeType } from '../domain/liveness-challenges.ts';
+import type { Clock } from '../domain/time.ts';
+import type { DetectedFace, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
+import { checkClientData } from './client-data.ts';
+import { frameSignature, type FrameSignature } from './frame-signature.ts';
+import {
+  checkDuplicates, checkFaceSwap, checkStill, checkTimestamps, checkVirtualCamera, round, toSeconds,
+  type CheckOutcome, type ImageCheckOptions,
+} from './replay.ts';
+import { decodeDataUrl, type LivenessVerifyBody } from './schema.ts';
+import { consumeChallengeToken, type NonceStore } from './token.ts';
+import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts';
+
+export interface VerifyLivenessInput {
+  body: LivenessVerifyBody;
+  sessionId: string;
+  projectId: string;
+  /** The session's selfie (encoded image), when one was captured. */
+  selfie?: Uint8Array | null;
+}
+
+export interface VerifyLivenessOptions {
+  thresholds?: ChallengeThresholds;
+  image?: ImageCheckOptions;
+  faceSwapMaxDistance?: number;
+  clockSkewSeconds?: number;
+}
+
+export interface VerifyLivenessDeps {
+  engine: FaceEngine;
+  decodeImage: (buf: Uint8Array) => Promise<RgbImage>;
+  tokenSecret: string | Uint8Array;
+  nonces: NonceStore;
+  clock: Clock;
+  options?: VerifyLivenessOptions;
+}
+
+export interface LivenessResult {
+  success: boolean;
+  score: number;
+  passed: boolean;
+  details: { livenessScore: number; faceMatchScore: number | null; antiSpoofingScore: number | null };
+  reasons: string[];
+  evidence: Record<string, unknown>;
+}
+
+export interface MeasuredFrame {
+  index: number;
+  challengeIndex: number;
+  t: number;
+  face: DetectedFace | null;
+  faces: number;
+  embedding: Embedding | null;
+  signature: FrameSignature;
+  width: number;
+  height: number;
+}
+
+/** Decode, detect (largest face), embed and fingerprint one frame. */
+export async function measureFrame(
+  engine: FaceEngine, image: RgbImage, withAntispoof: boolean,
+): Promise<Pick<MeasuredFrame, 'face' | 'faces' | 'embedding' | 'signature' | 'width' | 'height'>> {
+  const faces = await engine.detect(image, { mesh: true, antispoof: withAntispoof, maxFaces: 3 });
+  const face = faces.reduce<DetectedFace | null>((a, f) => (!a || f.box.height > a.box.height ? f : a), null);
+  const embedding = face ? await engine.embed(image, face) : null;
+  return { face, faces: faces.length, embedding, signature: frameSignature(image, face?.box ?? null), width: image.width, height: image.height };
+}
+
+async function decodeOrThrow(deps: VerifyLivenessDeps, s: string, what: string): Promise<RgbImage> {
+  const bytes = decodeDataUrl(s);
+  if (!bytes) throw new AppError('not_an_image', `${what} is not base64 image data`);
+  try {
+    return await deps.decodeImage(bytes);
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, `${what}: ${err.message}`, err.details);
+    throw err;
+  }
+}
+
+async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps): Promise<MeasuredFrame[]> {
+  const out: MeasuredFrame[] = [];
+  // Passive anti-spoof on two frames only: it is a weak signal (see ARCHITECTURE.md) and costs time.
+  const spoofAt = new Set([0, Math.floor(body.frames.length / 2)]);
+  for (const [index, f] of body.frames.entries()) {
+    const image = await decodeOrThrow(deps, f.image, `frames[${index}].image`);
+    const m = await measureFrame(deps.engine, image, spoofAt.has(index));
+    out.push({ index, challengeIndex: f.challengeIndex, t: toSeconds(f.timestamp), ...m });
+  }
+  return out;
+}
+
+/** Embedding of the most frontal frame: pose changes move descriptors, frontal is most comparable. */
+function referenceEmbedding(frames: MeasuredFrame[]): Embedding | null {
+  let best: MeasuredFrame | null = null;
+  for (const f of frames) {
+    if (!f.face || !f.embedding) continue;
+    const off = Math.abs(f.face.pose.yaw) + Math.abs(f.face.pose.pitch);
+    if (!best || off < Math.abs(best.face!.pose.yaw) + Math.abs(best.face!.pose.pitch)) best = f;
+  }
+  return best?.embedding ?? null;
+}
+
+async function matchAgainst(deps: VerifyLivenessDeps, ref: Embedding | null, image: RgbImage | null) {
+  if (!ref || !image) return { score: null, note: ref ? 'no image' : 'no face in frames' };
+  const faces = await deps.engine.detect(image, { mesh: true, maxFaces: 5 });
+  const face = faces.reduce<DetectedFace | null>((a, f) => (!a || f.box.height > a.box.height ? f : a), null);
+  if (!face) return { score: null, note: 'no face on the reference image' };
+  return { score: deps.engine.similarity(ref, await deps.engine.embed(image, face)), faces: faces.length };
+}
+
+export interface CaptureContext {
+  challenges: ChallengeType[];
+  /** Token window and server receipt time, Unix seconds. */
+  window: { issuedAt: number; expiresAt: number; receivedAt: number };
+  client?: Array<{ headPose?: unknown; landmarks?: unknown }>;
+  cameraLabels?: string[];
+  options?: VerifyLivenessOptions;
+}
+
+export interface CaptureAssessment {
+  challenges: ChallengeVerdict;
+  checks: CheckOutcome[];
+  /** Reasons found in the frames (challenge, faces, integrity), blocking ones listed in `blocking`. */
+  reasons: string[];
+  blocking: string[];
+  /** Challenge score, or 0 when a blocking integrity check fired. */
+  livenessScore: number;
+}
+
+/**
+ * Everything decided from measured frames alone (no token, no face match). Shared by
+ * verifyLiveness and bench/liveness.ts, so the benchmark measures the code that runs in production.
+ */
+export function assessCapture(frames: readonly MeasuredFrame[], ctx: CaptureContext): CaptureAssessment {
+  const o = ctx.options ?? {};
+  const sigs = frames.map((f) => f.signature);
+  const challenges = verifyChallenges(ctx.challenges, frames, o.thresholds ? { thresholds: o.thresholds } : {});
+  const checks = [
+    checkTimestamps(frames.map((f) => f.t), ctx.window,
+      o.clockSkewSeconds !== undefined ? { clockSkewSeconds: o.clockSkewSeconds } : {}),
+    ...checkDuplicates(sigs, o.image),
+    checkStill(sigs, o.image, frames.map((f) => f.embedding)),
+    checkFaceSwap(frames.map((f) => f.embedding), o.faceSwapMaxDistance),
+    checkClientData(frames.map((f, i) => ({
+      headPose: ctx.client?.[i]?.headPose, landmarks: ctx.client?.[i]?.landmarks, server: f.face, width: f.width, height: f.height,
+    }))),
+    checkVirtualCamera(ctx.cameraLabels ?? []),
+  ];
+  const reasons: string[] = [];
+  const blocking: string[] = [];
+  const add = (r: string, blocks: boolean) => {
+    if (!reasons.includes(r)) reasons.push(r);
+    if (blocks && !blocking.includes(r)) blocking.push(r);
+  };
+  if (!challenges.passed) add('challenge_failed', true);
+  if (frames.some((f) => f.faces > 1)) add('multiple_faces', true);
+  if (frames.filter((f) => !f.face).length * 2 > frames.length) add('no_face', true);
+  for (const c of checks) if (c.flagged) add(c.reason, c.blocking);
+  // Liveness is not established when the capture itself failed an integrity check, however well the
+  // (possibly replayed) frames performed the challenges; the challenge score stays in evidence.
+  const integrityFailed = checks.some((c) => c.flagged && c.blocking);
+  return { challenges, checks, reasons, blocking, livenessScore: integrityFailed ? 0 : round(challenges.score) };
+}
+
+function frameEvidence(f: MeasuredFrame) {
+  const d = f.face;
+  return {
+    index: f.index, challengeIndex: f.challengeIndex, t: f.t, faces: f.faces,
+    ...(d ? {
+      pose: { yaw: round(d.pose.yaw, 1), pitch: round(d.pose.pitch, 1), roll: round(d.pose.roll, 1) },
+      eyeOpen: [round(d.eyeOpenLeft), round(d.eyeOpenRight)], mouthOpen: round(d.mouthOpen), smile: round(d.smile),
+      faceSize: round(d.quality.faceSize), antispoof: d.antispoof, liveness: d.liveness,
+    } : {}),
+  };
+}
+
+function passiveScore(frames: MeasuredFrame[]): number | null {
+  const xs = frames.flatMap((f) => (f.face && f.face.antispoof !== null && Number.isFinite(f.face.antispoof) ? [f.face.antispoof] : []));
+  return xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null;
+}
+
+export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLivenessDeps): Promise<LivenessResult> {
+  const started = performance.now();
+  const { body } = input;
+  const token = await consumeChallengeToken(body.challengeToken,
+    { sessionId: input.sessionId, projectId: input.projectId }, deps.tokenSecret, deps.clock, deps.nonces);
+  const badIndex = body.frames.findIndex((f) => f.challengeIndex >= token.challenges.length);
+  if (badIndex >= 0) {
+    throw new AppError('validation_failed', `frames[${badIndex}].challengeIndex is beyond the ${token.challenges.length} challenges`);
+  }
+  const frames = await measureAll(body, deps);
+  const measuredMs = performance.now() - started;
+  const labels = [body.device?.cameraLabel, ...(body.device?.cameraLabels ?? [])].filter((x): x is string => !!x);
+  const assessment = assessCapture(frames, {
+    challenges: token.challenges,
+    window: { issuedAt: token.issuedAt, expiresAt: token.expiresAt, receivedAt: deps.clock.now().getTime() / 1000 },
+    client: body.frames.map((f) => ({ headPose: f.headPose, landmarks: f.landmarks })),
+    cameraLabels: labels,
+    ...(deps.options ? { options: deps.options } : {}),
+  });
+  const ref = referenceEmbedding(frames);
+  const passport = body.passport ? await matchAgainst(deps, ref, await decodeOrThrow(deps, body.passport, 'passport')) : null;
+  const selfie = input.selfie ? await matchAgainst(deps, ref, await deps.decodeImage(input.selfie)) : null;
+  const matchScores = [passport?.score, selfie?.score].filter((s): s is number => typeof s === 'number');
+
+  const reasons = [...assessment.reasons];
+  const blocking = new Set(assessment.blocking);
+  const add = (r: string) => { if (!reasons.includes(r)) reasons.push(r); blocking.add(r); };
+  if ((passport && passport.score === null) || (selfie && selfie.score === null)) add('face_match_unavailable');
+  if (matchScores.some((s) => s < MATCH_THRESHOLD)) add('face_mismatch');
+  const { livenessScore, challenges, checks } = assessment;
+  const faceMatchScore = matchScores.length ? round(Math.min(...matchScores) / 100) : null;
+  const score = round(Math.min(livenessScore, faceMatchScore ?? 1));
+  return {
+    success: true,
+    score,
+    passed: blocking.size === 0,
+    details: { livenessScore, faceMatchScore, antiSpoofingScore: passiveScore(frames) },
+    reasons,
+    evidence: {
+      challenges: token.challenges,
+      challengeResults: challenges.results,
+      baseline: challenges.baseline,
+      checks,
+      faceMatch: { passport, selfie, threshold: MATCH_THRESHOLD },
+      frames: frames.map(frameEvidence),
+      client: { antiSpoofing: body.antiSpoofing ?? null, documentType: body.documentType ?? null, country: body.country ?? null,
+        blendshapesFrames: body.frames.filter((f) => f.blendshapes).length },
+      models: deps.engine.info(),
+      timingsMs: { measure: Math.round(measuredMs), total: Math.round(performance.now() - started) },
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// 1:1 face comparison of two photos (POST /v1/faces/compare, `vkyc faces compare a.jpg b.jpg`).
+// Errors are AppErrors with codes not_an_image, no_face, multiple_faces, face_too_small; the
+// details name which image ("a" or "b") failed.
+
+import { AppError } from '../../domain/errors.ts';
+import { MATCH_THRESHOLD, isMatch } from '../../domain/face-match.ts';
+import type { Box, FaceEngine, FaceQuality } from '../../engines/face/port.ts';
+import { embedSingleFace, toRgb, type ImageInput } from './face-for-matching.ts';
+
+export interface CompareSide { box: Box; quality: FaceQuality }
+
+export interface CompareResult {
+  /** Calibrated similarity 0–100 (domain/face-match.ts). */
+  score: number;
+  match: boolean;
+  threshold: number;
+  faces: { a: CompareSide; b: CompareSide };
+}
+
+export async function compareFaces(engine: FaceEngine, a: ImageInput, b: ImageInput): Promise<CompareResult> {
+  const imgA = await withLabel(toRgb(a), 'a');
+  const imgB = await withLabel(toRgb(b), 'b');
+  const fa = await embedSingleFace(engine, imgA, 'a');
+  const fb = await embedSingleFace(engine, imgB, 'b');
+  const score = engine.similarity(fa.embedding, fb.embedding);
+  return {
+    score,
+    match: isMatch(score),
+    threshold: MATCH_THRESHOLD,
+    faces: { a: { box: fa.box, quality: fa.face.quality }, b: { box: fb.box, quality: fb.face.quality } },
+  };
+}
+
+/** Adds which side failed to decode errors, so the API can say "image b is not an image". */
+async function withLabel<T>(p: Promise<T>, label: 'a' | 'b'): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, `image ${label}: ${err.message}`, { ...(err.details as object), image: label });
+    throw err;
+  }
+}

@@ -1,0 +1,70 @@
+// Pure parts of the face stack: score calibration, alignment maths, quality measures, metrics.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DISTANCE_AT_THRESHOLD, FACE_CHANGED_SCORE, MATCH_THRESHOLD, euclidean, isMatch, scoreFromDistance } from '../../../src/domain/face-match.ts';
+import { alignedChip, chipTargets, fitSimilarity } from '../../../src/engines/face/align.ts';
+import { faceQuality } from '../../../src/engines/face/quality.ts';
+import type { RgbImage } from '../../../src/engines/face/port.ts';
+
+describe('face-match calibration', () => {
+  it('puts the threshold at a round score and is monotonic in distance', () => {
+    assert.equal(MATCH_THRESHOLD, 50);
+    assert.equal(scoreFromDistance(DISTANCE_AT_THRESHOLD), 50);
+    let prev = Infinity;
+    for (let d = 0; d <= 1.6; d += 0.01) {
+      const s = scoreFromDistance(d);
+      assert.ok(s <= prev && s >= 0 && s <= 100);
+      prev = s;
+    }
+    assert.ok(isMatch(scoreFromDistance(0.4)) && !isMatch(scoreFromDistance(0.87)));
+    assert.ok(scoreFromDistance(0.7) < FACE_CHANGED_SCORE && scoreFromDistance(0.66) > FACE_CHANGED_SCORE);
+    assert.equal(scoreFromDistance(Number.NaN), 0);
+  });
+
+  it('computes euclidean distance and refuses mismatched sizes', () => {
+    assert.equal(euclidean(Float32Array.from([0, 3]), Float32Array.from([4, 0])), 5);
+    assert.throws(() => euclidean(new Float32Array(2), new Float32Array(3)));
+  });
+});
+
+describe('alignment', () => {
+  it('recovers a known similarity transform', () => {
+    const dst = chipTargets();
+    // src = dst rotated by 30°, scaled by 2, shifted: the fit must map it back exactly.
+    const c = Math.cos(Math.PI / 6) * 2, s = Math.sin(Math.PI / 6) * 2;
+    const src = dst.map(([x, y]) => [c * x - s * y + 40, s * x + c * y - 7] as [number, number]);
+    const t = fitSimilarity(src, dst);
+    for (let i = 0; i < src.length; i++) {
+      const [x, y] = src[i]!;
+      assert.ok(Math.abs(t.a * x - t.b * y + t.tx - dst[i]![0]) < 1e-9);
+      assert.ok(Math.abs(t.b * x + t.a * y + t.ty - dst[i]![1]) < 1e-9);
+    }
+  });
+
+  it('produces a 150×150 chip that copies pixels under an identity mapping', () => {
+    const img: RgbImage = { width: 150, height: 150, data: new Uint8Array(150 * 150 * 3).map((_, i) => (i * 7) % 251) };
+    const chip = alignedChip(img, chipTargets());
+    assert.equal(chip.width, 150);
+    assert.deepEqual(chip.data.subarray(3000, 3030), img.data.subarray(3000, 3030));
+  });
+});
+
+describe('quality', () => {
+  const size = 200;
+  const checker = (v: (x: number, y: number) => number): RgbImage => {
+    const data = new Uint8Array(size * size * 3);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data.fill(v(x, y), (y * size + x) * 3, (y * size + x) * 3 + 3);
+    return { width: size, height: size, data };
+  };
+  it('rates a sharp pattern sharper than a flat one, and reports size and brightness', () => {
+    const box = { x: 50, y: 50, width: 100, height: 100 };
+    const sharp = faceQuality(checker((x, y) => ((x >> 2) + (y >> 2)) % 2 ? 200 : 60), box, 0);
+    const flat = faceQuality(checker(() => 128), box, 0);
+    assert.ok(sharp.sharpness > 0.9 && flat.sharpness < 0.01);
+    assert.equal(sharp.faceSize, 0.5);
+    assert.ok(Math.abs(flat.brightness - 128 / 255) < 0.01);
+    assert.ok(sharp.score > flat.score);
+    assert.equal(faceQuality(checker(() => 128), box, Number.NaN).occlusion, Number.NaN);
+  });
+});

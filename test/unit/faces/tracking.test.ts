@@ -1,0 +1,105 @@
+// analyzeFrames / trackFaces / bestFrames / passiveLiveness / documentPortrait on short generated
+// sequences: one person panning across a 640×480 frame, a swap to another person, a second person
+// joining, an empty scene, and a sideways "document".
+
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { createFaceEngine } from '../../../src/engines/face/human-faceapi.ts';
+import { rotateImage } from '../../../src/engines/face/image.ts';
+import type { FaceEngine, RgbImage } from '../../../src/engines/face/port.ts';
+import { analyzeFrames, type FrameInput } from '../../../src/verification/faces/analyze-frames.ts';
+import { bestFrames } from '../../../src/verification/faces/best-frames.ts';
+import { documentPortrait } from '../../../src/verification/faces/document-portrait.ts';
+import { passiveLiveness } from '../../../src/verification/faces/passive-liveness.ts';
+import { trackFaces } from '../../../src/verification/faces/track-faces.ts';
+import { PERSON_A_S1, PERSON_B_S6, frame, headCrop } from './helpers.ts';
+
+let engine: FaceEngine;
+let a: Buffer;
+let b: Buffer;
+before(async () => {
+  engine = createFaceEngine();
+  await engine.init();
+  a = await headCrop(1, PERSON_A_S1, 260);
+  b = await headCrop(6, PERSON_B_S6, 260);
+});
+
+/** 6 frames at 2 fps; `who(i)` chooses the crops shown in frame i. */
+async function sequence(who: (i: number) => Buffer[]): Promise<FrameInput[]> {
+  const out: FrameInput[] = [];
+  for (let i = 0; i < 6; i++) {
+    const parts = who(i).map((img, k) => ({ img, x: k === 0 ? 40 + i * 12 : 360, y: 100 + (i % 3) * 10 }));
+    out.push({ t: i / 2, image: await frame(parts) });
+  }
+  return out;
+}
+
+async function track(frames: FrameInput[]) {
+  const m = await analyzeFrames(engine, frames, { meshAt: (t) => t < 2, antispoofAt: (t) => t === 1 });
+  return { m, r: await trackFaces(engine, frames, m, { identitySamples: 4 }) };
+}
+
+describe('face tracking over a video', () => {
+  it('accepts one person throughout and picks best frames and a passive signal', async () => {
+    const { m, r } = await track(await sequence(() => [a]));
+    assert.deepEqual(r.reasons, []);
+    assert.equal(r.faceFrameRatio, 1);
+    assert.ok(r.minIdentityScore !== null && r.minIdentityScore > 50, `identity ${r.minIdentityScore}`);
+    assert.equal(m.filter((x) => x.meshed).length, 4); // mesh only where asked (t < 2 s)
+    assert.ok(Number.isNaN(m[5]!.faces[0]!.pose.yaw)); // …elsewhere pose is unknown, not 0
+    const best = bestFrames(m, 2);
+    assert.equal(best.length, 2);
+    const p = passiveLiveness(m);
+    assert.equal(p.frames, 1);
+    assert.ok(p.score !== null && p.score >= 0 && p.score <= 100);
+    assert.equal(passiveLiveness(m.map((x) => ({ ...x, antispoofed: false }))).reason, 'not_run');
+  });
+
+  it('flags a change of person mid-video', async () => {
+    const { r } = await track(await sequence((i) => [i < 3 ? a : b]));
+    assert.ok(r.reasons.includes('face_changed'), JSON.stringify(r));
+  });
+
+  it('flags a second person who stays in view', async () => {
+    const { r } = await track(await sequence((i) => (i >= 2 ? [a, b] : [a])));
+    assert.ok(r.reasons.includes('multiple_faces'), JSON.stringify(r));
+  });
+
+  it('flags a video without a face', async () => {
+    const { r } = await track(await sequence((i) => (i < 2 ? [a] : [])));
+    assert.ok(r.reasons.includes('no_face'));
+  });
+});
+
+describe('documentPortrait', () => {
+  async function fakeDocument(): Promise<RgbImage> {
+    // An ID-card-like layout: light card, small portrait on the left, text bars on the right.
+    const portrait = await sharp(await headCrop(1, PERSON_A_S1, 150)).resize(120, 150).toBuffer();
+    const bar = await sharp({ create: { width: 260, height: 14, channels: 3, background: '#444' } }).png().toBuffer();
+    const { data, info } = await sharp({ create: { width: 520, height: 330, channels: 3, background: '#dfe8ef' } })
+      .composite([{ input: portrait, left: 30, top: 90 }, ...[100, 140, 180, 220].map((top) => ({ input: bar, left: 200, top }))])
+      .jpeg({ quality: 60 })
+      .toBuffer()
+      .then((jpg) => sharp(jpg).raw().toBuffer({ resolveWithObject: true }));
+    return { width: info.width, height: info.height, data: new Uint8Array(data) };
+  }
+
+  it('finds the portrait on an upright and on a sideways document', async () => {
+    const doc = await fakeDocument();
+    const upright = await documentPortrait(engine, doc);
+    assert.ok(upright, 'no portrait found upright');
+    assert.equal(upright.rotation, 0);
+    const sideways = await documentPortrait(engine, await rotateImage(doc, 90));
+    assert.ok(sideways, 'no portrait found on the rotated document');
+    assert.equal(sideways.rotation, 270);
+    const e1 = await engine.embed(upright.crop, upright.face);
+    const e2 = await engine.embed(sideways.crop, sideways.face);
+    assert.ok(engine.similarity(e1, e2) > 50);
+  });
+
+  it('returns null when there is no face', async () => {
+    const blank: RgbImage = { width: 300, height: 200, data: new Uint8Array(300 * 200 * 3).fill(230) };
+    assert.equal(await documentPortrait(engine, blank), null);
+  });
+});

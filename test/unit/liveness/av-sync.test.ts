@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { audioVisualSync, readWav } from '../../../src/liveness/av-sync.ts';
+
+// A syllable-like loudness envelope (not periodic: two incommensurate rates), used both as the
+// "mouth opening" of a synthetic speaker and to modulate noise into an audio track with ffmpeg.
+const ENV = (t: string) => `max(0,sin(2*PI*1.7*(${t}))+sin(2*PI*2.9*(${t})+1)+1.2*sin(2*PI*0.37*(${t})+2))`;
+const envelope = (t: number) =>
+  Math.max(0, Math.sin(2 * Math.PI * 1.7 * t) + Math.sin(2 * Math.PI * 2.9 * t + 1) + 1.2 * Math.sin(2 * Math.PI * 0.37 * t + 2));
+
+const dir = mkdtempSync(join(tmpdir(), 'vkyc-avsync-'));
+function wav(shiftSeconds: number, name: string): Uint8Array {
+  const file = join(dir, name);
+  const expr = `${ENV(`t-(${shiftSeconds})`)}*(random(0)-0.5)*0.3`;
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc='${expr}':s=16000:d=6`, '-ac', '1', '-c:a', 'pcm_s16le', file]);
+  return readFileSync(file);
+}
+const mouth = Array.from({ length: 150 }, (_, i) => ({ t: i / 25, open: Math.min(1, envelope(i / 25) / 3) }));
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('readWav reads ffmpeg PCM16 mono at 16 kHz', () => {
+  const a = readWav(wav(0, 'a.wav'));
+  assert.equal(a.sampleRate, 16000);
+  assert.equal(a.samples.length, 96000);
+  assert.throws(() => readWav(new Uint8Array(50)), /RIFF/);
+});
+
+test('in-sync audio passes; audio shifted by 0.5 s or 1 s fails', () => {
+  const ok = audioVisualSync(mouth, readWav(wav(0, 'sync.wav')));
+  assert.equal(ok.synced, true, JSON.stringify({ r: ok.correlation, lag: ok.lagSeconds }));
+  assert.ok(Math.abs(ok.lagSeconds!) <= 0.04);
+  for (const s of [0.5, -0.5, 1]) {
+    const bad = audioVisualSync(mouth, readWav(wav(s, `s${s}.wav`)));
+    assert.equal(bad.synced, false, `shift ${s}: r=${bad.correlation} lag=${bad.lagSeconds}`);
+  }
+});
+
+test('shifts are found at the right lag; audio ahead of the mouth fails, a natural mouth lead passes', () => {
+  const late = audioVisualSync(mouth, readWav(wav(0.2, 'l.wav')));
+  assert.ok(Math.abs(late.lagSeconds! - 0.2) <= 0.04, `lag ${late.lagSeconds}`);
+  assert.equal(late.synced, true, 'the mouth leading the voice by 0.2 s is natural speech');
+  const early = audioVisualSync(mouth, readWav(wav(-0.25, 'e.wav')));
+  assert.ok(Math.abs(early.lagSeconds! + 0.25) <= 0.04, `lag ${early.lagSeconds}`);
+  assert.equal(early.synced, false);
+});
+
+test('silence or a still mouth cannot be judged (null, not a guess)', () => {
+  const silent = { sampleRate: 16000, samples: new Float32Array(16000 * 6) };
+  assert.equal(audioVisualSync(mouth, silent).synced, null);
+  const still = mouth.map((m) => ({ ...m, open: 0.1 }));
+  assert.equal(audioVisualSync(still, readWav(wav(0, 'b.wav'))).synced, null);
+});

@@ -1,0 +1,144 @@
+// Client of the capture API (docs/capture-api.md). Every call carries the capture token; every
+// failure becomes an ApiError with the server's machine-readable code, or `network_error` when the
+// server could not be reached, so screens can pick what to tell the user from one place.
+
+export type StepName = 'document' | 'selfie' | 'video';
+
+export interface CaptureSession {
+  session_id: string;
+  status: string;
+  steps: StepName[];
+  video_mode: 'self_record' | 'live_agent';
+  video_max_duration: number;
+  language: string;
+  expires_at: string;
+  completed_steps: string[];
+  redirect_url: string | null;
+  document_back_required: boolean;
+  phrase: { kind: string; text: string } | null;
+  challenges: { type: string; at_seconds: number }[];
+  /** live_agent sessions after `complete`: the user waits for an agent on this page. */
+  waiting_room: boolean;
+}
+
+export interface Artifact {
+  kind: string;
+  bytes: number;
+  content_type: string;
+}
+
+export interface CompleteResult {
+  session_id: string;
+  status: string;
+  redirect_url: string | null;
+  waiting_room?: boolean;
+}
+
+export interface ClientInfo {
+  user_agent?: string;
+  timezone?: string;
+  language?: string;
+  screen?: { width: number; height: number; pixel_ratio: number };
+  camera_label?: string;
+  webrtc?: boolean;
+  platform?: string;
+  languages?: string[];
+  hardware_concurrency?: number;
+  device_memory?: number;
+  touch?: boolean;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const STEP_NAMES: readonly string[] = ['document', 'selfie', 'video'];
+
+/** The server is ours but the page must not crash on a shape it did not expect: check what we use. */
+export function parseSession(x: unknown): CaptureSession {
+  const o = x as Partial<CaptureSession> | null;
+  const ok =
+    !!o &&
+    typeof o.session_id === 'string' &&
+    typeof o.status === 'string' &&
+    Array.isArray(o.steps) &&
+    o.steps.every((s) => STEP_NAMES.includes(s)) &&
+    typeof o.video_max_duration === 'number';
+  if (!ok || !o) throw new ApiError('bad_response', 0, 'unexpected session shape');
+  return {
+    session_id: o.session_id!,
+    status: o.status!,
+    steps: o.steps!,
+    video_mode: o.video_mode === 'live_agent' ? 'live_agent' : 'self_record',
+    video_max_duration: o.video_max_duration!,
+    language: typeof o.language === 'string' ? o.language : 'en',
+    expires_at: typeof o.expires_at === 'string' ? o.expires_at : '',
+    completed_steps: Array.isArray(o.completed_steps) ? o.completed_steps : [],
+    redirect_url: typeof o.redirect_url === 'string' ? o.redirect_url : null,
+    document_back_required: o.document_back_required === true,
+    phrase: o.phrase && typeof o.phrase.text === 'string' ? o.phrase : null,
+    challenges: Array.isArray(o.challenges) ? o.challenges.filter((c) => typeof c?.type === 'string' && typeof c.at_seconds === 'number') : [],
+    waiting_room: o.waiting_room === true,
+  };
+}
+
+export async function errorFromResponse(res: { status: number; text(): Promise<string> }): Promise<ApiError> {
+  let code = `http_${res.status}`;
+  let message = `HTTP ${res.status}`;
+  try {
+    const body = JSON.parse(await res.text()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.code === 'string') code = body.error.code;
+    if (typeof body.error?.message === 'string') message = body.error.message;
+  } catch {
+    // Not JSON (a proxy error page): keep the HTTP status as the code.
+  }
+  return new ApiError(code, res.status, message);
+}
+
+export class CaptureApi {
+  constructor(
+    readonly token: string,
+    readonly base = '',
+  ) {}
+
+  get authHeader(): string {
+    return `Bearer ${this.token}`;
+  }
+
+  async call<T>(method: string, path: string, body?: BodyInit, contentType?: string): Promise<T> {
+    const headers: Record<string, string> = { Authorization: this.authHeader };
+    if (contentType) headers['Content-Type'] = contentType;
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { method, headers, body: body ?? null, credentials: 'omit' });
+    } catch (e) {
+      throw new ApiError('network_error', 0, String(e));
+    }
+    if (!res.ok) throw await errorFromResponse(res);
+    return (await res.json()) as T;
+  }
+
+  async session(): Promise<CaptureSession> {
+    return parseSession(await this.call<unknown>('GET', '/v1/capture/session'));
+  }
+
+  async putImage(slot: 'document/front' | 'document/back' | 'selfie', image: Blob): Promise<Artifact> {
+    const r = await this.call<{ artifact: Artifact }>('PUT', `/v1/capture/${slot}`, image, image.type || 'image/jpeg');
+    return r.artifact;
+  }
+
+  async clientInfo(info: ClientInfo): Promise<void> {
+    await this.call('POST', '/v1/capture/client-info', JSON.stringify(info), 'application/json');
+  }
+
+  async complete(): Promise<CompleteResult> {
+    return this.call<CompleteResult>('POST', '/v1/capture/complete', '{}', 'application/json');
+  }
+}

@@ -1,0 +1,122 @@
+import { ApiError, CaptureApi, type CaptureSession } from './api.ts';
+import { collectClientInfo } from './client-info.ts';
+import { Halt, type Ctx } from './context.ts';
+import { createI18n, pickLang } from './i18n.ts';
+import { consentStep } from './steps/consent.ts';
+import { documentStep } from './steps/document.ts';
+import { doneScreen, waitingRoom } from './steps/done.ts';
+import { errorKind, showError, withRecovery, type ErrorKind } from './steps/errors.ts';
+import { selfieStep } from './steps/selfie.ts';
+import { videoStep } from './steps/video.ts';
+import { mountShell, setProgress, type Shell } from './ui.ts';
+
+// Entry point of the capture page: read the token from /capture/{token}, load the session, then
+// run consent and only the steps of the session's profile, in its order, skipping the ones the
+// server already has (a reload resumes where the user left off).
+
+export function tokenFromPath(pathname: string): string | null {
+  const m = /^\/capture\/([^/?#]+)\/?$/.exec(pathname);
+  return m?.[1] ? decodeURIComponent(m[1]) : null;
+}
+
+interface Task {
+  id: string;
+  run(ctx: Ctx): Promise<void>;
+}
+
+export function plan(s: CaptureSession): Task[] {
+  const done = new Set(s.completed_steps);
+  const tasks: Task[] = [];
+  for (const step of s.steps) {
+    if (step === 'document') {
+      if (!done.has('document') && !done.has('document_front')) tasks.push({ id: 'document_front', run: (c) => documentStep(c, 'front') });
+      if (s.document_back_required && !done.has('document') && !done.has('document_back')) tasks.push({ id: 'document_back', run: (c) => documentStep(c, 'back') });
+    }
+    if (step === 'selfie' && !done.has('selfie')) tasks.push({ id: 'selfie', run: selfieStep });
+    if (step === 'video' && s.video_mode === 'self_record' && !done.has('video')) tasks.push({ id: 'video', run: videoStep });
+  }
+  return tasks;
+}
+
+/** A session that can no longer take captures maps to the screen that explains why. */
+function closedKind(status: string): ErrorKind | null {
+  if (status === 'pending' || status === 'in_progress') return null;
+  if (status === 'expired') return 'session_expired';
+  if (status === 'canceled') return 'session_canceled';
+  return 'session_already_completed';
+}
+
+async function loadSession(shell: Shell, api: CaptureApi): Promise<CaptureSession> {
+  const en = createI18n(pickLang(undefined, navigator.languages ?? [navigator.language]));
+  for (;;) {
+    try {
+      return await api.session();
+    } catch (e) {
+      // Before the session is known the browser language is our best guess for error screens.
+      await showError(shell, en, errorKind(e));
+    }
+  }
+}
+
+async function finish(ctx: Ctx): Promise<void> {
+  let redirect: string | null = ctx.session.redirect_url;
+  let waiting = false;
+  await withRecovery(ctx, async () => {
+    try {
+      const r = await ctx.api.complete();
+      redirect = r.redirect_url;
+      waiting = r.waiting_room === true;
+    } catch (e) {
+      // A double tap or a retry after a lost response: the session is complete, which is the goal.
+      if (!(e instanceof ApiError && e.code === 'session_already_completed')) throw e;
+      waiting = ctx.session.video_mode === 'live_agent' && ctx.session.steps.includes('video');
+    }
+  });
+  // live_agent: documents and selfie are in; the user now waits for the call (a later issue).
+  if (waiting) return waitingRoom(ctx);
+  await doneScreen(ctx, redirect);
+}
+
+export async function boot(root: HTMLElement): Promise<void> {
+  const browserLang = pickLang(undefined, navigator.languages ?? [navigator.language]);
+  const shell = mountShell(root, createI18n(browserLang).t('app.title'));
+  const token = tokenFromPath(location.pathname);
+  if (!token) return showError(shell, createI18n(browserLang), 'token_invalid');
+  const api = new CaptureApi(token);
+  const session = await loadSession(shell, api);
+  const i18n = createI18n(pickLang(session.language, []));
+  document.documentElement.lang = i18n.lang;
+  document.title = i18n.t('app.title');
+  root.querySelector('.brand')!.textContent = i18n.t('app.title');
+  let reported = false;
+  const ctx: Ctx = {
+    api,
+    session,
+    i18n,
+    shell,
+    reportClient(label) {
+      if (reported) return;
+      reported = true;
+      // Fire and forget: risk signals must never block the user's capture.
+      api.clientInfo(collectClientInfo(label)).catch((e: unknown) => console.warn('client-info failed', e));
+    },
+  };
+  if (session.waiting_room && (session.status === 'pending' || session.status === 'in_progress')) return waitingRoom(ctx);
+  const closed = closedKind(session.status);
+  if (closed) return showError(shell, i18n, closed, session.redirect_url);
+  const tasks = plan(session);
+  await consentStep(ctx);
+  try {
+    for (const [i, task] of tasks.entries()) {
+      setProgress(shell, i18n.t('app.stepOf', { n: i + 1, total: tasks.length }));
+      await withRecovery(ctx, () => task.run(ctx));
+    }
+    setProgress(shell, '');
+    await finish(ctx);
+  } catch (e) {
+    if (!(e instanceof Halt)) throw e;
+  }
+}
+
+const root = typeof document !== 'undefined' ? document.getElementById('app') : null;
+if (root) void boot(root);

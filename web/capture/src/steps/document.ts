@@ -1,0 +1,56 @@
+import { canvasToJpeg, grabFrame, openCamera } from '../camera.ts';
+import type { Ctx } from '../context.ts';
+import type { MessageKey } from '../i18n.ts';
+import { assess, type Quality } from '../quality.ts';
+import { announce, button, choice, show } from '../ui.ts';
+import { captureView, showStill } from './capture-view.ts';
+import { reviewAndUpload } from './review.ts';
+
+// Document photo (front or back): rear camera, card-shaped frame, live blur/glare/darkness hints
+// (advisory, see quality.ts), manual shutter, preview with retake.
+
+const QUALITY_EVERY_MS = 400;
+
+function qualityMessage(ctx: Ctx, q: Quality): string {
+  const issue = q.issues[0];
+  return ctx.i18n.t(issue ? (`quality.${issue}` as MessageKey) : 'quality.ok');
+}
+
+export async function documentStep(ctx: Ctx, side: 'front' | 'back'): Promise<void> {
+  const { t } = ctx.i18n;
+  for (;;) {
+    const view = captureView(ctx, { screen: `document-${side}`, heading: t(side === 'front' ? 'doc.frontHeading' : 'doc.backHeading'), hint: t('doc.hint'), overlay: 'card', mirror: false });
+    show(ctx.shell, view.root);
+    let cam;
+    try {
+      cam = await openCamera(view.video, 'environment');
+      ctx.reportClient(cam.label);
+    } catch (e) {
+      ctx.reportClient(null);
+      throw e;
+    }
+    let last = '';
+    let lastQuality: Quality | null = null;
+    const timer = setInterval(() => {
+      lastQuality = assess(view.video);
+      const msg = qualityMessage(ctx, lastQuality);
+      view.feedback.textContent = msg;
+      view.feedback.classList.toggle('warn', lastQuality.issues.length > 0);
+      if (msg !== last) announce(ctx.shell, msg);
+      last = msg;
+    }, QUALITY_EVERY_MS);
+    const shoot = button(t('doc.capture'), () => {}, 'primary', { 'data-action': 'capture', class: 'btn btn-primary btn-shutter' });
+    view.actions.replaceChildren(shoot);
+    await choice([{ el: shoot, value: 'shoot' as const }]);
+    clearInterval(timer);
+    const canvas = grabFrame(view.video, 1920);
+    cam.stop();
+    const q = assess(canvas);
+    const blob = await canvasToJpeg(canvas);
+    const revoke = showStill(view, blob, t('doc.previewAlt'), false);
+    const warning = q.issues.length ? `${qualityMessage(ctx, q)} ${t('doc.qualityWarn')}` : null;
+    const outcome = await reviewAndUpload(ctx, view, () => ctx.api.putImage(side === 'front' ? 'document/front' : 'document/back', blob), warning);
+    revoke();
+    if (outcome === 'used') return;
+  }
+}
