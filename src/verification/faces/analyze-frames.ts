@@ -27,6 +27,9 @@ export interface AnalyzeOptions {
   antispoofAt?: (t: number) => boolean;
   /** Default 3: enough to see a second person without paying for crowds. */
   maxFaces?: number;
+  /** Which timestamps need the iris / expression models (blink / smile). Default: wherever the mesh runs. */
+  irisAt?: (t: number) => boolean;
+  expressionsAt?: (t: number) => boolean;
 }
 
 export async function analyzeFrames(engine: FaceEngine, frames: FrameInput[], options: AnalyzeOptions = {}): Promise<FrameMeasurement[]> {
@@ -37,7 +40,9 @@ export async function analyzeFrames(engine: FaceEngine, frames: FrameInput[], op
     const mesh = meshAt(frame.t);
     const antispoof = antispoofAt(frame.t);
     const started = performance.now();
-    const faces = await engine.detect(frame.image, { mesh, antispoof, maxFaces: options.maxFaces ?? 3 });
+    const iris = mesh && (options.irisAt?.(frame.t) ?? true);
+    const expressions = mesh && (options.expressionsAt?.(frame.t) ?? true);
+    const faces = await engine.detect(frame.image, { mesh, iris, expressions, antispoof, maxFaces: options.maxFaces ?? 3 });
     out.push({
       t: frame.t,
       width: frame.image.width,

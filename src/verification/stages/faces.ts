@@ -21,30 +21,52 @@ export async function videoFaces(ctx: StageContext): Promise<VideoFaces> {
   if (cached) return cached;
   const engine = await ctx.deps.engines.face();
   const frames: FrameInput[] = [];
-  const keep = frameSelector(ctx);
+  const windows = planWindows(ctx);
+  const keep = frameSelector(ctx, windows);
   for (const [i, f] of decodedOf(ctx).frames.entries()) if (keep(i, f.t)) frames.push({ t: f.t, image: await decodeImage(await readFile(f.path)) });
-  const measurements = await analyzeFrames(engine, frames, { antispoofAt: (t) => frames.findIndex((f) => f.t === t) % ANTISPOOF_EVERY === 0 });
+  const measurements = await analyzeFrames(engine, frames, {
+    antispoofAt: (t) => frames.findIndex((f) => f.t === t) % ANTISPOOF_EVERY === 0,
+    irisAt: inWindowOf(windows, 'blink'),
+    expressionsAt: inWindowOf(windows, 'smile'),
+  });
   const vf = { frames, measurements };
   ctx.scratch.set('videoFaces', vf);
   return vf;
 }
 
-/** Baseline sampling outside challenge windows: enough for tracking and best frames. */
-const BASE_FPS = 2;
-
 /**
- * Which decoded frames to analyse: all of them inside a challenge window (a blink lasts 150–300 ms),
- * BASE_FPS elsewhere. The models are the expensive part, so this is where the time budget is kept.
+ * Sampling, by what each part of the video must show (the models are the expensive part, so this
+ * is where the time budget is kept):
+ * - outside any window: 1 frame/s — tracking, best frames, identity changes;
+ * - challenge windows: 2.5 frames/s (head turns and expressions last ≥ 0.5 s), every decoded frame
+ *   (5/s) for blink (a blink lasts 150–300 ms);
+ * - the phrase window: 2.5 frames/s of mouth opening for audio-visual sync.
+ * The iris model runs only for blink windows and the expression model only for smile windows.
  */
-function frameSelector(ctx: StageContext): (index: number, t: number) => boolean {
-  const fps = ctx.deps.config.FRAME_RATE;
-  const every = Math.max(1, Math.round(fps / BASE_FPS));
+const BASE_FPS = 1;
+const WINDOW_FPS = 2.5;
+
+interface Window { from: number; to: number; type: string }
+
+function planWindows(ctx: StageContext): Window[] {
   const plan = ctx.session.capture_plan;
-  const windows = (plan?.challenges ?? []).map((c, i, all) => [c.at_seconds, (all[i + 1]?.at_seconds ?? c.at_seconds + 4) + 0.5] as const);
-  // While the phrase is spoken, the mouth is sampled densely too (audio-visual sync).
-  if (plan?.phrase) windows.push([0, plan.challenges[0]?.at_seconds ?? PHRASE_SECONDS]);
-  return (i, t) => i % every === 0 || windows.some(([a, b]) => t >= a && t <= b);
+  const out: Window[] = (plan?.challenges ?? []).map((c, i, all) => ({ from: c.at_seconds, to: (all[i + 1]?.at_seconds ?? c.at_seconds + 4) + 0.5, type: c.type }));
+  if (plan?.phrase) out.push({ from: 0, to: plan.challenges[0]?.at_seconds ?? PHRASE_SECONDS, type: 'phrase' });
+  return out;
 }
+
+function frameSelector(ctx: StageContext, windows: Window[]): (index: number, t: number) => boolean {
+  const fps = ctx.deps.config.FRAME_RATE;
+  const every = (rate: number) => Math.max(1, Math.round(fps / rate));
+  return (i, t) => {
+    const inside = windows.filter((w) => t >= w.from && t <= w.to);
+    if (inside.some((w) => w.type === 'blink')) return true;
+    if (inside.length) return i % every(WINDOW_FPS) === 0;
+    return i % every(BASE_FPS) === 0;
+  };
+}
+
+const inWindowOf = (windows: Window[], type: string) => (t: number) => windows.some((w) => w.type === type && t >= w.from && t <= w.to);
 
 const r2 = (n: number) => (Number.isFinite(n) ? Math.round(n * 100) / 100 : null);
 

@@ -1,23 +1,31 @@
 import { readFile } from 'node:fs/promises';
-import { audioVisualSync, readWav } from '../../liveness/av-sync.ts';
+import { readWav } from '../../liveness/av-sync.ts';
 import { frameSignature } from '../../liveness/frame-signature.ts';
-import { checkDuplicates, checkStill, checkVirtualCamera } from '../../liveness/replay.ts';
-import { verifyScheduledChallenges, type ScheduledChallenge } from '../../liveness/verify-challenges.ts';
+import { assessRecording } from '../../liveness/recording.ts';
+import { checkVirtualCamera } from '../../liveness/replay.ts';
+import type { ScheduledChallenge } from '../../liveness/verify-challenges.ts';
+import type { Embedding } from '../../engines/face/port.ts';
 import type { Stage } from '../pipeline.ts';
 import { decodedOf } from './decode.ts';
 import { videoFaces } from './faces.ts';
 
 type Finding = { code: string; message: string; details?: unknown };
 
-/** Identity embeddings of this many frames spread over the video feed the still-photo check. */
-const STILL_EMBEDDINGS = 5;
+/**
+ * Identity embeddings of this many frames spread over the video feed the still-photo and face-swap
+ * checks (an embedding costs ~160 ms of CPU; a photo's embeddings stay within 0.13 of each other,
+ * a live face's spread 0.28–0.55 — bench:liveness).
+ */
+const EMBEDDED_FRAMES = 6;
+
+/** Integrity reasons of assessRecording that mean the video is not a live capture. */
+const REPLAY_REASONS = new Set(['still_image', 'looped_frames', 'replay_suspected', 'face_swap']);
 
 /**
- * Liveness of a self-recorded video, recomputed on the server from its frames: the challenge
- * schedule the page showed (same verifier as POST /v1/liveness/verify), still-photo and loop
- * detection, virtual-camera labels, audio-visual sync of the spoken phrase, and the passive models
- * (weak, advisory). liveness_score (0–100) is the weakest challenge's confidence, 0 when an
- * integrity check blocks; without challenges it is null (nothing active was asked).
+ * Liveness of a self-recorded video, recomputed on the server from its frames with the same code as
+ * the liveness API: the challenge schedule the page showed, still-photo / loop / face-swap checks,
+ * audio-visual sync of the spoken phrase, the virtual-camera label. liveness_score (0–100) is the
+ * weakest challenge's confidence, 0 when an integrity check blocks, null when no challenge was asked.
  */
 export const livenessStage: Stage = {
   name: 'liveness',
@@ -27,41 +35,41 @@ export const livenessStage: Stage = {
     const { frames, measurements } = await videoFaces(ctx);
     const engine = await ctx.deps.engines.face();
     const schedule = (ctx.session.capture_plan?.challenges ?? []) as ScheduledChallenge[];
-    const timed = measurements.map((m) => ({ t: m.t, face: m.faces[0] ?? null }));
-    const challenges = schedule.length ? verifyScheduledChallenges(schedule, timed) : null;
-    if (challenges && !challenges.passed) {
-      const failed = challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
+    const withFace = measurements.map((m, i) => (m.faces[0] ? i : -1)).filter((i) => i >= 0);
+    const every = Math.max(1, Math.floor(withFace.length / EMBEDDED_FRAMES));
+    const embedAt = new Set(withFace.filter((_, k) => k % every === 0).slice(0, EMBEDDED_FRAMES));
+    const recorded = [];
+    for (const [i, m] of measurements.entries()) {
+      const face = m.faces[0] ?? null;
+      const embedding: Embedding | null = face && embedAt.has(i) ? await engine.embed(frames[i]!.image, face) : null;
+      recorded.push({ t: m.t, face, faces: m.faces.length, embedding, signature: frameSignature(frames[i]!.image, face?.box ?? null) });
+    }
+    const wav = decodedOf(ctx).wav;
+    const audio = wav && ctx.session.capture_plan?.phrase ? readWav(await readFile(wav)) : null;
+    const a = assessRecording({ schedule, frames: recorded, audio, options: { fps: ctx.deps.config.FRAME_RATE } });
+
+    if (schedule.length && !a.challenges.passed) {
+      const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
       findings.push({ code: 'challenge_failed', message: `${failed.length} of ${schedule.length} challenges were not performed as asked`, details: { failed } });
     }
-
-    const sigs = frames.map((f, i) => frameSignature(f.image, measurements[i]?.faces[0]?.box ?? null));
-    const withFace = measurements.map((m, i) => (m.faces[0] ? i : -1)).filter((i) => i >= 0);
-    const picks = withFace.filter((_, k) => k % Math.max(1, Math.floor(withFace.length / STILL_EMBEDDINGS)) === 0).slice(0, STILL_EMBEDDINGS);
-    const embeddings = await Promise.all(picks.map((i) => engine.embed(frames[i]!.image, measurements[i]!.faces[0]!)));
-    const cameraLabel = typeof ctx.session.client_info?.camera_label === 'string' ? ctx.session.client_info.camera_label : null;
-    const checks = [checkStill(sigs, {}, embeddings), ...checkDuplicates(sigs), checkVirtualCamera(cameraLabel ? [cameraLabel] : [])];
-    for (const c of checks.filter((x) => x.flagged)) {
-      findings.push({ code: c.reason === 'virtual_camera' ? 'virtual_camera' : 'replay_suspected', message: `integrity check ${c.reason} flagged the video`, details: c });
+    for (const c of a.checks.filter((x) => x.flagged && REPLAY_REASONS.has(x.reason))) {
+      findings.push({ code: 'replay_suspected', message: `the video looks replayed or manipulated (${c.reason})`, details: c });
     }
+    if (a.reasons.includes('av_desync')) findings.push({ code: 'av_sync_failed', message: 'mouth movement and speech do not line up', details: { correlation: a.avSync?.correlation, lag_seconds: a.avSync?.lagSeconds } });
+    const cameraLabel = typeof ctx.session.client_info?.camera_label === 'string' ? ctx.session.client_info.camera_label : null;
+    const virtual = checkVirtualCamera(cameraLabel ? [cameraLabel] : []);
+    if (virtual.flagged) findings.push({ code: 'virtual_camera', message: 'the camera reports itself as a virtual camera', details: virtual.evidence });
+    if (!schedule.length) findings.push({ code: 'liveness_uncertain', message: 'no active challenge was asked; passive signals alone are too weak to establish liveness' });
 
-    const wav = decodedOf(ctx).wav;
-    const phraseEnd = schedule[0]?.at_seconds ?? Number.POSITIVE_INFINITY;
-    const mouth = measurements.filter((m) => m.meshed && m.faces[0] && m.t <= phraseEnd).map((m) => ({ t: m.t, open: m.faces[0]!.mouthOpen }));
-    const avSync = wav && ctx.session.capture_plan?.phrase ? audioVisualSync(mouth, readWav(await readFile(wav))) : null;
-    if (avSync?.synced === false) findings.push({ code: 'av_sync_failed', message: 'mouth movement and speech do not line up', details: { correlation: avSync.correlation, lag_seconds: avSync.lagSeconds } });
-
-    const passive = (ctx.results.faces as { passive?: { score?: number | null } } | undefined)?.passive?.score ?? null;
-    const blocked = checks.some((c) => c.flagged && c.blocking);
-    const liveness_score = challenges ? (blocked ? 0 : Math.round(challenges.score * 1000) / 10) : null;
-    if (!challenges) findings.push({ code: 'liveness_uncertain', message: 'no active challenge was asked; passive signals alone are too weak to establish liveness', details: { passive } });
+    const blocked = a.checks.some((c) => c.flagged && c.blocking);
     return {
-      liveness_score,
+      liveness_score: schedule.length ? (blocked ? 0 : Math.round(a.livenessScore * 1000) / 10) : null,
       passed: findings.every((f) => f.code === 'virtual_camera'),
       schedule,
-      challenges,
-      checks,
-      av_sync: avSync ? { synced: avSync.synced, correlation: avSync.correlation, lag_seconds: avSync.lagSeconds, note: avSync.note ?? null } : null,
-      passive_score: passive,
+      challenges: a.challenges,
+      checks: [...a.checks, virtual],
+      av_sync: a.avSync ? { synced: a.avSync.synced, correlation: a.avSync.correlation, lag_seconds: a.avSync.lagSeconds, note: a.avSync.note ?? null } : null,
+      passive_score: (ctx.results.faces as { passive?: { score?: number | null } } | undefined)?.passive?.score ?? null,
       findings,
     };
   },
