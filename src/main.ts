@@ -7,11 +7,13 @@ import { type Clock, systemClock } from './domain/time.ts';
 import { createApp, type AppExtras } from './http/app.ts';
 import { pageRoutes } from './http/routes/pages.ts';
 import { faceDocs, faceRoutes } from './http/routes/faces.ts';
+import { documentDocs, documentRoutes } from './http/routes/documents.ts';
 import { zolozDocs, zolozRoutes } from './http/compat/zoloz.ts';
 import { livenessApiRoutes, livenessDocs, livenessPublicRoutes } from './http/routes/liveness.ts';
 import { lazyEngines } from './engines/registry.ts';
 import { createFaceEngine } from './engines/face/human-faceapi.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
+import { createPaddleOcr } from './engines/ocr/paddle.ts';
 import { createLogger, type Logger } from './log.ts';
 import { catalogue, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
@@ -26,6 +28,7 @@ import { facesStage } from './verification/stages/faces.ts';
 import { faceMatchStage } from './verification/stages/face-match.ts';
 import { speechStage } from './verification/stages/speech.ts';
 import { livenessStage } from './verification/stages/liveness.ts';
+import { documentStage } from './verification/stages/document.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
 import { makeDeliverWebhook } from './webhooks/deliver.ts';
@@ -66,7 +69,7 @@ export function loadOrCreateSecret(config: Config): string {
 }
 
 export function pipelineStages(_deps: Deps): Stage[] {
-  return [probeStage, decodeStage, facesStage, faceMatchStage, livenessStage, speechStage];
+  return [probeStage, documentStage, decodeStage, facesStage, faceMatchStage, livenessStage, speechStage];
 }
 
 export async function buildRuntime(config: Config, o: BuildOptions = {}): Promise<Runtime> {
@@ -84,13 +87,13 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     log,
     secret: loadOrCreateSecret(config),
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
-    engines: lazyEngines({ face: () => createFaceEngine(), speech: () => createSpeechEngines(speechConfigFromEnv(process.env)) }),
+    engines: lazyEngines({ face: () => createFaceEngine(), speech: () => createSpeechEngines(speechConfigFromEnv(process.env)), ocr: () => createPaddleOcr() }),
     fetch: o.fetch ?? fetch,
     lookup: o.lookup,
   };
   const extras: AppExtras = {
     publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }],
-    apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }],
+    apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }],
   };
   const app = createApp(deps, extras);
   const handlers: JobHandlers = {

@@ -37,9 +37,6 @@ const configSchema = z.object({
    */
   FRAME_RATE: z.coerce.number().positive().max(30).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** Optional whisper.cpp: binary and ggml model path (multilingual transcripts). */
-  WHISPER_BIN: z.string().optional(),
-  WHISPER_MODEL: z.string().optional(),
   /** Delete artifacts of finished sessions after this many days (0 = keep). */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
 });

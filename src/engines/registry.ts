@@ -1,5 +1,6 @@
 import type { FaceEngine } from './face/port.ts';
 import type { SpeechEngines } from './speech/select.ts';
+import type { OcrEngine } from './ocr/port.ts';
 
 /**
  * The model engines a process uses, created on first use: an API-only process that never compares
@@ -8,29 +9,29 @@ import type { SpeechEngines } from './speech/select.ts';
 export interface Engines {
   face(): Promise<FaceEngine>;
   speech(): Promise<SpeechEngines>;
+  ocr(): Promise<OcrEngine>;
 }
 
-export function lazyEngines(factories: { face: () => FaceEngine; speech: () => Promise<SpeechEngines> }): Engines {
-  let face: Promise<FaceEngine> | null = null;
-  let speech: Promise<SpeechEngines> | null = null;
+/** Memoises an async factory; a failure is not cached, so a later call retries. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | null = null;
+  return () => {
+    p ??= make().catch((err) => {
+      p = null;
+      throw err;
+    });
+    return p;
+  };
+}
+
+export function lazyEngines(factories: { face: () => FaceEngine; speech: () => Promise<SpeechEngines>; ocr: () => Promise<OcrEngine> }): Engines {
   return {
-    speech() {
-      speech ??= factories.speech().catch((err) => {
-        speech = null;
-        throw err;
-      });
-      return speech;
-    },
-    face() {
-      face ??= (async () => {
-        const e = factories.face();
-        await e.init();
-        return e;
-      })().catch((err) => {
-        face = null; // let a later call retry (e.g. a transient file error)
-        throw err;
-      });
-      return face;
-    },
+    face: once(async () => {
+      const e = factories.face();
+      await e.init();
+      return e;
+    }),
+    speech: once(factories.speech),
+    ocr: once(factories.ocr),
   };
 }

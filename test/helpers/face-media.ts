@@ -74,3 +74,15 @@ export async function idCard(face: Buffer): Promise<Buffer> {
   const portrait = await sharp(face).resize(240, 300, { fit: 'cover' }).toBuffer();
   return sharp(svg).composite([{ input: portrait, left: 50, top: 120 }]).jpeg({ quality: 85 }).toBuffer();
 }
+
+/** A passport-like data page: the holder's photo, printed fields and a TD3 MRZ in a monospace font. */
+export async function passportPage(face: Buffer, mrzLines: readonly string[]): Promise<Buffer> {
+  const esc = (s: string) => s.replace(/</g, '&lt;');
+  const text = (y: number, size: number, s: string, extra = '') => `<text x="60" y="${y}" font-family="DejaVu Sans Mono" font-size="${size}" ${extra}>${esc(s)}</text>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="820"><rect width="1200" height="820" fill="#f4efe4"/>
+    ${text(80, 34, 'UTOPIA  PASSPORT', 'font-weight="bold"')}
+    <g transform="translate(380,0)">${text(180, 26, 'Surname / Nom')}${text(240, 26, 'Given names / Prénoms')}</g>
+    ${mrzLines.map((l, i) => text(690 + i * 62, 40, l, 'letter-spacing="1.5"')).join('')}</svg>`;
+  const photo = await sharp(face).resize(280, 350, { fit: 'cover' }).toBuffer();
+  return sharp(Buffer.from(svg)).composite([{ input: photo, left: 60, top: 130 }]).jpeg({ quality: 85 }).toBuffer();
+}

@@ -1,0 +1,16 @@
+/** Stable error codes of document reading, mapped to HTTP statuses by the http layer. */
+export const DOCUMENT_ERROR_CODES = ['not_an_image', 'no_document', 'document_unreadable', 'multiple_documents'] as const;
+export type DocumentErrorCode = (typeof DOCUMENT_ERROR_CODES)[number];
+
+export class DocumentReadError extends Error {
+  readonly code: DocumentErrorCode;
+  constructor(code: DocumentErrorCode, message: string) {
+    super(message);
+    this.name = 'DocumentReadError';
+    this.code = code;
+  }
+}
+
+export function isDocumentReadError(error: unknown): error is DocumentReadError {
+  return error instanceof DocumentReadError;
+}

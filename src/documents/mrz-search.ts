@@ -1,0 +1,157 @@
+/**
+ * The MRZ search: which rows to recognise, in which orientation, with which crop, stopping as soon
+ * as a reading has every check digit valid. Recognition dominates the cost (~0.3–0.45 s of CPU per
+ * 44-character line on this machine), so rows are read two at a time, bottom of the page first.
+ */
+import { cropRegion } from '../engines/ocr/crop.ts';
+import type { OcrEngine, RgbImage } from '../engines/ocr/port.ts';
+import { layoutFor, MRZ_ALPHABET } from './mrz-format.ts';
+import { assembleBlocks, cleanRow, type Block, type ReadRow } from './mrz-lines.ts';
+import { parseMrz, type ParsedMrz } from './mrz-parse.ts';
+import { repairMrz } from './mrz-repair.ts';
+import { longRows, mrzCandidates, type Row } from './mrz-zone.ts';
+
+export interface Candidate { readonly parsed: ParsedMrz; readonly block: Block; readonly confidence: number }
+
+export interface Search { readonly best: Candidate[]; readonly sawFillers: boolean }
+
+// Rows read per step: 2 covers TD2/TD3 and visas; TD1 needs a third (read only when needed).
+const STEP = 2;
+// At most this many rows per orientation: 3 MRZ lines plus one non-MRZ row below them.
+const MAX_ROWS = 4;
+// Below this mean character confidence the upright reading is suspected to be upside down
+// (upside-down MRZ lines read at 0.3–0.5 on the specimen photos, upright ones at 0.85–0.99).
+const UPRIGHT_CONFIDENCE = 0.8;
+// Repaired characters were misread by OCR: their confidence is capped (no calibration data yet).
+const REPAIRED_CONFIDENCE = 0.6;
+
+/**
+ * Two ways of cutting each row for the recogniser (see cropRegion): PP-OCRv4 drops or swaps
+ * different characters depending on crop height and glyph width. The second, used only when the
+ * first gives no valid MRZ, also extends rows to a full MRZ length, because the detector loses long
+ * filler runs printed over guilloches (Czech specimen); 30 × the box height is a 44-character line
+ * (measured 32–34 × on the specimen photos).
+ */
+const CROPS = [
+  { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0 },
+  { pad: { x: 0.3, y: 0.15 }, stretch: 1.5, minAspect: 30 },
+] as const;
+
+interface Read { readonly row: Row; readonly text: ReadRow }
+
+export function score(c: Candidate): number {
+  const p = c.parsed;
+  return p.checks.filter((k) => k.valid).length - p.checks.length - p.errors.length - c.block.edits / 10 + c.confidence / 10;
+}
+
+const meanOf = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+
+function parseBlocks(rows: readonly ReadRow[], now: Date): Candidate[] {
+  const out: Candidate[] = [];
+  for (const block of assembleBlocks(rows)) {
+    const layout = layoutFor(block.lines);
+    if (layout === null) continue;
+    const repaired = repairMrz(block.lines, layout, block.confidences);
+    const confidences = block.confidences.map((c) => [...c]);
+    for (const r of repaired.repairs) {
+      const line = confidences[r.line];
+      if (line) line[r.index] = Math.min(line[r.index] ?? 0, REPAIRED_CONFIDENCE);
+    }
+    const confidence = meanOf(confidences.map(meanOf));
+    out.push({ parsed: parseMrz(repaired.lines, now), block: { ...block, confidences }, confidence });
+  }
+  return out.sort((a, b) => score(b) - score(a));
+}
+
+function ordered(reads: readonly Read[], flip: boolean): ReadRow[] {
+  return [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across)).map((r) => r.text);
+}
+
+/** Every choice of one reading per row (at most 2^4 here). */
+function combinations(readings: readonly (readonly ReadRow[])[]): ReadRow[][] {
+  let out: ReadRow[][] = [[]];
+  for (let i = 0; i < (readings[0]?.length ?? 0); i++) {
+    out = out.flatMap((prefix) => readings.map((r) => [...prefix, r[i]!]));
+  }
+  return out;
+}
+
+function extend(row: Row, flip: boolean, minAspect: number): Row {
+  const r = row.region;
+  const width = Math.max(r.width, minAspect * r.height);
+  if (width === r.width) return row;
+  const shift = ((width - r.width) / 2) * (flip ? -1 : 1);
+  const a = (r.angleDeg * Math.PI) / 180;
+  return { ...row, region: { ...r, width, cx: r.cx + shift * Math.cos(a), cy: r.cy + shift * Math.sin(a) } };
+}
+
+async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], flip: boolean, pass: 0 | 1): Promise<Read[]> {
+  const crop = CROPS[pass];
+  const crops = await Promise.all(rows.map((r) => cropRegion(image, extend(r, flip, crop.minAspect).region, flip, crop.pad, crop.stretch)));
+  const lines = await ocr.recognize(crops, { alphabet: MRZ_ALPHABET });
+  return lines.map((l, i) => ({ row: rows[i]!, text: cleanRow(l.text, l.chars.map((c) => c.confidence)) }));
+}
+
+/** Reads one orientation two rows at a time until a valid MRZ appears or the rows run out. */
+async function readOrientation(ocr: OcrEngine, image: RgbImage, all: readonly Row[], flip: boolean, now: Date): Promise<{ reads: Read[]; best: Candidate[] }> {
+  const rows = mrzCandidates(all, flip, MAX_ROWS);
+  const reads: Read[] = [];
+  let best: Candidate[] = [];
+  for (let i = 0; i < rows.length; i += STEP) {
+    reads.push(...(await readRows(ocr, image, rows.slice(i, i + STEP), flip, 0)));
+    best = parseBlocks(ordered(reads, flip), now);
+    if (best[0]?.parsed.valid || !looksUpright(reads)) break;
+  }
+  return { reads, best };
+}
+
+/**
+ * After a valid read, unread rows shaped like the MRZ rows just read (same height within 15 %, at
+ * least 60 % of their length, printed as a flush pair) may be a second document's MRZ: they are read, so
+ * that the caller can answer `multiple_documents`. Thresholds: on the specimen photos no other
+ * pair of rows on a data page came within these bounds of the MRZ rows.
+ */
+async function readTwins(ocr: OcrEngine, image: RgbImage, all: readonly Row[], first: { reads: Read[]; flip: boolean }, now: Date): Promise<Candidate[]> {
+  const read = first.reads.map((r) => r.row);
+  const height = meanOf(read.map((r) => r.region.height));
+  const width = Math.max(...read.map((r) => r.region.width));
+  const twins = longRows(all).filter((r) => !read.includes(r) && Math.abs(r.region.height - height) < 0.15 * height && r.region.width >= 0.6 * width);
+  // MRZ lines come in flush pairs about 1.5 line heights apart; lone look-alike rows do not count.
+  const paired = twins.filter((a) => twins.some((b) => b !== a && Math.abs(b.across - a.across) < 2.5 * height &&
+    (Math.abs(b.start - a.start) < height || Math.abs(b.end - a.end) < height)));
+  if (paired.length < 2) return [];
+  const reads = await readRows(ocr, image, paired.slice(0, MAX_ROWS), first.flip, 0);
+  return parseBlocks(ordered(reads, first.flip), now).filter((c) => c.parsed.valid);
+}
+
+const looksUpright = (reads: readonly Read[]): boolean => meanOf(reads.map((r) => meanOf(r.text.confidences))) >= UPRIGHT_CONFIDENCE;
+
+/**
+ * Upright first, then the half turn (`angle` already holds quarter turns and skew: text running
+ * vertically is read along its own direction). A half-turned page reads at low confidence on the
+ * first two rows, which ends that orientation early.
+ */
+export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly Row[], now: Date): Promise<Search> {
+  let best: Candidate[] = [];
+  let first: { reads: Read[]; flip: boolean } | null = null;
+  let sawFillers = false;
+  for (const flip of [false, true]) {
+    const attempt = await readOrientation(ocr, image, all, flip, now);
+    sawFillers ||= attempt.reads.some((r) => r.text.text.includes('<<'));
+    const top = attempt.best[0];
+    if (top && (best[0] === undefined || score(top) > score(best[0]))) {
+      best = attempt.best;
+      first = { reads: attempt.reads, flip };
+    }
+    if (best[0]?.parsed.valid || (best[0] !== undefined && looksUpright(attempt.reads))) break;
+  }
+  if (best[0]?.parsed.valid && first) return { best: [...best, ...(await readTwins(ocr, image, all, first, now))], sawFillers };
+  const flip = first?.flip ?? false;
+  const rows = first ? first.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
+  const second = await readRows(ocr, image, rows, flip, 1);
+  sawFillers ||= second.some((r) => r.text.text.includes('<<'));
+  const byRow = (reads: readonly Read[]): ReadRow[] => ordered(reads, flip);
+  const readings = first ? [byRow(first.reads), byRow(second)] : [byRow(second)];
+  const pool = combinations(readings).flatMap((rowsRead) => parseBlocks(rowsRead, now));
+  return { best: [...best, ...pool].sort((a, b) => score(b) - score(a)), sawFillers };
+}
