@@ -9,6 +9,7 @@ import { audioVisualSync, type AvSyncOptions, type AvSyncResult, type PcmAudio }
 import type { FrameSignature } from './frame-signature.ts';
 import { checkDuplicates, checkFaceSwap, checkStill, round, type CheckOutcome, type ImageCheckOptions } from './replay.ts';
 import { verifyScheduledChallenges, type ChallengeVerdict, type ScheduledChallenge } from './verify-challenges.ts';
+import { captureReasons } from './reasons.ts';
 
 export interface RecordedFrame {
   /** seconds from the start of the recording */
@@ -61,16 +62,7 @@ export function assessRecording(input: {
   const mouth = frames.flatMap((f) => (f.face && Number.isFinite(f.face.mouthOpen) ? [{ t: f.t, open: f.face.mouthOpen }] : []));
   const avSync = input.audio ? audioVisualSync(mouth, input.audio, o.avSync) : null;
 
-  const reasons: string[] = [];
-  const blocking: string[] = [];
-  const add = (r: string, blocks: boolean) => {
-    if (!reasons.includes(r)) reasons.push(r);
-    if (blocks && !blocking.includes(r)) blocking.push(r);
-  };
-  if (!challenges.passed) add('challenge_failed', true);
-  if (frames.some((f) => f.faces > 1)) add('multiple_faces', true);
-  if (frames.filter((f) => !f.face).length * 2 > frames.length) add('no_face', true);
-  for (const c of checks) if (c.flagged) add(c.reason, c.blocking);
+  const { reasons, blocking, add } = captureReasons(challenges, frames, checks);
   // Audio-visual sync separated shifted tracks well but accepted only 2 of 5 genuine talking clips
   // in bench/liveness.ts: a reason for review, not a rejection.
   if (avSync?.synced === false) add('av_desync', false);

@@ -17,6 +17,7 @@ import {
 import { decodeDataUrl, type LivenessVerifyBody } from './schema.ts';
 import { consumeChallengeToken, type NonceStore } from './token.ts';
 import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts';
+import { captureReasons } from './reasons.ts';
 
 export interface VerifyLivenessInput {
   body: LivenessVerifyBody;
@@ -153,16 +154,7 @@ export function assessCapture(frames: readonly MeasuredFrame[], ctx: CaptureCont
     }))),
     checkVirtualCamera(ctx.cameraLabels ?? []),
   ];
-  const reasons: string[] = [];
-  const blocking: string[] = [];
-  const add = (r: string, blocks: boolean) => {
-    if (!reasons.includes(r)) reasons.push(r);
-    if (blocks && !blocking.includes(r)) blocking.push(r);
-  };
-  if (!challenges.passed) add('challenge_failed', true);
-  if (frames.some((f) => f.faces > 1)) add('multiple_faces', true);
-  if (frames.filter((f) => !f.face).length * 2 > frames.length) add('no_face', true);
-  for (const c of checks) if (c.flagged) add(c.reason, c.blocking);
+  const { reasons, blocking, add } = captureReasons(challenges, frames, checks);
   // Liveness is not established when the capture itself failed an integrity check, however well the
   // (possibly replayed) frames performed the challenges; the challenge score stays in evidence.
   const integrityFailed = checks.some((c) => c.flagged && c.blocking);
