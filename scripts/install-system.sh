@@ -4,7 +4,7 @@
 set -euo pipefail
 
 runtime_pkgs=(ffmpeg pocketsphinx pocketsphinx-en-us fonts-dejavu-core)
-test_pkgs=(chromium espeak-ng flite sox)
+test_pkgs=(chromium espeak-ng flite sox cmake g++ make)
 pkgs=("${runtime_pkgs[@]}")
 [ "${1:-}" = "--test" ] && pkgs+=("${test_pkgs[@]}")
 

@@ -38,7 +38,7 @@ export async function documentPortrait(engine: FaceEngine, image: RgbImage): Pro
 
 async function largestFace(engine: FaceEngine, image: RgbImage, rotation: 0 | 90 | 180 | 270): Promise<{ rotated: RgbImage; face: DetectedFace } | null> {
   const rotated = await rotateImage(image, rotation);
-  const faces = await engine.detect(rotated, { mesh: true, maxFaces: 5, minConfidence: DOCUMENT_MIN_CONFIDENCE });
+  const faces = await engine.detect(rotated, { mesh: true, iris: false, expressions: false, maxFaces: 5, minConfidence: DOCUMENT_MIN_CONFIDENCE });
   // Largest face = the main portrait (the "ghost" copy on many IDs is smaller and fainter).
   const face = [...faces].sort((a, b) => b.box.height - a.box.height)[0];
   return face ? { rotated, face } : null;
