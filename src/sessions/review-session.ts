@@ -28,7 +28,9 @@ export async function reviewSession(deps: Deps, projectId: string, id: string, b
     if (!mayDecide(s.decision, { decided_by: body.reviewer })) throw new AppError('decision_final', 'this session already has a human decision');
     const decision = {
       result: body.result,
-      reasons: (body.reasons ?? []).map((code) => ({ code, message: 'set by reviewer', stage: 'review' })),
+      // The reviewer's own reasons when given; otherwise the automatic findings stay as the context
+      // the human decided on (the previous decision is also in the audit log).
+      reasons: body.reasons?.length ? body.reasons.map((code) => ({ code, message: 'set by reviewer', stage: 'review' })) : (s.decision?.reasons ?? []),
       decided_by: body.reviewer,
       decided_at: now,
     };

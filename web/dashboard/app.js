@@ -60,7 +60,7 @@ async function openSession(id, row) {
   d.replaceChildren(el('p', { class: 'muted' }, 'Loading…'));
   try {
     const [s, v, audit] = await Promise.all([api(`/v1/sessions/${id}`), api(`/v1/sessions/${id}/video`), api(`/v1/sessions/${id}/audit`)]);
-    d.replaceChildren(
+    const parts = [
       el('h2', {}, 'Session ', el('span', { class: 'mono' }, s.id)),
       el('p', {}, 'Status ', el('b', {}, s.status), ' · result ', badge(s.result), s.external_id ? ` · external id ${s.external_id}` : ''),
       el('div', { class: 'scores' },
@@ -79,7 +79,8 @@ async function openSession(id, row) {
       el('details', {}, el('summary', {}, 'Device and network'), el('pre', {}, JSON.stringify(s.client_info, null, 2))),
       el('details', {}, el('summary', {}, 'Audit trail'), el('pre', {}, JSON.stringify(audit.data, null, 2))),
       reviewForm(s),
-    );
+    ];
+    d.replaceChildren(...parts.flat().filter((x) => x !== null && x !== undefined));
     d.querySelector('h2').setAttribute('tabindex', '-1'); d.querySelector('h2').focus();
   } catch (err) {
     d.replaceChildren(el('p', { class: 'error', role: 'alert' }, `Could not load the session: ${err.message}`));
