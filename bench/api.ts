@@ -1,17 +1,41 @@
 // npm run bench:api — requests/s and p50/p99 latency of POST /v1/sessions and
-// GET /v1/sessions/{id}/video under concurrent load, over real HTTP on 127.0.0.1 (SQLite default).
-import { serve } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
-import { makeRuntime } from '../test/helpers/runtime.ts';
+// GET /v1/sessions/{id}/video under concurrent load. The server runs as a real `vkyc serve` child
+// process (its own core) on a fresh data dir; this process only generates load over loopback.
+// BENCH_DB=postgres uses the PostgreSQL of the test machine instead of the SQLite default.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PG_URL } from '../test/helpers/runtime.ts';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 8000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const usePg = process.env.BENCH_DB === 'postgres';
 
-const rt = await makeRuntime({ db: (process.env.BENCH_DB as 'sqlite' | 'postgres') ?? 'sqlite' });
-const server = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' });
-await new Promise((r) => server.once('listening', r));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const headers = { authorization: `Bearer ${rt.apiKey}`, 'content-type': 'application/json' };
+const port = await new Promise<number>((r) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = (s.address() as { port: number }).port;
+    s.close(() => r(p));
+  });
+});
+const dataDir = await mkdtemp(join(tmpdir(), 'vkyc-bench-'));
+const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', WORKERS: '0', ...(usePg ? { DATABASE_URL: PG_URL } : {}) };
+const child = spawn(process.execPath, ['bin/vkyc.mjs', 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+let stderr = '';
+const key = await new Promise<string>((resolve, reject) => {
+  const t = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 60_000);
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    const m = stderr.match(/(vk_test_[A-Za-z0-9_-]+)/);
+    if (m?.[1] && stderr.includes('Demo capture')) {
+      clearTimeout(t);
+      resolve(m[1]);
+    }
+  });
+});
+const base = `http://127.0.0.1:${port}`;
+const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
 const body = JSON.stringify({ profile: { steps: ['document', 'selfie', 'video'] }, external_id: 'bench' });
 
 async function load(name: string, one: () => Promise<Response>) {
@@ -32,14 +56,18 @@ async function load(name: string, one: () => Promise<Response>) {
   console.log(`${name.padEnd(32)} ${(lat.length / (DURATION_MS / 1000)).toFixed(0).padStart(6)} req/s   p50 ${q(0.5)} ms   p99 ${q(0.99)} ms   errors ${errors}   (n=${lat.length}, concurrency ${CONCURRENCY})`);
 }
 
-console.log(`bench:api on ${rt.handle.kind}, ${DURATION_MS / 1000} s per endpoint`);
-const ids: string[] = [];
-await load('POST /v1/sessions', async () => {
-  const r = await fetch(`${base}/v1/sessions`, { method: 'POST', headers, body });
-  if (r.ok) ids.push((await r.clone().json()).id);
-  return r;
-});
-let i = 0;
-await load('GET /v1/sessions/{id}/video', () => fetch(`${base}/v1/sessions/${ids[i++ % ids.length]}/video`, { headers }));
-server.close();
-await rt.cleanup();
+try {
+  console.log(`bench:api — vkyc serve (${usePg ? 'postgres' : 'sqlite'}) in a child process, ${DURATION_MS / 1000} s per endpoint`);
+  const ids: string[] = [];
+  await load('POST /v1/sessions', async () => {
+    const r = await fetch(`${base}/v1/sessions`, { method: 'POST', headers, body });
+    if (r.ok) ids.push((await r.clone().json()).id);
+    return r;
+  });
+  let i = 0;
+  await load('GET /v1/sessions/{id}/video', () => fetch(`${base}/v1/sessions/${ids[i++ % ids.length]}/video`, { headers }));
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  await rm(dataDir, { recursive: true, force: true });
+}
