@@ -2,6 +2,7 @@
 // the decoded RGB buffer (area averaging, no re-encode): the raw material of the replay checks.
 
 import type { Box, RgbImage } from '../engines/face/port.ts';
+import { clampBox } from '../engines/face/image.ts';
 
 export interface FrameSignature {
   /** 64-bit difference hash of the face crop (9×8 grey), as a hex string. */
@@ -17,12 +18,9 @@ export interface FrameSignature {
 /** Area-average a rectangle of the image into a w×h grey thumbnail (ITU-R BT.601 luma). */
 export function greyThumb(img: RgbImage, rect: Box, w: number, h: number): Float32Array {
   const out = new Float32Array(w * h);
-  const x0 = Math.max(0, Math.floor(rect.x));
-  const y0 = Math.max(0, Math.floor(rect.y));
-  const x1 = Math.min(img.width, Math.ceil(rect.x + rect.width));
-  const y1 = Math.min(img.height, Math.ceil(rect.y + rect.height));
-  const rw = Math.max(1, x1 - x0);
-  const rh = Math.max(1, y1 - y0);
+  const { x0, y0, width: rw, height: rh } = clampBox(img, rect);
+  const x1 = Math.min(img.width, x0 + rw);
+  const y1 = Math.min(img.height, y0 + rh);
   const sums = new Float64Array(w * h);
   const counts = new Uint32Array(w * h);
   // Sampling every pixel of a 640×480 frame costs ~2 ms; stride 2 halves it without visible change

@@ -50,14 +50,18 @@ export async function rotateImage(image: RgbImage, degrees: 0 | 90 | 180 | 270):
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
-/** Crops a box (clamped to the image) without resampling. */
-export function cropImage(image: RgbImage, box: Box): RgbImage {
+/** A box rounded outwards to whole pixels and clamped to the image (at least 1×1). */
+export function clampBox(image: { width: number; height: number }, box: Box): { x0: number; y0: number; width: number; height: number } {
   const x0 = Math.max(0, Math.floor(box.x));
   const y0 = Math.max(0, Math.floor(box.y));
   const x1 = Math.min(image.width, Math.ceil(box.x + box.width));
   const y1 = Math.min(image.height, Math.ceil(box.y + box.height));
-  const width = Math.max(1, x1 - x0);
-  const height = Math.max(1, y1 - y0);
+  return { x0, y0, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) };
+}
+
+/** Crops a box (clamped to the image) without resampling. */
+export function cropImage(image: RgbImage, box: Box): RgbImage {
+  const { x0, y0, width, height } = clampBox(image, box);
   const out = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     const src = ((Math.min(y0 + y, image.height - 1)) * image.width + x0) * 3;
