@@ -34,7 +34,9 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'no-referrer');
     // Never log query strings: media URLs carry signatures.
-    log.info('request', { request_id: id, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - t0) });
+    // The capture page's path carries its token: never write it to the log.
+    const path = c.req.path.replace(/\/cap_[^/]+/, '/cap_[redacted]');
+    log.info('request', { request_id: id, method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - t0) });
   });
   app.onError(handleError(log));
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));

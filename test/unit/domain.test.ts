@@ -87,3 +87,22 @@ test('config: validated, defaults are the embedded mode', () => {
   assert.throws(() => loadConfig({ PORT: 'abc' }), ConfigError);
   assert.throws(() => loadConfig({ BLOB_ENCRYPTION_KEY: 'short' }), /BLOB_ENCRYPTION_KEY/);
 });
+
+test('request logs carry no capture token, API key or media signature', async () => {
+  const { createApp } = await import('../../src/http/app.ts');
+  const { createLogger } = await import('../../src/log.ts');
+  const { makeRuntime } = await import('../helpers/runtime.ts');
+  const rt = await makeRuntime();
+  try {
+    const lines: string[] = [];
+    const app = createApp({ ...rt.deps, log: createLogger('debug', {}, (l) => lines.push(l)) });
+    await app.request('/capture/cap_SECRETTOKEN.sig');
+    await app.request('/v1/sessions/x/media/video?exp=1&sig=SECRETSIG');
+    await app.request('/v1/sessions', { headers: { authorization: `Bearer ${rt.apiKey}` } });
+    const all = lines.join('\n');
+    assert.ok(lines.length >= 3);
+    for (const secret of ['SECRETTOKEN', 'SECRETSIG', rt.apiKey]) assert.ok(!all.includes(secret), secret);
+  } finally {
+    await rt.cleanup();
+  }
+});
