@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { idCard, personA1, personA3, personB, videoBlack, videoFaceChange, videoOfA, videoTwoFaces } from '../helpers/face-media.ts';
+import { idCard, personA1, personA3, personB, videoBlack, videoFaceChange, videoOfA, videoOfAWithSpeech, videoTwoFaces } from '../helpers/face-media.ts';
+import { synthSpeech } from '../unit/speech/synth.ts';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startReceiver } from '../helpers/receiver.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
@@ -22,17 +26,21 @@ describe('self-record pipeline with real face models', () => {
     await rt.cleanup();
   });
 
-  async function runSession(media: { selfie?: Buffer; document?: Buffer; video?: string }) {
+  async function runSession(media: { selfie?: Buffer; document?: Buffer; video?: string | ((phrase: string) => Promise<string>) }) {
     const steps = [media.document && 'document', media.selfie && 'selfie', media.video && 'video'].filter(Boolean);
     const s = await (await rt.req('POST', '/v1/sessions', { profile: { steps } })).json();
     const token = new URL(s.capture_url).pathname.split('/').pop();
+    if (typeof media.video === 'function') {
+      const view = await (await rt.app.request('/v1/capture/session', { headers: { authorization: `Bearer ${token}` } })).json();
+      media.video = await media.video(view.phrase.text);
+    }
     const put = async (path: string, body: Uint8Array) => {
       const r = await rt.app.request(`/v1/capture${path}`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: body as Uint8Array<ArrayBuffer> });
       assert.equal(r.status, 200, `${path}: ${await r.clone().text()}`);
     };
     if (media.document) await put('/document/front', new Uint8Array(media.document));
     if (media.selfie) await put('/selfie', new Uint8Array(media.selfie));
-    if (media.video) await put('/video', new Uint8Array(await readFile(media.video)));
+    if (typeof media.video === 'string') await put('/video', new Uint8Array(await readFile(media.video)));
     const done = await rt.app.request('/v1/capture/complete', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     assert.equal(done.status, 200);
     const w = rt.startWorkers({ pollMs: 20 });
@@ -59,6 +67,19 @@ describe('self-record pipeline with real face models', () => {
     assert.ok(evt, 'webhook for this session');
     assert.equal(evt.data.face_match_score, video.face_match_score);
     assert.equal(evt.data.result, full.result);
+  });
+
+  test('the phrase spoken in the video is heard: transcript in /video, phrase check SUCCESS', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vkyc-speech-'));
+    const { full, video } = await runSession({
+      selfie: await personA3(),
+      video: async (phrase) => videoOfAWithSpeech(await synthSpeech(dir, 'phrase', phrase, { tts: 'flite', voice: 'slt' }), join(dir, 'spoken.webm')),
+    });
+    const speech = full.verification.stages.find((s: { stage: string }) => s.stage === 'speech').result;
+    assert.equal(speech.video_phrase.status, 'SUCCESS', JSON.stringify(speech.video_phrase));
+    assert.equal(typeof video.transcript, 'string');
+    assert.ok(!full.reasons.some((r: { code: string }) => r.code === 'phrase_mismatch'), JSON.stringify(full.reasons));
+    assert.deepEqual(speech.attempts.map((a: { status: string }) => a.status), ['SUCCESS']);
   });
 
   test('a different person in the selfie → face_mismatch, declined', async () => {

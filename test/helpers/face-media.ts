@@ -86,3 +86,12 @@ export async function passportPage(face: Buffer, mrzLines: readonly string[]): P
   const photo = await sharp(face).resize(280, 350, { fit: 'cover' }).toBuffer();
   return sharp(Buffer.from(svg)).composite([{ input: photo, left: 60, top: 130 }]).jpeg({ quality: 85 }).toBuffer();
 }
+
+/** Person A's video with a speech track (e.g. flite saying the session's phrase) instead of a tone. */
+export async function videoOfAWithSpeech(wav: string, out: string): Promise<string> {
+  const png = await still('person-a', [{ img: await headCrop(1, PERSON_A_S1, 420), x: 270, y: 150 }]);
+  await run('ffmpeg', ['-y', '-v', 'error', '-loop', '1', '-i', png, '-i', wav,
+    '-vf', "zoompan=z='1.05':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=640x480:fps=15",
+    '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-b:v', '400k', '-deadline', 'realtime', '-c:a', 'libopus', '-shortest', out]);
+  return out;
+}
