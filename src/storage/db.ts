@@ -52,7 +52,7 @@ async function openPostgres(url: string, schema?: string): Promise<DbHandle> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db, 'postgres');
+  await migrate(db, 'postgres', schema);
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 

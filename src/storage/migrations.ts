@@ -157,9 +157,15 @@ const phraseAttempts: Migration = {
 
 const migrations = (kind: DialectKind): Record<string, Migration> => ({ '001_initial': initial(kind), '002_phrase_attempts': phraseAttempts });
 
-export async function migrate(db: Kysely<any>, kind: DialectKind): Promise<void> {
+/**
+ * `schema` (PostgreSQL): where the migration bookkeeping tables live. Kysely looks for them by name
+ * across all schemas unless told, so a second schema on the same server (tests, several
+ * deployments) would otherwise find another schema's tables and skip creating its own.
+ */
+export async function migrate(db: Kysely<any>, kind: DialectKind, schema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(kind) };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const tableSchema = kind === 'postgres' ? (schema ?? 'public') : undefined;
+  const { error, results } = await new Migrator({ db, provider, ...(tableSchema ? { migrationTableSchema: tableSchema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${String(error)}`);
