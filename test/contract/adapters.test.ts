@@ -66,3 +66,13 @@ test('encrypted blobs are not readable on disk', async () => {
   assert.ok(!(await readFile(join(dir, 'a/b'))).toString('latin1').includes('biometric'));
   await rm(dir, { recursive: true, force: true });
 });
+
+test('PostgreSQL: two schemas on one server migrate side by side', { skip: !havePg && 'no PostgreSQL' }, async () => {
+  const [a, b] = await Promise.all([pgDb(), pgDb()]);
+  try {
+    for (const { h } of [a, b]) assert.equal((await h.db.selectFrom('sessions').select('id').execute()).length, 0);
+  } finally {
+    await a.cleanup();
+    await b.cleanup();
+  }
+});
