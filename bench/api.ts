@@ -2,7 +2,8 @@
 // GET /v1/sessions/{id}/video under concurrent load. The server runs as a real `vkyc serve` child
 // process (its own core) on a fresh data dir; this process only generates load over loopback.
 // BENCH_DB=postgres uses the PostgreSQL of the test machine instead of the SQLite default.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import pg from 'pg';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,17 +21,27 @@ const port = await new Promise<number>((r) => {
   });
 });
 const dataDir = await mkdtemp(join(tmpdir(), 'vkyc-bench-'));
-const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', WORKERS: '0', ...(usePg ? { DATABASE_URL: PG_URL } : {}) };
+// PostgreSQL: a schema of its own per run (search_path from the URL), dropped at the end.
+const schema = `bench_${process.pid}`;
+const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', WORKERS: '0', ...(usePg ? { DATABASE_URL: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` } : {}) };
+if (usePg) {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  await c.query(`create schema if not exists ${schema}`);
+  await c.end();
+}
+const keyOut = spawnSync(process.execPath, ['bin/vkyc.mjs', 'keys', 'create', '--project', 'bench', '--test'], { env, encoding: 'utf8' });
+const key = keyOut.stdout.trim();
+if (!key.startsWith('vk_test_')) throw new Error(`could not create a key: ${keyOut.stderr}`);
 const child = spawn(process.execPath, ['bin/vkyc.mjs', 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 let stderr = '';
-const key = await new Promise<string>((resolve, reject) => {
+await new Promise<void>((resolve, reject) => {
   const t = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 60_000);
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    const m = stderr.match(/(vk_test_[A-Za-z0-9_-]+)/);
-    if (m?.[1] && stderr.includes('Demo capture')) {
+    if (stderr.includes('API docs:')) {
       clearTimeout(t);
-      resolve(m[1]);
+      resolve();
     }
   });
 });
@@ -70,4 +81,10 @@ try {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   await rm(dataDir, { recursive: true, force: true });
+  if (usePg) {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`drop schema if exists ${schema} cascade`);
+    await c.end();
+  }
 }

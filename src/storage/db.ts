@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type DialectKind, migrate } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -52,7 +52,9 @@ async function openPostgres(url: string, schema?: string): Promise<DbHandle> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db, 'postgres', schema);
+  // The schema the connection writes to (search_path may come from the URL's options).
+  const current = schema ?? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
+  await migrate(db, 'postgres', current);
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
