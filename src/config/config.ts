@@ -36,6 +36,8 @@ const configSchema = z.object({
    * face stage analyses every frame only inside challenge windows and 2 per second elsewhere.
    */
   FRAME_RATE: z.coerce.number().positive().max(30).default(5),
+  /** Requests per minute per capture token (or client address) on the capture API. */
+  CAPTURE_RATE_LIMIT: z.coerce.number().int().positive().default(600),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Delete artifacts of finished sessions after this many days (0 = keep). */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),

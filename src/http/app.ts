@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
 import { apiKeyAuth, type Vars } from './auth.ts';
+import { rateLimit, tokenOrIp } from './rate-limit.ts';
 import { errorBody, handleError } from './errors.ts';
 import { docsPage, openapiDocument, type RouteDoc } from './openapi.ts';
 import { captureDocs, captureRoutes } from './routes/capture.ts';
@@ -53,6 +54,11 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
   });
 
   const docs: RouteDoc[] = [...sessionDocs, ...webhookDocs, ...captureDocs];
+  // A capture flow makes a few dozen requests (1 MiB chunks of a ≤ 200 MB video included); 600 a
+  // minute leaves a phone room and stops a script. Liveness verify is heavy (models): 30 a minute.
+  app.use('/v1/capture/*', rateLimit({ limit: deps.config.CAPTURE_RATE_LIMIT, key: tokenOrIp, clock: deps.clock }));
+  app.use('/v1/liveness/verify', rateLimit({ limit: 30, key: (_r, ip) => ip, clock: deps.clock }));
+  app.use('/webapi/*', rateLimit({ limit: 30, key: (_r, ip) => ip, clock: deps.clock }));
   app.route('/', mediaRoutes(deps));
   app.route('/v1/capture', captureRoutes(deps));
   for (const r of extras.publicRoutes ?? []) {

@@ -160,3 +160,21 @@ test('retention erases finished sessions older than RETENTION_DAYS', async () =>
     await rt.cleanup();
   }
 });
+
+test('capture API is rate limited per capture token', async () => {
+  const rt = await makeRuntime({ env: { CAPTURE_RATE_LIMIT: '5' } });
+  try {
+    const s = await (await rt.req('POST', '/v1/sessions', body)).json();
+    const token = new URL(s.capture_url).pathname.split('/').pop();
+    const get = () => rt.app.request('/v1/capture/session', { headers: { authorization: `Bearer ${token}` } });
+    for (let i = 0; i < 5; i++) assert.equal((await get()).status, 200);
+    const limited = await get();
+    assert.equal(limited.status, 429);
+    assert.equal((await limited.json()).error.code, 'rate_limited');
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    rt.clock.advance(61);
+    assert.equal((await get()).status, 200);
+  } finally {
+    await rt.cleanup();
+  }
+});
