@@ -66,9 +66,9 @@ export interface MeasuredFrame {
 
 /** Decode, detect (largest face), embed and fingerprint one frame. */
 export async function measureFrame(
-  engine: FaceEngine, image: RgbImage, withAntispoof: boolean,
+  engine: FaceEngine, image: RgbImage, withAntispoof: boolean, models: { iris?: boolean; expressions?: boolean } = {},
 ): Promise<Pick<MeasuredFrame, 'face' | 'faces' | 'embedding' | 'signature' | 'width' | 'height'>> {
-  const faces = await engine.detect(image, { mesh: true, antispoof: withAntispoof, maxFaces: 3 });
+  const faces = await engine.detect(image, { mesh: true, antispoof: withAntispoof, maxFaces: 3, ...models });
   const face = faces.reduce<DetectedFace | null>((a, f) => (!a || f.box.height > a.box.height ? f : a), null);
   const embedding = face ? await engine.embed(image, face) : null;
   return { face, faces: faces.length, embedding, signature: frameSignature(image, face?.box ?? null), width: image.width, height: image.height };
@@ -85,13 +85,16 @@ async function decodeOrThrow(deps: VerifyLivenessDeps, s: string, what: string):
   }
 }
 
-async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps): Promise<MeasuredFrame[]> {
+async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, challenges: readonly ChallengeType[]): Promise<MeasuredFrame[]> {
   const out: MeasuredFrame[] = [];
   // Passive anti-spoof on two frames only: it is a weak signal (see ARCHITECTURE.md) and costs time.
   const spoofAt = new Set([0, Math.floor(body.frames.length / 2)]);
+  // The iris model only sharpens blinks and the expression model only scores smiles: skip them when
+  // no such challenge was issued (~1/3 of the detect time each frame).
+  const models = { iris: challenges.includes('blink'), expressions: challenges.includes('smile') };
   for (const [index, f] of body.frames.entries()) {
     const image = await decodeOrThrow(deps, f.image, `frames[${index}].image`);
-    const m = await measureFrame(deps.engine, image, spoofAt.has(index));
+    const m = await measureFrame(deps.engine, image, spoofAt.has(index), models);
     out.push({ index, challengeIndex: f.challengeIndex, t: toSeconds(f.timestamp), ...m });
   }
   return out;
@@ -110,7 +113,7 @@ function referenceEmbedding(frames: MeasuredFrame[]): Embedding | null {
 
 async function matchAgainst(deps: VerifyLivenessDeps, ref: Embedding | null, image: RgbImage | null) {
   if (!ref || !image) return { score: null, note: ref ? 'no image' : 'no face in frames' };
-  const faces = await deps.engine.detect(image, { mesh: true, maxFaces: 5 });
+  const faces = await deps.engine.detect(image, { mesh: true, iris: false, expressions: false, maxFaces: 5 }); // alignment only
   const face = faces.reduce<DetectedFace | null>((a, f) => (!a || f.box.height > a.box.height ? f : a), null);
   if (!face) return { score: null, note: 'no face on the reference image' };
   return { score: deps.engine.similarity(ref, await deps.engine.embed(image, face)), faces: faces.length };
@@ -187,7 +190,7 @@ export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLiv
   if (badIndex >= 0) {
     throw new AppError('validation_failed', `frames[${badIndex}].challengeIndex is beyond the ${token.challenges.length} challenges`);
   }
-  const frames = await measureAll(body, deps);
+  const frames = await measureAll(body, deps, token.challenges);
   const measuredMs = performance.now() - started;
   const labels = [body.device?.cameraLabel, ...(body.device?.cameraLabels ?? [])].filter((x): x is string => !!x);
   const assessment = assessCapture(frames, {
