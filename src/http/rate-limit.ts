@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../domain/errors.ts';
 import type { Clock } from '../domain/time.ts';
+import { clientIp } from './client-ip.ts';
 
 /**
  * Fixed-window request limit per key (capture token, client address). Unauthenticated and
@@ -12,7 +13,7 @@ export function rateLimit({ limit, windowMs = 60_000, key, clock }: { limit: num
   const windows = new Map<string, { start: number; count: number }>();
   return async (c, next) => {
     const now = clock.now().getTime();
-    const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local';
+    const ip = clientIp(c) ?? 'local';
     const k = key(c.req.raw, ip);
     let w = windows.get(k);
     if (!w || now - w.start >= windowMs) {

@@ -4,6 +4,7 @@ import { AppError } from '../domain/errors.ts';
 import { CHALLENGE_TYPES, challengeInstruction, pickChallenges } from '../domain/liveness-challenges.ts';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
+import { readBlob } from '../storage/blob-port.ts';
 import { decodeImage } from '../engines/face/image.ts';
 import { createDbNonceStore } from '../liveness/db-nonce-store.ts';
 import { DEFAULT_TOKEN_TTL_SECONDS, signChallengeToken, verifyChallengeToken } from '../liveness/token.ts';
@@ -49,7 +50,7 @@ export async function checkLiveness(deps: Deps, body: LivenessVerifyBody, expect
     throw new AppError('verification_not_found', 'the verification this token was issued for does not exist');
   });
   const selfie = await deps.db.selectFrom('artifacts').select('blob_key').where('session_id', '=', s.id).where('kind', '=', 'selfie').executeTakeFirst();
-  const selfieBytes = selfie ? await blobBytes(deps, selfie.blob_key) : null;
+  const selfieBytes = selfie ? new Uint8Array(await readBlob(deps.blobs, selfie.blob_key)) : null;
   const result = await verifyLiveness(
     { body, sessionId: s.id, projectId: s.project_id, selfie: selfieBytes },
     { engine: await deps.engines.face(), decodeImage: (b) => decodeImage(b), tokenSecret: deps.secret, nonces: createDbNonceStore(deps.db), clock: deps.clock },
@@ -59,10 +60,4 @@ export async function checkLiveness(deps: Deps, body: LivenessVerifyBody, expect
   await deps.db.insertInto('stage_runs').values({ session_id: s.id, stage: 'liveness_api', attempts: 1, started_at: now, ...row })
     .onConflict((oc) => oc.columns(['session_id', 'stage']).doUpdateSet((eb) => ({ ...row, attempts: eb('stage_runs.attempts', '+', 1) }))).execute();
   return result;
-}
-
-async function blobBytes(deps: Deps, key: string): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const c of await deps.blobs.get(key)) chunks.push(Buffer.from(c as Buffer));
-  return new Uint8Array(Buffer.concat(chunks));
 }

@@ -1,11 +1,11 @@
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { AppError } from '../domain/errors.ts';
 import { sniffAudio } from '../domain/sniff.ts';
 import { extractAudio } from '../engines/media/ffmpeg.ts';
 import type { Deps } from '../deps.ts';
 import { attemptState, type PhraseKind, recordAttempt, verifyAttempt } from '../speech/phrase.ts';
 import type { SessionRecord } from './rows.ts';
-import { type Body, streamToFile, tempPath } from './upload-artifact.ts';
+import { type Body, readHead, streamToFile, tempPath } from './upload-artifact.ts';
 
 /** A phrase attempt is a few seconds of speech: 10 MB is minutes of webm/opus. */
 const MAX_ATTEMPT_BYTES = 10 * 1024 * 1024;
@@ -25,11 +25,7 @@ export async function submitPhraseAttempt(deps: Deps, s: SessionRecord, body: Bo
   const wav = `${clip}.wav`;
   try {
     await streamToFile(body, clip, MAX_ATTEMPT_BYTES);
-    const fh = await open(clip, 'r');
-    const head = Buffer.alloc(16);
-    const { bytesRead } = await fh.read(head, 0, 16, 0);
-    await fh.close();
-    if (!sniffAudio(head.subarray(0, bytesRead))) throw new AppError('unsupported_media_type', 'expected a WAV, WebM, Ogg or MP4 audio clip');
+    if (!sniffAudio(await readHead(clip))) throw new AppError('unsupported_media_type', 'expected a WAV, WebM, Ogg or MP4 audio clip');
     if (!(await extractAudio(deps.media, clip, wav, signal))) throw new AppError('media_unreadable', 'the clip has no readable audio');
     const language = s.profile.video_language;
     const transcriber = (await deps.engines.speech()).forLanguage(language);

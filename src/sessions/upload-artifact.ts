@@ -64,11 +64,7 @@ export async function uploadVideo(deps: Deps, s: SessionRecord, body: Body) {
 }
 
 export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) {
-  const head = Buffer.alloc(16);
-  const fh = await open(file, 'r');
-  const { bytesRead } = await fh.read(head, 0, 16, 0);
-  await fh.close();
-  const type = sniffVideo(head.subarray(0, bytesRead));
+  const type = sniffVideo(await readHead(file));
   if (!type) throw new AppError('unsupported_media_type', 'expected a WebM or MP4 video');
   let p;
   try {
@@ -89,6 +85,18 @@ export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) 
   await saveArtifact(deps, s, 'video', key, type, bytes, artifact);
   await deps.db.updateTable('sessions').set({ recorded_at: iso(deps.clock.now()) }).where('id', '=', s.id).execute();
   return { artifact };
+}
+
+/** The first bytes of a file, for content sniffing. */
+export async function readHead(file: string, n = 16): Promise<Uint8Array> {
+  const fh = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(head, 0, n, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
 }
 
 export async function streamToFile(body: Body, file: string, limit: number, flags: 'w' | 'a' = 'w', already = 0): Promise<number> {

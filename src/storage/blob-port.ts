@@ -11,6 +11,13 @@ export class BlobNotFoundError extends Error {}
 
 export interface PutResult { bytes: number; sha256: string }
 
+/** A whole (small) blob in memory: evidence crops, selfies; never videos of unbounded size. */
+export async function readBlob(store: BlobStore, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of await store.get(key)) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks);
+}
+
 export interface BlobStore {
   /** Streams `source` to `key`; the blob appears whole or not at all. Aborts past `maxBytes`. */
   put(key: string, source: AsyncIterable<Uint8Array> | Uint8Array, opts?: { maxBytes?: number }): Promise<PutResult>;

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { readBlob } from '../../storage/blob-port.ts';
 import type { Deps } from '../../deps.ts';
 import type { SessionRecord } from '../../sessions/rows.ts';
 import { zResult } from './zoloz.ts';
@@ -10,11 +10,7 @@ const QUALITY_PASS = 50;
 
 type Json = Record<string, unknown>;
 
-async function blobBase64(deps: Deps, key: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of (await deps.blobs.get(key)) as Readable) chunks.push(Buffer.from(c));
-  return Buffer.concat(chunks).toString('base64');
-}
+const blobBase64 = async (deps: Deps, key: string) => (await readBlob(deps.blobs, key)).toString('base64');
 
 /**
  * Maps a session to VideoVerify's checkresult. Idempotent: it only reads. Result codes:

@@ -10,6 +10,7 @@ import { submitPhraseAttempt } from '../../sessions/phrase-attempt.ts';
 import { startLiveness } from '../../sessions/liveness-check.ts';
 import { uploadImage, uploadVideo } from '../../sessions/upload-artifact.ts';
 import { captureTokenOf } from '../auth.ts';
+import { clientIp } from '../client-ip.ts';
 import type { RouteDoc } from '../openapi.ts';
 import { bodyStream, jsonBody } from '../validate.ts';
 
@@ -70,7 +71,7 @@ export function captureRoutes(deps: Deps) {
   });
   app.post('/client-info', async (c) => {
     const s = await session(c, false);
-    const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? null;
+    const ip = clientIp(c);
     return c.json(await saveClientInfo(deps, s, await jsonBody(c, clientInfoBody), { ip }));
   });
   app.post('/complete', async (c) => c.json(await completeCapture(deps, await session(c))));

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { buildCaptureAssets } from '../../../web/capture/build.ts';
 import { captureAssetRoutes } from '../../../web/capture/routes.ts';
 import { dashboardRoutes } from './dashboard.ts';
@@ -14,16 +14,13 @@ export function pageRoutes(dataDir: string) {
   const outDir = join(dataDir, 'web', 'capture');
   let built: Promise<unknown> | null = null;
   const app = new Hono();
-  app.use('/capture/*', async (_c, next) => {
+  const ensureBuilt: MiddlewareHandler = async (_c, next) => {
     built ??= buildCaptureAssets(outDir).catch((e) => { built = null; throw e; });
     await built;
     await next();
-  });
-  app.use('/assets/capture/*', async (_c, next) => {
-    built ??= buildCaptureAssets(outDir).catch((e) => { built = null; throw e; });
-    await built;
-    await next();
-  });
+  };
+  app.use('/capture/*', ensureBuilt);
+  app.use('/assets/capture/*', ensureBuilt);
   app.route('/', captureAssetRoutes({ outDir, projectRoot: PROJECT_ROOT }));
   app.route('/', dashboardRoutes(join(PROJECT_ROOT, 'web')));
   return app;
