@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { euclidean } from '../src/domain/face-match.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
-import type { Embedding, FaceEngine } from '../src/engines/face/port.ts';
-import { detectForMatching } from '../src/verification/faces/face-for-matching.ts';
+import type { Box, Embedding, FaceEngine } from '../src/engines/face/port.ts';
+import { detectForMatching, SMALL_FACE_PX } from '../src/verification/faces/face-for-matching.ts';
 
 export interface Pair { a: string; b: string; same: boolean }
 
@@ -19,10 +19,28 @@ export function parsePairs(csv: string): Pair[] {
   });
 }
 
-/** Degradation used for the "selfie vs ID photo" run. */
+/** Degradation of the issue's "selfie vs ID photo" run: the whole image to ≤ 200 px, blur, JPEG q30. */
 export async function degrade(buf: Uint8Array): Promise<Buffer> {
   return sharp(buf).rotate().resize({ width: 200, height: 200, fit: 'inside', withoutEnlargement: true }).blur(0.8).jpeg({ quality: 30 }).toBuffer();
 }
+
+/**
+ * The same degradation applied to a portrait crop instead of the whole scene: the head with the
+ * margin document-portrait.ts keeps (35 %), scaled to 200 px, blurred, JPEG q30 — what an ID photo
+ * photographed by a phone gives. (Scaling a whole group or street photo to 200 px leaves faces of
+ * 20–50 px, smaller than the product accepts: MIN_FACE_PX.)
+ */
+export async function degradePortrait(buf: Uint8Array, box: { x: number; y: number; width: number; height: number }): Promise<Buffer> {
+  const meta = await sharp(buf).rotate().toBuffer({ resolveWithObject: true });
+  const m = 0.35;
+  const left = Math.max(0, Math.round(box.x - box.width * m));
+  const top = Math.max(0, Math.round(box.y - box.height * m));
+  const width = Math.min(meta.info.width - left, Math.round(box.width * (1 + 2 * m)));
+  const height = Math.min(meta.info.height - top, Math.round(box.height * (1 + 2 * m)));
+  return sharp(meta.data).extract({ left, top, width, height }).resize({ width: 200, height: 200, fit: 'inside' }).blur(0.8).jpeg({ quality: 30 }).toBuffer();
+}
+
+export type Variant = 'real' | 'degraded' | 'portrait';
 
 export interface EmbedOutcome { embedding: Embedding | null; faces: number; note?: string }
 
@@ -30,34 +48,61 @@ export class EmbeddingCache {
   private readonly cache = new Map<string, Promise<EmbedOutcome>>();
   constructor(private readonly engine: FaceEngine, private readonly root: string) {}
 
-  get(rel: string, degraded: boolean): Promise<EmbedOutcome> {
-    const key = `${degraded ? 'D' : 'R'}:${rel}`;
+  private readonly boxes = new Map<string, Promise<Box | null>>();
+
+  get(rel: string, variant: Variant): Promise<EmbedOutcome> {
+    const key = `${variant}:${rel}`;
     let hit = this.cache.get(key);
     if (!hit) {
-      hit = this.compute(rel, degraded);
+      hit = this.compute(rel, variant);
       this.cache.set(key, hit);
     }
     return hit;
   }
 
-  private async compute(rel: string, degraded: boolean): Promise<EmbedOutcome> {
+  /** The largest face's box in the original image (for the portrait crop). */
+  private box(rel: string, buf: Uint8Array): Promise<Box | null> {
+    let hit = this.boxes.get(rel);
+    if (!hit) {
+      hit = singleFace(this.engine, buf);
+      this.boxes.set(rel, hit);
+    }
+    return hit;
+  }
+
+  private async compute(rel: string, variant: Variant): Promise<EmbedOutcome> {
     let buf: Uint8Array = await readFile(join(this.root, rel));
-    if (degraded) buf = await degrade(buf);
+    if (variant === 'degraded') buf = await degrade(buf);
+    if (variant === 'portrait') {
+      const box = await this.box(rel, buf);
+      if (!box) return { embedding: null, faces: 0, note: 'no face in the original' };
+      buf = await degradePortrait(buf, box);
+    }
     const found = await detectForMatching(this.engine, await decodeImage(buf));
     // The data set is one person per image; on the rare extra (background) face take the largest.
     const face = [...found.faces].sort((x, y) => y.box.height - x.box.height)[0];
     if (!face) return { embedding: null, faces: 0, note: 'no face' };
-    return { embedding: await this.engine.embed(found.image, face), faces: found.faces.length };
+    // Same augmentation rule as singleFace (face height in the image as given, before enlargement).
+    const small = face.box.height / found.scale < SMALL_FACE_PX;
+    return { embedding: await this.engine.embed(found.image, face, { augment: small }), faces: found.faces.length };
   }
+}
+
+async function singleFace(engine: FaceEngine, buf: Uint8Array): Promise<Box | null> {
+  const found = await detectForMatching(engine, await decodeImage(buf));
+  const face = [...found.faces].sort((x, y) => y.box.height - x.box.height)[0];
+  if (!face) return null;
+  const s = found.scale;
+  return { x: (face.box.x - found.dx) / s, y: (face.box.y - found.dy) / s, width: face.box.width / s, height: face.box.height / s };
 }
 
 export interface PairDistance extends Pair { distance: number | null }
 
-/** Distance per pair; null when a side had no face (counted as a reject by the caller). */
-export async function pairDistances(pairs: Pair[], cache: EmbeddingCache, degradeB: boolean): Promise<PairDistance[]> {
+/** Distance per pair (side b in `variant`); null when a side had no face (counted as a reject by the caller). */
+export async function pairDistances(pairs: Pair[], cache: EmbeddingCache, variant: Variant): Promise<PairDistance[]> {
   const out: PairDistance[] = [];
   for (const p of pairs) {
-    const [ea, eb] = [await cache.get(p.a, false), await cache.get(p.b, degradeB)];
+    const [ea, eb] = [await cache.get(p.a, 'real'), await cache.get(p.b, variant)];
     out.push({ ...p, distance: ea.embedding && eb.embedding ? euclidean(ea.embedding, eb.embedding) : null });
   }
   return out;

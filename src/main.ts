@@ -12,6 +12,7 @@ import { zolozDocs, zolozRoutes } from './http/compat/zoloz.ts';
 import { livenessApiRoutes, livenessDocs, livenessPublicRoutes } from './http/routes/liveness.ts';
 import { lazyEngines } from './engines/registry.ts';
 import { createFaceEngine } from './engines/face/human-faceapi.ts';
+import { createFaceEnginePool } from './engines/face/worker-pool.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
 import { createPaddleOcr } from './engines/ocr/paddle.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -87,7 +88,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     log,
     secret: loadOrCreateSecret(config),
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
-    engines: lazyEngines({ face: () => createFaceEngine(), speech: () => createSpeechEngines(speechConfigFromEnv(process.env)), ocr: () => createPaddleOcr() }),
+    engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines(speechConfigFromEnv(process.env)), ocr: () => createPaddleOcr() }),
     fetch: o.fetch ?? fetch,
     lookup: o.lookup,
   };
@@ -129,6 +130,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     async close() {
       if (scheduler) clearInterval(scheduler);
       await Promise.all(running.map((w) => w.stop()));
+      await deps.engines.close();
       await handle.close();
     },
   };

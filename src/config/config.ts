@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 // Every setting vkyc reads, validated once at start. Defaults are the embedded mode: SQLite file +
@@ -23,6 +24,12 @@ const configSchema = z.object({
   /** 64 hex chars: encrypt blobs at rest with AES-256-GCM. */
   BLOB_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
   WORKERS: z.coerce.number().int().min(0).max(32).default(1),
+  /**
+   * Face-model worker threads per process (each ~130 MB of models). Default: one per core, at most
+   * 4. tfjs WASM uses one core per engine, so this is what lets one video, compare or liveness check
+   * use every core. 0 = no threads: the models run on the main thread.
+   */
+  FACE_WORKERS: z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism())),
   /** Allow webhook targets on private/loopback networks (tests, closed deployments). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
@@ -33,7 +40,7 @@ const configSchema = z.object({
   FFPROBE_PATH: z.string().default('ffprobe'),
   /**
    * Frames per second decoded from videos. 5: a blink (~150–300 ms) spans at least one frame; the
-   * face stage analyses every frame only inside challenge windows and 2 per second elsewhere.
+   * face stage analyses every frame only inside blink windows and fewer elsewhere (stages/faces.ts).
    */
   FRAME_RATE: z.coerce.number().positive().max(30).default(5),
   /** Requests per minute per capture token (or client address) on the capture API. */

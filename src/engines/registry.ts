@@ -10,6 +10,8 @@ export interface Engines {
   face(): Promise<FaceEngine>;
   speech(): Promise<SpeechEngines>;
   ocr(): Promise<OcrEngine>;
+  /** Stops what the engines started (face worker threads); engines not yet created are left alone. */
+  close(): Promise<void>;
 }
 
 /** Memoises an async factory; a failure is not cached, so a later call retries. */
@@ -24,13 +26,17 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
   };
 }
 
-export function lazyEngines(factories: { face: () => FaceEngine; speech: () => Promise<SpeechEngines>; ocr: () => Promise<OcrEngine> }): Engines {
+export function lazyEngines(factories: { face: () => FaceEngine & { close?(): Promise<void> }; speech: () => Promise<SpeechEngines>; ocr: () => Promise<OcrEngine> }): Engines {
+  let face: (FaceEngine & { close?(): Promise<void> }) | null = null;
   return {
     face: once(async () => {
-      const e = factories.face();
-      await e.init();
-      return e;
+      face ??= factories.face();
+      await face.init();
+      return face;
     }),
+    async close() {
+      await face?.close?.();
+    },
     speech: once(factories.speech),
     ocr: once(factories.ocr),
   };

@@ -5,6 +5,7 @@
 
 import { AppError } from '../domain/errors.ts';
 import { MATCH_THRESHOLD } from '../domain/face-match.ts';
+import { SMALL_FACE_PX } from '../verification/faces/face-for-matching.ts';
 import type { ChallengeThresholds, ChallengeType } from '../domain/liveness-challenges.ts';
 import type { Clock } from '../domain/time.ts';
 import type { DetectedFace, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
@@ -18,6 +19,7 @@ import { decodeDataUrl, type LivenessVerifyBody } from './schema.ts';
 import { consumeChallengeToken, type NonceStore } from './token.ts';
 import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts';
 import { captureReasons } from './reasons.ts';
+import { analyzeFrames } from '../verification/faces/analyze-frames.ts';
 
 export interface VerifyLivenessInput {
   body: LivenessVerifyBody;
@@ -86,18 +88,46 @@ async function decodeOrThrow(deps: VerifyLivenessDeps, s: string, what: string):
 }
 
 async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, challenges: readonly ChallengeType[]): Promise<MeasuredFrame[]> {
-  const out: MeasuredFrame[] = [];
+  // Decoding runs on libuv's pool and the models on the engine's worker threads: all frames at once.
+  const images = await Promise.all(body.frames.map((f, index) => decodeOrThrow(deps, f.image, `frames[${index}].image`)));
   // Passive anti-spoof on two frames only: it is a weak signal (see ARCHITECTURE.md) and costs time.
   const spoofAt = new Set([0, Math.floor(body.frames.length / 2)]);
   // The iris model only sharpens blinks and the expression model only scores smiles: skip them when
   // no such challenge was issued (~1/3 of the detect time each frame).
-  const models = { iris: challenges.includes('blink'), expressions: challenges.includes('smile') };
-  for (const [index, f] of body.frames.entries()) {
-    const image = await decodeOrThrow(deps, f.image, `frames[${index}].image`);
-    const m = await measureFrame(deps.engine, image, spoofAt.has(index), models);
-    out.push({ index, challengeIndex: f.challengeIndex, t: toSeconds(f.timestamp), ...m });
+  const iris = challenges.includes('blink'), expressions = challenges.includes('smile');
+  const measured = await analyzeFrames(deps.engine, images.map((image, i) => ({ t: i, image })), {
+    antispoofAt: (_, i) => spoofAt.has(i), irisAt: () => iris, expressionsAt: () => expressions, maxFaces: 3,
+  });
+  const frames: MeasuredFrame[] = measured.map((m, index) => {
+    const image = images[index]!;
+    const face = m.faces[0] ?? null; // largest first
+    return { index, challengeIndex: body.frames[index]!.challengeIndex, t: toSeconds(body.frames[index]!.timestamp), face, faces: m.faces.length,
+      embedding: null, signature: frameSignature(image, face?.box ?? null), width: image.width, height: image.height };
+  });
+  await Promise.all(embeddedFrames(frames).map(async (i) => {
+    const f = frames[i]!;
+    f.embedding = await deps.engine.embed(images[i]!, f.face!);
+  }));
+  return frames;
+}
+
+/**
+ * Frames whose identity is embedded (≈ 50 ms each): the most frontal one (the reference for the
+ * passport/selfie match) and, for every challenge, the frame where the head is turned furthest,
+ * which is where a face swap or a mask pays off for an attacker. Up to 5 of 8–60 frames; the
+ * still-photo and face-swap checks compare these.
+ */
+export function embeddedFrames(frames: readonly Pick<MeasuredFrame, 'face' | 'challengeIndex'>[]): number[] {
+  const off = (i: number) => { const p = frames[i]!.face!.pose; return Math.abs(p.yaw) + Math.abs(p.pitch); };
+  const withFace = frames.map((f, i) => (f.face ? i : -1)).filter((i) => i >= 0);
+  const out = new Set<number>();
+  const frontal = withFace.reduce<number | null>((a, i) => (a === null || off(i) < off(a) ? i : a), null);
+  if (frontal !== null) out.add(frontal);
+  for (const c of new Set(withFace.map((i) => frames[i]!.challengeIndex))) {
+    const mine = withFace.filter((i) => frames[i]!.challengeIndex === c);
+    out.add(mine.reduce((a, i) => (off(i) > off(a) ? i : a)));
   }
-  return out;
+  return [...out].sort((a, b) => a - b);
 }
 
 /** Embedding of the most frontal frame: pose changes move descriptors, frontal is most comparable. */
@@ -111,12 +141,30 @@ function referenceEmbedding(frames: MeasuredFrame[]): Embedding | null {
   return best?.embedding ?? null;
 }
 
-async function matchAgainst(deps: VerifyLivenessDeps, ref: Embedding | null, image: RgbImage | null) {
-  if (!ref || !image) return { score: null, note: ref ? 'no image' : 'no face in frames' };
+type Reference = { embedding: Embedding; faces: number } | { embedding: null; note: string };
+
+/** Embeds the largest face of a reference image (passport photo, selfie). */
+async function embedReference(deps: VerifyLivenessDeps, image: RgbImage): Promise<Reference> {
   const faces = await deps.engine.detect(image, { mesh: true, iris: false, expressions: false, maxFaces: 5 }); // alignment only
   const face = faces.reduce<DetectedFace | null>((a, f) => (!a || f.box.height > a.box.height ? f : a), null);
-  if (!face) return { score: null, note: 'no face on the reference image' };
-  return { score: deps.engine.similarity(ref, await deps.engine.embed(image, face)), faces: faces.length };
+  if (!face) return { embedding: null, note: 'no face on the reference image' };
+  return { embedding: await deps.engine.embed(image, face, { augment: face.box.height < SMALL_FACE_PX }), faces: faces.length };
+}
+
+function matchAgainst(deps: VerifyLivenessDeps, ref: Embedding | null, other: Reference) {
+  if (!ref) return { score: null, note: 'no face in frames' };
+  if (!other.embedding) return { score: null, note: other.note };
+  return { score: deps.engine.similarity(ref, other.embedding), faces: other.faces };
+}
+
+/** Settles now, rethrows when awaited: a reference computed beside the frames must not go unhandled. */
+function early<T>(p: Promise<T>): () => Promise<T> {
+  const settled = p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+  return async () => {
+    const r = await settled;
+    if (!r.ok) throw r.e;
+    return r.v;
+  };
 }
 
 export interface CaptureContext {
@@ -190,6 +238,9 @@ export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLiv
   if (badIndex >= 0) {
     throw new AppError('validation_failed', `frames[${badIndex}].challengeIndex is beyond the ${token.challenges.length} challenges`);
   }
+  // The passport photo and the selfie are embedded while the frames are measured (other workers).
+  const passportRef = body.passport ? early(decodeOrThrow(deps, body.passport, 'passport').then((img) => embedReference(deps, img))) : null;
+  const selfieRef = input.selfie ? early(deps.decodeImage(input.selfie).then((img) => embedReference(deps, img))) : null;
   const frames = await measureAll(body, deps, token.challenges);
   const measuredMs = performance.now() - started;
   const labels = [body.device?.cameraLabel, ...(body.device?.cameraLabels ?? [])].filter((x): x is string => !!x);
@@ -201,8 +252,8 @@ export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLiv
     ...(deps.options ? { options: deps.options } : {}),
   });
   const ref = referenceEmbedding(frames);
-  const passport = body.passport ? await matchAgainst(deps, ref, await decodeOrThrow(deps, body.passport, 'passport')) : null;
-  const selfie = input.selfie ? await matchAgainst(deps, ref, await deps.decodeImage(input.selfie)) : null;
+  const passport = passportRef ? matchAgainst(deps, ref, await passportRef()) : null;
+  const selfie = selfieRef ? matchAgainst(deps, ref, await selfieRef()) : null;
   const matchScores = [passport?.score, selfie?.score].filter((s): s is number => typeof s === 'number');
 
   const reasons = [...assessment.reasons];

@@ -21,17 +21,19 @@ export interface FaceEngineOptions {
    * false-positive set.
    */
   minConfidence?: number;
-  /** Average the descriptor with that of the mirrored chip (default true; see embed). */
+  /** Average with the mirrored chip on every embed, whatever the caller asks (benchmarks). */
   flipAugment?: boolean;
 }
 
 interface Models { human: HumanInstance; faceapi: FaceApiModule }
 
+
+
 const RAD = 180 / Math.PI;
 
 export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
   const minConfidence = options.minConfidence ?? 0.5;
-  const flipAugment = options.flipAugment ?? true;
+  const flipAlways = options.flipAugment ?? false;
   let loading: Promise<Models> | null = null;
   let chain: Promise<unknown> = Promise.resolve();
 
@@ -74,6 +76,7 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
   };
 
   return {
+    parallelism: 1,
     async init() {
       await models();
     },
@@ -81,14 +84,14 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
       const m = await models();
       return serial(() => detectRaw(m, image, opts));
     },
-    async embed(image, face) {
+    async embed(image, face, embedOptions = {}) {
       const m = await models();
       return serial(async () => {
         let landmarks = face.landmarks;
         if (landmarks.length === 0) landmarks = (await meshFor(m, image, face)).landmarks;
         const chip = alignedChip(image, fivePoints(landmarks));
         const direct = await descriptor(m, chip);
-        if (!flipAugment) return direct;
+        if (!(embedOptions.augment ?? flipAlways)) return direct;
         // Mean of the chip's and its mirror's descriptors: cheap test-time augmentation that makes
         // the embedding less sensitive to small alignment errors on low-resolution faces.
         const mirrored = await descriptor(m, mirrorImage(chip));

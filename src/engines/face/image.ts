@@ -83,14 +83,24 @@ export function padImage(image: RgbImage, ratio: number): { image: RgbImage; dx:
   return { image: { width, height, data }, dx, dy };
 }
 
+/** Enlarges (never shrinks) so the longer side is at least `minSide` px; returns the scale used. */
+export async function enlargeTo(image: RgbImage, minSide: number): Promise<{ image: RgbImage; scale: number }> {
+  const longest = Math.max(image.width, image.height);
+  if (longest >= minSide) return { image, scale: 1 };
+  return resizeBy(image, minSide / longest);
+}
+
+async function resizeBy(image: RgbImage, scale: number): Promise<{ image: RgbImage; scale: number }> {
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)), { kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, scale: info.width / image.width };
+}
+
 /** Downscales (never enlarges) so the longer side is at most `maxSide` px; returns the scale used. */
 export async function fitWithin(image: RgbImage, maxSide: number): Promise<{ image: RgbImage; scale: number }> {
   const longest = Math.max(image.width, image.height);
   if (longest <= maxSide) return { image, scale: 1 };
-  const scale = maxSide / longest;
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(Math.round(image.width * scale), Math.round(image.height * scale), { kernel: 'lanczos3' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, scale: info.width / image.width };
+  return resizeBy(image, maxSide / longest);
 }

@@ -76,15 +76,29 @@ export interface DetectOptions {
   minConfidence?: number;
 }
 
+export interface EmbedOptions {
+  /**
+   * Test-time augmentation (mean with the mirrored chip's descriptor): about twice the cost, worth
+   * it only for low-resolution faces (document portraits, small photos) — see SMALL_FACE_PX in
+   * verification/faces/face-for-matching.ts.
+   */
+  augment?: boolean;
+}
+
 /** A 128-d identity embedding (face-api ResNet-34), L2 distance comparable. */
 export type Embedding = Float32Array;
 
 export interface FaceEngine {
+  /**
+   * How many calls the engine runs at the same time (its worker threads; 1 in process). Callers
+   * with many frames keep this many calls in flight.
+   */
+  readonly parallelism: number;
   /** Loads models once; idempotent. */
   init(): Promise<void>;
   detect(image: RgbImage, options?: DetectOptions): Promise<DetectedFace[]>;
   /** Identity embedding of the face in `box` (the adapter aligns/crops). */
-  embed(image: RgbImage, face: DetectedFace): Promise<Embedding>;
+  embed(image: RgbImage, face: DetectedFace, options?: EmbedOptions): Promise<Embedding>;
   /** Calibrated similarity score 0–100 of two embeddings (see domain/face-match.ts). */
   similarity(a: Embedding, b: Embedding): number;
   /** Model names and versions, for evidence and the model card. */

@@ -21,10 +21,10 @@ export interface FrameMeasurement {
 }
 
 export interface AnalyzeOptions {
-  /** Which timestamps need the mesh (pose, eyes, mouth, smile). Default: every frame. */
-  meshAt?: (t: number) => boolean;
-  /** Which timestamps run Human's antispoof + liveness models. Default: none. */
-  antispoofAt?: (t: number) => boolean;
+  /** Which frames (time, index) need the mesh (pose, eyes, mouth, smile). Default: every frame. */
+  meshAt?: (t: number, index: number) => boolean;
+  /** Which frames run Human's antispoof + liveness models. Default: none. */
+  antispoofAt?: (t: number, index: number) => boolean;
   /** Default 3: enough to see a second person without paying for crowds. */
   maxFaces?: number;
   /** Which timestamps need the iris / expression models (blink / smile). Default: wherever the mesh runs. */
@@ -32,27 +32,33 @@ export interface AnalyzeOptions {
   expressionsAt?: (t: number) => boolean;
 }
 
+/** Keeps `engine.parallelism` frames in flight (one per face worker thread). */
 export async function analyzeFrames(engine: FaceEngine, frames: FrameInput[], options: AnalyzeOptions = {}): Promise<FrameMeasurement[]> {
   const meshAt = options.meshAt ?? (() => true);
   const antispoofAt = options.antispoofAt ?? (() => false);
-  const out: FrameMeasurement[] = [];
-  for (const frame of frames) {
-    const mesh = meshAt(frame.t);
-    const antispoof = antispoofAt(frame.t);
-    const started = performance.now();
-    const iris = mesh && (options.irisAt?.(frame.t) ?? true);
-    const expressions = mesh && (options.expressionsAt?.(frame.t) ?? true);
-    const faces = await engine.detect(frame.image, { mesh, iris, expressions, antispoof, maxFaces: options.maxFaces ?? 3 });
-    out.push({
-      t: frame.t,
-      width: frame.image.width,
-      height: frame.image.height,
-      faces: [...faces].sort((a, b) => b.box.height - a.box.height),
-      meshed: mesh,
-      antispoofed: antispoof,
-      ms: performance.now() - started,
-    });
-  }
+  const out: FrameMeasurement[] = new Array(frames.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < frames.length; i = next++) {
+      const frame = frames[i]!;
+      const mesh = meshAt(frame.t, i);
+      const antispoof = antispoofAt(frame.t, i);
+      const started = performance.now();
+      const iris = mesh && (options.irisAt?.(frame.t) ?? true);
+      const expressions = mesh && (options.expressionsAt?.(frame.t) ?? true);
+      const faces = await engine.detect(frame.image, { mesh, iris, expressions, antispoof, maxFaces: options.maxFaces ?? 3 });
+      out[i] = {
+        t: frame.t,
+        width: frame.image.width,
+        height: frame.image.height,
+        faces: [...faces].sort((a, b) => b.box.height - a.box.height),
+        meshed: mesh,
+        antispoofed: antispoof,
+        ms: performance.now() - started,
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(engine.parallelism, frames.length)) }, lane));
   return out;
 }
 

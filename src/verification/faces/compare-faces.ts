@@ -18,10 +18,13 @@ export interface CompareResult {
 }
 
 export async function compareFaces(engine: FaceEngine, a: ImageInput, b: ImageInput): Promise<CompareResult> {
-  const imgA = await withLabel(toRgb(a), 'a');
-  const imgB = await withLabel(toRgb(b), 'b');
-  const fa = await embedSingleFace(engine, imgA, 'a');
-  const fb = await embedSingleFace(engine, imgB, 'b');
+  // Both sides at once: decoding runs on libuv's pool, the models on the engine's worker threads.
+  const side = async (input: ImageInput, label: 'a' | 'b') => embedSingleFace(engine, await withLabel(toRgb(input), label), label);
+  const [ra, rb] = await Promise.allSettled([side(a, 'a'), side(b, 'b')]);
+  // When both fail, report image a's error, as a sequential compare would.
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  const fa = ra.value, fb = rb.value;
   const score = engine.similarity(fa.embedding, fb.embedding);
   return {
     score,

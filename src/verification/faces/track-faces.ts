@@ -2,7 +2,7 @@
 // same identity at the start, middle and end (embeddings of sampled frames).
 
 import { FACE_CHANGED_SCORE } from '../../domain/face-match.ts';
-import type { DetectedFace, Embedding, FaceEngine } from '../../engines/face/port.ts';
+import type { Embedding, FaceEngine } from '../../engines/face/port.ts';
 import type { FrameInput, FrameMeasurement } from './analyze-frames.ts';
 
 export type TrackReason = 'no_face' | 'multiple_faces' | 'face_changed';
@@ -19,6 +19,8 @@ export interface TrackOptions {
   multiFaceRun?: number;
   /** Frames embedded for the identity check (spread over the video). */
   identitySamples?: number;
+  /** Embeds the main face of analysed frame i (lets the caller share embeddings between checks). */
+  embed?: (index: number) => Promise<Embedding>;
 }
 
 export interface TrackResult {
@@ -54,7 +56,7 @@ function longestRun(flags: boolean[]): number {
 }
 
 /** Up to n frame indices with a face, evenly spread over time. */
-function sampleIndices(measurements: FrameMeasurement[], n: number): number[] {
+export function sampleIndices(measurements: FrameMeasurement[], n: number): number[] {
   const withFace = measurements.map((m, i) => (m.faces.length > 0 ? i : -1)).filter((i) => i >= 0);
   if (withFace.length <= n) return withFace;
   return Array.from({ length: n }, (_, k) => withFace[Math.round((k * (withFace.length - 1)) / (n - 1))]!);
@@ -73,22 +75,19 @@ export async function trackFaces(engine: FaceEngine, frames: FrameInput[], measu
   if (multiCount > 0 && (multiFaceFrameRatio >= (options.multiFaceRatio ?? 0.15) || longestRun(multiFlags) >= (options.multiFaceRun ?? 3))) {
     reasons.push('multiple_faces');
   }
-  const identity = await identityScores(engine, frames, measurements, options.identitySamples ?? 5);
+  const embed = options.embed ?? ((i: number) => engine.embed(frames[i]!.image, measurements[i]!.faces[0]!));
+  const identity = await identityScores(engine, measurements, options.identitySamples ?? IDENTITY_SAMPLES, embed);
   const minIdentityScore = identity.length > 1 ? Math.min(...identity.map((s) => s.score)) : null;
   if (minIdentityScore !== null && minIdentityScore < FACE_CHANGED_SCORE) reasons.push('face_changed');
   return { ok: reasons.length === 0, reasons, faceFrameRatio, multiFaceFrameRatio, identity, minIdentityScore };
 }
 
-async function identityScores(engine: FaceEngine, frames: FrameInput[], measurements: FrameMeasurement[], n: number): Promise<Array<{ t: number; score: number }>> {
+/** Frames embedded for the identity check by default (start, middle, end and between). */
+export const IDENTITY_SAMPLES = 6;
+
+async function identityScores(engine: FaceEngine, measurements: FrameMeasurement[], n: number, embed: (index: number) => Promise<Embedding>): Promise<Array<{ t: number; score: number }>> {
   const picks = sampleIndices(measurements, n);
-  const embedded: Array<{ t: number; face: DetectedFace; e: Embedding }> = [];
-  for (const i of picks) {
-    const m = measurements[i]!;
-    const frame = frames.find((f) => f.t === m.t);
-    const face = m.faces[0];
-    if (!frame || !face) continue;
-    embedded.push({ t: m.t, face, e: await engine.embed(frame.image, face) });
-  }
+  const embedded = await Promise.all(picks.map(async (i) => ({ t: measurements[i]!.t, face: measurements[i]!.faces[0]!, e: await embed(i) })));
   const ref = [...embedded].sort((a, b) => b.face.quality.score - a.face.quality.score)[0];
   if (!ref) return [];
   return embedded.map((s) => ({ t: s.t, score: engine.similarity(ref.e, s.e) }));

@@ -7,7 +7,7 @@ import { documentPortrait } from '../faces/document-portrait.ts';
 import { embedSingleFace } from '../faces/face-for-matching.ts';
 import { saveEvidence } from '../evidence.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
-import { padBox, videoFaces } from './faces.ts';
+import { frameEmbedding, padBox } from './faces.ts';
 
 /**
  * Pairs with the document photo get a review band below the threshold instead of a straight
@@ -21,16 +21,10 @@ type Source = 'video' | 'selfie' | 'document';
 interface Side { embeddings: Embedding[]; evidence: string | null }
 type Finding = { code: string; message: string; details?: unknown };
 
-async function videoSide(ctx: StageContext, engine: FaceEngine): Promise<Side | null> {
+async function videoSide(ctx: StageContext): Promise<Side | null> {
   const faces = ctx.results.faces as { best_frames?: Array<{ index: number }> } | undefined;
   if (!faces?.best_frames?.length) return null;
-  const { frames, measurements } = await videoFaces(ctx);
-  const embeddings: Embedding[] = [];
-  for (const b of faces.best_frames) {
-    const frame = frames[b.index];
-    const face = measurements[b.index]?.faces[0];
-    if (frame && face) embeddings.push(await engine.embed(frame.image, face));
-  }
+  const embeddings = (await Promise.all(faces.best_frames.map((b) => frameEmbedding(ctx, b.index)))).filter((e): e is Embedding => e !== null);
   return embeddings.length ? { embeddings, evidence: 'evidence_video_face_1' } : null;
 }
 
@@ -60,7 +54,8 @@ async function documentSide(ctx: StageContext, engine: FaceEngine, findings: Fin
     return null;
   }
   const evidence = await saveEvidence(ctx, 'evidence_document_portrait', await encodeJpeg(portrait.crop, 90), { rotation: portrait.rotation });
-  return { embeddings: [await engine.embed(portrait.crop, portrait.face)], evidence };
+  // Document portraits are small and printed: always worth the augmented embedding.
+  return { embeddings: [await engine.embed(portrait.crop, portrait.face, { augment: true })], evidence };
 }
 
 /** Best similarity between any embedding of one side and any of the other (video sides have up to 3 frames). */
@@ -74,13 +69,14 @@ export const faceMatchStage: Stage = {
   name: 'face_match',
   async run(ctx) {
     const engine = await ctx.deps.engines.face();
-    const findings: Finding[] = [];
+    const selfieFindings: Finding[] = [];
+    const documentFindings: Finding[] = [];
+    // The three sides are independent: with face worker threads they are embedded side by side.
+    const [v, s, d] = await Promise.all([videoSide(ctx), selfieSide(ctx, engine, selfieFindings), documentSide(ctx, engine, documentFindings)]);
+    const findings: Finding[] = [...selfieFindings, ...documentFindings];
     const sides: Partial<Record<Source, Side>> = {};
-    const v = await videoSide(ctx, engine);
     if (v) sides.video = v;
-    const s = await selfieSide(ctx, engine, findings);
     if (s) sides.selfie = s;
-    const d = await documentSide(ctx, engine, findings);
     if (d) sides.document = d;
     const pairs: Array<{ a: Source; b: Source; score: number; match: boolean }> = [];
     for (const [a, b] of [['video', 'selfie'], ['video', 'document'], ['selfie', 'document']] as const) {

@@ -7,16 +7,10 @@ import type { ScheduledChallenge } from '../../liveness/verify-challenges.ts';
 import type { Embedding } from '../../engines/face/port.ts';
 import type { Stage } from '../pipeline.ts';
 import { decodedOf } from './decode.ts';
-import { videoFaces } from './faces.ts';
+import { frameEmbedding, videoFaces } from './faces.ts';
+import { IDENTITY_SAMPLES, sampleIndices } from '../faces/track-faces.ts';
 
 type Finding = { code: string; message: string; details?: unknown };
-
-/**
- * Identity embeddings of this many frames spread over the video feed the still-photo and face-swap
- * checks (an embedding costs ~160 ms of CPU; a photo's embeddings stay within 0.13 of each other,
- * a live face's spread 0.28–0.55 — bench:liveness).
- */
-const EMBEDDED_FRAMES = 6;
 
 /** Integrity reasons of assessRecording that mean the video is not a live capture. */
 const REPLAY_REASONS = new Set(['still_image', 'looped_frames', 'replay_suspected', 'face_swap']);
@@ -33,17 +27,15 @@ export const livenessStage: Stage = {
     if (!decodedOf(ctx).frames.length) return { skipped: true, liveness_score: null, findings: [] };
     const findings: Finding[] = [];
     const { frames, measurements } = await videoFaces(ctx);
-    const engine = await ctx.deps.engines.face();
     const schedule = (ctx.session.capture_plan?.challenges ?? []) as ScheduledChallenge[];
-    const withFace = measurements.map((m, i) => (m.faces[0] ? i : -1)).filter((i) => i >= 0);
-    const every = Math.max(1, Math.floor(withFace.length / EMBEDDED_FRAMES));
-    const embedAt = new Set(withFace.filter((_, k) => k % every === 0).slice(0, EMBEDDED_FRAMES));
-    const recorded = [];
-    for (const [i, m] of measurements.entries()) {
+    // The still-photo and face-swap checks use the frames the identity track embedded (a photo's
+    // embeddings stay within 0.13 of each other, a live face's spread 0.28–0.55 — bench:liveness).
+    const embedAt = new Set(sampleIndices(measurements, IDENTITY_SAMPLES));
+    const recorded = await Promise.all(measurements.map(async (m, i) => {
       const face = m.faces[0] ?? null;
-      const embedding: Embedding | null = face && embedAt.has(i) ? await engine.embed(frames[i]!.image, face) : null;
-      recorded.push({ t: m.t, face, faces: m.faces.length, embedding, signature: frameSignature(frames[i]!.image, face?.box ?? null) });
-    }
+      const embedding: Embedding | null = face && embedAt.has(i) ? await frameEmbedding(ctx, i) : null;
+      return { t: m.t, face, faces: m.faces.length, embedding, signature: frameSignature(frames[i]!.image, face?.box ?? null) };
+    }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? readWav(await readFile(wav)) : null;
     const a = assessRecording({ schedule, frames: recorded, audio, options: { fps: ctx.deps.config.FRAME_RATE } });

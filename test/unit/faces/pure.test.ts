@@ -18,7 +18,7 @@ describe('face-match calibration', () => {
       prev = s;
     }
     assert.ok(isMatch(scoreFromDistance(0.4)) && !isMatch(scoreFromDistance(0.87)));
-    assert.ok(scoreFromDistance(0.7) < FACE_CHANGED_SCORE && scoreFromDistance(0.66) > FACE_CHANGED_SCORE);
+    assert.ok(scoreFromDistance(0.72) < FACE_CHANGED_SCORE && scoreFromDistance(0.68) > FACE_CHANGED_SCORE);
     assert.equal(scoreFromDistance(Number.NaN), 0);
   });
 

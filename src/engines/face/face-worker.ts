@@ -1,0 +1,30 @@
+// Body of a face-engine worker thread (see worker-pool.ts): one Human + face-api engine on its own
+// tfjs WASM instance, answering detect/embed requests from the pool one at a time.
+
+import { parentPort } from 'node:worker_threads';
+import { createFaceEngine } from './human-faceapi.ts';
+import type { WorkerRequest, WorkerResponse } from './worker-pool.ts';
+
+const port = parentPort;
+if (!port) throw new Error('face-worker.ts must run in a worker thread');
+const engine = createFaceEngine();
+
+port.on('message', (req: WorkerRequest) => {
+  void handle(req).then((res) => port.postMessage(res));
+});
+
+async function handle(req: WorkerRequest): Promise<WorkerResponse> {
+  try {
+    switch (req.op) {
+      case 'init':
+        await engine.init();
+        return { id: req.id, ok: true, value: null };
+      case 'detect':
+        return { id: req.id, ok: true, value: await engine.detect(req.image, req.options) };
+      case 'embed':
+        return { id: req.id, ok: true, value: await engine.embed(req.image, req.face, req.options) };
+    }
+  } catch (err) {
+    return { id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}

@@ -1,0 +1,134 @@
+// A FaceEngine spread over worker threads, each with its own Human + face-api models on its own
+// tfjs WASM instance.
+//
+// Why: tfjs-backend-wasm runs single-threaded in Node (its threaded build needs browser workers),
+// so one engine uses one core however many frames are waiting. A compare has two independent
+// images, a video dozens of frames, a liveness check eight: with one engine per core they run side
+// by side. Each worker costs its models' memory (~130 MB) and ~1 s to load, so the size is a
+// setting (FACE_WORKERS), and the pool starts its workers on the first call, like the in-process
+// engine.
+//
+// Calls are routed to the worker with the fewest calls in flight. Workers keep no state between
+// calls, so any worker can serve any call.
+
+import { Worker } from 'node:worker_threads';
+import { createFaceEngine } from './human-faceapi.ts';
+import { similarityScore } from '../../domain/face-match.ts';
+import type { DetectOptions, DetectedFace, EmbedOptions, Embedding, FaceEngine, RgbImage } from './port.ts';
+
+type RequestBody =
+  | { op: 'init' }
+  | { op: 'detect'; image: RgbImage; options: DetectOptions | undefined }
+  | { op: 'embed'; image: RgbImage; face: DetectedFace; options: EmbedOptions | undefined };
+
+export type WorkerRequest = RequestBody & { id: number };
+
+export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+interface Slot {
+  worker: Worker | null;
+  inFlight: number;
+  ready: Promise<void> | null;
+}
+
+export interface PoolOptions {
+  size: number;
+  /** Worker entry (tests give a misbehaving one); default face-worker.mjs. */
+  workerUrl?: URL;
+}
+
+export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close(): Promise<void> } {
+  const size = Math.max(1, Math.floor(options.size));
+  const slots: Slot[] = Array.from({ length: size }, () => ({ worker: null, inFlight: 0, ready: null }));
+  const pending = new Map<number, Pending>();
+  const owners = new Map<number, Slot>();
+  let nextId = 1;
+  let closed = false;
+
+  const spawn = (slot: Slot): void => {
+    const worker = new Worker(options.workerUrl ?? new URL('./face-worker.mjs', import.meta.url));
+    // A busy pool must not keep an otherwise finished process (CLI, tests) alive.
+    worker.unref();
+    worker.on('message', (res: WorkerResponse) => {
+      const p = pending.get(res.id);
+      if (!p) return;
+      pending.delete(res.id);
+      owners.delete(res.id);
+      if (res.ok) p.resolve(res.value);
+      else p.reject(new Error(res.error));
+    });
+    const fail = (err: Error): void => {
+      // The worker is gone (crash, out of memory): fail its calls and start afresh on the next call.
+      slot.worker = null;
+      slot.ready = null;
+      for (const [id, owner] of owners) {
+        if (owner !== slot) continue;
+        pending.get(id)?.reject(err);
+        pending.delete(id);
+        owners.delete(id);
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`face worker exited with code ${code}`)));
+    slot.worker = worker;
+  };
+
+  const call = <T>(slot: Slot, req: RequestBody): Promise<T> => {
+    if (closed) return Promise.reject(new Error('face engine pool is closed'));
+    if (!slot.worker) spawn(slot);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      owners.set(id, slot);
+      slot.worker!.postMessage({ ...req, id });
+    });
+  };
+
+  const ready = (slot: Slot): Promise<void> => {
+    slot.ready ??= call<null>(slot, { op: 'init' }).then(() => undefined, (err: unknown) => {
+      slot.ready = null;
+      throw err;
+    });
+    return slot.ready;
+  };
+
+  const pick = (): Slot => slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+
+  /** Reserves the slot at once (so concurrent callers spread out), waits for its models, runs. */
+  const run = async <T>(req: RequestBody): Promise<T> => {
+    const slot = pick();
+    slot.inFlight++;
+    try {
+      await ready(slot);
+      return await call<T>(slot, req);
+    } finally {
+      slot.inFlight--;
+    }
+  };
+
+  const info = createFaceEngine().info();
+  return {
+    parallelism: size,
+    async init() {
+      await Promise.all(slots.map(ready));
+    },
+    detect(image, opts) {
+      return run<DetectedFace[]>({ op: 'detect', image, options: opts });
+    },
+    embed(image, face, opts) {
+      return run<Embedding>({ op: 'embed', image, face, options: opts });
+    },
+    similarity(a, b) {
+      return similarityScore(a, b);
+    },
+    info() {
+      return { ...info, detector: `${info.detector}, ${size} worker thread(s)` };
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.map((s) => s.worker?.terminate()));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// The face engine spread over worker threads gives the in-process engine's answers, runs calls side
+// by side, and a worker that dies fails only its own calls.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createFaceEngine } from '../../../src/engines/face/human-faceapi.ts';
+import { decodeImage } from '../../../src/engines/face/image.ts';
+import { createFaceEnginePool } from '../../../src/engines/face/worker-pool.ts';
+import type { FaceEngine, RgbImage } from '../../../src/engines/face/port.ts';
+import { PERSON_A_S1, PERSON_A_S3, frame, headCrop } from './helpers.ts';
+
+describe('face engine worker pool', () => {
+  const pool = createFaceEnginePool({ size: 2 });
+  let local: FaceEngine;
+  let a1: RgbImage, a3: RgbImage;
+  before(async () => {
+    local = createFaceEngine();
+    await Promise.all([local.init(), pool.init()]);
+    a1 = await frame([{ img: await headCrop(1, PERSON_A_S1, 300), x: 170, y: 90 }]);
+    a3 = await decodeImage(await headCrop(3, PERSON_A_S3, 480));
+  });
+  after(() => pool.close());
+
+  it('answers like the in-process engine', async () => {
+    assert.equal(pool.parallelism, 2);
+    const [p, l] = await Promise.all([pool.detect(a1), local.detect(a1)]);
+    assert.equal(p.length, 1);
+    assert.deepEqual(p[0]!.box, l[0]!.box);
+    assert.deepEqual(p[0]!.pose, l[0]!.pose);
+    const [ep, el] = await Promise.all([pool.embed(a1, p[0]!), local.embed(a1, l[0]!)]);
+    assert.ok(ep instanceof Float32Array && ep.length === 128);
+    assert.deepEqual([...ep], [...el]);
+  });
+
+  it('runs concurrent calls on both workers and keeps each answer with its caller', async () => {
+    const images = [a1, a3, a1, a3, a1, a3];
+    const faces = await Promise.all(images.map((img) => pool.detect(img, { mesh: false })));
+    for (const [i, f] of faces.entries()) {
+      assert.equal(f.length, 1);
+      // a1 is a 640×480 frame, a3 a 480×480 crop: the boxes tell which answer is whose.
+      assert.ok(i % 2 === 0 ? f[0]!.box.x > 100 : f[0]!.box.x < 200, `call ${i}: ${JSON.stringify(f[0]!.box)}`);
+    }
+  });
+
+  it('a worker that dies fails its call with an error, and the next call gets a fresh worker', async () => {
+    const crashing = createFaceEnginePool({ size: 1, workerUrl: new URL('./crashing-worker.mjs', import.meta.url) });
+    try {
+      await crashing.init();
+      await assert.rejects(crashing.detect(a1), /exited with code 3/);
+      await assert.rejects(crashing.detect(a1), /exited with code 3/);
+    } finally {
+      await crashing.close();
+    }
+  });
+
+  it('refuses calls once closed', async () => {
+    const p = createFaceEnginePool({ size: 1 });
+    await p.close();
+    await assert.rejects(p.detect(a1), /closed/);
+  });
+});
