@@ -21,11 +21,12 @@ import { verifyChallenges } from '../src/liveness/verify-challenges.ts';
 import { createMemoryNonceStore } from '../src/liveness/memory-nonce-store.ts';
 import { euclidean } from '../src/liveness/replay.ts';
 import { signChallengeToken } from '../src/liveness/token.ts';
-import { assessCapture, measureFrame, verifyLiveness, type MeasuredFrame } from '../src/liveness/verify.ts';
+import { assessCapture, embeddedFrames, measureFrame, verifyLiveness, type MeasuredFrame } from '../src/liveness/verify.ts';
 
 const DATA = resolve(import.meta.dirname, '../../shared/data');
 const VIDEO = join(DATA, 'video/liveportrait');
-const FPS = 5;
+/** Frame rate of the sequences (LIVENESS_BENCH_FPS; 5 = the pipeline's default FRAME_RATE). */
+const FPS = Number(process.env.LIVENESS_BENCH_FPS ?? 5);
 const tmp = mkdtempSync(join(tmpdir(), 'vkyc-bench-liveness-'));
 
 /**
@@ -81,7 +82,7 @@ async function measureDir(engine: FaceEngine, dir: string, t0: number): Promise<
 async function clipFrames(engine: FaceEngine, clip: string, from: number, to: number): Promise<Frame[]> {
   const dir = join(tmp, `${clip}_${from}`);
   mkdirSync(dir, { recursive: true });
-  return cached(`clip_${clip}_${from}_${to}`, async () => {
+  return cached(`clip_${clip}_${from}_${to}_${FPS}`, async () => {
   ffmpeg(['-ss', String(from), '-t', String(to - from), '-i', join(VIDEO, `driving_${clip}.mp4`),
     '-vf', `fps=${FPS},scale='min(640,iw)':-2`, '-q:v', '3', join(dir, 'f_%04d.jpg')]);
   return measureDir(engine, dir, from);
@@ -95,6 +96,10 @@ function toSequence(name: string, frames: Frame[], bounds: Array<{ type: Challen
     const ci = bounds.findIndex((b) => f.t < b.to);
     return { ...f.m, signature: sig === 'm' ? f.m.signature : f.reencoded, index, challengeIndex: ci < 0 ? bounds.length - 1 : ci, t: 1_700_000_000 + f.t };
   });
+  // Keep only the embeddings verifyLiveness computes (the frontal frame and each challenge's peak):
+  // the still-photo and face-swap checks must be measured on what production gives them.
+  const keep = new Set(embeddedFrames(ms));
+  for (const [i, f] of ms.entries()) if (!keep.has(i)) f.embedding = null;
   return { name, challenges: bounds.map((b) => b.type), frames: ms };
 }
 
@@ -107,7 +112,7 @@ function assess(seq: Seq) {
 
 /** A still frame shown to the camera: optional pan/zoom (photo moved in front of a screen) + noise. */
 async function photoAttack(engine: FaceEngine, clip: string, still: string, n: number, move: boolean, t0: number): Promise<Frame[]> {
-  return cached(`${move ? 'pan' : 'still'}_${clip}_${n}`, async () => {
+  return cached(`${move ? 'pan' : 'still'}_${clip}_${n}_${FPS}`, async () => {
   const dir = mkdtempSync(join(tmp, move ? 'pan-' : 'still-'));
   const motion = move
     ? `zoompan=z='1+0.35*on/${n}':x='iw/2-(iw/zoom/2)+25*sin(on/2)':y='ih/2-(ih/zoom/2)+15*cos(on/3)':d=1:fps=${FPS}:s=512x512,`

@@ -114,8 +114,8 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
 /**
  * Frames whose identity is embedded (≈ 50 ms each): the most frontal one (the reference for the
  * passport/selfie match) and, for every challenge, the frame where the head is turned furthest,
- * which is where a face swap or a mask pays off for an attacker. Up to 5 of 8–60 frames; the
- * still-photo and face-swap checks compare these.
+ * which is where a face swap or a mask pays off for an attacker; at least three (first and last
+ * frames fill in). 3–5 of 8–60 frames; the still-photo and face-swap checks compare these.
  */
 export function embeddedFrames(frames: readonly Pick<MeasuredFrame, 'face' | 'challengeIndex'>[]): number[] {
   const off = (i: number) => { const p = frames[i]!.face!.pose; return Math.abs(p.yaw) + Math.abs(p.pitch); };
@@ -127,6 +127,8 @@ export function embeddedFrames(frames: readonly Pick<MeasuredFrame, 'face' | 'ch
     const mine = withFace.filter((i) => frames[i]!.challengeIndex === c);
     out.add(mine.reduce((a, i) => (off(i) > off(a) ? i : a)));
   }
+  // The still-photo spread needs three (checkStill): add the first and last frames when short.
+  for (const i of [withFace[0], withFace.at(-1)]) if (out.size < 3 && i !== undefined) out.add(i);
   return [...out].sort((a, b) => a - b);
 }
 
