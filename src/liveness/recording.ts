@@ -25,8 +25,8 @@ export interface RecordingOptions {
   image?: ImageCheckOptions;
   faceSwapMaxDistance?: number;
   avSync?: AvSyncOptions;
-  /** Frames per second the frames were sampled at (for the loop lag). Default 5. */
-  fps?: number;
+  /** Seconds a repeated stretch must lie after its original to count as a loop. Default 1. */
+  loopMinSeconds?: number;
 }
 
 export interface RecordingAssessment {
@@ -48,14 +48,14 @@ export function assessRecording(input: {
   options?: RecordingOptions;
 }): RecordingAssessment {
   const o = input.options ?? {};
-  const fps = o.fps ?? 5;
   const frames = [...input.frames].sort((a, b) => a.t - b.t);
   const sigs = frames.map((f) => f.signature);
   const challenges = verifyScheduledChallenges(input.schedule, frames, o.thresholds ? { thresholds: o.thresholds } : {});
   const checks: CheckOutcome[] = [
     // Video repeats frames legitimately (stalls, frame-rate conversion): a loop is ≥ 3 frames equal to
-    // frames ≥ 1 s earlier, and a single repeated frame only flags.
-    ...checkDuplicates(sigs, o.image, { loopMinLag: Math.max(2, Math.round(fps)), loopMinRun: 3, consecutiveBlocks: false }),
+    // frames ≥ 1 s earlier (by time: the pipeline samples prompt windows more densely), and a single
+    // repeated frame only flags.
+    ...checkDuplicates(sigs, o.image, { loopMinSeconds: { seconds: o.loopMinSeconds ?? 1, times: frames.map((f) => f.t) }, loopMinRun: 3, consecutiveBlocks: false }),
     checkStill(sigs, o.image, frames.map((f) => f.embedding)),
     checkFaceSwap(frames.map((f) => f.embedding), o.faceSwapMaxDistance),
   ];

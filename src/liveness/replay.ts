@@ -94,8 +94,13 @@ function isDuplicate(a: FrameSignature, b: FrameSignature, mad: number): boolean
 }
 
 export interface DuplicateMode {
-  /** Frames a repeat must lie apart to count as a loop (API snapshots: 2; video: ~1 s of frames). */
+  /** Frames a repeat must lie apart to count as a loop (API snapshots: 2). */
   loopMinLag?: number;
+  /**
+   * Or, for decoded video sampled unevenly (more frames in prompt windows): seconds a repeat must
+   * lie apart, with each frame's time in `times`. Replaces loopMinLag when given.
+   */
+  loopMinSeconds?: { seconds: number; times: readonly number[] };
   /** Consecutive repeated frames needed to call it a loop (API: 1; video: 3, see below). */
   loopMinRun?: number;
   /**
@@ -119,9 +124,16 @@ export function checkDuplicates(
   const dup = (i: number, j: number) => j < sigs.length && isDuplicate(sigs[i]!, sigs[j]!, o.duplicateMad);
   const consecutive: Array<[number, number]> = [];
   const loops: Array<[number, number]> = [];
+  const byTime = mode.loopMinSeconds;
+  const firstLater = (i: number): number => {
+    if (!byTime) return i + minLag;
+    let j = i + 1;
+    while (j < sigs.length && (byTime.times[j] ?? Infinity) - (byTime.times[i] ?? 0) < byTime.seconds) j++;
+    return j;
+  };
   for (let i = 0; i < sigs.length; i++) {
     if (dup(i, i + 1)) consecutive.push([i, i + 1]);
-    for (let j = i + minLag; j < sigs.length; j++) {
+    for (let j = firstLater(i); j < sigs.length; j++) {
       let run = 0;
       while (run < minRun && dup(i + run, j + run)) run++;
       if (run >= minRun) loops.push([i, j]);

@@ -63,7 +63,7 @@ export async function frameEmbedding(ctx: StageContext, index: number): Promise<
  * is where the time budget is kept):
  * - outside any window: 1 frame/s — tracking, best frames, identity changes;
  * - challenge windows: 2.5 frames/s (head turns and expressions last ≥ 0.5 s), every decoded frame
- *   (5/s) for blink (a blink lasts 150–300 ms);
+ *   (FRAME_RATE, 10/s) for blink (a blink lasts 100–400 ms: at 5/s bench:liveness missed 2 of 3);
  * - the phrase window: 2.5 frames/s of mouth opening for audio-visual sync.
  * The iris model runs only for blink windows and the expression model only for smile windows.
  */

@@ -38,7 +38,7 @@ export const livenessStage: Stage = {
     }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? readWav(await readFile(wav)) : null;
-    const a = assessRecording({ schedule, frames: recorded, audio, options: { fps: ctx.deps.config.FRAME_RATE } });
+    const a = assessRecording({ schedule, frames: recorded, audio });
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
