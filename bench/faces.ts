@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 8; i++) inputs.push([await headCrop(1, PERSON_A_S1, 480), await headCrop(3, PERSON_A_S3, 480)]);
   }
   // Compare runs on the engine the server uses: FACE_WORKERS threads (default one per core, ≤ 4).
-  const workers = loadConfig({}).FACE_WORKERS;
+  const workers = loadConfig(process.env).FACE_WORKERS;
   const served = workers > 0 ? createFaceEnginePool({ size: workers }) : engine;
   await served.init();
   await benchCompare(served, inputs, workers);

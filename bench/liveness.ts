@@ -350,7 +350,7 @@ async function passiveBench(engine: FaceEngine): Promise<void> {
  * Run alone with --latency.
  */
 async function latencyBench(): Promise<void> {
-  const workers = loadConfig({}).FACE_WORKERS;
+  const workers = loadConfig(process.env).FACE_WORKERS;
   const engine = workers > 0 ? createFaceEnginePool({ size: workers }) : createFaceEngine();
   await engine.init();
   const dir = mkdtempSync(join(tmp, 'lat-'));

@@ -98,16 +98,17 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
   const measured = await analyzeFrames(deps.engine, images.map((image, i) => ({ t: i, image })), {
     antispoofAt: (_, i) => spoofAt.has(i), irisAt: () => iris, expressionsAt: () => expressions, maxFaces: 3,
   });
+  const faces = measured.map((m) => m.faces[0] ?? null); // largest first
+  // Embeddings start first: the workers compute them while this thread fingerprints the frames.
+  const picks = embeddedFrames(faces.map((face, i) => ({ face, challengeIndex: body.frames[i]!.challengeIndex })));
+  const embedded = Promise.all(picks.map((i) => deps.engine.embed(images[i]!, faces[i]!)));
   const frames: MeasuredFrame[] = measured.map((m, index) => {
     const image = images[index]!;
-    const face = m.faces[0] ?? null; // largest first
+    const face = faces[index]!;
     return { index, challengeIndex: body.frames[index]!.challengeIndex, t: toSeconds(body.frames[index]!.timestamp), face, faces: m.faces.length,
       embedding: null, signature: frameSignature(image, face?.box ?? null), width: image.width, height: image.height };
   });
-  await Promise.all(embeddedFrames(frames).map(async (i) => {
-    const f = frames[i]!;
-    f.embedding = await deps.engine.embed(images[i]!, f.face!);
-  }));
+  for (const [k, e] of (await embedded).entries()) frames[picks[k]!]!.embedding = e;
   return frames;
 }
 
