@@ -1,233 +1,158 @@
 // Speech benchmark: word error rate per language and real-time factor on real recordings
-// (../shared/data/speech), spoken-phrase verification (right phrase accepted, other sentences
-// rejected) on real speech and on synthetic speech (espeak-ng and flite, with pink noise), and
-// the time of the speech stage for a 30 s clip.
+// (../shared/data/speech, read in place), spoken-phrase verification (right phrase accepted,
+// other sentences and near-miss numbers rejected) on real speech, on the same speech through
+// the capture codec with noise, and on generated speech (flite, espeak-ng, with pink noise),
+// and the time of the speech stage on a 30 s video.
 //
-//   node --import tsx bench/speech.ts [--quick] [--kws-exponent 1.5]
-// Whisper is measured too when VKYC_WHISPER_MODEL (and optionally VKYC_WHISPER_BIN) are set.
+//   node --import tsx bench/speech.ts [--quick] [--details] [--stage-only] [--no-stage] [--chain '{"acceptPerPhone":2}']
+// --quick: one voice per synthesiser, no clean or codec passes. --details: a line per right
+// phrase too. Whisper is measured too when VKYC_WHISPER_MODEL (and VKYC_WHISPER_BIN) are set.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import type { Language, Transcriber, Transcript } from '../src/engines/speech/port.ts';
-import { readWav, toSpeechWav, wavDuration } from '../src/engines/speech/audio.ts';
+import type { Language, Transcriber } from '../src/engines/speech/port.ts';
+import { toSpeechWav } from '../src/engines/speech/audio.ts';
 import { PocketsphinxTranscriber } from '../src/engines/speech/pocketsphinx.ts';
 import { WhisperCppTranscriber } from '../src/engines/speech/whisper-cpp.ts';
 import { speechConfigFromEnv } from '../src/engines/speech/select.ts';
-import { runChecked } from '../src/engines/speech/run.ts';
 import { canonicalTokens, wordErrorRate } from '../src/speech/normalize.ts';
-import { generatePhrase, verifyAttempt, type ExpectedPhrase } from '../src/speech/phrase.ts';
-import { synthSpeech, type Voice } from '../test/unit/speech/synth.ts';
+import { DEFAULT_CHAIN, templateWords, verifyAttempt } from '../src/speech/phrase.ts';
+import { chainUnits, sequencesToSpot, type ChainParams } from '../src/speech/word-chain.ts';
+import { cpuSeconds, DATA, ESPEAK, FLITE, isTuningClip, loadClips, MemoEngine, realTrials, syntheticTrials, throughCodec, wilson,
+  type Clip, type Trial } from './speech-sets.ts';
+import { stageBench } from './speech-stage.ts';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'kws-exponent': { type: 'string' },
-  stage: { type: 'string' }, 'stage-transcribe': { type: 'boolean', default: false }, 'synthetic-only': { type: 'boolean', default: false } } });
-const DATA = resolve(import.meta.dirname, '../../shared/data/speech');
-const LANGS = new Set<string>(['en', 'es', 'fr', 'de', 'pt']);
-
-interface Clip { file: string; language: string; transcript: string; duration: number }
-
-/** RFC 4180 CSV (quoted fields with commas and doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], field = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else if (c !== '\r') field += c;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  return rows;
-}
-
-function loadClips(): Clip[] {
-  const [head, ...rows] = parseCsv(readFileSync(join(DATA, 'transcripts.csv'), 'utf8'));
-  const col = (n: string): number => head?.indexOf(n) ?? -1;
-  return rows.filter((r) => r.length > 3).map((r) => ({ file: r[col('file')] ?? '', language: r[col('language')] ?? '',
-    transcript: r[col('transcript')] ?? '', duration: Number(r[col('duration_s')]) }))
-    .filter((c) => existsSync(join(DATA, c.file)));
-}
-
-/** Caches transcripts per file so the many wrong-phrase pairs only pay for keyword spotting. */
-function memo(t: Transcriber): Transcriber {
-  const cache = new Map<string, Promise<Transcript>>();
-  const wrapped: Transcriber = {
-    name: t.name,
-    languages: () => t.languages(),
-    transcribe: (wav, lang, signal) => {
-      const key = `${wav}|${lang}`;
-      let p = cache.get(key);
-      if (!p) { p = t.transcribe(wav, lang, signal); cache.set(key, p); }
-      return p;
-    },
-  };
-  if (t.spot) wrapped.spot = t.spot.bind(t);
-  return wrapped;
-}
-
-const pct = (a: number, b: number): string => (b ? `${((100 * a) / b).toFixed(1)} % (${a}/${b})` : 'n/a (0 trials)');
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, details: { type: 'boolean', default: false },
+  chain: { type: 'string' }, 'synthetic-only': { type: 'boolean', default: false }, 'no-stage': { type: 'boolean', default: false },
+  'stage-only': { type: 'boolean', default: false } } });
+const ENGINE_LANGS = new Set<string>(['en', 'es', 'fr', 'de', 'pt']);
+const chain: ChainParams = { ...DEFAULT_CHAIN, ...(args.chain ? JSON.parse(args.chain) as Partial<ChainParams> : {}) };
 
 async function werBench(engine: Transcriber, clips: { clip: Clip; wav: string }[]): Promise<void> {
-  const byLang = new Map<string, { errs: number; words: number; audio: number; wall: number; n: number }>();
+  const byLang = new Map<string, { errs: number; words: number; audio: number; cpu: number; n: number }>();
   for (const { clip, wav } of clips) {
+    const agg = byLang.get(clip.language) ?? { errs: 0, words: 0, audio: 0, cpu: 0, n: 0 };
+    byLang.set(clip.language, agg);
     const lang = clip.language as Language;
-    const agg = byLang.get(lang) ?? { errs: 0, words: 0, audio: 0, wall: 0, n: 0 };
-    byLang.set(lang, agg);
-    if (!engine.languages().includes(lang)) continue;
-    const t0 = performance.now();
+    if (!ENGINE_LANGS.has(lang) || !engine.languages().includes(lang)) continue;
+    const c0 = cpuSeconds();
     const t = await engine.transcribe(wav, lang);
-    const wall = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds() - c0;
     const ref = canonicalTokens(clip.transcript, lang);
-    const hyp = canonicalTokens(t.text, lang);
-    const wer = wordErrorRate(ref, hyp);
-    Object.assign(agg, { errs: agg.errs + wer * ref.length, words: agg.words + ref.length, audio: agg.audio + clip.duration, wall: agg.wall + wall, n: agg.n + 1 });
-    console.log(`  ${clip.file.padEnd(64)} WER ${(100 * wer).toFixed(0).padStart(3)} %  "${t.text.slice(0, 70)}"`);
+    const wer = wordErrorRate(ref, canonicalTokens(t.text, lang));
+    Object.assign(agg, { errs: agg.errs + wer * ref.length, words: agg.words + ref.length, audio: agg.audio + clip.duration, cpu: agg.cpu + cpu, n: agg.n + 1 });
+    console.log(`  ${clip.file.padEnd(68)} WER ${(100 * wer).toFixed(0).padStart(3)} %  ${cpu.toFixed(2)} CPU-s  "${t.text.slice(0, 60)}"`);
   }
-  for (const [lang, a] of byLang) {
-    if (!a.n) { console.log(`  ${engine.name} ${lang}: no model → transcript null (transcriber_unavailable)`); continue; }
-    console.log(`  ${engine.name} ${lang}: WER ${(100 * a.errs / a.words).toFixed(1)} % over ${a.n} clips / ${a.words} words, RTF ${(a.wall / a.audio).toFixed(2)} (wall ${a.wall.toFixed(1)} s for ${a.audio.toFixed(1)} s audio)`);
+  for (const [lang, a] of [...byLang].sort()) {
+    if (!a.n) { console.log(`  ${lang}: no ${engine.name} model → transcript null, reason transcriber_unavailable (only whisper weights, when configured, cover it)`); continue; }
+    console.log(`  ${engine.name} ${lang}: WER ${(100 * a.errs / a.words).toFixed(1)} % over ${a.n} clips / ${a.words} words; ` +
+      `real-time factor ${(a.cpu / a.audio).toFixed(2)} CPU-s per audio second (${a.cpu.toFixed(1)} CPU-s for ${a.audio.toFixed(1)} s, model loading included)`);
   }
 }
 
-interface Trial { wav: string; expected: ExpectedPhrase; right: boolean; label: string }
+interface Tally { right: number; acc: number; wrong: number; falseAcc: number; near: number; nearAcc: number; byMethod: Record<string, number> }
 
-async function phraseBench(title: string, engine: Transcriber, trials: Trial[]): Promise<void> {
-  let acc = 0, right = 0, falseAcc = 0, wrong = 0;
-  const byMethod = new Map<string, number>();
-  for (const tr of trials) {
-    const r = await verifyAttempt(tr.wav, tr.expected, tr.expected.language, engine);
+async function phraseBench(engine: MemoEngine, trials: Trial[]): Promise<Map<string, Tally>> {
+  for (const t of trials) engine.register(t.wav, sequencesToSpot(chainUnits(t.expected.kind, t.expected.text, 'en', templateWords('en'))));
+  const tallies = new Map<string, Tally>();
+  for (const t of trials) {
+    const r = await verifyAttempt(t.wav, t.expected, 'en', engine, undefined, { chain });
     const ok = r.status === 'SUCCESS';
-    if (tr.right) { right++; if (ok) acc++; else console.log(`    rejected right: ${tr.label} → ${r.status} "${r.userInput ?? ''}"`); }
-    else { wrong++; if (ok) { falseAcc++; console.log(`    ACCEPTED WRONG: ${tr.label} (${r.reason}) "${r.userInput ?? ''}"`); } }
-    if (ok) byMethod.set(r.reason, (byMethod.get(r.reason) ?? 0) + 1);
-  }
-  console.log(`  ${title}: right phrase accepted ${pct(acc, right)}; wrong phrase rejected ${pct(wrong - falseAcc, wrong)}; successes by ${JSON.stringify(Object.fromEntries(byMethod))}`);
-}
-
-const asPhrase = (text: string, language: Language): ExpectedPhrase => ({ kind: 'consent', language, text });
-
-async function realPhraseTrials(clips: { clip: Clip; wav: string }[], minWords: number): Promise<Trial[]> {
-  const en = clips.filter((c) => c.clip.language === 'en');
-  const trials: Trial[] = [];
-  for (const a of en) {
-    if (a.clip.transcript.split(/\s+/).length < minWords) continue;
-    trials.push({ wav: a.wav, expected: asPhrase(a.clip.transcript, 'en'), right: true, label: a.clip.file });
-    const others = en.filter((b) => b !== a && b.clip.transcript.split(/\s+/).length >= minWords);
-    for (const b of args.quick ? others.slice(0, 5) : others) {
-      trials.push({ wav: a.wav, expected: asPhrase(b.clip.transcript, 'en'), right: false, label: `${a.clip.file} said, expected "${b.clip.transcript.slice(0, 40)}"` });
+    const a = tallies.get(t.group) ?? { right: 0, acc: 0, wrong: 0, falseAcc: 0, near: 0, nearAcc: 0, byMethod: {} };
+    tallies.set(t.group, a);
+    const c = r.evidence.chain;
+    const how = c ? `chain ${c.scorePerPhone}/phone${c.failure ? ` (${c.failure})` : ''}, skipped [${c.steps.filter((s) => !s.heard).map((s) => s.token).join(' ')}]` : 'no chain';
+    if (t.kind === 'right') {
+      a.right++;
+      if (ok) a.acc++;
+      if (!ok || args.details) console.log(`    ${ok ? 'accepted' : 'REJECTED'} ${t.label}: ${r.status} by ${r.evidence.method}; ${how}; heard "${(r.userInput ?? '').slice(0, 60)}"`);
+    } else if (t.kind === 'near') {
+      a.near++;
+      if (ok) { a.nearAcc++; console.log(`    ACCEPTED NEAR MISS ${t.label} (${r.reason}; ${how})`); }
+    } else {
+      a.wrong++;
+      if (ok) { a.falseAcc++; console.log(`    ACCEPTED WRONG ${t.label} (${r.reason}; ${how})`); }
     }
+    if (ok) a.byMethod[r.reason] = (a.byMethod[r.reason] ?? 0) + 1;
   }
-  return trials;
+  return tallies;
 }
 
-async function syntheticTrials(dir: string, prefix: string, voices: Voice[], noise: number): Promise<Trial[]> {
-  const date = new Date('2026-03-18T12:00:00Z');
-  const phrases = [
-    generatePhrase('consent', 'en'),
-    generatePhrase('name_date', 'en', { name: 'John Smith', date }),
-    generatePhrase('name_date', 'en', { name: 'John Smith', date: new Date('2026-03-19T12:00:00Z') }),
-    generatePhrase('name_date', 'en', { name: 'Maria Garcia', date: new Date('2026-04-02T12:00:00Z') }),
-    { kind: 'digits', language: 'en', text: '4 7 2 9 1 3' } satisfies ExpectedPhrase,
-    { kind: 'digits', language: 'en', text: '4 7 2 9 1 8' } satisfies ExpectedPhrase,
-    { kind: 'digits', language: 'en', text: '8 3 5 0 6 2' } satisfies ExpectedPhrase,
-    asPhrase('I agree to the terms and conditions.', 'en'),
-  ];
-  // How a person says each phrase: dates and digits in words.
-  const said = ['I confirm that I want to open an account.', 'My name is John Smith. Today is March eighteenth, twenty twenty six.',
-    'My name is John Smith. Today is March nineteenth, twenty twenty six.', 'My name is Maria Garcia. Today is April second, twenty twenty six.',
-    'four seven two nine one three', 'four seven two nine one eight', 'eight three five zero six two', 'I agree to the terms and conditions.'];
-  const trials: Trial[] = [];
-  let k = 0;
-  for (const v of voices) {
-    for (const [i, text] of said.entries()) {
-      // Unique names: transcripts are cached per file path.
-      const wav = await synthSpeech(dir, `${prefix}${k++}`, text, v, noise);
-      phrases.forEach((p, j) => trials.push({ wav, expected: p, right: i === j, label: `${v.tts}:${v.voice} "${text.slice(0, 30)}" vs "${p.text.slice(0, 30)}"` }));
-    }
-  }
-  return trials;
-}
+const pct = (k: number, n: number): string => (n ? `${((100 * k) / n).toFixed(1)} % (${k}/${n}, 95 % CI ${wilson(k, n)})` : 'n/a');
 
-/** The speech stage as the pipeline runs it: decode the upload, check the phrase (spotting first). */
-async function runStage(webm: string, withTranscript: boolean): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'vkyc-stage-'));
-  try {
-    const engine = new PocketsphinxTranscriber();
-    const t0 = performance.now();
-    const wav = join(dir, 'stage.wav');
-    await toSpeechWav(webm, wav);
-    const t1 = performance.now();
-    const v = await verifyAttempt(wav, asPhrase('and so my fellow americans ask not what your country can do for you', 'en'), 'en', engine);
-    const t2 = performance.now();
-    const words = withTranscript ? (await engine.transcribe(wav, 'en')).words.length : null;
-    const t3 = performance.now();
-    console.log(JSON.stringify({ decodeS: (t1 - t0) / 1000, phraseS: (t2 - t1) / 1000, status: v.status, transcribeS: withTranscript ? (t3 - t2) / 1000 : null, words }));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function stageBench(dir: string, clips: { clip: Clip; wav: string }[]): Promise<void> {
-  // A 30 s recording: real English clips (JFK first) concatenated, muxed into a webm as a capture page sends it.
-  const en = clips.filter((c) => c.clip.language === 'en').map((c) => c.wav);
-  const long = join(dir, 'long.wav');
-  await runChecked('sox', [...en, long, 'trim', '0', '30'], { timeoutMs: 30_000 });
-  const webm = join(dir, 'video.webm');
-  await runChecked('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=640x480:rate=15', '-i', long,
-    '-t', '30', '-c:v', 'libvpx', '-b:v', '300k', '-c:a', 'libopus', '-shortest', webm], { timeoutMs: 300_000 });
-  // Run in a child under /usr/bin/time: its CPU seconds (children included) are what an idle
-  // machine would need, whatever else shares the cores while we measure.
-  for (const withTranscript of [false, true]) {
-    const r = await runChecked('/usr/bin/time', ['-f', 'TIME %e %U %S', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url),
-      '--stage', webm, ...(withTranscript ? ['--stage-transcribe'] : [])], { timeoutMs: 600_000 });
-    const [wall, user, sys] = (/TIME (\S+) (\S+) (\S+)/.exec(r.stderr) ?? []).slice(1).map(Number);
-    const inner = r.stdout.trim().split('\n').at(-1) ?? '';
-    console.log(`  30 s webm, ${withTranscript ? 'phrase check + full transcript' : 'phrase check only'}: ${inner}; process wall ${wall} s, CPU ${((user ?? 0) + (sys ?? 0)).toFixed(2)} s (node start-up included); load average ${loadavg()[0]?.toFixed(1)} (target ≤ 3 s on 2 cores)`);
-  }
+function printTallies(title: string, tallies: Map<string, Tally>): void {
+  const sum = (f: (t: Tally) => number): number => [...tallies.values()].reduce((s, t) => s + f(t), 0);
+  const line = (name: string, get: (f: (t: Tally) => number) => number): void => {
+    console.log(`  ${name}: right phrase accepted ${pct(get((t) => t.acc), get((t) => t.right))}; other sentences rejected ` +
+      `${pct(get((t) => t.wrong - t.falseAcc), get((t) => t.wrong))}; near-miss numbers rejected ${pct(get((t) => t.near - t.nearAcc), get((t) => t.near))}`);
+  };
+  console.log(` ${title}`);
+  if (tallies.size > 1) for (const [g, t] of tallies) line(g, (f) => f(t));
+  line(tallies.size > 1 ? 'all' : [...tallies.keys()][0] ?? 'all', sum);
+  const methods: Record<string, number> = {};
+  for (const t of tallies.values()) for (const [k, v] of Object.entries(t.byMethod)) methods[k] = (methods[k] ?? 0) + v;
+  console.log(`  successes by method: ${JSON.stringify(methods)}`);
 }
 
 async function main(): Promise<void> {
-  if (args.stage) return runStage(args.stage, args['stage-transcribe']);
-  if (!existsSync(join(DATA, 'transcripts.csv'))) {
-    console.log(`../shared/data/speech is absent (${DATA}): real-speech numbers not computed.`);
-  }
-  const kwsExponentPerPhone = args['kws-exponent'] ? Number(args['kws-exponent']) : undefined;
-  const ps = new PocketsphinxTranscriber(kwsExponentPerPhone ? { kwsExponentPerPhone } : {});
+  const haveData = existsSync(join(DATA, 'transcripts.csv')) && !args['synthetic-only'];
+  if (!haveData) console.log(`../shared/data/speech is absent or skipped (${DATA}): real-speech numbers not computed.`);
+  const ps = new PocketsphinxTranscriber();
   const engines: Transcriber[] = ps.available() ? [ps] : [];
   const cfg = speechConfigFromEnv(process.env);
   if (cfg.whisper) engines.push(await WhisperCppTranscriber.create(cfg.whisper));
   else console.log('whisper.cpp: not measured (set VKYC_WHISPER_MODEL to a ggml model; no weights ship in any package)');
+  console.log(`chain parameters: ${JSON.stringify(chain)}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (CPU-s are inflated when the other core is busy)`);
   const dir = await mkdtemp(join(tmpdir(), 'vkyc-bench-speech-'));
   try {
-    const clips = existsSync(join(DATA, 'transcripts.csv')) && !args['synthetic-only'] ? loadClips() : [];
+    const { listed, clips } = haveData ? loadClips() : { listed: 0, clips: [] };
     const prepared: { clip: Clip; wav: string }[] = [];
     for (const [i, clip] of clips.entries()) {
       const wav = join(dir, `clip${i}.wav`);
       await toSpeechWav(join(DATA, clip.file), wav);
       prepared.push({ clip, wav });
     }
-    const ours = prepared.filter((c) => LANGS.has(c.clip.language));
-    console.log(`clips: ${prepared.length} (${ours.length} in en/es/fr/de/pt), load average ${loadavg()[0]?.toFixed(1)}`);
+    if (haveData) {
+      const byLang = Object.entries(clips.reduce<Record<string, number>>((m, c) => ({ ...m, [c.language]: (m[c.language] ?? 0) + 1 }), {}));
+      const claimed = /(\d+) clips/.exec(readFileSync(join(DATA, 'MANIFEST.md'), 'utf8'))?.[1];
+      console.log(`clips: ${clips.length} present of ${listed} listed in transcripts.csv (${byLang.map(([l, n]) => `${l} ${n}`).join(', ')})` +
+        `${claimed && Number(claimed) !== listed ? `; MANIFEST.md claims ${claimed} clips (picovoice/ and ljspeech/ are not in this copy)` : ''}`);
+    }
+    if (args['stage-only']) {
+      console.log('\n== pocketsphinx: speech stage of a 30 s self-record video (decoded audio in, phrase check + transcript out)');
+      await stageBench(new PocketsphinxTranscriber(), prepared.filter((p) => p.clip.language === 'en').map((p) => p.wav));
+      return;
+    }
     for (const e of engines) {
-      console.log(`\n== ${e.name}: word error rate (canonical tokens: case, punctuation, numbers as digits)`);
-      await werBench(e, ours);
-      const m = memo(e);
-      if (ours.length) {
-        console.log(`\n== ${e.name}: phrase verification on real English speech (other sentences of the set as wrong phrases)`);
-        await phraseBench('all sentences', m, await realPhraseTrials(ours, 1));
-        await phraseBench('sentences of ≥ 5 words (our phrases are 6–14 words)', m, await realPhraseTrials(ours, 5));
+      const m = new MemoEngine(e);
+      if (prepared.length) {
+        console.log(`\n== ${e.name}: word error rate per language (canonical tokens: case, punctuation, numbers as digits)`);
+        await werBench(m, prepared);
       }
       if (!e.languages().includes('en')) continue;
-      console.log(`\n== ${e.name}: phrase verification on synthetic speech with pink noise (~15 dB SNR)`);
-      const espeak: Voice[] = args.quick ? [{ tts: 'espeak-ng', voice: 'en-us' }] : [{ tts: 'espeak-ng', voice: 'en-us' }, { tts: 'espeak-ng', voice: 'en-us+klatt' }];
-      await phraseBench('espeak-ng + noise', m, await syntheticTrials(dir, 'espeak', espeak, 0.03));
-      await phraseBench('flite + noise', m, await syntheticTrials(dir, 'flite', args.quick ? [{ tts: 'flite', voice: 'slt' }] : [{ tts: 'flite', voice: 'slt' }, { tts: 'flite', voice: 'awb' }], 0.03));
-      if (ours.length) {
-        console.log(`\n== ${e.name}: speech stage of a 30 s video`);
-        await stageBench(dir, ours);
+      if (prepared.length) {
+        console.log(`\n== ${e.name}: phrase verification on real English speech (right: the clip's sentence; wrong: every other sentence; near miss: its first number +1)`);
+        const group = (c: Clip): string => (isTuningClip(c.file) ? 'pocketsphinx-testdata clips (used for tuning)' : 'other clips (held out)');
+        printTallies('real speech, 16 kHz as recorded', await phraseBench(m, realTrials(prepared, group)));
+        if (!args.quick) {
+          const coded = await Promise.all(prepared.map(async (p, i) => { const out = join(dir, `coded${i}.wav`); await throughCodec(p.wav, out); return { ...p, wav: out }; }));
+          printTallies('real speech through Opus 24 kbit/s WebM with pink noise ~15 dB below it', await phraseBench(m, realTrials(coded, group)));
+        }
+      }
+      console.log(`\n== ${e.name}: phrase verification on generated speech (our phrase kinds; names partly outside the dictionary)`);
+      const flite = args.quick ? FLITE.slice(0, 1) : FLITE;
+      const espeak = args.quick ? ESPEAK.slice(0, 1) : ESPEAK;
+      printTallies('flite + pink noise (~15 dB SNR)', await phraseBench(m, await syntheticTrials(dir, flite, 0.03, 'flite+noise')));
+      printTallies('espeak-ng + pink noise (~15 dB SNR)', await phraseBench(m, await syntheticTrials(dir, espeak, 0.03, 'espeak+noise')));
+      if (!args.quick) {
+        printTallies('flite, clean', await phraseBench(m, await syntheticTrials(dir, flite, 0, 'flite')));
+        printTallies('espeak-ng, clean', await phraseBench(m, await syntheticTrials(dir, espeak, 0, 'espeak')));
+      }
+      if (!args['no-stage'] && e instanceof PocketsphinxTranscriber) {
+        console.log(`\n== ${e.name}: speech stage of a 30 s self-record video (decoded audio in, phrase check + transcript out)`);
+        await stageBench(new PocketsphinxTranscriber(), prepared.filter((p) => p.clip.language === 'en').map((p) => p.wav));
       }
     }
   } finally {

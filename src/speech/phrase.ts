@@ -1,14 +1,17 @@
 // The spoken-phrase ("willingness") step: which phrase to ask for, and whether one recorded
-// attempt said it. Verification order: silence (energy) → engine for the language → keyword
-// spotting of the whole phrase when the engine can → normalised transcript match.
+// attempt said it. Verification order: silence (energy) → engine for the language → the phrase's
+// words spotted and chained in order (word-chain.ts) when the engine can → normalised
+// transcript match.
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import type { Language, SpotResult, Transcriber, Transcript } from '../engines/speech/port.ts';
+import type { Language, Transcriber, Transcript } from '../engines/speech/port.ts';
 import { readWav } from '../engines/speech/audio.ts';
+import { speechFrames, speechSeconds } from '../engines/speech/split-audio.ts';
 import { MONTHS } from './numbers.ts';
-import { canonicalTokens, spokenVariants } from './normalize.ts';
-import { matchTranscript, type PhraseKind, type TranscriptMatch } from './match.ts';
+import { canonicalTokens } from './normalize.ts';
+import { confirmsPhrase, matchTranscript, type PhraseKind, type TranscriptMatch } from './match.ts';
 import { hasSpeech, measureSpeechActivity, type SpeechActivity } from './silence.ts';
+import { chainUnits, judgeChain, sequencesToSpot, wholeDigitsUnit, type ChainParams, type ChainVerdict } from './word-chain.ts';
 import type { AttemptStatus } from './attempts.ts';
 
 export type { PhraseKind } from './match.ts';
@@ -83,9 +86,10 @@ export interface VerifyEvidence {
   method: 'keyword_spotting' | 'transcript_match' | null;
   speech: SpeechActivity;
   transcript: Transcript | null;
-  spot: SpotResult | null;
+  /** The word chain: which expected word was heard where, with what score; why it failed. */
+  chain: ChainVerdict | null;
   match: TranscriptMatch | null;
-  /** The spoken forms that were spotted for (numbers and dates in words). */
+  /** The word sequences that were spotted for (numbers and dates in words, with their near misses). */
   spokenForms: string[];
   timingsMs: { transcribe: number | null; spot: number | null };
 }
@@ -95,30 +99,57 @@ export interface VerifyResult {
   reason: VerifyReason;
   /** What the recogniser heard; null when no engine ran. */
   userInput: string | null;
-  /** 0–1: the spotting posterior, or the transcript's mean word confidence; null when not judged. */
+  /** 0–1: from the word-chain score (0.5 at the threshold), or the transcript's mean word confidence; null when not judged. */
   confidence: number | null;
   evidence: VerifyEvidence;
 }
 
-/**
- * Near-miss phrases spotted together with the expected one: the same phrase with one number
- * changed (day ±1, year ±1, each digit replaced by every other digit). Keyword spotting alone
- * accepted "march eighteenth" for an expected "march nineteenth" and "…one three" for "…one eight"
- * (bench/speech.ts, flite + noise); with the decoys in the same search the closer phrase wins.
- */
-export function decoyTexts(expected: ExpectedPhrase): string[] {
-  const toks = canonicalTokens(expected.text, expected.language);
-  const out: string[] = [];
-  toks.forEach((t, i) => {
-    if (!/^\d+$/.test(t)) return;
-    const v = Number(t);
-    const alts = expected.kind === 'digits' ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter((d) => d !== v)
-      : v >= 1100 && v < 2100 ? [v - 1, v + 1]
-      : [v - 1, v + 1, v - 10, v + 10].filter((x) => x >= 1 && x <= 31);
-    for (const a of alts) out.push([...toks.slice(0, i), String(a), ...toks.slice(i + 1)].join(' '));
-  });
-  return out;
+/** Words of the name + date template ("my", "name", "is", "today"): the rest of such a phrase is the name or the date. */
+export function templateWords(lang: Language): ReadonlySet<string> {
+  return new Set(canonicalTokens(NAME_DATE[lang]('', ''), lang));
 }
+
+/**
+ * Word-chain thresholds (word-chain.ts), in base-10 log-likelihood-ratio units against
+ * pocketsphinx's free phone loop (-kws_plp 1e-5). Chosen on generated speech (flite slt/rms/awb/
+ * kal16 and espeak-ng en-us/klatt/en/f3, clean and with pink noise: consent, name + date with
+ * dictionary and letter-to-sound names, six digits; near misses: date ±1/±10 days, one digit
+ * changed) and on the 11 clips of ../shared/data/speech from Debian's pocketsphinx-testdata; the
+ * other 3 English clips (JFK, speech_recognition, TIMIT) were held out and bench/speech.ts
+ * reports them apart. Measured with these values (bench/speech.ts): right phrase 14/14 real
+ * (3/3 held out), 43/44 flite, 39/44 flite + noise, 35/44 espeak-ng + noise; other sentences
+ * accepted 0/182 real and 0/440 per generated set; near-miss numbers accepted 0/7 real, 0/52
+ * flite + noise, 5/52 espeak-ng + noise. The chain alone accepted 3 of the 182 real wrong pairs,
+ * all 3-word commands, hence MIN_SPOT_PHONES.
+ * - Skipping a word costs 3 + 2 per phone: a correct real word scores +2 to +8 per phone, so a
+ *   skip costs about what hearing the word would have gained.
+ * - A number must beat the phone loop (0 per phone) and every decoy heard in its place (margin
+ *   0). Letting it lose by 2 to a decoy, at -1.5 per phone, accepted 3 more right phrases of the
+ *   176 generated ones and 3 more near misses (espeak-ng): near misses are the attack, so no slack.
+ * - The name needs half its words at -2 per phone: letter-to-sound pronunciations are rough.
+ */
+export const DEFAULT_CHAIN: ChainParams = {
+  skipBase: 3, skipPerPhone: 2, maxGapS: 1.5, gapPerSkippedS: 0.6, overlapS: 0.05, capPerPhone: 6,
+  acceptPerPhone: 1.5, numberMinPerPhone: 0, nameMinPerPhone: -2, decoyMargin: 0,
+};
+
+/**
+ * Below this many phones a chain accepted by spotting must also be confirmed by the transcript
+ * (match.ts confirmsPhrase): the real bench set's 3-word commands (7–13 phones) were matched by
+ * chance in other speech. Our consent and name + date phrases are longer (27, ~40 phones). Digit
+ * strings are exempt although six short digits can be 12 phones: every digit competes with the
+ * nine others (word-chain.ts), so a chance fragment must also beat 54 one-digit variants.
+ */
+export const MIN_SPOT_PHONES = 15;
+
+export interface VerifyOptions {
+  chain?: ChainParams;
+  /** A transcript of the same audio already under way (the video stage makes one anyway). */
+  transcript?: Promise<Transcript>;
+}
+
+/** 0–1 from the chain score: 0.5 at the acceptance threshold, 0.88 two units per phone above it. */
+const chainConfidence = (perPhone: number, accept: number): number => Math.round(1000 / (1 + Math.exp(-(perPhone - accept)))) / 1000;
 
 /** `transcriber` is the engine chosen for the session's language (select.ts), or null. */
 export async function verifyAttempt(
@@ -127,42 +158,55 @@ export async function verifyAttempt(
   language: Language,
   transcriber: Transcriber | null,
   signal?: AbortSignal,
+  o: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const pcm = await readWav(wavPath);
   const speech = measureSpeechActivity(pcm.samples, pcm.sampleRate * pcm.channels);
-  const evidence: VerifyEvidence = { engine: transcriber?.name ?? null, method: null, speech, transcript: null, spot: null,
+  const evidence: VerifyEvidence = { engine: transcriber?.name ?? null, method: null, speech, transcript: null, chain: null,
     match: null, spokenForms: [], timingsMs: { transcribe: null, spot: null } };
   if (!hasSpeech(speech)) return { status: 'NO_SPEECH', reason: 'no_speech', userInput: null, confidence: null, evidence };
   if (!transcriber || !transcriber.languages().includes(language)) {
     return { status: 'UNAVAILABLE', reason: 'transcriber_unavailable', userInput: null, confidence: null, evidence };
   }
   let t0 = performance.now();
-  // Spot first: when the whole phrase is heard, the spotted phrase is what the recogniser heard
-  // and the slower free transcription is skipped (pocketsphinx: ~0.3 s instead of ~1.5 s).
-  if (transcriber.spot) {
-    evidence.spokenForms = spokenVariants(expected.text, language);
-    const decoys = decoyTexts(expected).flatMap((d) => spokenVariants(d, language).slice(0, 2))
-      .filter((d) => !evidence.spokenForms.includes(d));
-    const spot = await transcriber.spot(wavPath, [...evidence.spokenForms, ...decoys], language, signal);
+  let transcript: Promise<Transcript> | null = o.transcript ?? null;
+  const transcribe = (): Promise<Transcript> => (transcript ??= transcriber.transcribe(wavPath, language, signal));
+  // Spot first: when the chain holds, the slower free transcription is skipped.
+  if (transcriber.spotWords) {
+    const units = chainUnits(expected.kind, expected.text, language, templateWords(language));
+    const whole = expected.kind === 'digits' ? wholeDigitsUnit(expected.text, language) : null;
+    evidence.spokenForms = sequencesToSpot(whole ? [...units, whole] : units);
+    const spotting = await transcriber.spotWords(wavPath, evidence.spokenForms, language, signal);
     evidence.timingsMs.spot = Math.round(performance.now() - t0);
-    evidence.spot = spot;
-    // Only a detection of the expected phrase counts; a decoy winning falls through to the transcript.
-    if (spot.detected && spot.phrase !== undefined && evidence.spokenForms.includes(spot.phrase)) {
+    const params = o.chain ?? DEFAULT_CHAIN;
+    const frames = speechFrames(pcm.samples, pcm.sampleRate);
+    const between = (a: number, b: number): number => speechSeconds(frames, a, b);
+    const byWords = judgeChain(units, spotting, params, between);
+    // Digits: word by word (said with pauses) or as one sequence (said in one breath).
+    const chain = !byWords.accepted && whole ? [judgeChain([whole], spotting, params, between)].find((v) => v.accepted) ?? byWords : byWords;
+    evidence.chain = chain;
+    const phones = chain.steps.reduce((n, st) => n + st.phones, 0);
+    const confirmed = chain.accepted && (phones >= MIN_SPOT_PHONES || expected.kind === 'digits' || await transcribe().then((t) => {
+      evidence.transcript = t;
+      return confirmsPhrase(expected.text, t.text, language);
+    }));
+    if (confirmed) {
       evidence.method = 'keyword_spotting';
-      return { status: 'SUCCESS', reason: 'phrase_spotted', userInput: spot.phrase ?? null, confidence: spot.confidence, evidence };
+      const heard = chain.steps.map((st) => st.heard).filter((h): h is string => h !== null).join(' ');
+      return { status: 'SUCCESS', reason: 'phrase_spotted', userInput: heard, confidence: chainConfidence(chain.scorePerPhone, params.acceptPerPhone), evidence };
     }
   }
   t0 = performance.now();
-  const transcript = await transcriber.transcribe(wavPath, language, signal);
+  const heard = await transcribe();
   evidence.timingsMs.transcribe = Math.round(performance.now() - t0);
-  evidence.transcript = transcript;
+  evidence.transcript = heard;
   evidence.method = 'transcript_match';
-  const match = matchTranscript(expected.kind, expected.text, transcript.text, language);
+  const match = matchTranscript(expected.kind, expected.text, heard.text, language);
   evidence.match = match;
-  if (match.match) return { status: 'SUCCESS', reason: 'transcript_match', userInput: transcript.text, confidence: transcript.confidence, evidence };
+  if (match.match) return { status: 'SUCCESS', reason: 'transcript_match', userInput: heard.text, confidence: heard.confidence, evidence };
   // Energy said "speech" but the engine heard no word at all: ask again as for silence.
-  if (!transcript.words.length && !transcript.text.trim()) {
+  if (!heard.words.length && !heard.text.trim()) {
     return { status: 'NO_SPEECH', reason: 'no_speech', userInput: '', confidence: null, evidence };
   }
-  return { status: 'WRONG_ANSWER', reason: 'phrase_mismatch', userInput: transcript.text, confidence: transcript.confidence, evidence };
+  return { status: 'WRONG_ANSWER', reason: 'phrase_mismatch', userInput: heard.text, confidence: heard.confidence, evidence };
 }

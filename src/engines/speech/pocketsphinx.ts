@@ -1,96 +1,99 @@
 // Transcriber backed by Debian's pocketsphinx (0.8+5prealpha in bookworm: the CLI is
-// `pocketsphinx_continuous -infile x.wav`, with `-time yes` for word timings/posteriors and
-// `-kws <file>` for keyword spotting). English only: `pocketsphinx-en-us` is the only acoustic
-// model Debian ships. Free transcription is weak (WER ~38 % on real read speech, see
-// bench/speech.ts); spotting the whole expected phrase is the reliable use.
+// `pocketsphinx_continuous -infile x.wav`, with `-time yes` for word timings and `-kws <file>`
+// for keyword spotting). English only: `pocketsphinx-en-us` is the only acoustic model Debian
+// ships. Free transcription is weak (WER ~30 % on real read speech, see bench/speech.ts); word
+// spotting, chained in the expected order by speech/word-chain.ts, is what verifies phrases.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Language, SpotResult, Transcriber, Transcript, Word } from './port.ts';
-import { assertSpeechWav, encodeWav, readWav } from './audio.ts';
+import type { Language, Transcriber, Transcript, Word, WordSpotting } from './port.ts';
+import { assertSpeechWav, encodeWav, readWav, type Pcm16 } from './audio.ts';
+import { cepstralMean } from './cepstral-mean.ts';
+import { pronounce } from './g2p.ts';
+import { cutTimes, keepRegions, originalTime, speechFrames, speechRegions, type TimeMap } from './split-audio.ts';
 import { runChecked } from './run.ts';
+import { featParamsWithMean, kwsLines, parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts';
+
+export { parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts';
 
 export interface PocketsphinxConfig {
   binary?: string;
   /** Folder holding `en-us/` (acoustic model), `en-us.lm.bin` and `cmudict-en-us.dict`. */
   modelDir?: string;
   timeoutMs?: number;
-  /**
-   * Keyword-spotting threshold per phone, as a base-10 exponent: a phrase of n phones is
-   * spotted with `-kws_threshold 1e-(n × kwsExponentPerPhone)`; see
-   * DEFAULT_KWS_EXPONENT_PER_PHONE.
-   */
-  kwsExponentPerPhone?: number;
-}
-
-/**
- * Calibration (48 synthetic clips: flite slt/rms/awb/kal16 and espeak-ng en-us+klatt, clean and
- * with pink noise at ~15 dB SNR, × 7 phrases: consent, name+date, digits, near-miss dates):
- * right phrases spotted 36/48 at 0.1 per phone, 39/48 at 1.5, 40/48 at 3.0; wrong or near-miss
- * phrases 0/288 at every value up to 3.0. 1.5 sits mid-way in that flat region; bench/speech.ts
- * re-measures acceptance and false acceptance on real recordings.
- */
-export const DEFAULT_KWS_EXPONENT_PER_PHONE = 1.5;
-
-/**
- * pocketsphinx 0.8 starts cepstral mean normalisation from fixed values (-cmninit) and adapts
- * only as it goes, so the first seconds of a short clip are decoded with a wrong mean: "one two
- * three" came out "waterman two three", and whole-phrase spotting failed on clean clips. The
- * decoder is therefore fed the clip's own first PRIME_SECONDS (or the whole clip) first, and
- * words/detections inside that prefix are dropped.
- */
-const PRIME_SECONDS = 5;
-/** Quiet gap between prefix and clip so no word straddles the junction (300 ms ≈ a pause). */
-const GAP_SECONDS = 0.3;
-
-/** Writes prefix+clip to a temp file; returns its path and the prefix length in seconds. */
-async function writePrimed(wavPath: string, dir: string): Promise<{ path: string; primeS: number; offsetS: number; whole: boolean; totalS: number }> {
-  const pcm = await readWav(wavPath);
-  const n = Math.min(pcm.samples.length, PRIME_SECONDS * pcm.sampleRate);
-  const gap = Math.round(GAP_SECONDS * pcm.sampleRate);
-  const out = new Int16Array(n + gap + pcm.samples.length);
-  out.set(pcm.samples.subarray(0, n), 0);
-  // ±1 LSB dither rather than digital zeros, whose log energy is undefined for the front end.
-  for (let i = n; i < n + gap; i++) out[i] = (i % 3) - 1;
-  out.set(pcm.samples, n + gap);
-  const path = join(dir, 'primed.wav');
-  await writeFile(path, encodeWav(out, pcm.sampleRate));
-  return { path, primeS: n / pcm.sampleRate, offsetS: (n + gap) / pcm.sampleRate, whole: n === pcm.samples.length,
-    totalS: out.length / pcm.sampleRate };
+  /** espeak-ng binary for pronouncing words the dictionary lacks (names); null: no letter-to-sound. */
+  espeakBinary?: string | null;
+  /** Decoder processes one transcription may use (default 2: the 2-core machine the targets are set for). */
+  parallelism?: number;
+  /** Language-model search cap (speed against accuracy, see LM_MAX_HMM_PER_FRAME). */
+  maxHmmPerFrame?: number;
+  /** Keyword-search tuning (bench/speech.ts sweeps these); defaults KWS_PHONE_LOOP_PENALTY, KWS_FLOOR. */
+  kws?: { phoneLoopPenalty?: string; floor?: string };
 }
 
 const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
-const round2 = (x: number): number => Math.round(x * 100) / 100;
-const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
 
-/** Parses `-time yes` output: hypothesis lines followed by `word start end posterior` lines. */
-export function parsePocketsphinxTimes(stdout: string): Word[] {
-  const words: Word[] = [];
-  for (const line of stdout.split('\n')) {
-    const m = WORD_LINE.exec(line.trim());
-    if (!m) continue;
-    const token = m[1] ?? '';
-    // Sentence markers, silence and fillers ([NOISE], <sil>, ++BREATH++) are not words.
-    if (/^[<[+]/.test(token)) continue;
-    words.push({ word: token.replace(/\(\d+\)$/, ''), start: Number(m[2]), end: Number(m[3]), confidence: Number(m[4]) });
-  }
-  return words;
-}
+/**
+ * Language-model search limits, measured on the 14 English clips (bench/speech.ts; CPU seconds
+ * per audio second, the ~0.45 s of loading the model per clip included): at most 6000 active
+ * HMMs per frame gave WER 29.5 % at 0.47, the same words as pocketsphinx's uncapped default
+ * (29.5 % at 0.66); 2000 gave 37.9 % at 0.42. The cap matters on noisy audio, where the
+ * uncapped search ran ~1 CPU-s per second (JFK's 11 s: 11 CPU-s). A 1 s end-of-speech hangover
+ * (-vad_postspeech 100, default 50) keeps "one … two … three" said with 0.6 s pauses in one
+ * utterance, so the language model sees the sequence.
+ */
+const LM_MAX_HMM_PER_FRAME = 6000;
+const LM_SEARCH_ARGS = ['-maxwpf', '10', '-vad_postspeech', '100'];
+
+/**
+ * Keyword search. The phone loop every word is scored against is penalised 1e-5 per phone
+ * (pocketsphinx default 1e-1): with the default, short words lost to it even when clearly said
+ * (flite "two" at -9, espeak-ng digits below -5) and could not be told from absent ones; at
+ * 1e-5 a said word scores +5 to +40 and its neighbours' words stay negative (bench/speech.ts
+ * sweep: right phrases on generated speech 30/44 → 39/44 flite, 15 → 34/44 flite + noise, other
+ * phrases still 0 accepted). A detection is kept from 1e-5 (base-10 ratio ≥ -5): pocketsphinx
+ * merges overlapping detections of the same words, and with a floor far below that every frame
+ * "detects" every word, so a word said twice ("is" in "my name is … today is …") collapsed into
+ * one detection. The beam is widened from 1e-48 so a long sequence is not pruned before its
+ * score is known. `-remove_silence no` keeps one utterance: pocketsphinx restarts the keyword
+ * search at every VAD break, and its times after a break were garbage (start > end) in 5prealpha.
+ * `-kws_delay 0`: with the default 10 frames, a word ending in the last 0.1 s of the audio was
+ * never reported (the last digit of a clip cut right after it).
+ */
+const KWS_FLOOR = '1e-5';
+const KWS_PHONE_LOOP_PENALTY = '1e-5';
+const KWS_ARGS = ['-beam', '1e-60', '-remove_silence', 'no', '-kws_delay', '0'];
+
+/** Alternative pronunciations tried per spotted sequence ("your" Y AO R / Y UH R …), most first-listed. */
+const MAX_PRONUNCIATION_VARIANTS = 8;
+
+/** Speech shorter than this is decoded in one process: a second process costs ~0.45 CPU-s to load the LM. */
+const MIN_SPEECH_TO_SPLIT_S = 4;
+/** Context kept around each stretch of speech: word onsets and endings are quieter than its middle. */
+const REGION_PAD_S = 0.3;
 
 export class PocketsphinxTranscriber implements Transcriber {
   readonly name = 'pocketsphinx';
   private readonly bin: string;
   private readonly modelDir: string;
   private readonly timeoutMs: number;
-  private readonly perPhone: number;
+  private readonly espeak: string | null;
+  private readonly parallelism: number;
+  private readonly kws: { phoneLoopPenalty: string; floor: string };
+  private readonly maxHmm: number;
   private dict: Promise<Map<string, string[]>> | null = null;
+  private featParams: Promise<string> | null = null;
+  private readonly g2pCache = new Map<string, Promise<string[] | null>>();
 
   constructor(cfg: PocketsphinxConfig = {}) {
     this.bin = cfg.binary ?? 'pocketsphinx_continuous';
     this.modelDir = cfg.modelDir ?? DEFAULT_MODEL_DIR;
     this.timeoutMs = cfg.timeoutMs ?? 30_000;
-    this.perPhone = cfg.kwsExponentPerPhone ?? DEFAULT_KWS_EXPONENT_PER_PHONE;
+    this.espeak = cfg.espeakBinary === undefined ? 'espeak-ng' : cfg.espeakBinary;
+    this.parallelism = Math.max(1, cfg.parallelism ?? 2);
+    this.maxHmm = cfg.maxHmmPerFrame ?? LM_MAX_HMM_PER_FRAME;
+    this.kws = { phoneLoopPenalty: cfg.kws?.phoneLoopPenalty ?? KWS_PHONE_LOOP_PENALTY, floor: cfg.kws?.floor ?? KWS_FLOOR };
   }
 
   /** True when the acoustic model, LM and dictionary are installed. */
@@ -103,30 +106,69 @@ export class PocketsphinxTranscriber implements Transcriber {
   }
 
   /**
-   * The configured timeout plus 10 s per second of audio: decoding needs ~1 CPU-second per audio
-   * second (measured, 30 s clip), and a shared machine may give it a fraction of a core.
+   * The configured timeout plus 10 s per second of audio: decoding needs up to ~1 CPU-second per
+   * audio second (uncapped, noisy audio), and a shared machine may give it a fraction of a core.
    */
   private timeoutFor(audioS: number): number {
     return this.timeoutMs + Math.ceil(audioS * 10_000);
   }
 
-  private baseArgs(wavPath: string): string[] {
-    return ['-infile', wavPath, '-hmm', join(this.modelDir, 'en-us'), '-logfn', '/dev/null'];
+  /** The model's feat.params with this clip's cepstral mean as -cmninit (see cepstral-mean.ts). */
+  private async writeFeatParams(pcm: Pcm16, dir: string): Promise<string[]> {
+    this.featParams ??= readFile(join(this.modelDir, 'en-us', 'feat.params'), 'utf8').catch(() => '');
+    const mean = cepstralMean(pcm.samples);
+    const text = mean ? featParamsWithMean(await this.featParams, mean) : null;
+    if (!text) return [];
+    const path = join(dir, 'feat.params');
+    await writeFile(path, text);
+    return ['-featparams', path];
+  }
+
+  private async run(wavPath: string, args: string[], audioS: number, signal?: AbortSignal): Promise<string> {
+    const all = ['-infile', wavPath, '-hmm', join(this.modelDir, 'en-us'), '-logfn', '/dev/null', ...args];
+    return (await runChecked(this.bin, all, { timeoutMs: this.timeoutFor(audioS), ...(signal ? { signal } : {}) })).stdout;
+  }
+
+  /**
+   * The recording's speech (energy detector, 0.3 s of context each side), in up to `parts` groups
+   * cut at pauses so they can be decoded in parallel. Silence is dropped before decoding: the
+   * decoders' own VAD let 26 s of room noise cost 2.7 CPU-s on a 30 s video with 4 s of speech.
+   */
+  private speechGroups(pcm: Pcm16, parts: number): { samples: Int16Array; map: TimeMap[] }[] {
+    const totalS = pcm.samples.length / pcm.sampleRate;
+    const frames = speechFrames(pcm.samples, pcm.sampleRate);
+    const speechS = frames.speech.filter(Boolean).length * frames.frameS;
+    const cuts = parts > 1 && speechS >= MIN_SPEECH_TO_SPLIT_S ? cutTimes(frames, parts) : [];
+    const regions = speechRegions(frames, REGION_PAD_S, totalS).flatMap((r) => {
+      const inside = cuts.filter((c) => c > r.from && c < r.to);
+      const edges = [r.from, ...inside, r.to];
+      return edges.slice(1).map((to, i) => ({ from: edges[i] ?? r.from, to }));
+    });
+    const bounds = [...cuts, Infinity];
+    return bounds.map((b, i) => regions.filter((r) => r.to <= b + 1e-9 && r.from >= (i ? (bounds[i - 1] ?? 0) : 0) - 1e-9))
+      .filter((g) => g.length)
+      .map((g) => keepRegions(pcm.samples, pcm.sampleRate, g));
   }
 
   async transcribe(wavPath: string, language: Language, signal?: AbortSignal): Promise<Transcript> {
     if (language !== 'en') throw new Error(`pocketsphinx: no model for language ${language}`);
     await assertSpeechWav(wavPath);
+    const pcm = await readWav(wavPath);
     const dir = await mkdtemp(join(tmpdir(), 'vkyc-ps-'));
     let words: Word[];
     try {
-      const primed = await writePrimed(wavPath, dir);
-      const args = [...this.baseArgs(primed.path), '-lm', join(this.modelDir, 'en-us.lm.bin'),
-        '-dict', join(this.modelDir, 'cmudict-en-us.dict'), '-time', 'yes'];
-      const r = await runChecked(this.bin, args, { timeoutMs: this.timeoutFor(primed.totalS), ...(signal ? { signal } : {}) });
-      // Words starting inside the gap belong to the clip (its first word may be aligned early).
-      words = parsePocketsphinxTimes(r.stdout).filter((w) => w.start >= primed.primeS)
-        .map((w) => ({ ...w, start: round2(Math.max(0, w.start - primed.offsetS)), end: round2(Math.max(0, w.end - primed.offsetS)) }));
+      const groups = this.speechGroups(pcm, this.parallelism);
+      const parts = await Promise.all(groups.map(async (g, i) => {
+        const partDir = join(dir, `p${i}`);
+        await mkdir(partDir);
+        const path = join(partDir, 'speech.wav');
+        await writeFile(path, encodeWav(g.samples, pcm.sampleRate));
+        const fp = await this.writeFeatParams({ ...pcm, samples: g.samples }, partDir);
+        const out = await this.run(path, ['-lm', join(this.modelDir, 'en-us.lm.bin'), '-dict', join(this.modelDir, 'cmudict-en-us.dict'),
+          '-time', 'yes', '-maxhmmpf', String(this.maxHmm), ...LM_SEARCH_ARGS, ...fp], g.samples.length / pcm.sampleRate, signal);
+        return parsePocketsphinxTimes(out).map((w) => ({ ...w, start: round2(originalTime(g.map, w.start)), end: round2(originalTime(g.map, w.end)) }));
+      }));
+      words = parts.flat();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -151,57 +193,56 @@ export class PocketsphinxTranscriber implements Transcriber {
     return this.dict;
   }
 
-  /**
-   * Spots any of `phrases` (alternative spoken forms of one expected phrase, lower-case words).
-   * Words missing from the dictionary make a variant unusable; when no variant is usable the
-   * result says so in `unsupportedWords` and the caller falls back to transcription.
-   */
-  async spot(wavPath: string, phrases: string[], language: Language, signal?: AbortSignal): Promise<SpotResult> {
+  /** Dictionary pronunciations, else espeak-ng's (cached per engine: names repeat across attempts). */
+  private async pronunciations(word: string, signal?: AbortSignal): Promise<string[] | null> {
+    const known = (await this.loadDict()).get(word);
+    if (known) return known;
+    if (!this.espeak) return null;
+    let p = this.g2pCache.get(word);
+    if (!p) {
+      p = pronounce(word, { binary: this.espeak, ...(signal ? { signal } : {}) });
+      this.g2pCache.set(word, p);
+    }
+    const phones = await p;
+    return phones ? [phones.join(' ')] : null;
+  }
+
+  async spotWords(wavPath: string, sequences: string[], language: Language, signal?: AbortSignal): Promise<WordSpotting> {
     if (language !== 'en') throw new Error(`pocketsphinx: no model for language ${language}`);
     await assertSpeechWav(wavPath);
-    const dict = await this.loadDict();
-    const missing = new Set<string>();
-    const usable = phrases.map((p) => p.trim().split(/\s+/).filter(Boolean)).filter((ws) => {
-      const oov = ws.filter((w) => !dict.has(w));
-      oov.forEach((w) => missing.add(w));
-      return ws.length > 0 && oov.length === 0;
-    });
-    if (!usable.length) return { detected: false, confidence: 0, engine: this.name, unsupportedWords: [...missing] };
+    const wanted = [...new Set(sequences.map((s) => s.trim().split(/\s+/).filter(Boolean).join(' ')).filter(Boolean))];
+    const words = [...new Set(wanted.flatMap((s) => s.split(' ')))];
+    const prons = new Map<string, string[]>();
+    const unsupported: string[] = [];
+    await Promise.all(words.map(async (w) => {
+      const p = await this.pronunciations(w, signal);
+      if (p) prons.set(w, p); else unsupported.push(w);
+    }));
+    const usable = wanted.filter((s) => s.split(' ').every((w) => prons.has(w)));
+    const phones: Record<string, number> = {};
+    for (const s of usable) phones[s] = s.split(' ').reduce((n, w) => n + Math.min(...(prons.get(w) ?? ['']).map((p) => p.split(' ').length)), 0);
+    if (!usable.length) return { detections: [], phones, unsupportedWords: unsupported.sort(), engine: this.name };
+    const pcm = await readWav(wavPath);
+    const [speech] = this.speechGroups(pcm, 1);
+    if (!speech) return { detections: [], phones, unsupportedWords: unsupported.sort(), engine: this.name };
     const dir = await mkdtemp(join(tmpdir(), 'vkyc-kws-'));
     try {
-      const lines: string[] = [];
-      const dictLines: string[] = [];
-      for (const ws of usable) {
-        // Shortest pronunciation of each word: a conservative phone count for the threshold.
-        const phones = ws.reduce((n, w) => n + Math.min(...(dict.get(w) ?? ['']).map((p) => p.split(' ').length)), 0);
-        lines.push(`${ws.join(' ')} /1e-${Math.max(1, Math.round(phones * this.perPhone))}/`);
-      }
-      for (const w of new Set(usable.flat())) (dict.get(w) ?? []).forEach((p, i) => dictLines.push(`${i ? `${w}(${i + 1})` : w} ${p}`));
-      await writeFile(join(dir, 'kws.txt'), `${lines.join('\n')}\n`);
-      await writeFile(join(dir, 'words.dict'), `${dictLines.join('\n')}\n`);
-      const primed = await writePrimed(wavPath, dir);
-      const args = [...this.baseArgs(primed.path), '-kws', join(dir, 'kws.txt'), '-dict', join(dir, 'words.dict'), '-time', 'yes'];
-      const r = await runChecked(this.bin, args, { timeoutMs: this.timeoutFor(primed.totalS), ...(signal ? { signal } : {}) });
-      // With the whole clip as prefix a detection in either copy is the same audio; with a
-      // partial prefix only detections in the real clip count.
-      const minStart = primed.whole ? 0 : primed.primeS;
-      return { ...parseSpotOutput(r.stdout, usable.map((ws) => ws.join(' ')), minStart), engine: this.name };
+      const { keyphrases, dictionary } = kwsLines(usable, prons, this.kws.floor, MAX_PRONUNCIATION_VARIANTS);
+      await writeFile(join(dir, 'kws.txt'), `${keyphrases.join('\n')}\n`);
+      await writeFile(join(dir, 'words.dict'), `${dictionary.join('\n')}\n`);
+      const path = join(dir, 'speech.wav');
+      await writeFile(path, encodeWav(speech.samples, pcm.sampleRate));
+      const fp = await this.writeFeatParams({ ...pcm, samples: speech.samples }, dir);
+      const out = await this.run(path, ['-kws', join(dir, 'kws.txt'), '-dict', join(dir, 'words.dict'), '-time', 'yes', '-kws_plp', this.kws.phoneLoopPenalty, ...KWS_ARGS, ...fp],
+        speech.samples.length / pcm.sampleRate, signal);
+      const asked = new Set(usable);
+      const detections = parseKwsDetections(out).filter((d) => asked.has(d.text))
+        .map((d) => ({ ...d, start: round2(originalTime(speech.map, d.start)), end: round2(originalTime(speech.map, d.end)) }));
+      return { detections, phones, unsupportedWords: unsupported.sort(), engine: this.name };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 }
 
-/** A detection line is `<phrase> <start> <end> <posterior>`; the best posterior wins. */
-export function parseSpotOutput(stdout: string, phrases: string[], minStart = 0): { detected: boolean; confidence: number; phrase?: string } {
-  let best: { detected: boolean; confidence: number; phrase?: string } = { detected: false, confidence: 0 };
-  for (const line of stdout.split('\n')) {
-    // With -kws the phrase is printed with a trailing space: "<phrase>  0.200 2.790 0.932".
-    const m = /^(.*?)\s+(\d+\.\d+)\s+(\d+\.\d+)\s+(\d+(?:\.\d+)?)$/.exec(line.trim());
-    const phrase = m?.[1]?.trim();
-    if (!m || phrase === undefined || !phrases.includes(phrase) || Number(m[2]) < minStart) continue;
-    const confidence = Number(m[4]);
-    if (!best.detected || confidence > best.confidence) best = { detected: true, confidence, phrase };
-  }
-  return best;
-}
+const round2 = (x: number): number => Math.round(x * 100) / 100;

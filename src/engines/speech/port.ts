@@ -1,5 +1,5 @@
 // The Transcriber port: audio (16 kHz mono WAV file) → words with timings. Phrase verification
-// (speech/phrase.ts) sits on top and may use `spot` when an engine supports keyword spotting.
+// (speech/phrase.ts) sits on top and uses `spotWords` when an engine supports keyword spotting.
 
 export type Language = 'en' | 'es' | 'fr' | 'de' | 'pt';
 
@@ -14,16 +14,28 @@ export interface Transcript {
   engine: string;
 }
 
-export interface SpotResult {
-  /** True when the engine heard the whole phrase. */
-  detected: boolean;
-  /** 0–1 (the engine's posterior of the detection; 0 when nothing was detected). */
-  confidence: number;
+/** One place in the audio where the engine heard a word sequence. */
+export interface WordDetection {
+  /** The spotted word sequence (lower-case words, as asked for). */
+  text: string;
+  start: number;
+  end: number;
+  /**
+   * How much better the words explain these frames than the best free phone sequence does: a
+   * base-10 log-likelihood ratio (pocketsphinx: > 0 on clean speech of the word, typically +5 to
+   * +40 for a content word; negative for other words).
+   */
+  score: number;
+}
+
+export interface WordSpotting {
+  /** Every detection of every asked-for word sequence; several per sequence when heard several times. */
+  detections: WordDetection[];
+  /** Phones of the shortest pronunciation of each spottable sequence (scores scale with it). */
+  phones: Record<string, number>;
+  /** Words the engine can neither find in its dictionary nor pronounce by rule. */
+  unsupportedWords: string[];
   engine: string;
-  /** The spoken form that was detected. */
-  phrase?: string;
-  /** Words the engine cannot spot (not in its dictionary); the caller must fall back. */
-  unsupportedWords?: string[];
 }
 
 export interface Transcriber {
@@ -33,9 +45,10 @@ export interface Transcriber {
   /** Short engine name reported in results (`pocketsphinx`, `whisper.cpp`). */
   readonly name: string;
   /**
-   * Keyword-spot a whole expected phrase, given as alternative spoken forms (lower-case words,
-   * numbers and dates already spelled out, e.g. "march eighteenth twenty twenty six"); absent
-   * when the engine cannot spot.
+   * Spots word sequences ("my", "name", "march eighteenth", "twenty twenty six") anywhere in the
+   * audio and scores each detection; absent when the engine cannot. Phrase verification chains
+   * the detections in the expected order (speech/word-chain.ts), so pauses between words, a
+   * skipped "a" and the decoder's utterance breaks do not matter.
    */
-  spot?(wavPath: string, phrases: string[], language: Language, signal?: AbortSignal): Promise<SpotResult>;
+  spotWords?(wavPath: string, sequences: string[], language: Language, signal?: AbortSignal): Promise<WordSpotting>;
 }

@@ -15,8 +15,9 @@ export const speechConfigSchema = z.object({
   pocketsphinx: z.object({
     binary: z.string().default('pocketsphinx_continuous'),
     modelDir: z.string().default('/usr/share/pocketsphinx/model/en-us'),
-    kwsExponentPerPhone: z.number().positive().optional(),
-  }).default({ binary: 'pocketsphinx_continuous', modelDir: '/usr/share/pocketsphinx/model/en-us' }),
+    /** Decoder processes per transcription (long recordings are cut at pauses and decoded in parallel). */
+    parallelism: z.number().int().positive().default(2),
+  }).default({ binary: 'pocketsphinx_continuous', modelDir: '/usr/share/pocketsphinx/model/en-us', parallelism: 2 }),
   whisper: z.object({
     binary: z.string().min(1),
     model: z.string().min(1),
