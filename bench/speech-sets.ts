@@ -70,7 +70,7 @@ export async function throughCodec(wav: string, out: string): Promise<void> {
   const secs = (await runChecked('soxi', ['-D', wav], { timeoutMs: 30_000 })).stdout.trim();
   const noisy = `${out}.noisy.wav`;
   const noise = `${out}.noise.wav`;
-  await runChecked('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', noise, 'synth', secs, 'pinknoise', 'vol', String(rms * 0.18)], { timeoutMs: 30_000 });
+  await runChecked('sox', ['-R', '-n', '-r', '16000', '-c', '1', '-b', '16', noise, 'synth', secs, 'pinknoise', 'vol', String(rms * 0.18)], { timeoutMs: 30_000 });
   await runChecked('sox', ['-m', '-v', '1', wav, '-v', '1', noise, noisy], { timeoutMs: 30_000 });
   const webm = `${out}.webm`;
   await runChecked('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', noisy, '-c:a', 'libopus', '-b:a', '24k', webm], { timeoutMs: 60_000 });

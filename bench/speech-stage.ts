@@ -20,7 +20,7 @@ const SAID = 'My name is John Smith. Today is March eighteenth, twenty twenty si
 /** 30 s of 16 kHz audio: `speech` files placed at the given seconds over a quiet room (pink noise). */
 async function scene(dir: string, name: string, parts: { wav: string; at: number }[]): Promise<string> {
   const room = join(dir, `${name}-room.wav`);
-  await runChecked('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', room, 'synth', '30', 'pinknoise', 'vol', '0.004'], T);
+  await runChecked('sox', ['-R', '-n', '-r', '16000', '-c', '1', '-b', '16', room, 'synth', '30', 'pinknoise', 'vol', '0.004'], T);
   const placed = await Promise.all(parts.map(async (p, i) => {
     const out = join(dir, `${name}-part${i}.wav`);
     await runChecked('sox', [p.wav, out, 'pad', String(p.at), '0'], T);

@@ -3,8 +3,9 @@
 # too, and starts PostgreSQL when it is installed but not running. Run as root (or with sudo).
 set -euo pipefail
 
-runtime_pkgs=(ffmpeg pocketsphinx pocketsphinx-en-us fonts-dejavu-core)
-test_pkgs=(chromium espeak-ng flite sox cmake g++ make)
+# espeak-ng at run time: its letter-to-sound rules pronounce names missing from pocketsphinx's dictionary.
+runtime_pkgs=(ffmpeg pocketsphinx pocketsphinx-en-us espeak-ng fonts-dejavu-core)
+test_pkgs=(chromium flite sox cmake g++ make)
 pkgs=("${runtime_pkgs[@]}")
 [ "${1:-}" = "--test" ] && pkgs+=("${test_pkgs[@]}")
 

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { Language, Transcriber, Transcript } from '../engines/speech/port.ts';
-import { readWav } from '../engines/speech/audio.ts';
+import { readWav, type Pcm16 } from '../engines/speech/audio.ts';
 import { speechFrames, speechSeconds } from '../engines/speech/split-audio.ts';
 import { MONTHS } from './numbers.ts';
 import { canonicalTokens } from './normalize.ts';
@@ -117,10 +117,10 @@ export function templateWords(lang: Language): ReadonlySet<string> {
  * changed) and on the 11 clips of ../shared/data/speech from Debian's pocketsphinx-testdata; the
  * other 3 English clips (JFK, speech_recognition, TIMIT) were held out and bench/speech.ts
  * reports them apart. Measured with these values (bench/speech.ts): right phrase 14/14 real
- * (3/3 held out), 43/44 flite, 39/44 flite + noise, 35/44 espeak-ng + noise; other sentences
- * accepted 0/182 real and 0/440 per generated set; near-miss numbers accepted 0/7 real, 0/52
- * flite + noise, 5/52 espeak-ng + noise. The chain alone accepted 3 of the 182 real wrong pairs,
- * all 3-word commands, hence MIN_SPOT_PHONES.
+ * (3/3 held out; 14/14 through Opus + noise), 43/44 flite, 38/44 flite + noise, 33/44 espeak-ng
+ * + noise; other sentences accepted 0/182 real (1/182 through Opus + noise), 0/440 per generated
+ * set; near-miss numbers accepted 0/7 real, 0/52 flite + noise, 3/52 espeak-ng + noise. The chain
+ * alone accepted 3 of the 182 real wrong pairs, all 3-word commands, hence MIN_SPOT_PHONES.
  * - Skipping a word costs 3 + 2 per phone: a correct real word scores +2 to +8 per phone, so a
  *   skip costs about what hearing the word would have gained.
  * - A number must beat the phone loop (0 per phone) and every decoy heard in its place (margin
@@ -151,6 +151,26 @@ export interface VerifyOptions {
 /** 0–1 from the chain score: 0.5 at the acceptance threshold, 0.88 two units per phone above it. */
 const chainConfidence = (perPhone: number, accept: number): number => Math.round(1000 / (1 + Math.exp(-(perPhone - accept)))) / 1000;
 
+/** Spots the phrase's words (and near misses) and chains them; digits also as one sequence. */
+async function spotChain(wavPath: string, pcm: Pcm16, expected: ExpectedPhrase, language: Language, transcriber: Transcriber,
+  evidence: VerifyEvidence, params: ChainParams, signal?: AbortSignal): Promise<ChainVerdict> {
+  const units = chainUnits(expected.kind, expected.text, language, templateWords(language));
+  const whole = expected.kind === 'digits' ? wholeDigitsUnit(expected.text, language) : null;
+  evidence.spokenForms = sequencesToSpot(whole ? [...units, whole] : units);
+  const spotting = await transcriber.spotWords?.(wavPath, evidence.spokenForms, language, signal);
+  if (!spotting) throw new Error(`${transcriber.name}: no word spotting`);
+  const frames = speechFrames(pcm.samples, pcm.sampleRate);
+  const between = (a: number, b: number): number => speechSeconds(frames, a, b);
+  let chain = judgeChain(units, spotting, params, between);
+  evidence.chain = chain;
+  // Digits: word by word (said with pauses) or as one sequence (said in one breath).
+  if (!chain.accepted && whole) {
+    const asOne = judgeChain([whole], spotting, params, between);
+    if (asOne.accepted) chain = evidence.chain = asOne;
+  }
+  return chain;
+}
+
 /** `transcriber` is the engine chosen for the session's language (select.ts), or null. */
 export async function verifyAttempt(
   wavPath: string,
@@ -173,18 +193,8 @@ export async function verifyAttempt(
   const transcribe = (): Promise<Transcript> => (transcript ??= transcriber.transcribe(wavPath, language, signal));
   // Spot first: when the chain holds, the slower free transcription is skipped.
   if (transcriber.spotWords) {
-    const units = chainUnits(expected.kind, expected.text, language, templateWords(language));
-    const whole = expected.kind === 'digits' ? wholeDigitsUnit(expected.text, language) : null;
-    evidence.spokenForms = sequencesToSpot(whole ? [...units, whole] : units);
-    const spotting = await transcriber.spotWords(wavPath, evidence.spokenForms, language, signal);
+    const chain = await spotChain(wavPath, pcm, expected, language, transcriber, evidence, o.chain ?? DEFAULT_CHAIN, signal);
     evidence.timingsMs.spot = Math.round(performance.now() - t0);
-    const params = o.chain ?? DEFAULT_CHAIN;
-    const frames = speechFrames(pcm.samples, pcm.sampleRate);
-    const between = (a: number, b: number): number => speechSeconds(frames, a, b);
-    const byWords = judgeChain(units, spotting, params, between);
-    // Digits: word by word (said with pauses) or as one sequence (said in one breath).
-    const chain = !byWords.accepted && whole ? [judgeChain([whole], spotting, params, between)].find((v) => v.accepted) ?? byWords : byWords;
-    evidence.chain = chain;
     const phones = chain.steps.reduce((n, st) => n + st.phones, 0);
     const confirmed = chain.accepted && (phones >= MIN_SPOT_PHONES || expected.kind === 'digits' || await transcribe().then((t) => {
       evidence.transcript = t;
@@ -193,7 +203,7 @@ export async function verifyAttempt(
     if (confirmed) {
       evidence.method = 'keyword_spotting';
       const heard = chain.steps.map((st) => st.heard).filter((h): h is string => h !== null).join(' ');
-      return { status: 'SUCCESS', reason: 'phrase_spotted', userInput: heard, confidence: chainConfidence(chain.scorePerPhone, params.acceptPerPhone), evidence };
+      return { status: 'SUCCESS', reason: 'phrase_spotted', userInput: heard, confidence: chainConfidence(chain.scorePerPhone, (o.chain ?? DEFAULT_CHAIN).acceptPerPhone), evidence };
     }
   }
   t0 = performance.now();

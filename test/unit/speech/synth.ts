@@ -9,7 +9,8 @@ const T = { timeoutMs: 30_000 };
 
 /**
  * Writes `${name}.wav` in dir and returns its path. noiseVol is sox's pink-noise amplitude:
- * 0.03 gives ~15 dB SNR against flite's level (measured with `sox -n stat`).
+ * 0.03 gives ~15 dB SNR against flite's level (measured with `sox -n stat`). sox -R: the same
+ * noise on every run, so a test or bench result does not change from one run to the next.
  */
 export async function synthSpeech(dir: string, name: string, text: string, voice: Voice, noiseVol = 0): Promise<string> {
   const raw = join(dir, `${name}.raw.wav`);
@@ -26,7 +27,7 @@ export async function synthSpeech(dir: string, name: string, text: string, voice
   }
   const seconds = (await runChecked('soxi', ['-D', clean], T)).stdout.trim();
   const noise = join(dir, `${name}.noise.wav`);
-  await runChecked('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', noise, 'synth', seconds, 'pinknoise', 'vol', String(noiseVol)], T);
+  await runChecked('sox', ['-R', '-n', '-r', '16000', '-c', '1', '-b', '16', noise, 'synth', seconds, 'pinknoise', 'vol', String(noiseVol)], T);
   // -v 1 on both inputs: sox -m would otherwise halve each input.
   await runChecked('sox', ['-m', '-v', '1', clean, '-v', '1', noise, out], T);
   return out;
@@ -35,6 +36,6 @@ export async function synthSpeech(dir: string, name: string, text: string, voice
 /** Background noise only: what a user's microphone records when they say nothing. */
 export async function synthRoomNoise(dir: string, name: string, seconds: number, noiseVol = 0.01): Promise<string> {
   const out = join(dir, `${name}.wav`);
-  await runChecked('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', out, 'synth', String(seconds), 'pinknoise', 'vol', String(noiseVol)], T);
+  await runChecked('sox', ['-R', '-n', '-r', '16000', '-c', '1', '-b', '16', out, 'synth', String(seconds), 'pinknoise', 'vol', String(noiseVol)], T);
   return out;
 }
