@@ -200,9 +200,13 @@ export class PocketsphinxTranscriber implements Transcriber {
     if (!this.espeak) return null;
     let p = this.g2pCache.get(word);
     if (!p) {
-      p = pronounce(word, { binary: this.espeak, ...(signal ? { signal } : {}) });
+      // Shared by every request that asks for this word: not tied to one request's abort signal,
+      // and a failure is not cached.
+      p = pronounce(word, { binary: this.espeak });
       this.g2pCache.set(word, p);
+      p.catch(() => this.g2pCache.delete(word));
     }
+    signal?.throwIfAborted();
     const phones = await p;
     return phones ? [phones.join(' ')] : null;
   }

@@ -81,6 +81,8 @@ export const speechStage: Stage = {
       const words = t.words.filter((w) => w.start < windowS);
       return { ...t, words, text: words.map((w) => w.word).join(' ') };
     });
+    // verifyAttempt may not need it (the chain alone decided): a failure must not go unhandled.
+    inWindow?.catch(() => { /* reported through `transcribing` */ });
     let videoPhrase = null;
     if (phrase && transcriber) {
       const r = await verifyAttempt(phraseWav, { kind: phrase.kind as PhraseKind, language, text: phrase.text }, language, transcriber, ctx.signal,
