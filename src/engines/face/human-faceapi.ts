@@ -27,8 +27,6 @@ export interface FaceEngineOptions {
 
 interface Models { human: HumanInstance; faceapi: FaceApiModule }
 
-
-
 const RAD = 180 / Math.PI;
 
 export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {

@@ -25,7 +25,8 @@ export type WorkerRequest = RequestBody & { id: number };
 
 export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+/** A call awaiting its answer, with the worker slot that runs it (so a dying worker fails only its own). */
+type Pending = { slot: Slot; resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 interface Slot {
   worker: Worker | null;
@@ -43,7 +44,6 @@ export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close
   const size = Math.max(1, Math.floor(options.size));
   const slots: Slot[] = Array.from({ length: size }, () => ({ worker: null, inFlight: 0, ready: null }));
   const pending = new Map<number, Pending>();
-  const owners = new Map<number, Slot>();
   let nextId = 1;
   let closed = false;
 
@@ -55,7 +55,6 @@ export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close
       const p = pending.get(res.id);
       if (!p) return;
       pending.delete(res.id);
-      owners.delete(res.id);
       if (res.ok) p.resolve(res.value);
       else p.reject(new Error(res.error));
     });
@@ -63,11 +62,10 @@ export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close
       // The worker is gone (crash, out of memory): fail its calls and start afresh on the next call.
       slot.worker = null;
       slot.ready = null;
-      for (const [id, owner] of owners) {
-        if (owner !== slot) continue;
-        pending.get(id)?.reject(err);
+      for (const [id, p] of pending) {
+        if (p.slot !== slot) continue;
+        p.reject(err);
         pending.delete(id);
-        owners.delete(id);
       }
     };
     worker.on('error', fail);
@@ -80,8 +78,7 @@ export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close
     if (!slot.worker) spawn(slot);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      owners.set(id, slot);
+      pending.set(id, { slot, resolve: resolve as (v: unknown) => void, reject });
       slot.worker!.postMessage({ ...req, id });
     });
   };
