@@ -25,7 +25,7 @@ const configSchema = z.object({
   BLOB_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
   WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   /**
-   * Face-model worker threads per process (each ~130 MB of models). Default: one per core, at most
+   * Face-model worker threads per process (each ~280 MB RSS with its models). Default: one per core, at most
    * 4. tfjs WASM uses one core per engine, so this is what lets one video, compare or liveness check
    * use every core. 0 = no threads: the models run on the main thread.
    */

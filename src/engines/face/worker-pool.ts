@@ -4,7 +4,7 @@
 // Why: tfjs-backend-wasm runs single-threaded in Node (its threaded build needs browser workers),
 // so one engine uses one core however many frames are waiting. A compare has two independent
 // images, a video dozens of frames, a liveness check eight: with one engine per core they run side
-// by side. Each worker costs its models' memory (~130 MB) and ~1 s to load, so the size is a
+// by side. Each worker costs its models' memory (~280 MB RSS: a server with 2 workers measured 656 MB) and ~1 s to load, so the size is a
 // setting (FACE_WORKERS), and the pool starts its workers on the first call, like the in-process
 // engine.
 //
