@@ -88,28 +88,54 @@ async function decodeOrThrow(deps: VerifyLivenessDeps, s: string, what: string):
 }
 
 async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, challenges: readonly ChallengeType[]): Promise<MeasuredFrame[]> {
-  // Decoding runs on libuv's pool and the models on the engine's worker threads: all frames at once.
-  const images = await Promise.all(body.frames.map((f, index) => decodeOrThrow(deps, f.image, `frames[${index}].image`)));
+  // Everything overlaps: frames decode on libuv's pool and each is measured on a face worker as soon
+  // as it is decoded; this thread fingerprints each frame when its faces arrive; a challenge's
+  // furthest-turned frame is embedded as soon as that challenge's frames are all measured, while
+  // the workers still detect the later frames. Only the frontal pick waits for every frame.
+  const n = body.frames.length;
+  const decoded = body.frames.map((f, index) => decodeOrThrow(deps, f.image, `frames[${index}].image`));
+  for (const d of decoded) d.catch(() => undefined); // a failed decode is thrown by analyzeFrames; the rest must not go unhandled
   // Passive anti-spoof on two frames only: it is a weak signal (see ARCHITECTURE.md) and costs time.
-  const spoofAt = new Set([0, Math.floor(body.frames.length / 2)]);
+  const spoofAt = new Set([0, Math.floor(n / 2)]);
   // The iris model only sharpens blinks and the expression model only scores smiles: skip them when
   // no such challenge was issued (~1/3 of the detect time each frame).
   const iris = challenges.includes('blink'), expressions = challenges.includes('smile');
-  const measured = await analyzeFrames(deps.engine, images.map((image, i) => ({ t: i, image })), {
+  const frames: MeasuredFrame[] = new Array(n);
+  const images: RgbImage[] = new Array(n);
+  const embeddings = new Map<number, () => Promise<Embedding>>();
+  const embed = (i: number) => {
+    if (!embeddings.has(i)) embeddings.set(i, early(deps.engine.embed(images[i]!, frames[i]!.face!)));
+    return embeddings.get(i)!;
+  };
+  const left = new Map<number, number>(); // frames still to measure per challenge
+  for (const f of body.frames) left.set(f.challengeIndex, (left.get(f.challengeIndex) ?? 0) + 1);
+  await analyzeFrames(deps.engine, decoded.map((image, i) => ({ t: i, image })), {
     antispoofAt: (_, i) => spoofAt.has(i), irisAt: () => iris, expressionsAt: () => expressions, maxFaces: 3,
+    onFrame: (index, m, image) => {
+      const face = m.faces[0] ?? null; // largest first
+      const challengeIndex = body.frames[index]!.challengeIndex;
+      images[index] = image;
+      frames[index] = { index, challengeIndex, t: toSeconds(body.frames[index]!.timestamp), face, faces: m.faces.length,
+        embedding: null, signature: frameSignature(image, face?.box ?? null), width: image.width, height: image.height };
+      left.set(challengeIndex, left.get(challengeIndex)! - 1);
+      if (left.get(challengeIndex) === 0) {
+        const peak = challengePeak(frames, frames.flatMap((f, i) => (f && f.face && f.challengeIndex === challengeIndex ? [i] : [])));
+        if (peak !== null) void embed(peak);
+      }
+    },
   });
-  const faces = measured.map((m) => m.faces[0] ?? null); // largest first
-  // Embeddings start first: the workers compute them while this thread fingerprints the frames.
-  const picks = embeddedFrames(faces.map((face, i) => ({ face, challengeIndex: body.frames[i]!.challengeIndex })));
-  const embedded = Promise.all(picks.map((i) => deps.engine.embed(images[i]!, faces[i]!)));
-  const frames: MeasuredFrame[] = measured.map((m, index) => {
-    const image = images[index]!;
-    const face = faces[index]!;
-    return { index, challengeIndex: body.frames[index]!.challengeIndex, t: toSeconds(body.frames[index]!.timestamp), face, faces: m.faces.length,
-      embedding: null, signature: frameSignature(image, face?.box ?? null), width: image.width, height: image.height };
-  });
-  for (const [k, e] of (await embedded).entries()) frames[picks[k]!]!.embedding = e;
+  // Same selection as embeddedFrames() would make from scratch: the peaks started above are reused.
+  const picks = embeddedFrames(frames);
+  const vectors = await Promise.all(picks.map((i) => embed(i)()));
+  picks.forEach((i, k) => { frames[i]!.embedding = vectors[k]!; });
   return frames;
+}
+
+const offFrontal = (f: Pick<MeasuredFrame, 'face'>) => Math.abs(f.face!.pose.yaw) + Math.abs(f.face!.pose.pitch);
+
+/** The frame (of `indices`, all with a face) where the head is turned furthest, or null when none. */
+function challengePeak(frames: readonly Pick<MeasuredFrame, 'face'>[], indices: number[]): number | null {
+  return indices.reduce<number | null>((a, i) => (a === null || offFrontal(frames[i]!) > offFrontal(frames[a]!) ? i : a), null);
 }
 
 /**
@@ -119,14 +145,12 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
  * frames fill in). 3–5 of 8–60 frames; the still-photo and face-swap checks compare these.
  */
 export function embeddedFrames(frames: readonly Pick<MeasuredFrame, 'face' | 'challengeIndex'>[]): number[] {
-  const off = (i: number) => { const p = frames[i]!.face!.pose; return Math.abs(p.yaw) + Math.abs(p.pitch); };
   const withFace = frames.map((f, i) => (f.face ? i : -1)).filter((i) => i >= 0);
   const out = new Set<number>();
-  const frontal = withFace.reduce<number | null>((a, i) => (a === null || off(i) < off(a) ? i : a), null);
+  const frontal = withFace.reduce<number | null>((a, i) => (a === null || offFrontal(frames[i]!) < offFrontal(frames[a]!) ? i : a), null);
   if (frontal !== null) out.add(frontal);
   for (const c of new Set(withFace.map((i) => frames[i]!.challengeIndex))) {
-    const mine = withFace.filter((i) => frames[i]!.challengeIndex === c);
-    out.add(mine.reduce((a, i) => (off(i) > off(a) ? i : a)));
+    out.add(challengePeak(frames, withFace.filter((i) => frames[i]!.challengeIndex === c))!);
   }
   // The still-photo spread needs three (checkStill): add the first and last frames when short.
   for (const i of [withFace[0], withFace.at(-1)]) if (out.size < 3 && i !== undefined) out.add(i);

@@ -39,6 +39,7 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
     loading ??= (async () => {
       const human = await loadHuman();
       const faceapi = await loadFaceApi();
+      await warmUp({ human, faceapi });
       return { human, faceapi };
     })();
     return loading;
@@ -118,6 +119,26 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
     if (!best || best.iou < 0.3 || best.f.landmarks.length === 0) throw new Error('embed: could not find landmarks for the face');
     return best.f;
   }
+}
+
+/**
+ * Runs every model once on a blank input of its own shape. A graph's first execution on the WASM
+ * backend sets up its kernels and costs several times a steady call (a first liveness check took
+ * ~1 s against ~0.35 s after), so a server pays it at start-up instead of on a user's request.
+ */
+async function warmUp(m: Models): Promise<void> {
+  const tf = m.human.tf;
+  for (const model of Object.values(m.human.models.models)) {
+    if (!model) continue;
+    const shape = (model.inputs[0]?.shape ?? [1, 64, 64, 3]).map((d) => (d > 0 ? d : 1));
+    const x = tf.zeros(shape);
+    try {
+      tf.dispose(model.execute(x));
+    } finally {
+      tf.dispose(x);
+    }
+  }
+  await descriptor(m, { width: 150, height: 150, data: new Uint8Array(150 * 150 * 3).fill(128) });
 }
 
 async function descriptor(m: Models, chip: RgbImage): Promise<Float32Array> {

@@ -35,14 +35,23 @@ export interface TensorLike { dispose(): void }
 
 export interface HumanTf {
   tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): TensorLike;
+  zeros(shape: number[]): TensorLike;
+  dispose(x: TensorLike | TensorLike[]): void;
   getBackend(): string;
   memory(): { numTensors: number };
   io: { registerLoadRouter(router: (url: string | string[]) => unknown): void };
 }
 
+/** A loaded tfjs graph model, as far as warming it up needs. */
+export interface GraphModelLike {
+  inputs: Array<{ shape?: number[] }>;
+  execute(x: TensorLike): TensorLike | TensorLike[];
+}
+
 export interface HumanInstance {
   version: string;
   tf: HumanTf;
+  models: { models: Record<string, GraphModelLike | null | undefined> };
   load(): Promise<void>;
   init(): Promise<void>;
   detect(input: TensorLike, config?: Record<string, unknown>): Promise<{ face: HumanFace[]; error?: string | null }>;

@@ -7,6 +7,9 @@ import type { DetectedFace, FaceEngine, RgbImage } from '../../engines/face/port
 
 export interface FrameInput { t: number; image: RgbImage }
 
+/** A frame whose image may still be decoding: each frame is measured as soon as its own image is ready. */
+export interface PendingFrame { t: number; image: RgbImage | Promise<RgbImage> }
+
 export interface FrameMeasurement {
   /** Seconds from the start of the video. */
   t: number;
@@ -30,32 +33,43 @@ export interface AnalyzeOptions {
   /** Which timestamps need the iris / expression models (blink / smile). Default: wherever the mesh runs. */
   irisAt?: (t: number) => boolean;
   expressionsAt?: (t: number) => boolean;
+  /** Called as each frame's measurement arrives (in completion order), e.g. to start follow-up work early. */
+  onFrame?: (index: number, measurement: FrameMeasurement, image: RgbImage) => void;
 }
 
 /** Keeps `engine.parallelism` frames in flight (one per face worker thread). */
-export async function analyzeFrames(engine: FaceEngine, frames: FrameInput[], options: AnalyzeOptions = {}): Promise<FrameMeasurement[]> {
+export async function analyzeFrames(engine: FaceEngine, frames: readonly PendingFrame[], options: AnalyzeOptions = {}): Promise<FrameMeasurement[]> {
   const meshAt = options.meshAt ?? (() => true);
   const antispoofAt = options.antispoofAt ?? (() => false);
   const out: FrameMeasurement[] = new Array(frames.length);
   let next = 0;
+  let failed = false; // one frame failed (bad image, engine error): the other lanes stop taking frames
   const lane = async (): Promise<void> => {
-    for (let i = next++; i < frames.length; i = next++) {
+    for (let i = next++; i < frames.length && !failed; i = next++) {
       const frame = frames[i]!;
-      const mesh = meshAt(frame.t, i);
-      const antispoof = antispoofAt(frame.t, i);
-      const started = performance.now();
-      const iris = mesh && (options.irisAt?.(frame.t) ?? true);
-      const expressions = mesh && (options.expressionsAt?.(frame.t) ?? true);
-      const faces = await engine.detect(frame.image, { mesh, iris, expressions, antispoof, maxFaces: options.maxFaces ?? 3 });
-      out[i] = {
-        t: frame.t,
-        width: frame.image.width,
-        height: frame.image.height,
-        faces: [...faces].sort((a, b) => b.box.height - a.box.height),
-        meshed: mesh,
-        antispoofed: antispoof,
-        ms: performance.now() - started,
-      };
+      try {
+        const image = await frame.image;
+        const mesh = meshAt(frame.t, i);
+        const antispoof = antispoofAt(frame.t, i);
+        const started = performance.now();
+        const iris = mesh && (options.irisAt?.(frame.t) ?? true);
+        const expressions = mesh && (options.expressionsAt?.(frame.t) ?? true);
+        const faces = await engine.detect(image, { mesh, iris, expressions, antispoof, maxFaces: options.maxFaces ?? 3 });
+        const m: FrameMeasurement = {
+          t: frame.t,
+          width: image.width,
+          height: image.height,
+          faces: [...faces].sort((a, b) => b.box.height - a.box.height),
+          meshed: mesh,
+          antispoofed: antispoof,
+          ms: performance.now() - started,
+        };
+        out[i] = m;
+        options.onFrame?.(i, m, image);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(engine.parallelism, frames.length)) }, lane));
