@@ -70,6 +70,19 @@ export function cropImage(image: RgbImage, box: Box): RgbImage {
   return { width, height, data: out };
 }
 
+/** A side×side square whose top-left corner is (x0, y0), grey where it leaves the image. */
+export function cropSquare(image: RgbImage, x0: number, y0: number, side: number): RgbImage {
+  const data = new Uint8Array(side * side * 3).fill(128);
+  const left = Math.max(0, x0), right = Math.min(image.width, x0 + side);
+  if (right > left) {
+    for (let y = Math.max(0, y0); y < Math.min(image.height, y0 + side); y++) {
+      const src = (y * image.width + left) * 3;
+      data.set(image.data.subarray(src, src + (right - left) * 3), ((y - y0) * side + (left - x0)) * 3);
+    }
+  }
+  return { width: side, height: side, data };
+}
+
 /** Surrounds the image with a grey border: detectors miss faces that fill the whole frame. */
 export function padImage(image: RgbImage, ratio: number): { image: RgbImage; dx: number; dy: number } {
   const dx = Math.round(image.width * ratio);
