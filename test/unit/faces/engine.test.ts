@@ -4,7 +4,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { createFaceEngine } from '../../../src/engines/face/human-faceapi.ts';
-import { decodeImage } from '../../../src/engines/face/image.ts';
+import { cropSquare, decodeImage } from '../../../src/engines/face/image.ts';
+import { detectForMatching, embedSingleFace, ZOOM_BELOW_PX, zoomOnFace } from '../../../src/verification/faces/face-for-matching.ts';
 import { MATCH_THRESHOLD } from '../../../src/domain/face-match.ts';
 import { AppError } from '../../../src/domain/errors.ts';
 import { compareFaces } from '../../../src/verification/faces/compare-faces.ts';
@@ -102,5 +103,47 @@ describe('compareFaces', () => {
     // A 60-px head crop on a 640×480 frame: BlazeFace still finds the ~44-px face.
     const tiny = await frame([{ img: await headCrop(1, PERSON_A_S1, 60), x: 280, y: 200 }]);
     await rejects(compareFaces(engine, tiny, await headCrop(1, PERSON_A_S1, 300)), 'face_too_small');
+  });
+});
+
+describe('face for matching: edge padding and zoomed re-detection', () => {
+  it('detects a small face again on a zoomed crop, closer to a large photo of the same person', async () => {
+    // An ~80-px face in a 640×480 frame: under ZOOM_BELOW_PX, so the embedder gets the zoomed crop.
+    const small = await frame([{ img: await headCrop(3, PERSON_A_S3, 120), x: 400, y: 150 }]);
+    const found = await detectForMatching(engine, small);
+    const face = found.faces[0]!;
+    assert.ok(face.box.height < ZOOM_BELOW_PX);
+    const zoomed = await zoomOnFace(engine, found.image, face);
+    assert.equal(zoomed.image.width, 384);
+    assert.ok(zoomed.face.box.height > 1.5 * face.box.height, `zoomed box ${zoomed.face.box.height} vs ${face.box.height}`);
+    const reference = await embedSingleFace(engine, await decodeImage(await headCrop(1, PERSON_A_S1, 480)), 'reference');
+    const z = engine.similarity(reference.embedding, await engine.embed(zoomed.image, zoomed.face, { augment: true }));
+    assert.ok(z >= MATCH_THRESHOLD, `zoomed small face scored ${z}`);
+    // singleFace hands the zoomed view to the embedder but reports the box in the original image.
+    const single = await embedSingleFace(engine, small, 'small');
+    assert.equal(single.image.width, 384);
+    assert.ok(Math.abs(single.box.x - face.box.x / found.scale) < 2);
+  });
+
+  it('leaves a large face as found', async () => {
+    const img = await decodeImage(await headCrop(1, PERSON_A_S1, 600));
+    const found = await detectForMatching(engine, img);
+    assert.ok(found.faces[0]!.box.height >= ZOOM_BELOW_PX);
+    const zoomed = await zoomOnFace(engine, found.image, found.faces[0]!);
+    assert.equal(zoomed.image, found.image);
+  });
+
+  it('re-detects a face cut by the image edge on a padded copy', async () => {
+    // A crop inside the face box leaves the face touching every edge (face-api.js' 150-px samples).
+    const tight = await decodeImage(await headCrop(1, PERSON_A_S1, 300, -0.1));
+    const found = await detectForMatching(engine, tight);
+    assert.ok(found.dx > 0 && found.dy > 0, 'expected the padded copy');
+    assert.equal(found.faces.length, 1);
+  });
+
+  it('cropSquare fills what lies outside the image with grey', () => {
+    const img = { width: 2, height: 2, data: new Uint8Array([1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]) };
+    const c = cropSquare(img, -1, 0, 3);
+    assert.deepEqual(Array.from(c.data.filter((_, i) => i % 3 === 0)), [128, 1, 2, 128, 3, 4, 128, 128, 128]);
   });
 });
