@@ -60,4 +60,15 @@ describe('liveness API', () => {
     const forged = await rt.app.request('/v1/liveness/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: body.replace(/"challengeToken":"lv1\.[^.]+/, '"challengeToken":"lv1.eyJmb28iOjF9') });
     assert.equal((await forged.json()).error.code, 'token_invalid');
   });
+
+  test('a corrupt frame among good ones is not_an_image, naming the frame; nothing is left running', async () => {
+    const start = await (await rt.req('POST', '/v1/liveness/start', { session_id: sessionId, challenges: ['turn_left', 'turn_right'] })).json();
+    const list = await frames(8);
+    list[5] = { ...list[5]!, image: `data:image/jpeg;base64,${Buffer.from('not a jpeg, only text').toString('base64')}` };
+    const res = await rt.app.request('/v1/liveness/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challengeToken: start.challengeToken, frames: list }) });
+    assert.equal(res.status, 422);
+    const err = (await res.json()).error;
+    assert.equal(err.code, 'not_an_image');
+    assert.match(err.message, /frames\[5\]\.image/);
+  });
 });
