@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { euclidean } from '../src/domain/face-match.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { Box, Embedding, FaceEngine } from '../src/engines/face/port.ts';
-import { detectForMatching, SMALL_FACE_PX, zoomOnFace } from '../src/verification/faces/face-for-matching.ts';
+import { detectForMatching, embedForMatching, SMALL_FACE_PX } from '../src/verification/faces/face-for-matching.ts';
 
 export interface Pair { a: string; b: string; same: boolean }
 
@@ -84,8 +84,7 @@ export class EmbeddingCache {
     if (!face) return { embedding: null, faces: 0, note: 'no face' };
     // Same augmentation rule as singleFace (face height in the image as given, before enlargement).
     const small = face.box.height / found.scale < SMALL_FACE_PX;
-    const zoomed = await zoomOnFace(this.engine, found.image, face); // as singleFace does
-    return { embedding: await this.engine.embed(zoomed.image, zoomed.face, { augment: small }), faces: found.faces.length };
+    return { embedding: await embedForMatching(this.engine, found.image, face, { augment: small }), faces: found.faces.length };
   }
 }
 

@@ -5,7 +5,7 @@
 
 import { AppError } from '../domain/errors.ts';
 import { MATCH_THRESHOLD } from '../domain/face-match.ts';
-import { detectForMatching, SMALL_FACE_PX, zoomOnFace } from '../verification/faces/face-for-matching.ts';
+import { detectForMatching, embedForMatching, SMALL_FACE_PX } from '../verification/faces/face-for-matching.ts';
 import type { ChallengeThresholds, ChallengeType } from '../domain/liveness-challenges.ts';
 import type { Clock } from '../domain/time.ts';
 import type { DetectedFace, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
@@ -172,12 +172,12 @@ type Reference = { embedding: Embedding; faces: number } | { embedding: null; no
 
 /** Embeds the largest face of a reference image (passport photo, selfie). */
 async function embedReference(deps: VerifyLivenessDeps, image: RgbImage): Promise<Reference> {
-  // As faces/compare finds a photo's face: enlarged/padded when needed, small faces zoomed on.
+  // As faces/compare embeds a photo's face: enlarged/padded when needed, small faces also zoomed on.
   const found = await detectForMatching(deps.engine, image);
   const face = found.faces.reduce<DetectedFace | null>((a, f) => (!a || f.box.height > a.box.height ? f : a), null);
   if (!face) return { embedding: null, note: 'no face on the reference image' };
-  const zoomed = await zoomOnFace(deps.engine, found.image, face);
-  return { embedding: await deps.engine.embed(zoomed.image, zoomed.face, { augment: face.box.height / found.scale < SMALL_FACE_PX }), faces: found.faces.length };
+  const augment = face.box.height / found.scale < SMALL_FACE_PX;
+  return { embedding: await embedForMatching(deps.engine, found.image, face, { augment }), faces: found.faces.length };
 }
 
 function matchAgainst(deps: VerifyLivenessDeps, ref: Embedding | null, other: Reference) {

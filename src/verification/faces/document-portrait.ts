@@ -4,7 +4,6 @@
 
 import type { DetectedFace, FaceEngine, RgbImage } from '../../engines/face/port.ts';
 import { cropImage, rotateImage } from '../../engines/face/image.ts';
-import { zoomOnFace } from './face-for-matching.ts';
 
 /** Document portraits are printed small and often washed out: accept weaker detections than in frames. */
 const DOCUMENT_MIN_CONFIDENCE = 0.3;
@@ -17,7 +16,7 @@ const UPRIGHT_CONFIDENCE = 0.75;
 const CROP_MARGIN = 0.35;
 
 export interface DocumentPortrait {
-  /** The portrait region (upright; enlarged when the face is small), for evidence and for matching. */
+  /** The portrait region (upright), for evidence and for matching. */
   crop: RgbImage;
   /** The face in `crop` coordinates (landmarks included), ready for engine.embed(crop, face). */
   face: DetectedFace;
@@ -34,12 +33,7 @@ export async function documentPortrait(engine: FaceEngine, image: RgbImage): Pro
     // only a confident hit ends the search early, otherwise the most confident rotation wins.
     if (best && best.face.confidence >= UPRIGHT_CONFIDENCE) break;
   }
-  if (!best) return null;
-  // The portrait is small on the document: its face is detected again on a zoomed crop, which
-  // places the alignment landmarks better (see ZOOM_BELOW_PX).
-  const p = portraitFrom(best.rotated, best.face, best.rotation);
-  const zoomed = await zoomOnFace(engine, p.crop, p.face);
-  return { crop: zoomed.image, face: zoomed.face, rotation: p.rotation };
+  return best ? portraitFrom(best.rotated, best.face, best.rotation) : null;
 }
 
 async function largestFace(engine: FaceEngine, image: RgbImage, rotation: 0 | 90 | 180 | 270): Promise<{ rotated: RgbImage; face: DetectedFace } | null> {

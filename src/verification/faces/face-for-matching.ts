@@ -3,7 +3,7 @@
 
 import { AppError } from '../../domain/errors.ts';
 import { cropSquare, decodeImage, enlargeTo, fitWithin, padImage } from '../../engines/face/image.ts';
-import type { DetectedFace, Embedding, FaceEngine, RgbImage } from '../../engines/face/port.ts';
+import type { DetectedFace, EmbedOptions, Embedding, FaceEngine, RgbImage } from '../../engines/face/port.ts';
 
 /**
  * Faces smaller than this (box height, px) are refused rather than scored: the embedder works on
@@ -48,11 +48,14 @@ const MIN_SIDE = 400;
 const PAD_RATIO = 0.3;
 const EDGE_MARGIN = 0.05;
 /**
- * Faces lower than this (px, in the image the detector saw) are detected again on a zoomed crop
- * before embedding (zoomOnFace). BlazeFace sees every image at 256 px, so the box it gives a small
- * face, which places the mesh crop and hence the alignment landmarks, is off by several pixels; on a
- * crop the face fills, box, mesh and alignment settle. bench:faces degraded run (pairs.csv, whole
- * image to ≤ 200 px): AUC 0.992 → 0.997 with 240 px; 160 px gave 0.9925, 400 px and a 3× crop 0.9969.
+ * Faces lower than this (px, in the image the detector saw) are embedded twice and the descriptors
+ * averaged (embedForMatching): as detected, and as detected again on a zoomed crop (zoomOnFace).
+ * BlazeFace sees every image at 256 px, so the box it gives a small face, which places the mesh
+ * crop and hence the alignment landmarks, is off by pixels; zoomed, it usually settles, but not
+ * always: on the tilted, laughing face of test/e2e's generated ID card the zoomed view alone matched
+ * the selfie at 41, the first detection at 91, the mean of both at 87. bench:faces degraded run
+ * (pairs.csv, whole image to ≤ 200 px): AUC 0.992 → 0.9966 with the mean (0.9969 zoomed view only;
+ * a 160-px limit 0.9925, 400 px or a 3× crop no different from 240 px).
  */
 export const ZOOM_BELOW_PX = 240;
 /** Side of the zoomed crop relative to the face box height, and the size it is enlarged to. */
@@ -70,7 +73,7 @@ export async function toRgb(input: ImageInput): Promise<RgbImage> {
 }
 
 export interface MatchFace {
-  /** Image `face` is in: the original, a padded copy, or a zoomed crop for a small face (zoomOnFace). */
+  /** Image the face was found in (the original, or a padded copy when padding was needed). */
   image: RgbImage;
   face: DetectedFace;
   /** Box in the caller's original image coordinates (undoing padding and downscaling). */
@@ -102,9 +105,9 @@ function touchesEdge(image: RgbImage, f: DetectedFace): boolean {
 }
 
 /**
- * The face as the embedder should see it: small faces (ZOOM_BELOW_PX) detected again on a square
- * crop around them (grey beyond the image), enlarged to ZOOM_SIDE; the face nearest the crop's centre
- * is taken. Falls back to the given detection when the zoomed pass finds nothing.
+ * A small face (ZOOM_BELOW_PX) detected again on a square crop around it (grey beyond the image),
+ * enlarged to ZOOM_SIDE; the face nearest the crop's centre is taken. Returns the given image and
+ * face unchanged for larger faces or when the zoomed pass finds nothing.
  */
 export async function zoomOnFace(engine: FaceEngine, image: RgbImage, face: DetectedFace): Promise<{ image: RgbImage; face: DetectedFace }> {
   if (face.box.height >= ZOOM_BELOW_PX) return { image, face };
@@ -133,10 +136,22 @@ export async function singleFace(engine: FaceEngine, image: RgbImage, label: str
   }
   const s = found.scale;
   const box = { x: (main.box.x - found.dx) / s, y: (main.box.y - found.dy) / s, width: main.box.width / s, height: main.box.height / s };
-  return { ...(await zoomOnFace(engine, found.image, main)), box, small: box.height < SMALL_FACE_PX };
+  return { image: found.image, face: main, box, small: box.height < SMALL_FACE_PX };
 }
 
 export async function embedSingleFace(engine: FaceEngine, image: RgbImage, label: string): Promise<MatchFace & { embedding: Embedding }> {
   const f = await singleFace(engine, image, label);
-  return { ...f, embedding: await engine.embed(f.image, f.face, { augment: f.small }) };
+  return { ...f, embedding: await embedForMatching(engine, f.image, f.face, { augment: f.small }) };
+}
+
+/**
+ * The descriptor a match uses: for a face under ZOOM_BELOW_PX the mean of its descriptor as
+ * detected and as re-detected on a zoomed crop (see there); otherwise the plain descriptor.
+ */
+export async function embedForMatching(engine: FaceEngine, image: RgbImage, face: DetectedFace, options: EmbedOptions = {}): Promise<Embedding> {
+  const direct = engine.embed(image, face, options); // runs on one worker while the zoom detects on another
+  const zoomed = await zoomOnFace(engine, image, face).catch(async (e: unknown) => { await direct.catch(() => undefined); throw e; });
+  if (zoomed.image === image) return direct;
+  const [a, b] = await Promise.all([direct, engine.embed(zoomed.image, zoomed.face, options)]);
+  return a.map((v, i) => (v + (b[i] ?? v)) / 2);
 }

@@ -4,7 +4,7 @@ import { MATCH_THRESHOLD } from '../../domain/face-match.ts';
 import { cropImage, decodeImage, encodeJpeg } from '../../engines/face/image.ts';
 import type { Embedding, FaceEngine } from '../../engines/face/port.ts';
 import { documentPortrait } from '../faces/document-portrait.ts';
-import { embedSingleFace } from '../faces/face-for-matching.ts';
+import { embedForMatching, embedSingleFace } from '../faces/face-for-matching.ts';
 import { saveEvidence } from '../evidence.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
 import { frameEmbedding, padBox } from './faces.ts';
@@ -55,7 +55,7 @@ async function documentSide(ctx: StageContext, engine: FaceEngine, findings: Fin
   }
   const evidence = await saveEvidence(ctx, 'evidence_document_portrait', await encodeJpeg(portrait.crop, 90), { rotation: portrait.rotation });
   // Document portraits are small and printed: always worth the augmented embedding.
-  return { embeddings: [await engine.embed(portrait.crop, portrait.face, { augment: true })], evidence };
+  return { embeddings: [await embedForMatching(engine, portrait.crop, portrait.face, { augment: true })], evidence };
 }
 
 /** Best similarity between any embedding of one side and any of the other (video sides have up to 3 frames). */
