@@ -25,8 +25,8 @@ import { assessCapture, embeddedFrames, measureFrame, verifyLiveness, type Measu
 
 const DATA = resolve(import.meta.dirname, '../../shared/data');
 const VIDEO = join(DATA, 'video/liveportrait');
-/** Frame rate of the sequences (LIVENESS_BENCH_FPS; 5 = the pipeline's default FRAME_RATE). */
-const FPS = Number(process.env.LIVENESS_BENCH_FPS ?? 5);
+/** Frame rate of the sequences (LIVENESS_BENCH_FPS; 10 = the pipeline's default FRAME_RATE; 5 = an API client sending a frame every 200 ms). */
+const FPS = Number(process.env.LIVENESS_BENCH_FPS ?? 10);
 const tmp = mkdtempSync(join(tmpdir(), 'vkyc-bench-liveness-'));
 
 /**

@@ -65,6 +65,8 @@ export interface ImageCheckOptions {
   /** Two frames whose face crops differ by less than this mean grey level are the same frame
    * (sensor noise and a moving person keep genuine frames apart; calibrated in bench/liveness.ts). */
   duplicateMad?: number;
+  /** Two consecutive frames closer than this are one frame sent twice (re-encoded or not). */
+  sameFrameMad?: number;
   /** Minimum correlation, over all frame pairs, of normalised face crops above which the whole
    * capture is one still picture (a photo held or panned/zoomed in front of the camera). */
   stillMinCorrelation?: number;
@@ -75,8 +77,12 @@ export interface ImageCheckOptions {
 }
 
 // Calibrated in bench/liveness.ts on 9 real LivePortrait clips (5 fps) and attacks built from them:
-// - duplicateMad 0.4: the closest consecutive genuine face crops differed by 0.52–6.4 grey levels;
-//   a still photo re-captured with fresh sensor noise by 0.29–0.34, an identical frame by 0.
+// - duplicateMad 0.4 (loops): the closest consecutive genuine face crops differed by 0.52–6.4 grey
+//   levels; a still photo re-captured with fresh sensor noise by 0.29–0.34, an identical frame by 0.
+// - sameFrameMad 0.25 (consecutive frames): a frame and its JPEG re-encode (q75) differ by 0.07–0.19
+//   (473 frames); consecutive genuine frames at 10 fps by ≥ 0.30 (464 pairs, 4 under 0.4: with 0.4
+//   here those blocked 3 of 9 genuine clips as replay_suspected, while no attack of the bench was
+//   rejected by replay_suspected alone). A still photo re-captured with noise is still_image's job.
 // - stillMinCorrelation 0.985 / stillMaxHamming 4: still-photo captures reached 0.974–0.996 and
 //   3–7 bits, genuine ones ≤ 0.97 and ≥ 7 bits. Weak alone (a panned photo drops to 0.3–0.7 because
 //   the crop follows a jittering box), hence the embedding spread below.
@@ -84,6 +90,7 @@ export interface ImageCheckOptions {
 //   within 0.065–0.13 of each other; a real person moving and making faces spread 0.28–0.55.
 const DEFAULT_IMAGE: Required<ImageCheckOptions> = {
   duplicateMad: 0.4,
+  sameFrameMad: 0.25,
   stillMinCorrelation: 0.985,
   stillMaxHamming: 4,
   stillMaxEmbeddingSpread: 0.2,
@@ -122,6 +129,7 @@ export function checkDuplicates(
   const minLag = mode.loopMinLag ?? 2;
   const minRun = mode.loopMinRun ?? 1;
   const dup = (i: number, j: number) => j < sigs.length && isDuplicate(sigs[i]!, sigs[j]!, o.duplicateMad);
+  const sameFrame = (i: number) => i + 1 < sigs.length && isDuplicate(sigs[i]!, sigs[i + 1]!, o.sameFrameMad);
   const consecutive: Array<[number, number]> = [];
   const loops: Array<[number, number]> = [];
   const byTime = mode.loopMinSeconds;
@@ -132,15 +140,15 @@ export function checkDuplicates(
     return j;
   };
   for (let i = 0; i < sigs.length; i++) {
-    if (dup(i, i + 1)) consecutive.push([i, i + 1]);
+    if (sameFrame(i)) consecutive.push([i, i + 1]);
     for (let j = firstLater(i); j < sigs.length; j++) {
       let run = 0;
       while (run < minRun && dup(i + run, j + run)) run++;
       if (run >= minRun) loops.push([i, j]);
     }
   }
-  // A whole capture of duplicates is a still image, reported by checkStill; do not double count.
-  const allSame = sigs.length > 1 && consecutive.length === sigs.length - 1;
+  // A whole capture of (near-)duplicates is a still image, reported by checkStill; do not double count.
+  const allSame = sigs.length > 1 && sigs.every((_, i) => i === 0 || dup(i - 1, i));
   return [
     outcome('replay_suspected', consecutive.length > 0 && !allSame, mode.consecutiveBlocks ?? true, { duplicatePairs: consecutive }),
     outcome('looped_frames', loops.length > 0 && !allSame, true, { repeatedPairs: loops.slice(0, 20), count: loops.length }),

@@ -12,7 +12,7 @@ const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
 
 export const livenessDocs: RouteDoc[] = [
   { method: 'post', path: '/v1/liveness/start', tag: 'liveness', auth: 'apiKey', summary: 'Issue a signed single-use challenge token (2–4 random challenges, ≤ 60 s)', body: livenessStartBody, responses: { 200: 'token and instructions', 404: 'session not found' } },
-  { method: 'post', path: '/v1/liveness/verify', tag: 'liveness', auth: 'none', summary: 'Verify challenge frames (the token is the credential); answers { success, score, passed, details, reasons }', body: livenessVerifyBody, responses: { 200: 'verification result', 404: 'verification not found', 409: 'token already used', 410: 'token expired', 422: 'invalid body (field paths in details)' } },
+  { method: 'post', path: '/v1/liveness/verify', tag: 'liveness', auth: 'none', summary: 'Verify challenge frames (the token is the credential); answers { success, score, passed, details, reasons }. Send a few frames per challenge, ≥ 10 per second during a blink prompt (a blink lasts 100–300 ms)', body: livenessVerifyBody, responses: { 200: 'verification result', 404: 'verification not found', 409: 'token already used', 410: 'token expired', 422: 'invalid body (field paths in details)' } },
   { method: 'post', path: '/v1/capture/liveness/start', tag: 'capture', auth: 'capture', summary: 'Challenge token for the capture page', responses: { 200: 'token and instructions' } },
   { method: 'post', path: '/webapi/kyc/user/{uuid}/liveness/verify', tag: 'compat: liveness', auth: 'none', summary: 'Seed-compatible verify path (uuid = session id)', body: livenessVerifyBody, responses: { 200: 'verification result', 404: 'not found', 422: 'validation error' } },
 ];
