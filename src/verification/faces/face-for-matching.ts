@@ -150,7 +150,8 @@ export async function embedSingleFace(engine: FaceEngine, image: RgbImage, label
  */
 export async function embedForMatching(engine: FaceEngine, image: RgbImage, face: DetectedFace, options: EmbedOptions = {}): Promise<Embedding> {
   const direct = engine.embed(image, face, options); // runs on one worker while the zoom detects on another
-  const zoomed = await zoomOnFace(engine, image, face).catch(async (e: unknown) => { await direct.catch(() => undefined); throw e; });
+  direct.catch(() => undefined); // handled where it is awaited below; must not count as unhandled meanwhile
+  const zoomed = await zoomOnFace(engine, image, face);
   if (zoomed.image === image) return direct;
   const [a, b] = await Promise.all([direct, engine.embed(zoomed.image, zoomed.face, options)]);
   return a.map((v, i) => (v + (b[i] ?? v)) / 2);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { createFaceEngine } from '../../../src/engines/face/human-faceapi.ts';
 import { cropSquare, decodeImage } from '../../../src/engines/face/image.ts';
-import { detectForMatching, embedSingleFace, ZOOM_BELOW_PX, zoomOnFace } from '../../../src/verification/faces/face-for-matching.ts';
+import { detectForMatching, embedForMatching, embedSingleFace, ZOOM_BELOW_PX, zoomOnFace } from '../../../src/verification/faces/face-for-matching.ts';
 import { MATCH_THRESHOLD } from '../../../src/domain/face-match.ts';
 import { AppError } from '../../../src/domain/errors.ts';
 import { compareFaces } from '../../../src/verification/faces/compare-faces.ts';
@@ -124,6 +124,13 @@ describe('face for matching: edge padding and zoomed re-detection', () => {
     assert.ok(engine.similarity(reference.embedding, single.embedding) >= MATCH_THRESHOLD);
     assert.equal(single.image, found.image);
     assert.ok(Math.abs(single.box.x - face.box.x / found.scale) < 2);
+  });
+
+  it('a failing embed rejects the match once and is not left unhandled while the zoom runs', async () => {
+    const small = await frame([{ img: await headCrop(3, PERSON_A_S3, 120), x: 400, y: 150 }]);
+    const found = await detectForMatching(engine, small);
+    const failing: FaceEngine = { ...engine, embed: () => Promise.reject(new Error('face worker exited')) };
+    await assert.rejects(embedForMatching(failing, found.image, found.faces[0]!), /face worker exited/);
   });
 
   it('leaves a large face as found', async () => {
