@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { euclidean } from '../src/domain/face-match.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { Box, Embedding, FaceEngine } from '../src/engines/face/port.ts';
-import { detectForMatching, embedForMatching, SMALL_FACE_PX } from '../src/verification/faces/face-for-matching.ts';
+import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../src/verification/faces/face-for-matching.ts';
 
 export interface Pair { a: string; b: string; same: boolean }
 
@@ -80,7 +80,7 @@ export class EmbeddingCache {
     }
     const found = await detectForMatching(this.engine, await decodeImage(buf));
     // The data set is one person per image; on the rare extra (background) face take the largest.
-    const face = [...found.faces].sort((x, y) => y.box.height - x.box.height)[0];
+    const face = largest(found.faces);
     if (!face) return { embedding: null, faces: 0, note: 'no face' };
     // Same augmentation rule as singleFace (face height in the image as given, before enlargement).
     const small = face.box.height / found.scale < SMALL_FACE_PX;
@@ -90,7 +90,7 @@ export class EmbeddingCache {
 
 async function singleFace(engine: FaceEngine, buf: Uint8Array): Promise<Box | null> {
   const found = await detectForMatching(engine, await decodeImage(buf));
-  const face = [...found.faces].sort((x, y) => y.box.height - x.box.height)[0];
+  const face = largest(found.faces);
   if (!face) return null;
   const s = found.scale;
   return { x: (face.box.x - found.dx) / s, y: (face.box.y - found.dy) / s, width: face.box.width / s, height: face.box.height / s };

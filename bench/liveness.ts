@@ -20,6 +20,7 @@ import { frameSignature, meanAbsDiff, type FrameSignature } from '../src/livenes
 import { verifyChallenges } from '../src/liveness/verify-challenges.ts';
 import { createMemoryNonceStore } from '../src/liveness/memory-nonce-store.ts';
 import { euclidean } from '../src/liveness/replay.ts';
+import { percentile } from './faces-metrics.ts';
 import { signChallengeToken } from '../src/liveness/token.ts';
 import { assessCapture, embeddedFrames, measureFrame, verifyLiveness, type MeasuredFrame } from '../src/liveness/verify.ts';
 
@@ -379,8 +380,7 @@ async function latencyBench(): Promise<void> {
   cpu.sort((a, b) => a - b);
   // CPU time is reported too: on a shared machine the wall time mostly measures the neighbours.
   await (engine as { close?(): Promise<void> }).close?.();
-  const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!.toFixed(0);
-  console.log(`\nverifyLiveness, 8 frames 640x480, ${workers} face worker(s), ${RUNS} runs after ${WARM} warm-up: p50 wall ${q(times, 0.5)} ms, p90 ${q(times, 0.9)} ms; p50 CPU ${q(cpu, 0.5)} ms (all threads) (wall runs sorted: ${times.map((t) => t.toFixed(0)).join(', ')}; target p50 ≤ 400 ms; load average ${loadavg()[0]!.toFixed(1)})`);
+  console.log(`\nverifyLiveness, 8 frames 640x480, ${workers} face worker(s), ${RUNS} runs after ${WARM} warm-up: p50 wall ${percentile(times, 50).toFixed(0)} ms, p90 ${percentile(times, 90).toFixed(0)} ms; p50 CPU ${percentile(cpu, 50).toFixed(0)} ms (all threads) (wall runs sorted: ${times.map((t) => t.toFixed(0)).join(', ')}; target p50 ≤ 400 ms; load average ${loadavg()[0]!.toFixed(1)})`);
 }
 
 await main();

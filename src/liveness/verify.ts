@@ -5,7 +5,7 @@
 
 import { AppError } from '../domain/errors.ts';
 import { MATCH_THRESHOLD } from '../domain/face-match.ts';
-import { detectForMatching, embedForMatching, SMALL_FACE_PX } from '../verification/faces/face-for-matching.ts';
+import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../verification/faces/face-for-matching.ts';
 import type { ChallengeThresholds, ChallengeType } from '../domain/liveness-challenges.ts';
 import type { Clock } from '../domain/time.ts';
 import type { DetectedFace, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
@@ -71,7 +71,7 @@ export async function measureFrame(
   engine: FaceEngine, image: RgbImage, withAntispoof: boolean, models: { iris?: boolean; expressions?: boolean } = {},
 ): Promise<Pick<MeasuredFrame, 'face' | 'faces' | 'embedding' | 'signature' | 'width' | 'height'>> {
   const faces = await engine.detect(image, { mesh: true, antispoof: withAntispoof, maxFaces: 3, ...models });
-  const face = faces.reduce<DetectedFace | null>((a, f) => (!a || f.box.height > a.box.height ? f : a), null);
+  const face = largest(faces) ?? null;
   const embedding = face ? await engine.embed(image, face) : null;
   return { face, faces: faces.length, embedding, signature: frameSignature(image, face?.box ?? null), width: image.width, height: image.height };
 }
@@ -174,7 +174,7 @@ type Reference = { embedding: Embedding; faces: number } | { embedding: null; no
 async function embedReference(deps: VerifyLivenessDeps, image: RgbImage): Promise<Reference> {
   // As faces/compare embeds a photo's face: enlarged/padded when needed, small faces also zoomed on.
   const found = await detectForMatching(deps.engine, image);
-  const face = found.faces.reduce<DetectedFace | null>((a, f) => (!a || f.box.height > a.box.height ? f : a), null);
+  const face = largest(found.faces);
   if (!face) return { embedding: null, note: 'no face on the reference image' };
   const augment = face.box.height / found.scale < SMALL_FACE_PX;
   return { embedding: await embedForMatching(deps.engine, found.image, face, { augment }), faces: found.faces.length };

@@ -123,8 +123,9 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
 
 /**
  * Runs every model once on a blank input of its own shape. A graph's first execution on the WASM
- * backend sets up its kernels and costs several times a steady call (a first liveness check took
- * ~1 s against ~0.35 s after), so a server pays it at start-up instead of on a user's request.
+ * backend sets up its kernels and costs several times a steady call (the first liveness check after
+ * start took ~1.1 s without this, ~0.65 s with it; ~0.35 s once warm), so a server pays it at
+ * start-up instead of on a user's request.
  */
 async function warmUp(m: Models): Promise<void> {
   const tf = m.human.tf;

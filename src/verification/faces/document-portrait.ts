@@ -4,6 +4,7 @@
 
 import type { DetectedFace, FaceEngine, RgbImage } from '../../engines/face/port.ts';
 import { cropImage, rotateImage } from '../../engines/face/image.ts';
+import { largest } from './face-for-matching.ts';
 
 /** Document portraits are printed small and often washed out: accept weaker detections than in frames. */
 const DOCUMENT_MIN_CONFIDENCE = 0.3;
@@ -40,7 +41,7 @@ async function largestFace(engine: FaceEngine, image: RgbImage, rotation: 0 | 90
   const rotated = await rotateImage(image, rotation);
   const faces = await engine.detect(rotated, { mesh: true, iris: false, expressions: false, maxFaces: 5, minConfidence: DOCUMENT_MIN_CONFIDENCE });
   // Largest face = the main portrait (the "ghost" copy on many IDs is smaller and fainter).
-  const face = [...faces].sort((a, b) => b.box.height - a.box.height)[0];
+  const face = largest(faces);
   return face ? { rotated, face } : null;
 }
 

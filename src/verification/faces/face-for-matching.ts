@@ -95,7 +95,8 @@ export async function detectForMatching(engine: FaceEngine, original: RgbImage):
   return { image: padded.image, faces: again, dx: padded.dx, dy: padded.dy, scale };
 }
 
-function largest(faces: readonly DetectedFace[]): DetectedFace | undefined {
+/** The largest face (by box height; the first of equals), the one a one-person photo is about. */
+export function largest(faces: readonly DetectedFace[]): DetectedFace | undefined {
   return faces.reduce<DetectedFace | undefined>((a, f) => (!a || f.box.height > a.box.height ? f : a), undefined);
 }
 
