@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
 import type { Deps } from './deps.ts';
@@ -23,6 +25,7 @@ import { expireSessions } from './sessions/expire-sessions.ts';
 import { purgeRetention } from './sessions/purge-retention.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
 import { createDiskBlobStore } from './storage/disk-blobs.ts';
+import { cleanStaleScratch, DIR_MODE, ensureScratchRoot, scratchRoot } from './storage/scratch.ts';
 import { probeStage } from './verification/stages/probe.ts';
 import { decodeStage } from './verification/stages/decode.ts';
 import { facesStage } from './verification/stages/faces.ts';
@@ -62,11 +65,26 @@ export function loadOrCreateSecret(config: Config): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(config.DATA_DIR, { recursive: true });
+    mkdirSync(config.DATA_DIR, { recursive: true, mode: DIR_MODE });
     const s = randomBytes(32).toString('hex');
     writeFileSync(file, s, { mode: 0o600, flag: 'wx' });
     return readFileSync(file, 'utf8').trim();
   }
+}
+
+/**
+ * Data at rest is owner-only: DATA_DIR 0700 and, through the umask, every file this process and its
+ * children (ffmpeg, SQLite's -wal/-shm) create is 0600. Scratch left by a run that was killed
+ * (decoded frames, WAVs, videos being validated) is removed before anything else starts.
+ */
+async function prepareDataDir(config: Config, log: Logger) {
+  if (isMainThread) process.umask(0o077); // workers cannot set it; they share the process's mask
+  await mkdir(config.DATA_DIR, { recursive: true, mode: DIR_MODE });
+  await chmod(config.DATA_DIR, DIR_MODE);
+  const root = await ensureScratchRoot(scratchRoot(config.DATA_DIR));
+  // A sibling process's live scratch is never older than two verify timeouts (the longest job).
+  const removed = await cleanStaleScratch(root, { maxAgeMs: 2 * catalogue['verify-session'].timeoutMs });
+  if (removed) log.info('stale scratch removed', { entries: removed });
 }
 
 export function pipelineStages(_deps: Deps): Stage[] {
@@ -76,11 +94,16 @@ export function pipelineStages(_deps: Deps): Stage[] {
 export async function buildRuntime(config: Config, o: BuildOptions = {}): Promise<Runtime> {
   const log = o.log ?? createLogger(config.LOG_LEVEL);
   const clock = o.clock ?? systemClock;
+  await prepareDataDir(config, log);
   const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema });
   const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
   const deps: Deps = {
     db: handle.db,
-    blobs: createDiskBlobStore(join(config.DATA_DIR, 'blobs'), { encryptionKey }),
+    blobs: createDiskBlobStore(join(config.DATA_DIR, 'blobs'), {
+      encryptionKey,
+      // The key names project and session ids only; no bytes of the blob are logged.
+      onIntegrityFailure: (key, reason) => log.error('blob integrity check failed', { blob: key, reason }),
+    }),
     queue: createSqlQueue(handle.db, clock),
     queueFor: (db) => createSqlQueue(db, clock),
     clock,
@@ -88,7 +111,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     log,
     secret: loadOrCreateSecret(config),
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
-    engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines(speechConfigFromEnv(process.env)), ocr: () => createPaddleOcr() }),
+    engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines({ ...speechConfigFromEnv(process.env), scratchDir: scratchRoot(config.DATA_DIR) }), ocr: () => createPaddleOcr() }),
     fetch: o.fetch ?? fetch,
     lookup: o.lookup,
   };

@@ -21,7 +21,7 @@ export async function submitPhraseAttempt(deps: Deps, s: SessionRecord, body: Bo
   if (!phrase) throw new AppError('step_not_in_profile', 'this session does not ask for a spoken phrase');
   const before = attemptState(s.phrase_attempts, MAX_PHRASE_ATTEMPTS);
   if (s.phrase_attempts.length && before.state !== 'retry') throw new AppError('attempts_exhausted', `no more attempts: ${before.state}`, { state: before.state });
-  const clip = await tempPath(deps, 'phrase');
+  const clip = await tempPath(deps, s.id);
   const wav = `${clip}.wav`;
   try {
     await streamToFile(body, clip, MAX_ATTEMPT_BYTES);

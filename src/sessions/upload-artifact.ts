@@ -1,9 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, rm, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { AppError } from '../domain/errors.ts';
 import { sniffImage, sniffVideo } from '../domain/sniff.ts';
@@ -11,6 +9,7 @@ import { iso } from '../domain/time.ts';
 import { MediaError, probe } from '../engines/media/ffmpeg.ts';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../storage/db.ts';
+import { FILE_MODE, scratchFile, scratchRoot } from '../storage/scratch.ts';
 import { sessionBlobPrefix } from './erase-session.ts';
 import type { SessionRecord } from './rows.ts';
 import type { ArtifactKind } from './schemas.ts';
@@ -54,7 +53,7 @@ export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<Ar
 
 /** Streams a video body to a temp file (never whole in memory), then validates and stores it. */
 export async function uploadVideo(deps: Deps, s: SessionRecord, body: Body) {
-  const tmp = await tempPath(deps, 'video');
+  const tmp = await tempPath(deps, s.id);
   try {
     await streamToFile(body, tmp, deps.config.MAX_VIDEO_BYTES);
     return await finalizeVideo(deps, s, tmp);
@@ -108,14 +107,13 @@ export async function streamToFile(body: Body, file: string, limit: number, flag
       cb(null, chunk);
     },
   });
-  await pipeline(body, meter, createWriteStream(file, { flags }));
+  await pipeline(body, meter, createWriteStream(file, { flags, mode: FILE_MODE }));
   return n;
 }
 
-export async function tempPath(deps: Pick<Deps, 'config'>, what: string): Promise<string> {
-  const dir = join(deps.config.DATA_DIR, 'tmp');
-  await mkdir(dir, { recursive: true });
-  return join(dir, `${what}-${randomBytes(8).toString('hex')}`);
+/** A scratch path for an upload of session `owner` (removed on erase and at start-up). */
+export function tempPath(deps: Pick<Deps, 'config'>, owner: string): Promise<string> {
+  return scratchFile(scratchRoot(deps.config.DATA_DIR), owner);
 }
 
 async function saveArtifact(deps: Deps, s: SessionRecord, kind: ArtifactKind, key: string, type: string, bytes: number, meta: object) {

@@ -8,6 +8,13 @@ export class BlobTooLargeError extends Error {
   }
 }
 export class BlobNotFoundError extends Error {}
+/** Stored bytes that do not authenticate (tampered or corrupt at rest). */
+export class BlobIntegrityError extends Error {
+  constructor(readonly key: string, reason: string) {
+    super(`blob ${key} failed its integrity check: ${reason}`);
+    this.name = 'BlobIntegrityError';
+  }
+}
 
 export interface PutResult { bytes: number; sha256: string }
 

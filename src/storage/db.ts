@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -25,7 +25,10 @@ export async function openDatabase(opts: { url?: string; sqlitePath: string; sch
 }
 
 async function openSqlite(path: string): Promise<DbHandle> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    ownerOnly(path);
+  }
   const database = new BetterSqlite3(path);
   // WAL lets readers run while a writer commits; busy_timeout covers a second process (a
   // `vkyc worker` or the CLI) writing to the same file at the same moment.
@@ -36,6 +39,15 @@ async function openSqlite(path: string): Promise<DbHandle> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrate(db, 'sqlite');
   return { db, kind: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * The database holds personal data: the file and its -wal/-shm are created 0600 (SQLite gives the
+ * -wal/-shm the main file's mode) and tightened if an older version left them 0644.
+ */
+function ownerOnly(path: string) {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const p of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(p)) chmodSync(p, 0o600);
 }
 
 async function openPostgres(url: string, schema?: string): Promise<DbHandle> {
