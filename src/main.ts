@@ -18,11 +18,12 @@ import { createFaceEnginePool } from './engines/face/worker-pool.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
 import { createPaddleOcr } from './engines/ocr/paddle.ts';
 import { createLogger, type Logger } from './log.ts';
-import { catalogue, type JobHandlers } from './queue/catalogue.ts';
+import { catalogue, type GiveUpHandlers, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
 import { startWorkers, type Workers } from './queue/worker.ts';
 import { expireSessions } from './sessions/expire-sessions.ts';
 import { purgeRetention } from './sessions/purge-retention.ts';
+import { sweepStuckSessions } from './sessions/sweep-stuck.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
 import { createDiskBlobStore } from './storage/disk-blobs.ts';
 import { cleanStaleScratch, DIR_MODE, ensureScratchRoot, scratchRoot } from './storage/scratch.ts';
@@ -35,6 +36,7 @@ import { livenessStage } from './verification/stages/liveness.ts';
 import { documentStage } from './verification/stages/document.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
+import { endUnprocessable } from './verification/finish-session.ts';
 import { makeDeliverWebhook } from './webhooks/deliver.ts';
 
 // The composition root: configuration → adapters → use cases → HTTP app and workers. The only place
@@ -123,8 +125,14 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const handlers: JobHandlers = {
     'verify-session': makeVerifySession(deps, (o.stages ?? pipelineStages)(deps)),
     'deliver-webhook': makeDeliverWebhook(deps),
-    'expire-sessions': async () => void (await expireSessions(deps)),
+    'expire-sessions': async () => {
+      await expireSessions(deps);
+      await sweepStuckSessions(deps);
+    },
     'purge-retention': async () => void (await purgeRetention(deps)),
+  };
+  const onGiveUp: GiveUpHandlers = {
+    'verify-session': async (p) => void (await endUnprocessable(deps, p.projectId, p.sessionId, 'job_failed')),
   };
   const running: Workers[] = [];
   let scheduler: NodeJS.Timeout | undefined;
@@ -133,7 +141,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     app,
     handle,
     startWorkers(opts = {}) {
-      const w = startWorkers({ queue: deps.queue, handlers, log: log.child({ component: 'worker' }), clock, ...opts });
+      const w = startWorkers({ queue: deps.queue, handlers, onGiveUp, log: log.child({ component: 'worker' }), clock, ...opts });
       running.push(w);
       // The expiry sweep is a job like any other; the dedupe key makes one per minute across all
       // processes sharing the database.

@@ -47,6 +47,12 @@ const configSchema = z.object({
   /** Requests per minute per capture token (or client address) on the capture API. */
   CAPTURE_RATE_LIMIT: z.coerce.number().int().positive().default(600),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * A session still `processing` this long after submission, with no verify job queued or running,
+   * ends as needs_review/processing_failed (3× this long: ended even if a job keeps coming back).
+   * 1800 s = 2 × the verify job's 15 min timeout.
+   */
+  PROCESSING_TIMEOUT_SECONDS: z.coerce.number().int().min(60).default(1800),
   /** Delete artifacts of finished sessions after this many days (0 = keep). */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
 });

@@ -61,5 +61,12 @@ export interface JobContext {
 
 export type JobHandlers = { [K in JobName]: (payload: JobPayload<K>, ctx: JobContext) => Promise<void> };
 
+/**
+ * Optional per job name: called once when a job of that name fails for the last time (its final
+ * attempt, or an UnrecoverableError), so the domain can end what the job was for (a session left
+ * `processing`) in the shared mechanism rather than in every handler.
+ */
+export type GiveUpHandlers = { [K in JobName]?: (payload: JobPayload<K>, info: { jobId: string; error: string }) => Promise<void> };
+
 /** Throw this from a handler when retrying cannot help (BullMQ's UnrecoverableError). */
 export class UnrecoverableError extends Error {}

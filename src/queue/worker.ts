@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../domain/time.ts';
-import { catalogue, type JobHandlers, type JobName, UnrecoverableError } from './catalogue.ts';
+import { catalogue, type GiveUpHandlers, type JobHandlers, type JobName, UnrecoverableError } from './catalogue.ts';
 import type { ClaimedJob, JobQueue } from './port.ts';
 
 export interface WorkerOptions {
@@ -15,6 +15,8 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Which jobs this worker takes (default: all). */
   names?: readonly JobName[];
+  /** Called once per job that fails for the last time (see GiveUpHandlers). */
+  onGiveUp?: GiveUpHandlers;
 }
 
 export interface Workers {
@@ -85,9 +87,22 @@ export function startWorkers(o: WorkerOptions): Workers {
       o.log.warn(permanent ? 'job failed permanently' : 'job failed, will retry', {
         job: job.id, name: job.name, attempt: job.attempt, err: errorText(e), retry_at: retryAt?.toISOString(),
       });
+      if (permanent) await giveUp(job, errorText(e));
     } finally {
       clearInterval(heartbeat);
       clearTimeout(timeout);
+    }
+  };
+
+  const giveUp = async (job: ClaimedJob, error: string) => {
+    const hook = o.onGiveUp?.[job.name as JobName] as ((p: unknown, i: { jobId: string; error: string }) => Promise<void>) | undefined;
+    const parsed = catalogue[job.name as JobName]?.payload.safeParse(job.payload);
+    if (!hook || !parsed?.success) return;
+    try {
+      await hook(parsed.data, { jobId: job.id, error });
+    } catch (e) {
+      // The stuck-session sweep covers what a failing hook leaves behind.
+      o.log.error('give-up hook failed', { job: job.id, name: job.name, err: errorText(e) });
     }
   };
 

@@ -17,7 +17,7 @@ export const FILE_MODE = 0o600;
 
 export const scratchRoot = (dataDir: string) => join(dataDir, 'tmp');
 
-const OWNER = /^[A-Za-z0-9_]{1,80}$/;
+const OWNER = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Creates the scratch root (0700, also when it existed with a looser mode). */
 export async function ensureScratchRoot(root: string): Promise<string> {

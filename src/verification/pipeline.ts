@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 import type { SessionRecord } from '../sessions/rows.ts';
 import type { ArtifactsTable } from '../storage/schema.ts';
 import { FILE_MODE, makeScratchDir, scratchRoot } from '../storage/scratch.ts';
+import { stageErrorCode } from './stage-errors.ts';
 
 // The verify-session job: an ordered list of stages. Each stage's typed result (scores, evidence,
 // timings) is saved as it finishes, so a retried job resumes after the last finished stage and the
@@ -83,8 +84,10 @@ async function runOne(deps: Deps, sessionId: string, stage: Stage, ctx: StageCon
       .where('session_id', '=', sessionId).where('stage', '=', stage.name).execute();
     return result;
   } catch (e) {
+    // Stored and shown: a stable code only. The raw text (paths, ffmpeg stderr) stays in the logs.
+    deps.log.warn('stage failed', { session: sessionId, stage: stage.name, err: e instanceof Error ? e.message.slice(0, 1000) : String(e) });
     await deps.db.updateTable('stage_runs')
-      .set({ status: 'failed', finished_at: iso(deps.clock.now()), duration_ms: Math.round(performance.now() - t0), error: e instanceof Error ? e.message.slice(0, 1000) : String(e) })
+      .set({ status: 'failed', finished_at: iso(deps.clock.now()), duration_ms: Math.round(performance.now() - t0), error: stageErrorCode(e) })
       .where('session_id', '=', sessionId).where('stage', '=', stage.name).execute();
     throw e;
   }

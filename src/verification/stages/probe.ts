@@ -20,10 +20,14 @@ export const probeStage: Stage = {
       const findings = unusable ? [{ code: 'media_unusable', message: `video unusable: ${unusable}`, details: { reason: unusable } }] : [];
       return { present: true, usable: unusable === null, unusable_reason: unusable, ...p, findings };
     } catch (e) {
-      if (e instanceof MediaError && e.code === 'media_unreadable') return {
-          present: true, usable: false, unusable_reason: 'unreadable', error: e.message, duration_seconds: null,
+      if (e instanceof MediaError && e.code === 'media_unreadable') {
+        // ffprobe's words (with the scratch path) go to the log; the stored result is shown to tenants.
+        ctx.deps.log.warn('probe: video unreadable', { session: ctx.session.id, err: e.message });
+        return {
+          present: true, usable: false, unusable_reason: 'unreadable', duration_seconds: null,
           findings: [{ code: 'media_unusable', message: 'video could not be decoded', details: { reason: 'unreadable' } }],
         };
+      }
       throw e; // timeouts and missing tools are retried
     }
   },
