@@ -6,7 +6,9 @@ import sharp from 'sharp';
 import { AppError } from '../domain/errors.ts';
 import { sniffImage, sniffVideo } from '../domain/sniff.ts';
 import { iso } from '../domain/time.ts';
+import { VIDEO_DURATION_SLACK } from '../domain/session.ts';
 import { MediaError, probe } from '../engines/media/ffmpeg.ts';
+import { assertDecodable, decodedLength } from '../engines/media/inspect.ts';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../storage/db.ts';
 import { FILE_MODE, scratchFile, scratchRoot } from '../storage/scratch.ts';
@@ -65,22 +67,32 @@ export async function uploadVideo(deps: Deps, s: SessionRecord, body: Body) {
 export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) {
   const type = sniffVideo(await readHead(file));
   if (!type) throw new AppError('unsupported_media_type', 'expected a WebM or MP4 video');
+  const limit = s.profile.video_max_duration + VIDEO_DURATION_SLACK;
   let p;
+  let seconds: number;
   try {
-    p = await probe(deps.media, file);
+    p = await probe(deps.media, file, { measure: false });
+    if (!p.video) throw new AppError('media_unreadable', 'the file has no video track');
+    // The header is only a claim: decode a few frames of each stream (a patched codec tag probes
+    // fine and then fails every decode), then find the real length by decoding up to the limit.
+    await assertDecodable(deps.media, file, p.audio !== null);
+    seconds = await decodedLength(deps.media, file, p.audio !== null, limit + 1);
   } catch (e) {
+    if (e instanceof AppError) throw e;
     if (e instanceof MediaError && e.code === 'tool_missing') throw new AppError('engine_unavailable', e.message);
-    throw new AppError('media_unreadable', 'the video could not be read (truncated or corrupt)');
+    // ffmpeg's words stay in the log: they name our scratch path.
+    deps.log.info('video refused: not decodable', { session: s.id, err: e instanceof Error ? e.message : String(e) });
+    throw new AppError('media_unreadable', 'the video could not be decoded (corrupt, truncated or an unsupported codec)');
   }
-  if (!p.video) throw new AppError('media_unreadable', 'the file has no video track');
-  // A little slack over the profile's maximum: recorders stop a few hundred ms late.
-  if (p.duration_seconds !== null && p.duration_seconds > s.profile.video_max_duration + 5) {
-    throw new AppError('video_too_long', `video is ${Math.round(p.duration_seconds)} s; the maximum is ${s.profile.video_max_duration} s`);
+  if (seconds > limit || (p.duration_seconds ?? 0) > limit) {
+    throw new AppError('video_too_long', `the video is longer than the maximum of ${s.profile.video_max_duration} s`, { max_seconds: s.profile.video_max_duration });
   }
+  const video = p.video!; // checked inside the try
   const bytes = (await stat(file)).size;
   const key = `${sessionBlobPrefix(s.project_id, s.id)}video`;
   await deps.blobs.put(key, createReadStream(file), { maxBytes: deps.config.MAX_VIDEO_BYTES });
-  const artifact = { kind: 'video' as const, content_type: type, bytes, duration_seconds: p.duration_seconds, width: p.video.width, height: p.video.height, has_audio: p.audio !== null };
+  // The decoded length, not the header's claim, is what the session reports.
+  const artifact = { kind: 'video' as const, content_type: type, bytes, duration_seconds: Math.round(seconds * 1000) / 1000, width: video.width, height: video.height, has_audio: p.audio !== null };
   await saveArtifact(deps, s, 'video', key, type, bytes, artifact);
   await deps.db.updateTable('sessions').set({ recorded_at: iso(deps.clock.now()) }).where('id', '=', s.id).execute();
   return { artifact };

@@ -1,4 +1,5 @@
 import { MediaError, probe } from '../../engines/media/ffmpeg.ts';
+import { VIDEO_DURATION_SLACK } from '../../domain/session.ts';
 import type { Stage } from '../pipeline.ts';
 
 /** Minimum usable video: long enough to see a face and hear a phrase; big enough to find a face. */
@@ -11,7 +12,7 @@ export const probeStage: Stage = {
     const file = await ctx.localFile('video');
     if (!file) return { present: false };
     try {
-      const p = await probe(ctx.deps.media, file, ctx.signal);
+      const p = await probe(ctx.deps.media, file, { signal: ctx.signal, maxSeconds: ctx.session.profile.video_max_duration + VIDEO_DURATION_SLACK });
       const unusable =
         !p.video ? 'no_video_track'
         : p.duration_seconds === null || p.duration_seconds < MIN_VIDEO_SECONDS ? 'too_short'
