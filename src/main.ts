@@ -24,6 +24,7 @@ import { startWorkers, type Workers } from './queue/worker.ts';
 import { expireSessions } from './sessions/expire-sessions.ts';
 import { purgeRetention } from './sessions/purge-retention.ts';
 import { sweepStuckSessions } from './sessions/sweep-stuck.ts';
+import { removeStaleParts } from './sessions/resumable-upload.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
 import { createDiskBlobStore } from './storage/disk-blobs.ts';
 import { cleanStaleScratch, DIR_MODE, ensureScratchRoot, scratchRoot } from './storage/scratch.ts';
@@ -82,7 +83,8 @@ export function loadOrCreateSecret(config: Config): string {
 async function prepareDataDir(config: Config, log: Logger) {
   if (isMainThread) process.umask(0o077); // workers cannot set it; they share the process's mask
   await mkdir(config.DATA_DIR, { recursive: true, mode: DIR_MODE });
-  await chmod(config.DATA_DIR, DIR_MODE);
+  // An operator-made DATA_DIR we do not own keeps its mode; say so rather than refuse to start.
+  await chmod(config.DATA_DIR, DIR_MODE).catch((e: Error) => log.warn('DATA_DIR mode not changed', { err: e.message }));
   const root = await ensureScratchRoot(scratchRoot(config.DATA_DIR));
   // A sibling process's live scratch is never older than two verify timeouts (the longest job).
   const removed = await cleanStaleScratch(root, { maxAgeMs: 2 * catalogue['verify-session'].timeoutMs });
@@ -121,6 +123,8 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }],
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }],
   };
+  const staleParts = await removeStaleParts(deps);
+  if (staleParts) log.info('stale upload parts removed', { parts: staleParts });
   const app = createApp(deps, extras);
   const handlers: JobHandlers = {
     'verify-session': makeVerifySession(deps, (o.stages ?? pipelineStages)(deps)),

@@ -110,7 +110,8 @@ export async function readHead(file: string, n = 16): Promise<Uint8Array> {
   }
 }
 
-export async function streamToFile(body: Body, file: string, limit: number, flags: 'w' | 'a' = 'w', already = 0): Promise<number> {
+/** `cipher`: a transform applied after counting (resumable parts encrypted at rest). */
+export async function streamToFile(body: Body, file: string, limit: number, flags: 'w' | 'a' = 'w', already = 0, cipher?: Transform): Promise<number> {
   let n = already;
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
@@ -119,7 +120,8 @@ export async function streamToFile(body: Body, file: string, limit: number, flag
       cb(null, chunk);
     },
   });
-  await pipeline(body, meter, createWriteStream(file, { flags, mode: FILE_MODE }));
+  const out = createWriteStream(file, { flags, mode: FILE_MODE });
+  await (cipher ? pipeline(body, meter, cipher, out) : pipeline(body, meter, out));
   return n;
 }
 
