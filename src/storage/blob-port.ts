@@ -28,7 +28,12 @@ export async function readBlob(store: BlobStore, key: string): Promise<Buffer> {
 export interface BlobStore {
   /** Streams `source` to `key`; the blob appears whole or not at all. Aborts past `maxBytes`. */
   put(key: string, source: AsyncIterable<Uint8Array> | Uint8Array, opts?: { maxBytes?: number }): Promise<PutResult>;
-  get(key: string): Promise<Readable>;
+  /**
+   * Streams a blob. Encrypted stores verify each part before emitting it; `verifyAll` checks the
+   * whole blob before returning (a second read), for callers that must not start answering
+   * before they know every byte is authentic (the media route).
+   */
+  get(key: string, opts?: { verifyAll?: boolean }): Promise<Readable>;
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
   /** Deletes every blob under `prefix` (erase of a session); returns how many were removed. */

@@ -57,13 +57,13 @@ export function createDiskBlobStore(root: string, opts: DiskBlobOptions = {}): B
       return { bytes, sha256: hash.digest('hex') };
     },
 
-    async get(k) {
+    async get(k, { verifyAll = false } = {}) {
       const p = pathOf(k);
       const st = await stat(p).catch(() => null);
       if (!st) throw new BlobNotFoundError(k);
       if (!key) return createReadStream(p);
       try {
-        return await openEncrypted(p, st.size, key, k);
+        return await openEncrypted(p, st.size, key, k, verifyAll);
       } catch (e) {
         if (e instanceof BlobIntegrityError) opts.onIntegrityFailure?.(k, e.message);
         throw e;
@@ -90,10 +90,10 @@ export function createDiskBlobStore(root: string, opts: DiskBlobOptions = {}): B
 }
 
 /**
- * Opens an encrypted blob. "VKE2": the first record is verified before this returns (so a tampered
- * small blob fails here, before any response starts) and every later one before it is emitted.
+ * Opens an encrypted blob. "VKE2": the first record (with `verifyAll`: every record) is verified
+ * before this returns, and every record again before it is emitted.
  */
-async function openEncrypted(p: string, size: number, key: Buffer, k: string): Promise<Readable> {
+async function openEncrypted(p: string, size: number, key: Buffer, k: string, verifyAll: boolean): Promise<Readable> {
   const fh = await open(p, 'r');
   try {
     const header = Buffer.alloc(HEADER);
@@ -106,6 +106,8 @@ async function openEncrypted(p: string, size: number, key: Buffer, k: string): P
     if (!magic.equals(MAGIC_V2)) throw new BlobIntegrityError(k, 'not in an encrypted format of this store');
     const count = recordCount(size);
     if (count === null) throw new BlobIntegrityError(k, 'length fits no record layout (truncated)');
+    // AES-GCM runs at well over 1 GB/s with AES-NI: a 200 MB video costs a fraction of a second.
+    if (verifyAll) for (let i = 1; i < count; i++) await openRecord(fh, key, header, i, count, size, k);
     const first = await openRecord(fh, key, header, 0, count, size, k);
     return Readable.from(records(fh, key, header, count, size, k, first));
   } catch (e) {

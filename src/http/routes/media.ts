@@ -18,10 +18,9 @@ export function mediaRoutes(deps: Deps) {
     if (exp * 1000 < deps.clock.now().getTime()) throw new AppError('media_url_expired', 'media link has expired; fetch the session again for a fresh one');
     const a = await deps.db.selectFrom('artifacts').selectAll().where('session_id', '=', c.req.param('id')).where('kind', '=', c.req.param('kind')).executeTakeFirst();
     if (!a) throw new AppError('not_found', 'media not found');
-    const stream = await deps.blobs.get(a.blob_key).catch((e: unknown) => {
-      // Tampered or corrupt at rest (logged by the store): an error, never unverified bytes. A
-      // record past the first that fails aborts the response mid-body instead (shorter than
-      // content-length), which clients treat as a failed download.
+    // Every byte is authenticated before the status line goes out: tampered or corrupt at rest
+    // (logged by the store) is an error, never a 200 with bytes that did not verify.
+    const stream = await deps.blobs.get(a.blob_key, { verifyAll: true }).catch((e: unknown) => {
       if (e instanceof BlobIntegrityError) throw new AppError('media_integrity_failed', 'the stored media failed its integrity check');
       throw e;
     });

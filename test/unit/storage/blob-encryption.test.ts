@@ -74,6 +74,7 @@ test('one flipped byte in a later record: only the verified records before it ar
   const { bytes, error } = await drain(await store().get('t/flip1'));
   assert.ok(error instanceof BlobIntegrityError);
   assert.ok(bytes.equals(plain.subarray(0, RECORD)), 'nothing of the altered record was emitted');
+  await assert.rejects(store().get('t/flip1', { verifyAll: true }), BlobIntegrityError, 'verifyAll refuses before any byte');
 });
 
 test('truncation at a record boundary and inside a record: error', async () => {
