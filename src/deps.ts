@@ -24,4 +24,6 @@ export interface Deps {
   engines: Engines;
   fetch: typeof fetch;
   lookup?: Lookup;
+  /** Per-attempt webhook timeout: connect + TLS + response status (webhooks/deliver.ts). */
+  webhookTimeoutMs: number;
 }

@@ -26,6 +26,7 @@ export function createSqlQueue(db: Db, clock: Clock): JobQueue {
         locked_by: null,
         last_error: null,
         dedupe_key: opts.dedupeKey ?? null,
+        group_key: opts.group ?? null,
         created_at: now,
         updated_at: now,
       };
@@ -41,7 +42,7 @@ export function createSqlQueue(db: Db, clock: Clock): JobQueue {
       return id;
     },
 
-    async claim(workerId, names, leaseMs) {
+    async claim(workerId, names, leaseMs, opts = {}) {
       if (names.length === 0) return null;
       const now = iso(clock.now());
       const lease = iso(new Date(clock.now().getTime() + leaseMs));
@@ -50,11 +51,25 @@ export function createSqlQueue(db: Db, clock: Clock): JobQueue {
           eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
           eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
         ]);
+      const cap = opts.maxPerGroup;
+      // `turn` numbers each group's due jobs oldest first; ordering by it takes one job per group
+      // per round, so a project with a thousand queued deliveries cannot push another's to the back.
       const candidates = await db
         .selectFrom('jobs')
-        .select('id')
+        .select(['id', sql<number>`row_number() over (partition by coalesce(group_key, id) order by run_at)`.as('turn')])
         .where('name', 'in', [...names])
         .where(due)
+        .$if(cap !== undefined, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb('group_key', 'is', null),
+              eb('group_key', 'not in', eb.selectFrom('jobs as r').select('r.group_key')
+                .where('r.name', 'in', [...names]).where('r.status', '=', 'running').where('r.lease_until', '>=', now).where('r.group_key', 'is not', null)
+                .groupBy('r.group_key').having((h) => h.fn.countAll(), '>=', cap!)),
+            ]),
+          ),
+        )
+        .orderBy('turn')
         .orderBy('run_at')
         .limit(5)
         .execute();
