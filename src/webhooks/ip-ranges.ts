@@ -11,7 +11,8 @@ interface Range { family: Family; prefix: Uint8Array; bits: number; why: string 
 /** Parses a canonical or shortened IPv4/IPv6 literal into 4 or 16 bytes; null when it is not one. */
 export function parseIp(addr: string): Uint8Array | null {
   const a = addr.startsWith('[') && addr.endsWith(']') ? addr.slice(1, -1) : addr;
-  const kind = isIP(a); // rejects zone ids ("fe80::1%eth0") and every non-address
+  if (a.includes('%')) return null; // zone ids ("fe80::1%eth0") name a local interface: never a webhook target
+  const kind = isIP(a);
   if (kind === 4) return Uint8Array.from(a.split('.').map(Number));
   if (kind !== 6) return null;
   let text = a.toLowerCase();

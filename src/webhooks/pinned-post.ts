@@ -65,13 +65,13 @@ export function postPinned(target: VettedTarget, o: PostOptions): Promise<number
       finish(new DeliveryError('aborted'));
       req.destroy();
     };
-    if (o.signal?.aborted) return onAbort();
-    o.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res) => {
       finish(null, res.statusCode ?? 0);
       res.destroy();
     });
     req.on('error', (e: NodeJS.ErrnoException) => finish(new DeliveryError(isTlsError(e) ? 'tls_failed' : 'connection_failed')));
+    if (o.signal?.aborted) return onAbort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
     req.end(o.body);
   });
 }
