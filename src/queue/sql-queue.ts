@@ -52,11 +52,13 @@ export function createSqlQueue(db: Db, clock: Clock): JobQueue {
           eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
         ]);
       const cap = opts.maxPerGroup;
-      // `turn` numbers each group's due jobs oldest first; ordering by it takes one job per group
-      // per round, so a project with a thousand queued deliveries cannot push another's to the back.
+      // `turn` = the group's running jobs + the job's rank among its group's due jobs (oldest first).
+      // Ordering by it is round-robin between groups: a project with a thousand queued deliveries,
+      // or with slow ones still running, cannot push another project's delivery to the back.
+      const running = sql`(select count(*) from jobs as r where r.group_key = jobs.group_key and r.status = 'running' and r.lease_until >= ${now} and r.name in (${sql.join([...names])}))`;
       const candidates = await db
         .selectFrom('jobs')
-        .select(['id', sql<number>`row_number() over (partition by coalesce(group_key, id) order by run_at)`.as('turn')])
+        .select(['id', sql<number>`row_number() over (partition by coalesce(group_key, id) order by run_at) + ${running}`.as('turn')])
         .where('name', 'in', [...names])
         .where(due)
         .$if(cap !== undefined, (q) =>
