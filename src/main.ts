@@ -52,7 +52,6 @@ export interface Runtime {
 export interface BuildOptions {
   clock?: Clock;
   log?: Logger;
-  fetch?: typeof fetch;
   lookup?: Deps['lookup'];
   /** PostgreSQL schema to use (tests isolate runs in their own schema). */
   pgSchema?: string;
@@ -96,7 +95,6 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     secret,
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
     engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines(speechConfigFromEnv(process.env)), ocr: () => createPaddleOcr() }),
-    fetch: o.fetch ?? fetch,
     webhookTimeoutMs: o.webhookTimeoutMs ?? WEBHOOK_ATTEMPT_TIMEOUT_MS,
     lookup: o.lookup,
   };

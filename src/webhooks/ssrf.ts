@@ -15,10 +15,16 @@ export { isPrivateAddress } from './ip-ranges.ts';
 export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
 export const defaultLookup: Lookup = (host) => dnsLookup(host, { all: true, verbatim: true });
 
-/** `code` is what the delivery log records; `message` is for the API caller who registered the URL. */
-export type SsrfCode = 'url_invalid' | 'dns_failed' | 'address_not_public';
+/**
+ * `code` is what the delivery log records, `message` what the API caller who registered the URL
+ * sees. A name that does not resolve and a name that resolves to a private address get the same
+ * code and message: otherwise registering `http://db.internal/` would tell a tenant which names
+ * the operator's internal DNS knows. `reason` (which range, or no answer) is for operators and tests.
+ */
+export type SsrfCode = 'url_invalid' | 'address_not_public';
+const NOT_PUBLIC = 'the URL host must resolve to public IP addresses only (it does not resolve, or resolves to a private, loopback, link-local, metadata or reserved address)';
 export class SsrfError extends Error {
-  constructor(readonly code: SsrfCode, message: string) {
+  constructor(readonly code: SsrfCode, message: string, readonly reason = message) {
     super(message);
   }
 }
@@ -47,11 +53,11 @@ export async function assertPublicUrl(raw: string, opts: { allowPrivate: boolean
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const literal = isIP(host);
   const addrs = literal ? [{ address: host, family: literal }] : await (opts.lookup ?? defaultLookup)(host).catch(() => []);
-  if (addrs.length === 0) throw new SsrfError('dns_failed', `cannot resolve ${host}`);
+  if (addrs.length === 0) throw new SsrfError('address_not_public', NOT_PUBLIC, 'no DNS answer');
   if (!opts.allowPrivate) {
     for (const a of addrs) {
       const why = blockedReason(a.address);
-      if (why) throw new SsrfError('address_not_public', `${host} is or resolves to an address that is not public (${why})`);
+      if (why) throw new SsrfError('address_not_public', NOT_PUBLIC, why);
     }
   }
   const first = addrs[0]!;

@@ -31,10 +31,15 @@ test('every refused spelling is refused by the guard; public ones pass and pin t
 
 test('a name with any non-public address is refused; the first address of a public name is pinned', async () => {
   const mixed = async () => [{ address: '93.184.216.34', family: 4 }, { address: '::ffff:10.0.0.1', family: 6 }];
-  await assert.rejects(assertPublicUrl('https://mixed.example/', { allowPrivate: false, lookup: mixed }), /not public \(IPv4-mapped private/);
+  await assert.rejects(assertPublicUrl('https://mixed.example/', { allowPrivate: false, lookup: mixed }), (e: unknown) => e instanceof SsrfError && e.reason === 'IPv4-mapped private (RFC 1918)');
   const ok = await assertPublicUrl('https://ok.example/', { allowPrivate: false, lookup: async () => [{ address: '2606:4700::1111', family: 6 }, { address: '93.184.216.34', family: 4 }] });
   assert.deepEqual([ok.address, ok.family], ['2606:4700::1111', 6]);
-  await assert.rejects(assertPublicUrl('https://nx.example/', { allowPrivate: false, lookup: async () => [] }), (e: unknown) => e instanceof SsrfError && e.code === 'dns_failed');
+  // No answer and a private answer look the same to the caller (no oracle on internal DNS names).
+  const nx = await assertPublicUrl('https://nx.example/', { allowPrivate: false, lookup: async () => [] }).catch((e: SsrfError) => e);
+  const internal = await assertPublicUrl('https://db.internal/', { allowPrivate: false, lookup: async () => [{ address: '10.1.2.3', family: 4 }] }).catch((e: SsrfError) => e);
+  assert.ok(nx instanceof SsrfError && internal instanceof SsrfError);
+  assert.deepEqual([nx.code, nx.message, nx.reason], [internal.code, internal.message, 'no DNS answer']);
+  assert.equal(internal.reason, 'private (RFC 1918)');
   for (const url of ['ftp://example.com/', 'http://user:pw@example.com/', 'not a url', 'http://[fe80::1%25eth0]/']) {
     await assert.rejects(assertPublicUrl(url, { allowPrivate: false }), (e: unknown) => e instanceof SsrfError && e.code === 'url_invalid', url);
   }
