@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { blockedReason, parseIp } from '../../src/webhooks/ip-ranges.ts';
@@ -90,4 +96,28 @@ test('postPinned reports coded failures: timeout for a silent receiver, connecti
   await assert.rejects(postPinned({ url: new URL(`http://127.0.0.1:${port}/`), address: '127.0.0.1', family: 4 }, { headers: {}, body: '{}', timeoutMs: 2000 }), (e: unknown) => e instanceof DeliveryError && e.code === 'connection_failed' && e.message === 'connection_failed');
   const aborted = AbortSignal.abort();
   await assert.rejects(postPinned({ url: new URL(`http://127.0.0.1:${port}/`), address: '127.0.0.1', family: 4 }, { headers: {}, body: '{}', timeoutMs: 2000, signal: aborted }), (e: unknown) => e instanceof DeliveryError && e.code === 'aborted');
+});
+
+test('postPinned over https keeps the host name for SNI and certificate checks; an untrusted certificate is tls_failed', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vkyc-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=hooks.test', '-days', '1', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    const tlsOpts = { key: await readFile(join(dir, 'k.pem')), cert: await readFile(join(dir, 'c.pem')) };
+    const sni: string[] = [];
+    let requests = 0;
+    const server = createHttpsServer({ ...tlsOpts, SNICallback: (name, cb) => { sni.push(name); cb(null, createSecureContext(tlsOpts)); } }, (_req, res) => { requests++; res.end(); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // hooks.test exists in no DNS: the connection can only have gone to the pinned address.
+      await assert.rejects(postPinned({ url: new URL(`https://hooks.test:${port}/hook`), address: '127.0.0.1', family: 4 }, { headers: {}, body: '{}', timeoutMs: 5000 }), (e: unknown) => e instanceof DeliveryError && e.code === 'tls_failed');
+      assert.deepEqual(sni, ['hooks.test']);
+      assert.equal(requests, 0, 'no request is sent over an unverified connection');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
