@@ -47,6 +47,9 @@ export function makeDeliverWebhook(deps: Deps) {
       });
       if (status < 200 || status >= 300) error = 'http_status';
     } catch (e) {
+      // Stopped mid-attempt (shutdown, lost lease): not the receiver's failure. The worker gives the
+      // job back and it runs again at once, so nothing is logged and next_attempt_at stays as it was.
+      if (e instanceof DeliveryError && e.code === 'aborted') throw e;
       // Only codes reach the tenant-visible log: raw socket messages would tell a prober more than
       // "it did not work" (which ports are closed vs filtered).
       if (e instanceof SsrfError) error = `refused_${e.code}`;

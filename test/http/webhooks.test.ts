@@ -1,12 +1,41 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { makeRuntime, PG_URL, type TestRuntime } from '../helpers/runtime.ts';
+import { sql } from 'kysely';
 import { startReceiver } from '../helpers/receiver.ts';
 import { emitEvent } from '../../src/webhooks/events.ts';
 import { WEBHOOK_RETRY_DELAYS_MS, webhookBackoff } from '../../src/queue/catalogue.ts';
 import { openDatabase } from '../../src/storage/db.ts';
 import { openWebhookSecret } from '../../src/webhooks/secret-box.ts';
 import { join } from 'node:path';
+
+/**
+ * Simulates a database written before migration 004 (a clear-text secret, the migration not yet
+ * recorded), opens it again as a new process would, and checks the row was sealed.
+ */
+async function checkLegacySecretMigration(rt: TestRuntime, reopen: (secret?: string) => Promise<{ close(): Promise<void> }>) {
+  const plain = 'whsec_bGVnYWN5LXNlY3JldC1vbmUtMTIzNDU2';
+  await rt.deps.db.insertInto('webhooks').values({ id: 'wh_legacy1', project_id: rt.projectId, url: 'http://127.0.0.1:9/x', events: '["*"]', secret: plain, description: null, enabled: 1, created_at: new Date().toISOString() }).execute();
+  await rt.deps.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '004_sealed_webhook_secrets' as never).execute();
+  await assert.rejects(reopen(undefined), /needs VKYC_SECRET/);
+  await (await reopen(rt.deps.secret)).close();
+  const row = await rt.deps.db.selectFrom('webhooks').select('secret').where('id', '=', 'wh_legacy1').executeTakeFirstOrThrow();
+  assert.match(row.secret, /^enc1\./);
+  assert.equal(openWebhookSecret(rt.deps.secret, 'wh_legacy1', row.secret), plain);
+  // Rows sealed before are left as they are (no double encryption).
+  const all = await rt.deps.db.selectFrom('webhooks').select(['id', 'secret']).execute();
+  for (const o of all) assert.match(openWebhookSecret(rt.deps.secret, o.id, o.secret), /^whsec_/);
+}
+
+test('migration 004 seals clear-text webhook secrets: PostgreSQL', async () => {
+  const rt = await makeRuntime({ db: 'postgres' });
+  try {
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(rt.deps.db)).rows[0]!.s;
+    await checkLegacySecretMigration(rt, (secret) => openDatabase({ url: PG_URL, sqlitePath: '', schema, secret }));
+  } finally {
+    await rt.cleanup();
+  }
+});
 
 describe('webhook delivery', () => {
   let rt: TestRuntime;
@@ -88,22 +117,9 @@ describe('webhook delivery', () => {
     assert.ok(!listing.includes('whsec_') && !listing.includes('enc1.'));
   });
 
-  test('migration 004 encrypts secrets stored in clear by earlier versions (and needs VKYC_SECRET to do so)', async () => {
-    const legacy = async (id: string, secret: string) => {
-      await rt.deps.db.insertInto('webhooks').values({ id, project_id: rt.projectId, url: 'http://127.0.0.1:9/x', events: '["*"]', secret, description: null, enabled: 1, created_at: new Date().toISOString() }).execute();
-      await rt.deps.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '004_sealed_webhook_secrets' as never).execute();
-    };
+  test('migration 004 encrypts secrets stored in clear by earlier versions (and needs VKYC_SECRET to do so): SQLite', async () => {
     const sqlitePath = join(rt.dataDir, 'vkyc.sqlite');
-    await legacy('wh_legacy1', 'whsec_bGVnYWN5LXNlY3JldC1vbmUtMTIzNDU2');
-    await assert.rejects(openDatabase({ sqlitePath }), /needs VKYC_SECRET/);
-    const h = await openDatabase({ sqlitePath, secret: rt.deps.secret });
-    await h.close();
-    const row = await rt.deps.db.selectFrom('webhooks').select('secret').where('id', '=', 'wh_legacy1').executeTakeFirstOrThrow();
-    assert.match(row.secret, /^enc1\./);
-    assert.equal(openWebhookSecret(rt.deps.secret, 'wh_legacy1', row.secret), 'whsec_bGVnYWN5LXNlY3JldC1vbmUtMTIzNDU2');
-    // Rows sealed before are left as they are (no double encryption).
-    const others = await rt.deps.db.selectFrom('webhooks').select(['id', 'secret']).execute();
-    for (const o of others) assert.match(openWebhookSecret(rt.deps.secret, o.id, o.secret), /^whsec_/);
+    await checkLegacySecretMigration(rt, (secret) => openDatabase({ sqlitePath, secret }));
   });
 
   test('retry schedule spans more than 24 h with jitter', () => {
