@@ -72,6 +72,14 @@ test('six never-answering endpoints of project A delay neither B\'s decision nor
     assert.equal(JSON.parse(recvB.received[0]!.body).data.session_id, created.id);
     // A never held more than its share of the delivery slots (WEBHOOK_PROJECT_SLOTS = 2).
     assert.equal(hanging.reduce((n, h) => n + h.requests(), 0), 2);
+
+    // Shutdown mid-attempt is not the receiver's failure: nothing logged, jobs back in the queue uncounted.
+    await w.stop(100);
+    const aAttempts = await rt.deps.db.selectFrom('delivery_attempts').innerJoin('webhook_deliveries', 'webhook_deliveries.id', 'delivery_attempts.delivery_id')
+      .select('delivery_attempts.id').where('webhook_deliveries.project_id', '=', rt.projectId).execute();
+    assert.equal(aAttempts.length, 0);
+    const aJobs = await rt.deps.db.selectFrom('jobs').select(['status', 'attempts']).where('name', '=', 'deliver-webhook').where('group_key', '=', rt.projectId).execute();
+    assert.deepEqual(aJobs.map((j) => [j.status, j.attempts]), Array(12).fill(['queued', 0]));
   } finally {
     await w.stop(100);
     await Promise.all(hanging.map((h) => h.close()));
