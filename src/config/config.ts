@@ -39,7 +39,7 @@ const configSchema = z.object({
    * keeps deliveries of at least two projects moving while another project's receivers hang.
    */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  /** At most this many of those slots per project at once (default half of 4), so one project's slow receivers cannot take them all. */
+  /** At most this many delivery slots per project at once, counted over all processes sharing the database (default half of 4), so one project's slow receivers cannot take them all. */
   WEBHOOK_PROJECT_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
   MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
