@@ -18,9 +18,9 @@ import { createFaceEnginePool } from './engines/face/worker-pool.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
 import { createPaddleOcr } from './engines/ocr/paddle.ts';
 import { createLogger, type Logger } from './log.ts';
-import { catalogue, type GiveUpHandlers, type JobHandlers } from './queue/catalogue.ts';
+import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers, namesOfClass } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
-import { startWorkers, type Workers } from './queue/worker.ts';
+import { combineWorkers, startWorkers, type Workers } from './queue/worker.ts';
 import { expireSessions } from './sessions/expire-sessions.ts';
 import { purgeRetention } from './sessions/purge-retention.ts';
 import { sweepStuckSessions } from './sessions/sweep-stuck.ts';
@@ -38,7 +38,7 @@ import { documentStage } from './verification/stages/document.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
 import { endUnprocessable } from './verification/finish-session.ts';
-import { makeDeliverWebhook } from './webhooks/deliver.ts';
+import { makeDeliverWebhook, WEBHOOK_ATTEMPT_TIMEOUT_MS } from './webhooks/deliver.ts';
 
 // The composition root: configuration → adapters → use cases → HTTP app and workers. The only place
 // that knows which adapter implements which port.
@@ -47,6 +47,10 @@ export interface Runtime {
   deps: Deps;
   app: ReturnType<typeof createApp>;
   handle: DbHandle;
+  /**
+   * Starts one worker pool per concurrency class: `concurrency` verification slots (default
+   * WORKERS), WEBHOOK_CONCURRENCY delivery slots shared fairly between projects, one maintenance slot.
+   */
   startWorkers(opts?: { concurrency?: number; leaseMs?: number; pollMs?: number }): Workers;
   close(): Promise<void>;
 }
@@ -54,10 +58,11 @@ export interface Runtime {
 export interface BuildOptions {
   clock?: Clock;
   log?: Logger;
-  fetch?: typeof fetch;
   lookup?: Deps['lookup'];
   /** PostgreSQL schema to use (tests isolate runs in their own schema). */
   pgSchema?: string;
+  /** Per-attempt webhook timeout (default WEBHOOK_ATTEMPT_TIMEOUT_MS); tests shorten it. */
+  webhookTimeoutMs?: number;
   /** Replaces the verification stages (tests of the job machinery). */
   stages?: (deps: Deps) => Stage[];
 }
@@ -99,7 +104,8 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const log = o.log ?? createLogger(config.LOG_LEVEL);
   const clock = o.clock ?? systemClock;
   await prepareDataDir(config, log);
-  const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema });
+  const secret = loadOrCreateSecret(config);
+  const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema, secret });
   const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
   const deps: Deps = {
     db: handle.db,
@@ -113,10 +119,10 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     clock,
     config,
     log,
-    secret: loadOrCreateSecret(config),
+    secret,
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
     engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines({ ...speechConfigFromEnv(process.env), scratchDir: scratchRoot(config.DATA_DIR) }), ocr: () => createPaddleOcr() }),
-    fetch: o.fetch ?? fetch,
+    webhookTimeoutMs: o.webhookTimeoutMs ?? WEBHOOK_ATTEMPT_TIMEOUT_MS,
     lookup: o.lookup,
   };
   const extras: AppExtras = {
@@ -145,7 +151,14 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     app,
     handle,
     startWorkers(opts = {}) {
-      const w = startWorkers({ queue: deps.queue, handlers, onGiveUp, log: log.child({ component: 'worker' }), clock, ...opts });
+      const { concurrency = Math.max(1, config.WORKERS), ...rest } = opts;
+      const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
+        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: log.child({ component: 'worker', class: cls }), clock, ...rest, names: namesOfClass(cls), concurrency: slots, maxPerGroup });
+      const w = combineWorkers([
+        pool('verify', concurrency),
+        pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),
+        pool('maintenance', 1),
+      ]);
       running.push(w);
       // The expiry sweep is a job like any other; the dedupe key makes one per minute across all
       // processes sharing the database.

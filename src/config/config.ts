@@ -32,6 +32,15 @@ const configSchema = z.object({
   FACE_WORKERS: z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism())),
   /** Allow webhook targets on private/loopback networks (tests, closed deployments). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /**
+   * Webhook delivery slots per process, separate from WORKERS (verification): a receiver that never
+   * answers holds a delivery slot for at most the 10 s attempt timeout and never a verification slot.
+   * 4: a slot mostly waits on the network (no CPU), so slots are cheap; 4 with 2 per project below
+   * keeps deliveries of at least two projects moving while another project's receivers hang.
+   */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** At most this many delivery slots per project at once, counted over all processes sharing the database (default half of 4), so one project's slow receivers cannot take them all. */
+  WEBHOOK_PROJECT_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
   MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(40_000_000),

@@ -19,12 +19,12 @@ export interface DbHandle {
  * anything else is a SQLite file path. Migrations run on open so a fresh install needs no step.
  * `schema` (PostgreSQL only) isolates test runs in their own schema.
  */
-export async function openDatabase(opts: { url?: string; sqlitePath: string; schema?: string }): Promise<DbHandle> {
-  if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) return openPostgres(opts.url, opts.schema);
-  return openSqlite(opts.sqlitePath);
+export async function openDatabase(opts: { url?: string; sqlitePath: string; schema?: string; secret?: string }): Promise<DbHandle> {
+  if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) return openPostgres(opts.url, opts.schema, opts.secret);
+  return openSqlite(opts.sqlitePath, opts.secret);
 }
 
-async function openSqlite(path: string): Promise<DbHandle> {
+async function openSqlite(path: string, secret?: string): Promise<DbHandle> {
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     ownerOnly(path);
@@ -37,7 +37,7 @@ async function openSqlite(path: string): Promise<DbHandle> {
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  await migrate(db, 'sqlite');
+  await migrate(db, 'sqlite', undefined, { secret });
   return { db, kind: 'sqlite', close: () => db.destroy() };
 }
 
@@ -50,7 +50,7 @@ function ownerOnly(path: string) {
   for (const p of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(p)) chmodSync(p, 0o600);
 }
 
-async function openPostgres(url: string, schema?: string): Promise<DbHandle> {
+async function openPostgres(url: string, schema?: string, secret?: string): Promise<DbHandle> {
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
   if (schema) {
     const admin = new pg.Client({ connectionString: url });
@@ -66,7 +66,7 @@ async function openPostgres(url: string, schema?: string): Promise<DbHandle> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // The schema the connection writes to (search_path may come from the URL's options).
   const current = schema ?? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
-  await migrate(db, 'postgres', current);
+  await migrate(db, 'postgres', current, { secret });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
