@@ -64,19 +64,22 @@ export async function uploadVideo(deps: Deps, s: SessionRecord, body: Body) {
   }
 }
 
-export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) {
-  const type = sniffVideo(await readHead(file));
-  if (!type) throw new AppError('unsupported_media_type', 'expected a WebM or MP4 video');
+/**
+ * What the streams say, not the header: a few frames of each stream must decode (a patched codec
+ * tag probes fine and then fails every decode), and the real length is found by decoding no
+ * further than the profile's maximum + slack (a header can claim 10 s for 20 min).
+ */
+async function inspectVideo(deps: Deps, s: SessionRecord, file: string) {
   const limit = s.profile.video_max_duration + VIDEO_DURATION_SLACK;
-  let p;
-  let seconds: number;
   try {
-    p = await probe(deps.media, file, { measure: false });
+    const p = await probe(deps.media, file, { measure: false });
     if (!p.video) throw new AppError('media_unreadable', 'the file has no video track');
-    // The header is only a claim: decode a few frames of each stream (a patched codec tag probes
-    // fine and then fails every decode), then find the real length by decoding up to the limit.
     await assertDecodable(deps.media, file, p.audio !== null);
-    seconds = await decodedLength(deps.media, file, p.audio !== null, limit + 1);
+    const seconds = await decodedLength(deps.media, file, p.audio !== null, limit + 1);
+    if (seconds > limit || (p.duration_seconds ?? 0) > limit) {
+      throw new AppError('video_too_long', `the video is longer than the maximum of ${s.profile.video_max_duration} s`, { max_seconds: s.profile.video_max_duration });
+    }
+    return { video: p.video, hasAudio: p.audio !== null, seconds };
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (e instanceof MediaError && e.code === 'tool_missing') throw new AppError('engine_unavailable', e.message);
@@ -84,15 +87,17 @@ export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) 
     deps.log.info('video refused: not decodable', { session: s.id, err: e instanceof Error ? e.message : String(e) });
     throw new AppError('media_unreadable', 'the video could not be decoded (corrupt, truncated or an unsupported codec)');
   }
-  if (seconds > limit || (p.duration_seconds ?? 0) > limit) {
-    throw new AppError('video_too_long', `the video is longer than the maximum of ${s.profile.video_max_duration} s`, { max_seconds: s.profile.video_max_duration });
-  }
-  const video = p.video!; // checked inside the try
+}
+
+export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) {
+  const type = sniffVideo(await readHead(file));
+  if (!type) throw new AppError('unsupported_media_type', 'expected a WebM or MP4 video');
+  const { video, hasAudio, seconds } = await inspectVideo(deps, s, file);
   const bytes = (await stat(file)).size;
   const key = `${sessionBlobPrefix(s.project_id, s.id)}video`;
   await deps.blobs.put(key, createReadStream(file), { maxBytes: deps.config.MAX_VIDEO_BYTES });
   // The decoded length, not the header's claim, is what the session reports.
-  const artifact = { kind: 'video' as const, content_type: type, bytes, duration_seconds: Math.round(seconds * 1000) / 1000, width: video.width, height: video.height, has_audio: p.audio !== null };
+  const artifact = { kind: 'video' as const, content_type: type, bytes, duration_seconds: Math.round(seconds * 1000) / 1000, width: video.width, height: video.height, has_audio: hasAudio };
   await saveArtifact(deps, s, 'video', key, type, bytes, artifact);
   await deps.db.updateTable('sessions').set({ recorded_at: iso(deps.clock.now()) }).where('id', '=', s.id).execute();
   return { artifact };
