@@ -181,6 +181,22 @@ const sealedWebhookSecrets = (ctx: MigrationContext): Migration => ({
   },
 });
 
+/**
+ * Operator-supplied IP lists for risk signals (tor, vpn, proxy, recent_fraud): one row per address
+ * or CIDR; project_id '*' = every project (risk/ip-lists.ts).
+ */
+const riskIpLists: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('risk_ip_entries')
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('list', 'text', (c) => c.notNull())
+      .addColumn('cidr', 'text', (c) => c.notNull())
+      .addColumn('source', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('risk_ip_entries_pk', ['project_id', 'list', 'cidr']).execute();
+  },
+};
+
 /** What some migrations need besides the database. */
 export interface MigrationContext {
   /** VKYC_SECRET: keys derived from it encrypt data at rest. */
@@ -192,6 +208,7 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '002_phrase_attempts': phraseAttempts,
   '003_job_groups': jobGroups,
   '004_sealed_webhook_secrets': sealedWebhookSecrets(ctx),
+  '005_risk_ip_lists': riskIpLists,
 });
 
 /**

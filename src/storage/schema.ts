@@ -173,4 +173,8 @@ export interface Database {
   audit_log: AuditTable;
   nonces: NoncesTable;
   uploads: UploadsTable;
+  risk_ip_entries: RiskIpEntriesTable;
 }
+
+/** An operator-supplied IP list entry (risk/ip-lists.ts); project_id '*' applies to every project. */
+export interface RiskIpEntriesTable { project_id: string; list: string; cidr: string; source: string | null; created_at: string }
