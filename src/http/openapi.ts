@@ -73,3 +73,22 @@ export function docsPage(): string {
 <body><div id="ui"></div><script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/assets/init.js"></script></body></html>`;
 }
+
+/**
+ * The docs page's own CSP: Swagger UI's bundle and styles from this origin (it sets inline style
+ * attributes, and its icons are data: SVGs), requests to this server only, never framed.
+ */
+export function docsCsp(publicUrl: string): string {
+  const api = new URL(publicUrl).origin;
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${api}`,
+    "font-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
