@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../domain/errors.ts';
 import { errorBody } from './errors.ts';
@@ -78,28 +79,80 @@ export function countingStream(body: ReadableStream<Uint8Array>, limit: number, 
 }
 
 /**
+ * The same over Node's IncomingMessage, read directly. @hono/node-server's own body stream cannot
+ * be cancelled: once a reader stops at the limit, the socket stays paused by its backpressure and
+ * its drain of the rest never reads (a test server could not even close). Here, stopping detaches
+ * our listener and lets the socket flow, so the adapter's drain (≤ 64 MB or 500 ms, then close)
+ * discards the rest while the client reads its 413.
+ */
+export function countingIncoming(incoming: Readable, limit: number, onExceeded: () => void): ReadableStream<Uint8Array> {
+  let n = 0;
+  let onData: (chunk: Buffer) => void = () => {};
+  const stop = () => {
+    incoming.off('data', onData);
+    incoming.resume();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        onData = (chunk) => {
+          n += chunk.length;
+          if (n > limit) {
+            stop();
+            onExceeded();
+            controller.error(tooLarge(limit));
+            return;
+          }
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
+        };
+        incoming.on('data', onData);
+        incoming.once('end', () => { try { controller.close(); } catch { /* already errored */ } });
+        incoming.once('error', (e) => { try { controller.error(e); } catch { /* already errored */ } });
+        incoming.pause();
+      },
+      pull() {
+        incoming.resume();
+      },
+      cancel: stop,
+    },
+    { highWaterMark: 1 },
+  );
+}
+
+/**
  * Middleware: the body limit of the matched rule. Whatever the reader makes of a stream error
- * (multipart parsing wraps it in its own error), an exceeded limit answers 413 payload_too_large,
- * and the connection is closed so the rest of the body is not read.
+ * (multipart parsing wraps it in its own error), an exceeded limit answers 413 payload_too_large.
  */
 export function bodyLimit({ rules }: { rules: BodyRule[] }): MiddlewareHandler {
   return async (c, next) => {
-    const raw = c.req.raw;
-    if (!raw.body || c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const limit = bodyLimitFor(rules, c.req.method, c.req.path);
     const declared = Number(c.req.header('content-length'));
     if (Number.isFinite(declared) && declared > limit) return refuse(c, limit);
     let exceeded = false;
-    c.req.raw = new Request(raw, { body: countingStream(raw.body, limit, () => (exceeded = true)), duplex: 'half' } as RequestInit);
+    const onExceeded = () => (exceeded = true);
+    const raw = c.req.raw;
+    const node = c.env as { incoming?: Readable; outgoing?: Writable } | undefined;
+    if (node?.incoming && node.outgoing) {
+      // Not even raw.signal may be touched here: it makes the adapter build its own body reader,
+      // which starts pulling at once and competes with ours. The abort signal is rebuilt the way
+      // the adapter builds it: the client went away before the answer was written.
+      const aborted = new AbortController();
+      const outgoing = node.outgoing;
+      outgoing.once('close', () => { if (!outgoing.writableFinished) aborted.abort(new Error('client connection closed')); });
+      c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, signal: aborted.signal, body: countingIncoming(node.incoming, limit, onExceeded), duplex: 'half' } as RequestInit);
+    } else if (raw.body) {
+      c.req.raw = new Request(raw, { body: countingStream(raw.body, limit, onExceeded), duplex: 'half' } as RequestInit);
+    }
     await next();
     if (exceeded && c.res.status !== 413) refuse(c, limit);
-    else if (exceeded) c.header('connection', 'close');
   };
 }
 
 function refuse(c: Context, limit: number) {
   c.res = undefined;
-  c.res = c.json(errorBody('payload_too_large', `request body exceeds ${limit} bytes for this route`, { limit }), 413, { connection: 'close' });
+  c.res = c.json(errorBody('payload_too_large', `request body exceeds ${limit} bytes for this route`, { limit }), 413);
   return c.res;
 }
 
