@@ -3,12 +3,14 @@ import { type Config } from '../config/config.ts';
 import { buildRuntime } from '../main.ts';
 import { demoOnStart } from './demo.ts';
 
+type Handler = (r: Request, env?: unknown) => Response | Promise<Response>;
+
 /**
  * Listens before anything is written (database, secret, demo key): a busy port used to crash with a
  * stack trace after a demo key had been stored and never shown. Requests that arrive while the
  * runtime is being built get 503.
  */
-async function listen(config: Config, fetch: (r: Request) => Response | Promise<Response>): Promise<ServerType> {
+async function listen(config: Config, fetch: Handler): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serveHttp({ fetch, port: config.PORT, hostname: config.HOST });
     server.once('listening', () => resolve(server));
@@ -21,8 +23,10 @@ async function listen(config: Config, fetch: (r: Request) => Response | Promise<
 
 /** `vkyc serve`: API + in-process workers; prints where to go next. */
 export async function serve(config: Config, opts: { workers: boolean }) {
-  let handler: ((r: Request) => Response | Promise<Response>) | null = null;
-  const server = await listen(config, (r) => (handler ? handler(r) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } })));
+  let handler: Handler | null = null;
+  // The adapter's env (the Node request and response) must reach the app: client addresses and
+  // body limits read it.
+  const server = await listen(config, (r, env) => (handler ? handler(r, env) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } })));
   const rt = await buildRuntime(config);
   const { deps } = rt;
   handler = rt.app.fetch;
