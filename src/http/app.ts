@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
 import { apiKeyAuth, failedAuthLimit, type Vars } from './auth.ts';
 import { rateLimit, tokenOrIp } from './rate-limit.ts';
-import { bodyLimit, bodyRules } from './body-limit.ts';
+import { bodyLimit, bodyRuleFor, bodyRules, formatBytes } from './body-limit.ts';
 import { clientAddress, parseTrustedProxies } from './client-ip.ts';
 import { securityHeaders } from './security-headers.ts';
 import { refuseNulInPath } from './validate.ts';
@@ -82,7 +82,11 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
   }
   app.route('/v1', v1);
 
-  const spec = openapiDocument(docs, deps.config.PUBLIC_URL);
+  const rules = bodyRules(deps.config);
+  const spec = openapiDocument(docs, deps.config.PUBLIC_URL, (method, path) => {
+    const r = bodyRuleFor(rules, method, path);
+    return { bytes: r.bytes, text: `${formatBytes(r.bytes)} (${r.why})` };
+  });
   app.get('/openapi.json', (c) => c.json(spec));
   app.get('/docs', (c) => c.html(docsPage(), 200, { 'content-security-policy': docsCsp(deps.config.PUBLIC_URL) }));
   const swaggerDir = createRequire(import.meta.url).resolve('swagger-ui-dist/package.json').replace(/package\.json$/, '');

@@ -55,7 +55,18 @@ export function bodyRules(c: UploadLimits): BodyRule[] {
 }
 
 export function bodyLimitFor(rules: BodyRule[], method: string, path: string): number {
-  return rules.find((r) => r.method === method && r.path.test(path))?.bytes ?? DEFAULT_BODY_LIMIT;
+  return bodyRuleFor(rules, method, path).bytes;
+}
+
+export function bodyRuleFor(rules: BodyRule[], method: string, path: string): Pick<BodyRule, 'bytes' | 'why'> {
+  return rules.find((r) => r.method === method && r.path.test(path)) ?? { bytes: DEFAULT_BODY_LIMIT, why: 'a JSON body of a few fields' };
+}
+
+/** `16 MiB`, `64 KiB`: how the docs show a limit. */
+export function formatBytes(n: number): string {
+  if (n % MiB === 0) return `${n / MiB} MiB`;
+  if (n % KiB === 0) return `${n / KiB} KiB`;
+  return `${n} bytes`;
 }
 
 const tooLarge = (limit: number) => new AppError('payload_too_large', `request body exceeds ${limit} bytes for this route`, { limit });
