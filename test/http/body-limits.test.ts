@@ -78,6 +78,30 @@ describe('request bodies are limited while they stream (real socket)', () => {
     assert.ok(r.sent < 15 * MiB + 16 * MiB, `client could write ${Math.round(r.sent / MiB)} MiB`);
   });
 
+  test('multipart bodies are read through the limit: small ones parse, big ones get 413', { timeout: 60_000 }, async () => {
+    const form = new FormData();
+    form.set('other', new Blob([new Uint8Array(10)]), 'x.bin');
+    const small = await fetch(`${server.baseUrl}/v1/faces/detect`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}` }, body: form });
+    assert.equal(small.status, 422);
+    assert.match(((await small.json()) as { error: { message: string } }).error.message, /multipart field "image" must be a file/);
+    const boundary = 'vkycboundary';
+    const big = await postChunked(`${server.baseUrl}/v1/faces/detect`, {
+      head: `--${boundary}\r\ncontent-disposition: form-data; name="image"; filename="a.jpg"\r\ncontent-type: image/jpeg\r\n\r\n`,
+      total: 60 * MiB,
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    assert.equal(big.status, 413);
+    assert.equal(code(big.body), 'payload_too_large');
+  });
+
+  test('OpenAPI states each body limit', async () => {
+    const spec = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { requestBody?: { description?: string }; responses: Record<string, unknown> }>> };
+    assert.match(spec.paths['/v1/liveness/verify']?.post?.requestBody?.description ?? '', /^Request body limit: 16 MiB/);
+    assert.match(spec.paths['/v1/capture/client-info']?.post?.requestBody?.description ?? '', /^Request body limit: 8 KiB/);
+    assert.match(spec.paths['/v1/sessions']?.post?.requestBody?.description ?? '', /^Request body limit: 64 KiB/);
+    assert.ok(spec.paths['/v1/sessions']?.post?.responses['413']);
+  });
+
   test('a body under the limit still works over the socket', async () => {
     const res = await fetch(`${server.baseUrl}/v1/capture/client-info`, { method: 'POST', headers: { authorization: `Bearer ${captureToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ user_agent: 'Mozilla/5.0', timezone: 'Europe/Berlin' }) });
     assert.equal(res.status, 200);
