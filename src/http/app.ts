@@ -40,6 +40,9 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
     const path = c.req.path.replace(/\/cap_[^/]+/, '/cap_[redacted]');
     log.info('request', { request_id: id, method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - t0) });
   });
+  // The HTTP edge, outermost first: security headers on every answer (errors included), the client
+  // address before anything keys on it, NUL paths and failed-credential limits before any lookup,
+  // body limits before any route reads a byte.
   app.use('*', securityHeaders({ extra: (c) => ({ 'x-request-id': c.get('requestId' as never) }) }));
   app.use('*', clientAddress(parseTrustedProxies(deps.config.TRUST_PROXY)));
   app.use('*', refuseNulInPath);
