@@ -117,3 +117,28 @@ test('limit table: routes get limits that fit them', () => {
   assert.equal(bodyLimitFor(rules, 'PATCH', '/v1/capture/video/uploads/up_1'), 200 * MiB);
   assert.equal(bodyLimitFor(rules, 'POST', '/v1/sessions/ses_1/review'), DEFAULT_BODY_LIMIT);
 });
+
+test('video uploads: a PUT and a resumable chunk are cut at their limits while streaming', { timeout: 60_000 }, async () => {
+  const server = await startServer({ workers: false, env: { MAX_VIDEO_BYTES: String(4 * MiB) } });
+  const keepAlive = setInterval(() => {}, 100); // see the suite's after()
+  try {
+    const res = await fetch(`${server.baseUrl}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ profile: { steps: ['video'], video_mode: 'self_record' } }) });
+    const token = new URL(((await res.json()) as { capture_url: string }).capture_url).pathname.split('/').pop()!;
+    const auth = { authorization: `Bearer ${token}` };
+    const put = await postChunked(`${server.baseUrl}/v1/capture/video`, { method: 'PUT', head: '\x1a\x45\xdf\xa3', total: 40 * MiB, headers: { ...auth, 'content-type': 'video/webm' } });
+    assert.equal(put.status, 413);
+    assert.equal(code(put.body), 'payload_too_large');
+    assert.ok(put.sent < 24 * MiB, `client could write ${Math.round(put.sent / MiB)} MiB`);
+    // A resumable upload declared as 1 MiB: a chunk running past it is cut at 1 MiB.
+    const started = await fetch(`${server.baseUrl}/v1/capture/video/uploads`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ content_type: 'video/webm', size: MiB }) });
+    assert.equal(started.status, 201);
+    const { upload_id: id } = (await started.json()) as { upload_id: string };
+    const patch = await postChunked(`${server.baseUrl}/v1/capture/video/uploads/${id}`, { method: 'PATCH', head: '', total: 40 * MiB, headers: { ...auth, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' } });
+    assert.equal(patch.status, 413);
+    assert.equal(code(patch.body), 'payload_too_large');
+    assert.ok(patch.sent < 24 * MiB, `client could write ${Math.round(patch.sent / MiB)} MiB`);
+  } finally {
+    await server.stop();
+    clearInterval(keepAlive);
+  }
+});
