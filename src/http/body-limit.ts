@@ -96,14 +96,16 @@ export function countingStream(body: ReadableStream<Uint8Array>, limit: number, 
  * our listener and lets the socket flow, so the adapter's drain (≤ 64 MB or 500 ms, then close)
  * discards the rest while the client reads its 413.
  */
-export function countingIncoming(incoming: Readable, limit: number, onExceeded: () => void): ReadableStream<Uint8Array> {
+export function countingIncoming(incoming: Readable, limit: number, onExceeded: () => void): { stream: ReadableStream<Uint8Array>; release: () => void } {
   let n = 0;
   let onData: (chunk: Buffer) => void = () => {};
   const stop = () => {
     incoming.off('data', onData);
     incoming.resume();
   };
-  return new ReadableStream<Uint8Array>(
+  // Once the route has answered, a body it never read must not hold the socket paused either.
+  const release = () => incoming.off('data', onData);
+  const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         onData = (chunk) => {
@@ -129,6 +131,7 @@ export function countingIncoming(incoming: Readable, limit: number, onExceeded: 
     },
     { highWaterMark: 1 },
   );
+  return { stream, release };
 }
 
 /**
@@ -152,11 +155,17 @@ export function bodyLimit({ rules }: { rules: BodyRule[] }): MiddlewareHandler {
       const aborted = new AbortController();
       const outgoing = node.outgoing;
       outgoing.once('close', () => { if (!outgoing.writableFinished) aborted.abort(new Error('client connection closed')); });
-      c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, signal: aborted.signal, body: countingIncoming(node.incoming, limit, onExceeded), duplex: 'half' } as RequestInit);
-    } else if (raw.body) {
-      c.req.raw = new Request(raw, { body: countingStream(raw.body, limit, onExceeded), duplex: 'half' } as RequestInit);
+      const counted = countingIncoming(node.incoming, limit, onExceeded);
+      c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, signal: aborted.signal, body: counted.stream, duplex: 'half' } as RequestInit);
+      try {
+        await next();
+      } finally {
+        counted.release();
+      }
+    } else {
+      if (raw.body) c.req.raw = new Request(raw, { body: countingStream(raw.body, limit, onExceeded), duplex: 'half' } as RequestInit);
+      await next();
     }
-    await next();
     if (exceeded && c.res.status !== 413) refuse(c, limit);
   };
 }

@@ -65,6 +65,13 @@ describe('request bodies are limited while they stream (real socket)', () => {
     }
   });
 
+  test('a body the route never reads (bad key) is not read either: the answer comes first', { timeout: 60_000 }, async () => {
+    const r = await postChunked(`${server.baseUrl}/v1/sessions`, { head: '{', total: 200 * MiB, headers: { authorization: 'Bearer vk_test_wrong' } });
+    assert.equal(r.status, 401);
+    // The adapter discards at most 64 MB (or 500 ms) of what is in flight, then closes.
+    assert.ok(r.sent < 100 * MiB, `client could write ${Math.round(r.sent / MiB)} MiB`);
+  });
+
   test('a declared Content-Length over the limit is refused before the body is read', async () => {
     const res = await fetch(`${server.baseUrl}/v1/capture/client-info`, { method: 'POST', headers: { authorization: `Bearer ${captureToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ user_agent: 'x'.repeat(9000) }) });
     assert.equal(res.status, 413);
