@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
@@ -55,6 +56,15 @@ const configSchema = z.object({
   FRAME_RATE: z.coerce.number().positive().max(30).default(10),
   /** Requests per minute per capture token (or client address) on the capture API. */
   CAPTURE_RATE_LIMIT: z.coerce.number().int().positive().default(600),
+  /**
+   * Proxies whose X-Forwarded-For is believed: a comma list of addresses or CIDRs (e.g.
+   * `127.0.0.1,10.0.0.0/8`). Default none: the socket peer is the client (rate limits key on it).
+   */
+  TRUST_PROXY: z.string().default('').transform((v, ctx) => {
+    const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+    for (const e of entries) if (!isAddressOrCidr(e)) ctx.addIssue({ code: 'custom', message: `"${e}" is not an IP address or CIDR` });
+    return entries;
+  }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /**
    * A session still `processing` this long after submission, with no verify job queued or running,
@@ -65,6 +75,13 @@ const configSchema = z.object({
   /** Delete artifacts of finished sessions after this many days (0 = keep). */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
 });
+
+function isAddressOrCidr(e: string): boolean {
+  const [addr = '', bits, extra] = e.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 export type Config = z.infer<typeof configSchema> & { PUBLIC_URL: string };
 
