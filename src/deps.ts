@@ -7,6 +7,7 @@ import type { JobQueue } from './queue/port.ts';
 import type { BlobStore } from './storage/blob-port.ts';
 import type { Db } from './storage/db.ts';
 import type { Lookup } from './webhooks/ssrf.ts';
+import type { RiskRuntime } from './risk/runtime.ts';
 
 /** What use cases receive: plain objects, wired once in main.ts. */
 export interface Deps {
@@ -25,4 +26,6 @@ export interface Deps {
   lookup?: Lookup;
   /** Per-attempt webhook timeout: connect + TLS + response status (webhooks/deliver.ts). */
   webhookTimeoutMs: number;
+  /** IP databases, risk policy, trusted proxies for the risk stage (absent: the stage is skipped). */
+  risk?: RiskRuntime;
 }

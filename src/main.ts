@@ -35,6 +35,10 @@ import { faceMatchStage } from './verification/stages/face-match.ts';
 import { speechStage } from './verification/stages/speech.ts';
 import { livenessStage } from './verification/stages/liveness.ts';
 import { documentStage } from './verification/stages/document.ts';
+import { riskStage } from './verification/stages/risk.ts';
+import { riskConfigFromEnv } from './risk/config.ts';
+import { createRiskRuntime } from './risk/runtime.ts';
+import { parseTrustedProxies } from './http/client-ip.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
 import { endUnprocessable } from './verification/finish-session.ts';
@@ -97,7 +101,7 @@ async function prepareDataDir(config: Config, log: Logger) {
 }
 
 export function pipelineStages(_deps: Deps): Stage[] {
-  return [probeStage, documentStage, decodeStage, facesStage, faceMatchStage, livenessStage, speechStage];
+  return [probeStage, documentStage, decodeStage, facesStage, faceMatchStage, livenessStage, speechStage, riskStage];
 }
 
 export async function buildRuntime(config: Config, o: BuildOptions = {}): Promise<Runtime> {
@@ -124,6 +128,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines({ ...speechConfigFromEnv(process.env), scratchDir: scratchRoot(config.DATA_DIR) }), ocr: () => createPaddleOcr() }),
     webhookTimeoutMs: o.webhookTimeoutMs ?? WEBHOOK_ATTEMPT_TIMEOUT_MS,
     lookup: o.lookup,
+    risk: createRiskRuntime(riskConfigFromEnv(process.env), parseTrustedProxies(config.TRUST_PROXY)),
   };
   const extras: AppExtras = {
     publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }],

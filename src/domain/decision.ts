@@ -29,12 +29,34 @@ export const FINDING_SEVERITY: Record<string, Severity> = {
   repeat_face: 'review',
   verification_incomplete: 'review',
   processing_failed: 'review',
+  // Risk flags (risk/policy.ts). The severity here is the fallback; the risk stage sets each
+  // finding's severity from the project's risk policy.
+  risk_tor: 'decline',
+  risk_recent_fraud_ip: 'decline',
+  risk_automation: 'decline',
+  risk_vpn: 'review',
+  risk_proxy: 'review',
+  risk_datacenter: 'review',
+  risk_spoofed_ip: 'review',
+  risk_headless: 'review',
+  risk_emulator: 'review',
+  risk_virtual_camera: 'review',
+  risk_timezone_mismatch: 'review',
+  risk_language_mismatch: 'review',
+  risk_impossible_travel: 'review',
+  risk_ip_mismatch: 'review',
+  risk_user_agent_mismatch: 'review',
+  risk_device_timezone_mismatch: 'review',
 };
 
-export interface Finding extends Reason { stage: string }
+export interface Finding extends Reason {
+  stage: string;
+  /** Overrides FINDING_SEVERITY for this finding (risk findings carry their project's policy). */
+  severity?: Severity;
+}
 
 export function decide(findings: Finding[]): { result: Result; reasons: Finding[] } {
-  const sev = (f: Finding) => FINDING_SEVERITY[f.code] ?? 'review';
+  const sev = (f: Finding) => f.severity ?? FINDING_SEVERITY[f.code] ?? 'review';
   if (findings.some((f) => sev(f) === 'decline')) return { result: 'declined', reasons: findings };
   if (findings.length > 0) return { result: 'needs_review', reasons: findings };
   return { result: 'approved', reasons: [] };

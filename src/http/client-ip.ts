@@ -49,7 +49,7 @@ export function resolveClientIp(peer: string | null, forwarded: string | undefin
   return client;
 }
 
-const peerOf = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? null;
+export const peerOf = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? null;
 
 /** Middleware: resolves the client address once per request (read it with clientIp). */
 export function clientAddress(trusted: TrustedProxies): MiddlewareHandler {

@@ -61,6 +61,13 @@ export const clientInfoBody = z.strictObject({
   hardware_concurrency: z.number().int().min(0).max(1024).optional(),
   device_memory: z.number().min(0).max(1024).optional(),
   touch: z.boolean().optional(),
+  /** navigator.webdriver: true when automation (WebDriver, Playwright, Puppeteer) drives the browser. */
+  webdriver: z.boolean().optional(),
+  /** WebGL unmasked renderer (software renderers point at emulators and VMs). */
+  gpu: z.string().max(256).optional(),
+  /** Standard deviation (ms) of the camera's frame intervals over camera_frame_intervals intervals. */
+  camera_frame_interval_sd_ms: z.number().min(0).max(10000).optional(),
+  camera_frame_intervals: z.number().int().min(0).max(100000).optional(),
 });
 export type ClientInfo = z.infer<typeof clientInfoBody>;
 

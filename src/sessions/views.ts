@@ -51,6 +51,7 @@ export function sessionView(
       created_at: a.created_at,
       url: signedMediaUrl(deps, mediaPath(s, a.kind)),
     })),
+    risk: riskView(stages),
     verification: {
       stages: stages.map((st) => ({
         stage: st.stage,
@@ -96,4 +97,20 @@ export interface VideoResults {
   face_match_score: number | null;
   liveness_score: number | null;
   transcript: string | null;
+}
+
+/**
+ * The `risk` section: the risk stage's signals (risk/signals.ts, Verisoul verify-face field names),
+ * null until that stage ran.
+ */
+export function riskView(stages: StageRunsTable[]) {
+  const run = stages.find((st) => st.stage === 'risk' && st.status === 'completed' && st.result);
+  if (!run?.result) return null;
+  const r = JSON.parse(run.result) as Record<string, unknown>;
+  if (r.skipped) return null;
+  return {
+    risk_score: r.risk_score, risk_flags: r.risk_flags, factors: r.factors,
+    device_network_signals: r.device_network_signals, referring_session_signals: r.referring_session_signals,
+    session_data: r.session_data, details: r.details, policy: r.policy,
+  };
 }

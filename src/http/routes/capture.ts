@@ -10,7 +10,7 @@ import { submitPhraseAttempt } from '../../sessions/phrase-attempt.ts';
 import { startLiveness } from '../../sessions/liveness-check.ts';
 import { uploadImage, uploadVideo } from '../../sessions/upload-artifact.ts';
 import { captureTokenOf } from '../auth.ts';
-import { clientIp } from '../client-ip.ts';
+import { clientIp, peerOf } from '../client-ip.ts';
 import type { RouteDoc } from '../openapi.ts';
 import { bodyStream, jsonBody } from '../validate.ts';
 
@@ -72,7 +72,9 @@ export function captureRoutes(deps: Deps) {
   app.post('/client-info', async (c) => {
     const s = await session(c, false);
     const ip = clientIp(c);
-    return c.json(await saveClientInfo(deps, s, await jsonBody(c, clientInfoBody), { ip }));
+    // Both sides of the address decision are kept: risk's spoofed_ip compares them (risk/spoofed-ip.ts).
+    const network = { ip, socket_ip: peerOf(c), forwarded_for: c.req.header('x-forwarded-for')?.slice(0, 1024) ?? null };
+    return c.json(await saveClientInfo(deps, s, await jsonBody(c, clientInfoBody), network));
   });
   app.post('/complete', async (c) => c.json(await completeCapture(deps, await session(c))));
   app.post('/liveness/start', async (c) => c.json(startLiveness(deps, await session(c))));

@@ -46,6 +46,8 @@ export interface ClientInfo {
   hardware_concurrency?: number;
   device_memory?: number;
   touch?: boolean;
+  webdriver?: boolean;
+  gpu?: string;
 }
 
 export class ApiError extends Error {

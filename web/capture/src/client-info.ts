@@ -22,5 +22,22 @@ export function collectClientInfo(cameraLabel: string | null): ClientInfo {
   const platform = nav.userAgentData?.platform ?? nav.platform;
   if (platform) info.platform = platform;
   if (cameraLabel) info.camera_label = cameraLabel;
+  // Automation (WebDriver/CDP-driven browsers) sets this; a real user's browser leaves it false.
+  if (typeof nav.webdriver === 'boolean') info.webdriver = nav.webdriver;
+  const gpu = webglRenderer();
+  if (gpu) info.gpu = gpu;
   return info;
+}
+
+/** The WebGL renderer string (software renderers such as SwiftShader point at emulators/VMs); null when unavailable. */
+function webglRenderer(): string | null {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl');
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const r: unknown = gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+    return typeof r === 'string' ? r.slice(0, 256) : null;
+  } catch {
+    return null;
+  }
 }

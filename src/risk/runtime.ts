@@ -1,0 +1,16 @@
+import type { TrustedProxies } from '../http/client-ip.ts';
+import { createGeoIp, type GeoIp } from './geoip.ts';
+import type { RiskConfig } from './config.ts';
+import type { RiskPolicy } from './policy.ts';
+
+/** What the risk stage needs from the outside: the IP databases, the policy, the trusted proxies. */
+export interface RiskRuntime {
+  geoip: GeoIp;
+  /** Process-wide policy (RISK_POLICY or the default in policy.ts). */
+  policy: RiskPolicy;
+  trusted: TrustedProxies;
+}
+
+export function createRiskRuntime(cfg: RiskConfig, trusted: TrustedProxies): RiskRuntime {
+  return { geoip: createGeoIp(cfg.geoip), policy: cfg.policy, trusted };
+}
