@@ -1,5 +1,6 @@
 import type { TrustedProxies } from '../http/client-ip.ts';
 import { createGeoIp, type GeoIp } from './geoip.ts';
+import type { IpListCache } from './ip-lists.ts';
 import type { RiskConfig } from './config.ts';
 import type { RiskPolicy } from './policy.ts';
 
@@ -9,8 +10,9 @@ export interface RiskRuntime {
   /** Process-wide policy (RISK_POLICY or the default in policy.ts). */
   policy: RiskPolicy;
   trusted: TrustedProxies;
+  lists: IpListCache;
 }
 
 export function createRiskRuntime(cfg: RiskConfig, trusted: TrustedProxies): RiskRuntime {
-  return { geoip: createGeoIp(cfg.geoip), policy: cfg.policy, trusted };
+  return { geoip: createGeoIp(cfg.geoip), policy: cfg.policy, trusted, lists: new Map() };
 }

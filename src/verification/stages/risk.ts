@@ -53,7 +53,7 @@ export async function sessionRiskSignals(deps: Deps, session: { id: string; proj
   const t0 = performance.now();
   const client = readClient(session.client_info);
   const ipAddr = client.ip_address ?? null;
-  const lists: IpListName[] = ipAddr ? await ipListsContaining(deps.db, session.project_id, ipAddr) : [];
+  const lists: IpListName[] = ipAddr ? await ipListsContaining(deps.db, session.project_id, ipAddr, deps.risk?.lists) : [];
   const refSide = session.referring_session_id ? await referringSide(deps, session.project_id, session.referring_session_id) : null;
   const input: RiskInput = {
     at: new Date(client.received_at ?? session.created_at),
