@@ -111,6 +111,8 @@ export function riskView(stages: StageRunsTable[]) {
   return {
     risk_score: r.risk_score, risk_flags: r.risk_flags, factors: r.factors,
     device_network_signals: r.device_network_signals, referring_session_signals: r.referring_session_signals,
-    session_data: r.session_data, details: r.details, policy: r.policy,
+    session_data: r.session_data, details: r.details, policy: r.policy, compute_ms: r.compute_ms,
+    // CC BY 4.0 asks for attribution wherever the data is shown (docs/risk.md).
+    attribution: 'IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0; ASN data: RouteViews, NRO, DB-IP',
   };
 }
