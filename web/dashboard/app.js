@@ -66,10 +66,12 @@ async function openSession(id, row) {
       el('div', { class: 'scores' },
         el('div', { class: 'score' }, 'Face match', el('b', {}, fmt(v.face_match_score))),
         el('div', { class: 'score' }, 'Liveness', el('b', {}, fmt(v.liveness_score))),
-        el('div', { class: 'score' }, 'Duration', el('b', {}, fmt(v.duration_seconds, ' s')))),
+        el('div', { class: 'score' }, 'Duration', el('b', {}, fmt(v.duration_seconds, ' s'))),
+        el('div', { class: 'score' }, 'Risk', el('b', {}, s.risk ? s.risk.risk_score.toFixed(2) : '—'))),
       v.transcript ? el('p', {}, 'Transcript: ', el('q', {}, v.transcript)) : null,
       el('h3', {}, 'Reasons'),
       s.reasons.length ? el('ul', { class: 'reasons' }, s.reasons.map((r) => el('li', {}, el('b', { class: 'mono' }, r.code), ' — ', r.message, r.stage ? el('span', { class: 'muted' }, ` (${r.stage})`) : null))) : el('p', { class: 'muted' }, 'None.'),
+      riskPart(s.risk),
       el('h3', {}, 'Media and evidence'),
       el('div', { class: 'media' }, s.artifacts.map((a) => el('figure', {},
         a.content_type.startsWith('video/') ? el('video', { src: a.url, controls: '', preload: 'metadata' }) : el('img', { src: a.url, alt: a.kind.replace(/_/g, ' '), loading: 'lazy' }),
@@ -85,6 +87,23 @@ async function openSession(id, row) {
   } catch (err) {
     d.replaceChildren(el('p', { class: 'error', role: 'alert' }, `Could not load the session: ${err.message}`));
   }
+}
+
+// Risk signals (docs/risk.md): flags with their weights, where the IP is, what the device is.
+function riskPart(r) {
+  if (!r) return null;
+  const loc = r.session_data.location;
+  const net = r.session_data.network;
+  const dev = r.session_data.device;
+  return [
+    el('h3', {}, 'Risk'),
+    r.risk_flags.length ? el('ul', { class: 'reasons' }, r.factors.map((f) => el('li', {}, el('b', { class: 'mono' }, f.flag), ` — weight ${f.weight}`))) : el('p', { class: 'muted' }, 'No risk flags.'),
+    el('p', {}, 'IP ', el('span', { class: 'mono' }, net.ip_address ?? '—'), net.service_provider ? ` · ${net.service_provider} (AS${net.asn}, ${net.connection_type})` : '',
+      loc && loc.country_code ? ` · ${[loc.city, loc.state, loc.country_code].filter(Boolean).join(', ')} · ${loc.timezone ?? ''}` : ''),
+    el('p', {}, 'Device ', `${dev.category} · ${dev.os ?? 'unknown OS'} · ${r.session_data.browser.type ?? 'unknown browser'} ${r.session_data.browser.version ?? ''}`, ` · device risk ${r.device_network_signals.device_risk}`),
+    el('details', {}, el('summary', {}, 'All risk signals'), el('pre', {}, JSON.stringify(r, null, 2))),
+    el('p', { class: 'muted' }, r.attribution),
+  ];
 }
 
 function reviewForm(s) {
