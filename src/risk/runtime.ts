@@ -9,6 +9,11 @@ export interface RiskRuntime {
   geoip: GeoIp;
   /** Process-wide policy (RISK_POLICY or the default in policy.ts). */
   policy: RiskPolicy;
+  /**
+   * A project's own policy, when a per-project settings store provides one (wire it in main.ts);
+   * absent or resolving to null → `policy`.
+   */
+  policyFor?: (projectId: string) => Promise<RiskPolicy | null>;
   trusted: TrustedProxies;
   lists: IpListCache;
 }

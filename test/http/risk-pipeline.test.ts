@@ -68,7 +68,8 @@ test('a Tor-listed IP: declined by the default policy, needs_review when the pol
     assert.equal(va.risk.session_data.location.country_code, 'DE');
     assert.equal(va.risk.session_data.network.service_provider, 'Stiftung Erneuerbare Freiheit');
 
-    rt.deps.risk = { ...rt.deps.risk!, policy: { decline: [], review: ['tor'] } };
+    // The project's own policy (the per-project hook) says review.
+    rt.deps.risk = { ...rt.deps.risk!, policyFor: async (p) => (p === rt.projectId ? { decline: [], review: ['tor'] } : null) };
     const b = await submitted(rt, TOR_EXIT, berlin);
     await completeCapture(rt.deps, await loadSession(rt.deps.db, rt.projectId, b));
     const vb = await decided(rt, b);

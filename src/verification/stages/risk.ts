@@ -82,7 +82,7 @@ export const riskStage: Stage = {
     const { deps, session } = ctx;
     if (!deps.risk) return { skipped: true, findings: [] };
     const s = await sessionRiskSignals(deps, session);
-    const policy = deps.risk.policy;
+    const policy = (await deps.risk.policyFor?.(session.project_id)) ?? deps.risk.policy;
     const byFlag: Record<string, unknown> = {
       ...Object.fromEntries(s.details.device_factors.map((f) => [f.factor, { evidence: f.evidence }])),
       datacenter: s.details.hosting, spoofed_ip: { reason: s.details.spoof_reason }, impossible_travel: s.details.travel,
