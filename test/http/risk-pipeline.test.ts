@@ -113,17 +113,19 @@ test('impossible travel between a referring session in the US and this one in Ja
   }
 });
 
-test('lists: refresh replaces a list; project entries do not leak to other projects', async () => {
-  const rt = await makeRuntime();
+for (const db of ['sqlite', 'postgres'] as const) test(`lists (${db}): refresh replaces a list; project entries do not leak; the cache sees changes`, async () => {
+  const rt = await makeRuntime({ db });
   try {
     const now = new Date();
     await importIpList(rt.deps.db, rt.projectId, parseIpListFile('198.51.100.0/24\n', 'vpn'), { replace: false, source: 't', now });
-    assert.deepEqual(await ipListsContaining(rt.deps.db, rt.projectId, '198.51.100.9'), ['vpn']);
-    assert.deepEqual(await ipListsContaining(rt.deps.db, 'prj_other', '198.51.100.9'), []);
-    const counts = await importIpList(rt.deps.db, rt.projectId, parseIpListFile('203.0.113.5\n', 'vpn'), { replace: true, source: 't', now });
+    const cache = new Map();
+    assert.deepEqual(await ipListsContaining(rt.deps.db, rt.projectId, '198.51.100.9', cache), ['vpn']);
+    assert.deepEqual(await ipListsContaining(rt.deps.db, 'prj_other', '198.51.100.9', cache), []);
+    // A refresh a second later (the stamp is count + newest created_at).
+    const counts = await importIpList(rt.deps.db, rt.projectId, parseIpListFile('203.0.113.5\n', 'vpn'), { replace: true, source: 't', now: new Date(now.getTime() + 1000) });
     assert.deepEqual(counts, { vpn: 1 });
-    assert.deepEqual(await ipListsContaining(rt.deps.db, rt.projectId, '198.51.100.9'), []);
-    assert.deepEqual(await ipListsContaining(rt.deps.db, rt.projectId, '203.0.113.5'), ['vpn']);
+    assert.deepEqual(await ipListsContaining(rt.deps.db, rt.projectId, '198.51.100.9', cache), []);
+    assert.deepEqual(await ipListsContaining(rt.deps.db, rt.projectId, '203.0.113.5', cache), ['vpn']);
   } finally {
     await rt.cleanup();
   }
