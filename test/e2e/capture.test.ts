@@ -171,6 +171,13 @@ describe('capture page (Chromium)', { timeout: 240_000 }, () => {
       await use.click({ timeout: 30_000 });
       await page.waitForSelector('[data-screen="waiting"]', { timeout: 30_000 });
       await shot(page, 'live-02-waiting');
+      // The page's device signals for risk: Playwright sets navigator.webdriver; the frame-interval
+      // sample of the (file-fed) fake camera arrived with them.
+      const info = (await (await api('GET', `/v1/sessions/${s.id}`)).json() as { client_info: Record<string, unknown> }).client_info;
+      assert.equal(info.webdriver, true);
+      assert.equal(typeof info.camera_frame_interval_sd_ms, 'number');
+      assert.ok((info.camera_frame_intervals as number) >= 10, JSON.stringify(info));
+      console.log('client info from Chromium', JSON.stringify({ label: info.camera_label, gpu: info.gpu, sd: info.camera_frame_interval_sd_ms, n: info.camera_frame_intervals }));
       // A reload keeps the user in the waiting room instead of restarting the capture.
       await page.reload();
       await page.waitForSelector('[data-screen="waiting"]');

@@ -48,6 +48,8 @@ export interface ClientInfo {
   touch?: boolean;
   webdriver?: boolean;
   gpu?: string;
+  camera_frame_interval_sd_ms?: number;
+  camera_frame_intervals?: number;
 }
 
 export class ApiError extends Error {

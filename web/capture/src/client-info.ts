@@ -41,3 +41,34 @@ function webglRenderer(): string | null {
     return null;
   }
 }
+
+/**
+ * Spread of the camera's frame intervals over up to 1.5 s: a physical camera jitters by a
+ * millisecond or more, a file played as a camera runs like clockwork (server: risk/device.ts).
+ * Uses the capture timestamps of requestVideoFrameCallback; {} where the browser lacks it.
+ */
+export function measureFrameJitter(video: HTMLVideoElement, ms = 1500): Promise<{ camera_frame_interval_sd_ms?: number; camera_frame_intervals?: number }> {
+  type Meta = { captureTime?: number; mediaTime: number };
+  const v = video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: (now: number, meta: Meta) => void) => number };
+  if (typeof v.requestVideoFrameCallback !== 'function') return Promise.resolve({});
+  return new Promise((resolve) => {
+    const stamps: number[] = [];
+    const end = performance.now() + ms;
+    const tick = (now: number, meta: Meta) => {
+      stamps.push(meta.captureTime ?? meta.mediaTime * 1000);
+      if (now < end) v.requestVideoFrameCallback!(tick);
+      else resolve(jitterOf(stamps));
+    };
+    v.requestVideoFrameCallback!(tick);
+    // A paused or hidden video stops calling back: answer with what there is.
+    setTimeout(() => resolve(jitterOf(stamps)), ms + 500);
+  });
+}
+
+function jitterOf(stamps: number[]) {
+  const d = stamps.slice(1).map((s, i) => s - stamps[i]!).filter((x) => x > 0);
+  if (d.length < 2) return {};
+  const mean = d.reduce((a, b) => a + b, 0) / d.length;
+  const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
+  return { camera_frame_interval_sd_ms: Math.round(sd * 1000) / 1000, camera_frame_intervals: d.length };
+}

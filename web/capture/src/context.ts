@@ -9,7 +9,7 @@ export interface Ctx {
   i18n: I18n;
   shell: Shell;
   /** Send client signals once, on the first camera attempt (the camera label is one of them). */
-  reportClient(cameraLabel: string | null): void;
+  reportClient(cameraLabel: string | null, video?: HTMLVideoElement): void;
 }
 
 /** Thrown to stop the flow after a terminal screen (expired link, completed session…). */

@@ -1,5 +1,5 @@
 import { ApiError, CaptureApi, type CaptureSession } from './api.ts';
-import { collectClientInfo } from './client-info.ts';
+import { collectClientInfo, measureFrameJitter } from './client-info.ts';
 import { Halt, type Ctx } from './context.ts';
 import { createI18n, pickLang } from './i18n.ts';
 import { consentStep } from './steps/consent.ts';
@@ -94,11 +94,13 @@ export async function boot(root: HTMLElement): Promise<void> {
     session,
     i18n,
     shell,
-    reportClient(label) {
+    reportClient(label, video) {
       if (reported) return;
       reported = true;
-      // Fire and forget: risk signals must never block the user's capture.
-      api.clientInfo(collectClientInfo(label)).catch((e: unknown) => console.warn('client-info failed', e));
+      // Fire and forget: risk signals must never block the user's capture (the jitter sample takes ≤ 1.5 s).
+      void (video ? measureFrameJitter(video) : Promise.resolve({}))
+        .then((jitter) => api.clientInfo({ ...collectClientInfo(label), ...jitter }))
+        .catch((e: unknown) => console.warn('client-info failed', e));
     },
   };
   if (session.waiting_room && (session.status === 'pending' || session.status === 'in_progress')) return waitingRoom(ctx);

@@ -24,7 +24,7 @@ export async function documentStep(ctx: Ctx, side: 'front' | 'back'): Promise<vo
     let cam;
     try {
       cam = await openCamera(view.video, 'environment');
-      ctx.reportClient(cam.label);
+      ctx.reportClient(cam.label, view.video);
     } catch (e) {
       ctx.reportClient(null);
       throw e;

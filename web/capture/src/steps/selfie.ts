@@ -74,7 +74,7 @@ export async function selfieStep(ctx: Ctx): Promise<void> {
     let cam;
     try {
       cam = await openCamera(view.video, 'user');
-      ctx.reportClient(cam.label);
+      ctx.reportClient(cam.label, view.video);
     } catch (e) {
       ctx.reportClient(null);
       throw e;

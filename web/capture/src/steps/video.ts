@@ -105,7 +105,7 @@ export async function videoStep(ctx: Ctx): Promise<void> {
     let cam: Camera;
     try {
       cam = await openCamera(view.video, 'user', true);
-      ctx.reportClient(cam.label);
+      ctx.reportClient(cam.label, view.video);
     } catch (e) {
       ctx.reportClient(null);
       throw e;
