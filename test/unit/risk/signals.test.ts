@@ -19,6 +19,7 @@ test('device: the seed\'s Mac Chrome in Austin is clean, desktop, macOS 10.15.7'
   assert.equal(s.device_risk, 0);
   assert.equal(s.device.category, 'desktop');
   assert.equal(s.device.os, 'Mac OS 10.15.7');
+  assert.equal(s.device.type, 'Macintosh');
   assert.equal(s.browser.type, 'Chrome');
   assert.equal(s.browser.version, '135.0.0.0');
 });
