@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -21,9 +22,18 @@ export interface RiskConfig { geoip: GeoIpFiles; policy: RiskPolicy }
 export function riskConfigFromEnv(env: NodeJS.ProcessEnv): RiskConfig {
   const city = env.GEOIP_CITY_DB ? paths.parse(env.GEOIP_CITY_DB) : defaultCity();
   const asn = env.GEOIP_ASN_DB ? paths.parse(env.GEOIP_ASN_DB) : defaultAsn();
+  // A mistyped path must stop the start, not leave every session without a location.
+  const missing = [...city, ...asn].filter((f) => !existsSync(f));
+  if (missing.length) throw new Error(`GEOIP_CITY_DB / GEOIP_ASN_DB: file not found: ${missing.join(', ')}`);
   let policy = DEFAULT_RISK_POLICY;
   if (env.RISK_POLICY) {
-    const r = riskPolicySchema.safeParse(JSON.parse(env.RISK_POLICY));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(env.RISK_POLICY);
+    } catch {
+      throw new Error('RISK_POLICY is not JSON (expected {"decline": [flags], "review": [flags]})');
+    }
+    const r = riskPolicySchema.safeParse(raw);
     if (!r.success) throw new Error(`RISK_POLICY: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     policy = r.data;
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deviceSignals, languageMismatch, timezoneMismatch } from '../../../src/risk/device.ts';
 import { matchLists, normaliseCidr, parseIpListFile } from '../../../src/risk/ip-lists.ts';
+import { riskConfigFromEnv } from '../../../src/risk/config.ts';
 import { DEFAULT_RISK_POLICY, policyAction, riskPolicySchema, riskScore } from '../../../src/risk/policy.ts';
 import { MAX_TRAVEL_KMH, referringSignals } from '../../../src/risk/referring.ts';
 import { spoofedIp } from '../../../src/risk/spoofed-ip.ts';
@@ -109,4 +110,14 @@ test('score and policy: noisy-OR of weights, default actions, env policy validat
   assert.equal(policyAction(DEFAULT_RISK_POLICY, 'ip_mismatch'), null);
   assert.equal(riskPolicySchema.safeParse({ decline: ['tor'], review: ['tor'] }).success, false);
   assert.equal(riskPolicySchema.safeParse({ decline: ['nope'] }).success, false);
+});
+
+test('config: shipped databases by default; a missing file or a bad RISK_POLICY stops the start', () => {
+  const c = riskConfigFromEnv({});
+  assert.equal(c.geoip.city.length, 2);
+  assert.deepEqual(c.policy, DEFAULT_RISK_POLICY);
+  assert.throws(() => riskConfigFromEnv({ GEOIP_CITY_DB: '/nonexistent/city.mmdb' }), /file not found: \/nonexistent\/city.mmdb/);
+  assert.throws(() => riskConfigFromEnv({ RISK_POLICY: '{"decline":["teleport"]}' }), /RISK_POLICY: decline.0/);
+  assert.throws(() => riskConfigFromEnv({ RISK_POLICY: 'tor' }), /RISK_POLICY is not JSON/);
+  assert.deepEqual(riskConfigFromEnv({ RISK_POLICY: '{"review":["tor"]}' }).policy, { decline: [], review: ['tor'] });
 });
