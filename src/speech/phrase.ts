@@ -152,7 +152,7 @@ export interface VerifyOptions {
 const chainConfidence = (perPhone: number, accept: number): number => Math.round(1000 / (1 + Math.exp(-(perPhone - accept)))) / 1000;
 
 /** Spots the phrase's words (and near misses) and chains them; digits also as one sequence. */
-async function spotChain(wavPath: string, pcm: Pcm16, expected: ExpectedPhrase, language: Language, transcriber: Transcriber,
+export async function spotChain(wavPath: string, pcm: Pcm16, expected: ExpectedPhrase, language: Language, transcriber: Transcriber,
   evidence: VerifyEvidence, params: ChainParams, signal?: AbortSignal): Promise<ChainVerdict> {
   const units = chainUnits(expected.kind, expected.text, language, templateWords(language));
   const whole = expected.kind === 'digits' ? wholeDigitsUnit(expected.text, language) : null;

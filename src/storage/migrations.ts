@@ -155,7 +155,15 @@ const phraseAttempts: Migration = {
   },
 };
 
-const migrations = (kind: DialectKind): Record<string, Migration> => ({ '001_initial': initial(kind), '002_phrase_attempts': phraseAttempts });
+/** Per-project settings (JSON, validated on read by projects/settings.ts; null = every default). */
+const projectSettings: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('projects').addColumn('settings', 'text').execute();
+  },
+};
+
+const migrations = (kind: DialectKind): Record<string, Migration> => ({ '001_initial': initial(kind), '002_phrase_attempts': phraseAttempts,
+  '003_project_settings': projectSettings });
 
 /**
  * `schema` (PostgreSQL): where the migration bookkeeping tables live. Kysely looks for them by name

@@ -11,6 +11,7 @@ import type { Language, Transcriber, Transcript, Word, WordSpotting } from './po
 import { assertSpeechWav, encodeWav, readWav, type Pcm16 } from './audio.ts';
 import { cepstralMean } from './cepstral-mean.ts';
 import { pronounce } from './g2p.ts';
+import { respell, SPOTTING_VOICES } from './foreign-phones.ts';
 import { cutTimes, keepRegions, originalTime, speechFrames, speechRegions, type TimeMap } from './split-audio.ts';
 import { runChecked } from './run.ts';
 import { featParamsWithMean, kwsLines, parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts';
@@ -106,6 +107,16 @@ export class PocketsphinxTranscriber implements Transcriber {
   }
 
   /**
+   * Languages whose known words (digits) can be spotted with the English acoustic model: their
+   * pronunciations come from espeak-ng's voices mapped to the nearest English phones
+   * (foreign-phones.ts). Spotting only: there is no transcript in these languages.
+   */
+  spotLanguages(): Language[] {
+    if (!this.available()) return [];
+    return this.espeak ? ['en', 'es', 'fr', 'de', 'pt'] : ['en'];
+  }
+
+  /**
    * The configured timeout plus 10 s per second of audio: decoding needs up to ~1 CPU-second per
    * audio second (uncapped, noisy audio), and a shared machine may give it a fraction of a core.
    */
@@ -193,33 +204,46 @@ export class PocketsphinxTranscriber implements Transcriber {
     return this.dict;
   }
 
-  /** Dictionary pronunciations, else espeak-ng's (cached per engine: names repeat across attempts). */
-  private async pronunciations(word: string, signal?: AbortSignal): Promise<string[] | null> {
-    const known = (await this.loadDict()).get(word);
-    if (known) return known;
+  /**
+   * English: dictionary pronunciations, else espeak-ng's. Other languages: espeak-ng's only (one
+   * per voice of SPOTTING_VOICES), never the CMU dictionary's: "dos", "six", "null" are English
+   * words too, said otherwise. Cached per engine: names and digits repeat across attempts.
+   */
+  private async pronunciations(word: string, language: Language, signal?: AbortSignal): Promise<string[] | null> {
+    if (language === 'en') {
+      const known = (await this.loadDict()).get(word);
+      if (known) return known;
+    }
     if (!this.espeak) return null;
-    let p = this.g2pCache.get(word);
+    const voices = language === 'en' ? ['en-us'] : SPOTTING_VOICES[language];
+    const all = await Promise.all(voices.map((voice) => this.espeakPhones(respell(word, language), voice)));
+    signal?.throwIfAborted();
+    const prons = [...new Set(all.filter((p): p is string[] => p !== null).map((p) => p.join(' ')))];
+    return prons.length ? prons : null;
+  }
+
+  private espeakPhones(word: string, voice: string): Promise<string[] | null> {
+    const key = `${voice}:${word}`;
+    let p = this.g2pCache.get(key);
     if (!p) {
       // Shared by every request that asks for this word: not tied to one request's abort signal,
       // and a failure is not cached.
-      p = pronounce(word, { binary: this.espeak });
-      this.g2pCache.set(word, p);
-      p.catch(() => this.g2pCache.delete(word));
+      p = pronounce(word, { binary: this.espeak ?? 'espeak-ng', voice });
+      this.g2pCache.set(key, p);
+      p.catch(() => this.g2pCache.delete(key));
     }
-    signal?.throwIfAborted();
-    const phones = await p;
-    return phones ? [phones.join(' ')] : null;
+    return p;
   }
 
   async spotWords(wavPath: string, sequences: string[], language: Language, signal?: AbortSignal): Promise<WordSpotting> {
-    if (language !== 'en') throw new Error(`pocketsphinx: no model for language ${language}`);
+    if (!this.spotLanguages().includes(language)) throw new Error(`pocketsphinx: cannot spot words of language ${language}`);
     await assertSpeechWav(wavPath);
     const wanted = [...new Set(sequences.map((s) => s.trim().split(/\s+/).filter(Boolean).join(' ')).filter(Boolean))];
     const words = [...new Set(wanted.flatMap((s) => s.split(' ')))];
     const prons = new Map<string, string[]>();
     const unsupported: string[] = [];
     await Promise.all(words.map(async (w) => {
-      const p = await this.pronunciations(w, signal);
+      const p = await this.pronunciations(w, language, signal);
       if (p) prons.set(w, p); else unsupported.push(w);
     }));
     const usable = wanted.filter((s) => s.split(' ').every((w) => prons.has(w)));
