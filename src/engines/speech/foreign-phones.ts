@@ -25,14 +25,15 @@ export const FOREIGN_IPA: [string, string[]][] = [
   ['ũ', ['UW']], ['õ', ['OW']], ['ã', ['AA']], ['ẽ', ['EH']], ['ĩ', ['IY']],
   ['ɔø', ['OY']], ['oɪ', ['OY']], ['a', ['AA']], ['ts', ['T', 'S']], ['ɲ', ['N', 'Y']], ['ʎ', ['L', 'Y']],
   ['β', ['B']], ['ɣ', ['G']], ['ʝ', ['Y']], ['ɥ', ['W']],
-  ['ɾ', ['R']], ['r', ['R']], ['ʁ', ['R']], ['ʀ', ['R']], ['ɹ', ['R']],
+  ['ɾ', ['D']], ['r', ['R']], ['ʁ', ['HH']], ['ʀ', ['R']], ['ɹ', ['R']],
   ['y', ['UW']], ['ʏ', ['UW']], ['ø', ['ER']], ['œ', ['ER']], ['ɨ', ['IH']], ['ɵ', ['ER']],
 ];
 
 /** Overrides of one language's espeak-ng voice, tried before FOREIGN_IPA. */
 const PER_VOICE: Record<string, [string, string[]][]> = {
   // espeak-ng pt-br writes the final unstressed vowel of "nove", "sete" as "y"; it is said [i].
-  'pt-br': [['y', ['IY']]],
+  'pt-br': [['y', ['IY']], ['r', ['D']]],
+  pt: [['ɹ', ['D']]],
 };
 
 /**

@@ -30,7 +30,7 @@ export interface PocketsphinxConfig {
   /** Language-model search cap (speed against accuracy, see LM_MAX_HMM_PER_FRAME). */
   maxHmmPerFrame?: number;
   /** Keyword-search tuning (bench/speech.ts sweeps these); defaults KWS_PHONE_LOOP_PENALTY, KWS_FLOOR. */
-  kws?: { phoneLoopPenalty?: string; floor?: string };
+  kws?: { phoneLoopPenalty?: string; floor?: string; foreignFloor?: string };
 }
 
 const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
@@ -63,6 +63,13 @@ const LM_SEARCH_ARGS = ['-maxwpf', '10', '-vad_postspeech', '100'];
  * never reported (the last digit of a clip cut right after it).
  */
 const KWS_FLOOR = '1e-5';
+/**
+ * Floor for digits of another language spelled in English phones (foreign-phones.ts): a right
+ * digit said by espeak-ng's es/fr/de/pt voices scored -8 to +10 per word through the English model
+ * (bench/speech-languages.ts), so 1e-5 dropped many of them before the chain could weigh them
+ * against the other nine digits; 1e-10 keeps them (the decoys, not the floor, reject wrong digits).
+ */
+const KWS_FOREIGN_FLOOR = '1e-10';
 const KWS_PHONE_LOOP_PENALTY = '1e-5';
 const KWS_ARGS = ['-beam', '1e-60', '-remove_silence', 'no', '-kws_delay', '0'];
 
@@ -81,7 +88,7 @@ export class PocketsphinxTranscriber implements Transcriber {
   private readonly timeoutMs: number;
   private readonly espeak: string | null;
   private readonly parallelism: number;
-  private readonly kws: { phoneLoopPenalty: string; floor: string };
+  private readonly kws: { phoneLoopPenalty: string; floor: string; foreignFloor: string };
   private readonly maxHmm: number;
   private dict: Promise<Map<string, string[]>> | null = null;
   private featParams: Promise<string> | null = null;
@@ -94,7 +101,8 @@ export class PocketsphinxTranscriber implements Transcriber {
     this.espeak = cfg.espeakBinary === undefined ? 'espeak-ng' : cfg.espeakBinary;
     this.parallelism = Math.max(1, cfg.parallelism ?? 2);
     this.maxHmm = cfg.maxHmmPerFrame ?? LM_MAX_HMM_PER_FRAME;
-    this.kws = { phoneLoopPenalty: cfg.kws?.phoneLoopPenalty ?? KWS_PHONE_LOOP_PENALTY, floor: cfg.kws?.floor ?? KWS_FLOOR };
+    this.kws = { phoneLoopPenalty: cfg.kws?.phoneLoopPenalty ?? KWS_PHONE_LOOP_PENALTY, floor: cfg.kws?.floor ?? KWS_FLOOR,
+      foreignFloor: cfg.kws?.foreignFloor ?? KWS_FOREIGN_FLOOR };
   }
 
   /** True when the acoustic model, LM and dictionary are installed. */
@@ -255,7 +263,7 @@ export class PocketsphinxTranscriber implements Transcriber {
     if (!speech) return { detections: [], phones, unsupportedWords: unsupported.sort(), engine: this.name };
     const dir = await mkdtemp(join(tmpdir(), 'vkyc-kws-'));
     try {
-      const { keyphrases, dictionary } = kwsLines(usable, prons, this.kws.floor, MAX_PRONUNCIATION_VARIANTS);
+      const { keyphrases, dictionary } = kwsLines(usable, prons, language === 'en' ? this.kws.floor : this.kws.foreignFloor, MAX_PRONUNCIATION_VARIANTS);
       await writeFile(join(dir, 'kws.txt'), `${keyphrases.join('\n')}\n`);
       await writeFile(join(dir, 'words.dict'), `${dictionary.join('\n')}\n`);
       const path = join(dir, 'speech.wav');
