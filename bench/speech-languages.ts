@@ -18,7 +18,7 @@ import type { Language } from '../src/engines/speech/port.ts';
 import { PocketsphinxTranscriber } from '../src/engines/speech/pocketsphinx.ts';
 import { numberToWords } from '../src/speech/numbers.ts';
 import type { ExpectedPhrase } from '../src/speech/phrase.ts';
-import { FOREIGN_DIGITS_CHAIN, verifyDigitsBySpotting } from '../src/speech/spot-digits.ts';
+import { FOREIGN_DIGITS_CHAIN, SPOTTABLE_DIGITS, verifyDigitsBySpotting } from '../src/speech/spot-digits.ts';
 import { chainUnits, sequencesToSpot, wholeDigitsUnit, type ChainParams } from '../src/speech/word-chain.ts';
 import { synthSpeech } from '../test/unit/speech/synth.ts';
 import { DATA, loadClips, MemoEngine, throughCodec, wilson } from './speech-sets.ts';
@@ -45,16 +45,19 @@ function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const digitString = (r: () => number): string => Array.from({ length: DIGITS }, () => String(Math.floor(r() * 10))).join(' ');
+const ALL = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+/** What a session asks for: six digits of the language's alphabet (SPOTTABLE_DIGITS; all ten with --all-digits). */
+const digitString = (r: () => number, from: readonly number[] = ALL): string => Array.from({ length: DIGITS }, () => String(from[Math.floor(r() * from.length)])).join(' ');
 const phrase = (text: string, language: Language): ExpectedPhrase => ({ kind: 'digits', language, text });
 
-async function splitCases(dir: string, split: Split): Promise<Case[]> {
+async function splitCases(dir: string, split: Split, allDigits: boolean): Promise<Case[]> {
   const s = SPLITS[split];
   const r = rng(s.seed);
   const cases: Case[] = [];
   for (const lang of LANGS) {
+    const alphabet = allDigits ? ALL : SPOTTABLE_DIGITS[lang];
     for (let i = 0; i < STRINGS_PER_LANGUAGE; i++) {
-      const text = digitString(r);
+      const text = digitString(r, alphabet);
       // Said with a short pause between digits, as people read a code aloud.
       const said = text.split(' ').map((d) => numberToWords(Number(d), lang)).join(', ');
       const name = `${split}-${lang}-${i}`;
@@ -62,7 +65,8 @@ async function splitCases(dir: string, split: Split): Promise<Case[]> {
       if (s.codec) { const out = join(dir, `${name}.codec.wav`); await throughCodec(wav, out); wav = out; }
       const label = `${s.voices[lang]} "${said}"`;
       cases.push({ wav, lang, expected: phrase(text, lang), kind: 'right', said: label });
-      cases.push({ wav, lang, expected: phrase(digitString(r), lang), kind: 'other_string', said: label });
+      // Another code this language could be asked for, and this one with one digit replaced by any other digit.
+      cases.push({ wav, lang, expected: phrase(digitString(r, alphabet), lang), kind: 'other_string', said: label });
       const toks = text.split(' ');
       const k = Math.floor(r() * DIGITS);
       toks[k] = String((Number(toks[k]) + 1 + Math.floor(r() * 9)) % 10);
@@ -140,10 +144,10 @@ function print(t: Table, split: string, params: ChainParams): void {
 /** Candidate thresholds, from the English defaults to looser ones (the decoys still guard each digit). */
 const GRID: Partial<ChainParams>[] = [0, -0.5, -1, -2].flatMap((numberMinPerPhone) => [1.5, 1, 0.5, 0].map((acceptPerPhone) => ({ acceptPerPhone, numberMinPerPhone })));
 
-export async function languagesBench(dir: string, o: { details: boolean }): Promise<void> {
-  console.log('\n== digits in es/fr/de/pt: English acoustic model + espeak-ng pronunciations (speech/spot-digits.ts) ==');
-  const cal = [...await splitCases(dir, 'calibration'), ...await unrelatedCases(dir, 'calibration')];
-  const rep = [...await splitCases(dir, 'report'), ...await unrelatedCases(dir, 'report')];
+export async function languagesBench(dir: string, o: { details: boolean; allDigits: boolean }): Promise<void> {
+  console.log(`\n== digits in es/fr/de/pt: English acoustic model + espeak-ng pronunciations (speech/spot-digits.ts); ${o.allDigits ? 'all ten digits' : 'SPOTTABLE_DIGITS per language'} ==`);
+  const cal = [...await splitCases(dir, 'calibration', o.allDigits), ...await unrelatedCases(dir, 'calibration')];
+  const rep = [...await splitCases(dir, 'report', o.allDigits), ...await unrelatedCases(dir, 'report')];
   const calEngines = memoFor(cal);
   const repEngines = memoFor(rep);
   let best: { params: ChainParams; right: number } | null = null;

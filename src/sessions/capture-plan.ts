@@ -4,6 +4,7 @@ import type { Profile } from '../domain/session.ts';
 import type { Language } from '../engines/speech/port.ts';
 import type { NonEnglishPhrasePolicy } from '../projects/settings.ts';
 import { generatePhrase, type PhraseKind } from '../speech/phrase.ts';
+import { SPOTTABLE_DIGITS } from '../speech/spot-digits.ts';
 import type { CapturePlan } from './rows.ts';
 
 /**
@@ -45,7 +46,9 @@ export function makeCapturePlan(i: PlanInput): CapturePlan | null {
   const rnd = i.random ?? ((n: number) => randomInt(n));
   const name = [i.expected?.first_name, i.expected?.last_name].filter(Boolean).join(' ').trim();
   const { kind, check } = phraseChoice(i, name);
-  const phrase = kind === 'none' ? null : generatePhrase(kind, p.video_language, { name, date: i.now, timeZone: i.timeZone, random: rnd });
+  const lang = p.video_language;
+  const alphabet = check === 'digits_spotting' && lang !== 'en' ? SPOTTABLE_DIGITS[lang] : undefined;
+  const phrase = kind === 'none' ? null : generatePhrase(kind, lang, { name, date: i.now, timeZone: i.timeZone, random: rnd, ...(alphabet ? { alphabet } : {}) });
   const allowed = p.challenges ?? [...CHALLENGE_TYPES];
   const start = phrase ? PHRASE_SECONDS : 1;
   // As many challenges (2–4) as fit before the recording stops.

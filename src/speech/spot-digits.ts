@@ -19,6 +19,21 @@ import { DEFAULT_CHAIN, spotChain, type ExpectedPhrase, type VerifyEvidence, typ
  */
 export const FOREIGN_DIGITS_CHAIN: ChainParams = { ...DEFAULT_CHAIN, acceptPerPhone: 1, numberMinPerPhone: -2 };
 
+/**
+ * The digits asked for in each language: those the English model tells apart from the other nine
+ * when said alone by the calibration split's espeak-ng voice (es, fr-fr, de, pt-br, pink noise):
+ * the right word scored best of the ten and above the foreign floor. Left out: es cero, tres,
+ * siete, nueve; fr zéro, quatre, cinq; de sechs; pt zero, três, quatro. Every other digit is
+ * still a decoy, so a wrong digit said in place of one of these is still caught. Six digits of
+ * six to nine keep a guess at one in 46,656 (es) to 531,441 (de).
+ */
+export const SPOTTABLE_DIGITS: Record<Exclude<Language, 'en'>, number[]> = {
+  es: [1, 2, 4, 5, 6, 8],
+  fr: [1, 2, 3, 6, 7, 8, 9],
+  de: [0, 1, 2, 3, 4, 5, 7, 8, 9],
+  pt: [1, 2, 5, 6, 7, 8, 9],
+};
+
 /** Verifies a digits phrase by spotting alone; `spotter` must spot `language` (SpeechEngines.spotterFor). */
 export async function verifyDigitsBySpotting(wavPath: string, expected: ExpectedPhrase, language: Language, spotter: Transcriber,
   signal?: AbortSignal, params: ChainParams = FOREIGN_DIGITS_CHAIN): Promise<VerifyResult> {
