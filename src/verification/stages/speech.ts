@@ -97,7 +97,10 @@ export const speechStage: Stage = {
       videoPhrase = { status: r.status, reason: r.reason, userInput: r.userInput, confidence: r.confidence, method: r.evidence.method, timings_ms: r.evidence.timingsMs,
         chain: r.evidence.chain ? { score_per_phone: r.evidence.chain.scorePerPhone, failure: r.evidence.chain.failure, words: r.evidence.chain.steps } : null };
       if (r.status === 'WRONG_ANSWER' || r.status === 'NO_SPEECH') {
-        findings.push({ code: 'phrase_mismatch', message: r.status === 'NO_SPEECH' ? 'no speech was heard in the video' : 'the expected phrase was not heard in the video', details: { expected: phrase.text, heard: r.userInput } });
+        // Spotting another language with the English model misses many right answers (docs/speech.md): say so to the reviewer.
+        const notHeard = spotter ? `the digits were not recognised (${language} digits spotted with the English model; listen to the recording)` : 'the expected phrase was not heard in the video';
+        findings.push({ code: 'phrase_mismatch', message: r.status === 'NO_SPEECH' ? 'no speech was heard in the video' : notHeard,
+          details: { expected: phrase.text, heard: r.userInput, ...(spotter ? { check: 'digits_spotting' } : {}) } });
       }
     }
     const tPhrase = performance.now() - t0;
