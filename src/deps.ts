@@ -22,6 +22,7 @@ export interface Deps {
   secret: string;
   media: MediaTools;
   engines: Engines;
-  fetch: typeof fetch;
   lookup?: Lookup;
+  /** Per-attempt webhook timeout: connect + TLS + response status (webhooks/deliver.ts). */
+  webhookTimeoutMs: number;
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
 import type { Deps } from './deps.ts';
@@ -16,13 +18,16 @@ import { createFaceEnginePool } from './engines/face/worker-pool.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
 import { createPaddleOcr } from './engines/ocr/paddle.ts';
 import { createLogger, type Logger } from './log.ts';
-import { catalogue, type JobHandlers } from './queue/catalogue.ts';
+import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers, namesOfClass } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
-import { startWorkers, type Workers } from './queue/worker.ts';
+import { combineWorkers, startWorkers, type Workers } from './queue/worker.ts';
 import { expireSessions } from './sessions/expire-sessions.ts';
 import { purgeRetention } from './sessions/purge-retention.ts';
+import { sweepStuckSessions } from './sessions/sweep-stuck.ts';
+import { removeStaleParts } from './sessions/resumable-upload.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
 import { createDiskBlobStore } from './storage/disk-blobs.ts';
+import { cleanStaleScratch, DIR_MODE, ensureScratchRoot, scratchRoot } from './storage/scratch.ts';
 import { probeStage } from './verification/stages/probe.ts';
 import { decodeStage } from './verification/stages/decode.ts';
 import { facesStage } from './verification/stages/faces.ts';
@@ -32,7 +37,8 @@ import { livenessStage } from './verification/stages/liveness.ts';
 import { documentStage } from './verification/stages/document.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
-import { makeDeliverWebhook } from './webhooks/deliver.ts';
+import { endUnprocessable } from './verification/finish-session.ts';
+import { makeDeliverWebhook, WEBHOOK_ATTEMPT_TIMEOUT_MS } from './webhooks/deliver.ts';
 
 // The composition root: configuration → adapters → use cases → HTTP app and workers. The only place
 // that knows which adapter implements which port.
@@ -41,6 +47,10 @@ export interface Runtime {
   deps: Deps;
   app: ReturnType<typeof createApp>;
   handle: DbHandle;
+  /**
+   * Starts one worker pool per concurrency class: `concurrency` verification slots (default
+   * WORKERS), WEBHOOK_CONCURRENCY delivery slots shared fairly between projects, one maintenance slot.
+   */
   startWorkers(opts?: { concurrency?: number; leaseMs?: number; pollMs?: number }): Workers;
   close(): Promise<void>;
 }
@@ -48,10 +58,11 @@ export interface Runtime {
 export interface BuildOptions {
   clock?: Clock;
   log?: Logger;
-  fetch?: typeof fetch;
   lookup?: Deps['lookup'];
   /** PostgreSQL schema to use (tests isolate runs in their own schema). */
   pgSchema?: string;
+  /** Per-attempt webhook timeout (default WEBHOOK_ATTEMPT_TIMEOUT_MS); tests shorten it. */
+  webhookTimeoutMs?: number;
   /** Replaces the verification stages (tests of the job machinery). */
   stages?: (deps: Deps) => Stage[];
 }
@@ -62,11 +73,27 @@ export function loadOrCreateSecret(config: Config): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(config.DATA_DIR, { recursive: true });
+    mkdirSync(config.DATA_DIR, { recursive: true, mode: DIR_MODE });
     const s = randomBytes(32).toString('hex');
     writeFileSync(file, s, { mode: 0o600, flag: 'wx' });
     return readFileSync(file, 'utf8').trim();
   }
+}
+
+/**
+ * Data at rest is owner-only: DATA_DIR 0700 and, through the umask, every file this process and its
+ * children (ffmpeg, SQLite's -wal/-shm) create is 0600. Scratch left by a run that was killed
+ * (decoded frames, WAVs, videos being validated) is removed before anything else starts.
+ */
+async function prepareDataDir(config: Config, log: Logger) {
+  if (isMainThread) process.umask(0o077); // workers cannot set it; they share the process's mask
+  await mkdir(config.DATA_DIR, { recursive: true, mode: DIR_MODE });
+  // An operator-made DATA_DIR we do not own keeps its mode; say so rather than refuse to start.
+  await chmod(config.DATA_DIR, DIR_MODE).catch((e: Error) => log.warn('DATA_DIR mode not changed', { err: e.message }));
+  const root = await ensureScratchRoot(scratchRoot(config.DATA_DIR));
+  // A sibling process's live scratch is never older than two verify timeouts (the longest job).
+  const removed = await cleanStaleScratch(root, { maxAgeMs: 2 * catalogue['verify-session'].timeoutMs });
+  if (removed) log.info('stale scratch removed', { entries: removed });
 }
 
 export function pipelineStages(_deps: Deps): Stage[] {
@@ -76,32 +103,46 @@ export function pipelineStages(_deps: Deps): Stage[] {
 export async function buildRuntime(config: Config, o: BuildOptions = {}): Promise<Runtime> {
   const log = o.log ?? createLogger(config.LOG_LEVEL);
   const clock = o.clock ?? systemClock;
-  const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema });
+  await prepareDataDir(config, log);
+  const secret = loadOrCreateSecret(config);
+  const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema, secret });
   const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
   const deps: Deps = {
     db: handle.db,
-    blobs: createDiskBlobStore(join(config.DATA_DIR, 'blobs'), { encryptionKey }),
+    blobs: createDiskBlobStore(join(config.DATA_DIR, 'blobs'), {
+      encryptionKey,
+      // The key names project and session ids only; no bytes of the blob are logged.
+      onIntegrityFailure: (key, reason) => log.error('blob integrity check failed', { blob: key, reason }),
+    }),
     queue: createSqlQueue(handle.db, clock),
     queueFor: (db) => createSqlQueue(db, clock),
     clock,
     config,
     log,
-    secret: loadOrCreateSecret(config),
+    secret,
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
-    engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines(speechConfigFromEnv(process.env)), ocr: () => createPaddleOcr() }),
-    fetch: o.fetch ?? fetch,
+    engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines({ ...speechConfigFromEnv(process.env), scratchDir: scratchRoot(config.DATA_DIR) }), ocr: () => createPaddleOcr() }),
+    webhookTimeoutMs: o.webhookTimeoutMs ?? WEBHOOK_ATTEMPT_TIMEOUT_MS,
     lookup: o.lookup,
   };
   const extras: AppExtras = {
     publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }],
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }],
   };
+  const staleParts = await removeStaleParts(deps);
+  if (staleParts) log.info('stale upload parts removed', { parts: staleParts });
   const app = createApp(deps, extras);
   const handlers: JobHandlers = {
     'verify-session': makeVerifySession(deps, (o.stages ?? pipelineStages)(deps)),
     'deliver-webhook': makeDeliverWebhook(deps),
-    'expire-sessions': async () => void (await expireSessions(deps)),
+    'expire-sessions': async () => {
+      await expireSessions(deps);
+      await sweepStuckSessions(deps);
+    },
     'purge-retention': async () => void (await purgeRetention(deps)),
+  };
+  const onGiveUp: GiveUpHandlers = {
+    'verify-session': async (p) => void (await endUnprocessable(deps, p.projectId, p.sessionId, 'job_failed')),
   };
   const running: Workers[] = [];
   let scheduler: NodeJS.Timeout | undefined;
@@ -110,7 +151,14 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     app,
     handle,
     startWorkers(opts = {}) {
-      const w = startWorkers({ queue: deps.queue, handlers, log: log.child({ component: 'worker' }), clock, ...opts });
+      const { concurrency = Math.max(1, config.WORKERS), ...rest } = opts;
+      const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
+        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: log.child({ component: 'worker', class: cls }), clock, ...rest, names: namesOfClass(cls), concurrency: slots, maxPerGroup });
+      const w = combineWorkers([
+        pool('verify', concurrency),
+        pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),
+        pool('maintenance', 1),
+      ]);
       running.push(w);
       // The expiry sweep is a job like any other; the dedupe key makes one per minute across all
       // processes sharing the database.

@@ -5,6 +5,7 @@ import { createKey } from '../projects/keys.ts';
 import { systemClock } from '../domain/time.ts';
 import { join } from 'node:path';
 import { serve, worker } from './serve.ts';
+import { loadOrCreateSecret } from '../main.ts';
 import { extraCommands } from './commands.ts';
 
 const USAGE = `usage: vkyc <command>
@@ -29,7 +30,7 @@ async function main(argv: string[]) {
     case 'keys': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { project: { type: 'string' }, test: { type: 'boolean', default: false } } });
       if (positionals[0] !== 'create' || !values.project) throw new UsageError('usage: vkyc keys create --project NAME [--test]');
-      const h = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite') });
+      const h = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), secret: loadOrCreateSecret(config) });
       const k = await createKey({ db: h.db, clock: systemClock }, values.project, values.test ? 'test' : 'live');
       await h.close();
       process.stdout.write(`${k.key}\n`);

@@ -1,35 +1,48 @@
-import { serve as serveHttp } from '@hono/node-server';
+import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { type Config } from '../config/config.ts';
 import { buildRuntime } from '../main.ts';
-import { countProjects, createKey } from '../projects/keys.ts';
-import { createSession } from '../sessions/create-session.ts';
+import { demoOnStart } from './demo.ts';
 
-const DEMO_PROJECT = 'demo';
+type Handler = (r: Request, env?: unknown) => Response | Promise<Response>;
+
+/**
+ * Listens before anything is written (database, secret, demo key): a busy port used to crash with a
+ * stack trace after a demo key had been stored and never shown. Requests that arrive while the
+ * runtime is being built get 503.
+ */
+async function listen(config: Config, fetch: Handler): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serveHttp({ fetch, port: config.PORT, hostname: config.HOST });
+    server.once('listening', () => resolve(server));
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const where = `${config.HOST}:${config.PORT}`;
+      reject(new Error(e.code === 'EADDRINUSE' ? `port ${where} is already in use; stop the other server or set PORT to a free port` : `cannot listen on ${where} (${e.code ?? e.message})`));
+    });
+  });
+}
 
 /** `vkyc serve`: API + in-process workers; prints where to go next. */
 export async function serve(config: Config, opts: { workers: boolean }) {
+  let handler: Handler | null = null;
+  // The adapter's env (the Node request and response) must reach the app: client addresses and
+  // body limits read it.
+  const server = await listen(config, (r, env) => (handler ? handler(r, env) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } })));
   const rt = await buildRuntime(config);
   const { deps } = rt;
+  handler = rt.app.fetch;
   const out = (s: string) => process.stderr.write(s + '\n');
-  let demoKey: string | null = null;
-  if ((await countProjects(deps)) === 0) demoKey = (await createKey(deps, DEMO_PROJECT, 'test')).key;
-  const server = serveHttp({ fetch: rt.app.fetch, port: config.PORT, hostname: config.HOST });
-  await new Promise<void>((r) => server.once('listening', () => r()));
   const workers = opts.workers && config.WORKERS > 0 ? rt.startWorkers({ concurrency: config.WORKERS }) : null;
 
-  const demo = await deps.db.selectFrom('projects').select('id').where('name', '=', DEMO_PROJECT).executeTakeFirst();
-  const demoSession = demo
-    ? await createSession(deps, demo.id, { profile: { steps: ['document', 'selfie', 'video'], video_mode: 'self_record', video_max_duration: 30, video_language: 'en', document_back: false, accessible: false }, expires_in: 86400, external_id: 'demo' })
-    : null;
+  const demo = await demoOnStart(deps);
   out('');
   out(`vkyc is running (${rt.handle.kind}, data in ${config.DATA_DIR})`);
   out(`  API docs:      ${config.PUBLIC_URL}/docs`);
   out(`  OpenAPI:       ${config.PUBLIC_URL}/openapi.json`);
   out(`  Dashboard:     ${config.PUBLIC_URL}/dashboard`);
-  if (demoSession) out(`  Demo capture:  ${demoSession.capture_url}`);
-  if (demoKey) {
-    out(`  Demo API key (shown once, project "${DEMO_PROJECT}"): ${demoKey}`);
-    out(`  Try: curl -H "Authorization: Bearer ${demoKey}" ${config.PUBLIC_URL}/v1/sessions`);
+  if (demo.captureUrl) out(`  Demo capture:  ${demo.captureUrl}`);
+  if (demo.key) {
+    out(`  Demo API key (shown once, project "${demo.project}"): ${demo.key}`);
+    out(`  Try: curl -H "Authorization: Bearer ${demo.key}" ${config.PUBLIC_URL}/v1/sessions`);
   } else {
     out('  New API key:   vkyc keys create --project NAME');
   }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
@@ -32,6 +33,15 @@ const configSchema = z.object({
   FACE_WORKERS: z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism())),
   /** Allow webhook targets on private/loopback networks (tests, closed deployments). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /**
+   * Webhook delivery slots per process, separate from WORKERS (verification): a receiver that never
+   * answers holds a delivery slot for at most the 10 s attempt timeout and never a verification slot.
+   * 4: a slot mostly waits on the network (no CPU), so slots are cheap; 4 with 2 per project below
+   * keeps deliveries of at least two projects moving while another project's receivers hang.
+   */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** At most this many delivery slots per project at once, counted over all processes sharing the database (default half of 4), so one project's slow receivers cannot take them all. */
+  WEBHOOK_PROJECT_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
   MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(40_000_000),
@@ -46,10 +56,32 @@ const configSchema = z.object({
   FRAME_RATE: z.coerce.number().positive().max(30).default(10),
   /** Requests per minute per capture token (or client address) on the capture API. */
   CAPTURE_RATE_LIMIT: z.coerce.number().int().positive().default(600),
+  /**
+   * Proxies whose X-Forwarded-For is believed: a comma list of addresses or CIDRs (e.g.
+   * `127.0.0.1,10.0.0.0/8`). Default none: the socket peer is the client (rate limits key on it).
+   */
+  TRUST_PROXY: z.string().default('').transform((v, ctx) => {
+    const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+    for (const e of entries) if (!isAddressOrCidr(e)) ctx.addIssue({ code: 'custom', message: `"${e}" is not an IP address or CIDR` });
+    return entries;
+  }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * A session still `processing` this long after submission, with no verify job queued or running,
+   * ends as needs_review/processing_failed (3× this long: ended even if a job keeps coming back).
+   * 1800 s = 2 × the verify job's 15 min timeout.
+   */
+  PROCESSING_TIMEOUT_SECONDS: z.coerce.number().int().min(60).default(1800),
   /** Delete artifacts of finished sessions after this many days (0 = keep). */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
 });
+
+function isAddressOrCidr(e: string): boolean {
+  const [addr = '', bits, extra] = e.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 export type Config = z.infer<typeof configSchema> & { PUBLIC_URL: string };
 

@@ -28,6 +28,7 @@ export const FINDING_SEVERITY: Record<string, Severity> = {
   document_data_mismatch: 'review',
   repeat_face: 'review',
   verification_incomplete: 'review',
+  processing_failed: 'review',
 };
 
 export interface Finding extends Reason { stage: string }

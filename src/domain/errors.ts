@@ -44,6 +44,7 @@ export const errorStatus = {
   webhook_url_refused: 422,
   rate_limited: 429,
   internal_error: 500,
+  media_integrity_failed: 500,
   engine_unavailable: 503,
 } as const;
 

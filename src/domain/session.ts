@@ -15,6 +15,11 @@ export type Result = (typeof RESULTS)[number];
 
 /** Bounds of a self-recorded video: long enough for a phrase + challenges, short enough to process fast. */
 export const VIDEO_DURATION = { min: 5, max: 180, default: 60 } as const;
+/**
+ * Seconds of video accepted past `video_max_duration`: recorders stop a few hundred ms late and
+ * the page's countdown is not exact. Decoders also stop there, whatever the container header says.
+ */
+export const VIDEO_DURATION_SLACK = 5;
 export const SESSION_TTL = { min: 300, max: 86400, default: 3600 } as const;
 
 export const profileSchema = z.strictObject({

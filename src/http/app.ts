@@ -5,10 +5,14 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
-import { apiKeyAuth, type Vars } from './auth.ts';
+import { apiKeyAuth, failedAuthLimit, type Vars } from './auth.ts';
 import { rateLimit, tokenOrIp } from './rate-limit.ts';
+import { bodyLimit, bodyRuleFor, bodyRules, formatBytes } from './body-limit.ts';
+import { clientAddress, parseTrustedProxies } from './client-ip.ts';
+import { securityHeaders } from './security-headers.ts';
+import { refuseNulInPath } from './validate.ts';
 import { errorBody, handleError } from './errors.ts';
-import { docsPage, openapiDocument, type RouteDoc } from './openapi.ts';
+import { docsCsp, docsPage, openapiDocument, type RouteDoc } from './openapi.ts';
 import { captureDocs, captureRoutes } from './routes/capture.ts';
 import { mediaRoutes } from './routes/media.ts';
 import { sessionDocs, sessionRoutes } from './routes/sessions.ts';
@@ -30,16 +34,21 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
   app.use('*', async (c, next) => {
     const id = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
     c.set('requestId', id);
-    c.header('x-request-id', id);
     const t0 = performance.now();
     await next();
-    c.header('x-content-type-options', 'nosniff');
-    c.header('referrer-policy', 'no-referrer');
     // Never log query strings: media URLs carry signatures.
     // The capture page's path carries its token: never write it to the log.
     const path = c.req.path.replace(/\/cap_[^/]+/, '/cap_[redacted]');
     log.info('request', { request_id: id, method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - t0) });
   });
+  // The HTTP edge, outermost first: security headers on every answer (errors included), the client
+  // address before anything keys on it, NUL paths and failed-credential limits before any lookup,
+  // body limits before any route reads a byte.
+  app.use('*', securityHeaders({ extra: (c) => ({ 'x-request-id': c.get('requestId' as never) }) }));
+  app.use('*', clientAddress(parseTrustedProxies(deps.config.TRUST_PROXY)));
+  app.use('*', refuseNulInPath);
+  app.use('*', failedAuthLimit({ clock: deps.clock }));
+  app.use('*', bodyLimit({ rules: bodyRules(deps.config) }));
   app.onError(handleError(log));
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
 
@@ -79,11 +88,15 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
   }
   app.route('/v1', v1);
 
-  const spec = openapiDocument(docs, deps.config.PUBLIC_URL);
+  const rules = bodyRules(deps.config);
+  const spec = openapiDocument(docs, deps.config.PUBLIC_URL, (method, path) => {
+    const r = bodyRuleFor(rules, method, path);
+    return { bytes: r.bytes, text: `${formatBytes(r.bytes)} (${r.why})` };
+  });
   app.get('/openapi.json', (c) => c.json(spec));
-  app.get('/docs', (c) => c.html(docsPage()));
+  app.get('/docs', (c) => c.html(docsPage(), 200, { 'content-security-policy': docsCsp(deps.config.PUBLIC_URL) }));
   const swaggerDir = createRequire(import.meta.url).resolve('swagger-ui-dist/package.json').replace(/package\.json$/, '');
-  app.get('/docs/assets/init.js', (c) => c.body("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true, persistAuthorization: true });", 200, { 'content-type': 'text/javascript' }));
+  app.get('/docs/assets/init.js', (c) => c.body("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true, persistAuthorization: false });", 200, { 'content-type': 'text/javascript' }));
   app.get('/docs/assets/:file{swagger-ui(-bundle\\.js|\\.css)}', async (c) => {
     const file = c.req.param('file');
     const body = await readFile(join(swaggerDir, file));

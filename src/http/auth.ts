@@ -1,6 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../domain/errors.ts';
+import type { Clock } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
+import { clientIp } from './client-ip.ts';
+import { fixedWindows, rateLimited } from './rate-limit.ts';
 import { authenticate, type Principal } from '../projects/keys.ts';
 
 export type Vars = { requestId: string; principal: Principal };
@@ -22,4 +25,25 @@ export function captureTokenOf(authorization: string | undefined): string {
   const t = authorization?.match(/^Bearer\s+(cap_\S+)$/i)?.[1];
   if (!t) throw new AppError('capture_token_invalid', 'missing capture token (Authorization: Bearer cap_…)');
   return t;
+}
+
+/**
+ * Failed credentials per client address: after `limit` answers of 401 in a window, the address
+ * gets 429 rate_limited (with Retry-After) without its credential being looked up, until the
+ * window ends. Every 401 counts (API keys, the ZOLOZ routes' keys, capture and liveness tokens):
+ * each is a guess. 20 a minute: a person mistyping a key or an integration with a stale one stays
+ * far below it; guessing a 128-bit key at 20 a minute gets nowhere.
+ */
+export function failedAuthLimit({ limit = 20, windowMs = 60_000, clock }: { limit?: number; windowMs?: number; clock: Clock }): MiddlewareHandler {
+  const failures = fixedWindows({ windowMs, clock });
+  return async (c, next) => {
+    const ip = `ip:${clientIp(c) ?? 'local'}`;
+    const seen = failures.peek(ip);
+    if (seen.count >= limit) {
+      c.header('retry-after', String(seen.retryAfterS));
+      throw rateLimited(seen.retryAfterS);
+    }
+    await next();
+    if (c.res.status === 401) failures.add(ip);
+  };
 }

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../domain/errors.ts';
-import { check } from './validate.ts';
+import { readText } from './body-limit.ts';
+import { check, parseJson } from './validate.ts';
 
 /**
  * Image inputs of the standalone endpoints: multipart/form-data files, or JSON with base64 strings
@@ -24,14 +25,7 @@ export async function readImages<K extends string>(c: Context, fields: readonly 
     return out;
   }
   if (type.startsWith('application/json')) {
-    const text = await c.req.text();
-    if (text.length > limit) throw new AppError('payload_too_large', `request exceeds ${limit} bytes`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new AppError('invalid_json', 'body is not valid JSON');
-    }
+    const raw = parseJson(await readText(c, limit));
     const schema = z.strictObject(Object.fromEntries(fields.map((f) => [f, z.string().min(1)])) as Record<K, z.ZodString>);
     const body = check(schema, raw) as Record<K, string>;
     for (const f of fields) {

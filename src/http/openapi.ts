@@ -20,7 +20,10 @@ export interface RouteDoc {
 
 const toSchema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
-export function openapiDocument(routes: RouteDoc[], serverUrl: string) {
+/** The request-body limit of a route, shown in its description (src/http/body-limit.ts). */
+export type BodyLimitDoc = (method: string, path: string) => { bytes: number; text: string };
+
+export function openapiDocument(routes: RouteDoc[], serverUrl: string, bodyLimit?: BodyLimitDoc) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const op: Record<string, unknown> = {
@@ -36,8 +39,12 @@ export function openapiDocument(routes: RouteDoc[], serverUrl: string) {
         Number(code) >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description },
       ])),
     };
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(r.body) } } };
-    if (r.binary) op.requestBody = { required: true, content: Object.fromEntries(r.binary.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) };
+    // Path parameters become a sample segment so the limit table's patterns match.
+    const limit = bodyLimit?.(r.method.toUpperCase(), r.path.replace(/\{\w+\}/g, 'x'));
+    const limitText = limit ? `Request body limit: ${limit.text}, checked while the body streams (413 payload_too_large).` : undefined;
+    if (r.body) op.requestBody = { required: true, ...(limitText ? { description: limitText } : {}), content: { 'application/json': { schema: toSchema(r.body) } } };
+    if (r.binary) op.requestBody = { required: true, ...(limitText ? { description: limitText } : {}), content: Object.fromEntries(r.binary.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) };
+    if (limitText && (r.body || r.binary)) op.responses = { ...(op.responses as object), 413: { description: 'payload_too_large: the body is over the limit', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } };
     (paths[r.path] ??= {})[r.method] = op;
   }
   return {
@@ -72,4 +79,23 @@ export function docsPage(): string {
 <title>vkyc API</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div><script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/assets/init.js"></script></body></html>`;
+}
+
+/**
+ * The docs page's own CSP: Swagger UI's bundle and styles from this origin (it sets inline style
+ * attributes, and its icons are data: SVGs), requests to this server only, never framed.
+ */
+export function docsCsp(publicUrl: string): string {
+  const api = new URL(publicUrl).origin;
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${api}`,
+    "font-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }

@@ -22,32 +22,42 @@ export function webhookBackoff(attempt: number, rand: () => number = Math.random
   return Math.round(base * (0.8 + 0.4 * rand()));
 }
 
+/**
+ * Concurrency classes: each class has its own worker slots, so slow work of one kind never holds the
+ * slots of another (a receiver that never answers must not delay a verification decision).
+ */
+export type JobClass = 'verify' | 'webhook' | 'maintenance';
+
 export const catalogue = {
   'verify-session': {
+    class: 'verify',
     payload: z.object({ sessionId: z.string(), projectId: z.string() }),
     maxAttempts: 5,
     timeoutMs: 15 * 60_000,
     backoff: exponentialBackoff(5_000, 10 * 60_000),
   },
   'deliver-webhook': {
+    class: 'webhook',
     payload: z.object({ deliveryId: z.string() }),
     maxAttempts: WEBHOOK_RETRY_DELAYS_MS.length + 1,
     timeoutMs: 30_000,
     backoff: webhookBackoff,
   },
   'expire-sessions': {
+    class: 'maintenance',
     payload: z.object({}).passthrough(),
     maxAttempts: 3,
     timeoutMs: 60_000,
     backoff: exponentialBackoff(5_000, 60_000),
   },
   'purge-retention': {
+    class: 'maintenance',
     payload: z.object({}).passthrough(),
     maxAttempts: 3,
     timeoutMs: 10 * 60_000,
     backoff: exponentialBackoff(60_000, 600_000),
   },
-} as const;
+} as const satisfies Record<string, { class: JobClass; payload: z.ZodType; maxAttempts: number; timeoutMs: number; backoff: (attempt: number) => number }>;
 
 export type JobName = keyof typeof catalogue;
 export type JobPayload<K extends JobName> = z.infer<(typeof catalogue)[K]['payload']>;
@@ -61,5 +71,26 @@ export interface JobContext {
 
 export type JobHandlers = { [K in JobName]: (payload: JobPayload<K>, ctx: JobContext) => Promise<void> };
 
+/**
+ * Optional per job name: called once when a job of that name fails for the last time (its final
+ * attempt, or an UnrecoverableError), so the domain can end what the job was for (a session left
+ * `processing`) in the shared mechanism rather than in every handler.
+ */
+export type GiveUpHandlers = { [K in JobName]?: (payload: JobPayload<K>, info: { jobId: string; error: string }) => Promise<void> };
+
 /** Throw this from a handler when retrying cannot help (BullMQ's UnrecoverableError). */
 export class UnrecoverableError extends Error {}
+
+/**
+ * Throw this from a handler that chose its own retry time (and already told someone about it, as the
+ * webhook delivery log does): the worker re-queues the job for exactly `at`, not for its own backoff.
+ */
+export class RetryAtError extends Error {
+  constructor(message: string, readonly at: Date) {
+    super(message);
+  }
+}
+
+/** The job names of one concurrency class. */
+export const namesOfClass = (cls: JobClass): JobName[] =>
+  (Object.keys(catalogue) as JobName[]).filter((n) => catalogue[n].class === cls);

@@ -15,6 +15,17 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** A second enqueue with the same key is a no-op while the first job exists. */
   dedupeKey?: string;
+  /** Fairness group (the project id for webhook deliveries): see ClaimOptions. */
+  group?: string;
+}
+
+export interface ClaimOptions {
+  /**
+   * At most this many running jobs (live leases) of one group among `names`; jobs of a group at the
+   * cap are skipped, and among the rest each group's oldest due job goes first (round-robin by
+   * group). A soft cap: two claimers racing can each take the last slot of a group.
+   */
+  maxPerGroup?: number;
 }
 
 export interface JobRow {
@@ -30,7 +41,7 @@ export interface JobRow {
 export interface JobQueue {
   enqueue(name: string, payload: unknown, opts?: EnqueueOptions): Promise<string>;
   /** Claims the next due job among `names` for `leaseMs`; expired leases are claimable again. */
-  claim(workerId: string, names: readonly string[], leaseMs: number): Promise<ClaimedJob | null>;
+  claim(workerId: string, names: readonly string[], leaseMs: number, opts?: ClaimOptions): Promise<ClaimedJob | null>;
   /** Extends a held lease (heartbeat); false when the lease was lost. */
   extend(id: string, workerId: string, leaseMs: number): Promise<boolean>;
   complete(id: string, workerId: string): Promise<void>;

@@ -26,6 +26,7 @@ export function createSqlQueue(db: Db, clock: Clock): JobQueue {
         locked_by: null,
         last_error: null,
         dedupe_key: opts.dedupeKey ?? null,
+        group_key: opts.group ?? null,
         created_at: now,
         updated_at: now,
       };
@@ -41,7 +42,7 @@ export function createSqlQueue(db: Db, clock: Clock): JobQueue {
       return id;
     },
 
-    async claim(workerId, names, leaseMs) {
+    async claim(workerId, names, leaseMs, opts = {}) {
       if (names.length === 0) return null;
       const now = iso(clock.now());
       const lease = iso(new Date(clock.now().getTime() + leaseMs));
@@ -50,11 +51,27 @@ export function createSqlQueue(db: Db, clock: Clock): JobQueue {
           eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
           eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
         ]);
+      const cap = opts.maxPerGroup;
+      // `turn` = the group's running jobs + the job's rank among its group's due jobs (oldest first).
+      // Ordering by it is round-robin between groups: a project with a thousand queued deliveries,
+      // or with slow ones still running, cannot push another project's delivery to the back.
+      const running = sql`(select count(*) from jobs as r where r.group_key = jobs.group_key and r.status = 'running' and r.lease_until >= ${now} and r.name in (${sql.join([...names])}))`;
       const candidates = await db
         .selectFrom('jobs')
-        .select('id')
+        .select(['id', sql<number>`row_number() over (partition by coalesce(group_key, id) order by run_at) + ${running}`.as('turn')])
         .where('name', 'in', [...names])
         .where(due)
+        .$if(cap !== undefined, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb('group_key', 'is', null),
+              eb('group_key', 'not in', eb.selectFrom('jobs as r').select('r.group_key')
+                .where('r.name', 'in', [...names]).where('r.status', '=', 'running').where('r.lease_until', '>=', now).where('r.group_key', 'is not', null)
+                .groupBy('r.group_key').having((h) => h.fn.countAll(), '>=', cap!)),
+            ]),
+          ),
+        )
+        .orderBy('turn')
         .orderBy('run_at')
         .limit(5)
         .execute();

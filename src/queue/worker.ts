@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../domain/time.ts';
-import { catalogue, type JobHandlers, type JobName, UnrecoverableError } from './catalogue.ts';
+import { catalogue, type GiveUpHandlers, type JobHandlers, type JobName, RetryAtError, UnrecoverableError } from './catalogue.ts';
 import type { ClaimedJob, JobQueue } from './port.ts';
 
 export interface WorkerOptions {
@@ -15,6 +15,10 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Which jobs this worker takes (default: all). */
   names?: readonly JobName[];
+  /** Called once per job that fails for the last time (see GiveUpHandlers). */
+  onGiveUp?: GiveUpHandlers;
+  /** Fair sharing of these slots between job groups (projects): see ClaimOptions. */
+  maxPerGroup?: number;
 }
 
 export interface Workers {
@@ -38,7 +42,7 @@ export function startWorkers(o: WorkerOptions): Workers {
     while (!stopping) {
       let job: ClaimedJob | null = null;
       try {
-        job = await o.queue.claim(workerId, names, leaseMs);
+        job = await o.queue.claim(workerId, names, leaseMs, o.maxPerGroup ? { maxPerGroup: o.maxPerGroup } : undefined);
       } catch (e) {
         o.log.error('job claim failed', { err: String(e), slot });
       }
@@ -80,14 +84,27 @@ export function startWorkers(o: WorkerOptions): Workers {
         return;
       }
       const permanent = e instanceof UnrecoverableError || job.attempt >= job.maxAttempts || (e as { name?: string })?.name === 'ZodError';
-      const retryAt = permanent ? null : new Date(o.clock.now().getTime() + def.backoff(job.attempt));
+      const retryAt = permanent ? null : e instanceof RetryAtError ? e.at : new Date(o.clock.now().getTime() + def.backoff(job.attempt));
       await o.queue.fail(job.id, workerId, errorText(e), retryAt).catch(() => undefined);
       o.log.warn(permanent ? 'job failed permanently' : 'job failed, will retry', {
         job: job.id, name: job.name, attempt: job.attempt, err: errorText(e), retry_at: retryAt?.toISOString(),
       });
+      if (permanent) await giveUp(job, errorText(e));
     } finally {
       clearInterval(heartbeat);
       clearTimeout(timeout);
+    }
+  };
+
+  const giveUp = async (job: ClaimedJob, error: string) => {
+    const hook = o.onGiveUp?.[job.name as JobName] as ((p: unknown, i: { jobId: string; error: string }) => Promise<void>) | undefined;
+    const parsed = catalogue[job.name as JobName]?.payload.safeParse(job.payload);
+    if (!hook || !parsed?.success) return;
+    try {
+      await hook(parsed.data, { jobId: job.id, error });
+    } catch (e) {
+      // The stuck-session sweep covers what a failing hook leaves behind.
+      o.log.error('give-up hook failed', { job: job.id, name: job.name, err: errorText(e) });
     }
   };
 
@@ -112,6 +129,17 @@ export function startWorkers(o: WorkerOptions): Workers {
         });
         wake?.();
       });
+    },
+  };
+}
+
+/** Several pools (one per concurrency class) behind one handle. */
+export function combineWorkers(pools: Workers[]): Workers {
+  return {
+    stop: async (graceMs) => void (await Promise.all(pools.map((p) => p.stop(graceMs)))),
+    // Pools drain one after another: a verification may enqueue a delivery after the webhook pool was idle.
+    async drain(timeoutMs) {
+      for (let round = 0; round < 2; round++) for (const p of pools) await p.drain(timeoutMs);
     },
   };
 }

@@ -39,6 +39,11 @@ export async function completeCapture(deps: Deps, s: SessionRecord) {
 }
 
 export async function saveClientInfo(deps: Deps, s: SessionRecord, info: ClientInfo, network: { ip: string | null }) {
+  // Device signals describe the capture: once it is submitted (or the session ended) they are
+  // evidence, and a later write would rewrite it.
+  if (s.status === 'expired') throw new AppError('session_expired', 'this verification session has expired');
+  if (s.status === 'canceled') throw new AppError('session_canceled', 'this verification session was canceled');
+  if (s.status !== 'pending' && s.status !== 'in_progress') throw new AppError('session_already_completed', 'this verification session is already submitted; device information can no longer change');
   const merged = { ...(s.client_info ?? {}), ...info, ip_address: network.ip, received_at: iso(deps.clock.now()) };
   await deps.db.updateTable('sessions').set({ client_info: JSON.stringify(merged), updated_at: iso(deps.clock.now()) }).where('id', '=', s.id).execute();
   return { ok: true as const };

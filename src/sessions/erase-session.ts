@@ -1,7 +1,10 @@
+import { rm } from 'node:fs/promises';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { audit } from './audit.ts';
 import { loadSession } from './rows.ts';
+import { partPath } from './resumable-upload.ts';
+import { removeScratchOf, scratchRoot } from '../storage/scratch.ts';
 
 export const sessionBlobPrefix = (projectId: string, sessionId: string) => `projects/${projectId}/sessions/${sessionId}/`;
 
@@ -14,6 +17,11 @@ export const sessionBlobPrefix = (projectId: string, sessionId: string) => `proj
 export async function eraseSession(deps: Deps, projectId: string, id: string, actor: string) {
   await loadSession(deps.db, projectId, id);
   const blobs = await deps.blobs.deletePrefix(sessionBlobPrefix(projectId, id));
+  // Bytes outside the blob store: unfinished resumable parts and the session's scratch (a job or
+  // upload in flight, or one a killed process left behind).
+  const uploads = await deps.db.selectFrom('uploads').select('id').where('session_id', '=', id).execute();
+  await Promise.all(uploads.map((u) => rm(partPath(deps, u.id), { force: true })));
+  await removeScratchOf(scratchRoot(deps.config.DATA_DIR), id);
   const now = iso(deps.clock.now());
   await deps.db.transaction().execute(async (tx) => {
     const artifacts = await tx.deleteFrom('artifacts').where('session_id', '=', id).where('project_id', '=', projectId).executeTakeFirst();

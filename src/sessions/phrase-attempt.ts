@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { AppError } from '../domain/errors.ts';
 import { sniffAudio } from '../domain/sniff.ts';
+import { VIDEO_DURATION_SLACK } from '../domain/session.ts';
 import { extractAudio } from '../engines/media/ffmpeg.ts';
 import type { Deps } from '../deps.ts';
 import { attemptState, type PhraseKind, recordAttempt, verifyAttempt } from '../speech/phrase.ts';
@@ -22,12 +23,13 @@ export async function submitPhraseAttempt(deps: Deps, s: SessionRecord, body: Bo
   if (!phrase) throw new AppError('step_not_in_profile', 'this session does not ask for a spoken phrase');
   const before = attemptState(s.phrase_attempts, MAX_PHRASE_ATTEMPTS);
   if (s.phrase_attempts.length && before.state !== 'retry') throw new AppError('attempts_exhausted', `no more attempts: ${before.state}`, { state: before.state });
-  const clip = await tempPath(deps, 'phrase');
+  const clip = await tempPath(deps, s.id);
   const wav = `${clip}.wav`;
   try {
     await streamToFile(body, clip, MAX_ATTEMPT_BYTES);
     if (!sniffAudio(await readHead(clip))) throw new AppError('unsupported_media_type', 'expected a WAV, WebM, Ogg or MP4 audio clip');
-    if (!(await extractAudio(deps.media, clip, wav, signal))) throw new AppError('media_unreadable', 'the clip has no readable audio');
+    // 10 MB of low-bitrate audio can hold hours: decode (and transcribe) no more than a video could last.
+    if (!(await extractAudio(deps.media, clip, wav, signal, s.profile.video_max_duration + VIDEO_DURATION_SLACK))) throw new AppError('media_unreadable', 'the clip has no readable audio');
     const language = s.profile.video_language;
     const engines = await deps.engines.speech();
     const transcriber = engines.forLanguage(language);

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { valueDepthExceeds } from '../domain/json-guard.ts';
 import { personNameSchema } from '../speech/phrase.ts';
 import { LANGUAGES, profileSchema, RESULTS, SESSION_STATUSES, SESSION_TTL } from '../domain/session.ts';
+
+/** Tenants' metadata is flat key/values in practice; 16 levels is generous and keeps every walk shallow. */
+const METADATA_MAX_DEPTH = 16;
 
 export const createSessionBody = z.strictObject({
   profile: profileSchema,
@@ -9,7 +13,10 @@ export const createSessionBody = z.strictObject({
   account_id: z.string().min(1).max(255).optional(),
   referring_session_id: z.string().min(1).max(255).optional(),
   expires_in: z.number().int().min(SESSION_TTL.min).max(SESSION_TTL.max).default(SESSION_TTL.default),
-  metadata: z.record(z.string(), z.unknown()).optional().refine((m) => !m || JSON.stringify(m).length <= 16_384, 'metadata must be at most 16 KiB'),
+  // Depth first, without recursion: the size check stringifies, which recursed into 30 000 levels (a 500).
+  metadata: z.record(z.string(), z.unknown()).optional()
+    .refine((m) => !m || !valueDepthExceeds(m, METADATA_MAX_DEPTH), `metadata must nest at most ${METADATA_MAX_DEPTH} levels`)
+    .refine((m) => !m || valueDepthExceeds(m, METADATA_MAX_DEPTH) || JSON.stringify(m).length <= 16_384, 'metadata must be at most 16 KiB'),
   /** Data the user claimed (checked against the document later). */
   expected_data: z.strictObject({
     first_name: z.string().max(200).optional(),

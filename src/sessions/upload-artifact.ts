@@ -1,16 +1,17 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, rm, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { AppError } from '../domain/errors.ts';
 import { sniffImage, sniffVideo } from '../domain/sniff.ts';
 import { iso } from '../domain/time.ts';
+import { VIDEO_DURATION_SLACK } from '../domain/session.ts';
 import { MediaError, probe } from '../engines/media/ffmpeg.ts';
+import { assertDecodable, decodedLength } from '../engines/media/inspect.ts';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../storage/db.ts';
+import { FILE_MODE, scratchFile, scratchRoot } from '../storage/scratch.ts';
 import { sessionBlobPrefix } from './erase-session.ts';
 import type { SessionRecord } from './rows.ts';
 import type { ArtifactKind } from './schemas.ts';
@@ -54,7 +55,7 @@ export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<Ar
 
 /** Streams a video body to a temp file (never whole in memory), then validates and stores it. */
 export async function uploadVideo(deps: Deps, s: SessionRecord, body: Body) {
-  const tmp = await tempPath(deps, 'video');
+  const tmp = await tempPath(deps, s.id);
   try {
     await streamToFile(body, tmp, deps.config.MAX_VIDEO_BYTES);
     return await finalizeVideo(deps, s, tmp);
@@ -63,25 +64,40 @@ export async function uploadVideo(deps: Deps, s: SessionRecord, body: Body) {
   }
 }
 
+/**
+ * What the streams say, not the header: a few frames of each stream must decode (a patched codec
+ * tag probes fine and then fails every decode), and the real length is found by decoding no
+ * further than the profile's maximum + slack (a header can claim 10 s for 20 min).
+ */
+async function inspectVideo(deps: Deps, s: SessionRecord, file: string) {
+  const limit = s.profile.video_max_duration + VIDEO_DURATION_SLACK;
+  try {
+    const p = await probe(deps.media, file, { measure: false });
+    if (!p.video) throw new AppError('media_unreadable', 'the file has no video track');
+    await assertDecodable(deps.media, file, p.audio !== null);
+    const seconds = await decodedLength(deps.media, file, p.audio !== null, limit + 1);
+    if (seconds > limit || (p.duration_seconds ?? 0) > limit) {
+      throw new AppError('video_too_long', `the video is longer than the maximum of ${s.profile.video_max_duration} s`, { max_seconds: s.profile.video_max_duration });
+    }
+    return { video: p.video, hasAudio: p.audio !== null, seconds };
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    if (e instanceof MediaError && e.code === 'tool_missing') throw new AppError('engine_unavailable', e.message);
+    // ffmpeg's words stay in the log: they name our scratch path.
+    deps.log.info('video refused: not decodable', { session: s.id, err: e instanceof Error ? e.message : String(e) });
+    throw new AppError('media_unreadable', 'the video could not be decoded (corrupt, truncated or an unsupported codec)');
+  }
+}
+
 export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) {
   const type = sniffVideo(await readHead(file));
   if (!type) throw new AppError('unsupported_media_type', 'expected a WebM or MP4 video');
-  let p;
-  try {
-    p = await probe(deps.media, file);
-  } catch (e) {
-    if (e instanceof MediaError && e.code === 'tool_missing') throw new AppError('engine_unavailable', e.message);
-    throw new AppError('media_unreadable', 'the video could not be read (truncated or corrupt)');
-  }
-  if (!p.video) throw new AppError('media_unreadable', 'the file has no video track');
-  // A little slack over the profile's maximum: recorders stop a few hundred ms late.
-  if (p.duration_seconds !== null && p.duration_seconds > s.profile.video_max_duration + 5) {
-    throw new AppError('video_too_long', `video is ${Math.round(p.duration_seconds)} s; the maximum is ${s.profile.video_max_duration} s`);
-  }
+  const { video, hasAudio, seconds } = await inspectVideo(deps, s, file);
   const bytes = (await stat(file)).size;
   const key = `${sessionBlobPrefix(s.project_id, s.id)}video`;
   await deps.blobs.put(key, createReadStream(file), { maxBytes: deps.config.MAX_VIDEO_BYTES });
-  const artifact = { kind: 'video' as const, content_type: type, bytes, duration_seconds: p.duration_seconds, width: p.video.width, height: p.video.height, has_audio: p.audio !== null };
+  // The decoded length, not the header's claim, is what the session reports.
+  const artifact = { kind: 'video' as const, content_type: type, bytes, duration_seconds: Math.round(seconds * 1000) / 1000, width: video.width, height: video.height, has_audio: hasAudio };
   await saveArtifact(deps, s, 'video', key, type, bytes, artifact);
   await deps.db.updateTable('sessions').set({ recorded_at: iso(deps.clock.now()) }).where('id', '=', s.id).execute();
   return { artifact };
@@ -99,7 +115,8 @@ export async function readHead(file: string, n = 16): Promise<Uint8Array> {
   }
 }
 
-export async function streamToFile(body: Body, file: string, limit: number, flags: 'w' | 'a' = 'w', already = 0): Promise<number> {
+/** `cipher`: a transform applied after counting (resumable parts encrypted at rest). */
+export async function streamToFile(body: Body, file: string, limit: number, flags: 'w' | 'a' = 'w', already = 0, cipher?: Transform): Promise<number> {
   let n = already;
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
@@ -108,14 +125,14 @@ export async function streamToFile(body: Body, file: string, limit: number, flag
       cb(null, chunk);
     },
   });
-  await pipeline(body, meter, createWriteStream(file, { flags }));
+  const out = createWriteStream(file, { flags, mode: FILE_MODE });
+  await (cipher ? pipeline(body, meter, cipher, out) : pipeline(body, meter, out));
   return n;
 }
 
-export async function tempPath(deps: Pick<Deps, 'config'>, what: string): Promise<string> {
-  const dir = join(deps.config.DATA_DIR, 'tmp');
-  await mkdir(dir, { recursive: true });
-  return join(dir, `${what}-${randomBytes(8).toString('hex')}`);
+/** A scratch path for an upload of session `owner` (removed on erase and at start-up). */
+export function tempPath(deps: Pick<Deps, 'config'>, owner: string): Promise<string> {
+  return scratchFile(scratchRoot(deps.config.DATA_DIR), owner);
 }
 
 async function saveArtifact(deps: Deps, s: SessionRecord, kind: ArtifactKind, key: string, type: string, bytes: number, meta: object) {

@@ -1,6 +1,7 @@
 import { signMediaPath } from '../domain/signing.ts';
 import type { Deps } from '../deps.ts';
 import type { ArtifactsTable, StageRunsTable } from '../storage/schema.ts';
+import { publicStageError } from '../verification/stage-errors.ts';
 import { mintCaptureToken } from './capture-token.ts';
 import type { SessionRecord } from './rows.ts';
 
@@ -59,7 +60,7 @@ export function sessionView(
         finished_at: st.finished_at,
         duration_ms: st.duration_ms,
         result: st.result ? JSON.parse(st.result) : null,
-        error: st.error,
+        ...publicStageError(st.error),
       })),
     },
     expires_at: s.expires_at,

@@ -8,6 +8,13 @@ export class BlobTooLargeError extends Error {
   }
 }
 export class BlobNotFoundError extends Error {}
+/** Stored bytes that do not authenticate (tampered or corrupt at rest). */
+export class BlobIntegrityError extends Error {
+  constructor(readonly key: string, reason: string) {
+    super(`blob ${key} failed its integrity check: ${reason}`);
+    this.name = 'BlobIntegrityError';
+  }
+}
 
 export interface PutResult { bytes: number; sha256: string }
 
@@ -21,7 +28,12 @@ export async function readBlob(store: BlobStore, key: string): Promise<Buffer> {
 export interface BlobStore {
   /** Streams `source` to `key`; the blob appears whole or not at all. Aborts past `maxBytes`. */
   put(key: string, source: AsyncIterable<Uint8Array> | Uint8Array, opts?: { maxBytes?: number }): Promise<PutResult>;
-  get(key: string): Promise<Readable>;
+  /**
+   * Streams a blob. Encrypted stores verify each part before emitting it; `verifyAll` checks the
+   * whole blob before returning (a second read), for callers that must not start answering
+   * before they know every byte is authentic (the media route).
+   */
+  get(key: string, opts?: { verifyAll?: boolean }): Promise<Readable>;
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
   /** Deletes every blob under `prefix` (erase of a session); returns how many were removed. */

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -19,13 +19,16 @@ export interface DbHandle {
  * anything else is a SQLite file path. Migrations run on open so a fresh install needs no step.
  * `schema` (PostgreSQL only) isolates test runs in their own schema.
  */
-export async function openDatabase(opts: { url?: string; sqlitePath: string; schema?: string }): Promise<DbHandle> {
-  if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) return openPostgres(opts.url, opts.schema);
-  return openSqlite(opts.sqlitePath);
+export async function openDatabase(opts: { url?: string; sqlitePath: string; schema?: string; secret?: string }): Promise<DbHandle> {
+  if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) return openPostgres(opts.url, opts.schema, opts.secret);
+  return openSqlite(opts.sqlitePath, opts.secret);
 }
 
-async function openSqlite(path: string): Promise<DbHandle> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+async function openSqlite(path: string, secret?: string): Promise<DbHandle> {
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    ownerOnly(path);
+  }
   const database = new BetterSqlite3(path);
   // WAL lets readers run while a writer commits; busy_timeout covers a second process (a
   // `vkyc worker` or the CLI) writing to the same file at the same moment.
@@ -34,11 +37,20 @@ async function openSqlite(path: string): Promise<DbHandle> {
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  await migrate(db, 'sqlite');
+  await migrate(db, 'sqlite', undefined, { secret });
   return { db, kind: 'sqlite', close: () => db.destroy() };
 }
 
-async function openPostgres(url: string, schema?: string): Promise<DbHandle> {
+/**
+ * The database holds personal data: the file and its -wal/-shm are created 0600 (SQLite gives the
+ * -wal/-shm the main file's mode) and tightened if an older version left them 0644.
+ */
+function ownerOnly(path: string) {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const p of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(p)) chmodSync(p, 0o600);
+}
+
+async function openPostgres(url: string, schema?: string, secret?: string): Promise<DbHandle> {
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
   if (schema) {
     const admin = new pg.Client({ connectionString: url });
@@ -54,7 +66,7 @@ async function openPostgres(url: string, schema?: string): Promise<DbHandle> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // The schema the connection writes to (search_path may come from the URL's options).
   const current = schema ?? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
-  await migrate(db, 'postgres', current);
+  await migrate(db, 'postgres', current, { secret });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 

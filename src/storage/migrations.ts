@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { isSealed, sealWebhookSecret } from '../webhooks/secret-box.ts';
 
 export type DialectKind = 'sqlite' | 'postgres';
 
@@ -155,6 +156,37 @@ const phraseAttempts: Migration = {
   },
 };
 
+/** Fairness group of a job (webhook deliveries: the project), used by the claim to share slots. */
+const jobGroups: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('jobs').addColumn('group_key', 'text').execute();
+    await db.schema.createIndex('jobs_group').on('jobs').columns(['group_key', 'status']).execute();
+  },
+};
+
+/**
+ * Webhook signing secrets were stored in clear; encrypt every stored one under the key derived from
+ * VKYC_SECRET (webhooks/secret-box.ts). Needs the secret: without one it only succeeds when there is
+ * nothing to encrypt, so a process that cannot know the secret never marks the migration done early.
+ */
+const sealedWebhookSecrets = (ctx: MigrationContext): Migration => ({
+  async up(db: Kysely<any>) {
+    const rows: Array<{ id: string; secret: string }> = await db.selectFrom('webhooks').select(['id', 'secret']).execute();
+    const plain = rows.filter((r) => !isSealed(r.secret));
+    if (plain.length === 0) return;
+    if (!ctx.secret) throw new Error('encrypting stored webhook secrets needs VKYC_SECRET (or DATA_DIR/secret.key)');
+    for (const r of plain) {
+      await db.updateTable('webhooks').set({ secret: sealWebhookSecret(ctx.secret, r.id, r.secret) }).where('id', '=', r.id).execute();
+    }
+  },
+});
+
+/** What some migrations need besides the database. */
+export interface MigrationContext {
+  /** VKYC_SECRET: keys derived from it encrypt data at rest. */
+  secret?: string;
+}
+
 /** Per-project settings (JSON, validated on read by projects/settings.ts; null = every default). */
 const projectSettings: Migration = {
   async up(db: Kysely<any>) {
@@ -162,16 +194,21 @@ const projectSettings: Migration = {
   },
 };
 
-const migrations = (kind: DialectKind): Record<string, Migration> => ({ '001_initial': initial(kind), '002_phrase_attempts': phraseAttempts,
-  '003_project_settings': projectSettings });
+const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Migration> => ({
+  '001_initial': initial(kind),
+  '002_phrase_attempts': phraseAttempts,
+  '003_job_groups': jobGroups,
+  '004_sealed_webhook_secrets': sealedWebhookSecrets(ctx),
+  '005_project_settings': projectSettings,
+});
 
 /**
  * `schema` (PostgreSQL): where the migration bookkeeping tables live. Kysely looks for them by name
  * across all schemas unless told, so a second schema on the same server (tests, several
  * deployments) would otherwise find another schema's tables and skip creating its own.
  */
-export async function migrate(db: Kysely<any>, kind: DialectKind, schema?: string): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(kind) };
+export async function migrate(db: Kysely<any>, kind: DialectKind, schema?: string, ctx: MigrationContext = {}): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(kind, ctx) };
   const tableSchema = kind === 'postgres' ? (schema ?? 'public') : undefined;
   const { error, results } = await new Migrator({ db, provider, ...(tableSchema ? { migrationTableSchema: tableSchema } : {}) }).migrateToLatest();
   if (error) {

@@ -84,6 +84,8 @@ export interface JobsTable {
   locked_by: string | null;
   last_error: string | null;
   dedupe_key: string | null;
+  /** Fairness group (project id of a webhook delivery); null = no group. */
+  group_key: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,12 +1,13 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline as streamPipeline } from 'node:stream/promises';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import type { SessionRecord } from '../sessions/rows.ts';
 import type { ArtifactsTable } from '../storage/schema.ts';
+import { FILE_MODE, makeScratchDir, scratchRoot } from '../storage/scratch.ts';
+import { stageErrorCode } from './stage-errors.ts';
 
 // The verify-session job: an ordered list of stages. Each stage's typed result (scores, evidence,
 // timings) is saved as it finishes, so a retried job resumes after the last finished stage and the
@@ -41,7 +42,7 @@ export async function runStages(deps: Deps, session: SessionRecord, stages: Stag
   const artifacts = new Map((await db.selectFrom('artifacts').selectAll().where('session_id', '=', session.id).execute()).map((a) => [a.kind, a]));
   const done = await db.selectFrom('stage_runs').selectAll().where('session_id', '=', session.id).where('status', '=', 'completed').execute();
   const results: Record<string, StageResult> = Object.fromEntries(done.map((d) => [d.stage, d.result ? JSON.parse(d.result) : {}]));
-  const workDir = await mkdtemp(join(tmpdir(), 'vkyc-job-'));
+  const workDir = await makeScratchDir(scratchRoot(deps.config.DATA_DIR), session.id);
   const files = new Map<string, string>();
   const ctx: StageContext = {
     deps, session, artifacts, results, workDir, signal, scratch: new Map(),
@@ -51,7 +52,7 @@ export async function runStages(deps: Deps, session: SessionRecord, stages: Stag
       const cached = files.get(kind);
       if (cached) return cached;
       const p = join(workDir, `artifact-${kind}`);
-      await streamPipeline(await deps.blobs.get(a.blob_key), createWriteStream(p));
+      await streamPipeline(await deps.blobs.get(a.blob_key), createWriteStream(p, { mode: FILE_MODE }));
       files.set(kind, p);
       return p;
     },
@@ -83,8 +84,10 @@ async function runOne(deps: Deps, sessionId: string, stage: Stage, ctx: StageCon
       .where('session_id', '=', sessionId).where('stage', '=', stage.name).execute();
     return result;
   } catch (e) {
+    // Stored and shown: a stable code only. The raw text (paths, ffmpeg stderr) stays in the logs.
+    deps.log.warn('stage failed', { session: sessionId, stage: stage.name, err: e instanceof Error ? e.message.slice(0, 1000) : String(e) });
     await deps.db.updateTable('stage_runs')
-      .set({ status: 'failed', finished_at: iso(deps.clock.now()), duration_ms: Math.round(performance.now() - t0), error: e instanceof Error ? e.message.slice(0, 1000) : String(e) })
+      .set({ status: 'failed', finished_at: iso(deps.clock.now()), duration_ms: Math.round(performance.now() - t0), error: stageErrorCode(e) })
       .where('session_id', '=', sessionId).where('stage', '=', stage.name).execute();
     throw e;
   }

@@ -6,6 +6,8 @@ import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { EVENT_TYPES } from './events.ts';
 import { assertPublicUrl, SsrfError } from './ssrf.ts';
+import { sealWebhookSecret } from './secret-box.ts';
+import { catalogue } from '../queue/catalogue.ts';
 
 export const createWebhookBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2048),
@@ -20,13 +22,15 @@ export async function createWebhook(deps: Deps, projectId: string, body: z.infer
     if (e instanceof SsrfError) throw new AppError('webhook_url_refused', e.message);
     throw e;
   }
+  const id = newWebhookId();
+  const secret = newWebhookSecret();
   const row = {
-    id: newWebhookId(), project_id: projectId, url: body.url, events: JSON.stringify(body.events), secret: newWebhookSecret(),
+    id, project_id: projectId, url: body.url, events: JSON.stringify(body.events), secret: sealWebhookSecret(deps.secret, id, secret),
     description: body.description ?? null, enabled: 1, created_at: iso(deps.clock.now()),
   };
   await deps.db.insertInto('webhooks').values(row).execute();
-  // The secret is shown here once; listings never include it.
-  return { id: row.id, object: 'webhook' as const, url: row.url, events: body.events, description: row.description, secret: row.secret, created_at: row.created_at };
+  // The secret is shown here once, in clear; it is stored encrypted and listings never include it.
+  return { id: row.id, object: 'webhook' as const, url: row.url, events: body.events, description: row.description, secret, created_at: row.created_at };
 }
 
 export async function listWebhooks(deps: Deps, projectId: string) {
@@ -62,7 +66,7 @@ export async function resendDelivery(deps: Deps, projectId: string, deliveryId: 
   const now = iso(deps.clock.now());
   await deps.db.transaction().execute(async (tx) => {
     await tx.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, updated_at: now }).where('id', '=', d.id).execute();
-    await deps.queueFor(tx).enqueue('deliver-webhook', { deliveryId: d.id });
+    await deps.queueFor(tx).enqueue('deliver-webhook', { deliveryId: d.id }, { group: projectId, maxAttempts: catalogue['deliver-webhook'].maxAttempts });
   });
   return { id: d.id, object: 'delivery' as const, status: 'pending' as const };
 }

@@ -1,5 +1,6 @@
 import { newDeliveryId, newEventId } from '../domain/ids.ts';
 import { iso } from '../domain/time.ts';
+import { catalogue } from '../queue/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../storage/db.ts';
 
@@ -31,7 +32,8 @@ export async function emitEvent(
     await tx.insertInto('webhook_deliveries').values({
       id: deliveryId, event_id: id, webhook_id: h.id, project_id: projectId, status: 'pending', attempts: 0, next_attempt_at: now, created_at: now, updated_at: now,
     }).execute();
-    await queue.enqueue('deliver-webhook', { deliveryId }, { maxAttempts: 8 });
+    // Grouped by project: the webhook worker pool shares its slots fairly between projects.
+    await queue.enqueue('deliver-webhook', { deliveryId }, { maxAttempts: catalogue['deliver-webhook'].maxAttempts, group: projectId });
   }
   return id;
 }

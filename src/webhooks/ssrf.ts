@@ -1,49 +1,65 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { blockedReason } from './ip-ranges.ts';
 
-// SSRF guard for outbound requests to customer-supplied URLs (webhooks, redirects). A webhook URL
-// is attacker-controlled input: without this check anyone with an API key could make the server
-// call its own admin ports, cloud metadata (169.254.169.254) or the operator's private network.
-// We resolve the name and refuse if ANY address is private, because a name with one public and one
-// private address could be steered to the private one at connect time.
+// SSRF guard for outbound requests to customer-supplied URLs (webhooks). A webhook URL is
+// attacker-controlled input: without this check anyone with an API key could make the server call
+// its own admin ports, cloud metadata (169.254.169.254) or the operator's private network.
+// We resolve the name and refuse if ANY address is not public, because a name with one public and
+// one private address could be steered to the private one. The caller then connects to exactly the
+// address returned here (`pinned-post.ts`): resolving again at connect time would let a DNS answer
+// that changed in between (rebinding) reach a private address.
+
+export { isPrivateAddress } from './ip-ranges.ts';
 
 export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
 export const defaultLookup: Lookup = (host) => dnsLookup(host, { all: true, verbatim: true });
 
-export class SsrfError extends Error {}
-
-export function isPrivateAddress(addr: string): boolean {
-  const v = isIP(addr);
-  if (v === 4) {
-    const [a = 0, b = 0] = addr.split('.').map(Number);
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+/**
+ * `code` is what the delivery log records, `message` what the API caller who registered the URL
+ * sees. A name that does not resolve and a name that resolves to a private address get the same
+ * code and message: otherwise registering `http://db.internal/` would tell a tenant which names
+ * the operator's internal DNS knows. `reason` (which range, or no answer) is for operators and tests.
+ */
+export type SsrfCode = 'url_invalid' | 'address_not_public';
+const NOT_PUBLIC = 'the URL host must resolve to public IP addresses only (it does not resolve, or resolves to a private, loopback, link-local, metadata or reserved address)';
+export class SsrfError extends Error {
+  constructor(readonly code: SsrfCode, message: string, readonly reason = message) {
+    super(message);
   }
-  if (v === 6) {
-    const x = addr.toLowerCase();
-    if (x === '::' || x === '::1') return true;
-    const mapped = x.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
-    if (mapped?.[1]) return isPrivateAddress(mapped[1]);
-    return /^(fc|fd|fe8|fe9|fea|feb|ff)/.test(x);
-  }
-  return true; // not an IP at all: refuse
 }
 
-/** Throws SsrfError when the URL is not http(s) or resolves to a non-public address. */
-export async function assertPublicUrl(raw: string, opts: { allowPrivate: boolean; lookup?: Lookup }): Promise<URL> {
+/** A URL that passed the guard and the one address the request must connect to. */
+export interface VettedTarget {
+  url: URL;
+  address: string;
+  family: 4 | 6;
+}
+
+/**
+ * Throws SsrfError when the URL is not http(s), carries credentials, or resolves to a non-public
+ * address. With `allowPrivate` (tests, closed deployments) the address is still resolved once and
+ * pinned, only the range check is skipped.
+ */
+export async function assertPublicUrl(raw: string, opts: { allowPrivate: boolean; lookup?: Lookup }): Promise<VettedTarget> {
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(raw); // WHATWG parsing turns 2130706433, 0x7f.1, 0177.0.0.1 and 127.1 into 127.0.0.1
   } catch {
-    throw new SsrfError('not a valid URL');
+    throw new SsrfError('url_invalid', 'not a valid URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SsrfError('only http and https URLs are allowed');
-  if (url.username || url.password) throw new SsrfError('URLs with credentials are not allowed');
-  if (opts.allowPrivate) return url;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addrs = isIP(host) ? [{ address: host, family: isIP(host) }] : await (opts.lookup ?? defaultLookup)(host).catch(() => []);
-  if (addrs.length === 0) throw new SsrfError(`cannot resolve ${host}`);
-  const bad = addrs.find((a) => isPrivateAddress(a.address));
-  if (bad) throw new SsrfError(`${host} resolves to a private, loopback or link-local address`);
-  return url;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SsrfError('url_invalid', 'only http and https URLs are allowed');
+  if (url.username || url.password) throw new SsrfError('url_invalid', 'URLs with credentials are not allowed');
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const literal = isIP(host);
+  const addrs = literal ? [{ address: host, family: literal }] : await (opts.lookup ?? defaultLookup)(host).catch(() => []);
+  if (addrs.length === 0) throw new SsrfError('address_not_public', NOT_PUBLIC, 'no DNS answer');
+  if (!opts.allowPrivate) {
+    for (const a of addrs) {
+      const why = blockedReason(a.address);
+      if (why) throw new SsrfError('address_not_public', NOT_PUBLIC, why);
+    }
+  }
+  const first = addrs[0]!;
+  return { url, address: first.address, family: isIP(first.address) === 6 ? 6 : 4 };
 }

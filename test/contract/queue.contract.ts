@@ -83,5 +83,36 @@ export function queueContract(name: string, make: () => Promise<{ queue: JobQueu
       for (const c of claims) if (c) await q.complete(c.id, `w${claims.indexOf(c)}`);
       assert.ok(got.every((g) => ids.includes(g)));
     });
+
+    test('a claim takes only the names it asks for (concurrency classes have their own slots)', async () => {
+      const v = await q.enqueue('class-verify', {});
+      const d = await q.enqueue('class-webhook', {});
+      assert.equal((await q.claim('w', ['class-webhook'], 5_000))?.id, d);
+      assert.equal(await q.claim('w', ['class-webhook'], 5_000), null);
+      assert.equal((await q.claim('w', ['class-verify'], 5_000))?.id, v);
+      await q.complete(d, 'w');
+      await q.complete(v, 'w');
+    });
+
+    test('maxPerGroup: a group at its cap is skipped, groups take turns, a finished job frees a slot', async () => {
+      const at = (s: number) => ({ runAt: new Date(clock.now().getTime() - s * 1000) });
+      const a1 = await q.enqueue('fair', {}, { group: 'a', ...at(40) });
+      const a2 = await q.enqueue('fair', {}, { group: 'a', ...at(30) });
+      const a3 = await q.enqueue('fair', {}, { group: 'a', ...at(20) });
+      const b1 = await q.enqueue('fair', {}, { group: 'b', ...at(10) });
+      const claim = async () => (await q.claim('w', ['fair'], 5_000, { maxPerGroup: 2 }))?.id ?? null;
+      // Round-robin: a's oldest, then b's oldest although a2 is older, then a2; a3 waits for a slot.
+      assert.deepEqual([await claim(), await claim(), await claim(), await claim()], [a1, b1, a2, null]);
+      await q.complete(a1, 'w');
+      assert.equal(await claim(), a3);
+      // Without the option the cap does not apply: a group may take every slot.
+      const a4 = await q.enqueue('fair', {}, { group: 'a' });
+      assert.equal((await q.claim('w', ['fair'], 5_000))?.id, a4);
+      // A dead worker's job (lease run out) does not hold its group's slot.
+      clock.advance(6);
+      const again = await claim();
+      assert.ok(again !== null && [a2, a3, a4, b1].includes(again));
+      for (const id of [a2, a3, a4, b1]) await q.complete(id, 'w');
+    });
   });
 }

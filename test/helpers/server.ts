@@ -16,8 +16,9 @@ export async function startServer(opts: { clock?: TestClock; env?: Record<string
   const dataDir = await mkdtemp(join(tmpdir(), 'vkyc-e2e-'));
   const clock = opts.clock ?? new TestClock();
   // Listen first on port 0 to learn the port, then build the runtime whose PUBLIC_URL names it.
-  let fetchImpl: ((r: Request) => Response | Promise<Response>) | null = null;
-  const server = serve({ fetch: (r: Request) => (fetchImpl ? fetchImpl(r) : new Response('starting', { status: 503 })), port: 0, hostname: '127.0.0.1' });
+  // The adapter's env (Node's request and response) is passed on: client addresses and body limits read it.
+  let fetchImpl: ((r: Request, env?: unknown) => Response | Promise<Response>) | null = null;
+  const server = serve({ fetch: (r: Request, env?: unknown) => (fetchImpl ? fetchImpl(r, env) : new Response('starting', { status: 503 })), port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((r) => server.once('listening', () => r()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: baseUrl, WEBHOOK_ALLOW_PRIVATE: 'true', ...opts.env });

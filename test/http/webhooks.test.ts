@@ -1,9 +1,41 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { makeRuntime, PG_URL, type TestRuntime } from '../helpers/runtime.ts';
+import { sql } from 'kysely';
 import { startReceiver } from '../helpers/receiver.ts';
 import { emitEvent } from '../../src/webhooks/events.ts';
 import { WEBHOOK_RETRY_DELAYS_MS, webhookBackoff } from '../../src/queue/catalogue.ts';
+import { openDatabase } from '../../src/storage/db.ts';
+import { openWebhookSecret } from '../../src/webhooks/secret-box.ts';
+import { join } from 'node:path';
+
+/**
+ * Simulates a database written before migration 004 (a clear-text secret, the migration not yet
+ * recorded), opens it again as a new process would, and checks the row was sealed.
+ */
+async function checkLegacySecretMigration(rt: TestRuntime, reopen: (secret?: string) => Promise<{ close(): Promise<void> }>) {
+  const plain = 'whsec_bGVnYWN5LXNlY3JldC1vbmUtMTIzNDU2';
+  await rt.deps.db.insertInto('webhooks').values({ id: 'wh_legacy1', project_id: rt.projectId, url: 'http://127.0.0.1:9/x', events: '["*"]', secret: plain, description: null, enabled: 1, created_at: new Date().toISOString() }).execute();
+  await rt.deps.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '004_sealed_webhook_secrets' as never).execute();
+  await assert.rejects(reopen(undefined), /needs VKYC_SECRET/);
+  await (await reopen(rt.deps.secret)).close();
+  const row = await rt.deps.db.selectFrom('webhooks').select('secret').where('id', '=', 'wh_legacy1').executeTakeFirstOrThrow();
+  assert.match(row.secret, /^enc1\./);
+  assert.equal(openWebhookSecret(rt.deps.secret, 'wh_legacy1', row.secret), plain);
+  // Rows sealed before are left as they are (no double encryption).
+  const all = await rt.deps.db.selectFrom('webhooks').select(['id', 'secret']).execute();
+  for (const o of all) assert.match(openWebhookSecret(rt.deps.secret, o.id, o.secret), /^whsec_/);
+}
+
+test('migration 004 seals clear-text webhook secrets: PostgreSQL', async () => {
+  const rt = await makeRuntime({ db: 'postgres' });
+  try {
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(rt.deps.db)).rows[0]!.s;
+    await checkLegacySecretMigration(rt, (secret) => openDatabase({ url: PG_URL, sqlitePath: '', schema, secret }));
+  } finally {
+    await rt.cleanup();
+  }
+});
 
 describe('webhook delivery', () => {
   let rt: TestRuntime;
@@ -40,6 +72,54 @@ describe('webhook delivery', () => {
     } finally {
       await recv.close();
     }
+  });
+
+  test('next_attempt_at in the delivery log is when the retry really runs', async () => {
+    const recv = await startReceiver({ failFirst: 1 });
+    try {
+      const hook = await (await rt.req('POST', '/v1/webhooks', { url: recv.url })).json();
+      await rt.deps.db.transaction().execute((tx) => emitEvent(rt.deps, tx, rt.projectId, 'video.reviewed', { session_id: 'ses_y' }));
+      const w = rt.startWorkers({ pollMs: 10 });
+      await w.drain();
+      const listed = async () => (await (await rt.req('GET', `/v1/webhooks/${hook.id}/deliveries`)).json()).data[0];
+      const first = await listed();
+      assert.equal(first.status, 'retrying');
+      assert.equal(first.attempt_log.length, 1);
+      const job = await rt.deps.db.selectFrom('jobs').select(['run_at', 'status']).where('name', '=', 'deliver-webhook').where('payload', 'like', `%${first.id}%`).executeTakeFirstOrThrow();
+      assert.deepEqual(job, { run_at: first.next_attempt_at, status: 'queued' });
+      // One second before the announced time nothing runs; one second after, the retry does.
+      const next = new Date(first.next_attempt_at).getTime();
+      rt.clock.advance((next - rt.clock.now().getTime()) / 1000 - 1);
+      await w.drain();
+      assert.equal((await listed()).attempt_log.length, 1);
+      rt.clock.advance(2);
+      await recv.waitFor(1);
+      await w.drain();
+      await w.stop();
+      const done = await listed();
+      assert.deepEqual([done.status, done.attempt_log.length, done.next_attempt_at], ['delivered', 2, null]);
+      assert.deepEqual(done.attempt_log.map((a: { error: string | null }) => a.error), ['http_status', null]);
+    } finally {
+      await recv.close();
+    }
+  });
+
+  test('webhook secrets are stored encrypted, bound to their webhook; the secret shown once still signs', async () => {
+    const hook = await (await rt.req('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/x' })).json();
+    assert.match(hook.secret, /^whsec_/);
+    const row = await rt.deps.db.selectFrom('webhooks').select(['secret']).where('id', '=', hook.id).executeTakeFirstOrThrow();
+    assert.match(row.secret, /^enc1\./);
+    assert.ok(!row.secret.includes(hook.secret.slice('whsec_'.length)));
+    assert.equal(openWebhookSecret(rt.deps.secret, hook.id, row.secret), hook.secret);
+    assert.throws(() => openWebhookSecret(rt.deps.secret, 'wh_other', row.secret), /auth/i);
+    assert.throws(() => openWebhookSecret('x'.repeat(64), hook.id, row.secret), /auth/i);
+    const listing = await (await rt.req('GET', '/v1/webhooks')).text();
+    assert.ok(!listing.includes('whsec_') && !listing.includes('enc1.'));
+  });
+
+  test('migration 004 encrypts secrets stored in clear by earlier versions (and needs VKYC_SECRET to do so): SQLite', async () => {
+    const sqlitePath = join(rt.dataDir, 'vkyc.sqlite');
+    await checkLegacySecretMigration(rt, (secret) => openDatabase({ sqlitePath, secret }));
   });
 
   test('retry schedule spans more than 24 h with jitter', () => {

@@ -56,21 +56,18 @@ export function captureAssetRoutes(o: CaptureAssetOptions): Hono {
   const app = new Hono();
   const human = path.join(o.projectRoot, 'node_modules/@vladmandic/human');
   const wasmDir = path.join(o.projectRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-  const send = async (file: string, cache: string): Promise<Response> => {
+  // Headers go into the constructor: set afterwards through `res.headers`, @hono/node-server's
+  // Response could drop them over a real socket (src/http/security-headers.ts says why).
+  const send = async (file: string, cache: string, extra: Record<string, string> = {}): Promise<Response> => {
     try {
       const body = await readFile(file);
-      return new Response(body, { headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': cache, ...ISOLATION } });
+      return new Response(body, { headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': cache, ...ISOLATION, ...extra } });
     } catch {
       return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no such asset' } }), { status: 404, headers: { 'content-type': 'application/json' } });
     }
   };
 
-  app.get('/capture/:token', async () => {
-    const r = await send(path.join(o.outDir, 'index.html'), 'no-store');
-    r.headers.set('content-security-policy', CAPTURE_CSP);
-    r.headers.set('x-robots-tag', 'noindex, nofollow');
-    return r;
-  });
+  app.get('/capture/:token', () => send(path.join(o.outDir, 'index.html'), 'no-store', { 'content-security-policy': CAPTURE_CSP, 'x-robots-tag': 'noindex, nofollow' }));
   // The bundle is not content-hashed: revalidate each time (cheap with a warm connection).
   app.get('/assets/capture/:file', (c) => (CAPTURE_FILE.test(c.req.param('file')) ? send(path.join(o.outDir, c.req.param('file')), 'no-cache') : c.notFound()));
   // Human's files change only with the npm package version: a day of caching is safe.

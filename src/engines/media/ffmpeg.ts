@@ -54,7 +54,17 @@ interface FfprobeStream {
   sample_rate?: string; channels?: number; tags?: { rotate?: string }; side_data_list?: Array<{ rotation?: number }>;
 }
 
-export async function probe(tools: MediaTools, file: string, signal?: AbortSignal): Promise<ProbeResult> {
+export interface ProbeOptions {
+  signal?: AbortSignal;
+  /** Bound of the null decode used when the header has no duration (default: no bound). */
+  maxSeconds?: number;
+  /** false: do not decode to find a missing duration (the caller measures it itself). */
+  measure?: boolean;
+}
+
+export async function probe(tools: MediaTools, file: string, opts: ProbeOptions | AbortSignal = {}): Promise<ProbeResult> {
+  const o: ProbeOptions = opts instanceof AbortSignal ? { signal: opts } : opts;
+  const signal = o.signal;
   const r = await run(tools.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], 20_000, signal);
   if (r.code !== 0) throw new MediaError('media_unreadable', firstLine(r.stderr) || 'ffprobe could not read the file');
   let info: { format?: { format_name?: string; duration?: string }; streams?: FfprobeStream[] };
@@ -68,7 +78,8 @@ export async function probe(tools: MediaTools, file: string, signal?: AbortSigna
   let duration = info.format?.duration ? Number(info.format.duration) : null;
   // Chrome's MediaRecorder webm has no duration in its header; a null decode of the audio (or
   // video) finds the real length quickly.
-  if (duration === null || !Number.isFinite(duration)) duration = await decodedDuration(tools, file, Boolean(a), signal);
+  if ((duration === null || !Number.isFinite(duration)) && o.measure !== false) duration = await decodedDuration(tools, file, Boolean(a), o.maxSeconds, signal);
+  if (duration !== null && !Number.isFinite(duration)) duration = null;
   return {
     format: info.format?.format_name ?? 'unknown',
     duration_seconds: duration,
@@ -80,8 +91,8 @@ export async function probe(tools: MediaTools, file: string, signal?: AbortSigna
   };
 }
 
-async function decodedDuration(tools: MediaTools, file: string, hasAudio: boolean, signal?: AbortSignal): Promise<number | null> {
-  const r = await run(tools.ffmpeg, ['-hide_banner', '-nostats', '-i', file, '-map', hasAudio ? '0:a:0' : '0:v:0', '-f', 'null', '-'], 60_000, signal);
+async function decodedDuration(tools: MediaTools, file: string, hasAudio: boolean, maxSeconds: number | undefined, signal?: AbortSignal): Promise<number | null> {
+  const r = await run(tools.ffmpeg, ['-hide_banner', '-nostats', '-i', file, ...bound(maxSeconds), '-map', hasAudio ? '0:a:0' : '0:v:0', '-f', 'null', '-'], 60_000, signal);
   const times = [...r.stderr.matchAll(/time=(\d+):(\d+):(\d+(?:\.\d+)?)/g)];
   const last = times.at(-1);
   if (!last) return null;
@@ -98,11 +109,14 @@ const firstLine = (s: string) => s.trim().split('\n').at(-1)?.slice(0, 300) ?? '
 
 export interface Frame { t: number; path: string }
 
+/** `-t` as an output option: decoding stops at that much media time, whatever the header says. */
+const bound = (maxSeconds?: number) => (maxSeconds === undefined ? [] : ['-t', String(maxSeconds)]);
+
 /** Samples frames at `fps` as JPEG files (scaled to at most `maxWidth` px wide, rotation applied). */
-export async function extractFrames(tools: MediaTools, file: string, outDir: string, opts: { fps: number; maxWidth?: number; signal?: AbortSignal }): Promise<Frame[]> {
+export async function extractFrames(tools: MediaTools, file: string, outDir: string, opts: { fps: number; maxWidth?: number; signal?: AbortSignal; maxSeconds?: number }): Promise<Frame[]> {
   const w = opts.maxWidth ?? 640;
   const r = await run(tools.ffmpeg, [
-    '-hide_banner', '-nostats', '-v', 'error', '-i', file, '-map', '0:v:0',
+    '-hide_banner', '-nostats', '-v', 'error', '-i', file, ...bound(opts.maxSeconds), '-map', '0:v:0',
     '-vf', `fps=${opts.fps},scale='min(${w},iw)':-2`, '-q:v', '3', join(outDir, 'f_%05d.jpg'),
   ], 120_000, opts.signal);
   if (r.code !== 0) throw new MediaError('media_unreadable', firstLine(r.stderr) || 'frame extraction failed');
@@ -113,7 +127,7 @@ export async function extractFrames(tools: MediaTools, file: string, outDir: str
 }
 
 /** Extracts the first audio track as 16 kHz mono 16-bit WAV (the speech engines' input). */
-export async function extractAudio(tools: MediaTools, file: string, outWav: string, signal?: AbortSignal): Promise<boolean> {
-  const r = await run(tools.ffmpeg, ['-hide_banner', '-nostats', '-v', 'error', '-y', '-i', file, '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', outWav], 120_000, signal);
+export async function extractAudio(tools: MediaTools, file: string, outWav: string, signal?: AbortSignal, maxSeconds?: number): Promise<boolean> {
+  const r = await run(tools.ffmpeg, ['-hide_banner', '-nostats', '-v', 'error', '-y', '-i', file, ...bound(maxSeconds), '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', outWav], 120_000, signal);
   return r.code === 0;
 }

@@ -4,8 +4,8 @@
 // ships. Free transcription is weak (WER ~30 % on real read speech, see bench/speech.ts); word
 // spotting, chained in the expected order by speech/word-chain.ts, is what verifies phrases.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { scratchDirIn } from '../../storage/scratch.ts';
 import { join } from 'node:path';
 import type { Language, Transcriber, Transcript, Word, WordSpotting } from './port.ts';
 import { assertSpeechWav, encodeWav, readWav, type Pcm16 } from './audio.ts';
@@ -20,6 +20,8 @@ export { parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts
 
 export interface PocketsphinxConfig {
   binary?: string;
+  /** Where decoder inputs (speech WAVs) are written: the server's DATA_DIR/tmp; else the OS temp dir. */
+  scratchDir?: string;
   /** Folder holding `en-us/` (acoustic model), `en-us.lm.bin` and `cmudict-en-us.dict`. */
   modelDir?: string;
   timeoutMs?: number;
@@ -84,6 +86,7 @@ const REGION_PAD_S = 0.3;
 export class PocketsphinxTranscriber implements Transcriber {
   readonly name = 'pocketsphinx';
   private readonly bin: string;
+  private readonly scratchDir: string | undefined;
   private readonly modelDir: string;
   private readonly timeoutMs: number;
   private readonly espeak: string | null;
@@ -96,6 +99,7 @@ export class PocketsphinxTranscriber implements Transcriber {
 
   constructor(cfg: PocketsphinxConfig = {}) {
     this.bin = cfg.binary ?? 'pocketsphinx_continuous';
+    this.scratchDir = cfg.scratchDir;
     this.modelDir = cfg.modelDir ?? DEFAULT_MODEL_DIR;
     this.timeoutMs = cfg.timeoutMs ?? 30_000;
     this.espeak = cfg.espeakBinary === undefined ? 'espeak-ng' : cfg.espeakBinary;
@@ -173,7 +177,7 @@ export class PocketsphinxTranscriber implements Transcriber {
     if (language !== 'en') throw new Error(`pocketsphinx: no model for language ${language}`);
     await assertSpeechWav(wavPath);
     const pcm = await readWav(wavPath);
-    const dir = await mkdtemp(join(tmpdir(), 'vkyc-ps-'));
+    const dir = await scratchDirIn(this.scratchDir, 'speech');
     let words: Word[];
     try {
       const groups = this.speechGroups(pcm, this.parallelism);
@@ -261,7 +265,7 @@ export class PocketsphinxTranscriber implements Transcriber {
     const pcm = await readWav(wavPath);
     const [speech] = this.speechGroups(pcm, 1);
     if (!speech) return { detections: [], phones, unsupportedWords: unsupported.sort(), engine: this.name };
-    const dir = await mkdtemp(join(tmpdir(), 'vkyc-kws-'));
+    const dir = await scratchDirIn(this.scratchDir, 'speech');
     try {
       const { keyphrases, dictionary } = kwsLines(usable, prons, language === 'en' ? this.kws.floor : this.kws.foreignFloor, MAX_PRONUNCIATION_VARIANTS);
       await writeFile(join(dir, 'kws.txt'), `${keyphrases.join('\n')}\n`);

@@ -26,6 +26,8 @@ export const speechConfigSchema = z.object({
     noFallback: z.boolean().default(false),
   }).optional(),
   timeoutMs: z.number().int().positive().default(60_000),
+  /** Scratch directory for decoder files (main.ts: DATA_DIR/tmp); absent → the OS temp dir. */
+  scratchDir: z.string().optional(),
 });
 export type SpeechConfig = z.infer<typeof speechConfigSchema>;
 
@@ -61,12 +63,12 @@ export interface SpeechEngines {
 export async function createSpeechEngines(cfg: SpeechConfig): Promise<SpeechEngines> {
   const engines: Transcriber[] = [];
   if (cfg.engine !== 'none' && cfg.engine !== 'pocketsphinx' && cfg.whisper) {
-    engines.push(await WhisperCppTranscriber.create({ ...cfg.whisper, timeoutMs: cfg.timeoutMs }));
+    engines.push(await WhisperCppTranscriber.create({ ...cfg.whisper, timeoutMs: cfg.timeoutMs, ...(cfg.scratchDir ? { scratchDir: cfg.scratchDir } : {}) }));
   } else if (cfg.engine === 'whisper') {
     throw new Error('speech engine "whisper" selected but VKYC_WHISPER_BIN / VKYC_WHISPER_MODEL are not set');
   }
   if (cfg.engine === 'auto' || cfg.engine === 'pocketsphinx') {
-    const ps = new PocketsphinxTranscriber({ ...cfg.pocketsphinx, timeoutMs: cfg.timeoutMs });
+    const ps = new PocketsphinxTranscriber({ ...cfg.pocketsphinx, timeoutMs: cfg.timeoutMs, ...(cfg.scratchDir ? { scratchDir: cfg.scratchDir } : {}) });
     if (ps.available()) engines.push(ps);
   }
   return fromEngines(engines);

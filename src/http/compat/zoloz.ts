@@ -1,4 +1,6 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { AppError } from '../../domain/errors.ts';
+import { jsonBody } from '../validate.ts';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { authenticate } from '../../projects/keys.ts';
@@ -11,6 +13,9 @@ import { zolozCheckResult } from './zoloz-result.ts';
 // VideoVerify-compatible endpoints (ZOLOZ wire format): a merchant switches by changing the base
 // URL and using a vkyc API key. ZOLOZ answers HTTP 200 with { result: { resultStatus, resultCode,
 // resultMessage } }; errors keep that shape so existing clients parse them.
+
+/** ids, names and ≤ 4 KiB metaInfo: 16 KiB is plenty (the same limit as the body-limit table). */
+const ZOLOZ_BODY_LIMIT = 16 * 1024;
 
 const initializeBody = z.object({
   bizId: z.string().min(1).max(32),
@@ -42,15 +47,16 @@ export function zolozRoutes(deps: Deps) {
     return key ? authenticate(deps, key) : null;
   };
   type Parsed<T> = { ok: true; data: T } | { ok: false; error: string };
-  const parse = async <S extends z.ZodType>(c: { req: { text(): Promise<string> } }, schema: S): Promise<Parsed<z.infer<S>>> => {
-    let raw: unknown;
+  // The shared validation (body limit while streaming, depth bound, NUL refusal, schema); its errors
+  // become ZOLOZ's INVALID_ARGUMENT, except an oversized body, which stays a 413.
+  const parse = async <S extends z.ZodType>(c: Context, schema: S): Promise<Parsed<z.infer<S>>> => {
     try {
-      raw = JSON.parse(await c.req.text());
-    } catch {
-      return { ok: false, error: 'body is not valid JSON' };
+      return { ok: true, data: await jsonBody(c, schema, ZOLOZ_BODY_LIMIT) };
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code === 'payload_too_large') throw e;
+      const issues = (e.details as { issues?: Array<{ path: string; message: string }> } | undefined)?.issues;
+      return { ok: false, error: issues?.length ? issues.map((i) => `${i.path}: ${i.message}`).join('; ') : e.message };
     }
-    const r = schema.safeParse(raw);
-    return r.success ? { ok: true, data: r.data } : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
   };
 
   app.post('/api/v1/zoloz/videoverify/initialize', async (c) => {

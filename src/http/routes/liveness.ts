@@ -7,8 +7,8 @@ import type { Vars } from '../auth.ts';
 import type { RouteDoc } from '../openapi.ts';
 import { jsonBody } from '../validate.ts';
 
-/** Liveness frames are base64 images: up to 60 frames of a few hundred kB. */
-const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
+/** Base64 frames: 17 × 1080p JPEG ≈ 12 MB; the same 16 MiB as the body-limit table (src/http/body-limit.ts). */
+const MAX_VERIFY_BYTES = 16 * 1024 * 1024;
 
 export const livenessDocs: RouteDoc[] = [
   { method: 'post', path: '/v1/liveness/start', tag: 'liveness', auth: 'apiKey', summary: 'Issue a signed single-use challenge token (2–4 random challenges, ≤ 60 s)', body: livenessStartBody, responses: { 200: 'token and instructions', 404: 'session not found' } },

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { AppError } from '../../domain/errors.ts';
 import { verifyMediaPath } from '../../domain/signing.ts';
 import type { Deps } from '../../deps.ts';
+import { BlobIntegrityError } from '../../storage/blob-port.ts';
 
 /**
  * Signed media URLs: `/v1/sessions/{id}/media/{kind}?exp=…&sig=…`. The HMAC covers the path and the
@@ -17,7 +18,12 @@ export function mediaRoutes(deps: Deps) {
     if (exp * 1000 < deps.clock.now().getTime()) throw new AppError('media_url_expired', 'media link has expired; fetch the session again for a fresh one');
     const a = await deps.db.selectFrom('artifacts').selectAll().where('session_id', '=', c.req.param('id')).where('kind', '=', c.req.param('kind')).executeTakeFirst();
     if (!a) throw new AppError('not_found', 'media not found');
-    const stream = await deps.blobs.get(a.blob_key);
+    // Every byte is authenticated before the status line goes out: tampered or corrupt at rest
+    // (logged by the store) is an error, never a 200 with bytes that did not verify.
+    const stream = await deps.blobs.get(a.blob_key, { verifyAll: true }).catch((e: unknown) => {
+      if (e instanceof BlobIntegrityError) throw new AppError('media_integrity_failed', 'the stored media failed its integrity check');
+      throw e;
+    });
     c.header('content-type', a.content_type);
     c.header('cache-control', 'private, no-store');
     c.header('x-content-type-options', 'nosniff');

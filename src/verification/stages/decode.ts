@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractAudio, extractFrames, type Frame } from '../../engines/media/ffmpeg.ts';
+import { VIDEO_DURATION_SLACK } from '../../domain/session.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
 
 /**
@@ -17,9 +18,12 @@ export const decodeStage: Stage = {
     if (!file || probe?.usable === false) return { frames: 0, audio: false, skipped: true };
     const dir = join(ctx.workDir, 'frames');
     await mkdir(dir, { recursive: true });
-    const frames = await extractFrames(ctx.deps.media, file, dir, { fps: ctx.deps.config.FRAME_RATE, maxWidth: 640, signal: ctx.signal });
+    // Never past the profile's maximum (+ slack), whatever the container says: the upload checked
+    // the real length, this keeps a file that slipped through from holding the worker.
+    const maxSeconds = ctx.session.profile.video_max_duration + VIDEO_DURATION_SLACK;
+    const frames = await extractFrames(ctx.deps.media, file, dir, { fps: ctx.deps.config.FRAME_RATE, maxWidth: 640, signal: ctx.signal, maxSeconds });
     const wav = join(ctx.workDir, 'audio.wav');
-    const audio = await extractAudio(ctx.deps.media, file, wav, ctx.signal);
+    const audio = await extractAudio(ctx.deps.media, file, wav, ctx.signal, maxSeconds);
     ctx.scratch.set('decoded', { frames, wav: audio ? wav : null } satisfies Decoded);
     return { frames: frames.length, fps: ctx.deps.config.FRAME_RATE, audio };
   },

@@ -1,4 +1,5 @@
 import { MediaError, probe } from '../../engines/media/ffmpeg.ts';
+import { VIDEO_DURATION_SLACK } from '../../domain/session.ts';
 import type { Stage } from '../pipeline.ts';
 
 /** Minimum usable video: long enough to see a face and hear a phrase; big enough to find a face. */
@@ -11,7 +12,7 @@ export const probeStage: Stage = {
     const file = await ctx.localFile('video');
     if (!file) return { present: false };
     try {
-      const p = await probe(ctx.deps.media, file, ctx.signal);
+      const p = await probe(ctx.deps.media, file, { signal: ctx.signal, maxSeconds: ctx.session.profile.video_max_duration + VIDEO_DURATION_SLACK });
       const unusable =
         !p.video ? 'no_video_track'
         : p.duration_seconds === null || p.duration_seconds < MIN_VIDEO_SECONDS ? 'too_short'
@@ -20,10 +21,14 @@ export const probeStage: Stage = {
       const findings = unusable ? [{ code: 'media_unusable', message: `video unusable: ${unusable}`, details: { reason: unusable } }] : [];
       return { present: true, usable: unusable === null, unusable_reason: unusable, ...p, findings };
     } catch (e) {
-      if (e instanceof MediaError && e.code === 'media_unreadable') return {
-          present: true, usable: false, unusable_reason: 'unreadable', error: e.message, duration_seconds: null,
+      if (e instanceof MediaError && e.code === 'media_unreadable') {
+        // ffprobe's words (with the scratch path) go to the log; the stored result is shown to tenants.
+        ctx.deps.log.warn('probe: video unreadable', { session: ctx.session.id, err: e.message });
+        return {
+          present: true, usable: false, unusable_reason: 'unreadable', duration_seconds: null,
           findings: [{ code: 'media_unusable', message: 'video could not be decoded', details: { reason: 'unreadable' } }],
         };
+      }
       throw e; // timeouts and missing tools are retried
     }
   },

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createLogger } from '../../src/log.ts';
+import { type JobHandlers, UnrecoverableError } from '../../src/queue/catalogue.ts';
+import { createSqlQueue } from '../../src/queue/sql-queue.ts';
+import { startWorkers } from '../../src/queue/worker.ts';
+import { openDatabase } from '../../src/storage/db.ts';
+import { TestClock } from '../helpers/runtime.ts';
+
+// The job runner's give-up hook: called exactly once per job, when it fails for the last time
+// (final attempt, or an UnrecoverableError), never for a failure that will be retried.
+
+test('onGiveUp runs once, after the last attempt or at once for an unrecoverable error, with the payload', async () => {
+  const h = await openDatabase({ sqlitePath: ':memory:' });
+  const clock = new TestClock();
+  const queue = createSqlQueue(h.db, clock);
+  const gaveUp: Array<{ sessionId: string; error: string }> = [];
+  let attempts = 0;
+  const noop = async () => undefined;
+  const handlers: JobHandlers = {
+    'verify-session': async (p) => {
+      attempts++;
+      if (p.sessionId === 'fatal') throw new UnrecoverableError('cannot ever work');
+      throw new Error('transient');
+    },
+    'deliver-webhook': noop, 'expire-sessions': noop, 'purge-retention': noop,
+  };
+  await queue.enqueue('verify-session', { sessionId: 'flaky', projectId: 'p' }, { maxAttempts: 3 });
+  await queue.enqueue('verify-session', { sessionId: 'fatal', projectId: 'p' }, { maxAttempts: 3 });
+  const w = startWorkers({
+    queue, handlers, clock, log: createLogger('silent'), pollMs: 5, names: ['verify-session'],
+    onGiveUp: { 'verify-session': async (p, info) => void gaveUp.push({ sessionId: p.sessionId, error: info.error }) },
+  });
+  try {
+    for (let i = 0; i < 6; i++) {
+      await w.drain(10_000);
+      clock.advance(3600); // past any backoff
+    }
+  } finally {
+    await w.stop();
+    await h.close();
+  }
+  assert.equal(attempts, 4, 'flaky: 3 attempts; fatal: 1');
+  assert.deepEqual(gaveUp.map((g) => g.sessionId).sort(), ['fatal', 'flaky']);
+  assert.match(gaveUp.find((g) => g.sessionId === 'fatal')!.error, /cannot ever work/);
+});
