@@ -20,7 +20,9 @@ export interface SessionRecord extends Omit<SessionsTable, 'profile' | 'metadata
 
 /** What the capture page is asked to do (phrase, challenge schedule), stored so the pipeline verifies the same. */
 export const capturePlanSchema = z.object({
-  phrase: z.object({ kind: z.string(), text: z.string() }).nullable().default(null),
+  phrase: z.object({ kind: z.string(), text: z.string(),
+    /** How the pipeline checks it: transcript/spotting by the language's engine, digits spotted with the English model, or a human (projects/settings.ts). */
+    check: z.enum(['transcript', 'digits_spotting', 'review']).default('transcript') }).nullable().default(null),
   challenges: z.array(z.object({ type: z.string(), at_seconds: z.number() })).default([]),
   waiting_room: z.boolean().default(false),
 }).passthrough();
