@@ -84,7 +84,7 @@ describe('VideoVerify compatibility', () => {
     const r2 = await zpost('checkresult', { bizId: 'VV-1', transactionId: t.transactionId, isReturnImage: 'Y' });
     assert.deepEqual(r1.body, r2.body, 'idempotent');
     assert.equal(r1.body.result.resultCode, 'SUCCESS');
-    assert.ok(['Success', 'Failure', 'Review'].includes(r1.body.videoVerifyResult));
+    assert.ok(['Success', 'Failure', 'Pending'].includes(r1.body.videoVerifyResult));
     const records = JSON.parse(r1.body.extInfo.willingRetryRecords).retryRecords;
     assert.deepEqual(records.map((x: { status: string }) => x.status), ['WRONG_ANSWER', 'SUCCESS']);
     assert.deepEqual(records.map((x: { attemptNumber: number }) => x.attemptNumber), [1, 2]);
