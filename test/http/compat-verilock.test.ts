@@ -5,7 +5,7 @@ import { createKey } from '../../src/projects/keys.ts';
 import { contractProblems } from '../helpers/contract.ts';
 import { idCard, personA3, videoOfA } from '../helpers/face-media.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
-import { createSessionSample, sampleOmits, videoLanguages, videoModeDefaults, videoResultFields, videoResultSample } from '../fixtures/compat/verilock.ts';
+import { createSessionSample, sampleOmits, videoCompletedFields, videoLanguages, videoModeDefaults, videoResultFields, videoResultSample } from '../fixtures/compat/verilock.ts';
 
 // Verilock compatibility (seed 000): the seed's own create request, sent to the /api/v1 aliases with
 // a Bearer key, then the whole capture (document, selfie, video) and the real pipeline; the video
@@ -86,6 +86,15 @@ describe('Verilock compatibility', () => {
     assert.ok(video.liveness_score >= 0 && video.liveness_score <= 100, `liveness_score ${video.liveness_score} on the seed's 0–100 scale`);
     assert.equal(video.duration_seconds, 6, 'the 6 s test video');
     assert.equal(video.agent_id, null, 'self_record has no agent');
+
+    // The video.completed webhook body, as recorded for delivery (the signed delivery itself is
+    // tested in webhooks.test.ts): the seed's fields plus vkyc's documented extras.
+    const events = await rt.deps.db.selectFrom('webhook_events').select('payload').where('type', '=', 'video.completed').execute();
+    const event = events.map((e) => JSON.parse(e.payload)).find((e) => e.data.session_id === s.id);
+    assert.ok(event, 'a video.completed event was recorded');
+    assert.deepEqual(contractProblems(event, videoCompletedFields, ['data.result', 'data.reasons', 'data.external_id', 'data.face_match_score', 'data.liveness_score', 'data.transcript']), []);
+    assert.equal(event.data.status, 'completed');
+    assert.equal(event.data.duration_seconds, 6);
 
     const url = new URL(video.video_url);
     assert.equal(`${url.origin}${url.pathname}`, `http://vkyc.test/api/v1/sessions/${s.id}/video/download`);
