@@ -8,6 +8,7 @@ import { loadSession } from '../../sessions/rows.ts';
 import { apiKeyAuth, type Vars } from '../auth.ts';
 import type { RouteDoc } from '../openapi.ts';
 import { sessionRoutes } from '../routes/sessions.ts';
+import { createSessionBody } from '../../sessions/schemas.ts';
 
 // Verilock-compatible paths. Verilock's API lives under `/api/v1/…` (its sample creates sessions at
 // `https://verilock.io/api/v1/sessions` and links videos at `…/api/v1/sessions/{id}/video/download`);
@@ -15,7 +16,7 @@ import { sessionRoutes } from '../routes/sessions.ts';
 // routes unchanged: a Verilock client changes only the base URL and the key.
 
 export const verilockDocs: RouteDoc[] = [
-  { method: 'post', path: '/api/v1/sessions', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of POST /v1/sessions (same body and answer)', responses: { 201: 'session created', 422: 'invalid body' } },
+  { method: 'post', path: '/api/v1/sessions', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of POST /v1/sessions (same body and answer)', body: createSessionBody, responses: { 201: 'session created', 422: 'invalid body' } },
   { method: 'get', path: '/api/v1/sessions/{id}', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of GET /v1/sessions/{id}', responses: { 200: 'the session', 404: 'not found' } },
   { method: 'get', path: '/api/v1/sessions/{id}/video', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of GET /v1/sessions/{id}/video (the seed\'s video result)', responses: { 200: 'video result', 404: 'not found' } },
   { method: 'get', path: '/api/v1/sessions/{id}/video/download', tag: 'compat: Verilock', auth: 'none', summary: 'The recorded video. Either the signed link from video_url (?exp&sig, valid 1 h by default, no key) or an API key (Authorization: Bearer / x-api-key)', responses: { 200: 'video bytes', 403: 'link invalid or expired', 404: 'no video' } },
