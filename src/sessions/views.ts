@@ -72,14 +72,26 @@ export function sessionView(
   };
 }
 
-/** `GET /v1/sessions/{id}/video`: exactly the seed's fields. */
+/** The seed's download URL shape: `/api/v1/sessions/{id}/video/download`, signed, expiring (1 h default). */
+export const videoDownloadPath = (sessionId: string) => `/api/v1/sessions/${sessionId}/video/download`;
+
+/**
+ * The seed's video status has four values (pending, in_progress, completed, expired). vkyc's
+ * `processing` (video received, pipeline running) is still in progress for the video step, and a
+ * `canceled` session can no more be completed than an expired one.
+ */
+const SEED_VIDEO_STATUS: Record<SessionRecord['status'], 'pending' | 'in_progress' | 'completed' | 'expired'> = {
+  pending: 'pending', in_progress: 'in_progress', processing: 'in_progress', completed: 'completed', expired: 'expired', canceled: 'expired',
+};
+
+/** `GET /v1/sessions/{id}/video` (and its `/api/v1` alias): exactly the seed's fields and values. */
 export function videoView(deps: Pick<Deps, 'config' | 'secret' | 'clock'>, s: SessionRecord, video: ArtifactsTable | undefined, results: VideoResults) {
   return {
     session_id: s.id,
     video_mode: s.profile.video_mode,
-    status: s.status,
+    status: SEED_VIDEO_STATUS[s.status],
     result: s.result,
-    video_url: video ? signedMediaUrl(deps, mediaPath(s, 'video')) : null,
+    video_url: video ? signedMediaUrl(deps, videoDownloadPath(s.id)) : null,
     duration_seconds: results.duration_seconds,
     face_match_score: results.face_match_score,
     liveness_score: results.liveness_score,
