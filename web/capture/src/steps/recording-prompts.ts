@@ -24,7 +24,7 @@ export interface RecordingPrompts {
   recording(): void;
   /** The phrase was said: it leaves the screen, the instructions take its place. */
   phraseDone(): void;
-  waitingForFace(): void;
+  waitingForFace(loading: boolean): void;
   challenge(v: SequenceView): void;
   allDone(): void;
 }
@@ -69,8 +69,8 @@ export function recordingPrompts(ctx: Ctx, view: CaptureView): RecordingPrompts 
     phraseDone() {
       phraseBox?.remove();
     },
-    waitingForFace() {
-      set('wait', '', '', t('video.lookAtCamera'));
+    waitingForFace(loading) {
+      set(loading ? 'loading' : 'wait', '', '', t(loading ? 'face.loading' : 'video.lookAtCamera'));
     },
     challenge(v) {
       if (v.phase === 'finished') return;

@@ -82,7 +82,7 @@ async function record(ctx: Ctx, view: CaptureView, cam: Camera, p: RecordingProm
     }
     if (phase === 'challenges') {
       if (!runner.types.length) phase = 'ending';
-      else if (!runner.ready(el - challengesFrom)) p.waitingForFace();
+      else if (!runner.ready(el - challengesFrom)) p.waitingForFace(runner.loading);
       else {
         const v = runner.sequence(el).tick(el);
         p.challenge(v);
@@ -127,6 +127,8 @@ export async function videoStep(ctx: Ctx): Promise<void> {
   for (;;) {
     const view = captureView(ctx, { screen: 'video', heading: t('video.heading'), hint: t('video.intro', { seconds: ctx.session.video_max_duration }), overlay: 'oval', mirror: true });
     show(ctx.shell, view.root);
+    // The phrase is readable from the first moment, while the camera starts and before recording.
+    const prompts = recordingPrompts(ctx, view);
     let cam: Camera;
     try {
       cam = await openCamera(view.video, 'user', true);
@@ -136,7 +138,6 @@ export async function videoStep(ctx: Ctx): Promise<void> {
       throw e;
     }
     view.feedback.textContent = '';
-    const prompts = recordingPrompts(ctx, view);
     const start = button(t('video.start'), () => {}, 'primary', { 'data-action': 'record', class: 'btn btn-primary btn-shutter' });
     view.actions.replaceChildren(start);
     await choice([{ el: start, value: 'start' as const }]);
