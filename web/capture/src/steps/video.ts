@@ -90,6 +90,8 @@ async function record(ctx: Ctx, view: CaptureView, cam: Camera, p: RecordingProm
       }
       if (phase === 'ending') {
         endAt = el + END_TAIL_S;
+        // Nothing left to press: the recording stops by itself in a moment.
+        view.actions.replaceChildren();
         p.allDone();
         announce(ctx.shell, t('video.allDone'));
       }
