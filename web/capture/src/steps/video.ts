@@ -73,7 +73,8 @@ async function record(ctx: Ctx, view: CaptureView, cam: Camera, p: RecordingProm
   view.actions.after(p.finishWhy);
   for (let el = 0; !userStop && el < max; el = clock()) {
     if (phase === 'phrase' && (saidIt || (el >= MIN_PHRASE_S && mic !== null && pause.push(mic.level(), el)))) {
-      phraseWindow!.to = round(el);
+      // The server requires to > from (a tap in the very first tick would otherwise send 0 → 0).
+      phraseWindow!.to = Math.max(0.01, round(el));
       phase = 'challenges';
       challengesFrom = el;
       p.phraseDone();
@@ -107,7 +108,7 @@ async function record(ctx: Ctx, view: CaptureView, cam: Camera, p: RecordingProm
   const end = clock();
   runner.stop();
   mic?.close();
-  if (phraseWindow && phase === 'phrase') phraseWindow.to = round(end);
+  if (phraseWindow && phase === 'phrase') phraseWindow.to = Math.max(0.01, round(end));
   view.stage.classList.remove('recording');
   const blob = await rec.stop();
   p.box.remove();
