@@ -128,7 +128,7 @@ export async function videoStep(ctx: Ctx): Promise<void> {
   }
   void loadHuman();
   for (;;) {
-    const view = captureView(ctx, { screen: 'video', heading: t('video.heading'), hint: t('video.intro', { seconds: ctx.session.video_max_duration }), overlay: 'oval', mirror: true });
+    const view = captureView(ctx, { screen: 'video', heading: t('video.heading'), hint: t(phraseText(ctx) ? 'video.intro' : 'video.introNoPhrase', { seconds: ctx.session.video_max_duration }), overlay: 'oval', mirror: true });
     show(ctx.shell, view.root);
     // The phrase is readable from the first moment, while the camera starts and before recording.
     const prompts = recordingPrompts(ctx, view);
