@@ -1,0 +1,68 @@
+// Webhook receiver outage: events emitted while the receiver answers 500, then while it refuses
+// connections; it recovers; every event must arrive exactly once per webhook-id. Timings follow the
+// retry schedule in src/queue/catalogue.ts (attempt 1 immediate, attempt 2 after 5 s ± 20 %; the
+// third waits 5 min, beyond this suite), so the outage lasts < 4 s and attempt 2 must deliver.
+import { sleep } from './crash.ts';
+import { api } from './http.ts';
+import type { Receiver } from './receiver.ts';
+import type { Report } from './report.ts';
+import type { TestServer } from './server.ts';
+
+const SECTION = 'webhook outage';
+/** 5 s first retry − 20 % jitter = 4 s: the receiver is back before any retry can be due. */
+const OUTAGE_PHASE_MS = 1_800;
+/** Last retry due 6 s after the outage's last event (5 s + 20 %), plus slack for a loaded machine. */
+const DELIVERY_WAIT_MS = 30_000;
+
+export async function runOutage(srv: TestServer, recv: Receiver, report: Report, decided: string[]) {
+  const key = srv.keys.A!;
+  const hooks = await api(srv.base, key, 'GET', '/v1/webhooks');
+  const hookId = ((hooks.json?.data ?? []) as Array<{ id: string; url: string }>).find((h) => h.url.endsWith('/crash'))?.id;
+  if (!hookId) throw new Error('no webhook from the kill -9 section');
+  // Each review emits one video.reviewed event; half during the 500 phase, half while refused.
+  const reviewable = decided.slice(0, 8);
+  if (reviewable.length < 2) throw new Error(`only ${reviewable.length} decided sessions to review`);
+  const half = Math.ceil(reviewable.length / 2);
+  const emitted: string[] = [];
+  const review = async (id: string) => {
+    const r = await api(srv.base, key, 'POST', `/v1/sessions/${id}/review`, { result: 'approved', reviewer: 'reliability-suite' });
+    if (r.status === 200) emitted.push(id);
+  };
+  const t0 = Date.now();
+  await recv.setMode('error500');
+  for (const id of reviewable.slice(0, half)) await review(id);
+  await sleep(OUTAGE_PHASE_MS);
+  await recv.setMode('refuse');
+  for (const id of reviewable.slice(half)) await review(id);
+  await sleep(OUTAGE_PHASE_MS);
+  // next_attempt_at as the delivery log states it while the outage lasts (compared below with the real retry).
+  const during = await api(srv.base, key, 'GET', `/v1/webhooks/${hookId}/deliveries`);
+  const promised = new Map<string, string>();
+  for (const d of (during.json?.data ?? []) as Array<{ id: string; status: string; next_attempt_at: string | null }>) if (d.status === 'retrying' && d.next_attempt_at) promised.set(d.id, d.next_attempt_at);
+  await recv.setMode('ok');
+  const outageMs = Date.now() - t0;
+  const reviewed = () => recv.deliveries.filter((d) => d.path === '/crash' && d.type === 'video.reviewed' && emitted.includes(d.sessionId ?? ''));
+  const tw = Date.now();
+  while (new Set(reviewed().map((d) => d.sessionId)).size < emitted.length && Date.now() - tw < DELIVERY_WAIT_MS) await sleep(250);
+  await sleep(3000); // late duplicates
+  const got = reviewed();
+  const ids = new Set(got.map((d) => d.webhookId));
+  const lost = emitted.filter((id) => !got.some((d) => d.sessionId === id)).length;
+  const dup = got.length - ids.size;
+  const lastAt = Math.max(0, ...got.map((d) => d.at));
+  // Promised vs actual retry time, from the attempt log.
+  const after = await api(srv.base, key, 'GET', `/v1/webhooks/${hookId}/deliveries`);
+  let worstSkewMs = 0;
+  for (const d of (after.json?.data ?? []) as Array<{ id: string; attempt_log: Array<{ attempted_at: string }> }>) {
+    const p = promised.get(d.id);
+    const second = d.attempt_log[1]?.attempted_at;
+    if (p && second) worstSkewMs = Math.max(worstSkewMs, Math.abs(Date.parse(second) - Date.parse(p)));
+  }
+  const row = (name: string, value: number | string, pass: boolean, note?: string) => report.add({ section: SECTION, name, status: value, code: '-', pass, ...(note ? { note } : {}) });
+  row('events emitted during the outage', emitted.length, emitted.length === reviewable.length);
+  row('failed attempts seen by the receiver (500 phase)', recv.failedCount(), recv.failedCount() >= half);
+  row('events lost (not delivered within the wait)', lost, lost === 0);
+  row('events delivered more than once', dup, dup === 0);
+  row('next_attempt_at vs real retry (worst, ms)', worstSkewMs, promised.size > 0 && worstSkewMs <= 1000, `${promised.size} deliveries compared; 1 s: poll interval + claim latency`);
+  report.figures(SECTION, { emitted: emitted.length, delivered: ids.size, lost, duplicated: dup, outage_ms: outageMs, recovered_after_ms: lastAt ? lastAt - t0 : -1, next_attempt_skew_ms: worstSkewMs });
+}
