@@ -74,7 +74,9 @@ export function badCases(f: Fixtures): BadCase[] {
     sess('redirect_url javascript:', JSON.stringify({ profile, redirect_url: 'javascript:alert(1)' })),
     sess('streamed 100 MB body, no Content-Length', '', { body: undefined, streamBytes: BIG }),
     sess('Content-Length 10 GB, 1 KB sent', 'x'.repeat(1024), { declaredLength: 10 * 1024 ** 3, timeoutMs: 10_000 }),
-    sess('Content-Length 10, 5 KB sent', JSON.stringify({ profile, metadata: { pad: 'x'.repeat(5000) } }), { declaredLength: 10 }),
+    // Node's HTTP parser reads the bytes past the declared length as a next request and answers a
+    // bare 400 before the app does: refused, but without an error body, so only the status counts.
+    { ...sess('Content-Length 10, 5 KB sent', JSON.stringify({ profile, metadata: { pad: 'x'.repeat(5000) } }), { declaredLength: 10 }), expect: (r) => r.status >= 400 && r.status < 500 },
     { family: 'sessions', name: 'list: limit=abc', req: { method: 'GET', path: '/v1/sessions?limit=abc', headers: key } },
     { family: 'sessions', name: 'list: unknown filter', req: { method: 'GET', path: '/v1/sessions?colour=red', headers: key } },
     { family: 'sessions', name: 'list: NUL in external_id filter', req: { method: 'GET', path: '/v1/sessions?external_id=a%00b', headers: key } },
@@ -175,7 +177,11 @@ export function badCases(f: Fixtures): BadCase[] {
 
 /** Runs the cases one at a time, sampling the server's RSS every 25 ms for the peak growth. */
 export async function runBadInputs(srv: TestServer, f: Fixtures, report: Report, section = 'bad inputs') {
-  for (const c of badCases(f)) {
+  const mb = (b: number) => Math.round(b / 1024 / 1024);
+  const start = await srv.rss();
+  let sectionPeak = start;
+  const cases = badCases(f);
+  for (const c of cases) {
     const before = await srv.rss();
     let peak = before;
     let sampling = true;
@@ -191,14 +197,23 @@ export async function runBadInputs(srv: TestServer, f: Fixtures, report: Report,
     sampling = false;
     await sampler;
     const delta = (peak - before) / 1024 / 1024;
+    sectionPeak = Math.max(sectionPeak, peak);
     const alive = srv.pid() !== undefined;
-    const ok = (c.expect ?? is4xxWithCode)(res) && delta <= RSS_LIMIT_MB && alive;
+    // A streamed body must be cut off while it streams: the answer comes before all of it was sent.
+    const streamedWhole = c.req.streamBytes !== undefined && res.sentAtAnswer >= c.req.streamBytes;
+    const ok = (c.expect ?? is4xxWithCode)(res) && delta <= RSS_LIMIT_MB && alive && !streamedWhole;
+    const notes = [
+      ...(alive ? [] : ['server died']),
+      ...(delta > RSS_LIMIT_MB ? [`RSS +${delta.toFixed(0)} MB`] : []),
+      ...(c.req.streamBytes !== undefined ? [`answered after ${(res.sentAtAnswer / 1024 / 1024).toFixed(0)} of ${(c.req.streamBytes / 1024 / 1024).toFixed(0)} MB sent`] : []),
+    ];
     const row: CaseResult = {
       section, name: `${c.family}: ${c.name}`, status: res.status || res.code, code: res.code, pass: ok, rssDeltaMb: Number(delta.toFixed(1)), ms: res.ms,
-      ...(alive ? {} : { note: 'server died' }),
-      ...(!ok && delta > RSS_LIMIT_MB ? { note: `RSS +${delta.toFixed(0)} MB` } : {}),
+      ...(notes.length ? { note: notes.join('; ') } : {}),
     };
     report.add(row);
     if (!alive) await srv.start(); // keep measuring the rest; the death is in the row
   }
+  await new Promise((r) => setTimeout(r, 2000));
+  report.figures(section, { cases: cases.length, families: new Set(cases.map((c) => c.family)).size, rss_start_mb: mb(start), rss_peak_mb: mb(sectionPeak), rss_end_mb: mb(await srv.rss()) });
 }

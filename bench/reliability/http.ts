@@ -23,6 +23,8 @@ export interface RawResponse {
   ms: number;
   headers: Record<string, string>;
   text: string;
+  /** Body bytes written when the first byte of the answer arrived (a working limit answers early). */
+  sentAtAnswer: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -35,12 +37,14 @@ export function rawRequest(base: string, r: RawRequest): Promise<RawResponse> {
     let buf = Buffer.alloc(0);
     let settled = false;
     let answered = false;
+    let sent = 0;
+    let sentAtAnswer = -1;
     const finish = (status: number, code: string, headers: Record<string, string> = {}, text = '') => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       sock.destroy();
-      resolve({ status, code, ms: Math.round(performance.now() - t0), headers, text });
+      resolve({ status, code, ms: Math.round(performance.now() - t0), headers, text, sentAtAnswer: sentAtAnswer < 0 ? sent : sentAtAnswer });
     };
     const timer = setTimeout(() => finish(0, 'timeout'), r.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const tryParse = (ended: boolean) => {
@@ -70,6 +74,7 @@ export function rawRequest(base: string, r: RawRequest): Promise<RawResponse> {
       finish(status, errorCodeOf(text), headers, text.slice(0, 2000));
     };
     sock.on('data', (d: Buffer) => {
+      if (sentAtAnswer < 0) sentAtAnswer = sent;
       // Keep at most 4 MB of an answer (media streams): enough for status, headers and an error body.
       if (buf.length < 4 * 1024 * 1024) buf = Buffer.concat([buf, d]);
       tryParse(false);
@@ -87,7 +92,10 @@ export function rawRequest(base: string, r: RawRequest): Promise<RawResponse> {
       else if (whole) h['content-length'] = String(whole.length);
       const head = `${r.method} ${r.path} HTTP/1.1\r\n${Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
       sock.write(head, 'latin1');
-      if (whole) await writeAll(whole);
+      if (whole) {
+        await writeAll(whole);
+        sent += whole.length;
+      }
       if (r.streamBytes !== undefined) {
         const fill = r.fill ?? Buffer.alloc(1024 * 1024, 0x61);
         let left = r.streamBytes;
@@ -96,13 +104,23 @@ export function rawRequest(base: string, r: RawRequest): Promise<RawResponse> {
           const n = Math.min(left, fill.length);
           await writeAll(Buffer.concat([Buffer.from(`${n.toString(16)}\r\n`), fill.subarray(0, n), Buffer.from('\r\n')]));
           left -= n;
+          sent += n;
         }
         if (!sock.destroyed) sock.write('0\r\n\r\n');
       }
     }
     async function writeAll(b: Buffer) {
       if (sock.destroyed) return;
-      if (!sock.write(b)) await new Promise<void>((res) => { sock.once('drain', res); sock.once('close', res); });
+      if (sock.write(b)) return;
+      await new Promise<void>((res) => {
+        const done = () => {
+          sock.off('drain', done);
+          sock.off('close', done);
+          res();
+        };
+        sock.on('drain', done);
+        sock.on('close', done);
+      });
     }
   });
 }
