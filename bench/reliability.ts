@@ -7,7 +7,7 @@
 //
 //   --pg               PostgreSQL (test machine's, own schema per run) instead of SQLite
 //   --json FILE        write every figure as JSON
-//   --sessions N       sessions in the kill -9 section (default 10)
+//   --sessions N       sessions in the kill -9 section (default 12: enough work to kill 10 times)
 //   --kills N          SIGKILLs (default 10)
 //   --only a,b         sections: bad-inputs, tampering, ssrf, kill, outage, isolation
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ import { registerSpellings, ssrfDeliveries } from './reliability/ssrf.ts';
 import { runTampering } from './reliability/tampering.ts';
 
 const { values: args } = parseArgs({
-  options: { pg: { type: 'boolean', default: false }, json: { type: 'string' }, sessions: { type: 'string', default: '10' }, kills: { type: 'string', default: '10' }, only: { type: 'string' } },
+  options: { pg: { type: 'boolean', default: false }, json: { type: 'string' }, sessions: { type: 'string', default: '12' }, kills: { type: 'string', default: '10' }, only: { type: 'string' } },
 });
 const only = args.only ? new Set(args.only.split(',')) : null;
 const want = (s: string) => !only || only.has(s);
@@ -109,7 +109,7 @@ try {
     let decided: string[] = [];
     let anySession = '';
     await section('kill', b, async () => {
-      const r = await runCrash(b, recv, report, { sessions: Number(args.sessions), kills: Number(args.kills), minGapMs: 2000, maxGapMs: 7000, killBudgetMs: 150_000, settleBudgetMs: 150_000 });
+      const r = await runCrash(b, recv, report, { sessions: Number(args.sessions), kills: Number(args.kills), minGapMs: 1500, maxGapMs: 6000, killBudgetMs: 150_000, settleBudgetMs: 150_000 });
       decided = r.decided;
       anySession = r.sessions[0]?.id ?? '';
     });
