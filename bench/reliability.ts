@@ -9,7 +9,7 @@
 //   --json FILE        write every figure as JSON
 //   --sessions N       sessions in the kill -9 section (default 12: enough work to kill 10 times)
 //   --kills N          SIGKILLs (default 10)
-//   --only a,b         sections: bad-inputs, tampering, ssrf, kill, outage, isolation
+//   --only a,b         sections: bad-inputs, tampering, ssrf, limits, kill, outage, isolation
 import { parseArgs } from 'node:util';
 import { idCard, personA1, personA3 } from '../test/helpers/face-media.ts';
 import { makeBadMedia } from './reliability/bad-media.ts';
@@ -18,6 +18,7 @@ import { runCrash, sleep } from './reliability/crash.ts';
 import { capture, createSession, makeFixtures } from './reliability/fixtures.ts';
 import { api } from './reliability/http.ts';
 import { runIsolation } from './reliability/isolation.ts';
+import { CAPTURE_LIMIT, runLimits } from './reliability/limits.ts';
 import { runOutage } from './reliability/outage.ts';
 import { startReceiver } from './reliability/receiver.ts';
 import { Report } from './reliability/report.ts';
@@ -31,7 +32,7 @@ const { values: args } = parseArgs({
 const only = args.only ? new Set(args.only.split(',')) : null;
 const want = (s: string) => !only || only.has(s);
 const report = new Report();
-const SECTION_NAMES = { 'bad-inputs': 'bad inputs', tampering: 'tampering', ssrf: 'ssrf', kill: 'kill -9', outage: 'webhook outage', isolation: 'tenant isolation' } as const;
+const SECTION_NAMES = { 'bad-inputs': 'bad inputs', tampering: 'tampering', ssrf: 'ssrf', limits: 'limits and headers', kill: 'kill -9', outage: 'webhook outage', isolation: 'tenant isolation' } as const;
 
 /** Runs one section; an exception becomes the section's error figure and the suite goes on. */
 async function section(key: keyof typeof SECTION_NAMES, srv: TestServer, fn: () => Promise<void>) {
@@ -75,10 +76,10 @@ process.once('SIGINT', stopOnSignal);
 process.once('SIGTERM', stopOnSignal);
 try {
   const media = await makeBadMedia(await tempDir('vkyc-rel-media-'));
-  if (want('bad-inputs') || want('tampering') || want('ssrf')) {
+  if (want('bad-inputs') || want('tampering') || want('ssrf') || want('limits')) {
     // Server A: no workers (nothing processes while inputs are measured), SSRF guard on, a 20 MB
-    // video limit so an over-limit stream stays quick.
-    const a = await makeServer({ name: 'a', pg: args.pg, tenants: ['A', 'B', 'C'], env: { WORKERS: '0', WEBHOOK_ALLOW_PRIVATE: 'false', MAX_VIDEO_BYTES: String(20 * 1024 * 1024) } });
+    // video limit so an over-limit stream stays quick, a capture limit a few dozen requests reach.
+    const a = await makeServer({ name: 'a', pg: args.pg, tenants: ['A', 'B', 'C'], env: { WORKERS: '0', WEBHOOK_ALLOW_PRIVATE: 'false', MAX_VIDEO_BYTES: String(20 * 1024 * 1024), CAPTURE_RATE_LIMIT: String(CAPTURE_LIMIT) } });
     await a.start();
     const fx = await makeFixtures(a, media);
     await section('bad-inputs', a, async () => {
@@ -100,6 +101,8 @@ try {
       await sleep(8000); // first delivery attempts are immediate
       ssrfDeliveries(recv, report, reg);
     });
+    // Last on server A: a limit on wrong API keys may lock this client out for a while.
+    await section('limits', a, () => runLimits(a, report));
     await a.stop();
   }
   if (want('kill') || want('outage') || want('isolation')) {
@@ -109,7 +112,7 @@ try {
     let decided: string[] = [];
     let anySession = '';
     await section('kill', b, async () => {
-      const r = await runCrash(b, recv, report, { sessions: Number(args.sessions), kills: Number(args.kills), minGapMs: 1500, maxGapMs: 6000, killBudgetMs: 150_000, settleBudgetMs: 150_000 });
+      const r = await runCrash(b, recv, report, { sessions: Number(args.sessions), kills: Number(args.kills), minGapMs: 2000, maxGapMs: 14_000, killBudgetMs: 170_000, settleBudgetMs: 150_000 }, media.patchedMp4);
       decided = r.decided;
       anySession = r.sessions[0]?.id ?? '';
     });

@@ -52,11 +52,26 @@ export async function sessionStates(srv: TestServer, key: string, sessions: Open
   return out;
 }
 
-export async function runCrash(srv: TestServer, recv: Receiver, report: Report, o: CrashOptions) {
+/**
+ * A session whose video passes a header probe but never decodes (patched codec tag). Refused at
+ * upload → null; else submitted, and it must end in a defined state like any other.
+ */
+async function submitPoisoned(srv: TestServer, key: string, patchedMp4: Buffer) {
+  const s = await createSession(srv.base, key, { steps: ['selfie', 'video'], phrase: 'none', challenges: [] }, { external_id: 'crash-poisoned' });
+  await capture(srv.base, s.token, 'PUT', '/selfie', await personA3(), { 'content-type': 'image/jpeg' });
+  const v = await capture(srv.base, s.token, 'PUT', '/video', patchedMp4, { 'content-type': 'video/mp4' });
+  if (v.status !== 200) return { session: null, upload: `${v.status} ${v.code}` };
+  const c = await capture(srv.base, s.token, 'POST', '/complete');
+  if (c.status !== 200) throw new Error(`complete: ${c.status} ${c.text.slice(0, 200)}`);
+  return { session: s, upload: '200' };
+}
+
+export async function runCrash(srv: TestServer, recv: Receiver, report: Report, o: CrashOptions, patchedMp4: Buffer) {
   const key = srv.keys.A!;
   const hook = await api(srv.base, key, 'POST', '/v1/webhooks', { url: recv.url('/crash') });
   if (hook.status !== 201) throw new Error(`webhook: ${hook.status} ${hook.text}`);
   const sessions = await submitFaceSessions(srv, key, o.sessions);
+  const poisoned = await submitPoisoned(srv, key, patchedMp4);
   const kills: string[] = [];
   let duringProcessing = 0;
   const t0 = Date.now();
@@ -71,12 +86,21 @@ export async function runCrash(srv: TestServer, recv: Receiver, report: Report, 
     await srv.start();
   }
   const killMs = Date.now() - t0;
-  // Settle: until no session is processing, bounded.
+  // Settle: until no session is processing (the poisoned one: or its job has given up), bounded.
   const t1 = Date.now();
+  const poisonState = async () => {
+    if (!poisoned.session) return { status: 'refused at upload', job: '-' };
+    const [st] = await sessionStates(srv, key, [poisoned.session]);
+    const jobs = (await jobRows(srv)).filter((j) => j.name === 'verify-session' && j.payload.includes(poisoned.session!.id));
+    return { status: st?.status ?? 'unreachable', job: jobs.map((j) => `${j.status}×${j.attempts}`).join('+') || 'none' };
+  };
   let states = await sessionStates(srv, key, sessions);
-  while (states.some((s) => s.status === 'processing') && Date.now() - t1 < o.settleBudgetMs) {
+  let poison = await poisonState();
+  const poisonSettled = () => poison.status !== 'processing' || /failed/.test(poison.job);
+  while ((states.some((s) => s.status === 'processing') || !poisonSettled()) && Date.now() - t1 < o.settleBudgetMs) {
     await sleep(2000);
     states = await sessionStates(srv, key, sessions);
+    poison = await poisonState();
   }
   const decided = states.filter((s) => s.status !== 'processing' && s.status !== 'unreachable');
   // Give the webhooks of the last decisions a moment (first attempt is immediate).
@@ -99,18 +123,20 @@ export async function runCrash(srv: TestServer, recv: Receiver, report: Report, 
   const ids = new Set(ev.map((e) => e.webhookId));
   const eventLost = decided.filter((s) => !ev.some((e) => e.sessionId === s.id)).length;
   const dup = ev.length - ids.size;
-  const row = (name: string, value: number, pass: boolean, note?: string) => report.add({ section: SECTION, name, status: value, code: '-', pass, ...(note ? { note } : {}) });
+  const row = (name: string, value: number | string, pass: boolean, note?: string) => report.add({ section: SECTION, name, status: value, code: '-', pass, ...(note ? { note } : {}) });
   row('kills while sessions were processing', duringProcessing, duringProcessing >= o.kills, `at s/processing: ${kills.join(' ')}`);
   row('sessions decided', decided.length, decided.length === sessions.length, `of ${sessions.length}; results ${summarise(decided.map((d) => `${d.status}/${d.result}`))}`);
   row('sessions stuck in processing', stuck.length, stuck.length === 0, stuck.length ? `jobs: ${stuck.map((s) => jobsOf(s.id).map((j) => `${j.status}×${j.attempts}`).join('+')).join(', ')}` : undefined);
   row('verify jobs lost (stuck, no live job)', lost.length, lost.length === 0);
   row('verify jobs failed permanently', failedJobs.length, failedJobs.length === 0, failedJobs.map((j) => (j.last_error ?? '').slice(0, 60)).join(' | ') || undefined);
   row('sessions decided twice (decision.auto ×2)', twiceDecided, twiceDecided === 0);
+  // Refused at upload, or submitted and ended in a defined state (not left processing).
+  row('undecodable MP4 session: refused or ended', poison.status, poison.status !== 'processing' && poison.status !== 'unreachable', `upload ${poisoned.upload}; verify job ${poison.job}`);
   row('webhook events lost (decided, never delivered)', eventLost, eventLost === 0);
   row('webhook events duplicated (same webhook-id twice)', dup, dup === 0);
   report.figures(SECTION, {
     sessions: sessions.length, kills: kills.length, decided: decided.length, stuck: stuck.length, jobs_lost: lost.length, jobs_failed: failedJobs.length,
-    decided_twice: twiceDecided, events_delivered: ids.size, events_lost: eventLost, events_duplicated: dup, kill_phase_s: Math.round(killMs / 1000), settle_s: Math.round(settleMs / 1000),
+    decided_twice: twiceDecided, poisoned_session: poison.status, events_delivered: ids.size, events_lost: eventLost, events_duplicated: dup, kill_phase_s: Math.round(killMs / 1000), settle_s: Math.round(settleMs / 1000),
   });
   return { sessions, decided: decided.map((d) => d.id) };
 }
