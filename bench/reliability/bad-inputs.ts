@@ -196,6 +196,7 @@ export async function runBadInputs(srv: TestServer, f: Fixtures, report: Report,
     await new Promise((r) => setTimeout(r, 100)); // a body still being parsed after the answer shows too
     sampling = false;
     await sampler;
+    const afterRss = await srv.rss();
     const delta = (peak - before) / 1024 / 1024;
     sectionPeak = Math.max(sectionPeak, peak);
     const alive = srv.pid() !== undefined;
@@ -208,7 +209,7 @@ export async function runBadInputs(srv: TestServer, f: Fixtures, report: Report,
       ...(c.req.streamBytes !== undefined ? [`answered after ${(res.sentAtAnswer / 1024 / 1024).toFixed(0)} of ${(c.req.streamBytes / 1024 / 1024).toFixed(0)} MB sent`] : []),
     ];
     const row: CaseResult = {
-      section, name: `${c.family}: ${c.name}`, status: res.status || res.code, code: res.code, pass: ok, rssDeltaMb: Number(delta.toFixed(1)), ms: res.ms,
+      section, name: `${c.family}: ${c.name}`, status: res.status || res.code, code: res.code, pass: ok, rssDeltaMb: Number(delta.toFixed(1)), rssBeforeMb: Number((before / 1024 / 1024).toFixed(1)), rssAfterMb: Number((afterRss / 1024 / 1024).toFixed(1)), ms: res.ms,
       ...(notes.length ? { note: notes.join('; ') } : {}),
     };
     report.add(row);

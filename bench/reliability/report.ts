@@ -9,6 +9,9 @@ export interface CaseResult {
   pass: boolean;
   /** Peak RSS growth of the server during the case, MB (bad inputs only). */
   rssDeltaMb?: number;
+  /** Server RSS just before the request and 100 ms after the answer, MB (bad inputs only). */
+  rssBeforeMb?: number;
+  rssAfterMb?: number;
   ms?: number;
   note?: string;
 }
