@@ -16,7 +16,7 @@ import { makeBadMedia } from './reliability/bad-media.ts';
 import { runBadInputs } from './reliability/bad-inputs.ts';
 import { runCrash, sleep } from './reliability/crash.ts';
 import { capture, createSession, makeFixtures } from './reliability/fixtures.ts';
-import { api } from './reliability/http.ts';
+import { api, defaultHeaders } from './reliability/http.ts';
 import { runIsolation } from './reliability/isolation.ts';
 import { CAPTURE_LIMIT, runLimits } from './reliability/limits.ts';
 import { runOutage } from './reliability/outage.ts';
@@ -39,6 +39,8 @@ async function section(key: keyof typeof SECTION_NAMES, srv: TestServer, fn: () 
   if (!want(key)) return;
   const name = SECTION_NAMES[key];
   const t0 = Date.now();
+  // A client address of its own per section (198.18.0.0/15, the benchmarking range of RFC 2544).
+  defaultHeaders['x-forwarded-for'] = `198.18.0.${Object.keys(SECTION_NAMES).indexOf(key) + 1}`;
   process.stderr.write(`[reliability] ${name}…\n`);
   try {
     await fn();
@@ -78,8 +80,9 @@ try {
   const media = await makeBadMedia(await tempDir('vkyc-rel-media-'));
   if (want('bad-inputs') || want('tampering') || want('ssrf') || want('limits')) {
     // Server A: no workers (nothing processes while inputs are measured), SSRF guard on, a 20 MB
-    // video limit so an over-limit stream stays quick, a capture limit a few dozen requests reach.
-    const a = await makeServer({ name: 'a', pg: args.pg, tenants: ['A', 'B', 'C'], env: { WORKERS: '0', WEBHOOK_ALLOW_PRIVATE: 'false', MAX_VIDEO_BYTES: String(20 * 1024 * 1024), CAPTURE_RATE_LIMIT: String(CAPTURE_LIMIT) } });
+    // video limit so an over-limit stream stays quick, a capture limit a few dozen requests reach,
+    // X-Forwarded-For from loopback believed (each section is its own client; see `section`).
+    const a = await makeServer({ name: 'a', pg: args.pg, tenants: ['A', 'B', 'C'], env: { WORKERS: '0', WEBHOOK_ALLOW_PRIVATE: 'false', MAX_VIDEO_BYTES: String(20 * 1024 * 1024), CAPTURE_RATE_LIMIT: String(CAPTURE_LIMIT), TRUST_PROXY: '127.0.0.1' } });
     await a.start();
     const fx = await makeFixtures(a, media);
     await section('bad-inputs', a, async () => {
@@ -95,14 +98,20 @@ try {
       await capture(a.base, s.token, 'PUT', '/selfie', media.goodJpeg, { 'content-type': 'image/jpeg' });
       await capture(a.base, s.token, 'POST', '/complete');
       await a.stop();
-      await a.start({ WORKERS: '1' });
+      // Workers on; no trusted proxy from now on: the limits section checks forwarded headers are ignored.
+      await a.start({ WORKERS: '1', TRUST_PROXY: '' });
       const status = await waitDecided(a, a.keys.C!, s.id, 180_000);
       if (status === 'completed') await api(a.base, a.keys.C!, 'POST', `/v1/sessions/${s.id}/review`, { result: 'declined', reviewer: 'reliability-suite' });
       await sleep(8000); // first delivery attempts are immediate
       ssrfDeliveries(recv, report, reg);
     });
     // Last on server A: a limit on wrong API keys may lock this client out for a while.
-    await section('limits', a, () => runLimits(a, report));
+    await section('limits', a, async () => {
+      // A fresh process (empty rate-limit windows) that believes no proxy.
+      await a.stop();
+      await a.start({ TRUST_PROXY: '' });
+      await runLimits(a, report);
+    });
     await a.stop();
   }
   if (want('kill') || want('outage') || want('isolation')) {

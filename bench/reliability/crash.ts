@@ -11,6 +11,8 @@ import type { Report } from './report.ts';
 import type { TestServer } from './server.ts';
 
 const SECTION = 'kill -9';
+/** Extra settle time for the undecodable session once the others are decided (see runCrash). */
+const POISON_EXTRA_MS = 60_000;
 
 export interface CrashOptions {
   sessions: number;
@@ -97,7 +99,14 @@ export async function runCrash(srv: TestServer, recv: Receiver, report: Report, 
   let states = await sessionStates(srv, key, sessions);
   let poison = await poisonState();
   const poisonSettled = () => poison.status !== 'processing' || /failed/.test(poison.job);
-  while ((states.some((s) => s.status === 'processing') || !poisonSettled()) && Date.now() - t1 < o.settleBudgetMs) {
+  // The undecodable one may need all 5 attempts (backoff 5+10+20+40 s): it gets at most
+  // POISON_EXTRA_MS after the others are done, within the same budget.
+  let regularDoneAt = 0;
+  for (;;) {
+    const regularLeft = states.some((s) => s.status === 'processing');
+    if (!regularLeft) regularDoneAt ||= Date.now();
+    const waitPoison = !poisonSettled() && (!regularDoneAt || Date.now() - regularDoneAt < POISON_EXTRA_MS);
+    if ((!regularLeft && !waitPoison) || Date.now() - t1 >= o.settleBudgetMs) break;
     await sleep(2000);
     states = await sessionStates(srv, key, sessions);
     poison = await poisonState();

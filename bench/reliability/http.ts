@@ -29,6 +29,13 @@ export interface RawResponse {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
+/**
+ * Headers added to every request of the suite (requests' own headers win). Sections set a client
+ * address here (X-Forwarded-For, believed by a server started with TRUST_PROXY=127.0.0.1) so the
+ * failed-credential limit of one section cannot lock out the next.
+ */
+export const defaultHeaders: Record<string, string> = {};
+
 export function rawRequest(base: string, r: RawRequest): Promise<RawResponse> {
   const url = new URL(base);
   const t0 = performance.now();
@@ -85,7 +92,7 @@ export function rawRequest(base: string, r: RawRequest): Promise<RawResponse> {
     sock.on('connect', () => void writeRequest().catch(() => undefined));
 
     async function writeRequest() {
-      const h: Record<string, string> = { host: url.host, connection: 'close', ...r.headers };
+      const h: Record<string, string> = { host: url.host, connection: 'close', ...defaultHeaders, ...r.headers };
       const whole = r.body === undefined ? undefined : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
       if (r.streamBytes !== undefined) h['transfer-encoding'] = 'chunked';
       if (r.declaredLength !== undefined) h['content-length'] = String(r.declaredLength);
@@ -154,7 +161,7 @@ export function errorCodeOf(text: string): string {
 export async function api(base: string, key: string, method: string, path: string, body?: unknown, timeoutMs = 30_000) {
   const r = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...defaultHeaders, authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });
