@@ -4,7 +4,9 @@
 // the capture codec with noise, and on generated speech (flite, espeak-ng, with pink noise),
 // and the time of the speech stage on a 30 s video.
 //
-//   node --import tsx bench/speech.ts [--quick] [--details] [--stage-only] [--no-stage] [--chain '{"acceptPerPhone":2}']
+//   node --import tsx bench/speech.ts [--quick] [--details] [--stage-only] [--no-stage] [--languages] [--chain '{"acceptPerPhone":2}']
+// --languages: only the digits of es/fr/de/pt spotted with the English model (speech-languages.ts);
+// --all-digits: strings of all ten digits instead of each language's SPOTTABLE_DIGITS.
 // --quick: one voice per synthesiser, no clean or codec passes. --details: a line per right
 // phrase too. Whisper is measured too when VKYC_WHISPER_MODEL (and VKYC_WHISPER_BIN) are set.
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,10 +25,12 @@ import { chainUnits, sequencesToSpot, type ChainParams } from '../src/speech/wor
 import { cpuSeconds, DATA, ESPEAK, FLITE, isTuningClip, loadClips, MemoEngine, realTrials, syntheticTrials, throughCodec, wilson,
   type Clip, type Trial } from './speech-sets.ts';
 import { stageBench } from './speech-stage.ts';
+import { languagesBench } from './speech-languages.ts';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, details: { type: 'boolean', default: false },
   chain: { type: 'string' }, 'synthetic-only': { type: 'boolean', default: false }, 'no-stage': { type: 'boolean', default: false },
-  'stage-only': { type: 'boolean', default: false } } });
+  'stage-only': { type: 'boolean', default: false }, languages: { type: 'boolean', default: false },
+  'all-digits': { type: 'boolean', default: false } } });
 const ENGINE_LANGS = new Set<string>(['en', 'es', 'fr', 'de', 'pt']);
 const chain: ChainParams = { ...DEFAULT_CHAIN, ...(args.chain ? JSON.parse(args.chain) as Partial<ChainParams> : {}) };
 
@@ -119,6 +123,10 @@ async function main(): Promise<void> {
       const claimed = /(\d+) clips/.exec(readFileSync(join(DATA, 'MANIFEST.md'), 'utf8'))?.[1];
       console.log(`clips: ${clips.length} present of ${listed} listed in transcripts.csv (${byLang.map(([l, n]) => `${l} ${n}`).join(', ')})` +
         `${claimed && Number(claimed) !== listed ? `; MANIFEST.md claims ${claimed} clips (picovoice/ and ljspeech/ are not in this copy)` : ''}`);
+    }
+    if (args.languages) {
+      await languagesBench(dir, { details: args.details, allDigits: args['all-digits'] });
+      return;
     }
     if (args['stage-only']) {
       console.log('\n== pocketsphinx: speech stage of a 30 s self-record video (decoded audio in, phrase check + transcript out)');

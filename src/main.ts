@@ -11,6 +11,8 @@ import { pageRoutes } from './http/routes/pages.ts';
 import { faceDocs, faceRoutes } from './http/routes/faces.ts';
 import { documentDocs, documentRoutes } from './http/routes/documents.ts';
 import { zolozDocs, zolozRoutes } from './http/compat/zoloz.ts';
+import { verilockDocs, verilockRoutes } from './http/compat/verilock.ts';
+import { amlkycDocs, amlkycRoutes } from './http/compat/amlkyc.ts';
 import { livenessApiRoutes, livenessDocs, livenessPublicRoutes } from './http/routes/liveness.ts';
 import { lazyEngines } from './engines/registry.ts';
 import { createFaceEngine } from './engines/face/human-faceapi.ts';
@@ -131,7 +133,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     risk: createRiskRuntime(riskConfigFromEnv(process.env), parseTrustedProxies(config.TRUST_PROXY)),
   };
   const extras: AppExtras = {
-    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }],
+    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }],
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }],
   };
   const staleParts = await removeStaleParts(deps);

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.ts';
 import { facesCommand } from './faces.ts';
 import { mrzCommand } from './mrz.ts';
 import { transcribeCommand } from './transcribe.ts';
+import { settingsCommand } from './settings.ts';
 import { listsCommand } from './lists.ts';
 
 // Capability commands (faces compare, mrz read, transcribe) register here so main.ts stays small.
@@ -12,4 +13,4 @@ export interface Command {
   run(args: string[], config: Config): Promise<void>;
 }
 
-export const extraCommands: Command[] = [facesCommand, mrzCommand, transcribeCommand, listsCommand];
+export const extraCommands: Command[] = [facesCommand, mrzCommand, transcribeCommand, settingsCommand, listsCommand];

@@ -33,6 +33,20 @@ export async function serve(config: Config, opts: { workers: boolean }) {
   const out = (s: string) => process.stderr.write(s + '\n');
   const workers = opts.workers && config.WORKERS > 0 ? rt.startWorkers({ concurrency: config.WORKERS }) : null;
 
+  // Handlers before the banner: whoever reads the banner may signal at once.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.log.info('shutting down', { signal });
+    // Stop taking requests first; in-flight uploads finish (or their resumable offset is kept).
+    await new Promise<void>((r) => server.close(() => r()));
+    await workers?.stop(15_000);
+    await rt.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const demo = await demoOnStart(deps);
   out('');
   out(`vkyc is running (${rt.handle.kind}, data in ${config.DATA_DIR})`);
@@ -48,19 +62,6 @@ export async function serve(config: Config, opts: { workers: boolean }) {
   }
   out('');
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    deps.log.info('shutting down', { signal });
-    // Stop taking requests first; in-flight uploads finish (or their resumable offset is kept).
-    await new Promise<void>((r) => server.close(() => r()));
-    await workers?.stop(15_000);
-    await rt.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   return { server, rt };
 }
 

@@ -77,7 +77,7 @@ export const ACCESSIBLE_ALTERNATIVE: Partial<Record<ChallengeType, ChallengeType
  * Challenges that deform or rotate the face. A sequence always contains at least one: `move_closer`
  * alone could be passed by zooming into a photo.
  */
-const FACE_CHANGING: ReadonlySet<ChallengeType> = new Set<ChallengeType>([
+export const FACE_CHANGING: ReadonlySet<ChallengeType> = new Set<ChallengeType>([
   'turn_left', 'turn_right', 'look_up', 'look_down', 'blink', 'smile', 'open_mouth',
 ]);
 

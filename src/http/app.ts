@@ -17,6 +17,7 @@ import { captureDocs, captureRoutes } from './routes/capture.ts';
 import { mediaRoutes } from './routes/media.ts';
 import { sessionDocs, sessionRoutes } from './routes/sessions.ts';
 import { webhookDocs, webhookRoutes } from './routes/webhooks.ts';
+import { projectSettingsDocs, projectSettingsRoutes } from './routes/project-settings.ts';
 
 export interface AppExtras {
   /** Extra API-key routes mounted under /v1 (capabilities added by later modules). */
@@ -79,6 +80,8 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
   v1.use('*', apiKeyAuth(deps));
   v1.route('/sessions', sessionRoutes(deps));
   v1.route('/webhooks', webhookRoutes(deps));
+  v1.route('/project', projectSettingsRoutes(deps));
+  docs.push(...projectSettingsDocs);
   for (const r of extras.apiRoutes ?? []) {
     v1.route(r.path, r.app);
     docs.push(...r.docs);

@@ -12,6 +12,8 @@ export interface RouteDoc {
   tag: string;
   auth: 'apiKey' | 'capture' | 'none' | 'signedUrl';
   body?: z.ZodType;
+  /** The JSON body may be left out (e.g. capture complete from old pages). */
+  bodyOptional?: boolean;
   /** Raw bytes (uploads) instead of JSON. */
   binary?: string[];
   query?: z.ZodObject;
@@ -42,7 +44,7 @@ export function openapiDocument(routes: RouteDoc[], serverUrl: string, bodyLimit
     // Path parameters become a sample segment so the limit table's patterns match.
     const limit = bodyLimit?.(r.method.toUpperCase(), r.path.replace(/\{\w+\}/g, 'x'));
     const limitText = limit ? `Request body limit: ${limit.text}, checked while the body streams (413 payload_too_large).` : undefined;
-    if (r.body) op.requestBody = { required: true, ...(limitText ? { description: limitText } : {}), content: { 'application/json': { schema: toSchema(r.body) } } };
+    if (r.body) op.requestBody = { required: !r.bodyOptional, ...(limitText ? { description: limitText } : {}), content: { 'application/json': { schema: toSchema(r.body) } } };
     if (r.binary) op.requestBody = { required: true, ...(limitText ? { description: limitText } : {}), content: Object.fromEntries(r.binary.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) };
     if (limitText && (r.body || r.binary)) op.responses = { ...(op.responses as object), 413: { description: 'payload_too_large: the body is over the limit', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } };
     (paths[r.path] ??= {})[r.method] = op;

@@ -11,7 +11,7 @@ export async function createKey(deps: Pick<Deps, 'db' | 'clock'>, projectName: s
   const now = iso(deps.clock.now());
   let project = await deps.db.selectFrom('projects').selectAll().where('name', '=', projectName).executeTakeFirst();
   if (!project) {
-    project = { id: newProjectId(), name: projectName, created_at: now };
+    project = { id: newProjectId(), name: projectName, created_at: now, settings: null };
     await deps.db.insertInto('projects').values(project).execute();
   }
   const k = newApiKey(mode);

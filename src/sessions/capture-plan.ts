@@ -1,7 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { CHALLENGE_TYPES, pickChallenges } from '../domain/liveness-challenges.ts';
 import type { Profile } from '../domain/session.ts';
-import { generatePhrase } from '../speech/phrase.ts';
+import type { Language } from '../engines/speech/port.ts';
+import type { NonEnglishPhrasePolicy } from '../projects/settings.ts';
+import { generatePhrase, type PhraseKind } from '../speech/phrase.ts';
+import { SPOTTABLE_DIGITS } from '../speech/spot-digits.ts';
 import type { CapturePlan } from './rows.ts';
 
 /**
@@ -11,6 +14,12 @@ import type { CapturePlan } from './rows.ts';
  */
 export const PHRASE_SECONDS = 7;
 export const CHALLENGE_SPACING_SECONDS = 4;
+/**
+ * How long the capture page waits for one challenge before it shows a retry prompt (issue 13: the
+ * page waits for the user). 8 s = two of the old fixed 4 s windows: enough to read the prompt and
+ * move slowly, short enough that a user who did not understand gets help quickly.
+ */
+export const CHALLENGE_TIMEOUT_SECONDS = 8;
 
 export interface PlanInput {
   profile: Profile;
@@ -18,6 +27,22 @@ export interface PlanInput {
   now: Date;
   timeZone?: string;
   random?: (maxExclusive: number) => number;
+  /** Whether an installed engine transcribes the language (SpeechEngines.forLanguage); default: English only. */
+  transcribes?: (language: Language) => boolean;
+  /** The project's `non_english_phrase` setting, applied to languages no engine transcribes. */
+  nonEnglishPhrase?: NonEnglishPhrasePolicy;
+}
+
+/** The phrase kind to ask for, and how the pipeline will check it (projects/settings.ts explains the policies). */
+function phraseChoice(i: PlanInput, name: string): { kind: PhraseKind | 'none'; check: 'transcript' | 'digits_spotting' | 'review' } {
+  const requested = i.profile.phrase ?? (name ? 'name_date' : 'digits');
+  const transcribed = (i.transcribes ?? ((l: Language) => l === 'en'))(i.profile.video_language);
+  if (requested === 'none' || transcribed) return { kind: requested, check: 'transcript' };
+  switch (i.nonEnglishPhrase ?? 'review') {
+    case 'digits_spotting': return { kind: 'digits', check: 'digits_spotting' };
+    case 'none': return { kind: 'none', check: 'transcript' };
+    case 'review': return { kind: requested, check: 'review' };
+  }
 }
 
 /** What the capture page shows (and the pipeline later verifies): the phrase and the challenge schedule. */
@@ -26,15 +51,17 @@ export function makeCapturePlan(i: PlanInput): CapturePlan | null {
   if (!p.steps.includes('video') || p.video_mode !== 'self_record') return null;
   const rnd = i.random ?? ((n: number) => randomInt(n));
   const name = [i.expected?.first_name, i.expected?.last_name].filter(Boolean).join(' ').trim();
-  const kind = p.phrase ?? (name ? 'name_date' : 'digits');
-  const phrase = kind === 'none' ? null : generatePhrase(kind, p.video_language, { name, date: i.now, timeZone: i.timeZone, random: rnd });
+  const { kind, check } = phraseChoice(i, name);
+  const lang = p.video_language;
+  const alphabet = check === 'digits_spotting' && lang !== 'en' ? SPOTTABLE_DIGITS[lang] : undefined;
+  const phrase = kind === 'none' ? null : generatePhrase(kind, lang, { name, date: i.now, timeZone: i.timeZone, random: rnd, ...(alphabet ? { alphabet } : {}) });
   const allowed = p.challenges ?? [...CHALLENGE_TYPES];
   const start = phrase ? PHRASE_SECONDS : 1;
   // As many challenges (2–4) as fit before the recording stops.
   const fit = Math.floor((p.video_max_duration - start) / CHALLENGE_SPACING_SECONDS);
   const types = allowed.length && fit >= 2 ? pickChallenges(rnd, { allowed, max: Math.min(4, fit), accessible: p.accessible }) : [];
   return {
-    phrase: phrase ? { kind: phrase.kind, text: phrase.text } : null,
+    phrase: phrase ? { kind: phrase.kind, text: phrase.text, check } : null,
     challenges: types.map((type, k) => ({ type, at_seconds: start + k * CHALLENGE_SPACING_SECONDS })),
     waiting_room: false,
   };

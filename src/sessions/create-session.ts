@@ -1,6 +1,7 @@
 import { newSessionId } from '../domain/ids.ts';
 import { addSeconds, iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
+import { getProjectSettings } from '../projects/settings.ts';
 import { makeCapturePlan } from './capture-plan.ts';
 import { toRecord } from './rows.ts';
 import type { CreateSessionBody } from './schemas.ts';
@@ -8,7 +9,13 @@ import { captureUrl } from './views.ts';
 
 export async function createSession(deps: Deps, projectId: string, body: CreateSessionBody) {
   const now = deps.clock.now();
-  const plan = makeCapturePlan({ profile: body.profile, expected: body.expected_data, now });
+  const selfRecord = body.profile.steps.includes('video') && body.profile.video_mode === 'self_record';
+  // Only a self-recorded video has a phrase; then the language's engine and the project's policy decide it.
+  const speech = selfRecord ? await deps.engines.speech() : null;
+  const settings = selfRecord ? await getProjectSettings(deps.db, projectId) : null;
+  const plan = makeCapturePlan({ profile: body.profile, expected: body.expected_data, now,
+    ...(speech ? { transcribes: (l) => speech.forLanguage(l) !== null } : {}),
+    ...(settings ? { nonEnglishPhrase: settings.non_english_phrase } : {}) });
   const row = {
     id: newSessionId(),
     project_id: projectId,

@@ -22,8 +22,9 @@ export const livenessStartBody = z.strictObject({
 });
 
 /** Issues a signed, single-use challenge token with a random 2–4 challenge sequence for one session. */
-export function startLiveness(deps: Deps, s: SessionRecord, o: { allowed?: readonly (typeof CHALLENGE_TYPES)[number][]; accessible?: boolean; language?: string } = {}) {
-  const challenges = pickChallenges((n) => randomInt(n), { allowed: o.allowed ?? s.profile.challenges ?? CHALLENGE_TYPES, accessible: o.accessible ?? s.profile.accessible });
+export function startLiveness(deps: Deps, s: SessionRecord, o: { allowed?: readonly (typeof CHALLENGE_TYPES)[number][]; exact?: (typeof CHALLENGE_TYPES)[number][]; accessible?: boolean; language?: string } = {}) {
+  // `exact`: the caller's own sequence, kept as given (the amlkyc-compatible start); else drawn.
+  const challenges = o.exact ?? pickChallenges((n) => randomInt(n), { allowed: o.allowed ?? s.profile.challenges ?? CHALLENGE_TYPES, accessible: o.accessible ?? s.profile.accessible });
   const { token, payload } = signChallengeToken({ sessionId: s.id, projectId: s.project_id, challenges }, deps.secret, deps.clock);
   const lang = o.language ?? s.profile.video_language;
   return {

@@ -5,6 +5,7 @@ import { VIDEO_DURATION_SLACK } from '../domain/session.ts';
 import { extractAudio } from '../engines/media/ffmpeg.ts';
 import type { Deps } from '../deps.ts';
 import { attemptState, type PhraseKind, recordAttempt, verifyAttempt } from '../speech/phrase.ts';
+import { verifyDigitsBySpotting } from '../speech/spot-digits.ts';
 import type { SessionRecord } from './rows.ts';
 import { type Body, readHead, streamToFile, tempPath } from './upload-artifact.ts';
 
@@ -30,8 +31,13 @@ export async function submitPhraseAttempt(deps: Deps, s: SessionRecord, body: Bo
     // 10 MB of low-bitrate audio can hold hours: decode (and transcribe) no more than a video could last.
     if (!(await extractAudio(deps.media, clip, wav, signal, s.profile.video_max_duration + VIDEO_DURATION_SLACK))) throw new AppError('media_unreadable', 'the clip has no readable audio');
     const language = s.profile.video_language;
-    const transcriber = (await deps.engines.speech()).forLanguage(language);
-    const result = await verifyAttempt(wav, { kind: phrase.kind as PhraseKind, language, text: phrase.text }, language, transcriber, signal);
+    const engines = await deps.engines.speech();
+    const transcriber = engines.forLanguage(language);
+    const expected = { kind: phrase.kind as PhraseKind, language, text: phrase.text };
+    // The project's digits-spotting policy for a language without a transcriber (projects/settings.ts), as the pipeline does.
+    const spotter = !transcriber && phrase.check === 'digits_spotting' && phrase.kind === 'digits' ? engines.spotterFor(language) : null;
+    const result = spotter ? await verifyDigitsBySpotting(wav, expected, language, spotter, signal)
+      : await verifyAttempt(wav, expected, language, transcriber, signal);
     const outcome = recordAttempt(s.phrase_attempts, { status: result.status, userInput: result.userInput }, MAX_PHRASE_ATTEMPTS);
     // Optimistic: only if no other attempt was recorded meanwhile (two tabs submitting at once).
     const prev = s.phrase_attempts.length ? JSON.stringify(s.phrase_attempts) : null;

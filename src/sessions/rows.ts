@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { captureReportSchema } from './capture-report.ts';
 import { AppError } from '../domain/errors.ts';
 import { type Decision, type Profile, profileSchema, type SessionStatus } from '../domain/session.ts';
 import type { Db } from '../storage/db.ts';
@@ -20,9 +21,13 @@ export interface SessionRecord extends Omit<SessionsTable, 'profile' | 'metadata
 
 /** What the capture page is asked to do (phrase, challenge schedule), stored so the pipeline verifies the same. */
 export const capturePlanSchema = z.object({
-  phrase: z.object({ kind: z.string(), text: z.string() }).nullable().default(null),
+  phrase: z.object({ kind: z.string(), text: z.string(),
+    /** How the pipeline checks it: transcript/spotting by the language's engine, digits spotted with the English model, or a human (projects/settings.ts). */
+    check: z.enum(['transcript', 'digits_spotting', 'review']).default('transcript') }).nullable().default(null),
   challenges: z.array(z.object({ type: z.string(), at_seconds: z.number() })).default([]),
   waiting_room: z.boolean().default(false),
+  /** What the page reported at complete (issue 13): narrows the liveness/speech search, never a result. */
+  page_report: captureReportSchema.nullable().optional(),
 }).passthrough();
 export type CapturePlan = z.infer<typeof capturePlanSchema>;
 
@@ -35,7 +40,7 @@ export type PhraseAttempt = z.infer<typeof phraseAttemptSchema>;
 
 const decisionSchema = z.object({
   result: z.enum(['approved', 'declined', 'needs_review']),
-  reasons: z.array(z.object({ code: z.string(), message: z.string(), stage: z.string().optional(), details: z.unknown().optional() })),
+  reasons: z.array(z.object({ code: z.string(), message: z.string(), stage: z.string().optional(), blocking: z.boolean().optional(), details: z.unknown().optional() })),
   decided_by: z.string(),
   decided_at: z.string(),
 });

@@ -59,6 +59,8 @@ export interface PhraseOptions {
   timeZone?: string;
   /** Number of random digits (default 6: one in a million to guess, ~3 s to say). */
   digits?: number;
+  /** The digits to draw from (default 0–9): languages spotted with the English model use those it hears well (spot-digits.ts). */
+  alphabet?: readonly number[];
   /** Injected for tests; defaults to crypto.randomInt. */
   random?: (maxExclusive: number) => number;
 }
@@ -74,7 +76,8 @@ export function generatePhrase(kind: PhraseKind, language: Language, o: PhraseOp
       const n = o.digits ?? 6;
       if (!Number.isInteger(n) || n < 3 || n > 12) throw new RangeError('digits must be 3–12');
       const rnd = o.random ?? ((max: number) => randomInt(max));
-      return { kind, language, text: Array.from({ length: n }, () => String(rnd(10))).join(' ') };
+      const from = o.alphabet?.length ? o.alphabet : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+      return { kind, language, text: Array.from({ length: n }, () => String(from[rnd(from.length)])).join(' ') };
     }
   }
 }
@@ -152,7 +155,7 @@ export interface VerifyOptions {
 const chainConfidence = (perPhone: number, accept: number): number => Math.round(1000 / (1 + Math.exp(-(perPhone - accept)))) / 1000;
 
 /** Spots the phrase's words (and near misses) and chains them; digits also as one sequence. */
-async function spotChain(wavPath: string, pcm: Pcm16, expected: ExpectedPhrase, language: Language, transcriber: Transcriber,
+export async function spotChain(wavPath: string, pcm: Pcm16, expected: ExpectedPhrase, language: Language, transcriber: Transcriber,
   evidence: VerifyEvidence, params: ChainParams, signal?: AbortSignal): Promise<ChainVerdict> {
   const units = chainUnits(expected.kind, expected.text, language, templateWords(language));
   const whole = expected.kind === 'digits' ? wholeDigitsUnit(expected.text, language) : null;

@@ -203,12 +203,20 @@ export interface MigrationContext {
   secret?: string;
 }
 
+/** Per-project settings (JSON, validated on read by projects/settings.ts; null = every default). */
+const projectSettings: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('projects').addColumn('settings', 'text').execute();
+  },
+};
+
 const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Migration> => ({
   '001_initial': initial(kind),
   '002_phrase_attempts': phraseAttempts,
   '003_job_groups': jobGroups,
   '004_sealed_webhook_secrets': sealedWebhookSecrets(ctx),
-  '005_risk_ip_lists': riskIpLists,
+  '005_project_settings': projectSettings,
+  '006_risk_ip_lists': riskIpLists,
 });
 
 /**

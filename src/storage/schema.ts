@@ -4,7 +4,11 @@ import type { Generated } from 'kysely';
 // parsed (with zod where it crosses a trust boundary) on read; timestamps are ISO-8601 UTC text so
 // both engines sort and compare them the same way.
 
-export interface ProjectsTable { id: string; name: string; created_at: string }
+export interface ProjectsTable {
+  id: string; name: string; created_at: string;
+  /** JSON of projects/settings.ts projectSettingsSchema; null: every setting at its default. */
+  settings: string | null;
+}
 
 export interface ApiKeysTable {
   id: string;

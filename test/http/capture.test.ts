@@ -104,7 +104,7 @@ describe('capture uploads and processing', () => {
       assert.equal(await code(await s.cap('PUT', '/selfie', await sample(1))), 'session_already_completed');
 
       const w = rt.startWorkers({ pollMs: 20 });
-      await recv.waitFor(1);
+      await recv.waitFor(1, 120_000); // the first job loads the face models: > 20 s on a loaded 2-core machine
       await w.drain();
       const evt = JSON.parse(recv.received[0]!.body);
       assert.equal(recv.received[0]!.verified, true);
@@ -125,7 +125,7 @@ describe('capture uploads and processing', () => {
       const media = await rt.app.request(url.pathname + url.search);
       assert.equal(media.status, 200);
       assert.equal(media.headers.get('content-type'), 'video/webm');
-      const tampered = url.pathname.replace('/video', '/selfie') + url.search;
+      const tampered = url.pathname.replace(s.id, 'ses_00000000-0000-0000-0000-000000000000') + url.search;
       assert.equal(await code(await rt.app.request(tampered)), 'media_url_invalid');
       rt.clock.advance(3601);
       assert.equal(await code(await rt.app.request(url.pathname + url.search)), 'media_url_expired');

@@ -43,7 +43,9 @@ describe('VideoVerify compatibility', () => {
   test('argument errors keep the ZOLOZ result shape', async () => {
     assert.equal((await zpost('initialize', { bizId: '' })).body.result.resultCode, 'INVALID_ARGUMENT');
     assert.equal((await zpost('initialize', { bizId: 'x' }, 'vk_test_wrong_key_0000000000000000')).status, 401);
-    assert.equal((await zpost('checkresult', { bizId: 'nope', transactionId: 'ses_x' })).body.result.resultCode, 'INVALID_ARGUMENT');
+    const unknown = await zpost('checkresult', { bizId: 'nope', transactionId: 'ses_x' });
+    assert.equal(unknown.body.result.resultCode, 'INVALID_ARGUMENT');
+    assert.equal(unknown.body.videoVerifyResult, 'Failure');
   });
 
   /**
@@ -78,13 +80,14 @@ describe('VideoVerify compatibility', () => {
     assert.equal((await t.cap('PUT', '/video', new Uint8Array(await readFile(await videoOfA())))).status, 200);
     const pending = await zpost('checkresult', { bizId: 'VV-1', transactionId: t.transactionId });
     assert.equal(pending.body.result.resultCode, 'PROCESSING');
+    assert.equal(pending.body.videoVerifyResult, 'Pending', 'the seed requires videoVerifyResult in every answer');
     assert.equal((await t.cap('POST', '/complete')).status, 200);
     await process();
     const r1 = await zpost('checkresult', { bizId: 'VV-1', transactionId: t.transactionId, isReturnImage: 'Y' });
     const r2 = await zpost('checkresult', { bizId: 'VV-1', transactionId: t.transactionId, isReturnImage: 'Y' });
     assert.deepEqual(r1.body, r2.body, 'idempotent');
     assert.equal(r1.body.result.resultCode, 'SUCCESS');
-    assert.ok(['Success', 'Failure', 'Review'].includes(r1.body.videoVerifyResult));
+    assert.ok(['Success', 'Failure', 'Pending'].includes(r1.body.videoVerifyResult));
     const records = JSON.parse(r1.body.extInfo.willingRetryRecords).retryRecords;
     assert.deepEqual(records.map((x: { status: string }) => x.status), ['WRONG_ANSWER', 'SUCCESS']);
     assert.deepEqual(records.map((x: { attemptNumber: number }) => x.attemptNumber), [1, 2]);
@@ -111,6 +114,7 @@ describe('VideoVerify compatibility', () => {
     const r = await zpost('checkresult', { bizId: 'VV-2', transactionId: t.transactionId });
     assert.equal(r.body.result.resultCode, 'LIMIT_EXCEEDED');
     assert.equal(r.body.result.resultStatus, 'F');
+    assert.equal(r.body.videoVerifyResult, 'Failure');
     assert.equal(JSON.parse(r.body.extInfo.willingRetryRecords).retryRecords.length, 3);
   });
 });

@@ -12,7 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vkyc.mjs');
 
-interface Run { code: number | null; stderr: string }
+interface Run { code: number | null; signal: NodeJS.Signals | null; stderr: string }
 
 /** Starts `vkyc serve`; stops it with SIGTERM once the banner is complete (or lets it exit by itself). */
 function runServe(env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
@@ -25,7 +25,7 @@ function runServe(env: Record<string, string>, timeoutMs = 60_000): Promise<Run>
       // The banner ends with an empty line after the key hint.
       if (/vkyc is running[\s\S]*\n\n$/.test(stderr)) child.kill('SIGTERM');
     });
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stderr }); });
+    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stderr }); });
   });
 }
 
@@ -59,14 +59,14 @@ describe('vkyc serve start-up', { timeout: 180_000 }, () => {
   test('the demo session is created once per database; later starts still print its link', async () => {
     const dir = join(dataDir, 'demo');
     const first = await runServe({ PORT: String(await freePort()), DATA_DIR: dir });
-    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.code, 0, `signal ${first.signal}: ${first.stderr}`);
     assert.match(first.stderr, /Demo API key \(shown once, project "demo"\): vk_test_/);
     const link = first.stderr.match(/Demo capture:\s+(\S+)/)?.[1];
     assert.ok(link, first.stderr);
     assert.match(first.stderr, /API docs: .*\/docs/);
 
     const second = await runServe({ PORT: String(await freePort()), DATA_DIR: dir });
-    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.code, 0, `signal ${second.signal}: ${second.stderr}`);
     assert.doesNotMatch(second.stderr, /Demo API key/);
     assert.match(second.stderr, /Demo capture:\s+http:\/\/127\.0\.0\.1:\d+\/capture\/cap_/);
     assert.match(second.stderr, /Dashboard: .*\/dashboard/);

@@ -2,6 +2,7 @@
 // from espeak-ng's letter-to-sound rules: `espeak-ng -q --ipa -v en-us WORD` prints IPA, which
 // is mapped here to the 39 ARPAbet phones of pocketsphinx's en-us model. espeak-ng is a Debian
 // package we already install for test speech; pocketsphinx 5prealpha has no g2p of its own.
+import { foreignTable } from './foreign-phones.ts';
 import { runChecked } from './run.ts';
 
 /**
@@ -23,15 +24,19 @@ const IPA_TO_ARPABET: [string, string[]][] = [
 ];
 const IGNORED = new Set(['ˈ', 'ˌ', 'ː', 'ˑ', '̃', '-', '_', '‿', '.', '|']);
 
-/** ARPAbet phones of an IPA string, or null when it holds a symbol we cannot map. */
-export function ipaToArpabet(ipa: string): string[] | null {
+/**
+ * ARPAbet phones of an IPA string, or null when it holds a symbol we cannot map. `voice`: the
+ * espeak-ng voice that printed it; a non-English voice's sounds go through foreign-phones.ts first.
+ */
+export function ipaToArpabet(ipa: string, voice = 'en-us'): string[] | null {
+  const table = voice.startsWith('en') ? IPA_TO_ARPABET : [...foreignTable(voice), ...IPA_TO_ARPABET];
   const out: string[] = [];
   const s = ipa.normalize('NFC').trim();
   let i = 0;
   while (i < s.length) {
     const c = s[i] ?? '';
     if (IGNORED.has(c) || /\s/.test(c)) { i++; continue; }
-    const hit = IPA_TO_ARPABET.find(([sym]) => s.startsWith(sym, i));
+    const hit = table.find(([sym]) => s.startsWith(sym, i));
     if (!hit) return null;
     // A vowel written twice ("ɑːɑ", "əə") is one sound for the decoder.
     for (const ph of hit[1]) if (!(out.at(-1) === ph && /^[AEIOU]/.test(ph))) out.push(ph);
@@ -51,7 +56,7 @@ export async function pronounce(word: string, o: G2pOptions = {}): Promise<strin
   try {
     const r = await runChecked(o.binary ?? 'espeak-ng', ['-q', '--ipa', '-v', o.voice ?? 'en-us', word],
       { timeoutMs: o.timeoutMs ?? 10_000, ...(o.signal ? { signal: o.signal } : {}) });
-    return ipaToArpabet(r.stdout);
+    return ipaToArpabet(r.stdout, o.voice ?? 'en-us');
   } catch {
     return null;
   }

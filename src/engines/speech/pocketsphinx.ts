@@ -11,6 +11,7 @@ import type { Language, Transcriber, Transcript, Word, WordSpotting } from './po
 import { assertSpeechWav, encodeWav, readWav, type Pcm16 } from './audio.ts';
 import { cepstralMean } from './cepstral-mean.ts';
 import { pronounce } from './g2p.ts';
+import { respell, SPOTTING_VOICES } from './foreign-phones.ts';
 import { cutTimes, keepRegions, originalTime, speechFrames, speechRegions, type TimeMap } from './split-audio.ts';
 import { runChecked } from './run.ts';
 import { featParamsWithMean, kwsLines, parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts';
@@ -31,7 +32,7 @@ export interface PocketsphinxConfig {
   /** Language-model search cap (speed against accuracy, see LM_MAX_HMM_PER_FRAME). */
   maxHmmPerFrame?: number;
   /** Keyword-search tuning (bench/speech.ts sweeps these); defaults KWS_PHONE_LOOP_PENALTY, KWS_FLOOR. */
-  kws?: { phoneLoopPenalty?: string; floor?: string };
+  kws?: { phoneLoopPenalty?: string; floor?: string; foreignFloor?: string };
 }
 
 const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
@@ -64,6 +65,13 @@ const LM_SEARCH_ARGS = ['-maxwpf', '10', '-vad_postspeech', '100'];
  * never reported (the last digit of a clip cut right after it).
  */
 const KWS_FLOOR = '1e-5';
+/**
+ * Floor for digits of another language spelled in English phones (foreign-phones.ts): a right
+ * digit said by espeak-ng's es/fr/de/pt voices scored -8 to +10 per word through the English model
+ * (bench/speech-languages.ts), so 1e-5 dropped many of them before the chain could weigh them
+ * against the other nine digits; 1e-10 keeps them (the decoys, not the floor, reject wrong digits).
+ */
+const KWS_FOREIGN_FLOOR = '1e-10';
 const KWS_PHONE_LOOP_PENALTY = '1e-5';
 const KWS_ARGS = ['-beam', '1e-60', '-remove_silence', 'no', '-kws_delay', '0'];
 
@@ -83,7 +91,7 @@ export class PocketsphinxTranscriber implements Transcriber {
   private readonly timeoutMs: number;
   private readonly espeak: string | null;
   private readonly parallelism: number;
-  private readonly kws: { phoneLoopPenalty: string; floor: string };
+  private readonly kws: { phoneLoopPenalty: string; floor: string; foreignFloor: string };
   private readonly maxHmm: number;
   private dict: Promise<Map<string, string[]>> | null = null;
   private featParams: Promise<string> | null = null;
@@ -97,7 +105,8 @@ export class PocketsphinxTranscriber implements Transcriber {
     this.espeak = cfg.espeakBinary === undefined ? 'espeak-ng' : cfg.espeakBinary;
     this.parallelism = Math.max(1, cfg.parallelism ?? 2);
     this.maxHmm = cfg.maxHmmPerFrame ?? LM_MAX_HMM_PER_FRAME;
-    this.kws = { phoneLoopPenalty: cfg.kws?.phoneLoopPenalty ?? KWS_PHONE_LOOP_PENALTY, floor: cfg.kws?.floor ?? KWS_FLOOR };
+    this.kws = { phoneLoopPenalty: cfg.kws?.phoneLoopPenalty ?? KWS_PHONE_LOOP_PENALTY, floor: cfg.kws?.floor ?? KWS_FLOOR,
+      foreignFloor: cfg.kws?.foreignFloor ?? KWS_FOREIGN_FLOOR };
   }
 
   /** True when the acoustic model, LM and dictionary are installed. */
@@ -107,6 +116,16 @@ export class PocketsphinxTranscriber implements Transcriber {
 
   languages(): Language[] {
     return this.available() ? ['en'] : [];
+  }
+
+  /**
+   * Languages whose known words (digits) can be spotted with the English acoustic model: their
+   * pronunciations come from espeak-ng's voices mapped to the nearest English phones
+   * (foreign-phones.ts). Spotting only: there is no transcript in these languages.
+   */
+  spotLanguages(): Language[] {
+    if (!this.available()) return [];
+    return this.espeak ? ['en', 'es', 'fr', 'de', 'pt'] : ['en'];
   }
 
   /**
@@ -197,33 +216,46 @@ export class PocketsphinxTranscriber implements Transcriber {
     return this.dict;
   }
 
-  /** Dictionary pronunciations, else espeak-ng's (cached per engine: names repeat across attempts). */
-  private async pronunciations(word: string, signal?: AbortSignal): Promise<string[] | null> {
-    const known = (await this.loadDict()).get(word);
-    if (known) return known;
+  /**
+   * English: dictionary pronunciations, else espeak-ng's. Other languages: espeak-ng's only (one
+   * per voice of SPOTTING_VOICES), never the CMU dictionary's: "dos", "six", "null" are English
+   * words too, said otherwise. Cached per engine: names and digits repeat across attempts.
+   */
+  private async pronunciations(word: string, language: Language, signal?: AbortSignal): Promise<string[] | null> {
+    if (language === 'en') {
+      const known = (await this.loadDict()).get(word);
+      if (known) return known;
+    }
     if (!this.espeak) return null;
-    let p = this.g2pCache.get(word);
+    const voices = language === 'en' ? ['en-us'] : SPOTTING_VOICES[language];
+    const all = await Promise.all(voices.map((voice) => this.espeakPhones(respell(word, language), voice)));
+    signal?.throwIfAborted();
+    const prons = [...new Set(all.filter((p): p is string[] => p !== null).map((p) => p.join(' ')))];
+    return prons.length ? prons : null;
+  }
+
+  private espeakPhones(word: string, voice: string): Promise<string[] | null> {
+    const key = `${voice}:${word}`;
+    let p = this.g2pCache.get(key);
     if (!p) {
       // Shared by every request that asks for this word: not tied to one request's abort signal,
       // and a failure is not cached.
-      p = pronounce(word, { binary: this.espeak });
-      this.g2pCache.set(word, p);
-      p.catch(() => this.g2pCache.delete(word));
+      p = pronounce(word, { binary: this.espeak ?? 'espeak-ng', voice });
+      this.g2pCache.set(key, p);
+      p.catch(() => this.g2pCache.delete(key));
     }
-    signal?.throwIfAborted();
-    const phones = await p;
-    return phones ? [phones.join(' ')] : null;
+    return p;
   }
 
   async spotWords(wavPath: string, sequences: string[], language: Language, signal?: AbortSignal): Promise<WordSpotting> {
-    if (language !== 'en') throw new Error(`pocketsphinx: no model for language ${language}`);
+    if (!this.spotLanguages().includes(language)) throw new Error(`pocketsphinx: cannot spot words of language ${language}`);
     await assertSpeechWav(wavPath);
     const wanted = [...new Set(sequences.map((s) => s.trim().split(/\s+/).filter(Boolean).join(' ')).filter(Boolean))];
     const words = [...new Set(wanted.flatMap((s) => s.split(' ')))];
     const prons = new Map<string, string[]>();
     const unsupported: string[] = [];
     await Promise.all(words.map(async (w) => {
-      const p = await this.pronunciations(w, signal);
+      const p = await this.pronunciations(w, language, signal);
       if (p) prons.set(w, p); else unsupported.push(w);
     }));
     const usable = wanted.filter((s) => s.split(' ').every((w) => prons.has(w)));
@@ -235,7 +267,7 @@ export class PocketsphinxTranscriber implements Transcriber {
     if (!speech) return { detections: [], phones, unsupportedWords: unsupported.sort(), engine: this.name };
     const dir = await scratchDirIn(this.scratchDir, 'speech');
     try {
-      const { keyphrases, dictionary } = kwsLines(usable, prons, this.kws.floor, MAX_PRONUNCIATION_VARIANTS);
+      const { keyphrases, dictionary } = kwsLines(usable, prons, language === 'en' ? this.kws.floor : this.kws.foreignFloor, MAX_PRONUNCIATION_VARIANTS);
       await writeFile(join(dir, 'kws.txt'), `${keyphrases.join('\n')}\n`);
       await writeFile(join(dir, 'words.dict'), `${dictionary.join('\n')}\n`);
       const path = join(dir, 'speech.wav');

@@ -51,4 +51,9 @@ export interface Transcriber {
    * skipped "a" and the decoder's utterance breaks do not matter.
    */
   spotWords?(wavPath: string, sequences: string[], language: Language, signal?: AbortSignal): Promise<WordSpotting>;
+  /**
+   * Languages `spotWords` accepts, which may be more than `languages()`: pocketsphinx spots the
+   * digits of es/fr/de/pt with its English model (foreign-phones.ts) but cannot transcribe them.
+   */
+  spotLanguages?(): Language[];
 }

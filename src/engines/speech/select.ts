@@ -55,6 +55,8 @@ export interface SpeechEngines {
   forLanguage(language: Language): Transcriber | null;
   /** Which engine serves which language (for health checks and the dashboard). */
   coverage(): Partial<Record<Language, string>>;
+  /** An engine that can spot known words (digits) of a language it may not transcribe, or null. */
+  spotterFor(language: Language): Transcriber | null;
 }
 
 /** Builds the engines once at start-up; a configured-but-broken whisper setup fails loudly. */
@@ -77,6 +79,7 @@ export function fromEngines(engines: Transcriber[]): SpeechEngines {
   const forLanguage = (language: Language): Transcriber | null => engines.find((e) => e.languages().includes(language)) ?? null;
   return {
     forLanguage,
+    spotterFor: (language) => engines.find((e) => e.spotWords && e.spotLanguages?.().includes(language)) ?? null,
     coverage: () => {
       const out: Partial<Record<Language, string>> = {};
       for (const l of ['en', 'es', 'fr', 'de', 'pt'] as const) {

@@ -13,14 +13,27 @@ type Json = Record<string, unknown>;
 const blobBase64 = async (deps: Deps, key: string) => (await readBlob(deps.blobs, key)).toString('base64');
 
 /**
- * Maps a session to VideoVerify's checkresult. Idempotent: it only reads. Result codes:
- * PROCESSING while capture or the pipeline runs; UNUSABLE when the media could not be used (or the
- * session expired or was canceled); LIMIT_EXCEEDED when the phrase attempts ran out; SUCCESS with
- * videoVerifyResult "Success" (approved), "Failure" (declined) or "Review" (needs_review).
+ * videoVerifyResult values. The seed marks the field required in every answer but its value list is
+ * cut off; we use ZOLOZ's own result vocabulary: "Success", "Failure", and "Pending" while there is
+ * no final answer yet (still collecting/processing, or waiting for a human review).
+ */
+export const VIDEO_VERIFY_RESULTS = ['Success', 'Failure', 'Pending'] as const;
+export type VideoVerifyResult = (typeof VIDEO_VERIFY_RESULTS)[number];
+
+/** Every checkresult answer, errors included, carries the seed's two required fields. */
+export const zAnswer = (status: 'S' | 'F', code: string, message: string, videoVerifyResult: VideoVerifyResult) => ({ ...zResult(status, code, message), videoVerifyResult });
+
+/**
+ * Maps a session to VideoVerify's checkresult. Idempotent: it only reads. Result codes (each with
+ * its videoVerifyResult): PROCESSING/Pending while capture or the pipeline runs; UNUSABLE/Failure
+ * when the media could not be used (or the session expired or was canceled);
+ * LIMIT_EXCEEDED/Failure when the phrase attempts ran out; SUCCESS with "Success" (approved),
+ * "Failure" (declined) or "Pending" (needs_review: a human decides; poll again).
+ * extInfo is sent once the capture is finished (never with PROCESSING: there is no quality yet).
  */
 export async function zolozCheckResult(deps: Deps, s: SessionRecord, returnImage: boolean): Promise<Json> {
-  if (s.status === 'pending' || s.status === 'in_progress' || s.status === 'processing') return zResult('S', 'PROCESSING', 'Still being collected or processed');
-  if (s.status === 'expired' || s.status === 'canceled') return zResult('F', 'UNUSABLE', `the transaction was ${s.status} before it was completed`);
+  if (s.status === 'pending' || s.status === 'in_progress' || s.status === 'processing') return zAnswer('S', 'PROCESSING', 'Still being collected or processed', 'Pending');
+  if (s.status === 'expired' || s.status === 'canceled') return zAnswer('F', 'UNUSABLE', `the transaction was ${s.status} before it was completed`, 'Failure');
   const stages = await deps.db.selectFrom('stage_runs').select(['stage', 'result']).where('session_id', '=', s.id).where('status', '=', 'completed').execute();
   const r: Record<string, Json> = Object.fromEntries(stages.map((x) => [x.stage, x.result ? JSON.parse(x.result) : {}]));
   const speech = r.speech as { attempts?: unknown[]; attempts_state?: string } | undefined;
@@ -38,8 +51,8 @@ export async function zolozCheckResult(deps: Deps, s: SessionRecord, returnImage
     if (face) extInfo.imageContent = await blobBase64(deps, face.blob_key);
     if (video && video.bytes <= MAX_INLINE_VIDEO_BYTES) extInfo.willingVerifyVideo = await blobBase64(deps, video.blob_key);
   }
-  if ((r.probe as { usable?: boolean } | undefined)?.usable === false) return { ...zResult('F', 'UNUSABLE', 'the recorded video could not be used'), extInfo };
-  if (speech?.attempts_state === 'LIMIT_EXCEEDED') return { ...zResult('F', 'LIMIT_EXCEEDED', 'The maximum number of attempts has been exceeded'), extInfo };
-  const videoVerifyResult = s.result === 'approved' ? 'Success' : s.result === 'declined' ? 'Failure' : 'Review';
-  return { ...zResult('S', 'SUCCESS', 'Success'), videoVerifyResult, extInfo };
+  if ((r.probe as { usable?: boolean } | undefined)?.usable === false) return { ...zAnswer('F', 'UNUSABLE', 'the recorded video could not be used', 'Failure'), extInfo };
+  if (speech?.attempts_state === 'LIMIT_EXCEEDED') return { ...zAnswer('F', 'LIMIT_EXCEEDED', 'The maximum number of attempts has been exceeded', 'Failure'), extInfo };
+  const videoVerifyResult: VideoVerifyResult = s.result === 'approved' ? 'Success' : s.result === 'declined' ? 'Failure' : 'Pending';
+  return { ...zAnswer('S', 'SUCCESS', 'Success', videoVerifyResult), extInfo };
 }

@@ -8,7 +8,7 @@ import { createSession } from '../../sessions/create-session.ts';
 import { loadSession } from '../../sessions/rows.ts';
 import { LANGUAGES } from '../../domain/session.ts';
 import type { RouteDoc } from '../openapi.ts';
-import { zolozCheckResult } from './zoloz-result.ts';
+import { zAnswer, zolozCheckResult } from './zoloz-result.ts';
 
 // VideoVerify-compatible endpoints (ZOLOZ wire format): a merchant switches by changing the base
 // URL and using a vkyc API key. ZOLOZ answers HTTP 200 with { result: { resultStatus, resultCode,
@@ -78,16 +78,16 @@ export function zolozRoutes(deps: Deps) {
 
   app.post('/api/v1/zoloz/videoverify/checkresult', async (c) => {
     const p = await auth(c);
-    if (!p) return c.json(zResult('F', 'NO_INTERFACE_DEF', 'missing or invalid API key'), 401);
+    if (!p) return c.json(zAnswer('F', 'NO_INTERFACE_DEF', 'missing or invalid API key', 'Failure'), 401);
     const b = await parse(c, checkResultBody);
-    if (!b.ok) return c.json(zResult('F', 'INVALID_ARGUMENT', b.error));
+    if (!b.ok) return c.json(zAnswer('F', 'INVALID_ARGUMENT', b.error, 'Failure'));
     const s = await loadSession(deps.db, p.projectId, b.data.transactionId).catch(() => null);
-    if (!s || s.metadata?.bizId !== b.data.bizId) return c.json(zResult('F', 'INVALID_ARGUMENT', 'no transaction with this bizId and transactionId'));
+    if (!s || s.metadata?.bizId !== b.data.bizId) return c.json(zAnswer('F', 'INVALID_ARGUMENT', 'no transaction with this bizId and transactionId', 'Failure'));
     try {
       return c.json(await zolozCheckResult(deps, s, b.data.isReturnImage === 'Y'));
     } catch (e) {
       deps.log.error('checkresult failed', { err: String(e), session: s.id });
-      return c.json(zResult('F', 'SYSTEM_ERROR', 'internal error'), 500);
+      return c.json(zAnswer('F', 'SYSTEM_ERROR', 'internal error', 'Failure'), 500);
     }
   });
   return app;

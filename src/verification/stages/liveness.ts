@@ -2,18 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { readWav } from '../../liveness/av-sync.ts';
 import { frameSignature } from '../../liveness/frame-signature.ts';
 import { assessRecording } from '../../liveness/recording.ts';
+import { checkCameraInjection } from '../../liveness/camera-label.ts';
 import { checkVirtualCamera } from '../../liveness/replay.ts';
-import type { ScheduledChallenge } from '../../liveness/verify-challenges.ts';
+import { challengeSearchOf, scheduleOf } from '../challenge-search.ts';
 import type { Embedding } from '../../engines/face/port.ts';
 import type { Stage } from '../pipeline.ts';
 import { decodedOf } from './decode.ts';
 import { frameEmbedding, videoFaces } from './faces.ts';
 import { IDENTITY_SAMPLES, sampleIndices } from '../faces/track-faces.ts';
 
-type Finding = { code: string; message: string; details?: unknown };
+type Finding = { code: string; message: string; blocking?: boolean; details?: unknown };
 
 /** Integrity reasons of assessRecording that mean the video is not a live capture. */
-const REPLAY_REASONS = new Set(['still_image', 'looped_frames', 'replay_suspected', 'face_swap']);
+const REPLAY_REASONS = new Set(['still_image', 'looped_frames', 'frozen_stream', 'replay_suspected', 'face_swap']);
 
 /**
  * Liveness of a self-recorded video, recomputed on the server from its frames with the same code as
@@ -27,7 +28,10 @@ export const livenessStage: Stage = {
     if (!decodedOf(ctx).frames.length) return { skipped: true, liveness_score: null, findings: [] };
     const findings: Finding[] = [];
     const { frames, measurements } = await videoFaces(ctx);
-    const schedule = (ctx.session.capture_plan?.challenges ?? []) as ScheduledChallenge[];
+    const plan = ctx.session.capture_plan;
+    const schedule = scheduleOf(plan);
+    // Challenges are searched where the page says it saw them, or in order after the phrase (issue 13).
+    const search = challengeSearchOf(plan);
     // The still-photo and face-swap checks use the frames the identity track embedded (a photo's
     // embeddings stay within 0.13 of each other, a live face's spread 0.28–0.55 — bench:liveness).
     const embedAt = new Set(sampleIndices(measurements, IDENTITY_SAMPLES));
@@ -38,28 +42,32 @@ export const livenessStage: Stage = {
     }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? readWav(await readFile(wav)) : null;
-    const a = assessRecording({ schedule, frames: recorded, audio });
+    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null });
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
-      findings.push({ code: 'challenge_failed', message: `${failed.length} of ${schedule.length} challenges were not performed as asked`, details: { failed } });
+      const claimed = failed.filter((f) => f.failure === 'not_seen_where_claimed').length;
+      findings.push({ code: 'challenge_failed', message: `${failed.length} of ${schedule.length} challenges were not performed as asked${claimed ? ` (${claimed} reported as seen by the page but absent from the video)` : ''}`, details: { failed, search } });
     }
     for (const c of a.checks.filter((x) => x.flagged && REPLAY_REASONS.has(x.reason))) {
-      findings.push({ code: 'replay_suspected', message: `the video looks replayed or manipulated (${c.reason})`, details: c });
+      // A non-blocking check (delivery stalls) only sends the session to review (decision.ts).
+      findings.push({ code: 'replay_suspected', message: `the video looks replayed or manipulated (${c.reason})`, blocking: c.blocking, details: c });
     }
     if (a.reasons.includes('av_desync')) findings.push({ code: 'av_sync_failed', message: 'mouth movement and speech do not line up', details: { correlation: a.avSync?.correlation, lag_seconds: a.avSync?.lagSeconds } });
     const cameraLabel = typeof ctx.session.client_info?.camera_label === 'string' ? ctx.session.client_info.camera_label : null;
     const virtual = checkVirtualCamera(cameraLabel ? [cameraLabel] : []);
-    if (virtual.flagged) findings.push({ code: 'virtual_camera', message: 'the camera reports itself as a virtual camera', details: virtual.evidence });
+    const injected = checkCameraInjection(cameraLabel ? [cameraLabel] : []);
+    if (injected.flagged) findings.push({ code: 'camera_injection', message: 'the camera is named after a file or a face-injection tool: the video was not captured by a camera', blocking: true, details: injected.evidence });
+    else if (virtual.flagged) findings.push({ code: 'virtual_camera', message: 'the camera reports itself as a virtual camera', details: virtual.evidence });
     if (!schedule.length) findings.push({ code: 'liveness_uncertain', message: 'no active challenge was asked; passive signals alone are too weak to establish liveness' });
 
-    const blocked = a.checks.some((c) => c.flagged && c.blocking);
+    const blocked = a.checks.some((c) => c.flagged && c.blocking) || injected.flagged;
     return {
       liveness_score: schedule.length ? (blocked ? 0 : Math.round(a.livenessScore * 1000) / 10) : null,
-      passed: findings.every((f) => f.code === 'virtual_camera'),
+      passed: findings.every((f) => f.code === 'virtual_camera' || f.blocking === false),
       schedule,
       challenges: a.challenges,
-      checks: [...a.checks, virtual],
+      checks: [...a.checks, virtual, injected],
       av_sync: a.avSync ? { synced: a.avSync.synced, correlation: a.avSync.correlation, lag_seconds: a.avSync.lagSeconds, note: a.avSync.note ?? null } : null,
       passive_score: (ctx.results.faces as { passive?: { score?: number | null } } | undefined)?.passive?.score ?? null,
       findings,

@@ -1,0 +1,67 @@
+import { randomInt } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { AppError } from '../../domain/errors.ts';
+import { CHALLENGE_TYPES, FACE_CHANGING, LIVENESS_LANGUAGES } from '../../domain/liveness-challenges.ts';
+import type { Deps } from '../../deps.ts';
+import { authenticate } from '../../projects/keys.ts';
+import { readCaptureToken } from '../../sessions/capture-token.ts';
+import { startLiveness } from '../../sessions/liveness-check.ts';
+import { loadSession } from '../../sessions/rows.ts';
+import type { RouteDoc } from '../openapi.ts';
+import { jsonBody } from '../validate.ts';
+
+// amlkyc-compatible liveness start: `POST /webapi/kyc/user/{uuid}/liveness/start` hands out the
+// challenge token that the (already present) `…/liveness/verify` takes. {uuid} is the vkyc session
+// id, with or without its `ses_` prefix.
+//
+// Challenges: a requested list is used exactly as given (same order, same length, repeats kept);
+// it must hold at least one face-changing prompt, since `move_closer` alone can be passed by zooming
+// into a photo. With no list, 2–4 are drawn from the session profile's allowed set (or all types),
+// without adjacent repeats and with at least one face-changing prompt (domain/liveness-challenges.ts).
+
+/** 8: the most a challenge token may carry (liveness/token.ts). */
+const MAX_REQUESTED = 8;
+
+export const amlkycStartBody = z.strictObject({
+  challenges: z.array(z.enum(CHALLENGE_TYPES)).min(1).max(MAX_REQUESTED)
+    .refine((l) => l.some((c) => FACE_CHANGING.has(c)), { message: 'at least one challenge must move or change the face (move_closer alone can be faked by zooming a photo)' })
+    .optional(),
+  /** Instruction language; defaults to the session's. */
+  language: z.enum(LIVENESS_LANGUAGES).optional(),
+});
+
+export const amlkycDocs: RouteDoc[] = [
+  { method: 'post', path: '/webapi/kyc/user/{uuid}/liveness/start', tag: 'compat: liveness', auth: 'apiKey', summary: 'Challenge token for …/liveness/verify. API key, or the session\'s capture token (Bearer cap_…). Requested challenges are kept exactly as given; none → 2–4 drawn', body: amlkycStartBody, responses: { 200: '{ success, challengeToken, challenges[{ index, type, instruction }], timeoutSeconds, expiresAt }', 404: 'verification not found', 422: 'validation error' } },
+];
+
+/** The project and session a caller may start liveness for: an API key (its project) or a capture token (its one session). */
+async function callerScope(deps: Deps, header: { authorization?: string; apiKey?: string }): Promise<{ projectId: string; sessionId?: string }> {
+  const bearer = header.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (bearer?.startsWith('cap_')) {
+    const claims = readCaptureToken(deps.secret, bearer, deps.clock.now().getTime());
+    return { projectId: claims.pid, sessionId: claims.sid };
+  }
+  const key = bearer ?? header.apiKey;
+  if (!key) throw new AppError('unauthorized', 'missing API key (Authorization: Bearer vk_… or x-api-key) or capture token (Bearer cap_…)');
+  const p = await authenticate(deps, key);
+  if (!p) throw new AppError('api_key_invalid', 'API key is not valid');
+  return { projectId: p.projectId };
+}
+
+export function amlkycRoutes(deps: Deps) {
+  const app = new Hono();
+  app.post('/webapi/kyc/user/:uuid/liveness/start', async (c) => {
+    const scope = await callerScope(deps, { authorization: c.req.header('authorization'), apiKey: c.req.header('x-api-key') });
+    const uuid = c.req.param('uuid');
+    const id = uuid.startsWith('ses_') ? uuid : `ses_${uuid}`;
+    if (scope.sessionId && scope.sessionId !== id) throw new AppError('verification_not_found', 'no verification with this id for this capture token');
+    const s = await loadSession(deps.db, scope.projectId, id).catch(() => {
+      throw new AppError('verification_not_found', 'no verification with this id');
+    });
+    const b = await jsonBody(c, amlkycStartBody);
+    const started = startLiveness(deps, s, { ...(b.challenges ? { exact: b.challenges } : {}), ...(b.language ? { language: b.language } : {}) });
+    return c.json({ success: true, ...started });
+  });
+  return app;
+}

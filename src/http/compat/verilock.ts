@@ -1,0 +1,65 @@
+import { Readable } from 'node:stream';
+import { Hono } from 'hono';
+import { AppError } from '../../domain/errors.ts';
+import { verifyMediaPath } from '../../domain/signing.ts';
+import type { Deps } from '../../deps.ts';
+import { authenticate } from '../../projects/keys.ts';
+import { loadSession } from '../../sessions/rows.ts';
+import { apiKeyAuth, type Vars } from '../auth.ts';
+import type { RouteDoc } from '../openapi.ts';
+import { sessionRoutes } from '../routes/sessions.ts';
+import { createSessionBody } from '../../sessions/schemas.ts';
+
+// Verilock-compatible paths. Verilock's API lives under `/api/v1/…` (its sample creates sessions at
+// `https://verilock.io/api/v1/sessions` and links videos at `…/api/v1/sessions/{id}/video/download`);
+// vkyc's native API is `/v1/…`. The bodies are the same, so the aliases mount the native session
+// routes unchanged: a Verilock client changes only the base URL and the key.
+
+export const verilockDocs: RouteDoc[] = [
+  { method: 'post', path: '/api/v1/sessions', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of POST /v1/sessions (same body and answer)', body: createSessionBody, responses: { 201: 'session created', 422: 'invalid body' } },
+  { method: 'get', path: '/api/v1/sessions/{id}', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of GET /v1/sessions/{id}', responses: { 200: 'the session', 404: 'not found' } },
+  { method: 'get', path: '/api/v1/sessions/{id}/video', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of GET /v1/sessions/{id}/video (the seed\'s video result)', responses: { 200: 'video result', 404: 'not found' } },
+  { method: 'get', path: '/api/v1/sessions/{id}/video/download', tag: 'compat: Verilock', auth: 'none', summary: 'The recorded video. Either the signed link from video_url (?exp&sig, valid 1 h by default, no key) or an API key (Authorization: Bearer / x-api-key)', responses: { 200: 'video bytes', 403: 'link invalid or expired', 404: 'no video' } },
+];
+
+const EXTENSIONS: Record<string, string> = { 'video/webm': 'webm', 'video/mp4': 'mp4', 'video/quicktime': 'mov' };
+
+/** Which project may read the video: the signed link proves it for its session, a key for its project. */
+async function downloadScope(deps: Deps, c: { req: { path: string; query(n: string): string | undefined; header(n: string): string | undefined } }): Promise<{ projectId: string | null }> {
+  const sig = c.req.query('sig');
+  const expRaw = c.req.query('exp');
+  if (sig !== undefined || expRaw !== undefined) {
+    const exp = Number(expRaw);
+    if (!Number.isInteger(exp) || !verifyMediaPath(deps.secret, c.req.path, exp, sig ?? '')) throw new AppError('media_url_invalid', 'media link signature is not valid');
+    if (exp * 1000 < deps.clock.now().getTime()) throw new AppError('media_url_expired', 'media link has expired; fetch the video result again for a fresh one');
+    return { projectId: null };
+  }
+  const key = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.header('x-api-key');
+  if (!key) throw new AppError('unauthorized', 'missing API key (Authorization: Bearer vk_… or x-api-key) or a signed link (?exp=…&sig=…)');
+  const p = await authenticate(deps, key);
+  if (!p) throw new AppError('api_key_invalid', 'API key is not valid');
+  return { projectId: p.projectId };
+}
+
+export function verilockRoutes(deps: Deps) {
+  const app = new Hono();
+  // Registered before the key middleware below: a signed link needs no key.
+  app.get('/api/v1/sessions/:id/video/download', async (c) => {
+    const scope = await downloadScope(deps, c);
+    const id = c.req.param('id');
+    if (scope.projectId) await loadSession(deps.db, scope.projectId, id); // 404 for another project's session
+    const a = await deps.db.selectFrom('artifacts').selectAll().where('session_id', '=', id).where('kind', '=', 'video').executeTakeFirst();
+    if (!a) throw new AppError('not_found', 'this session has no recorded video');
+    const stream = await deps.blobs.get(a.blob_key);
+    c.header('content-type', a.content_type);
+    c.header('content-disposition', `attachment; filename="${id}.${EXTENSIONS[a.content_type.split(';')[0] ?? ''] ?? 'bin'}"`);
+    c.header('cache-control', 'private, no-store');
+    c.header('content-length', String(a.bytes)); // plaintext size, also when stored encrypted
+    return c.body(Readable.toWeb(stream as Readable) as ReadableStream);
+  });
+  const api = new Hono<{ Variables: Vars }>();
+  api.use('*', apiKeyAuth(deps));
+  api.route('/', sessionRoutes(deps));
+  app.route('/api/v1/sessions', api);
+  return app;
+}

@@ -1,0 +1,62 @@
+// Per-project settings: one JSON document in `projects.settings`, validated on every read and
+// write. Absent keys take their default, so a project created before a setting existed (settings
+// null) behaves as the default says. Add a setting here with its default and a comment saying
+// what it changes; the API (GET/PATCH /v1/project/settings) and the CLI pick it up.
+import { z } from 'zod';
+import type { Db } from '../storage/db.ts';
+
+/**
+ * What a session in a language without a transcriber (es/fr/de/pt unless whisper.cpp weights are
+ * configured) is asked to say, and how it is checked:
+ * - `digits_spotting`: six random digits, spotted with the English model and espeak-ng
+ *   pronunciations (speech/spot-digits.ts). Spotted → no finding, approved on this point; not
+ *   spotted → `phrase_mismatch` (review). The transcript stays null.
+ * - `review`: the phrase the profile asks for; `transcriber_unavailable` sends it to a human.
+ * - `none`: no phrase in those languages (no willingness check; nothing to review).
+ * English, and any language with a transcriber, is unaffected.
+ */
+export const NON_ENGLISH_PHRASE_POLICIES = ['digits_spotting', 'review', 'none'] as const;
+export type NonEnglishPhrasePolicy = (typeof NON_ENGLISH_PHRASE_POLICIES)[number];
+
+/** Defaults (see docs/speech.md for the measurements behind `non_english_phrase`). */
+export const DEFAULT_NON_ENGLISH_PHRASE: NonEnglishPhrasePolicy = 'digits_spotting';
+
+const fields = {
+  non_english_phrase: z.enum(NON_ENGLISH_PHRASE_POLICIES),
+};
+
+/** Stored form: every field defaulted; keys this version does not know are dropped. */
+export const projectSettingsSchema = z.object({
+  non_english_phrase: fields.non_english_phrase.default(DEFAULT_NON_ENGLISH_PHRASE),
+});
+export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+
+/** PATCH body: any subset of the settings; unknown keys are refused. */
+export const projectSettingsPatch = z.object(fields).partial().strict();
+export type ProjectSettingsPatch = z.infer<typeof projectSettingsPatch>;
+
+/** The stored settings of a project, with defaults; a stored document that fails the schema is a server fault. */
+export function parseSettings(stored: string | null): ProjectSettings {
+  const r = projectSettingsSchema.safeParse(stored ? JSON.parse(stored) : {});
+  if (!r.success) throw new Error(`projects.settings does not match its schema: ${r.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  return r.data;
+}
+
+export async function getProjectSettings(db: Db, projectId: string): Promise<ProjectSettings> {
+  const row = await db.selectFrom('projects').select('settings').where('id', '=', projectId).executeTakeFirst();
+  if (!row) throw new Error(`project ${projectId} not found`);
+  return parseSettings(row.settings);
+}
+
+/** Merges a validated patch into the stored settings (in one transaction: concurrent patches of different keys both land). */
+export async function updateProjectSettings(db: Db, projectId: string, patch: ProjectSettingsPatch): Promise<ProjectSettings> {
+  return db.transaction().execute(async (tx) => {
+    const current = await getProjectSettings(tx, projectId);
+    const next = projectSettingsSchema.parse({ ...current, ...patch });
+    await tx.updateTable('projects').set({ settings: JSON.stringify(next) }).where('id', '=', projectId).execute();
+    return next;
+  });
+}
+
+/** The API view. */
+export const settingsView = (s: ProjectSettings) => ({ object: 'project_settings' as const, ...s });
