@@ -4,6 +4,7 @@
 // what it changes; the API (GET/PATCH /v1/project/settings) and the CLI pick it up.
 import { z } from 'zod';
 import type { Db } from '../storage/db.ts';
+import { riskPolicySchema } from '../risk/policy.ts';
 
 /**
  * What a session in a language without a transcriber (es/fr/de/pt unless whisper.cpp weights are
@@ -23,11 +24,14 @@ export const DEFAULT_NON_ENGLISH_PHRASE: NonEnglishPhrasePolicy = 'digits_spotti
 
 const fields = {
   non_english_phrase: z.enum(NON_ENGLISH_PHRASE_POLICIES),
+  /** Which risk flags decline and which go to review (docs/risk.md); null: the server's RISK_POLICY / default. */
+  risk_policy: riskPolicySchema.nullable(),
 };
 
 /** Stored form: every field defaulted; keys this version does not know are dropped. */
 export const projectSettingsSchema = z.object({
   non_english_phrase: fields.non_english_phrase.default(DEFAULT_NON_ENGLISH_PHRASE),
+  risk_policy: fields.risk_policy.default(null),
 });
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 

@@ -29,14 +29,14 @@ for (const db of ['sqlite', 'postgres'] as DbKind[]) {
     test('GET returns the defaults for a project that never set anything', async () => {
       const res = await rt.req('GET', '/v1/project/settings');
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { object: 'project_settings', non_english_phrase: 'digits_spotting' });
+      assert.deepEqual(await res.json(), { object: 'project_settings', non_english_phrase: 'digits_spotting', risk_policy: null });
     });
 
     test('PATCH changes a setting, GET returns it; another project keeps its own', async () => {
       const res = await rt.req('PATCH', '/v1/project/settings', { non_english_phrase: 'review' });
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { object: 'project_settings', non_english_phrase: 'review' });
-      assert.deepEqual(await (await rt.req('GET', '/v1/project/settings')).json(), { object: 'project_settings', non_english_phrase: 'review' });
+      assert.deepEqual(await res.json(), { object: 'project_settings', non_english_phrase: 'review', risk_policy: null });
+      assert.deepEqual(await (await rt.req('GET', '/v1/project/settings')).json(), { object: 'project_settings', non_english_phrase: 'review', risk_policy: null });
       const other = await createKey(rt.deps, 'other-project', 'test');
       const theirs = await rt.app.request('/v1/project/settings', { headers: { authorization: `Bearer ${other.key}` } });
       assert.equal((await theirs.json() as { non_english_phrase: string }).non_english_phrase, 'digits_spotting');
@@ -54,6 +54,20 @@ for (const db of ['sqlite', 'postgres'] as DbKind[]) {
       }
       const bad = await rt.req('PATCH', '/v1/project/settings', undefined, { 'content-type': 'application/json' });
       assert.equal(bad.status, 200, 'no body is an empty patch');
+    });
+
+    test('risk_policy: set, validated, reset to null (the server default)', async () => {
+      const policy = { decline: ['tor', 'vpn'], review: ['datacenter'] };
+      const set = await rt.req('PATCH', '/v1/project/settings', { risk_policy: policy });
+      assert.equal(set.status, 200);
+      assert.deepEqual((await set.json() as { risk_policy: unknown }).risk_policy, policy);
+      for (const bad of [{ decline: ['teleport'] }, { decline: ['tor'], review: ['tor'] }, { decline: ['tor'], extra: 1 }]) {
+        const res = await rt.req('PATCH', '/v1/project/settings', { risk_policy: bad });
+        assert.equal(res.status, 422, JSON.stringify(bad));
+        assert.equal((await res.json() as { error: { code: string } }).error.code, 'validation_failed');
+      }
+      const reset = await rt.req('PATCH', '/v1/project/settings', { risk_policy: null });
+      assert.equal((await reset.json() as { risk_policy: unknown }).risk_policy, null);
     });
 
     test('without an API key: 401', async () => {
@@ -89,7 +103,7 @@ for (const db of ['sqlite', 'postgres'] as DbKind[]) {
 }
 
 test('stored settings are validated on read: absent keys take defaults, unknown values fail loudly', () => {
-  assert.deepEqual(parseSettings(null), { non_english_phrase: 'digits_spotting' });
-  assert.deepEqual(parseSettings('{"non_english_phrase":"none","later_setting":1}'), { non_english_phrase: 'none' });
+  assert.deepEqual(parseSettings(null), { non_english_phrase: 'digits_spotting', risk_policy: null });
+  assert.deepEqual(parseSettings('{"non_english_phrase":"none","later_setting":1}'), { non_english_phrase: 'none', risk_policy: null });
   assert.throws(() => parseSettings('{"non_english_phrase":"sometimes"}'), /does not match its schema: non_english_phrase/);
 });

@@ -68,8 +68,8 @@ test('a Tor-listed IP: declined by the default policy, needs_review when the pol
     assert.equal(va.risk.session_data.location.country_code, 'DE');
     assert.equal(va.risk.session_data.network.service_provider, 'Stiftung Erneuerbare Freiheit');
 
-    // The project's own policy (the per-project hook) says review.
-    rt.deps.risk = { ...rt.deps.risk!, policyFor: async (p) => (p === rt.projectId ? { decline: [], review: ['tor'] } : null) };
+    // The project's own policy (project settings → RiskRuntime.policyFor, wired in main.ts) says review.
+    assert.equal((await rt.req('PATCH', '/v1/project/settings', { risk_policy: { decline: [], review: ['tor'] } })).status, 200);
     const b = await submitted(rt, TOR_EXIT, berlin);
     await completeCapture(rt.deps, await loadSession(rt.deps.db, rt.projectId, b));
     const vb = await decided(rt, b);
