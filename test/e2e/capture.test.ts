@@ -173,7 +173,13 @@ describe('capture page (Chromium)', { timeout: 240_000 }, () => {
       await shot(page, 'live-02-waiting');
       // The page's device signals for risk: Playwright sets navigator.webdriver; the frame-interval
       // sample of the (file-fed) fake camera arrived with them.
-      const info = (await (await api('GET', `/v1/sessions/${s.id}`)).json() as { client_info: Record<string, unknown> }).client_info;
+      // Fire-and-forget after a ≤ 2 s frame sample: poll for it rather than race the waiting room.
+      let info: Record<string, unknown> | null = null;
+      for (let i = 0; i < 50 && !info; i++) {
+        info = (await (await api('GET', `/v1/sessions/${s.id}`)).json() as { client_info: Record<string, unknown> | null }).client_info;
+        if (!info) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(info, 'client info arrived');
       assert.equal(info.webdriver, true);
       assert.equal(typeof info.camera_frame_interval_sd_ms, 'number');
       assert.ok((info.camera_frame_intervals as number) >= 10, JSON.stringify(info));
