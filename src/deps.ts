@@ -7,6 +7,8 @@ import type { JobQueue } from './queue/port.ts';
 import type { BlobStore } from './storage/blob-port.ts';
 import type { Db } from './storage/db.ts';
 import type { Lookup } from './webhooks/ssrf.ts';
+import type { FaceIndex } from './duplicates/face-index.ts';
+import type { TemplateCodec } from './duplicates/template-codec.ts';
 
 /** What use cases receive: plain objects, wired once in main.ts. */
 export interface Deps {
@@ -25,4 +27,8 @@ export interface Deps {
   lookup?: Lookup;
   /** Per-attempt webhook timeout: connect + TLS + response status (webhooks/deliver.ts). */
   webhookTimeoutMs: number;
+  /** Duplicate-face search (1:N) over the face_templates table. */
+  faceIndex: FaceIndex;
+  /** Seals face templates at rest when BLOB_ENCRYPTION_KEY is set. */
+  templateCodec: TemplateCodec;
 }
