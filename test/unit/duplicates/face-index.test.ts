@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { createUsearchFaceIndex } from '../../../src/duplicates/usearch-index.ts';
 import { deleteTemplate, storeTemplate, tableTemplateSource } from '../../../src/duplicates/templates.ts';
 import { templateCodec } from '../../../src/duplicates/template-codec.ts';
-import { makeRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import { type DbKind, makeRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 
 // The index against the real face_templates table (SQLite): what is stored is found, what is
 // removed is not, and a fresh process (a new index over the same directory) rebuilds or reloads.
@@ -23,10 +23,10 @@ function vec(seed: number): Float32Array {
 }
 const near = (v: Float32Array, eps = 0.01) => v.map((x, i) => x + (i % 2 ? eps : -eps));
 
-describe('face index over face_templates', () => {
+for (const db of ['sqlite', 'postgres'] as DbKind[]) describe(`face index over face_templates (${db})`, () => {
   let rt: TestRuntime;
   before(async () => {
-    rt = await makeRuntime();
+    rt = await makeRuntime({ db });
   });
   after(async () => rt.cleanup());
 
