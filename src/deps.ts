@@ -8,6 +8,8 @@ import type { BlobStore } from './storage/blob-port.ts';
 import type { Db } from './storage/db.ts';
 import type { Lookup } from './webhooks/ssrf.ts';
 import type { RiskRuntime } from './risk/runtime.ts';
+import type { FaceIndex } from './duplicates/face-index.ts';
+import type { TemplateCodec } from './duplicates/template-codec.ts';
 
 /** What use cases receive: plain objects, wired once in main.ts. */
 export interface Deps {
@@ -28,4 +30,8 @@ export interface Deps {
   webhookTimeoutMs: number;
   /** IP databases, risk policy, trusted proxies for the risk stage (absent: the stage is skipped). */
   risk?: RiskRuntime;
+  /** Duplicate-face search (1:N) over the face_templates table. */
+  faceIndex: FaceIndex;
+  /** Seals face templates at rest when BLOB_ENCRYPTION_KEY is set. */
+  templateCodec: TemplateCodec;
 }

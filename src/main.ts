@@ -34,6 +34,11 @@ import { probeStage } from './verification/stages/probe.ts';
 import { decodeStage } from './verification/stages/decode.ts';
 import { facesStage } from './verification/stages/faces.ts';
 import { faceMatchStage } from './verification/stages/face-match.ts';
+import { duplicatesStage } from './verification/stages/duplicates.ts';
+import { createUsearchFaceIndex } from './duplicates/usearch-index.ts';
+import { tableTemplateSource } from './duplicates/templates.ts';
+import { templateCodec } from './duplicates/template-codec.ts';
+import { listDocs, listRoutes } from './http/routes/lists.ts';
 import { speechStage } from './verification/stages/speech.ts';
 import { livenessStage } from './verification/stages/liveness.ts';
 import { documentStage } from './verification/stages/document.ts';
@@ -104,7 +109,7 @@ async function prepareDataDir(config: Config, log: Logger) {
 }
 
 export function pipelineStages(_deps: Deps): Stage[] {
-  return [probeStage, documentStage, decodeStage, facesStage, faceMatchStage, livenessStage, speechStage, riskStage];
+  return [probeStage, documentStage, decodeStage, facesStage, faceMatchStage, duplicatesStage, livenessStage, speechStage, riskStage];
 }
 
 export async function buildRuntime(config: Config, o: BuildOptions = {}): Promise<Runtime> {
@@ -114,6 +119,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const secret = loadOrCreateSecret(config);
   const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema, secret });
   const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
+  const codec = templateCodec(encryptionKey);
   const deps: Deps = {
     db: handle.db,
     blobs: createDiskBlobStore(join(config.DATA_DIR, 'blobs'), {
@@ -132,10 +138,13 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     webhookTimeoutMs: o.webhookTimeoutMs ?? WEBHOOK_ATTEMPT_TIMEOUT_MS,
     lookup: o.lookup,
     risk: { ...createRiskRuntime(riskConfigFromEnv(process.env), parseTrustedProxies(config.TRUST_PROXY)), policyFor: async (projectId) => (await getProjectSettings(handle.db, projectId)).risk_policy },
+    // The index is derived from the face_templates table and rebuilt from it when its files are absent or stale.
+    faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec) }),
+    templateCodec: codec,
   };
   const extras: AppExtras = {
     publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }],
-    apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }],
+    apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
   };
   const staleParts = await removeStaleParts(deps);
   if (staleParts) log.info('stale upload parts removed', { parts: staleParts });
@@ -187,6 +196,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       if (scheduler) clearInterval(scheduler);
       await Promise.all(running.map((w) => w.stop()));
       await deps.engines.close();
+      await deps.faceIndex.close();
       await handle.close();
     },
   };

@@ -28,6 +28,10 @@ export const FINDING_SEVERITY: Record<string, Severity> = {
   document_unreadable: 'review',
   document_data_mismatch: 'review',
   repeat_face: 'review',
+  blocked_face: 'decline',
+  blocked_account: 'decline',
+  blocked_document: 'decline',
+  blocked_ip: 'review',
   verification_incomplete: 'review',
   processing_failed: 'review',
   // Risk flags (risk/policy.ts). The severity here is the fallback; the risk stage sets each

@@ -5,6 +5,7 @@ import { audit } from './audit.ts';
 import { loadSession } from './rows.ts';
 import { partPath } from './resumable-upload.ts';
 import { removeScratchOf, scratchRoot } from '../storage/scratch.ts';
+import { deleteTemplate } from '../duplicates/templates.ts';
 
 export const sessionBlobPrefix = (projectId: string, sessionId: string) => `projects/${projectId}/sessions/${sessionId}/`;
 
@@ -22,6 +23,8 @@ export async function eraseSession(deps: Deps, projectId: string, id: string, ac
   const uploads = await deps.db.selectFrom('uploads').select('id').where('session_id', '=', id).execute();
   await Promise.all(uploads.map((u) => rm(partPath(deps, u.id), { force: true })));
   await removeScratchOf(scratchRoot(deps.config.DATA_DIR), id);
+  // The face template is biometric data: it goes with the session, from the table and the index.
+  const templates = await deleteTemplate(deps, projectId, id);
   const now = iso(deps.clock.now());
   await deps.db.transaction().execute(async (tx) => {
     const artifacts = await tx.deleteFrom('artifacts').where('session_id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
@@ -34,7 +37,7 @@ export async function eraseSession(deps: Deps, projectId: string, id: string, ac
     }).where('id', '=', id).where('project_id', '=', projectId).execute();
     await audit(tx, deps.clock, {
       projectId, sessionId: id, action: 'session.erased', actor,
-      details: { blobs_deleted: blobs, artifacts_deleted: Number(artifacts.numDeletedRows), stage_results_deleted: Number(stages.numDeletedRows) },
+      details: { blobs_deleted: blobs, artifacts_deleted: Number(artifacts.numDeletedRows), stage_results_deleted: Number(stages.numDeletedRows), face_templates_deleted: templates },
     });
   });
   return { id, object: 'session' as const, deleted: true, erased_at: now, blobs_deleted: blobs };

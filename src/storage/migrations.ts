@@ -197,6 +197,42 @@ const riskIpLists: Migration = {
   },
 };
 
+/**
+ * Duplicate-face search: one face template per decided session, with the account it belongs
+ * to and keyed hashes of the other linking attributes (IP, browser fingerprint, document number and
+ * name) so linked accounts are found by equality without keeping those values in clear. `seq` is
+ * the ANN index key and tells a process which rows its in-memory index has already seen. Plus the
+ * per-project block/allow lists.
+ */
+const faceTemplatesAndLists = (kind: DialectKind): Migration => ({
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('face_templates')
+      .addColumn('seq', kind === 'postgres' ? 'bigserial' : 'integer', (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+      .addColumn('session_id', 'text', (c) => c.notNull().unique())
+      .addColumn('account_id', 'text')
+      .addColumn('template', 'text', (c) => c.notNull())
+      .addColumn('link_ip', 'text')
+      .addColumn('link_fingerprint', 'text')
+      .addColumn('link_document_number', 'text')
+      .addColumn('link_document_name', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createIndex('face_templates_project_seq').on('face_templates').columns(['project_id', 'seq']).execute();
+    for (const col of ['link_ip', 'link_fingerprint', 'link_document_number', 'link_document_name']) {
+      await db.schema.createIndex(`face_templates_${col}`).on('face_templates').columns(['project_id', col]).execute();
+    }
+    await db.schema.createTable('project_lists')
+      .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+      .addColumn('list', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('note', 'text')
+      .addColumn('template', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('project_lists_pk', ['project_id', 'list', 'kind', 'value']).execute();
+  },
+});
+
 /** What some migrations need besides the database. */
 export interface MigrationContext {
   /** VKYC_SECRET: keys derived from it encrypt data at rest. */
@@ -217,6 +253,7 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '004_sealed_webhook_secrets': sealedWebhookSecrets(ctx),
   '005_project_settings': projectSettings,
   '006_risk_ip_lists': riskIpLists,
+  '007_face_templates_and_lists': faceTemplatesAndLists(kind),
 });
 
 /**

@@ -178,6 +178,35 @@ export interface Database {
   nonces: NoncesTable;
   uploads: UploadsTable;
   risk_ip_entries: RiskIpEntriesTable;
+  face_templates: FaceTemplatesTable;
+  project_lists: ProjectListsTable;
+}
+
+/** One face template per decided session (duplicate-face search). `template`: base64, sealed when BLOB_ENCRYPTION_KEY is set. */
+export interface FaceTemplatesTable {
+  seq: Generated<number>;
+  project_id: string;
+  session_id: string;
+  account_id: string | null;
+  template: string;
+  /** Keyed hashes (HMAC under VKYC_SECRET) of the session's linking attributes; null when absent. */
+  link_ip: string | null;
+  link_fingerprint: string | null;
+  link_document_number: string | null;
+  link_document_name: string | null;
+  created_at: string;
+}
+
+/** Block and allow lists: list 'block' | 'allow', kind 'face' | 'ip' | 'account' | 'document_number'. */
+export interface ProjectListsTable {
+  project_id: string;
+  list: string;
+  kind: string;
+  value: string;
+  note: string | null;
+  /** kind 'face': the sealed template the entry blocks (copied when added, so it outlives the session). */
+  template: string | null;
+  created_at: string;
 }
 
 /** An operator-supplied IP list entry (risk/ip-lists.ts); project_id '*' applies to every project. */
