@@ -16,7 +16,7 @@ const judged = async (variant: keyof typeof VARIANTS) => {
   const work = mkdtempSync(join(tmpdir(), 'vkyc-repeats-test-'));
   try {
     const file = join(work, `${variant}.webm`);
-    makeVariant(CLIP, variant, file);
+    makeVariant(CLIP, variant, file, true);
     const { checks } = await assessFile(file, work);
     return Object.fromEntries(checks.map((c) => [c.reason, c.flagged && c.blocking ? 'blocks' : c.flagged ? 'flags' : 'clean']));
   } finally {
