@@ -12,20 +12,33 @@ import type { DetectedFace, FaceEngine, RgbImage } from '../engines/face/port.ts
 /** Detection runs on the selfie scaled to this side (the capture page sends ≤ 1280 px). */
 const SELFIE_SIDE = 640;
 
+// Measured by bench/quality-gates.ts (QUALITY_BENCH_FACES=30: 37 photos of ../shared/data/faces at
+// 640 px; closed eyes = the lowest-openness frame inside the labelled blinks of liveportrait d9/d14/d18).
 export const SELFIE_GATES = {
-  /** Face box height / image height. */
+  /** Face box height / image height. Genuine photos 0.23–1.0 (p5 0.39); a face under 0.15 of the
+   * frame is a person too far away for the page's oval. */
   minFaceSize: 0.15,
-  /** quality.sharpness of the face crop (0–1). */
-  minSharpness: 0.1,
-  /** Mean eye openness (0–1) of the two eyes. */
-  minEyeOpen: 0.2,
+  /** quality.sharpness of the face crop (0–1). Genuine 0.43–1.0; blurred (σ = 1 % of the height)
+   * 0.06–0.46, median 0.18: 0.3 refuses most blurred photos with a 0.13 margin under genuine. */
+  minSharpness: 0.3,
+  /** Mean eye openness (0–1). Genuine open eyes 0.68–1.0 (p5 0.73); eyes closed in a blink
+   * 0.01–0.30 (d14, d9, d18): 0.45 sits between the two with margin on both sides. */
+  minEyeOpen: 0.45,
 };
 
+// Measured by bench/quality-gates.ts on the 19 clean specimens of ../shared/data/docs/images (at
+// 1000 px, measured at 400 px), the same with a synthetic specular spot and blurred (σ 3 px).
 export const DOCUMENT_GATES = {
-  /** Largest blown-out blob inside the image (not touching its border), share of the image area. */
-  maxGlareBlobShare: 0.02,
-  /** Laplacian variance of the grey document at DOC_SIDE px wide. */
-  minLaplacianVariance: 20,
+  /** Largest blown-out blob inside the image, share of the image area. Clean specimens ≤ 0.001
+   * (0 of 19 refused); a glare spot 0.014–0.019. */
+  maxGlareBlobShare: 0.005,
+  /** A blob larger than this share is the white page itself, not a reflection (the ICAO specimen
+   * pages are 0.58–0.63 of their images and reach no border). Glare merged into white paper is
+   * therefore not seen: 4 of the 19 synthetic glare spots fell on such pages. */
+  maxSpotShare: 0.25,
+  /** Laplacian variance of the grey document at 400 px wide. Clean 442–10241; blurred (σ 3 px at
+   * 1000 px) 17–271: 200 refuses clearly blurred photos, 2.2× under the least sharp clean one. */
+  minLaplacianVariance: 200,
 };
 
 export interface SelfieMetrics { faces: number; faceSize: number | null; sharpness: number | null; eyeOpen: number | null }
@@ -71,15 +84,16 @@ export async function documentMetrics(image: RgbImage): Promise<DocumentMetrics>
     grey[i] = 0.299 * r + 0.587 * g + 0.114 * b;
     clipped[i] = Math.min(r, g, b) >= CLIPPED ? 1 : 0;
   }
-  return { glareBlobShare: largestInteriorBlob(clipped, w, h) / (w * h), laplacianVariance: laplacianVariance({ w, h, v: grey }) };
+  return { glareBlobShare: largestInteriorBlob(clipped, w, h, DOCUMENT_GATES.maxSpotShare * w * h) / (w * h), laplacianVariance: laplacianVariance({ w, h, v: grey }) };
 }
 
 /**
  * Area of the largest 4-connected blob of clipped pixels that does not touch the image border.
  * Glare is a reflection on the document's surface, so it sits inside the picture; white paper
- * margins and a white table around the document reach the border and are not glare.
+ * margins and a white table around the document reach the border and are not glare, and a blob
+ * above `maxArea` is a white page, not a reflection.
  */
-function largestInteriorBlob(mask: Uint8Array, w: number, h: number): number {
+function largestInteriorBlob(mask: Uint8Array, w: number, h: number, maxArea: number): number {
   const seen = new Uint8Array(w * h);
   const stack: number[] = [];
   let best = 0;
@@ -98,7 +112,7 @@ function largestInteriorBlob(mask: Uint8Array, w: number, h: number): number {
         if (q >= 0 && mask[q] && !seen[q]) { seen[q] = 1; stack.push(q); }
       }
     }
-    if (!border && area > best) best = area;
+    if (!border && area <= maxArea && area > best) best = area;
   }
   return best;
 }

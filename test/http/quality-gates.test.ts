@@ -6,12 +6,12 @@ import sharp from 'sharp';
 import { personA3 } from '../helpers/face-media.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
-// Issue 13 quality gates at upload, on real data: a clean passport specimen is accepted, the same
+// Issue 13 quality gates at upload, on real data: a clean passport specimen (Australia) is accepted, the same
 // specimen with a specular glare spot or blurred is refused; a real selfie is accepted, blurred or
 // with the face far away it is refused. Needs ../shared/data: fails saying so when it is absent.
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data');
-const SPECIMEN = resolve(DATA, 'docs/images/passporteye/passport-td3.jpg');
+const SPECIMEN = resolve(DATA, 'docs/images/ultimatemrz/Passport-Australia_1280x720.jpg');
 
 function specimen(): Buffer {
   assert.ok(existsSync(SPECIMEN), `${SPECIMEN} is missing: this test needs the shared real data set (../shared/data)`);
