@@ -54,6 +54,11 @@ const configSchema = z.object({
    * 100–400 ms; bench:liveness found 3 of 3 genuine blinks at 10 fps against 1 of 3 at 5 fps.
    */
   FRAME_RATE: z.coerce.number().positive().max(30).default(10),
+  /**
+   * Refuse unusable selfies (no face, face too small, blurred, eyes closed) and document photos
+   * (glare, blurred) at upload with 422 and a clear code (sessions/image-quality.ts). On by default.
+   */
+  UPLOAD_QUALITY_GATES: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Requests per minute per capture token (or client address) on the capture API. */
   CAPTURE_RATE_LIMIT: z.coerce.number().int().positive().default(600),
   /**

