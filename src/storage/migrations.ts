@@ -170,16 +170,19 @@ const jobGroups: Migration = {
  * nothing to encrypt, so a process that cannot know the secret never marks the migration done early.
  */
 const sealedWebhookSecrets = (ctx: MigrationContext): Migration => ({
-  async up(db: Kysely<any>) {
-    const rows: Array<{ id: string; secret: string }> = await db.selectFrom('webhooks').select(['id', 'secret']).execute();
-    const plain = rows.filter((r) => !isSealed(r.secret));
-    if (plain.length === 0) return;
-    if (!ctx.secret) throw new Error('encrypting stored webhook secrets needs VKYC_SECRET (or DATA_DIR/secret.key)');
-    for (const r of plain) {
-      await db.updateTable('webhooks').set({ secret: sealWebhookSecret(ctx.secret, r.id, r.secret) }).where('id', '=', r.id).execute();
-    }
-  },
+  up: (db: Kysely<any>) => sealPlainWebhookSecrets(db, ctx.secret),
 });
+
+/** Migration 004's work, exported so a test can run it on rows written in clear by older versions. */
+export async function sealPlainWebhookSecrets(db: Kysely<any>, secret: string | undefined): Promise<void> {
+  const rows: Array<{ id: string; secret: string }> = await db.selectFrom('webhooks').select(['id', 'secret']).execute();
+  const plain = rows.filter((r) => !isSealed(r.secret));
+  if (plain.length === 0) return;
+  if (!secret) throw new Error('encrypting stored webhook secrets needs VKYC_SECRET (or DATA_DIR/secret.key)');
+  for (const r of plain) {
+    await db.updateTable('webhooks').set({ secret: sealWebhookSecret(secret, r.id, r.secret) }).where('id', '=', r.id).execute();
+  }
+}
 
 /**
  * Operator-supplied IP lists for risk signals (tor, vpn, proxy, recent_fraud): one row per address

@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { makeRuntime, PG_URL, type TestRuntime } from '../helpers/runtime.ts';
-import { sql } from 'kysely';
+import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { emitEvent } from '../../src/webhooks/events.ts';
 import { WEBHOOK_RETRY_DELAYS_MS, webhookBackoff } from '../../src/queue/catalogue.ts';
-import { openDatabase } from '../../src/storage/db.ts';
+import { sealPlainWebhookSecrets } from '../../src/storage/migrations.ts';
 import { openWebhookSecret } from '../../src/webhooks/secret-box.ts';
-import { join } from 'node:path';
 
 /**
- * Simulates a database written before migration 004 (a clear-text secret, the migration not yet
- * recorded), opens it again as a new process would, and checks the row was sealed.
+ * A row written in clear by a version before migration 004: the migration's work refuses without
+ * the secret (so it is never marked done early) and seals the row with it. (The migration record
+ * itself cannot be rewound in a test: later migrations already ran after it.)
  */
-async function checkLegacySecretMigration(rt: TestRuntime, reopen: (secret?: string) => Promise<{ close(): Promise<void> }>) {
+async function checkLegacySecretMigration(rt: TestRuntime) {
   const plain = 'whsec_bGVnYWN5LXNlY3JldC1vbmUtMTIzNDU2';
   await rt.deps.db.insertInto('webhooks').values({ id: 'wh_legacy1', project_id: rt.projectId, url: 'http://127.0.0.1:9/x', events: '["*"]', secret: plain, description: null, enabled: 1, created_at: new Date().toISOString() }).execute();
-  await rt.deps.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '004_sealed_webhook_secrets' as never).execute();
-  await assert.rejects(reopen(undefined), /needs VKYC_SECRET/);
-  await (await reopen(rt.deps.secret)).close();
+  await assert.rejects(sealPlainWebhookSecrets(rt.deps.db, undefined), /needs VKYC_SECRET/);
+  await sealPlainWebhookSecrets(rt.deps.db, rt.deps.secret);
   const row = await rt.deps.db.selectFrom('webhooks').select('secret').where('id', '=', 'wh_legacy1').executeTakeFirstOrThrow();
   assert.match(row.secret, /^enc1\./);
   assert.equal(openWebhookSecret(rt.deps.secret, 'wh_legacy1', row.secret), plain);
@@ -30,8 +28,7 @@ async function checkLegacySecretMigration(rt: TestRuntime, reopen: (secret?: str
 test('migration 004 seals clear-text webhook secrets: PostgreSQL', async () => {
   const rt = await makeRuntime({ db: 'postgres' });
   try {
-    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(rt.deps.db)).rows[0]!.s;
-    await checkLegacySecretMigration(rt, (secret) => openDatabase({ url: PG_URL, sqlitePath: '', schema, secret }));
+    await checkLegacySecretMigration(rt);
   } finally {
     await rt.cleanup();
   }
@@ -118,8 +115,7 @@ describe('webhook delivery', () => {
   });
 
   test('migration 004 encrypts secrets stored in clear by earlier versions (and needs VKYC_SECRET to do so): SQLite', async () => {
-    const sqlitePath = join(rt.dataDir, 'vkyc.sqlite');
-    await checkLegacySecretMigration(rt, (secret) => openDatabase({ sqlitePath, secret }));
+    await checkLegacySecretMigration(rt);
   });
 
   test('retry schedule spans more than 24 h with jitter', () => {
