@@ -13,9 +13,9 @@ test('challenge_order fixed: exactly the listed challenges, in the listed order,
   assert.deepEqual(plan?.challenges.map((c) => c.at_seconds), [1, 5, 9]);
 });
 
-test('challenge_order defaults to random: the draw picks from the list', () => {
+test('challenge_order absent = random: the draw picks from the list', () => {
   const profile = profileSchema.parse({ steps: ['video'], phrase: 'none', challenges: ['blink', 'smile', 'turn_left'] });
-  assert.equal(profile.challenge_order, 'random');
+  assert.equal(profile.challenge_order, undefined);
   // random() = 0 draws the minimum count (2) and always the first unused candidate.
   assert.deepEqual(makeCapturePlan({ profile, now, random: () => 0 })?.challenges.map((c) => c.type), ['blink', 'smile']);
 });
