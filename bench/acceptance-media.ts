@@ -18,6 +18,7 @@ function hasAudio(src: string): boolean {
  * Opus 48 kHz mono. A clip without sound gets a silent track: the page always records the mic.
  */
 function encode(inputs: string[], filter: string, out: string, audioFrom: string | null, seconds: number): string {
+  if (existsSync(out)) return out; // ACCEPTANCE_MEDIA_DIR kept from an earlier run
   const audio = audioFrom && hasAudio(audioFrom);
   const args = [...inputs];
   if (!audio) args.push('-f', 'lavfi', '-t', String(seconds), '-i', 'anullsrc=r=48000:cl=mono');
@@ -84,12 +85,14 @@ export const reencoded = (recordingWebm: string, seconds: number, out: string) =
 
 /** A y4m file for Chromium's fake camera at `fps` (the page records it at 30 fps: frames repeat). */
 export function y4m(src: string, seconds: number, fps: number, out: string): string {
+  if (existsSync(out)) return out;
   ffmpeg(['-t', String(seconds), '-i', src, '-vf', `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps},format=yuv420p`, '-f', 'yuv4mpegpipe', out]);
   return out;
 }
 
 /** The clip's audio (or silence) as 48 kHz mono WAV for Chromium's fake microphone. */
 export function wav(src: string, seconds: number, out: string): string {
+  if (existsSync(out)) return out;
   if (hasAudio(src)) ffmpeg(['-t', String(seconds), '-i', src, '-vn', '-ac', '1', '-ar', '48000', out]);
   else ffmpeg(['-f', 'lavfi', '-t', String(seconds), '-i', 'anullsrc=r=48000:cl=mono', out]);
   return out;

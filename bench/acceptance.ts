@@ -1,4 +1,5 @@
 // npm run bench:acceptance [-- --json out.json] [-- --quick] [-- --no-browser] [-- --only genuine|attacks|browser]
+// (ACCEPTANCE_ONLY_CLIPS=d12,d3 limits the genuine set while iterating.)
 //
 // End-to-end acceptance through the real capture API, exactly as the hosted page drives it: a real
 // `vkyc serve` child process (temp DATA_DIR, SQLite, one job worker), one session per capture with
@@ -10,7 +11,7 @@
 // - Browser subset (bench/acceptance-browser.ts): real Chromium, fake camera from the clips at 8, 12, 15 fps.
 // Targets (issue 13): genuine approved ≥ 95 % and none declined; every attack type declined or
 // review 100 %, ≥ 95 % declined outright.
-import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GENUINE } from './acceptance-clips.ts';
@@ -97,14 +98,18 @@ function browserTable(rows: BrowserRow[]): string[] {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const tmp = mkdtempSync(join(tmpdir(), 'vkyc-acceptance-media-'));
+  // ACCEPTANCE_MEDIA_DIR keeps the encoded media between runs (encoding is most of a cold run).
+  const keep = process.env.ACCEPTANCE_MEDIA_DIR;
+  if (keep) mkdirSync(keep, { recursive: true });
+  const tmp = keep ?? mkdtempSync(join(tmpdir(), 'vkyc-acceptance-media-'));
   const srv = await startServerProcess();
   const client = new CaptureClient(srv);
   const report: { genuine: Row[]; attacks: Row[]; browser: BrowserRow[]; seconds?: number; load?: number[] } = { genuine: [], attacks: [], browser: [] };
   try {
     console.log(`bench:acceptance — vkyc serve child process (SQLite, 1 job worker), load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} (2 cores)`);
     if (!only || only === 'genuine') {
-      report.genuine = await runSet(client, tmp, GENUINE.map((c) => ({ name: c.name, kind: 'genuine', split: c.split, build: () => genuineSubmission(c, tmp, DATA) })));
+      const onlyClips = process.env.ACCEPTANCE_ONLY_CLIPS?.split(',');
+      report.genuine = await runSet(client, tmp, GENUINE.filter((c) => !onlyClips || onlyClips.includes(c.name)).map((c) => ({ name: c.name, kind: 'genuine', split: c.split, build: () => genuineSubmission(c, tmp, DATA) })));
       console.log(genuineTable(report.genuine).join('\n'));
     }
     if (!only || only === 'attacks') {
@@ -119,7 +124,7 @@ async function main(): Promise<void> {
     report.browser = await runBrowserSubset(tmp, DATA, quick);
     console.log(browserTable(report.browser).join('\n'));
   }
-  rmSync(tmp, { recursive: true, force: true });
+  if (!keep) rmSync(tmp, { recursive: true, force: true });
   report.seconds = Math.round((Date.now() - started) / 1000);
   report.load = loadavg();
   console.log(`\nrun time ${report.seconds} s, load average at end ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
