@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface RunningServer { base: string; key: string; stop(): Promise<void> }
+export interface RunningServer { base: string; key: string; stop(): Promise<void>; /** The server's stderr so far (warnings, a crash). */ log(): string }
 
 async function freePort(): Promise<number> {
   return new Promise((r) => {
@@ -39,9 +39,12 @@ export async function startServerProcess(extraEnv: Record<string, string> = {}):
     });
     child.once('exit', (code) => { clearTimeout(t); reject(new Error(`server exited (${code}):\n${stderr}`)); });
   });
+  child.once('exit', (code, sig) => { if (!stopping) process.stderr.write(`vkyc serve exited (${code ?? sig}):\n${stderr.slice(-4000)}\n`); });
+  let stopping = false;
   return {
-    base, key,
+    base, key, log: () => stderr,
     async stop() {
+      stopping = true;
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
       await rm(dataDir, { recursive: true, force: true });
@@ -52,6 +55,21 @@ export async function startServerProcess(extraEnv: Record<string, string> = {}):
 export interface ChallengeEvent { type: string; index: number; shown_at: number; seen_at: number | null }
 export interface CompleteBody { phrase_window: { from: number; to: number } | null; challenge_events: ChallengeEvent[] }
 export interface Decided { id: string; result: string; reasons: Array<{ code: string; message: string }>; full: Record<string, unknown> }
+
+/**
+ * fetch that retries once when a kept-alive socket was closed under it: media are encoded
+ * synchronously between requests, long enough for the server's keep-alive timeout (5 s) to close
+ * the idle socket, and the next write on it fails with EPIPE/ECONNRESET before the server reads it.
+ */
+async function fetch(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await globalThis.fetch(url, init);
+  } catch (e) {
+    const code = ((e as { cause?: { code?: string } }).cause?.code) ?? '';
+    if (!['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(code)) throw e;
+    return globalThis.fetch(url, init);
+  }
+}
 
 async function ok(r: Response, what: string): Promise<Response> {
   if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${await r.text()}`);
