@@ -12,6 +12,8 @@ export interface RouteDoc {
   tag: string;
   auth: 'apiKey' | 'capture' | 'none' | 'signedUrl';
   body?: z.ZodType;
+  /** The JSON body may be left out (e.g. capture complete from old pages). */
+  bodyOptional?: boolean;
   /** Raw bytes (uploads) instead of JSON. */
   binary?: string[];
   query?: z.ZodObject;
@@ -36,7 +38,7 @@ export function openapiDocument(routes: RouteDoc[], serverUrl: string) {
         Number(code) >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description },
       ])),
     };
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(r.body) } } };
+    if (r.body) op.requestBody = { required: !r.bodyOptional, content: { 'application/json': { schema: toSchema(r.body) } } };
     if (r.binary) op.requestBody = { required: true, content: Object.fromEntries(r.binary.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) };
     (paths[r.path] ??= {})[r.method] = op;
   }

@@ -10,6 +10,7 @@ import type { FrameSignature } from './frame-signature.ts';
 import { checkDuplicates, checkFaceSwap, checkStill, round, type CheckOutcome, type ImageCheckOptions } from './replay.ts';
 import { verifyScheduledChallenges, type ChallengeVerdict, type ScheduledChallenge } from './verify-challenges.ts';
 import { captureReasons } from './reasons.ts';
+import { verifyReportedChallenges, type ReportedSearch } from './verify-reported.ts';
 
 export interface RecordedFrame {
   /** seconds from the start of the recording */
@@ -46,11 +47,16 @@ export function assessRecording(input: {
   frames: readonly RecordedFrame[];
   audio?: PcmAudio | null;
   options?: RecordingOptions;
+  /** Issue 13: the page's report (or none: an in-order search); without it, the fixed schedule windows. */
+  search?: ReportedSearch;
 }): RecordingAssessment {
   const o = input.options ?? {};
   const frames = [...input.frames].sort((a, b) => a.t - b.t);
   const sigs = frames.map((f) => f.signature);
-  const challenges = verifyScheduledChallenges(input.schedule, frames, o.thresholds ? { thresholds: o.thresholds } : {});
+  const challengeOptions = o.thresholds ? { thresholds: o.thresholds } : {};
+  const challenges = input.search
+    ? verifyReportedChallenges(input.schedule, frames, input.search, challengeOptions)
+    : verifyScheduledChallenges(input.schedule, frames, challengeOptions);
   const checks: CheckOutcome[] = [
     // Video repeats frames legitimately (stalls, frame-rate conversion): a loop is ≥ 3 frames equal to
     // frames ≥ 1 s earlier (by time: the pipeline samples prompt windows more densely), and a single

@@ -32,7 +32,8 @@ export interface Measure {
   faceSize: number;
 }
 
-export type ChallengeFailure = 'no_frames' | 'no_face' | 'not_performed' | 'out_of_order' | 'baseline_unusable';
+/** `not_seen_where_claimed`: the capture page said it saw the move, the recorded video does not show it there. */
+export type ChallengeFailure = 'no_frames' | 'no_face' | 'not_performed' | 'out_of_order' | 'baseline_unusable' | 'not_seen_where_claimed';
 
 export interface ChallengeResult {
   index: number;
@@ -150,7 +151,7 @@ function baselineProblem(type: ChallengeType, base: Measure): boolean {
   return !Number.isFinite(base.yaw) || !Number.isFinite(base.pitch);
 }
 
-function evaluateOne(
+export function evaluateOne(
   index: number, type: ChallengeType, win: ChallengeFrame[], base: Measure | null, th: ChallengeThresholds,
 ): ChallengeResult {
   const timed: Timed[] = win.flatMap((f) => (f.face ? [{ t: f.t, m: measure(f.face) }] : []));
@@ -169,7 +170,7 @@ function evaluateOne(
   };
 }
 
-function verdict(results: ChallengeResult[], baseline: Measure | null): ChallengeVerdict {
+export function verdict(results: ChallengeResult[], baseline: Measure | null): ChallengeVerdict {
   const passed = results.length > 0 && results.every((r) => r.passed);
   const score = results.length ? Math.min(...results.map((r) => r.confidence)) : 0;
   return { passed, score, baseline, results };
@@ -202,10 +203,10 @@ export function verifyChallenges(
   return verdict(results, baselineOf(facesOf(sorted)));
 }
 
-const facesOf = (fs: ReadonlyArray<{ face: DetectedFace | null }>) => fs.flatMap((f) => (f.face ? [measure(f.face)] : []));
+export const facesOf = (fs: ReadonlyArray<{ face: DetectedFace | null }>) => fs.flatMap((f) => (f.face ? [measure(f.face)] : []));
 
 /** See the file comment: median outside the window; move_closer: frames before it. */
-function baselineFor<F extends { t: number; face: DetectedFace | null }>(
+export function baselineFor<F extends { t: number; face: DetectedFace | null }>(
   type: ChallengeType, all: readonly F[], win: readonly F[], start: number,
 ): Measure | null {
   if (type === 'move_closer') {

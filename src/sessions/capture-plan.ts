@@ -11,6 +11,12 @@ import type { CapturePlan } from './rows.ts';
  */
 export const PHRASE_SECONDS = 7;
 export const CHALLENGE_SPACING_SECONDS = 4;
+/**
+ * How long the capture page waits for one challenge before it shows a retry prompt (issue 13: the
+ * page waits for the user). 8 s = two of the old fixed 4 s windows: enough to read the prompt and
+ * move slowly, short enough that a user who did not understand gets help quickly.
+ */
+export const CHALLENGE_TIMEOUT_SECONDS = 8;
 
 export interface PlanInput {
   profile: Profile;

@@ -2,6 +2,8 @@ import { AppError } from '../domain/errors.ts';
 import { requiredArtifacts } from '../domain/session.ts';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
+import { CHALLENGE_TIMEOUT_SECONDS } from './capture-plan.ts';
+import { captureReportFor, type CompleteCaptureBody } from './capture-report.ts';
 import type { SessionRecord } from './rows.ts';
 import type { ClientInfo } from './schemas.ts';
 
@@ -19,18 +21,21 @@ export function redirectWith(url: string | null, sessionId: string, status: stri
  * enqueued in the same transaction (a crash cannot leave a processing session without its job).
  * Live-agent sessions wait in the waiting room for an agent (the call is a later capability).
  */
-export async function completeCapture(deps: Deps, s: SessionRecord) {
+export async function completeCapture(deps: Deps, s: SessionRecord, body: CompleteCaptureBody = {}) {
+  const report = captureReportFor(body, s.capture_plan);
   const have = new Set((await deps.db.selectFrom('artifacts').select('kind').where('session_id', '=', s.id).execute()).map((a) => a.kind));
   const missing = requiredArtifacts(s.profile).filter((k) => !have.has(k));
   if (missing.length) throw new AppError('steps_incomplete', `missing: ${missing.join(', ')}`, { missing });
   const now = iso(deps.clock.now());
   if (s.profile.video_mode === 'live_agent' && s.profile.steps.includes('video')) {
-    const plan = { ...(s.capture_plan ?? { phrase: null, challenges: [] }), waiting_room: true };
+    const plan = { ...(s.capture_plan ?? { phrase: null, challenges: [] }), waiting_room: true, ...(report ? { page_report: report } : {}) };
     await deps.db.updateTable('sessions').set({ status: 'in_progress', capture_plan: JSON.stringify(plan), updated_at: now }).where('id', '=', s.id).execute();
     return { session_id: s.id, status: 'in_progress' as const, waiting_room: true, redirect_url: null };
   }
   await deps.db.transaction().execute(async (tx) => {
-    const res = await tx.updateTable('sessions').set({ status: 'processing', updated_at: now })
+    // The page's report is stored with the plan it refers to, in the same update that starts processing.
+    const plan = report ? { capture_plan: JSON.stringify({ ...(s.capture_plan ?? { phrase: null, challenges: [], waiting_room: false }), page_report: report }) } : {};
+    const res = await tx.updateTable('sessions').set({ status: 'processing', updated_at: now, ...plan })
       .where('id', '=', s.id).where('status', 'in', ['pending', 'in_progress']).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new AppError('session_already_completed', 'this session was already submitted');
     await deps.queueFor(tx).enqueue('verify-session', { sessionId: s.id, projectId: s.project_id }, { dedupeKey: `verify:${s.id}`, maxAttempts: 5 });
@@ -62,5 +67,6 @@ export async function captureView(deps: Deps, s: SessionRecord) {
     waiting_room: s.capture_plan?.waiting_room ?? false,
     phrase: s.capture_plan?.phrase ?? null,
     challenges: s.capture_plan?.challenges ?? [],
+    challenge_timeout_seconds: CHALLENGE_TIMEOUT_SECONDS,
   };
 }

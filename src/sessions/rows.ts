@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { captureReportSchema } from './capture-report.ts';
 import { AppError } from '../domain/errors.ts';
 import { type Decision, type Profile, profileSchema, type SessionStatus } from '../domain/session.ts';
 import type { Db } from '../storage/db.ts';
@@ -23,6 +24,8 @@ export const capturePlanSchema = z.object({
   phrase: z.object({ kind: z.string(), text: z.string() }).nullable().default(null),
   challenges: z.array(z.object({ type: z.string(), at_seconds: z.number() })).default([]),
   waiting_room: z.boolean().default(false),
+  /** What the page reported at complete (issue 13): narrows the liveness/speech search, never a result. */
+  page_report: captureReportSchema.nullable().optional(),
 }).passthrough();
 export type CapturePlan = z.infer<typeof capturePlanSchema>;
 

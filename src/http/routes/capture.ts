@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { assertStep, captureSession } from '../../sessions/capture-guard.ts';
 import { captureView, completeCapture, saveClientInfo } from '../../sessions/complete-capture.ts';
+import { CAPTURE_REPORT_MAX_BYTES, completeCaptureBody } from '../../sessions/capture-report.ts';
 import { appendChunk, startUpload, uploadOffset } from '../../sessions/resumable-upload.ts';
 import { clientInfoBody } from '../../sessions/schemas.ts';
 import { submitPhraseAttempt } from '../../sessions/phrase-attempt.ts';
@@ -28,7 +29,7 @@ export const captureDocs: RouteDoc[] = [
   { method: 'patch', path: '/v1/capture/video/uploads/{id}', tag: 'capture', auth: 'capture', summary: 'Append a chunk at Upload-Offset', binary: ['application/offset+octet-stream'], responses: { 200: 'new offset', 409: 'offset mismatch' } },
   { method: 'post', path: '/v1/capture/client-info', tag: 'capture', auth: 'capture', summary: 'Record device and network signals', body: clientInfoBody, responses: { 200: 'recorded' } },
   { method: 'post', path: '/v1/capture/phrase/attempts', tag: 'capture', auth: 'capture', summary: 'Submit one spoken-phrase attempt (audio or video clip); answers { status, userInput, attemptNumber, remaining, state }', binary: ['audio/wav', 'audio/webm', 'video/webm', 'video/mp4'], responses: { 200: 'attempt record', 409: 'no attempts left' } },
-  { method: 'post', path: '/v1/capture/complete', tag: 'capture', auth: 'capture', summary: 'Submit the capture; processing starts', responses: { 200: 'submitted', 409: 'steps incomplete' } },
+  { method: 'post', path: '/v1/capture/complete', tag: 'capture', auth: 'capture', summary: 'Submit the capture; processing starts. Optional body: when the phrase was said and when the page saw each challenge (narrows the server search, never trusted as a result)', body: completeCaptureBody, bodyOptional: true, responses: { 200: 'submitted', 409: 'steps incomplete', 422: 'invalid report' } },
 ];
 
 export function captureRoutes(deps: Deps) {
@@ -74,7 +75,10 @@ export function captureRoutes(deps: Deps) {
     const ip = clientIp(c);
     return c.json(await saveClientInfo(deps, s, await jsonBody(c, clientInfoBody), { ip }));
   });
-  app.post('/complete', async (c) => c.json(await completeCapture(deps, await session(c))));
+  app.post('/complete', async (c) => {
+    const s = await session(c);
+    return c.json(await completeCapture(deps, s, await jsonBody(c, completeCaptureBody, CAPTURE_REPORT_MAX_BYTES)));
+  });
   app.post('/liveness/start', async (c) => c.json(startLiveness(deps, await session(c))));
   app.post('/phrase/attempts', async (c) => c.json(await submitPhraseAttempt(deps, await session(c), bodyStream(c), c.req.raw.signal)));
   return app;

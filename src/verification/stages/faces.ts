@@ -8,7 +8,7 @@ import { trackFaces } from '../faces/track-faces.ts';
 import { saveEvidence } from '../evidence.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
 import { decodedOf } from './decode.ts';
-import { PHRASE_SECONDS } from '../../sessions/capture-plan.ts';
+import { challengeWindows, phraseWindowOf } from '../challenge-search.ts';
 
 /**
  * The (weak, advisory) passive anti-spoof models run on this many frames spread over the video:
@@ -72,10 +72,13 @@ const WINDOW_FPS = 2.5;
 
 interface Window { from: number; to: number; type: string }
 
+/** Where challenges and the phrase may be (challenge-search.ts: the page's report, or in order after the phrase). */
 function planWindows(ctx: StageContext): Window[] {
   const plan = ctx.session.capture_plan;
-  const out: Window[] = (plan?.challenges ?? []).map((c, i, all) => ({ from: c.at_seconds, to: (all[i + 1]?.at_seconds ?? c.at_seconds + 4) + 0.5, type: c.type }));
-  if (plan?.phrase) out.push({ from: 0, to: plan.challenges[0]?.at_seconds ?? PHRASE_SECONDS, type: 'phrase' });
+  const end = decodedOf(ctx).frames.at(-1)?.t ?? 0;
+  const out: Window[] = challengeWindows(plan, end);
+  const phrase = phraseWindowOf(plan);
+  if (phrase) out.push({ ...phrase, type: 'phrase' });
   return out;
 }
 

@@ -3,7 +3,7 @@ import { readWav } from '../../liveness/av-sync.ts';
 import { frameSignature } from '../../liveness/frame-signature.ts';
 import { assessRecording } from '../../liveness/recording.ts';
 import { checkVirtualCamera } from '../../liveness/replay.ts';
-import type { ScheduledChallenge } from '../../liveness/verify-challenges.ts';
+import { challengeSearchOf, scheduleOf } from '../challenge-search.ts';
 import type { Embedding } from '../../engines/face/port.ts';
 import type { Stage } from '../pipeline.ts';
 import { decodedOf } from './decode.ts';
@@ -27,7 +27,10 @@ export const livenessStage: Stage = {
     if (!decodedOf(ctx).frames.length) return { skipped: true, liveness_score: null, findings: [] };
     const findings: Finding[] = [];
     const { frames, measurements } = await videoFaces(ctx);
-    const schedule = (ctx.session.capture_plan?.challenges ?? []) as ScheduledChallenge[];
+    const plan = ctx.session.capture_plan;
+    const schedule = scheduleOf(plan);
+    // Challenges are searched where the page says it saw them, or in order after the phrase (issue 13).
+    const search = challengeSearchOf(plan);
     // The still-photo and face-swap checks use the frames the identity track embedded (a photo's
     // embeddings stay within 0.13 of each other, a live face's spread 0.28–0.55 — bench:liveness).
     const embedAt = new Set(sampleIndices(measurements, IDENTITY_SAMPLES));
@@ -38,11 +41,12 @@ export const livenessStage: Stage = {
     }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? readWav(await readFile(wav)) : null;
-    const a = assessRecording({ schedule, frames: recorded, audio });
+    const a = assessRecording({ schedule, frames: recorded, audio, search });
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
-      findings.push({ code: 'challenge_failed', message: `${failed.length} of ${schedule.length} challenges were not performed as asked`, details: { failed } });
+      const claimed = failed.filter((f) => f.failure === 'not_seen_where_claimed').length;
+      findings.push({ code: 'challenge_failed', message: `${failed.length} of ${schedule.length} challenges were not performed as asked${claimed ? ` (${claimed} reported as seen by the page but absent from the video)` : ''}`, details: { failed, search } });
     }
     for (const c of a.checks.filter((x) => x.flagged && REPLAY_REASONS.has(x.reason))) {
       findings.push({ code: 'replay_suspected', message: `the video looks replayed or manipulated (${c.reason})`, details: c });

@@ -62,7 +62,9 @@ export const speechStage: Stage = {
     const t0 = performance.now();
     const pcm = await readWav(wav);
     const durationS = pcm.samples.length / pcm.sampleRate;
-    const windowS = Math.min(durationS, phrase ? (plan?.challenges[0]?.at_seconds ?? PHRASE_SECONDS) + SPEECH_SLACK_SECONDS : NO_PHRASE_WINDOW_SECONDS);
+    // The page reports when the phrase was said (issue 13); old pages showed it until the first prompt.
+    const phraseEnd = plan?.page_report?.phrase_window?.to ?? plan?.challenges[0]?.at_seconds ?? PHRASE_SECONDS;
+    const windowS = Math.min(durationS, phrase ? phraseEnd + SPEECH_SLACK_SECONDS : NO_PHRASE_WINDOW_SECONDS);
     const frames = speechFrames(pcm.samples, pcm.sampleRate);
     const endS = Math.min(durationS, transcriptEnd(frames, MAX_TRANSCRIBED_SPEECH_SECONDS, windowS));
     const cut = async (name: string, seconds: number): Promise<string> => {

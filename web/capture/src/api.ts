@@ -17,6 +17,8 @@ export interface CaptureSession {
   document_back_required: boolean;
   phrase: { kind: string; text: string } | null;
   challenges: { type: string; at_seconds: number }[];
+  /** Seconds the page waits for one challenge before a retry prompt (older servers: absent → 8). */
+  challenge_timeout_seconds: number;
   /** live_agent sessions after `complete`: the user waits for an agent on this page. */
   waiting_room: boolean;
 }
@@ -47,6 +49,18 @@ export interface ClientInfo {
   device_memory?: number;
   touch?: boolean;
 }
+
+/**
+ * What the page saw while recording, sent with `complete` (docs/capture-api.md). Times are seconds
+ * since MediaRecorder start. The server re-checks everything on the video; these only narrow its search.
+ */
+export interface CompleteBody {
+  phrase_window: { from: number; to: number } | null;
+  challenge_events: { type: string; index: number; shown_at: number; seen_at: number | null }[];
+}
+
+/** The contract's example value, used when an older server does not send challenge_timeout_seconds. */
+export const DEFAULT_CHALLENGE_TIMEOUT_S = 8;
 
 export class ApiError extends Error {
   constructor(
@@ -85,6 +99,7 @@ export function parseSession(x: unknown): CaptureSession {
     document_back_required: o.document_back_required === true,
     phrase: o.phrase && typeof o.phrase.text === 'string' ? o.phrase : null,
     challenges: Array.isArray(o.challenges) ? o.challenges.filter((c) => typeof c?.type === 'string' && typeof c.at_seconds === 'number') : [],
+    challenge_timeout_seconds: typeof o.challenge_timeout_seconds === 'number' && o.challenge_timeout_seconds > 0 ? o.challenge_timeout_seconds : DEFAULT_CHALLENGE_TIMEOUT_S,
     waiting_room: o.waiting_room === true,
   };
 }
@@ -138,7 +153,8 @@ export class CaptureApi {
     await this.call('POST', '/v1/capture/client-info', JSON.stringify(info), 'application/json');
   }
 
-  async complete(): Promise<CompleteResult> {
-    return this.call<CompleteResult>('POST', '/v1/capture/complete', '{}', 'application/json');
+  /** `body` only after this page recorded the video (a resumed page has nothing to report). */
+  async complete(body: CompleteBody | null = null): Promise<CompleteResult> {
+    return this.call<CompleteResult>('POST', '/v1/capture/complete', JSON.stringify(body ?? {}), 'application/json');
   }
 }

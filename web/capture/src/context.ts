@@ -1,4 +1,4 @@
-import type { CaptureApi, CaptureSession } from './api.ts';
+import type { CaptureApi, CaptureSession, CompleteBody } from './api.ts';
 import type { I18n } from './i18n.ts';
 import type { Shell } from './ui.ts';
 
@@ -10,6 +10,8 @@ export interface Ctx {
   shell: Shell;
   /** Send client signals once, on the first camera attempt (the camera label is one of them). */
   reportClient(cameraLabel: string | null): void;
+  /** Set by the video step once its recording is uploaded; sent with `complete`. */
+  completeBody: CompleteBody | null;
 }
 
 /** Thrown to stop the flow after a terminal screen (expired link, completed session…). */

@@ -1,4 +1,5 @@
 import type { Config, Human, Result } from '@vladmandic/human';
+import { measureFace, type PageMeasure } from './challenge-watch.ts';
 
 // Face-in-oval guidance with Human's browser build, served by our own server. Human (2 MB of JS,
 // ~2 MB of models, a WASM file) is only fetched when a step needs it, and every failure path
@@ -7,16 +8,25 @@ import type { Config, Human, Result } from '@vladmandic/human';
 /** Served by the vkyc server from node_modules (see web/capture/build.ts). */
 export const HUMAN_BASE = '/assets/human/';
 
-export type FaceState = 'none' | 'many' | 'far' | 'close' | 'center' | 'dark' | 'ok';
+export type FaceState = 'none' | 'many' | 'far' | 'close' | 'center' | 'dark' | 'blur' | 'eyes_closed' | 'ok';
 
 export interface FaceBox {
   /** Normalised [x, y, width, height] in 0..1 of the frame. */
   box: readonly [number, number, number, number];
+  /** Pose, eye/mouth openness… (null without a mesh): see challenge-watch.ts. */
+  measure?: PageMeasure | null;
+}
+
+/** Image measures of the face region, computed by the caller from the frame. */
+export interface FaceImage {
+  /** Mean luma 0..255. */
+  luma: number;
+  /** Laplacian variance of the face crop (quality.laplacianVariance). */
+  sharpness: number;
 }
 
 export interface Detection {
   faces: FaceBox[];
-  gestures: string[];
 }
 
 // Geometry of the on-screen oval (styles.css draws it at the same place): centre at 50 % / 45 %
@@ -27,8 +37,23 @@ export const OVAL = { cx: 0.5, cy: 0.45, tolX: 0.15, tolY: 0.17, minW: 0.25, max
 /** Mean face luma below this (0..255) reads as "too dark" (same reasoning as quality.DARK_MEAN). */
 export const FACE_DARK_MEAN = 60;
 
-/** Pure: detections + frame aspect + face brightness → what to tell the user. */
-export function faceState(faces: FaceBox[], frameW: number, frameH: number, faceLuma: number | null): FaceState {
+/**
+ * Eyes count as closed below this mean openness (0–1 from the eye aspect ratio, landmarks.ts maps
+ * EAR 0.10 → 0 and 0.27 → 1): 0.3 ⇔ EAR ≈ 0.15, half-way between the closed (< 0.10) and open
+ * (0.25–0.30) ranges of Soukupová & Čech 2016. Squinting into the light stays above it.
+ */
+export const EYES_CLOSED_OPENNESS = 0.3;
+/**
+ * A face crop (≤ 320 px wide) with a Laplacian variance under this is too blurred to match.
+ * Measured on the largest face of 60 photos of ../shared/data/faces (crop → grayscale → ≤ 320 px):
+ * sharp 90–2347 (p10 200), Gaussian blur σ 1 px 25–160, σ 2 px 4.5–17 (median 7.8), σ 3 px 2–6.
+ * 8 rejects a typical 2-px blur (a shaking hand at 1/30 s) and nothing sharper than 1 px; webcam
+ * frames are softer than these photos, hence not higher.
+ */
+export const FACE_BLUR_VAR = 8;
+
+/** Pure: detections + frame aspect + face image measures → what to tell the user. */
+export function faceState(faces: FaceBox[], frameW: number, frameH: number, img: FaceImage | null): FaceState {
   if (faces.length === 0) return 'none';
   if (faces.length > 1) return 'many';
   const [x, y, w, hgt] = faces[0]!.box;
@@ -38,7 +63,10 @@ export function faceState(faces: FaceBox[], frameW: number, frameH: number, face
   if (relW < OVAL.minW) return 'far';
   if (relW > OVAL.maxW) return 'close';
   if (Math.abs(cx - OVAL.cx) > OVAL.tolX || Math.abs(cy - OVAL.cy) > OVAL.tolY) return 'center';
-  if (faceLuma !== null && faceLuma < FACE_DARK_MEAN) return 'dark';
+  if (img && img.luma < FACE_DARK_MEAN) return 'dark';
+  if (img && img.sharpness < FACE_BLUR_VAR) return 'blur';
+  const eyes = faces[0]!.measure?.eyeOpen;
+  if (eyes !== undefined && Number.isFinite(eyes) && eyes < EYES_CLOSED_OPENNESS) return 'eyes_closed';
   return 'ok';
 }
 
@@ -77,7 +105,7 @@ function humanConfig(): Partial<Config> {
     warmup: 'none',
     cacheSensitivity: 0,
     filter: { enabled: false },
-    // Detector + mesh only: enough for position, pose, blink and mouth gestures. Iris (2.6 MB),
+    // Detector + mesh only: enough for position, pose, blink and mouth opening. Iris (2.6 MB),
     // emotion, description and the anti-spoof models stay off: the server runs those.
     face: {
       enabled: true,
@@ -94,7 +122,8 @@ function humanConfig(): Partial<Config> {
     hand: { enabled: false },
     object: { enabled: false },
     segmentation: { enabled: false },
-    gesture: { enabled: true },
+    // The page measures challenges itself (challenge-watch.ts), like the server: no gesture labels.
+    gesture: { enabled: false },
   } as Partial<Config>;
 }
 
@@ -143,39 +172,18 @@ export async function detect(human: Human, video: HTMLVideoElement): Promise<Det
   try {
     const r: Result = await human.detect(video);
     return {
-      faces: r.face.map((f) => ({ box: tightBox(f.meshRaw) ?? f.boxRaw })),
-      gestures: r.gesture.map((g) => String(g.gesture)),
+      faces: r.face.map((f) => ({ box: tightBox(f.meshRaw) ?? f.boxRaw, measure: measureFace({ mesh: f.mesh, rotation: f.rotation, emotion: f.emotion, boxRaw: f.boxRaw }) })),
     };
   } catch {
     return null;
   }
 }
 
-/**
- * Live feedback for a server-issued challenge from Human's gesture labels. Advisory only (the
- * server judges the recorded video); returns null for challenges it cannot observe (smile needs
- * the emotion model, not loaded). 'facing left/right' follow Human's naming, not yet verified
- * against a real person turning their head in a mirrored preview.
- */
-export function challengeSeen(type: string, gestures: string[], history: Set<string>): boolean | null {
-  for (const g of gestures) history.add(g);
-  const has = (g: string): boolean => history.has(g);
-  switch (type) {
-    case 'turn_left':
-      return has('facing left');
-    case 'turn_right':
-      return has('facing right');
-    case 'look_up':
-      return has('head up');
-    case 'look_down':
-      return has('head down');
-    case 'nod':
-      return has('head up') && has('head down');
-    case 'blink':
-      return has('blink left eye') || has('blink right eye');
-    case 'open_mouth':
-      return [...history].some((g) => /^mouth (\d+)% open$/.test(g) && Number(/\d+/.exec(g)?.[0]) >= 30);
-    default:
-      return null;
+/** Load Human's emotion model (~0.8 MB) only for a recording that asks for a smile. */
+export async function enableSmile(human: Human): Promise<void> {
+  try {
+    await human.load({ face: { emotion: { enabled: true } } } as Partial<Config>);
+  } catch (e) {
+    console.warn('smile detection unavailable', e);
   }
 }

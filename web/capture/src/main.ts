@@ -63,7 +63,7 @@ async function finish(ctx: Ctx): Promise<void> {
   let waiting = false;
   await withRecovery(ctx, async () => {
     try {
-      const r = await ctx.api.complete();
+      const r = await ctx.api.complete(ctx.completeBody);
       redirect = r.redirect_url;
       waiting = r.waiting_room === true;
     } catch (e) {
@@ -90,6 +90,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   root.querySelector('.brand')!.textContent = i18n.t('app.title');
   let reported = false;
   const ctx: Ctx = {
+    completeBody: null,
     api,
     session,
     i18n,

@@ -1,3 +1,5 @@
+import { glareSpot } from './glare.ts';
+
 // Live image checks for the document step: darkness, blur, glare. They run on a 320-px-wide
 // grayscale copy (a few ms on a mid-range phone) and only produce hints: the server decides
 // whether a document is readable, so a false alarm here costs a tap ("use anyway"), never a block.
@@ -6,12 +8,12 @@
 // - DARK_MEAN 60/255: below it, phone-camera noise dominates the fine print of an ID card.
 // - BLUR_LAPLACIAN_VAR 40: variance of the 4-neighbour Laplacian at 320 px; sharp printed text
 //   gives several hundred, a defocused card a few tens.
-// - GLARE_FRACTION 0.02 of pixels at ≥ 250: a specular spot on a laminated card saturates a
-//   compact area; 2 % of a 320×240 frame is a ~40×40 px spot.
+// - GLARE_FRACTION 0.02 of the frame covered by one glare spot (glare.ts): a specular reflection
+//   on a laminated card is a compact blown-out patch on a darker card; 2 % of a 320×240 frame is a
+//   ~40×40 px spot. White paper or a white background is NOT glare (see glare.ts).
 // Calibrate them on real captures before trusting them more than as hints.
 export const DARK_MEAN = 60;
 export const BLUR_LAPLACIAN_VAR = 40;
-export const GLARE_LEVEL = 250;
 export const GLARE_FRACTION = 0.02;
 
 export interface Quality {
@@ -21,16 +23,8 @@ export interface Quality {
   issues: ('dark' | 'blur' | 'glare')[];
 }
 
-/** Pure: luminance plane (row-major, w×h) → quality measures and issues. */
-export function assessLuma(luma: Uint8ClampedArray | Uint8Array, w: number, hgt: number): Quality {
-  let sum = 0;
-  let bright = 0;
-  for (let i = 0; i < luma.length; i++) {
-    const v = luma[i]!;
-    sum += v;
-    if (v >= GLARE_LEVEL) bright++;
-  }
-  const n = Math.max(1, luma.length);
+/** Variance of the 4-neighbour Laplacian: high for sharp edges (print, eyelashes), low when blurred. */
+export function laplacianVariance(luma: Uint8ClampedArray | Uint8Array, w: number, hgt: number): number {
   let lsum = 0;
   let lsq = 0;
   let count = 0;
@@ -44,9 +38,16 @@ export function assessLuma(luma: Uint8ClampedArray | Uint8Array, w: number, hgt:
     }
   }
   const lmean = count ? lsum / count : 0;
-  const laplacianVar = count ? lsq / count - lmean * lmean : 0;
-  const mean = sum / n;
-  const glareFraction = bright / n;
+  return count ? lsq / count - lmean * lmean : 0;
+}
+
+/** Pure: luminance plane (row-major, w×h) → quality measures and issues. */
+export function assessLuma(luma: Uint8ClampedArray | Uint8Array, w: number, hgt: number): Quality {
+  let sum = 0;
+  for (let i = 0; i < luma.length; i++) sum += luma[i]!;
+  const mean = sum / Math.max(1, luma.length);
+  const laplacianVar = laplacianVariance(luma, w, hgt);
+  const glareFraction = glareSpot(luma, w, hgt);
   const issues: Quality['issues'] = [];
   if (mean < DARK_MEAN) issues.push('dark');
   else if (laplacianVar < BLUR_LAPLACIAN_VAR) issues.push('blur');

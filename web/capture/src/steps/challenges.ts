@@ -1,76 +1,88 @@
+import type { Human } from '@vladmandic/human';
+import { ChallengeSequence, MAX_TRIES } from '../challenge-sequence.ts';
+import { ChallengeWatch } from '../challenge-watch.ts';
 import type { Ctx } from '../context.ts';
-import { challengeSeen, loadHuman } from '../face-guide.ts';
+import { enableSmile, loadHuman } from '../face-guide.ts';
 import type { MessageKey } from '../i18n.ts';
-import { announce, h } from '../ui.ts';
 import { faceLoop } from './face-loop.ts';
 
-// The server's challenge schedule during recording: shows challenge i from its `at_seconds` until
-// the next one, and ticks it off when Human sees the movement (advisory; the server judges).
+// The recording's challenges, waiting for the user: Human watches the preview, ChallengeWatch
+// decides from the same measures as the server whether the current challenge was performed, and
+// ChallengeSequence moves on (Done ✓, retry prompt, bounded tries). The page's "seen" is only a
+// hint for the server, which verifies every challenge on the recorded video.
 
 const KNOWN = new Set(['turn_left', 'turn_right', 'look_up', 'look_down', 'blink', 'smile', 'open_mouth', 'move_closer', 'nod']);
+
+/**
+ * Without a face model (Human failed to load) the page cannot see anything: each prompt stays this
+ * long, as the fixed schedule did (src/sessions/capture-plan.ts CHALLENGE_SPACING_SECONDS), and is
+ * reported unseen.
+ */
+export const BLIND_SPACING_S = 4;
+/** Wait at most this long for the face model and a neutral baseline before prompting anyway. */
+export const BASELINE_WAIT_S = 5;
 
 export function challengeText(ctx: Ctx, type: string): string {
   return KNOWN.has(type) ? ctx.i18n.t(`challenge.${type}` as MessageKey) : ctx.i18n.t('challenge.generic', { type: type.replace(/_/g, ' ') });
 }
 
-/** Index of the challenge on screen at `elapsed` seconds (schedule sorted), -1 before the first. */
-export function currentChallenge(schedule: readonly { at_seconds: number }[], elapsed: number): number {
-  let idx = -1;
-  schedule.forEach((c, i) => {
-    if (c.at_seconds <= elapsed) idx = i;
-  });
-  return idx;
-}
-
-export class ChallengePrompter {
-  readonly schedule: { type: string; at_seconds: number }[];
-  private current = -1;
-  private seen = new Set<string>();
-  private done = false;
+export class ChallengeRunner {
+  readonly types: string[];
+  private seq: ChallengeSequence | null = null;
+  private readonly watch = new ChallengeWatch();
   private loop: { stop(): void } | null = null;
+  private human: Human | null | undefined = undefined;
   private running = true;
 
   constructor(
     private readonly ctx: Ctx,
-    private readonly el: HTMLElement,
+    /** Seconds since MediaRecorder start. */
+    private readonly clock: () => number,
   ) {
-    this.schedule = [...ctx.session.challenges].sort((a, b) => a.at_seconds - b.at_seconds);
+    // Order = the order the user must perform them (contract); at_seconds only breaks ties for
+    // servers that still send a schedule.
+    this.types = ctx.session.challenges.map((c) => c.type);
   }
 
-  /** Seconds after which the user may stop: a few seconds to perform the last challenge. */
-  minFinish(max: number, afterLast: number): number {
-    const lastAt = this.schedule[this.schedule.length - 1]?.at_seconds ?? 0;
-    return Math.min(max, Math.max(lastAt + afterLast, 3));
-  }
-
-  /** Feedback starts whenever Human is ready (it may still be loading): recording never waits. */
-  startFeedback(video: HTMLVideoElement): void {
-    void loadHuman().then((human) => {
+  /** Start Human on the preview now, so the neutral baseline is taken from the first frames. */
+  watchFrom(video: HTMLVideoElement): void {
+    void loadHuman().then(async (human) => {
+      this.human = human;
       if (!human || !this.running) return;
-      this.loop = faceLoop(human, video, ({ detection }) => this.onGestures(detection.gestures));
+      if (this.types.includes('smile')) await enableSmile(human);
+      if (!this.running) return;
+      this.loop = faceLoop(human, video, ({ detection }) => {
+        const m = detection.faces.length === 1 ? detection.faces[0]?.measure : null;
+        if (!m) return;
+        this.watch.push(m);
+        const type = this.seq?.current;
+        if (type && this.watch.seen(type, m) === true) this.seq?.seen(this.clock());
+      });
     });
   }
 
-  tick(elapsed: number): void {
-    const idx = currentChallenge(this.schedule, elapsed);
-    if (idx === this.current || idx < 0) return;
-    this.current = idx;
-    this.seen = new Set();
-    this.done = false;
-    const text = challengeText(this.ctx, this.schedule[idx]!.type);
-    this.el.textContent = text;
-    announce(this.ctx.shell, text);
+  /** Ready to prompt: baseline taken, or the model is unavailable, or we waited long enough. */
+  ready(waitedS: number): boolean {
+    return this.watch.baseline !== null || this.human === null || waitedS >= BASELINE_WAIT_S;
   }
 
-  private onGestures(gestures: string[]): void {
-    const c = this.schedule[this.current];
-    if (!c || this.done) return;
-    if (challengeSeen(c.type, gestures, this.seen) === true) {
-      this.done = true;
-      const ok = this.ctx.i18n.t('challenge.ok');
-      this.el.append(h('span', { class: 'ok' }, ` ${ok}`));
-      announce(this.ctx.shell, ok);
+  /** Starts the sequence on first call; blind (time-based) when no face model is running. */
+  sequence(t: number): ChallengeSequence {
+    if (!this.seq) {
+      const blind = !this.loop;
+      this.seq = new ChallengeSequence(this.types, blind ? { timeoutS: BLIND_SPACING_S, maxTries: 1 } : { timeoutS: this.ctx.session.challenge_timeout_seconds, maxTries: MAX_TRIES });
+      this.seq.start(t);
     }
+    return this.seq;
+  }
+
+  /** Challenges not yet done or given up (the current one included). */
+  get remaining(): number {
+    return this.seq ? this.seq.remaining : this.types.length;
+  }
+
+  get events(): ChallengeSequence['events'] {
+    return this.seq?.events ?? [];
   }
 
   stop(): void {

@@ -1,6 +1,6 @@
 import type { Human } from '@vladmandic/human';
-import { detect, faceState, type Detection, type FaceState } from '../face-guide.ts';
-import { lumaOf } from '../quality.ts';
+import { detect, faceState, type Detection, type FaceImage, type FaceState } from '../face-guide.ts';
+import { laplacianVariance, lumaOf } from '../quality.ts';
 
 // One detection loop over a live <video>: runs Human back-to-back (never overlapping: a phone
 // cannot keep up with 30 detections/s, so we take the next frame when the last one is done).
@@ -19,15 +19,15 @@ export function faceLoop(human: Human, video: HTMLVideoElement, onTick: (t: Face
         if (!running) break;
         if (d) {
           const f = d.faces[0];
-          let luma: number | null = null;
+          let img: FaceImage | null = null;
           if (d.faces.length === 1 && f) {
             const [x, y, w, hh] = f.box;
             const vw = video.videoWidth;
             const vh = video.videoHeight;
             const r = lumaOf(video, { x: Math.max(0, x * vw), y: Math.max(0, y * vh), w: Math.max(1, w * vw), h: Math.max(1, hh * vh) });
-            luma = r.luma.length ? r.luma.reduce((a, b) => a + b, 0) / r.luma.length : null;
+            if (r.luma.length) img = { luma: r.luma.reduce((a, b) => a + b, 0) / r.luma.length, sharpness: laplacianVariance(r.luma, r.w, r.h) };
           }
-          onTick({ detection: d, state: faceState(d.faces, video.videoWidth, video.videoHeight, luma) });
+          onTick({ detection: d, state: faceState(d.faces, video.videoWidth, video.videoHeight, img) });
         }
       }
       await new Promise((r) => setTimeout(r, 30));

@@ -8,7 +8,7 @@ import { faceLoop } from './face-loop.ts';
 import { reviewAndUpload } from './review.ts';
 
 // Selfie: front camera, oval guide driven by Human, automatic shutter when one face is centred,
-// steady and well lit. A manual button appears when Human cannot load, and after MANUAL_AFTER_MS
+// steady, sharp, well lit and with open eyes. A manual button appears when Human cannot load, and after MANUAL_AFTER_MS
 // anyway, so a detector that never agrees can never trap the user.
 
 const MANUAL_AFTER_MS = 10_000;
@@ -20,6 +20,8 @@ const STATE_KEY: Record<FaceState, MessageKey> = {
   close: 'face.close',
   center: 'face.center',
   dark: 'face.dark',
+  blur: 'face.blur',
+  eyes_closed: 'face.eyesClosed',
   ok: 'face.hold',
 };
 
@@ -40,17 +42,24 @@ async function waitShutter(ctx: Ctx, video: HTMLVideoElement, feedback: HTMLElem
   }
   return new Promise((resolve) => {
     let loop: { stop(): void } | null = null;
+    let lastState: FaceState | null = null;
     const done = (how: 'auto' | 'manual'): void => {
       loop?.stop();
       clearTimeout(timer);
       resolve(how);
     };
-    manual.addEventListener('click', () => done('manual'), { once: true });
+    // The manual shutter obeys the eyes gate too: a selfie with closed eyes cannot be matched.
+    manual.addEventListener('click', () => {
+      if (lastState !== 'eyes_closed') return done('manual');
+      feedback.textContent = t('face.eyesClosed');
+      announce(ctx.shell, t('face.eyesClosed'));
+    });
     if (!human) return;
     const steady = new SteadyTracker();
     let previous = '';
     let announced = '';
     loop = faceLoop(human, video, ({ detection, state }) => {
+      lastState = state;
       const msg = t(STATE_KEY[state]);
       feedback.textContent = msg;
       stage.dataset['face'] = state;

@@ -1,50 +1,28 @@
+import type { CompleteBody } from '../api.ts';
 import { openCamera, type Camera } from '../camera.ts';
 import type { Ctx } from '../context.ts';
 import { loadHuman } from '../face-guide.ts';
 import { recordingSupported, startRecording } from '../recorder.ts';
+import { micLevel, SpeechPause } from '../speech-pause.ts';
 import { announce, button, choice, delay, h, show } from '../ui.ts';
 import { captureView, type CaptureView } from './capture-view.ts';
-import { ChallengePrompter } from './challenges.ts';
+import { ChallengeRunner } from './challenges.ts';
+import { phraseText, recordingPrompts, type RecordingPrompts } from './recording-prompts.ts';
 import { uploadVideo } from './video-upload.ts';
 
-// Self-record video: countdown, phrase on screen the whole time, server-issued challenges shown at
-// their scheduled second with live feedback, automatic stop at video_max_duration, then a
-// resumable upload with progress.
+// Self-record video. The phrase is on screen before recording starts ("You will say: …") and until
+// the user says they are done (button) or stops speaking; then the server's challenges, one at a
+// time, each waiting for the user (challenges.ts); recording stops by itself once everything is
+// done ("All done — sending…"), at video_max_duration at the latest. What the page saw and when
+// goes to `complete` as ctx.completeBody (docs/capture-api.md).
 
 const COUNTDOWN_S = 3;
-/** Leave the user this long after the last challenge appears before "Finish" is offered. */
-const AFTER_LAST_CHALLENGE_S = 3;
-
-/** The phrase to say, or null when the server scheduled none (challenges only). */
-export function phraseText(ctx: Ctx): string | null {
-  return ctx.session.phrase?.text || null;
-}
-
-interface Prompts {
-  box: HTMLElement;
-  challenge: HTMLElement;
-  timer: HTMLElement;
-  bar: HTMLElement;
-}
-
-function prompts(ctx: Ctx, view: CaptureView): Prompts {
-  const { t } = ctx.i18n;
-  const challenge = h('p', { class: 'challenge', 'data-testid': 'challenge' });
-  const timer = h('p', { class: 'timer', 'data-testid': 'timer' });
-  const bar = h('div', { class: 'timebar-fill' });
-  const phrase = phraseText(ctx);
-  const box = h(
-    'div',
-    { class: 'prompts' },
-    phrase ? h('p', { class: 'say-label' }, t('video.say')) : null,
-    phrase ? h('p', { class: ctx.session.phrase?.kind === 'digits' ? 'phrase digits' : 'phrase', 'data-testid': 'phrase' }, phrase) : null,
-    challenge,
-    h('div', { class: 'timebar', 'aria-hidden': 'true' }, bar),
-    timer,
-  );
-  view.stage.after(box);
-  return { box, challenge, timer, bar };
-}
+/** Never move on from the phrase by voice alone sooner than this: nobody reads and says it faster. */
+const MIN_PHRASE_S = 2;
+/** Keep recording this long after the last "Done ✓": the server looks up to 1.5 s past seen_at. */
+const END_TAIL_S = 1.5;
+/** Loop period: fine enough for the contract's times (a camera frame is 33–125 ms). */
+const TICK_MS = 150;
 
 async function countdown(ctx: Ctx, view: CaptureView): Promise<void> {
   for (let n = COUNTDOWN_S; n > 0; n--) {
@@ -57,40 +35,87 @@ async function countdown(ctx: Ctx, view: CaptureView): Promise<void> {
   delete view.stage.dataset['count'];
 }
 
-/** Record until the user finishes or the maximum duration; resolves with the file. */
-async function record(ctx: Ctx, view: CaptureView, cam: Camera): Promise<Blob> {
+type Phase = 'phrase' | 'challenges' | 'ending';
+
+/** Why "Finish" is not available yet, in the user's words (empty once it is). */
+function finishWhy(ctx: Ctx, phase: Phase, remaining: number): string {
+  if (phase === 'ending') return '';
+  if (phase === 'phrase') return ctx.i18n.t(remaining ? 'video.finishWhy.phraseThen' : 'video.finishWhy.phrase', { n: remaining });
+  return ctx.i18n.t('video.finishWhy.challenges', { n: remaining });
+}
+
+/** Record until everything is done, the user finishes, or the maximum duration. */
+async function record(ctx: Ctx, view: CaptureView, cam: Camera, p: RecordingPrompts): Promise<{ blob: Blob; body: CompleteBody }> {
   const { t } = ctx.i18n;
   const max = ctx.session.video_max_duration;
-  const p = prompts(ctx, view);
-  const prompter = new ChallengePrompter(ctx, p.challenge);
-  const minFinish = prompter.minFinish(max, AFTER_LAST_CHALLENGE_S);
   view.root.classList.add('is-recording');
   await countdown(ctx, view);
   const rec = startRecording(cam.stream);
   const t0 = performance.now();
+  const clock = (): number => (performance.now() - t0) / 1000;
+  const runner = new ChallengeRunner(ctx, clock);
+  runner.watchFrom(view.video);
   view.stage.classList.add('recording');
-  prompter.startFeedback(view.video);
-  const finish = button(t('video.finish'), () => {}, 'primary', { 'data-action': 'finish', disabled: true });
-  view.actions.replaceChildren(finish);
-  const stopped = choice([{ el: finish, value: 'finish' as const }]);
-  let userStop = false;
-  void stopped.then(() => (userStop = true));
+  p.recording();
   view.feedback.textContent = '';
-  for (let el = 0; !userStop && el < max; el = (performance.now() - t0) / 1000) {
-    prompter.tick(el);
+  const hasPhrase = phraseText(ctx) !== null;
+  let phase: Phase = hasPhrase ? 'phrase' : 'challenges';
+  const phraseWindow = hasPhrase ? { from: 0, to: 0 } : null;
+  let challengesFrom = 0;
+  let endAt = Infinity;
+  const mic = hasPhrase ? micLevel(cam.stream) : null;
+  const pause = new SpeechPause();
+  let saidIt = false;
+  let userStop = false;
+  const said = button(t('video.phraseDone'), () => (saidIt = true), 'primary', { 'data-action': 'phrase-done' });
+  const finish = button(t('video.finish'), () => (userStop = true), hasPhrase ? 'secondary' : 'primary', { 'data-action': 'finish', disabled: true, 'aria-describedby': 'finish-why' });
+  view.actions.replaceChildren(...(hasPhrase ? [said, finish] : [finish]));
+  view.actions.after(p.finishWhy);
+  for (let el = 0; !userStop && el < max; el = clock()) {
+    if (phase === 'phrase' && (saidIt || (el >= MIN_PHRASE_S && mic !== null && pause.push(mic.level(), el)))) {
+      phraseWindow!.to = round(el);
+      phase = 'challenges';
+      challengesFrom = el;
+      p.phraseDone();
+      said.remove();
+      finish.className = 'btn btn-primary';
+    }
+    if (phase === 'challenges') {
+      if (!runner.types.length) phase = 'ending';
+      else if (!runner.ready(el - challengesFrom)) p.waitingForFace();
+      else {
+        const v = runner.sequence(el).tick(el);
+        p.challenge(v);
+        if (v.phase === 'finished') phase = 'ending';
+      }
+      if (phase === 'ending') {
+        endAt = el + END_TAIL_S;
+        p.allDone();
+        announce(ctx.shell, t('video.allDone'));
+      }
+    }
+    if (phase === 'ending' && el >= endAt) break;
+    const why = finishWhy(ctx, phase, runner.remaining);
+    p.finishWhy.textContent = why;
+    finish.disabled = why !== '';
     p.timer.textContent = t('video.recording', { s: Math.max(0, Math.ceil(max - el)) });
     p.bar.style.width = `${Math.min(100, (el / max) * 100)}%`;
-    if (el >= minFinish) finish.disabled = false;
-    await Promise.race([delay(200), stopped]);
+    await delay(TICK_MS);
   }
-  prompter.stop();
+  const end = clock();
+  runner.stop();
+  mic?.close();
+  if (phraseWindow && phase === 'phrase') phraseWindow.to = round(end);
   view.stage.classList.remove('recording');
   const blob = await rec.stop();
   p.box.remove();
+  p.finishWhy.remove();
   view.root.classList.remove('is-recording');
   announce(ctx.shell, t('video.done'));
-  return blob;
+  return { blob, body: { phrase_window: phraseWindow, challenge_events: runner.events.map((e) => ({ ...e })) } };
 }
+
+const round = (x: number): number => Math.round(x * 100) / 100;
 
 export async function videoStep(ctx: Ctx): Promise<void> {
   const { t } = ctx.i18n;
@@ -111,16 +136,20 @@ export async function videoStep(ctx: Ctx): Promise<void> {
       throw e;
     }
     view.feedback.textContent = '';
+    const prompts = recordingPrompts(ctx, view);
     const start = button(t('video.start'), () => {}, 'primary', { 'data-action': 'record', class: 'btn btn-primary btn-shutter' });
     view.actions.replaceChildren(start);
     await choice([{ el: start, value: 'start' as const }]);
     view.actions.replaceChildren();
-    let blob: Blob;
+    let out: { blob: Blob; body: CompleteBody };
     try {
-      blob = await record(ctx, view, cam);
+      out = await record(ctx, view, cam, prompts);
     } finally {
       cam.stop();
     }
-    if ((await uploadVideo(ctx, blob)) === 'done') return;
+    if ((await uploadVideo(ctx, out.blob)) === 'done') {
+      ctx.completeBody = out.body;
+      return;
+    }
   }
 }
