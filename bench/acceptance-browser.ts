@@ -64,7 +64,9 @@ export async function runBrowserSubset(tmp: string, data: string, quick: boolean
         : media.y4m(src, seconds, c.fps, join(tmp, `b_${c.clip}_${c.fps}.y4m`));
       const audio = media.wav(src, seconds, join(tmp, `b_${c.clip}.wav`));
       const challenges = clip.challenges.map((x) => x.type);
-      const s = await client.createSession({ steps: ['selfie', 'video'], video_mode: 'self_record', video_max_duration: Math.max(10, 1 + 4 * challenges.length + 3), phrase: 'none', challenges, challenge_order: 'fixed' });
+      // 45 s: the page stops by itself once every challenge is seen; the rest is room for its 8 s
+      // per-challenge timeouts and retry prompts (a still photo runs into all of them).
+      const s = await client.createSession({ steps: ['selfie', 'video'], video_mode: 'self_record', video_max_duration: 45, phrase: 'none', challenges, challenge_order: 'fixed' });
       const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...ARGS, `--use-file-for-fake-video-capture=${video}`, `--use-file-for-fake-audio-capture=${audio}`] });
       let note: string | undefined;
       try {
