@@ -2,7 +2,7 @@
 // MediaRecorder would upload (WebM, VP8 30 fps + Opus), the selfie JPEG, and the attack videos.
 // Everything is written to a temp dir; nothing from ../shared/data is copied into the repository.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 
 function ffmpeg(args: string[]): void {
   execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -23,8 +23,11 @@ function encode(inputs: string[], filter: string, out: string, audioFrom: string
   const args = [...inputs];
   if (!audio) args.push('-f', 'lavfi', '-t', String(seconds), '-i', 'anullsrc=r=48000:cl=mono');
   const nIn = inputs.filter((a) => a === '-i').length;
+  // Written under another name first: a kept media dir never holds a half-written file.
+  const part = `${out}.part.webm`;
   ffmpeg([...args, '-filter_complex', `${filter},fps=30,scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[v]`, '-map', '[v]', '-map', audio ? '0:a:0' : `${nIn}:a:0`,
-    '-t', String(seconds), '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', '-b:a', '64k', '-ar', '48000', '-ac', '1', out]);
+    '-t', String(seconds), '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', '-b:a', '64k', '-ar', '48000', '-ac', '1', part]);
+  renameSync(part, out);
   return out;
 }
 
