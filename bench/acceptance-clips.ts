@@ -58,7 +58,9 @@ export const GENUINE: GenuineClip[] = [
   {
     name: 'd3', duration: 11.82, split: 'calibration', selfieAt: 6.5,
     moves: [{ move: 'wink', at: 0.25, to: 0.5 }, { move: 'blink', at: 1.9 }, { move: 'look_down', at: 2.5, to: 5.0 }, { move: 'turn_left', at: 4.8, to: 6.1 }, { move: 'look_down', at: 8.1, to: 9.3 }, { move: 'open_mouth', at: 10.0, to: 11.6 }],
-    challenges: [{ type: 'blink', seen_at: 1.9 }, { type: 'look_down', seen_at: 4.0 }, { type: 'open_mouth', seen_at: 10.2 }],
+    // look_down: 2.5–5.0 is mostly the eyes looking down (head pitch moved < 8°, what the page's
+    // face model also measures); the head itself goes down at 8.1–9.3, where the page sees it.
+    challenges: [{ type: 'blink', seen_at: 1.9 }, { type: 'look_down', seen_at: 8.2 }, { type: 'open_mouth', seen_at: 10.2 }],
   },
   {
     name: 'd0', duration: 3.12, split: 'calibration', selfieAt: 0.1,
@@ -73,7 +75,8 @@ export const GENUINE: GenuineClip[] = [
   {
     name: 'd13', duration: 11.73, split: 'calibration', selfieAt: 5.2,
     moves: [{ move: 'smile', at: 0.5, to: 4.5 }, { move: 'blink', at: 1.4 }, { move: 'smile', at: 6.0, to: 8.5 }, { move: 'smile', at: 9.0, to: 11.5 }],
-    challenges: [{ type: 'smile', seen_at: 6.6 }],
+    // The page reports the FIRST moment it sees the move after showing the prompt: her first smile.
+    challenges: [{ type: 'smile', seen_at: 0.75 }],
   },
   {
     name: 'd19', duration: 8.36, split: 'calibration', selfieAt: 4.2,

@@ -62,12 +62,14 @@ export interface Decided { id: string; result: string; reasons: Array<{ code: st
  * the idle socket, and the next write on it fails with EPIPE/ECONNRESET before the server reads it.
  */
 async function fetch(url: string, init?: RequestInit): Promise<Response> {
-  try {
-    return await globalThis.fetch(url, init);
-  } catch (e) {
-    const code = ((e as { cause?: { code?: string } }).cause?.code) ?? '';
-    if (!['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(code)) throw e;
-    return globalThis.fetch(url, init);
+  // Each failure drops one dead pooled socket; the pool holds a few (uploads run in parallel).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await globalThis.fetch(url, init);
+    } catch (e) {
+      const code = ((e as { cause?: { code?: string } }).cause?.code) ?? '';
+      if (attempt >= 6 || !['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(code)) throw e;
+    }
   }
 }
 
