@@ -19,6 +19,7 @@ export const FINDING_SEVERITY: Record<string, Severity> = {
   challenge_failed: 'decline',
   replay_suspected: 'decline',
   virtual_camera: 'review',
+  camera_injection: 'decline',
   av_sync_failed: 'review',
   phrase_mismatch: 'review',
   transcriber_unavailable: 'review',
@@ -30,10 +31,15 @@ export const FINDING_SEVERITY: Record<string, Severity> = {
   verification_incomplete: 'review',
 };
 
-export interface Finding extends Reason { stage: string }
+/**
+ * `blocking: false` marks a signal its stage knows is too weak to reject on (e.g. a delivery stall in
+ * an otherwise live video): it may send the session to review but never declines it on its own,
+ * whatever its code's severity. Findings without the field keep their code's severity.
+ */
+export interface Finding extends Reason { stage: string; blocking?: boolean }
 
 export function decide(findings: Finding[]): { result: Result; reasons: Finding[] } {
-  const sev = (f: Finding) => FINDING_SEVERITY[f.code] ?? 'review';
+  const sev = (f: Finding): Severity => (f.blocking === false ? 'review' : FINDING_SEVERITY[f.code] ?? 'review');
   if (findings.some((f) => sev(f) === 'decline')) return { result: 'declined', reasons: findings };
   if (findings.length > 0) return { result: 'needs_review', reasons: findings };
   return { result: 'approved', reasons: [] };

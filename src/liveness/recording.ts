@@ -49,6 +49,8 @@ export function assessRecording(input: {
   options?: RecordingOptions;
   /** Issue 13: the page's report (or none: an in-order search); without it, the fixed schedule windows. */
   search?: ReportedSearch;
+  /** Packet timestamps of the recorded video (seconds), when the container has them. */
+  containerTimes?: readonly number[] | null;
 }): RecordingAssessment {
   const o = input.options ?? {};
   const frames = [...input.frames].sort((a, b) => a.t - b.t);
@@ -58,10 +60,10 @@ export function assessRecording(input: {
     ? verifyReportedChallenges(input.schedule, frames, input.search, challengeOptions)
     : verifyScheduledChallenges(input.schedule, frames, challengeOptions);
   const checks: CheckOutcome[] = [
-    // Video repeats frames legitimately (stalls, frame-rate conversion): a loop is ≥ 3 frames equal to
-    // frames ≥ 1 s earlier (by time: the pipeline samples prompt windows more densely), and a single
-    // repeated frame only flags.
-    ...checkDuplicates(sigs, o.image, { loopMinSeconds: { seconds: o.loopMinSeconds ?? 1, times: frames.map((f) => f.t) }, loopMinRun: 3, consecutiveBlocks: false }),
+    // Video repeats frames legitimately (a camera slower than the recording, stalls): only a frozen
+    // stream or a loop blocks. A loop is ≥ 3 distinct images equal to images ≥ 1 s earlier (by time:
+    // the pipeline samples prompt windows more densely).
+    ...checkDuplicates(sigs, o.image, { times: frames.map((f) => f.t), containerTimes: input.containerTimes ?? null, loopMinSeconds: o.loopMinSeconds ?? 1, loopMinRun: 3 }),
     checkStill(sigs, o.image, frames.map((f) => f.embedding)),
     checkFaceSwap(frames.map((f) => f.embedding), o.faceSwapMaxDistance),
   ];

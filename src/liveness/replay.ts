@@ -4,14 +4,17 @@
 import { euclidean } from '../domain/face-match.ts';
 import type { Embedding } from '../engines/face/port.ts';
 import { correlation, hamming, meanAbsDiff, type FrameSignature } from './frame-signature.ts';
+import { checkRepeats, distinctIndices, type RepeatOptions } from './frame-repeats.ts';
 
 export type ReplayReason =
   | 'replay_suspected'
+  | 'frozen_stream'
   | 'still_image'
   | 'looped_frames'
   | 'face_swap'
   | 'client_data_mismatch'
   | 'virtual_camera'
+  | 'camera_injection'
   | 'timestamps_invalid';
 
 export interface CheckOutcome {
@@ -65,7 +68,7 @@ export interface ImageCheckOptions {
   /** Two frames whose face crops differ by less than this mean grey level are the same frame
    * (sensor noise and a moving person keep genuine frames apart; calibrated in bench/liveness.ts). */
   duplicateMad?: number;
-  /** Two consecutive frames closer than this are one frame sent twice (re-encoded or not). */
+  /** Two consecutive frames closer than this are one image shown twice (re-encoded or not). */
   sameFrameMad?: number;
   /** Minimum correlation, over all frame pairs, of normalised face crops above which the whole
    * capture is one still picture (a photo held or panned/zoomed in front of the camera). */
@@ -101,57 +104,59 @@ function isDuplicate(a: FrameSignature, b: FrameSignature, mad: number): boolean
 }
 
 export interface DuplicateMode {
-  /** Frames a repeat must lie apart to count as a loop (API snapshots: 2). */
+  /** Seconds of each frame (video: from the start of the recording; API: client timestamps).
+   * Default: 0.1 s apart. Needed to tell a camera's short repeats from a frozen stream. */
+  times?: readonly number[];
+  /** Container (packet) timestamps of the recorded video, when known: a hold the container kept
+   * delivering frames through is frozen, a hold over a gap in them is a delivery stall. */
+  containerTimes?: readonly number[] | null;
+  /** Distinct images a repeat must lie apart to count as a loop (API snapshots: 2). */
   loopMinLag?: number;
-  /**
-   * Or, for decoded video sampled unevenly (more frames in prompt windows): seconds a repeat must
-   * lie apart, with each frame's time in `times`. Replaces loopMinLag when given.
-   */
-  loopMinSeconds?: { seconds: number; times: readonly number[] };
-  /** Consecutive repeated frames needed to call it a loop (API: 1; video: 3, see below). */
+  /** Or, for decoded video: seconds a repeat must lie after its original. Replaces loopMinLag. */
+  loopMinSeconds?: number;
+  /** Consecutive distinct images equal to an earlier run needed to call it a loop (API: 1; video: 3). */
   loopMinRun?: number;
-  /**
-   * Whether a frame equal to the next one blocks. True for API snapshots (a frame sent twice);
-   * false for decoded video, where a stalled camera or a variable-to-constant frame-rate conversion
-   * legitimately repeats frames.
-   */
-  consecutiveBlocks?: boolean;
+  repeats?: RepeatOptions;
 }
 
 /**
- * Near-identical frames. Consecutive duplicates → `replay_suspected` (a frame sent twice); a run of
- * frames equal to an earlier run → `looped_frames` (the sequence was played again).
+ * Repeated frames, sorted into a camera's own repeats (evidence only), delivery stalls
+ * (`replay_suspected`, never blocking), a frozen stream (`frozen_stream`, blocks) and a replayed
+ * stretch (`looped_frames`, blocks: a run of distinct images equal to an earlier run). The loop
+ * search runs over distinct images only (frame-repeats.ts), so a camera that holds each image for
+ * a few samples cannot look like a loop, and a replay re-timed at another rate still lines up.
  */
 export function checkDuplicates(
   sigs: readonly FrameSignature[], options: ImageCheckOptions = {}, mode: DuplicateMode = {},
 ): CheckOutcome[] {
   const o = { ...DEFAULT_IMAGE, ...options };
+  const times = mode.times ?? sigs.map((_, i) => i / 10);
+  const { holds, outcomes } = checkRepeats(sigs, times, { sameFrameMad: o.sameFrameMad, ...mode.repeats }, mode.containerTimes ?? null);
+  const keep = distinctIndices(sigs, holds);
   const minLag = mode.loopMinLag ?? 2;
   const minRun = mode.loopMinRun ?? 1;
-  const dup = (i: number, j: number) => j < sigs.length && isDuplicate(sigs[i]!, sigs[j]!, o.duplicateMad);
-  const sameFrame = (i: number) => i + 1 < sigs.length && isDuplicate(sigs[i]!, sigs[i + 1]!, o.sameFrameMad);
-  const consecutive: Array<[number, number]> = [];
-  const loops: Array<[number, number]> = [];
-  const byTime = mode.loopMinSeconds;
-  const firstLater = (i: number): number => {
-    if (!byTime) return i + minLag;
-    let j = i + 1;
-    while (j < sigs.length && (byTime.times[j] ?? Infinity) - (byTime.times[i] ?? 0) < byTime.seconds) j++;
-    return j;
+  const dup = (a: number, b: number) => b < keep.length && isDuplicate(sigs[keep[a]!]!, sigs[keep[b]!]!, o.duplicateMad);
+  const firstLater = (a: number): number => {
+    if (mode.loopMinSeconds === undefined) return a + minLag;
+    let b = a + 1;
+    while (b < keep.length && times[keep[b]!]! - times[keep[a]!]! < mode.loopMinSeconds) b++;
+    return b;
   };
-  for (let i = 0; i < sigs.length; i++) {
-    if (sameFrame(i)) consecutive.push([i, i + 1]);
-    for (let j = firstLater(i); j < sigs.length; j++) {
+  const loops: Array<[number, number]> = [];
+  for (let a = 0; a < keep.length; a++) {
+    for (let b = firstLater(a); b < keep.length; b++) {
       let run = 0;
-      while (run < minRun && dup(i + run, j + run)) run++;
-      if (run >= minRun) loops.push([i, j]);
+      while (run < minRun && dup(a + run, b + run)) run++;
+      if (run >= minRun) loops.push([keep[a]!, keep[b]!]);
     }
   }
   // A whole capture of (near-)duplicates is a still image, reported by checkStill; do not double count.
-  const allSame = sigs.length > 1 && sigs.every((_, i) => i === 0 || dup(i - 1, i));
+  const allSame = keep.length > 1 && keep.every((_, a) => a === 0 || dup(a - 1, a));
+  const [frozen, stalls] = outcomes as [CheckOutcome, CheckOutcome];
   return [
-    outcome('replay_suspected', consecutive.length > 0 && !allSame, mode.consecutiveBlocks ?? true, { duplicatePairs: consecutive }),
+    stalls,
     outcome('looped_frames', loops.length > 0 && !allSame, true, { repeatedPairs: loops.slice(0, 20), count: loops.length }),
+    frozen,
   ];
 }
 

@@ -9,6 +9,7 @@ import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../
 import type { ChallengeThresholds, ChallengeType } from '../domain/liveness-challenges.ts';
 import type { Clock } from '../domain/time.ts';
 import type { DetectedFace, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
+import { checkCameraInjection } from './camera-label.ts';
 import { checkClientData } from './client-data.ts';
 import { frameSignature, type FrameSignature } from './frame-signature.ts';
 import {
@@ -226,13 +227,15 @@ export function assessCapture(frames: readonly MeasuredFrame[], ctx: CaptureCont
   const checks = [
     checkTimestamps(frames.map((f) => f.t), ctx.window,
       o.clockSkewSeconds !== undefined ? { clockSkewSeconds: o.clockSkewSeconds } : {}),
-    ...checkDuplicates(sigs, o.image),
+    // Client timestamps (seconds) tell a camera's short repeats from a frozen stream (frame-repeats.ts).
+    ...checkDuplicates(sigs, o.image, { times: frames.map((f) => f.t) }),
     checkStill(sigs, o.image, frames.map((f) => f.embedding)),
     checkFaceSwap(frames.map((f) => f.embedding), o.faceSwapMaxDistance),
     checkClientData(frames.map((f, i) => ({
       headPose: ctx.client?.[i]?.headPose, landmarks: ctx.client?.[i]?.landmarks, server: f.face, width: f.width, height: f.height,
     }))),
     checkVirtualCamera(ctx.cameraLabels ?? []),
+    checkCameraInjection(ctx.cameraLabels ?? []),
   ];
   const { reasons, blocking, add } = captureReasons(challenges, frames, checks);
   // Liveness is not established when the capture itself failed an integrity check, however well the

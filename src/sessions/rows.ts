@@ -38,7 +38,7 @@ export type PhraseAttempt = z.infer<typeof phraseAttemptSchema>;
 
 const decisionSchema = z.object({
   result: z.enum(['approved', 'declined', 'needs_review']),
-  reasons: z.array(z.object({ code: z.string(), message: z.string(), stage: z.string().optional(), details: z.unknown().optional() })),
+  reasons: z.array(z.object({ code: z.string(), message: z.string(), stage: z.string().optional(), blocking: z.boolean().optional(), details: z.unknown().optional() })),
   decided_by: z.string(),
   decided_at: z.string(),
 });

@@ -42,6 +42,7 @@ export function sessionView(
     expected_data: s.expected_data,
     client_info: s.client_info,
     capture_plan: s.capture_plan,
+    face_match: faceMatchView(stages),
     artifacts: artifacts.map((a) => ({
       kind: a.kind,
       content_type: a.content_type,
@@ -95,4 +96,30 @@ export interface VideoResults {
   face_match_score: number | null;
   liveness_score: number | null;
   transcript: string | null;
+}
+
+type PairView = { score: number; threshold: number; decline_below: number; outcome: 'match' | 'review' | 'mismatch' };
+const PAIRS = ['video_selfie', 'video_document', 'selfie_document'] as const;
+
+/**
+ * Every face comparison by name with its score and threshold (issue 13: explainable scores); a pair
+ * is null when one of its two sides was not captured or had no usable face. null until the
+ * face_match stage ran. `face_match_score` is the video result's number: the lowest of the pairs
+ * that include the video face, or selfie↔document when there is no video.
+ */
+export function faceMatchView(stages: StageRunsTable[]) {
+  const run = stages.find((st) => st.stage === 'face_match' && st.result);
+  if (!run) return null;
+  const r = JSON.parse(run.result!) as { face_match_score?: number | null; threshold?: number; pairs?: Array<Partial<PairView> & { a: string; b: string; score: number }> };
+  const threshold = r.threshold ?? null;
+  const pairs = Object.fromEntries(PAIRS.map((name) => {
+    const p = r.pairs?.find((x) => `${x.a}_${x.b}` === name);
+    // Results stored before pairs carried their own threshold: the stage threshold applied to all.
+    const view: PairView | null = p ? {
+      score: p.score, threshold: p.threshold ?? threshold ?? 0, decline_below: p.decline_below ?? threshold ?? 0,
+      outcome: p.outcome ?? (threshold !== null && p.score >= threshold ? 'match' : 'mismatch'),
+    } : null;
+    return [name, view];
+  })) as Record<(typeof PAIRS)[number], PairView | null>;
+  return { face_match_score: r.face_match_score ?? null, threshold, pairs };
 }

@@ -112,6 +112,20 @@ export async function extractFrames(tools: MediaTools, file: string, outDir: str
   return files.map((f, i) => ({ t: i / opts.fps, path: join(outDir, f) }));
 }
 
+/**
+ * Presentation times of the first video stream's packets (seconds from its first frame, sorted):
+ * when the camera actually delivered frames. Read from the container, no decoding (~50 ms for a
+ * minute of video). null when the container has none (e.g. a raw stream).
+ */
+export async function packetTimes(tools: MediaTools, file: string, signal?: AbortSignal): Promise<number[] | null> {
+  const r = await run(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], 20_000, signal);
+  if (r.code !== 0) return null;
+  const ts = r.stdout.split('\n').map((l) => Number.parseFloat(l)).filter(Number.isFinite).sort((a, b) => a - b);
+  if (ts.length < 2) return null;
+  const t0 = ts[0]!;
+  return ts.map((t) => t - t0);
+}
+
 /** Extracts the first audio track as 16 kHz mono 16-bit WAV (the speech engines' input). */
 export async function extractAudio(tools: MediaTools, file: string, outWav: string, signal?: AbortSignal): Promise<boolean> {
   const r = await run(tools.ffmpeg, ['-hide_banner', '-nostats', '-v', 'error', '-y', '-i', file, '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', outWav], 120_000, signal);

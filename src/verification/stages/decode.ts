@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractAudio, extractFrames, type Frame } from '../../engines/media/ffmpeg.ts';
+import { extractAudio, extractFrames, packetTimes, type Frame } from '../../engines/media/ffmpeg.ts';
 import type { Stage, StageContext } from '../pipeline.ts';
 
 /**
@@ -20,12 +20,14 @@ export const decodeStage: Stage = {
     const frames = await extractFrames(ctx.deps.media, file, dir, { fps: ctx.deps.config.FRAME_RATE, maxWidth: 640, signal: ctx.signal });
     const wav = join(ctx.workDir, 'audio.wav');
     const audio = await extractAudio(ctx.deps.media, file, wav, ctx.signal);
-    ctx.scratch.set('decoded', { frames, wav: audio ? wav : null } satisfies Decoded);
+    // When the camera really delivered frames: tells a frozen image from a delivery gap (frame-repeats.ts).
+    const containerTimes = await packetTimes(ctx.deps.media, file, ctx.signal);
+    ctx.scratch.set('decoded', { frames, wav: audio ? wav : null, containerTimes } satisfies Decoded);
     return { frames: frames.length, fps: ctx.deps.config.FRAME_RATE, audio };
   },
 };
 
-export interface Decoded { frames: Frame[]; wav: string | null }
+export interface Decoded { frames: Frame[]; wav: string | null; containerTimes?: number[] | null }
 
 export function decodedOf(ctx: StageContext): Decoded {
   return (ctx.scratch.get('decoded') as Decoded | undefined) ?? { frames: [], wav: null };

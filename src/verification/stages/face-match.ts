@@ -78,14 +78,18 @@ export const faceMatchStage: Stage = {
     if (v) sides.video = v;
     if (s) sides.selfie = s;
     if (d) sides.document = d;
-    const pairs: Array<{ a: Source; b: Source; score: number; match: boolean }> = [];
+    // Each pair names itself with its own threshold and outcome, so GET /v1/sessions/{id} can explain
+    // every number (issue 13): document pairs have a review band under the threshold, others do not.
+    const pairs: Array<{ pair: `${Source}_${Source}`; a: Source; b: Source; score: number; threshold: number; decline_below: number; outcome: 'match' | 'review' | 'mismatch'; match: boolean }> = [];
     for (const [a, b] of [['video', 'selfie'], ['video', 'document'], ['selfie', 'document']] as const) {
       const sa = sides[a];
       const sb = sides[b];
       if (!sa || !sb) continue;
       const score = pairScore(engine, sa, sb);
-      pairs.push({ a, b, score, match: score >= MATCH_THRESHOLD });
       const withDoc = b === 'document';
+      const declineBelow = withDoc ? MATCH_THRESHOLD - DOCUMENT_REVIEW_BAND : MATCH_THRESHOLD;
+      const outcome = score >= MATCH_THRESHOLD ? 'match' : score >= declineBelow ? 'review' : 'mismatch';
+      pairs.push({ pair: `${a}_${b}`, a, b, score, threshold: MATCH_THRESHOLD, decline_below: declineBelow, outcome, match: score >= MATCH_THRESHOLD });
       if (score >= MATCH_THRESHOLD) continue;
       const uncertain = withDoc && score >= MATCH_THRESHOLD - DOCUMENT_REVIEW_BAND;
       findings.push({ code: uncertain ? 'face_match_uncertain' : 'face_mismatch', message: `${a} and ${b} faces ${uncertain ? 'may not' : 'do not'} match (score ${score}, threshold ${MATCH_THRESHOLD})`, details: { a, b, score } });

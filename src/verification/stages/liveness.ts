@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { readWav } from '../../liveness/av-sync.ts';
 import { frameSignature } from '../../liveness/frame-signature.ts';
 import { assessRecording } from '../../liveness/recording.ts';
+import { checkCameraInjection } from '../../liveness/camera-label.ts';
 import { checkVirtualCamera } from '../../liveness/replay.ts';
 import { challengeSearchOf, scheduleOf } from '../challenge-search.ts';
 import type { Embedding } from '../../engines/face/port.ts';
@@ -10,10 +11,10 @@ import { decodedOf } from './decode.ts';
 import { frameEmbedding, videoFaces } from './faces.ts';
 import { IDENTITY_SAMPLES, sampleIndices } from '../faces/track-faces.ts';
 
-type Finding = { code: string; message: string; details?: unknown };
+type Finding = { code: string; message: string; blocking?: boolean; details?: unknown };
 
 /** Integrity reasons of assessRecording that mean the video is not a live capture. */
-const REPLAY_REASONS = new Set(['still_image', 'looped_frames', 'replay_suspected', 'face_swap']);
+const REPLAY_REASONS = new Set(['still_image', 'looped_frames', 'frozen_stream', 'replay_suspected', 'face_swap']);
 
 /**
  * Liveness of a self-recorded video, recomputed on the server from its frames with the same code as
@@ -41,7 +42,7 @@ export const livenessStage: Stage = {
     }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? readWav(await readFile(wav)) : null;
-    const a = assessRecording({ schedule, frames: recorded, audio, search });
+    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null });
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
@@ -49,21 +50,24 @@ export const livenessStage: Stage = {
       findings.push({ code: 'challenge_failed', message: `${failed.length} of ${schedule.length} challenges were not performed as asked${claimed ? ` (${claimed} reported as seen by the page but absent from the video)` : ''}`, details: { failed, search } });
     }
     for (const c of a.checks.filter((x) => x.flagged && REPLAY_REASONS.has(x.reason))) {
-      findings.push({ code: 'replay_suspected', message: `the video looks replayed or manipulated (${c.reason})`, details: c });
+      // A non-blocking check (delivery stalls) only sends the session to review (decision.ts).
+      findings.push({ code: 'replay_suspected', message: `the video looks replayed or manipulated (${c.reason})`, blocking: c.blocking, details: c });
     }
     if (a.reasons.includes('av_desync')) findings.push({ code: 'av_sync_failed', message: 'mouth movement and speech do not line up', details: { correlation: a.avSync?.correlation, lag_seconds: a.avSync?.lagSeconds } });
     const cameraLabel = typeof ctx.session.client_info?.camera_label === 'string' ? ctx.session.client_info.camera_label : null;
     const virtual = checkVirtualCamera(cameraLabel ? [cameraLabel] : []);
-    if (virtual.flagged) findings.push({ code: 'virtual_camera', message: 'the camera reports itself as a virtual camera', details: virtual.evidence });
+    const injected = checkCameraInjection(cameraLabel ? [cameraLabel] : []);
+    if (injected.flagged) findings.push({ code: 'camera_injection', message: 'the camera is named after a file or a face-injection tool: the video was not captured by a camera', blocking: true, details: injected.evidence });
+    else if (virtual.flagged) findings.push({ code: 'virtual_camera', message: 'the camera reports itself as a virtual camera', details: virtual.evidence });
     if (!schedule.length) findings.push({ code: 'liveness_uncertain', message: 'no active challenge was asked; passive signals alone are too weak to establish liveness' });
 
-    const blocked = a.checks.some((c) => c.flagged && c.blocking);
+    const blocked = a.checks.some((c) => c.flagged && c.blocking) || injected.flagged;
     return {
       liveness_score: schedule.length ? (blocked ? 0 : Math.round(a.livenessScore * 1000) / 10) : null,
-      passed: findings.every((f) => f.code === 'virtual_camera'),
+      passed: findings.every((f) => f.code === 'virtual_camera' || f.blocking === false),
       schedule,
       challenges: a.challenges,
-      checks: [...a.checks, virtual],
+      checks: [...a.checks, virtual, injected],
       av_sync: a.avSync ? { synced: a.avSync.synced, correlation: a.avSync.correlation, lag_seconds: a.avSync.lagSeconds, note: a.avSync.note ?? null } : null,
       passive_score: (ctx.results.faces as { passive?: { score?: number | null } } | undefined)?.passive?.score ?? null,
       findings,

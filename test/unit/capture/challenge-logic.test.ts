@@ -22,7 +22,9 @@ describe('challenge sequence (k of n, Done ✓, retry, bounded tries)', () => {
     assert.deepEqual(s.tick(7), { phase: 'doing', index: 0, total: 2, type: 'turn_left' });
     // Nothing happens while the user takes their time (well past the old fixed 4-s slot).
     assert.equal(s.tick(12).phase, 'doing');
+    assert.equal(s.remaining, 2);
     s.seen(12.34);
+    assert.equal(s.remaining, 1, 'a challenge with Done ✓ is no longer "to go"');
     assert.deepEqual(s.tick(12.5), { phase: 'done', index: 0, total: 2, type: 'turn_left' });
     assert.deepEqual(s.tick(13.4), { phase: 'doing', index: 1, total: 2, type: 'blink' });
     s.seen(14);
@@ -94,6 +96,18 @@ describe('challenge watch (same measures as the server, stricter thresholds)', (
     assert.equal(b.seen('smile', { ...neutral, smile: Number.NaN }), null);
     assert.equal(b.seen('move_closer', { ...neutral, faceSize: 0.5 }), true);
     assert.equal(b.seen('dance', neutral), null);
+  });
+
+  test('the neutral is the median of the frames before the first challenge, then frozen', () => {
+    const w = new ChallengeWatch();
+    // Reading the phrase: mostly frontal, one glance to the side.
+    for (const yaw of [0, 1, -1, 0, 14, 1, 0, -1]) w.push({ ...neutral, yaw });
+    assert.equal(w.baseline?.yaw, 0);
+    w.freeze();
+    // Turning during the challenge does not move the neutral.
+    for (let i = 0; i < 20; i++) w.push({ ...neutral, yaw: 15 });
+    assert.equal(w.baseline?.yaw, 0);
+    assert.equal(w.seen('turn_left', { ...neutral, yaw: 15 }), true);
   });
 
   test('measureFace: Human result → the server adapter sign convention, NaN smile without emotion', () => {

@@ -27,12 +27,23 @@ function recording(content: (i: number) => number): RecordedFrame[] {
 }
 const schedule = [{ type: 'turn_right' as const, at_seconds: 1 }, { type: 'open_mouth' as const, at_seconds: 3 }];
 
-test('a genuine recording passes; a repeated single frame (camera stall) only flags', () => {
+test('a genuine recording passes; a repeated single frame (camera repeat) raises nothing', () => {
   const ok = assessRecording({ schedule, frames: recording((i) => i) });
   assert.equal(ok.passed, true, JSON.stringify(ok.reasons));
-  const stalled = assessRecording({ schedule, frames: recording((i) => (i === 11 ? 10 : i)) });
-  assert.equal(stalled.passed, true, JSON.stringify(stalled.reasons));
-  assert.ok(stalled.reasons.includes('replay_suspected'));
+  const repeated = assessRecording({ schedule, frames: recording((i) => (i === 11 ? 10 : i)) });
+  assert.equal(repeated.passed, true, JSON.stringify(repeated.reasons));
+  assert.deepEqual(repeated.reasons, []);
+});
+
+test('one image held for 3 s while the container delivers 30 fps is a frozen stream and blocks', () => {
+  const frozen = assessRecording({ schedule, frames: recording((i) => (i >= 10 && i <= 25 ? 10 : i)), containerTimes: Array.from({ length: 180 }, (_, k) => k / 30) });
+  assert.equal(frozen.passed, false);
+  assert.ok(frozen.blocking.includes('frozen_stream'), JSON.stringify(frozen.reasons));
+  // The same hold over a gap in the container (the browser delivered nothing) is a stall: review only.
+  const gap = Array.from({ length: 180 }, (_, k) => k / 30).filter((t) => t <= 2 || t >= 5);
+  const stalled = assessRecording({ schedule, frames: recording((i) => (i >= 10 && i <= 25 ? 10 : i)), containerTimes: gap });
+  assert.ok(!stalled.blocking.includes('frozen_stream'), JSON.stringify(stalled.blocking));
+  assert.ok(stalled.reasons.includes('replay_suspected') && !stalled.blocking.includes('replay_suspected'), JSON.stringify(stalled.reasons));
 });
 
 test('frames replaying an earlier second of the video are looped_frames and block', () => {

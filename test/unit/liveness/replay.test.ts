@@ -46,11 +46,11 @@ test('a real sequence (moving mouth, noise) raises no image flag', () => {
   assert.equal(checkStill(sigs).flagged, false, JSON.stringify(checkStill(sigs).evidence));
 });
 
-test('the same frame sent twice is replay_suspected; an earlier frame sent again is looped_frames', () => {
+test('the same frame sent twice (a camera slower than the client) is not flagged; an earlier frame sent again is looped_frames', () => {
   const frames = Array.from({ length: 6 }, (_, i) => scene(i, { mouth: i / 5, dx: i * 3 }));
   const sigs = frames.map((f, i) => frameSignature(f, box(i * 3)));
   const twice = [...sigs.slice(0, 3), sigs[2]!, ...sigs.slice(3)];
-  assert.equal(checkDuplicates(twice)[0]!.flagged, true);
+  assert.deepEqual(checkDuplicates(twice).map((c) => [c.reason, c.flagged]), [['replay_suspected', false], ['looped_frames', false], ['frozen_stream', false]]);
   const looped = [...sigs, sigs[1]!, sigs[2]!];
   const [, loop] = checkDuplicates(looped);
   assert.equal(loop!.flagged, true);

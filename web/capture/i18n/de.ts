@@ -49,6 +49,7 @@ export const de: Messages = {
   'face.unavailable': 'Die automatische Aufnahme ist auf diesem Gerät nicht verfügbar: verwenden Sie die Schaltfläche.',
   'video.heading': 'Nehmen Sie ein kurzes Video auf',
   'video.intro': 'Sprechen Sie den angezeigten Satz und folgen Sie dann nacheinander den Anweisungen. Die Aufnahme endet automatisch, sobald alles erledigt ist (höchstens {seconds} Sekunden).',
+  'video.introNoPhrase': 'Folgen Sie nacheinander den Anweisungen auf dem Bildschirm. Die Aufnahme endet automatisch, sobald alles erledigt ist (höchstens {seconds} Sekunden).',
   'video.start': 'Aufnahme starten',
   'video.countdown': 'Aufnahme beginnt in {n}',
   'video.recording': 'Aufnahme: noch {s} s',

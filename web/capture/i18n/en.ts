@@ -50,6 +50,7 @@ export const en = {
   'face.unavailable': 'Automatic capture is unavailable on this device: use the button.',
   'video.heading': 'Record a short video',
   'video.intro': 'Say the phrase shown on screen, then follow the instructions one by one. Recording stops by itself when everything is done (at most {seconds} seconds).',
+  'video.introNoPhrase': 'Follow the instructions on screen one by one. Recording stops by itself when everything is done (at most {seconds} seconds).',
   'video.start': 'Start recording',
   'video.countdown': 'Recording starts in {n}',
   'video.recording': 'Recording: {s} s left',

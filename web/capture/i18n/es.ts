@@ -49,6 +49,7 @@ export const es: Messages = {
   'face.unavailable': 'La captura automática no está disponible en este dispositivo: usa el botón.',
   'video.heading': 'Graba un vídeo corto',
   'video.intro': 'Di la frase que aparece en pantalla y luego sigue las instrucciones una a una. La grabación se detiene sola cuando todo está hecho (como máximo {seconds} segundos).',
+  'video.introNoPhrase': 'Sigue las instrucciones en pantalla una a una. La grabación se detiene sola cuando todo está hecho (como máximo {seconds} segundos).',
   'video.start': 'Empezar a grabar',
   'video.countdown': 'La grabación empieza en {n}',
   'video.recording': 'Grabando: quedan {s} s',

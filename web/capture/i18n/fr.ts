@@ -49,6 +49,7 @@ export const fr: Messages = {
   'face.unavailable': "La capture automatique n'est pas disponible sur cet appareil : utilisez le bouton.",
   'video.heading': 'Enregistrez une courte vidéo',
   'video.intro': "Dites la phrase affichée à l'écran, puis suivez les instructions une par une. L'enregistrement s'arrête tout seul quand tout est fait (au plus {seconds} secondes).",
+  'video.introNoPhrase': "Suivez les instructions à l'écran une par une. L'enregistrement s'arrête tout seul quand tout est fait (au plus {seconds} secondes).",
   'video.start': "Démarrer l'enregistrement",
   'video.countdown': "L'enregistrement commence dans {n}",
   'video.recording': 'Enregistrement : encore {s} s',

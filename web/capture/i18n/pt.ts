@@ -49,6 +49,7 @@ export const pt: Messages = {
   'face.unavailable': 'A captura automática não está disponível neste dispositivo: use o botão.',
   'video.heading': 'Grave um vídeo curto',
   'video.intro': 'Diga a frase mostrada na tela e depois siga as instruções, uma de cada vez. A gravação para sozinha quando tudo estiver feito (no máximo {seconds} segundos).',
+  'video.introNoPhrase': 'Siga as instruções na tela, uma de cada vez. A gravação para sozinha quando tudo estiver feito (no máximo {seconds} segundos).',
   'video.start': 'Começar a gravar',
   'video.countdown': 'A gravação começa em {n}',
   'video.recording': 'Gravando: faltam {s} s',

@@ -47,9 +47,9 @@ export class ChallengeSequence {
     return this.started && this.index >= this.types.length;
   }
 
-  /** How many challenges are still to do (the current one included). */
+  /** How many challenges are still to do (the current one included until it is seen). */
   get remaining(): number {
-    return Math.max(0, this.types.length - this.index);
+    return Math.max(0, this.types.length - this.index - (this.seenAt !== null ? 1 : 0));
   }
 
   get current(): string | null {

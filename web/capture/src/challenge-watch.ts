@@ -62,10 +62,13 @@ export const PAGE_THRESHOLDS: ChallengeThresholds = {
 };
 
 /**
- * Frames for the neutral baseline: ~1–2 s of detections at the page's 3–8 detections/s. Fewer
- * would let one odd frame (a blink, a word) set the neutral; the median of 6 ignores two of them.
+ * The neutral baseline is the median of the frames seen before the first challenge (the user reads
+ * and says the phrase, facing the camera), at least BASELINE_FRAMES of them: ~1–2 s at the page's
+ * 3–8 detections/s. Fewer would let one odd frame (a blink, a word) set the neutral; the median of
+ * 6 ignores two. At most MAX_BASELINE_FRAMES (the last ones) are kept, ~10–30 s.
  */
 export const BASELINE_FRAMES = 6;
+export const MAX_BASELINE_FRAMES = 90;
 
 const median = (xs: number[]): number => {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
@@ -76,21 +79,29 @@ const median = (xs: number[]): number => {
 
 export class ChallengeWatch {
   private first: PageMeasure[] = [];
-  private base: PageMeasure | null = null;
+  private frozen: PageMeasure | null = null;
 
   constructor(private readonly th: ChallengeThresholds = PAGE_THRESHOLDS) {}
 
+  /** The neutral: fixed once frozen, provisional before, null until BASELINE_FRAMES frames. */
   get baseline(): PageMeasure | null {
-    return this.base;
+    if (this.frozen) return this.frozen;
+    const m = this.first[0];
+    if (!m || this.first.length < BASELINE_FRAMES) return null;
+    const keys = Object.keys(m) as (keyof PageMeasure)[];
+    return Object.fromEntries(keys.map((k) => [k, median(this.first.map((x) => x[k]))])) as unknown as PageMeasure;
   }
 
-  /** Feed every measured frame; the first BASELINE_FRAMES set the neutral. */
+  /** Feed every measured frame; frames before freeze() make up the neutral. */
   push(m: PageMeasure): void {
-    if (this.base) return;
+    if (this.frozen) return;
     this.first.push(m);
-    if (this.first.length < BASELINE_FRAMES) return;
-    const keys = Object.keys(m) as (keyof PageMeasure)[];
-    this.base = Object.fromEntries(keys.map((k) => [k, median(this.first.map((x) => x[k]))])) as unknown as PageMeasure;
+    if (this.first.length > MAX_BASELINE_FRAMES) this.first.shift();
+  }
+
+  /** The first challenge is on screen: from now on the user moves, so the neutral stays as it is. */
+  freeze(): void {
+    this.frozen ??= this.baseline;
   }
 
   /**
@@ -98,7 +109,7 @@ export class ChallengeWatch {
    * page does not measure, e.g. smile without the emotion model).
    */
   seen(type: string, m: PageMeasure): boolean | null {
-    const b = this.base;
+    const b = this.baseline;
     if (!b) return null;
     const th = this.th;
     const beyond = (v: number, limit: number): boolean | null => (Number.isFinite(v) ? v >= limit : null);

@@ -63,7 +63,17 @@ async function finish(ctx: Ctx): Promise<void> {
   let waiting = false;
   await withRecovery(ctx, async () => {
     try {
-      const r = await ctx.api.complete(ctx.completeBody);
+      let r;
+      try {
+        r = await ctx.api.complete(ctx.completeBody);
+      } catch (e) {
+        // The report only narrows the server's search; a server that refuses it (older or newer
+        // contract) still verifies the whole video, so complete without it rather than fail the user.
+        if (!(e instanceof ApiError && e.code === 'validation_failed' && ctx.completeBody)) throw e;
+        console.warn('capture report refused', e.message);
+        ctx.completeBody = null;
+        r = await ctx.api.complete(null);
+      }
       redirect = r.redirect_url;
       waiting = r.waiting_room === true;
     } catch (e) {

@@ -19,8 +19,13 @@ const KNOWN = new Set(['turn_left', 'turn_right', 'look_up', 'look_down', 'blink
  * reported unseen.
  */
 export const BLIND_SPACING_S = 4;
-/** Wait at most this long for the face model and a neutral baseline before prompting anyway. */
+/** Once the model runs, wait at most this long for a face (the neutral baseline) before prompting. */
 export const BASELINE_WAIT_S = 5;
+/**
+ * Wait at most this long for the face model itself (~4 MB on a first visit; the selfie step usually
+ * loaded it already), then prompt without it rather than keep the user waiting.
+ */
+export const MODEL_WAIT_S = 20;
 
 export function challengeText(ctx: Ctx, type: string): string {
   return KNOWN.has(type) ? ctx.i18n.t(`challenge.${type}` as MessageKey) : ctx.i18n.t('challenge.generic', { type: type.replace(/_/g, ' ') });
@@ -47,9 +52,12 @@ export class ChallengeRunner {
   /** Start Human on the preview now, so the neutral baseline is taken from the first frames. */
   watchFrom(video: HTMLVideoElement): void {
     void loadHuman().then(async (human) => {
-      this.human = human;
-      if (!human || !this.running) return;
+      if (!human || !this.running) {
+        this.human = human;
+        return;
+      }
       if (this.types.includes('smile')) await enableSmile(human);
+      this.human = human;
       if (!this.running) return;
       this.loop = faceLoop(human, video, ({ detection }) => {
         const m = detection.faces.length === 1 ? detection.faces[0]?.measure : null;
@@ -61,9 +69,16 @@ export class ChallengeRunner {
     });
   }
 
-  /** Ready to prompt: baseline taken, or the model is unavailable, or we waited long enough. */
+  /** Still loading the face model (the screen says "Preparing…" rather than "Look at the camera"). */
+  get loading(): boolean {
+    return this.human === undefined;
+  }
+
+  /** Ready to prompt: baseline taken, or no model, or we waited long enough for model/face. */
   ready(waitedS: number): boolean {
-    return this.watch.baseline !== null || this.human === null || waitedS >= BASELINE_WAIT_S;
+    if (this.human === null) return true;
+    if (this.human === undefined || !this.loop) return waitedS >= MODEL_WAIT_S;
+    return this.watch.baseline !== null || waitedS >= BASELINE_WAIT_S;
   }
 
   /** Starts the sequence on first call; blind (time-based) when no face model is running. */
@@ -71,6 +86,7 @@ export class ChallengeRunner {
     if (!this.seq) {
       const blind = !this.loop;
       this.seq = new ChallengeSequence(this.types, blind ? { timeoutS: BLIND_SPACING_S, maxTries: 1 } : { timeoutS: this.ctx.session.challenge_timeout_seconds, maxTries: MAX_TRIES });
+      this.watch.freeze();
       this.seq.start(t);
     }
     return this.seq;

@@ -24,7 +24,7 @@ export interface RecordingPrompts {
   recording(): void;
   /** The phrase was said: it leaves the screen, the instructions take its place. */
   phraseDone(): void;
-  waitingForFace(): void;
+  waitingForFace(loading: boolean): void;
   challenge(v: SequenceView): void;
   allDone(): void;
 }
@@ -44,7 +44,8 @@ export function recordingPrompts(ctx: Ctx, view: CaptureView): RecordingPrompts 
   const bar = h('div', { class: 'timebar-fill' });
   const timebar = h('div', { class: 'timebar', 'aria-hidden': 'true' }, bar);
   const total = ctx.session.challenges.length;
-  const box = h('div', { class: 'prompts' }, phraseBox, total && !phrase ? h('p', { class: 'say-label' }, t('video.willFollow', { total })) : null, live, timebar, timer);
+  const willFollow = total && !phrase ? h('p', { class: 'say-label' }, t('video.willFollow', { total })) : null;
+  const box = h('div', { class: 'prompts' }, phraseBox, willFollow, live, timebar, timer);
   timebar.hidden = true;
   const finishWhy = h('p', { class: 'finish-why', id: 'finish-why', 'data-testid': 'finish-why' });
   view.stage.after(box);
@@ -64,13 +65,15 @@ export function recordingPrompts(ctx: Ctx, view: CaptureView): RecordingPrompts 
     finishWhy,
     recording() {
       sayLabel.textContent = t('video.say');
+      // "Instruction 1 of n" takes over from the announcement.
+      willFollow?.remove();
       timebar.hidden = false;
     },
     phraseDone() {
       phraseBox?.remove();
     },
-    waitingForFace() {
-      set('wait', '', '', t('video.lookAtCamera'));
+    waitingForFace(loading) {
+      set(loading ? 'loading' : 'wait', '', '', t(loading ? 'face.loading' : 'video.lookAtCamera'));
     },
     challenge(v) {
       if (v.phase === 'finished') return;

@@ -73,7 +73,8 @@ async function record(ctx: Ctx, view: CaptureView, cam: Camera, p: RecordingProm
   view.actions.after(p.finishWhy);
   for (let el = 0; !userStop && el < max; el = clock()) {
     if (phase === 'phrase' && (saidIt || (el >= MIN_PHRASE_S && mic !== null && pause.push(mic.level(), el)))) {
-      phraseWindow!.to = round(el);
+      // The server requires to > from (a tap in the very first tick would otherwise send 0 → 0).
+      phraseWindow!.to = Math.max(0.01, round(el));
       phase = 'challenges';
       challengesFrom = el;
       p.phraseDone();
@@ -82,7 +83,7 @@ async function record(ctx: Ctx, view: CaptureView, cam: Camera, p: RecordingProm
     }
     if (phase === 'challenges') {
       if (!runner.types.length) phase = 'ending';
-      else if (!runner.ready(el - challengesFrom)) p.waitingForFace();
+      else if (!runner.ready(el - challengesFrom)) p.waitingForFace(runner.loading);
       else {
         const v = runner.sequence(el).tick(el);
         p.challenge(v);
@@ -90,6 +91,8 @@ async function record(ctx: Ctx, view: CaptureView, cam: Camera, p: RecordingProm
       }
       if (phase === 'ending') {
         endAt = el + END_TAIL_S;
+        // Nothing left to press: the recording stops by itself in a moment.
+        view.actions.replaceChildren();
         p.allDone();
         announce(ctx.shell, t('video.allDone'));
       }
@@ -105,7 +108,7 @@ async function record(ctx: Ctx, view: CaptureView, cam: Camera, p: RecordingProm
   const end = clock();
   runner.stop();
   mic?.close();
-  if (phraseWindow && phase === 'phrase') phraseWindow.to = round(end);
+  if (phraseWindow && phase === 'phrase') phraseWindow.to = Math.max(0.01, round(end));
   view.stage.classList.remove('recording');
   const blob = await rec.stop();
   p.box.remove();
@@ -125,8 +128,10 @@ export async function videoStep(ctx: Ctx): Promise<void> {
   }
   void loadHuman();
   for (;;) {
-    const view = captureView(ctx, { screen: 'video', heading: t('video.heading'), hint: t('video.intro', { seconds: ctx.session.video_max_duration }), overlay: 'oval', mirror: true });
+    const view = captureView(ctx, { screen: 'video', heading: t('video.heading'), hint: t(phraseText(ctx) ? 'video.intro' : 'video.introNoPhrase', { seconds: ctx.session.video_max_duration }), overlay: 'oval', mirror: true });
     show(ctx.shell, view.root);
+    // The phrase is readable from the first moment, while the camera starts and before recording.
+    const prompts = recordingPrompts(ctx, view);
     let cam: Camera;
     try {
       cam = await openCamera(view.video, 'user', true);
@@ -136,7 +141,6 @@ export async function videoStep(ctx: Ctx): Promise<void> {
       throw e;
     }
     view.feedback.textContent = '';
-    const prompts = recordingPrompts(ctx, view);
     const start = button(t('video.start'), () => {}, 'primary', { 'data-action': 'record', class: 'btn btn-primary btn-shutter' });
     view.actions.replaceChildren(start);
     await choice([{ el: start, value: 'start' as const }]);
