@@ -1,5 +1,6 @@
 // npm run bench:acceptance [-- --json out.json] [-- --quick] [-- --no-browser] [-- --only genuine|attacks|browser]
-// (ACCEPTANCE_ONLY_CLIPS=d12,d3 limits the genuine set while iterating.)
+// (ACCEPTANCE_ONLY_CLIPS=d12,d3 / ACCEPTANCE_ONLY_ATTACKS=face_swap,other_selfie limit the sets while
+// iterating; ACCEPTANCE_MEDIA_DIR keeps the encoded media between runs.)
 //
 // End-to-end acceptance through the real capture API, exactly as the hosted page drives it: a real
 // `vkyc serve` child process (temp DATA_DIR, SQLite, one job worker), one session per capture with
@@ -26,7 +27,7 @@ const jsonOut = flag('--json') ? argv[argv.indexOf('--json') + 1] ?? 'acceptance
 const only = flag('--only') ? argv[argv.indexOf('--only') + 1] : null;
 const quick = flag('--quick');
 
-export interface Row { name: string; kind: string; split?: string; challenges: string[]; result: string; reasons: string[]; failed?: unknown; seconds: number }
+export interface Row { name: string; kind: string; split?: string; challenges: string[]; result: string; reasons: string[]; failed?: unknown; match?: unknown; seconds: number }
 
 if (!existsSync(join(DATA, 'video/liveportrait'))) {
   console.error(`bench:acceptance needs the real clips in ${DATA}/video (not found)`);
@@ -44,6 +45,13 @@ function livenessDetail(d: Decided): unknown {
   return l?.findings?.map((f) => (f.code === 'challenge_failed' ? { code: f.code, details: f.details } : f.code));
 }
 
+/** Face-match pairs as GET /v1/sessions/{id} names them (pair, score, threshold). */
+function matchDetail(d: Decided): unknown {
+  const stages = ((d.full.verification as { stages?: Array<{ stage: string; result: Record<string, unknown> }> } | undefined)?.stages) ?? [];
+  const fm = stages.find((s) => s.stage === 'face_match')?.result as { pairs?: Array<Record<string, unknown>> } | undefined;
+  return fm?.pairs?.map((p) => ({ pair: p.pair ?? p.name ?? `${String(p.a)}-${String(p.b)}`, score: p.score, threshold: p.threshold }));
+}
+
 async function runSet(client: CaptureClient, tmp: string, items: Array<{ name: string; kind: string; split?: string; build: () => Submission }>): Promise<Row[]> {
   // Submit everything first (media built here while the server's worker processes earlier ones).
   const pending: Array<{ item: (typeof items)[number]; id: string; challenges: string[]; t0: number }> = [];
@@ -57,7 +65,7 @@ async function runSet(client: CaptureClient, tmp: string, items: Array<{ name: s
   const rows: Row[] = [];
   for (const p of pending) {
     const d = await client.waitDecided(p.id, 900_000);
-    rows.push({ name: p.item.name, kind: p.item.kind, split: p.item.split, challenges: p.challenges, result: d.result, reasons: d.reasons.map((r) => r.code), failed: livenessDetail(d), seconds: Math.round((Date.now() - p.t0) / 1000) });
+    rows.push({ name: p.item.name, kind: p.item.kind, split: p.item.split, challenges: p.challenges, result: d.result, reasons: d.reasons.map((r) => r.code), failed: livenessDetail(d), match: matchDetail(d), seconds: Math.round((Date.now() - p.t0) / 1000) });
     process.stderr.write(`  ${p.item.name}: ${d.result} ${d.reasons.map((r) => r.code).join(',')}\n`);
   }
   return rows;
@@ -79,7 +87,7 @@ function genuineTable(rows: Row[]): string[] {
 
 function attackTable(rows: Row[]): string[] {
   const out = ['', 'ATTACKS (per session)'];
-  for (const r of rows) out.push(`  ${r.name.padEnd(50)}${r.result.padEnd(14)}${r.reasons.join(', ')}`);
+  for (const r of rows) out.push(`  ${r.name.padEnd(50)}${r.result.padEnd(14)}${r.reasons.join(', ')}${r.result === 'approved' ? `  match ${JSON.stringify(r.match)}` : ''}`);
   out.push('', `${'attack type'.padEnd(20)}${'n'.padStart(3)}${'approved'.padStart(10)}${'review'.padStart(8)}${'declined'.padStart(10)}${'APCER'.padStart(8)}${'declined outright'.padStart(19)}`);
   const types = [...new Set(rows.map((r) => r.kind))];
   for (const t of [...types, 'all']) {
@@ -113,7 +121,8 @@ async function main(): Promise<void> {
       console.log(genuineTable(report.genuine).join('\n'));
     }
     if (!only || only === 'attacks') {
-      const list = attacks().filter((a, i, all) => !quick || all.findIndex((b) => b.type === a.type) === i);
+      const onlyTypes = process.env.ACCEPTANCE_ONLY_ATTACKS?.split(',');
+      const list = attacks().filter((a, i, all) => (!quick || all.findIndex((b) => b.type === a.type) === i) && (!onlyTypes || onlyTypes.includes(a.type)));
       report.attacks = await runSet(client, tmp, list.map((a) => ({ name: a.name, kind: a.type, build: () => a.build(tmp, DATA) })));
       console.log(attackTable(report.attacks).join('\n'));
     }
