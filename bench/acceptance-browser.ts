@@ -8,6 +8,7 @@ import { chromium, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import { clipPath, GENUINE } from './acceptance-clips.ts';
 import { CaptureClient, startServerProcess } from './acceptance-server.ts';
+import { WEBCAM_LABEL } from './acceptance-attacks.ts';
 import * as media from './acceptance-media.ts';
 
 export interface BrowserRow { clip: string; fps: number; kind: 'genuine' | 'still'; challenges: string[]; result: string; reasons: string[]; note?: string }
@@ -21,6 +22,19 @@ const CASES: Array<{ clip: string; fps: number; kind: 'genuine' | 'still' }> = [
 ];
 
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+/**
+ * Chromium names a file-fed fake camera after the file (a path ending in .y4m), which the server
+ * rightly declines as camera_injection. A real user's webcam has a product name: the harness swaps
+ * the label in the page's client-info for one (the rest of the request is the page's own).
+ */
+async function realCameraLabel(page: Page, seen: { label?: string }): Promise<void> {
+  await page.route('**/v1/capture/client-info', async (route) => {
+    const body = JSON.parse(route.request().postData() ?? '{}') as { camera_label?: string };
+    seen.label = body.camera_label;
+    await route.continue({ postData: JSON.stringify({ ...body, camera_label: WEBCAM_LABEL }) });
+  });
+}
 
 async function drive(page: Page, base: string, pagePath: string): Promise<string | undefined> {
   await page.goto(base + pagePath);
@@ -72,7 +86,9 @@ export async function runBrowserSubset(tmp: string, data: string, quick: boolean
       try {
         const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, permissions: ['camera', 'microphone'] });
         const page = await ctx.newPage();
-        note = await drive(page, srv.base, s.pagePath);
+        const seen: { label?: string } = {};
+        await realCameraLabel(page, seen);
+        note = [await drive(page, srv.base, s.pagePath), `page's camera label ${JSON.stringify(seen.label ?? null)} sent as a webcam's`].filter(Boolean).join('; ');
       } catch (e) {
         note = `page flow failed: ${(e as Error).message.split('\n')[0]}`;
       } finally {
