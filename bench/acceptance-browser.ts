@@ -7,11 +7,11 @@
 import { chromium, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import { clipPath, GENUINE } from './acceptance-clips.ts';
-import { CaptureClient, startServerProcess } from './acceptance-server.ts';
+import { CaptureClient, livenessDetail, startServerProcess } from './acceptance-server.ts';
 import { WEBCAM_LABEL } from './acceptance-attacks.ts';
 import * as media from './acceptance-media.ts';
 
-export interface BrowserRow { clip: string; fps: number; kind: 'genuine' | 'still'; challenges: string[]; result: string; reasons: string[]; note?: string }
+export interface BrowserRow { clip: string; fps: number; kind: 'genuine' | 'still'; challenges: string[]; result: string; reasons: string[]; failed?: unknown; events?: unknown; note?: string }
 
 /** Which clips at which source frame rates (one person each, 1–3 challenges). */
 const CASES: Array<{ clip: string; fps: number; kind: 'genuine' | 'still' }> = [
@@ -95,7 +95,9 @@ export async function runBrowserSubset(tmp: string, data: string, quick: boolean
         await browser.close();
       }
       const d = note?.startsWith('page flow failed') ? null : await client.waitDecided(s.id, 900_000);
-      rows.push({ clip: c.clip, fps: c.fps, kind: c.kind, challenges, result: d?.result ?? 'not_submitted', reasons: d?.reasons.map((r) => r.code) ?? [], note });
+      // What the page reported (challenge_events) and what the server found, to tell a page miss from a server miss.
+      const report = (d?.full as { capture_plan?: { page_report?: unknown } } | undefined)?.capture_plan?.page_report;
+      rows.push({ clip: c.clip, fps: c.fps, kind: c.kind, challenges, result: d?.result ?? 'not_submitted', reasons: d?.reasons.map((r) => r.code) ?? [], failed: d ? livenessDetail(d) : undefined, events: report, note });
       process.stderr.write(`  browser ${c.clip}@${c.fps}fps ${c.kind}: ${rows.at(-1)!.result} ${rows.at(-1)!.reasons.join(',')}\n`);
     }
   } finally {

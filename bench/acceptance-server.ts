@@ -123,3 +123,17 @@ export class CaptureClient {
     }
   }
 }
+
+/** What failed in the liveness stage (for the tables): the challenge failures and integrity checks. */
+export function livenessDetail(d: Decided): unknown {
+  const stages = ((d.full.verification as { stages?: Array<{ stage: string; result: Record<string, unknown> }> } | undefined)?.stages) ?? [];
+  const l = stages.find((s) => s.stage === 'liveness')?.result as { findings?: Array<{ code: string; details?: unknown }> } | undefined;
+  return l?.findings?.map((f) => (f.code === 'challenge_failed' ? { code: f.code, details: f.details } : f.code));
+}
+
+/** Face-match pairs as GET /v1/sessions/{id} names them (pair, score, threshold). */
+export function matchDetail(d: Decided): unknown {
+  const stages = ((d.full.verification as { stages?: Array<{ stage: string; result: Record<string, unknown> }> } | undefined)?.stages) ?? [];
+  const fm = stages.find((s) => s.stage === 'face_match')?.result as { pairs?: Array<Record<string, unknown>> } | undefined;
+  return fm?.pairs?.map((p) => ({ pair: p.pair ?? p.name ?? `${String(p.a)}-${String(p.b)}`, score: p.score, threshold: p.threshold }));
+}

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { GENUINE } from './acceptance-clips.ts';
 import { attacks, genuineSubmission, type Submission } from './acceptance-attacks.ts';
 import { runBrowserSubset, type BrowserRow } from './acceptance-browser.ts';
-import { CaptureClient, startServerProcess, type Decided } from './acceptance-server.ts';
+import { CaptureClient, livenessDetail, matchDetail, startServerProcess } from './acceptance-server.ts';
 
 const DATA = resolve(import.meta.dirname, '../../shared/data');
 const argv = process.argv.slice(2);
@@ -36,20 +36,6 @@ if (!existsSync(join(DATA, 'video/liveportrait'))) {
 
 function profile(sub: Submission) {
   return { steps: ['selfie', 'video'], video_mode: 'self_record', video_max_duration: Math.max(10, Math.ceil(sub.seconds) + 2), phrase: 'none', challenges: sub.challenges, challenge_order: 'fixed' };
-}
-
-/** What failed in the liveness stage (for the tables): the challenge failures and integrity checks. */
-function livenessDetail(d: Decided): unknown {
-  const stages = ((d.full.verification as { stages?: Array<{ stage: string; result: Record<string, unknown> }> } | undefined)?.stages) ?? [];
-  const l = stages.find((s) => s.stage === 'liveness')?.result as { findings?: Array<{ code: string; details?: unknown }> } | undefined;
-  return l?.findings?.map((f) => (f.code === 'challenge_failed' ? { code: f.code, details: f.details } : f.code));
-}
-
-/** Face-match pairs as GET /v1/sessions/{id} names them (pair, score, threshold). */
-function matchDetail(d: Decided): unknown {
-  const stages = ((d.full.verification as { stages?: Array<{ stage: string; result: Record<string, unknown> }> } | undefined)?.stages) ?? [];
-  const fm = stages.find((s) => s.stage === 'face_match')?.result as { pairs?: Array<Record<string, unknown>> } | undefined;
-  return fm?.pairs?.map((p) => ({ pair: p.pair ?? p.name ?? `${String(p.a)}-${String(p.b)}`, score: p.score, threshold: p.threshold }));
 }
 
 async function runSet(client: CaptureClient, tmp: string, items: Array<{ name: string; kind: string; split?: string; build: () => Submission }>): Promise<Row[]> {
@@ -100,7 +86,7 @@ function attackTable(rows: Row[]): string[] {
 
 function browserTable(rows: BrowserRow[]): string[] {
   const out = ['', 'BROWSER SUBSET (Chromium, fake camera, page MediaRecorder at 30 fps)', `${'clip'.padEnd(8)}${'src fps'.padStart(8)}  ${'kind'.padEnd(9)}${'challenges asked'.padEnd(36)}${'result'.padEnd(14)}reasons`];
-  for (const r of rows) out.push(`${r.clip.padEnd(8)}${String(r.fps).padStart(8)}  ${r.kind.padEnd(9)}${r.challenges.join(',').padEnd(36)}${r.result.padEnd(14)}${r.reasons.join(', ')}${r.note ? `  (${r.note})` : ''}`);
+  for (const r of rows) out.push(`${r.clip.padEnd(8)}${String(r.fps).padStart(8)}  ${r.kind.padEnd(9)}${r.challenges.join(',').padEnd(36)}${r.result.padEnd(14)}${r.reasons.join(', ')}${r.note ? `  (${r.note})` : ''}${r.failed ? `\n          ${JSON.stringify(r.failed)}` : ''}`);
   return out;
 }
 
