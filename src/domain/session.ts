@@ -41,6 +41,13 @@ export const profileSchema = z.strictObject({
   phrase: z.enum(['name_date', 'consent', 'digits', 'none']).optional(),
   /** Active challenges drawn for the self-recorded video (2–4 from this set; [] = none). */
   challenges: z.array(z.enum(CHALLENGE_TYPES)).max(8).optional(),
+  /**
+   * `random` (default, also when absent): 2–4 challenges drawn from `challenges`. `fixed`: exactly `challenges`, in
+   * that order (integrations that script the flow, and the acceptance bench, which replays real
+   * clips whose moves are known). Fixed order is predictable to an attacker who knows the
+   * integration, so keep `random` for production captures.
+   */
+  challenge_order: z.enum(['random', 'fixed']).optional(),
   /** Replace challenges some users cannot do (smile) with an accessible alternative. */
   accessible: z.boolean().default(false),
 });

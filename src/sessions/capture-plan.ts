@@ -59,7 +59,9 @@ export function makeCapturePlan(i: PlanInput): CapturePlan | null {
   const start = phrase ? PHRASE_SECONDS : 1;
   // As many challenges (2–4) as fit before the recording stops.
   const fit = Math.floor((p.video_max_duration - start) / CHALLENGE_SPACING_SECONDS);
-  const types = allowed.length && fit >= 2 ? pickChallenges(rnd, { allowed, max: Math.min(4, fit), accessible: p.accessible }) : [];
+  const types = p.challenge_order === 'fixed'
+    ? allowed
+    : allowed.length && fit >= 2 ? pickChallenges(rnd, { allowed, max: Math.min(4, fit), accessible: p.accessible }) : [];
   return {
     phrase: phrase ? { kind: phrase.kind, text: phrase.text, check } : null,
     challenges: types.map((type, k) => ({ type, at_seconds: start + k * CHALLENGE_SPACING_SECONDS })),

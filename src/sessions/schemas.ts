@@ -34,6 +34,10 @@ export const createSessionBody = z.strictObject({
   if (name && !personNameSchema.safeParse(name).success) {
     ctx.addIssue({ code: 'custom', path: ['expected_data', 'first_name'], message: 'names may contain letters, spaces, hyphens, apostrophes and dots only' });
   }
+  // A fixed order replays the caller's list as is: it must be given and not empty.
+  if (b.profile.challenge_order === 'fixed' && !b.profile.challenges?.length) {
+    ctx.addIssue({ code: 'custom', path: ['profile', 'challenges'], message: 'profile.challenge_order fixed needs a non-empty profile.challenges list' });
+  }
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 

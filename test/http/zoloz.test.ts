@@ -52,10 +52,12 @@ describe('VideoVerify compatibility', () => {
    * The drawn phrase is random; pocketsphinx mishears some digit strings in flite's voice (bench:speech:
    * ~82–100 % of generated phrases accepted), so a test that synthesises it must fix which digits.
    */
+  /** The phrase the synthetic voice says, and fixed challenges (the draw is random) so the outcome is known. */
   async function fixPhrase(sessionId: string, text: string): Promise<void> {
     const row = await rt.deps.db.selectFrom('sessions').select('capture_plan').where('id', '=', sessionId).executeTakeFirstOrThrow();
-    const plan = JSON.parse(String(row.capture_plan)) as { phrase: { text: string } };
+    const plan = JSON.parse(String(row.capture_plan)) as { phrase: { text: string }; challenges: Array<{ type: string; at_seconds: number }> };
     plan.phrase.text = text;
+    plan.challenges = [{ type: 'blink', at_seconds: 7 }, { type: 'turn_left', at_seconds: 11 }];
     await rt.deps.db.updateTable('sessions').set({ capture_plan: JSON.stringify(plan) }).where('id', '=', sessionId).execute();
   }
 
@@ -87,11 +89,12 @@ describe('VideoVerify compatibility', () => {
     const r2 = await zpost('checkresult', { bizId: 'VV-1', transactionId: t.transactionId, isReturnImage: 'Y' });
     assert.deepEqual(r1.body, r2.body, 'idempotent');
     assert.equal(r1.body.result.resultCode, 'SUCCESS');
-    assert.ok(['Success', 'Failure', 'Pending'].includes(r1.body.videoVerifyResult));
+    // videoOfA is a photo of person A zoomed and panned: it never blinks nor turns → declined.
+    assert.equal(r1.body.videoVerifyResult, 'Failure', JSON.stringify(r1.body.extInfo?.reasons ?? r1.body));
     const records = JSON.parse(r1.body.extInfo.willingRetryRecords).retryRecords;
     assert.deepEqual(records.map((x: { status: string }) => x.status), ['WRONG_ANSWER', 'SUCCESS']);
     assert.deepEqual(records.map((x: { attemptNumber: number }) => x.attemptNumber), [1, 2]);
-    assert.equal(typeof r1.body.extInfo.qualityPassed, 'boolean');
+    assert.equal(r1.body.extInfo.qualityPassed, true, r1.body.extInfo.quality);
     assert.ok(Buffer.from(r1.body.extInfo.imageContent, 'base64').subarray(0, 2).equals(Buffer.from([0xff, 0xd8])));
     assert.ok(r1.body.extInfo.willingVerifyVideo.length > 1000);
     const noImage = await zpost('checkresult', { bizId: 'VV-1', transactionId: t.transactionId });

@@ -1,0 +1,102 @@
+// Media of the acceptance bench, made with ffmpeg from the real clips: the recording a browser's
+// MediaRecorder would upload (WebM, VP8 30 fps + Opus), the selfie JPEG, and the attack videos.
+// Everything is written to a temp dir; nothing from ../shared/data is copied into the repository.
+import { execFileSync } from 'node:child_process';
+import { existsSync, renameSync } from 'node:fs';
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function hasAudio(src: string): boolean {
+  return execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=index', '-of', 'csv=p=0', src], { encoding: 'utf8' }).trim() !== '';
+}
+
+/**
+ * Encode like Chrome's MediaRecorder (web/capture/src/recorder.ts asks for 1 Mb/s video, 64 kb/s
+ * audio): VP8 at a constant 30 fps (a slower camera's frames are repeated, as the browser does),
+ * Opus 48 kHz mono. A clip without sound gets a silent track: the page always records the mic.
+ */
+function encode(inputs: string[], filter: string, out: string, audioFrom: string | null, seconds: number): string {
+  if (existsSync(out)) return out; // ACCEPTANCE_MEDIA_DIR kept from an earlier run
+  const audio = audioFrom && hasAudio(audioFrom);
+  const args = [...inputs];
+  if (!audio) args.push('-f', 'lavfi', '-t', String(seconds), '-i', 'anullsrc=r=48000:cl=mono');
+  const nIn = inputs.filter((a) => a === '-i').length;
+  // Written under another name first: a kept media dir never holds a half-written file.
+  const part = `${out}.part.webm`;
+  ffmpeg([...args, '-filter_complex', `${filter},fps=30,scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[v]`, '-map', '[v]', '-map', audio ? '0:a:0' : `${nIn}:a:0`,
+    '-t', String(seconds), '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', '-b:a', '64k', '-ar', '48000', '-ac', '1', part]);
+  renameSync(part, out);
+  return out;
+}
+
+/** The clip's first `seconds`, as the page would have recorded it. */
+export const recording = (src: string, seconds: number, out: string) =>
+  encode(['-t', String(seconds), '-i', src], "[0:v]scale='min(720,iw)':-2", out, src, seconds);
+
+/** One frame at `t` as a JPEG (the selfie, or the attacker's photo). */
+export function frameJpeg(src: string, t: number, out: string): string {
+  if (!existsSync(out)) ffmpeg(['-ss', String(t), '-i', src, '-frames:v', '1', '-vf', "scale='min(720,iw)':-2", '-q:v', '3', out]);
+  return out;
+}
+
+/** A printed/still photo held to the camera: sensor noise on every frame (a re-capture is never bit-identical). */
+export const stillPhoto = (photo: string, seconds: number, out: string) =>
+  encode(['-loop', '1', '-t', String(seconds), '-i', photo], '[0:v]noise=alls=8:allf=t+u', out, null, seconds);
+
+/** The photo moved in front of the camera: slow zoom-in and a small circular pan, plus noise. */
+export const pannedPhoto = (photo: string, seconds: number, out: string) =>
+  encode(['-loop', '1', '-t', String(seconds), '-i', photo],
+    `[0:v]scale=512:512,zoompan=z='1+0.35*on/${Math.round(seconds * 30)}':x='iw/2-(iw/zoom/2)+25*sin(on/9)':y='ih/2-(ih/zoom/2)+15*cos(on/13)':d=1:fps=30:s=512x512,noise=alls=8:allf=t+u`, out, null, seconds);
+
+/** An injected still: the same frame bit-identical for the whole recording (virtual camera fed a JPEG). */
+export const injectedStill = (photo: string, seconds: number, out: string) =>
+  encode(['-loop', '1', '-t', String(seconds), '-i', photo], '[0:v]null', out, null, seconds);
+
+/**
+ * Screen replay: the genuine clip shown on a monitor and filmed. The clip is shrunk onto a "screen"
+ * with a dark bezel on a wall-coloured background, seen at an angle (perspective: the corners move
+ * 10–40 px), with the display's gamma/contrast/saturation shift, a 3-px screen-door grid (what
+ * produces moiré when re-filmed) and fresh sensor noise.
+ */
+export const screenReplay = (src: string, seconds: number, out: string) =>
+  encode(['-t', String(seconds), '-i', src],
+    '[0:v]scale=360:-2,eq=gamma=1.25:contrast=0.85:saturation=0.8,drawgrid=w=3:h=3:t=1:color=black@0.25,pad=iw+40:ih+40:20:20:color=0x111111,' +
+    'pad=640:480:(ow-iw)/2:(oh-ih)/2:color=0x6b6257,perspective=x0=30:y0=10:x1=610:y1=40:x2=10:y2=470:x3=630:y3=440:sense=destination,noise=alls=5:allf=t+u', out, src, seconds);
+
+/** A looped clip: [from, to] played `times` times in a row (a short genuine take replayed). */
+export function loopedClip(src: string, from: number, to: number, times: number, out: string): string {
+  const frames = Math.round((to - from) * 30);
+  return encode(['-i', src], `[0:v]trim=${from}:${to},setpts=PTS-STARTPTS,fps=30,loop=loop=${times - 1}:size=${frames}:start=0`, out, null, (to - from) * times);
+}
+
+/** A frozen stream: the live clip until `freezeAt`, then its last frame repeated to `seconds`. */
+export const frozenClip = (src: string, freezeAt: number, seconds: number, out: string) =>
+  encode(['-i', src], `[0:v]trim=0:${freezeAt},setpts=PTS-STARTPTS,fps=30,tpad=stop_mode=clone:stop_duration=${seconds - freezeAt}`, out, null, seconds);
+
+/** Face swap mid-video: person A's first half, then person B's clip (same frame size). */
+export function faceSwap(a: string, aSeconds: number, b: string, bFrom: number, bSeconds: number, out: string): string {
+  return encode(['-i', a, '-i', b],
+    `[0:v]trim=0:${aSeconds},setpts=PTS-STARTPTS,scale=512:512,setsar=1,fps=30[a];[1:v]trim=${bFrom}:${bFrom + bSeconds},setpts=PTS-STARTPTS,scale=512:512,setsar=1,fps=30[b];[a][b]concat=n=2:v=1:a=0`,
+    out, null, aSeconds + bSeconds);
+}
+
+/** A genuine recording re-encoded (downscaled, low bitrate, upscaled): what a replay of a stolen upload looks like. */
+export const reencoded = (recordingWebm: string, seconds: number, out: string) =>
+  encode(['-i', recordingWebm], '[0:v]scale=iw*3/4:-2,scale=iw*4/3:-2,noise=alls=3:allf=t+u', out, recordingWebm, seconds);
+
+/** A y4m file for Chromium's fake camera at `fps` (the page records it at 30 fps: frames repeat). */
+export function y4m(src: string, seconds: number, fps: number, out: string): string {
+  if (existsSync(out)) return out;
+  ffmpeg(['-t', String(seconds), '-i', src, '-vf', `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps},format=yuv420p`, '-f', 'yuv4mpegpipe', out]);
+  return out;
+}
+
+/** The clip's audio (or silence) as 48 kHz mono WAV for Chromium's fake microphone. */
+export function wav(src: string, seconds: number, out: string): string {
+  if (existsSync(out)) return out;
+  if (hasAudio(src)) ffmpeg(['-t', String(seconds), '-i', src, '-vn', '-ac', '1', '-ar', '48000', out]);
+  else ffmpeg(['-f', 'lavfi', '-t', String(seconds), '-i', 'anullsrc=r=48000:cl=mono', out]);
+  return out;
+}
