@@ -5,18 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { jpeg, sample, testPatternVideo } from '../helpers/media.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { newCaptureSession } from '../helpers/capture-session.ts';
 
-async function newSession(rt: TestRuntime, profile: Record<string, unknown> = { steps: ['document', 'selfie', 'video'] }, extra: Record<string, unknown> = {}) {
-  const s = await (await rt.req('POST', '/v1/sessions', { profile, redirect_url: 'https://example.com/done?x=1', ...extra })).json();
-  const token = new URL(s.capture_url).pathname.split('/').pop()!;
-  const cap = (method: string, path: string, body?: Uint8Array | object, headers: Record<string, string> = {}) =>
-    Promise.resolve(rt.app.request(`/v1/capture${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body && !(body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
-    }));
-  return { id: s.id as string, token, cap };
-}
+const newSession = newCaptureSession;
 
 const code = async (r: Response) => (await r.json()).error?.code;
 

@@ -7,22 +7,13 @@ import { loadConfig } from '../../src/config/config.ts';
 import { buildRuntime } from '../../src/main.ts';
 import { testPatternVideo } from '../helpers/media.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { newCaptureSession } from '../helpers/capture-session.ts';
 
 // Nothing readable is left lying around: resumable parts are encrypted when a key is set, scratch
 // of a killed run is removed at the next start, erase removes parts and scratch, and everything
 // vkyc writes under DATA_DIR is owner-only.
 
-async function captureOf(rt: TestRuntime) {
-  const s = await (await rt.req('POST', '/v1/sessions', { profile: { steps: ['video'] } })).json();
-  const token = new URL(s.capture_url).pathname.split('/').pop()!;
-  const cap = (method: string, path: string, body?: Uint8Array | object, headers: Record<string, string> = {}) =>
-    Promise.resolve(rt.app.request(`/v1/capture${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body && !(body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
-    }));
-  return { id: s.id as string, cap };
-}
+const captureOf = (rt: TestRuntime) => newCaptureSession(rt, { steps: ['video'] });
 
 const mode = async (p: string) => (await stat(p)).mode & 0o777;
 
