@@ -91,7 +91,7 @@ try {
     });
     await section('tampering', a, () => runTampering(a, fx, report));
     await section('ssrf', a, async () => {
-      await api(a.base, fx.keyA, 'DELETE', `/v1/webhooks/${fx.webhookId}`); // its TEST-NET address is never contacted
+      await api(a.base, fx.keyA, 'DELETE', `/v1/webhooks/${fx.webhookId}`); // its public address is never contacted
       const reg = await registerSpellings(a.base, a.keys.C!, recv.port, report);
       // Real events for tenant C: a decision (workers on from now), then a human review.
       const s = await createSession(a.base, a.keys.C!, { steps: ['selfie'] });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { personA3 } from '../../test/helpers/face-media.ts';
 
 const run = promisify(execFile);
 
@@ -26,7 +27,8 @@ export interface BadMedia {
 const LYING_WEBM_REAL_SECONDS = 60;
 
 export async function makeBadMedia(dir: string): Promise<BadMedia> {
-  const goodJpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 140, b: 160 } } }).jpeg().toBuffer();
+  // A real face (a photo face-api ships): selfie uploads pass the upload quality gates only with one.
+  const goodJpeg = await sharp(await personA3()).jpeg().toBuffer();
   const webm = join(dir, 'good.webm');
   await run('ffmpeg', ['-y', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10:duration=2', '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '200k', webm]);
   const mp4 = join(dir, 'good.mp4');

@@ -56,9 +56,10 @@ export async function makeFixtures(srv: TestServer, media: BadMedia): Promise<Fi
   const mediaUrl = (view.json?.artifacts ?? []).find((a: { kind: string }) => a.kind === 'selfie')?.url as string | undefined;
   if (!mediaUrl) throw new Error(`no signed media URL in ${view.text.slice(0, 300)}`);
   const up = await must('upload start', capture(base, full.token, 'POST', '/video/uploads', JSON.stringify({ content_type: 'video/webm', size: 1000 }), { 'content-type': 'application/json' }));
-  // A public documentation address (TEST-NET-3, RFC 5737): accepted by the guard, never contacted
-  // because this server runs no workers while it is registered (removed before the SSRF section).
-  const hook = await must('webhook', api(base, keyA, 'POST', '/v1/webhooks', { url: 'http://203.0.113.10/rel' }));
+  // A public address is the only kind the guard accepts (documentation ranges are refused too). It is
+  // never contacted: this server runs no workers while it is registered, and it is deleted before the
+  // server restarts with one (reliability.ts).
+  const hook = await must('webhook', api(base, keyA, 'POST', '/v1/webhooks', { url: 'http://1.1.1.1:9/rel' }));
   const webhookId = JSON.parse(hook.text).id as string;
   return { base, keyA, keyB, full, shortVideo, submitted, withMedia: { ...w, mediaUrl }, uploadId: JSON.parse(up.text).upload_id, webhookId, media };
 }
