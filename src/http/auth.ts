@@ -8,15 +8,24 @@ import { authenticate, type Principal } from '../projects/keys.ts';
 
 export type Vars = { requestId: string; principal: Principal };
 
+/** The token of `Authorization: Bearer …` (any case of the scheme). */
+export const bearerOf = (authorization: string | undefined) => authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+
+/** The API key a request carries: `Authorization: Bearer vk_…`, else `x-api-key: vk_…`. */
+export const apiKeyOf = (req: { header(n: string): string | undefined }) => bearerOf(req.header('authorization')) ?? req.header('x-api-key');
+
+/** The key's project; `missing` names what else the route would accept. */
+export async function principalOf(deps: Deps, key: string | undefined, missing = 'missing API key (Authorization: Bearer vk_… or x-api-key)'): Promise<Principal> {
+  if (!key) throw new AppError('unauthorized', missing);
+  const p = await authenticate(deps, key);
+  if (!p) throw new AppError('api_key_invalid', 'API key is not valid');
+  return p;
+}
+
 /** API-key auth: `Authorization: Bearer vk_…` or `x-api-key: vk_…`. */
 export function apiKeyAuth(deps: Deps): MiddlewareHandler<{ Variables: Vars }> {
   return async (c, next) => {
-    const header = c.req.header('authorization');
-    const key = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.header('x-api-key');
-    if (!key) throw new AppError('unauthorized', 'missing API key (Authorization: Bearer vk_… or x-api-key)');
-    const p = await authenticate(deps, key);
-    if (!p) throw new AppError('api_key_invalid', 'API key is not valid');
-    c.set('principal', p);
+    c.set('principal', await principalOf(deps, apiKeyOf(c.req)));
     await next();
   };
 }

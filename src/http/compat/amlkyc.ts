@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { AppError } from '../../domain/errors.ts';
 import { CHALLENGE_TYPES, FACE_CHANGING, LIVENESS_LANGUAGES } from '../../domain/liveness-challenges.ts';
 import type { Deps } from '../../deps.ts';
-import { authenticate } from '../../projects/keys.ts';
 import { readCaptureToken } from '../../sessions/capture-token.ts';
 import { startLiveness } from '../../sessions/liveness-check.ts';
 import { loadSession } from '../../sessions/rows.ts';
+import { bearerOf, principalOf } from '../auth.ts';
 import type { RouteDoc } from '../openapi.ts';
 import { jsonBody } from '../validate.ts';
 
@@ -37,15 +37,12 @@ export const amlkycDocs: RouteDoc[] = [
 
 /** The project and session a caller may start liveness for: an API key (its project) or a capture token (its one session). */
 async function callerScope(deps: Deps, header: { authorization?: string; apiKey?: string }): Promise<{ projectId: string; sessionId?: string }> {
-  const bearer = header.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const bearer = bearerOf(header.authorization);
   if (bearer?.startsWith('cap_')) {
     const claims = readCaptureToken(deps.secret, bearer, deps.clock.now().getTime());
     return { projectId: claims.pid, sessionId: claims.sid };
   }
-  const key = bearer ?? header.apiKey;
-  if (!key) throw new AppError('unauthorized', 'missing API key (Authorization: Bearer vk_… or x-api-key) or capture token (Bearer cap_…)');
-  const p = await authenticate(deps, key);
-  if (!p) throw new AppError('api_key_invalid', 'API key is not valid');
+  const p = await principalOf(deps, bearer ?? header.apiKey, 'missing API key (Authorization: Bearer vk_… or x-api-key) or capture token (Bearer cap_…)');
   return { projectId: p.projectId };
 }
 

@@ -3,9 +3,8 @@ import { Hono } from 'hono';
 import { AppError } from '../../domain/errors.ts';
 import { verifyMediaPath } from '../../domain/signing.ts';
 import type { Deps } from '../../deps.ts';
-import { authenticate } from '../../projects/keys.ts';
 import { loadSession } from '../../sessions/rows.ts';
-import { apiKeyAuth, type Vars } from '../auth.ts';
+import { apiKeyAuth, apiKeyOf, principalOf, type Vars } from '../auth.ts';
 import type { RouteDoc } from '../openapi.ts';
 import { sessionRoutes } from '../routes/sessions.ts';
 import { createSessionBody } from '../../sessions/schemas.ts';
@@ -34,10 +33,7 @@ async function downloadScope(deps: Deps, c: { req: { path: string; query(n: stri
     if (exp * 1000 < deps.clock.now().getTime()) throw new AppError('media_url_expired', 'media link has expired; fetch the video result again for a fresh one');
     return { projectId: null };
   }
-  const key = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.header('x-api-key');
-  if (!key) throw new AppError('unauthorized', 'missing API key (Authorization: Bearer vk_… or x-api-key) or a signed link (?exp=…&sig=…)');
-  const p = await authenticate(deps, key);
-  if (!p) throw new AppError('api_key_invalid', 'API key is not valid');
+  const p = await principalOf(deps, apiKeyOf(c.req), 'missing API key (Authorization: Bearer vk_… or x-api-key) or a signed link (?exp=…&sig=…)');
   return { projectId: p.projectId };
 }
 

@@ -7,6 +7,7 @@ import { authenticate } from '../../projects/keys.ts';
 import { createSession } from '../../sessions/create-session.ts';
 import { loadSession } from '../../sessions/rows.ts';
 import { LANGUAGES } from '../../domain/session.ts';
+import { apiKeyOf } from '../auth.ts';
 import type { RouteDoc } from '../openapi.ts';
 import { zAnswer, zolozCheckResult } from './zoloz-result.ts';
 
@@ -43,7 +44,7 @@ export const zResult = (status: 'S' | 'F', code: string, message: string) => ({ 
 export function zolozRoutes(deps: Deps) {
   const app = new Hono();
   const auth = async (c: { req: { header(n: string): string | undefined } }) => {
-    const key = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.header('x-api-key');
+    const key = apiKeyOf(c.req);
     return key ? authenticate(deps, key) : null;
   };
   type Parsed<T> = { ok: true; data: T } | { ok: false; error: string };
