@@ -1,10 +1,29 @@
-// The camera label the browser reports (MediaDeviceInfo.label) is chosen by the driver. A generic
-// virtual camera (OBS, ManyCam, …) is common among honest users and only goes to review
-// (checkVirtualCamera in replay.ts). A label that is a file path or names a face-swap / injection
-// tool is different: no physical or honest virtual camera is called that, only a capture fed from a
-// file (e.g. Chromium's --use-file-for-fake-video-capture=/tmp/x.y4m) or a deepfake feed. That blocks.
+// The camera label the browser reports (MediaDeviceInfo.label) is chosen by the driver. The one
+// home of what a label tells: the liveness checks below and the risk stage's device signals
+// (risk/device.ts) read the same lists. A generic virtual camera (OBS, ManyCam, …) is common among
+// honest users and only goes to review (checkVirtualCamera). A label that is a file path or names a
+// face-swap / injection tool is different: no physical or honest virtual camera is called that, only
+// a capture fed from a file (e.g. Chromium's --use-file-for-fake-video-capture=/tmp/x.y4m) or a
+// deepfake feed. That blocks (checkCameraInjection).
 
 import type { CheckOutcome } from './replay.ts';
+
+/**
+ * Labels of known virtual-camera drivers, each product's own default name. A flag for review, not
+ * proof: people use OBS for honest reasons, and an injector can rename its device.
+ */
+export const VIRTUAL_CAMERA_LABELS: readonly RegExp[] = [
+  /\bobs\b/i, /manycam/i, /virtual/i, /snap camera/i, /xsplit/i, /camtwist/i, /e2esoft|vcam/i,
+  /splitcam/i, /youcam/i, /altercam/i, /droidcam/i, /iriun/i, /epoccam/i, /nvidia broadcast/i,
+  /mmhmm/i, /\bcamo\b/i, /dummy video device/i, /v4l2.?loopback/i, /fake/i, /deepfacelive/i, /avatarify/i,
+  /logi capture/i, /ivcam/i,
+];
+
+/**
+ * Looser than FILE_PATH (any media extension, any path with two separators): good enough for a
+ * weighted risk factor (risk/device.ts), too loose to decline on.
+ */
+const PATH_LIKE = /\.(mp4|mov|mkv|avi|webm|y4m|mjpe?g|gif)\b|[\\/][^\\/]+[\\/]/i;
 
 const FILE_PATH = [
   /^file:\/\//i,
@@ -19,6 +38,14 @@ const INJECTION_TOOLS = [
   /deepfacelive/i, /avatarify/i, /facefusion/i, /\broop\b/i, /deep-?live-?cam/i, /faceswap/i, /swapface/i,
   /magicam/i, /facerig/i, /vcam.*inject|inject.*cam/i, /deepfake/i,
 ];
+
+export const namesVirtualCamera = (label: string) => VIRTUAL_CAMERA_LABELS.some((re) => re.test(label));
+export const namesFileOrPath = (label: string) => FILE_PATH.some((re) => re.test(label)) || PATH_LIKE.test(label);
+
+export function checkVirtualCamera(labels: readonly string[]): CheckOutcome {
+  const matched = labels.filter(namesVirtualCamera);
+  return { reason: 'virtual_camera', flagged: matched.length > 0, blocking: false, evidence: { labels: [...labels], matched } };
+}
 
 export function checkCameraInjection(labels: readonly string[]): CheckOutcome {
   const path = labels.filter((l) => FILE_PATH.some((re) => re.test(l)));

@@ -214,19 +214,4 @@ export function checkFaceSwap(embeddings: ReadonlyArray<Embedding | null>, maxDi
 
 export { euclidean };
 
-/**
- * Labels of known virtual-camera drivers. A flag for review, not proof: people use OBS for honest
- * reasons, and an injector can rename its device.
- */
-const VIRTUAL_CAMERA = [
-  /\bobs\b/i, /manycam/i, /virtual/i, /snap camera/i, /xsplit/i, /camtwist/i, /e2esoft|vcam/i,
-  /splitcam/i, /youcam/i, /altercam/i, /droidcam/i, /iriun/i, /epoccam/i, /nvidia broadcast/i,
-  /mmhmm/i, /\bcamo\b/i, /dummy video device/i, /v4l2.?loopback/i, /fake/i, /deepfacelive/i, /avatarify/i,
-];
-
-export function checkVirtualCamera(labels: readonly string[]): CheckOutcome {
-  const matched = labels.filter((l) => VIRTUAL_CAMERA.some((re) => re.test(l)));
-  return outcome('virtual_camera', matched.length > 0, false, { labels: [...labels], matched });
-}
-
 export const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;

@@ -9,11 +9,11 @@ import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../
 import type { ChallengeThresholds, ChallengeType } from '../domain/liveness-challenges.ts';
 import type { Clock } from '../domain/time.ts';
 import type { DetectedFace, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
-import { checkCameraInjection } from './camera-label.ts';
+import { checkCameraInjection, checkVirtualCamera } from './camera-label.ts';
 import { checkClientData } from './client-data.ts';
 import { frameSignature, type FrameSignature } from './frame-signature.ts';
 import {
-  checkDuplicates, checkFaceSwap, checkStill, checkTimestamps, checkVirtualCamera, round, toSeconds,
+  checkDuplicates, checkFaceSwap, checkStill, checkTimestamps, round, toSeconds,
   type CheckOutcome, type ImageCheckOptions,
 } from './replay.ts';
 import { decodeDataUrl, type LivenessVerifyBody } from './schema.ts';

@@ -1,5 +1,6 @@
 import { UAParser } from 'ua-parser-js';
 import ct from 'countries-and-timezones';
+import { namesFileOrPath, namesVirtualCamera } from '../liveness/camera-label.ts';
 import { utcOffsetMinutes } from './geo-math.ts';
 
 // Device signals from the capture page's client info (claims: a careful attacker can fake each of
@@ -35,13 +36,6 @@ export interface DeviceSignals {
 /** Each factor's weight in device_risk (same scale and reasoning as policy.ts RISK_WEIGHTS). */
 const W = { automation: 0.8, headless: 0.7, virtual_camera: 0.6, emulator: 0.5, timezone_mismatch: 0.2, language_mismatch: 0.1 } as const;
 
-/** Virtual-camera drivers by the label they give their device (each product's own default name). */
-export const VIRTUAL_CAMERA_LABELS: readonly RegExp[] = [
-  /\bOBS\b/i, /ManyCam/i, /Snap Camera/i, /XSplit/i, /e2eSoft|VCam/i, /CamTwist/i, /SplitCam/i, /YouCam/i,
-  /Logi Capture/i, /NVIDIA Broadcast/i, /\bvirtual\b/i, /\bfake[_ ]device/i, /DroidCam/i, /iVCam/i, /Camo\b/i, /v4l2loopback|Dummy video device/i,
-];
-/** A label that names a media file or path: a video file fed as a camera (e.g. Chrome's --use-file-for-fake-video-capture). */
-const FILE_LABEL = /\.(mp4|mov|mkv|avi|webm|y4m|mjpe?g|gif)\b|[\\/][^\\/]+[\\/]/i;
 /** Software renderers and VM GPUs that real phones never report. */
 const EMULATOR_GPU = /SwiftShader|llvmpipe|Android Emulator|VirtualBox|VMware|Parallels|Microsoft Basic Render/i;
 /**
@@ -64,8 +58,8 @@ export function deviceSignals(c: DeviceClaims, ip: { country_code: string | null
   else if (mobileUa && /^(Win32|MacIntel|Linux x86_64)$/.test(c.platform ?? '')) add('emulator', `a mobile user agent on a ${c.platform} platform`);
   else if (mobileUa && c.touch === false) add('emulator', 'a mobile user agent without a touch screen');
   const label = c.camera_label ?? '';
-  if (label && FILE_LABEL.test(label)) add('virtual_camera', 'the camera label names a file');
-  else if (label && VIRTUAL_CAMERA_LABELS.some((p) => p.test(label))) add('virtual_camera', 'the camera label names a virtual-camera driver');
+  if (label && namesFileOrPath(label)) add('virtual_camera', 'the camera label names a file');
+  else if (label && namesVirtualCamera(label)) add('virtual_camera', 'the camera label names a virtual-camera driver');
   else if (c.camera_frame_interval_sd_ms !== undefined && (c.camera_frame_intervals ?? 0) >= MIN_INTERVALS && c.camera_frame_interval_sd_ms < PERFECT_FRAME_SD_MS) {
     add('virtual_camera', `frame intervals too regular for a physical camera (sd ${c.camera_frame_interval_sd_ms} ms)`);
   }

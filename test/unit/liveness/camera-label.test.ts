@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCameraInjection } from '../../../src/liveness/camera-label.ts';
-import { checkVirtualCamera } from '../../../src/liveness/replay.ts';
+import { checkCameraInjection, checkVirtualCamera } from '../../../src/liveness/camera-label.ts';
 
 test('labels naming a file or an injection tool are camera_injection (blocking)', () => {
   for (const label of ['/tmp/x.y4m', '/home/eve/clips/me.mjpeg', 'C:\\Users\\eve\\face.mp4', 'file:///tmp/face.y4m', 'face.y4m', 'DeepFaceLive camera', 'Avatarify Python', 'Deep-Live-Cam']) {

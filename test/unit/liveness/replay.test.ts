@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import type { RgbImage } from '../../../src/engines/face/port.ts';
 import { frameSignature } from '../../../src/liveness/frame-signature.ts';
 import {
-  checkDuplicates, checkFaceSwap, checkStill, checkTimestamps, checkVirtualCamera,
+  checkDuplicates, checkFaceSwap, checkStill, checkTimestamps,
 } from '../../../src/liveness/replay.ts';
+import { checkVirtualCamera } from '../../../src/liveness/camera-label.ts';
 import { checkClientData } from '../../../src/liveness/client-data.ts';
 import { face } from './helpers.ts';
 
