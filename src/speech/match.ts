@@ -27,10 +27,13 @@ const isNumber = (t: string): boolean => /^\d+$/.test(t);
 
 /**
  * Words a recogniser writes for a spoken digit when it has no context ("four seven to nine":
- * pocketsphinx on espeak-ng speech, bench/speech.ts). Applied to digit phrases only.
+ * pocketsphinx on espeak-ng speech, bench/speech.ts). Applied to digit phrases only. "free"/"tree"
+ * for three: th-fronting, common in real accents and heard by whisper in flite's rms voice
+ * ("six free zero five zero zero", a CI run); neither word is another digit, so no wrong digit
+ * string gains a match from it.
  */
 const DIGIT_HOMOPHONES: Partial<Record<Language, Record<string, string>>> = {
-  en: { to: '2', too: '2', for: '4', won: '1', ate: '8' },
+  en: { to: '2', too: '2', for: '4', won: '1', ate: '8', free: '3', tree: '3' },
 };
 
 /** Numbers of `expected` appear in `heard` in the same order. */
