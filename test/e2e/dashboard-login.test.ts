@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { createUser, grantRole } from '../../src/accounts/users.ts';
 import { DashClient, makeUser, totpCode } from '../helpers/dashboard-client.ts';
 import { startServer } from '../helpers/server.ts';
 
@@ -87,6 +88,50 @@ describe('dashboard sign-in in Chromium', { timeout: 180_000 }, () => {
     assert.equal(await page.isVisible('table'), false);
     await page.reload();
     await page.waitForSelector('#login:not([hidden])');
+    assert.deepEqual(problems, []);
+    await ctx.close();
+  });
+
+  test('a one-time password leads to choosing a new one; two-factor enrolment from the page', async () => {
+    const deps = server.runtime.deps;
+    const projectId = (await deps.db.selectFrom('projects').select('id').where('name', '=', 'e2e').executeTakeFirstOrThrow()).id;
+    const { user, password } = await createUser(deps.db, deps.clock, { login: 'boss', displayName: 'The Boss' });
+    await grantRole(deps.db, deps.clock, user.id, projectId, 'admin');
+    server.clock.advance(61);
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(`${server.baseUrl}/dashboard`);
+    await page.fill('#login-name', 'boss');
+    await page.fill('#login-password', password);
+    await page.click('#login-form button[type="submit"]');
+    await page.waitForSelector('#password:not([hidden])');
+    assert.equal(await page.isVisible('table'), false, 'nothing of the sessions before the password is chosen');
+    await page.screenshot({ path: path.join(SCREENS, 'dashboard-04-new-password.png') });
+    await page.fill('#pw-current', password);
+    await page.fill('#pw-new', 'a-better-passphrase');
+    await page.fill('#pw-again', 'a-better-passphrase-typo');
+    await page.click('#password-form button[type="submit"]');
+    assert.match((await page.textContent('#password-error')) ?? '', /differ/);
+    await page.fill('#pw-again', 'a-better-passphrase');
+    await page.click('#password-form button[type="submit"]');
+    await page.waitForSelector('#app:not([hidden])');
+
+    await page.click('#totp-start');
+    await page.waitForSelector('#totp:not([hidden])');
+    await page.screenshot({ path: path.join(SCREENS, 'dashboard-05-totp-enrol.png') });
+    const uri = (await page.getAttribute('#totp-uri', 'href')) ?? '';
+    const secret = new URL(uri).searchParams.get('secret') ?? '';
+    assert.equal((await page.textContent('#totp-secret'))?.replace(/ /g, ''), secret);
+    await page.fill('#totp-code', totpCode(secret, server.clock.now()));
+    await page.click('#totp-form button[type="submit"]');
+    await page.waitForSelector('#app:not([hidden])');
+    assert.equal(await page.isVisible('#totp-start'), false, 'enrolled: the offer is gone');
+    const row = await deps.db.selectFrom('users').select(['must_change_password', 'totp_secret']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    assert.equal(row.must_change_password, 0);
+    assert.ok(row.totp_secret);
     assert.deepEqual(problems, []);
     await ctx.close();
   });
