@@ -31,6 +31,8 @@ describe('dashboard sign-in', { timeout: 300_000 }, () => {
     assert.doesNotMatch(cookie, /Secure|Max-Age|Domain/i, 'plain HTTP without a trusted proxy: not Secure; a browser-session cookie');
     const me = await c.req('GET', '/me');
     assert.equal(me.status, 200);
+    assert.equal(me.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('cache-control'), 'no-store');
     const body = (await me.json()) as { user: { login: string }; roles: string[]; project: { id: string }; pending: string[]; csrf_token: string };
     assert.equal(body.user.login, 'rita');
     assert.deepEqual(body.roles, ['reviewer']);

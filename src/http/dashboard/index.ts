@@ -14,6 +14,12 @@ import { dashboardUserRoutes } from './user-routes.ts';
 export function dashboardApi(deps: Deps) {
   const trusted = parseTrustedProxies(deps.config.TRUST_PROXY);
   const api = new Hono<{ Variables: DashVars }>();
+  // Answers name people and carry the CSRF token: no cache keeps them. Set before the route runs
+  // (a header added after next() makes @hono/node-server rebuild the response: security-headers.ts).
+  api.use('*', async (c, next) => {
+    c.header('cache-control', 'no-store');
+    await next();
+  });
   api.route('/', signInRoute(deps, trusted));
   api.use('*', dashboardSession(deps, trusted));
   api.route('/', accountRoutes(deps, trusted));
