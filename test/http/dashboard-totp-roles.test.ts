@@ -170,4 +170,40 @@ describe('dashboard TOTP and roles', { timeout: 300_000 }, () => {
     assert.equal(reset.status, 403);
     assert.equal(await errorCode(reset), 'forbidden');
   });
+
+  test('an admin changes roles and disables accounts (their sessions end); the last admin stays', async () => {
+    nextMinute();
+    const { project } = await createKey(server.runtime.deps, 'project-d', 'test');
+    const a = await makeUser(server.runtime.deps, { login: 'dana', projectId: project.id, roles: ['admin'] });
+    const r = await makeUser(server.runtime.deps, { login: 'rex', projectId: project.id, roles: ['auditor'] });
+    const admin = new DashClient(server.baseUrl);
+    await admin.login('dana', a.password);
+    const rex = new DashClient(server.baseUrl);
+    await rex.login('rex', r.password);
+    assert.deepEqual(((await (await rex.req('GET', '/me')).json()) as { roles: string[] }).roles, ['auditor']);
+
+    const promoted = await admin.req('PATCH', `/users/${r.id}`, { roles: ['reviewer'], display_name: 'Rex R' });
+    assert.equal(promoted.status, 200);
+    assert.deepEqual(((await promoted.json()) as { roles: string[] }).roles, ['reviewer']);
+    assert.deepEqual(((await (await rex.req('GET', '/me')).json()) as { roles: string[] }).roles, ['reviewer'], 'roles are read on every request');
+
+    const bad = await admin.req('PATCH', `/users/${r.id}`, { roles: ['superuser'] });
+    assert.equal(bad.status, 422);
+    assert.equal(await errorCode(bad), 'validation_failed');
+    const taken = await admin.req('POST', '/users', { login: 'REX', roles: ['auditor'] });
+    assert.equal(taken.status, 409);
+    assert.equal(await errorCode(taken), 'login_taken');
+
+    const last = await admin.req('PATCH', `/users/${a.id}`, { roles: ['reviewer'] });
+    assert.equal(last.status, 403);
+    assert.match(((await last.json()) as { error: { message: string } }).error.message, /last admin/);
+    assert.equal(await errorCode(await admin.req('PATCH', `/users/${a.id}`, { disabled: true })), 'forbidden');
+
+    const off = await admin.req('PATCH', `/users/${r.id}`, { disabled: true });
+    assert.equal(((await off.json()) as { disabled: boolean }).disabled, true);
+    assert.equal(await errorCode(await rex.req('GET', '/me')), 'signin_required', 'disabled: the session ended');
+    assert.equal(await errorCode(await new DashClient(server.baseUrl).login('rex', r.password)), 'login_failed');
+    await admin.req('PATCH', `/users/${r.id}`, { disabled: false });
+    assert.equal((await new DashClient(server.baseUrl).login('rex', r.password)).status, 200);
+  });
 });
