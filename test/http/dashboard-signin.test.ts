@@ -222,6 +222,13 @@ describe('dashboard sign-in', { timeout: 300_000 }, () => {
     assert.deepEqual(((await (await again.req('GET', '/me')).json()) as { pending: string[] }).pending, ['password_change']);
   });
 
+  test('opening the sign-in page many times from one address (an office behind NAT) is not taken for guessing', async () => {
+    nextMinute();
+    for (let i = 0; i < 25; i++) assert.equal((await fetch(`${server.baseUrl}/dashboard/api/me`)).status, 401);
+    const u = await makeUser(server.runtime.deps, { login: 'nat', projectId, roles: ['auditor'] });
+    assert.equal((await new DashClient(server.baseUrl).login('nat', u.password)).status, 200, 'more than the 20 failed credentials a minute, and still no 429');
+  });
+
   test('the dashboard API takes no API key, and /v1 takes no dashboard cookie', async () => {
     nextMinute();
     const byKey = await fetch(`${server.baseUrl}/dashboard/api/sessions`, { headers: { authorization: `Bearer ${server.apiKey}` } });

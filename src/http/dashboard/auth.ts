@@ -7,6 +7,7 @@ import type { Deps } from '../../deps.ts';
 import { csrfTokenMatches, resolveLoginSession, type Resolved } from '../../accounts/login-sessions.ts';
 import { rolesIn } from '../../accounts/users.ts';
 import { getProjectSettings } from '../../projects/settings.ts';
+import { notAGuess } from '../auth.ts';
 import { peerOf, type TrustedProxies } from '../client-ip.ts';
 
 // Dashboard authentication: a cookie (never an API key) → the signed-in user as an Actor for the
@@ -76,7 +77,10 @@ export function dashboardSession(deps: Deps, trusted: TrustedProxies): Middlewar
   return async (c, next) => {
     const token = tokenOf(c, isSecureRequest(c, deps.config.PUBLIC_URL, trusted));
     const login = token ? await resolveLoginSession(deps.db, deps.clock, token) : null;
-    if (!login) throw new AppError('signin_required', 'not signed in, or the session ended; sign in again');
+    if (!login) {
+      notAGuess(c);
+      throw new AppError('signin_required', 'not signed in, or the session ended; sign in again');
+    }
     if (WRITES.has(c.req.method)) {
       if (!sameOrigin(c, deps.config.PUBLIC_URL)) throw csrfRefused('it did not come from this site');
       if (!csrfTokenMatches(deps.secret, login.session, c.req.header('x-csrf-token'))) throw csrfRefused('missing or wrong x-csrf-token');
