@@ -21,6 +21,11 @@ export async function createLoginSession(db: Db, clock: Clock, userId: string, p
     created_at: iso(now), last_seen_at: iso(now), expires_at: iso(new Date(now.getTime() + LOGIN_SESSION.absoluteSeconds * 1000)),
   };
   await db.insertInto('login_sessions').values(row).execute();
+  // Sessions nobody came back to are deleted here (a live one is deleted when seen expired).
+  await db.deleteFrom('login_sessions').where((eb) => eb.or([
+    eb('expires_at', '<=', iso(now)),
+    eb('last_seen_at', '<=', iso(new Date(now.getTime() - LOGIN_SESSION.idleSeconds * 1000))),
+  ])).execute();
   return { token, session: row };
 }
 

@@ -66,7 +66,7 @@ export function sameOrigin(c: Context, publicUrl: string): boolean {
   return allowed.includes(origin);
 }
 
-const csrfRefused = (why: string) => new AppError('csrf_failed', `request refused: ${why} (reload the dashboard and try again)`);
+export const csrfRefused = (why: string) => new AppError('csrf_failed', `request refused: ${why} (reload the dashboard and try again)`);
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Paths an account with something pending may still use: who am I, sign out, set a password, enrol TOTP, switch project. */
@@ -111,4 +111,3 @@ export function requireRole(...roles: UserRole[]): MiddlewareHandler<{ Variables
   };
 }
 
-export { csrfRefused };
