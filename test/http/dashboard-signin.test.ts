@@ -206,6 +206,8 @@ describe('dashboard sign-in', { timeout: 300_000 }, () => {
     const list = await n.req('GET', '/sessions');
     assert.equal(list.status, 403);
     assert.equal(await errorCode(list), 'password_change_required');
+    const wrongCurrent = await n.req('POST', '/me/password', { current_password: 'not-the-one-time-password', new_password: 'my-own-long-secret-1' });
+    assert.equal(await errorCode(wrongCurrent), 'login_failed');
     const weak = await n.req('POST', '/me/password', { current_password: created.one_time_password, new_password: 'short' });
     assert.equal(await errorCode(weak), 'validation_failed');
     const set = await n.req('POST', '/me/password', { current_password: created.one_time_password, new_password: 'my-own-long-secret-1' });
