@@ -8,6 +8,7 @@ import type { Deps } from './deps.ts';
 import { type Clock, systemClock } from './domain/time.ts';
 import { createApp, type AppExtras } from './http/app.ts';
 import { pageRoutes } from './http/routes/pages.ts';
+import { dashboardApi } from './http/dashboard/index.ts';
 import { faceDocs, faceRoutes } from './http/routes/faces.ts';
 import { documentDocs, documentRoutes } from './http/routes/documents.ts';
 import { zolozDocs, zolozRoutes } from './http/compat/zoloz.ts';
@@ -143,7 +144,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     templateCodec: codec,
   };
   const extras: AppExtras = {
-    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }],
+    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }],
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
   };
   const staleParts = await removeStaleParts(deps);

@@ -2,6 +2,7 @@ import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { type Config } from '../config/config.ts';
 import { buildRuntime } from '../main.ts';
 import { demoOnStart } from './demo.ts';
+import { firstAdminOnStart } from '../accounts/first-admin.ts';
 
 type Handler = (r: Request, env?: unknown) => Response | Promise<Response>;
 
@@ -48,6 +49,8 @@ export async function serve(config: Config, opts: { workers: boolean }) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const demo = await demoOnStart(deps);
+  // After the demo project exists: the first admin is that project's admin.
+  const admin = await firstAdminOnStart(deps);
   out('');
   out(`vkyc is running (${rt.handle.kind}, data in ${config.DATA_DIR})`);
   out(`  API docs:      ${config.PUBLIC_URL}/docs`);
@@ -59,6 +62,11 @@ export async function serve(config: Config, opts: { workers: boolean }) {
     out(`  Try: curl -H "Authorization: Bearer ${demo.key}" ${config.PUBLIC_URL}/v1/sessions`);
   } else {
     out('  New API key:   vkyc keys create --project NAME');
+  }
+  if (admin) {
+    out(`  Dashboard admin (shown once, change it at first sign-in): login ${admin.login}  password ${admin.password}`);
+  } else {
+    out('  Dashboard users: vkyc users create --project NAME --role admin --login LOGIN');
   }
   out('');
 

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../domain/errors.ts';
 import type { Clock } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
@@ -37,6 +37,13 @@ export function captureTokenOf(authorization: string | undefined): string {
 }
 
 /**
+ * Marks a 401 as not a guess: a missing or ended dashboard session (its cookie holds 256 random
+ * bits, nothing to guess). Counting those would let an office behind one address lock itself out
+ * by opening the sign-in page (the page asks /me first).
+ */
+export const notAGuess = (c: Context) => c.set('authNotAGuess' as never, true as never);
+
+/**
  * Failed credentials per client address: after `limit` answers of 401 in a window, the address
  * gets 429 rate_limited (with Retry-After) without its credential being looked up, until the
  * window ends. Every 401 counts (API keys, the ZOLOZ routes' keys, capture and liveness tokens):
@@ -53,6 +60,6 @@ export function failedAuthLimit({ limit = 20, windowMs = 60_000, clock }: { limi
       throw rateLimited(seen.retryAfterS);
     }
     await next();
-    if (c.res.status === 401) failures.add(ip);
+    if (c.res.status === 401 && c.get('authNotAGuess' as never) !== true) failures.add(ip);
   };
 }

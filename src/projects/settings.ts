@@ -26,12 +26,15 @@ const fields = {
   non_english_phrase: z.enum(NON_ENGLISH_PHRASE_POLICIES),
   /** Which risk flags decline and which go to review (docs/risk.md); null: the server's RISK_POLICY / default. */
   risk_policy: riskPolicySchema.nullable(),
+  /** Dashboard users of this project must sign in with a TOTP code; those not enrolled are sent to enrol (docs/accounts.md). */
+  require_totp: z.boolean(),
 };
 
 /** Stored form: every field defaulted; keys this version does not know are dropped. */
 export const projectSettingsSchema = z.object({
   non_english_phrase: fields.non_english_phrase.default(DEFAULT_NON_ENGLISH_PHRASE),
   risk_policy: fields.risk_policy.default(null),
+  require_totp: fields.require_totp.default(false),
 });
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 

@@ -249,6 +249,50 @@ const projectSettings: Migration = {
   },
 };
 
+/**
+ * Dashboard accounts (src/accounts, docs/accounts.md): people who sign in with a password (+ TOTP),
+ * their role per project, their signed-in sessions (only a hash of the cookie's token is stored)
+ * and the failed-login counters keyed by the login name typed (known or not, so a lockout says
+ * nothing about whether an account exists).
+ */
+const accounts: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('users')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('login', 'text', (c) => c.notNull().unique())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('must_change_password', 'integer', (c) => c.notNull())
+      .addColumn('totp_secret', 'text')
+      .addColumn('totp_pending', 'text')
+      .addColumn('totp_last_step', 'integer')
+      .addColumn('disabled_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('last_login_at', 'text').execute();
+    await db.schema.createTable('memberships')
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('memberships_pk', ['user_id', 'project_id', 'role']).execute();
+    await db.schema.createIndex('memberships_project').on('memberships').columns(['project_id', 'user_id']).execute();
+    await db.schema.createTable('login_sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+      .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('last_seen_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createIndex('login_sessions_user').on('login_sessions').column('user_id').execute();
+    await db.schema.createTable('login_throttle')
+      .addColumn('login', 'text', (c) => c.primaryKey())
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .addColumn('last_failure_at', 'text', (c) => c.notNull())
+      .addColumn('locked_until', 'text').execute();
+  },
+};
+
 const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Migration> => ({
   '001_initial': initial(kind),
   '002_phrase_attempts': phraseAttempts,
@@ -257,6 +301,7 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '005_project_settings': projectSettings,
   '006_risk_ip_lists': riskIpLists,
   '007_face_templates_and_lists': faceTemplatesAndLists(kind),
+  '009_accounts': accounts,
 });
 
 /**

@@ -180,7 +180,51 @@ export interface Database {
   risk_ip_entries: RiskIpEntriesTable;
   face_templates: FaceTemplatesTable;
   project_lists: ProjectListsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  login_sessions: LoginSessionsTable;
+  login_throttle: LoginThrottleTable;
 }
+
+/** A person who signs in to the dashboard (src/accounts). */
+export interface UsersTable {
+  id: string;
+  /** Lower-cased; unique across projects (one person, several projects). */
+  login: string;
+  display_name: string;
+  /** `scrypt$N$r$p$salt$hash` (accounts/password.ts): the parameters travel with each hash. */
+  password_hash: string;
+  /** 1 after an admin reset or creation with a one-time password: the next sign-in must set a new one. */
+  must_change_password: number;
+  /** TOTP key sealed under VKYC_SECRET with the user id as associated data; null: not enrolled. */
+  totp_secret: string | null;
+  /** A key being enrolled (shown once, confirmed by a first code). */
+  totp_pending: string | null;
+  /** The last accepted TOTP time step: a code is accepted once (RFC 6238 §5.2). */
+  totp_last_step: number | null;
+  disabled_at: string | null;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+/** One role of a user in a project (a user may hold several roles, in several projects). */
+export interface MembershipsTable { user_id: string; project_id: string; role: string; created_at: string }
+
+/** A signed-in dashboard session: the cookie carries the token, the row only its SHA-256. */
+export interface LoginSessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  /** The project the dashboard works on (the user's roles are read for it on every request). */
+  project_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** Absolute end; the idle end is last_seen_at + the idle timeout. */
+  expires_at: string;
+}
+
+/** Consecutive failed sign-ins per typed login (accounts/throttle.ts). */
+export interface LoginThrottleTable { login: string; failures: number; last_failure_at: string; locked_until: string | null }
 
 /** One face template per decided session (duplicate-face search). `template`: base64, sealed when BLOB_ENCRYPTION_KEY is set. */
 export interface FaceTemplatesTable {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
+import { verifyPassword } from '../../src/accounts/password.ts';
 
 // `vkyc serve` as a child process (issue 12, item 9): a busy port crashed with a stack trace after
 // a demo key had been written and never shown, and every start created another demo session.
@@ -64,17 +65,25 @@ describe('vkyc serve start-up', { timeout: 180_000 }, () => {
     const link = first.stderr.match(/Demo capture:\s+(\S+)/)?.[1];
     assert.ok(link, first.stderr);
     assert.match(first.stderr, /API docs: .*\/docs/);
+    // The first admin: a one-time password, printed once per database (issue 15).
+    const admin = first.stderr.match(/Dashboard admin \(shown once, change it at first sign-in\): login admin {2}password ([a-z2-9-]{23})\n/)?.[1];
+    assert.ok(admin, first.stderr);
 
     const second = await runServe({ PORT: String(await freePort()), DATA_DIR: dir });
     assert.equal(second.code, 0, `signal ${second.signal}: ${second.stderr}`);
     assert.doesNotMatch(second.stderr, /Demo API key/);
     assert.match(second.stderr, /Demo capture:\s+http:\/\/127\.0\.0\.1:\d+\/capture\/cap_/);
     assert.match(second.stderr, /Dashboard: .*\/dashboard/);
+    assert.doesNotMatch(second.stderr, /Dashboard admin/);
+    assert.match(second.stderr, /Dashboard users: vkyc users create --project NAME --role admin --login LOGIN/);
 
     const db = new BetterSqlite3(join(dir, 'vkyc.sqlite'), { readonly: true });
     try {
       const row = db.prepare("select count(*) as n from sessions where external_id = 'demo'").get() as { n: number };
       assert.equal(row.n, 1);
+      const user = db.prepare("select u.password_hash, u.must_change_password, m.role, p.name from users u join memberships m on m.user_id = u.id join projects p on p.id = m.project_id where u.login = 'admin'").all() as Array<{ password_hash: string; must_change_password: number; role: string; name: string }>;
+      assert.deepEqual(user.map((u) => [u.name, u.role, u.must_change_password]), [['demo', 'admin', 1]]);
+      assert.equal(await verifyPassword(admin, user[0]!.password_hash), true, 'the printed password is the stored one');
     } finally {
       db.close();
     }

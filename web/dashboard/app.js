@@ -1,5 +1,6 @@
-// vkyc reviewer dashboard: a small page over the public API (no private endpoints). The API key
-// lives in sessionStorage, so closing the tab signs out.
+// vkyc reviewer dashboard: a small page over the dashboard API (/dashboard/api), signed in with an
+// account (password + optional TOTP). The session cookie is HttpOnly: this script never sees it.
+// Writes carry the CSRF token that /me returns; the page holds no API key.
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...children) => {
   const n = document.createElement(tag);
@@ -9,28 +10,98 @@ const el = (tag, attrs = {}, ...children) => {
   for (const c of children.flat()) if (c !== null && c !== undefined) n.append(c instanceof Node ? c : String(c));
   return n;
 };
-let key = sessionStorage.getItem('vkyc_key');
+let me = null;
 let cursor = null;
 
 async function api(path, init = {}) {
-  const res = await fetch(path, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers || {}) } });
+  const write = init.method && init.method !== 'GET';
+  const res = await fetch(`/dashboard/api${path}`, {
+    ...init, credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', ...(write && me ? { 'x-csrf-token': me.csrf_token } : {}), ...(init.headers || {}) },
+  });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw Object.assign(new Error(body?.error?.message || res.statusText), { code: body?.error?.code, status: res.status });
+  if (!res.ok) {
+    const err = Object.assign(new Error(body?.error?.message || res.statusText), { code: body?.error?.code, status: res.status });
+    if (err.code === 'signin_required' && path !== '/me') { me = null; show('login'); }
+    throw err;
+  }
   return body;
 }
 
-function show(signedIn) {
-  $('#login').hidden = signedIn; $('#app').hidden = !signedIn; $('#logout').hidden = !signedIn;
-  if (signedIn) loadList(true); else $('#key').focus();
+const screens = ['login', 'password', 'totp', 'app'];
+function show(name) {
+  for (const s of screens) $(`#${s}`).hidden = s !== name;
+  $('#account').hidden = name === 'login';
+  if (name === 'login') { $('#login-name').focus(); return; }
+  $('#who').textContent = `${me.user.display_name} · ${me.roles.join(', ')}`;
+  $('#totp-start').hidden = me.user.totp_enabled || name !== 'app';
+  const sel = $('#project');
+  sel.replaceChildren(...me.projects.map((p) => el('option', { value: p.id, ...(p.id === me.project?.id ? { selected: '' } : {}) }, p.name)));
+  sel.disabled = me.projects.length < 2;
+  if (name === 'app') loadList(true);
+}
+
+/** Where the account is: pending steps first (a one-time password, a TOTP the project requires), then the sessions. */
+async function route() {
+  try { me = await api('/me'); } catch { me = null; show('login'); return; }
+  if (me.pending.includes('password_change')) { show('password'); $('#pw-current').focus(); }
+  else if (me.pending.includes('totp_enrolment')) startTotp('This project requires a second factor at sign-in.');
+  else show('app');
 }
 
 $('#login-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  key = $('#key').value.trim();
-  try { await api('/v1/sessions?limit=1'); sessionStorage.setItem('vkyc_key', key); show(true); }
-  catch (err) { $('#login-error').textContent = err.status === 401 ? 'This key is not valid.' : `Could not sign in: ${err.message}`; }
+  const data = Object.fromEntries(new FormData(e.target));
+  if (!data.totp_code) delete data.totp_code;
+  try {
+    await api('/login', { method: 'POST', body: JSON.stringify(data) });
+    e.target.reset(); $('#totp-field').hidden = true; $('#login-error').textContent = '';
+    await route();
+  } catch (err) {
+    if (err.code === 'totp_required') { $('#totp-field').hidden = false; $('#login-totp').focus(); $('#login-error').textContent = ''; return; }
+    $('#login-error').textContent = err.message;
+  }
 });
-$('#logout').addEventListener('click', () => { sessionStorage.removeItem('vkyc_key'); key = null; show(false); });
+
+$('#password-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const data = Object.fromEntries(new FormData(e.target));
+  if (data.new_password !== data.again) { $('#password-error').textContent = 'The two new passwords differ.'; return; }
+  try {
+    await api('/me/password', { method: 'POST', body: JSON.stringify({ current_password: data.current_password, new_password: data.new_password }) });
+    e.target.reset(); $('#password-error').textContent = '';
+    await route();
+  } catch (err) { $('#password-error').textContent = err.message; }
+});
+
+async function startTotp(why) {
+  const t = await api('/me/totp', { method: 'POST' });
+  $('#totp-why').textContent = why;
+  $('#totp-secret').textContent = t.secret.replace(/(.{4})/g, '$1 ').trim();
+  $('#totp-uri').href = t.otpauth_uri;
+  $('#totp-cancel').hidden = me.pending.includes('totp_enrolment');
+  show('totp');
+  $('#totp-code').focus();
+}
+$('#totp-start').addEventListener('click', () => startTotp('A code from your phone will be asked at every sign-in.'));
+$('#totp-cancel').addEventListener('click', () => show('app'));
+$('#totp-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    await api('/me/totp/confirm', { method: 'POST', body: JSON.stringify({ code: $('#totp-code').value.trim() }) });
+    e.target.reset(); $('#totp-error').textContent = '';
+    await route();
+  } catch (err) { $('#totp-error').textContent = err.message; }
+});
+
+$('#logout').addEventListener('click', async () => {
+  try { await api('/logout', { method: 'POST' }); } finally { me = null; $('#rows').replaceChildren(); $('#detail').replaceChildren(); show('login'); }
+});
+$('#project').addEventListener('change', async (e) => {
+  await api('/me/project', { method: 'POST', body: JSON.stringify({ project_id: e.target.value }) });
+  $('#detail').replaceChildren(el('p', { class: 'muted' }, 'Select a session.'));
+  await route();
+});
 $('#filters').addEventListener('submit', (e) => { e.preventDefault(); loadList(true); });
 $('#more').addEventListener('click', () => loadList(false));
 
@@ -40,7 +111,7 @@ async function loadList(reset) {
   const q = new URLSearchParams({ limit: '25' });
   for (const [k, v] of new FormData($('#filters'))) if (v) q.set(k, v);
   if (!reset && cursor) q.set('cursor', cursor);
-  const page = await api(`/v1/sessions?${q}`);
+  const page = await api(`/sessions?${q}`);
   if (reset) $('#rows').replaceChildren();
   for (const s of page.data) {
     const tr = el('tr', { tabindex: '0', 'data-id': s.id, onclick: () => openSession(s.id, tr), onkeydown: (e) => { if (e.key === 'Enter') openSession(s.id, tr); } },
@@ -59,7 +130,7 @@ async function openSession(id, row) {
   const d = $('#detail');
   d.replaceChildren(el('p', { class: 'muted' }, 'Loading…'));
   try {
-    const [s, v, audit] = await Promise.all([api(`/v1/sessions/${id}`), api(`/v1/sessions/${id}/video`), api(`/v1/sessions/${id}/audit`)]);
+    const [s, v, audit] = await Promise.all([api(`/sessions/${id}`), api(`/sessions/${id}/video`), api(`/sessions/${id}/audit`)]);
     const parts = [
       el('h2', {}, 'Session ', el('span', { class: 'mono' }, s.id)),
       el('p', {}, 'Status ', el('b', {}, s.status), ' · result ', badge(s.result), s.external_id ? ` · external id ${s.external_id}` : ''),
@@ -106,13 +177,16 @@ function riskPart(r) {
   ];
 }
 
+const mayReview = () => me.roles.includes('admin') || me.roles.includes('reviewer');
+
+// Who decides is the signed-in user (recorded by the server from the session), never a typed name.
 function reviewForm(s) {
   const reviewable = s.status === 'completed' && (!s.decision || s.decision.decided_by === 'auto');
   if (!reviewable) return el('p', { class: 'muted' }, s.decision && s.decision.decided_by !== 'auto' ? `Reviewed by ${s.decision.decided_by}.` : 'Reviewable once processing is complete.');
+  if (!mayReview()) return el('p', { class: 'muted' }, `Your role (${me.roles.join(', ')}) can read sessions but not decide them.`);
   const msg = el('p', { role: 'status' });
   const form = el('form', { class: 'review' },
     el('h3', {}, 'Your decision'),
-    el('label', { for: 'reviewer' }, 'Reviewer'), el('input', { id: 'reviewer', name: 'reviewer', required: '', value: localStorage.getItem('vkyc_reviewer') || '' }),
     el('label', { for: 'notes' }, 'Notes'), el('textarea', { id: 'notes', name: 'notes', rows: '3' }),
     el('div', { class: 'row' },
       el('button', { type: 'submit', value: 'approved' }, 'Approve'),
@@ -120,14 +194,13 @@ function reviewForm(s) {
     msg);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const data = new FormData(form);
-    localStorage.setItem('vkyc_reviewer', data.get('reviewer'));
+    const notes = new FormData(form).get('notes');
     try {
-      await api(`/v1/sessions/${s.id}/review`, { method: 'POST', body: JSON.stringify({ result: e.submitter.value, reviewer: data.get('reviewer'), notes: data.get('notes') || undefined }) });
+      await api(`/sessions/${s.id}/review`, { method: 'POST', body: JSON.stringify({ result: e.submitter.value, ...(notes ? { notes } : {}) }) });
       msg.textContent = 'Saved.'; openSession(s.id, document.querySelector(`tr[data-id="${s.id}"]`)); loadList(true);
     } catch (err) { msg.textContent = `Not saved: ${err.message}`; msg.className = 'error'; }
   });
   return form;
 }
 
-show(Boolean(key));
+route();

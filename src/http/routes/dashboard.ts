@@ -2,9 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 
-// The reviewers' dashboard: static files over the public API (it signs in with an API key).
+// The reviewers' dashboard: static files over the dashboard API (/dashboard/api, signed in with an
+// account; http/dashboard/). The page never holds an API key.
 const FILES: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'styles.css': 'text/css; charset=utf-8' };
-const CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// form-action 'none': the forms are sent by script as JSON; if the script did not run, a browser
+// must not submit a password in a URL or anywhere else.
 
 export function dashboardRoutes(webDir: string) {
   const app = new Hono();
