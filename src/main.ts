@@ -28,7 +28,7 @@ import { purgeRetention } from './sessions/purge-retention.ts';
 import { sweepStuckSessions } from './sessions/sweep-stuck.ts';
 import { removeStaleParts } from './sessions/resumable-upload.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
-import { createDiskBlobStore } from './storage/disk-blobs.ts';
+import { blobStoreFor } from './storage/select-blobs.ts';
 import { cleanStaleScratch, DIR_MODE, ensureScratchRoot, scratchRoot } from './storage/scratch.ts';
 import { probeStage } from './verification/stages/probe.ts';
 import { decodeStage } from './verification/stages/decode.ts';
@@ -122,11 +122,8 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const codec = templateCodec(encryptionKey);
   const deps: Deps = {
     db: handle.db,
-    blobs: createDiskBlobStore(join(config.DATA_DIR, 'blobs'), {
-      encryptionKey,
-      // The key names project and session ids only; no bytes of the blob are logged.
-      onIntegrityFailure: (key, reason) => log.error('blob integrity check failed', { blob: key, reason }),
-    }),
+    // The key names project and session ids only; no bytes of the blob are logged.
+    blobs: blobStoreFor(config, (key, reason) => log.error('blob integrity check failed', { blob: key, reason })),
     queue: createSqlQueue(handle.db, clock),
     queueFor: (db) => createSqlQueue(db, clock),
     clock,
