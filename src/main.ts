@@ -29,6 +29,8 @@ import { sweepStuckSessions } from './sessions/sweep-stuck.ts';
 import { removeStaleParts } from './sessions/resumable-upload.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
 import { blobStoreFor } from './storage/select-blobs.ts';
+import { memoryWindows } from './http/rate-limit.ts';
+import { limitsRedis, redisWindows } from './http/redis-windows.ts';
 import { cleanStaleScratch, DIR_MODE, ensureScratchRoot, scratchRoot } from './storage/scratch.ts';
 import { probeStage } from './verification/stages/probe.ts';
 import { decodeStage } from './verification/stages/decode.ts';
@@ -138,6 +140,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     // The index is derived from the face_templates table and rebuilt from it when its files are absent or stale.
     faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec) }),
     templateCodec: codec,
+    limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
   const extras: AppExtras = {
     publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }],
@@ -194,6 +197,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       await Promise.all(running.map((w) => w.stop()));
       await deps.engines.close();
       await deps.faceIndex.close();
+      await deps.limits.close?.();
       await handle.close();
     },
   };

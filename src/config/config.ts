@@ -47,6 +47,13 @@ const configSchema = z.object({
    * BLOB_ENCRYPTION_KEY (the store could not decrypt client-side encryption).
    */
   MEDIA_DELIVERY: z.enum(['proxy', 'presigned']).default('proxy'),
+  /**
+   * redis://… (or rediss://): state several API nodes must share lives in Redis — rate-limit
+   * windows today. Absent: each process keeps its own.
+   */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** Prefix of every vkyc key in Redis, so deployments can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/).default('vkyc:'),
   WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   /**
    * Face-model worker threads per process (each ~280 MB RSS with its models). Default: one per core, at most
