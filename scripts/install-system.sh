@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vkyc needs (idempotent) and, with --test, what the test suite needs
-# too, and starts PostgreSQL when it is installed but not running. Run as root (or with sudo).
+# too, and starts PostgreSQL and Redis when they are not running. Run as root (or with sudo).
 set -euo pipefail
 
 # espeak-ng at run time: its letter-to-sound rules pronounce names missing from pocketsphinx's dictionary.
@@ -37,5 +37,14 @@ if [ "${1:-}" = "--test" ]; then
     grep -q 'vkyc-test' "$hba" || $SUDO sed -i '1i host all all 127.0.0.1/32 trust # vkyc-test' "$hba"
     $SUDO pg_ctlcluster --skip-systemctl-redirect "$ver" main reload || true
     $SUDO su postgres -c "psql -qtc \"select 1 from pg_database where datname='test'\" | grep -q 1 || createdb test" || true
+  fi
+  # The shared rate-limit tests need the real Redis on 127.0.0.1:6379 (nothing kept on disk).
+  if ! command -v redis-server >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  fi
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    $SUDO mkdir -p /var/lib/redis /var/log/redis
+    $SUDO redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/vkyc-test.log
+    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
   fi
 fi

@@ -9,6 +9,7 @@ import type { Db } from './storage/db.ts';
 import type { Lookup } from './webhooks/ssrf.ts';
 import type { RiskRuntime } from './risk/runtime.ts';
 import type { FaceIndex } from './duplicates/face-index.ts';
+import type { RateWindows } from './http/rate-limit.ts';
 import type { TemplateCodec } from './duplicates/template-codec.ts';
 
 /** What use cases receive: plain objects, wired once in main.ts. */
@@ -34,4 +35,6 @@ export interface Deps {
   faceIndex: FaceIndex;
   /** Seals face templates at rest when BLOB_ENCRYPTION_KEY is set. */
   templateCodec: TemplateCodec;
+  /** Rate-limit windows: in memory, or shared by every node in Redis (REDIS_URL). */
+  limits: RateWindows;
 }

@@ -29,7 +29,9 @@ import { purgeRetention } from './sessions/purge-retention.ts';
 import { sweepStuckSessions } from './sessions/sweep-stuck.ts';
 import { removeStaleParts } from './sessions/resumable-upload.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
-import { createDiskBlobStore } from './storage/disk-blobs.ts';
+import { blobStoreFor } from './storage/select-blobs.ts';
+import { memoryWindows } from './http/rate-limit.ts';
+import { limitsRedis, redisWindows } from './http/redis-windows.ts';
 import { cleanStaleScratch, DIR_MODE, ensureScratchRoot, scratchRoot } from './storage/scratch.ts';
 import { probeStage } from './verification/stages/probe.ts';
 import { decodeStage } from './verification/stages/decode.ts';
@@ -123,11 +125,8 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const codec = templateCodec(encryptionKey);
   const deps: Deps = {
     db: handle.db,
-    blobs: createDiskBlobStore(join(config.DATA_DIR, 'blobs'), {
-      encryptionKey,
-      // The key names project and session ids only; no bytes of the blob are logged.
-      onIntegrityFailure: (key, reason) => log.error('blob integrity check failed', { blob: key, reason }),
-    }),
+    // The key names project and session ids only; no bytes of the blob are logged.
+    blobs: blobStoreFor(config, (key, reason) => log.error('blob integrity check failed', { blob: key, reason })),
     queue: createSqlQueue(handle.db, clock),
     queueFor: (db) => createSqlQueue(db, clock),
     clock,
@@ -142,6 +141,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     // The index is derived from the face_templates table and rebuilt from it when its files are absent or stale.
     faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec) }),
     templateCodec: codec,
+    limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
   const extras: AppExtras = {
     publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }],
@@ -198,6 +198,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       await Promise.all(running.map((w) => w.stop()));
       await deps.engines.close();
       await deps.faceIndex.close();
+      await deps.limits.close?.();
       await handle.close();
     },
   };

@@ -24,6 +24,36 @@ const configSchema = z.object({
   VKYC_SECRET: z.string().min(32).optional(),
   /** 64 hex chars: encrypt blobs at rest with AES-256-GCM. */
   BLOB_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
+  /**
+   * Where blobs live. Absent: local files under DATA_DIR/blobs (one machine). `s3://bucket/prefix`:
+   * an S3-compatible object store shared by every node (storage/s3-blobs.ts), with the S3_* settings.
+   */
+  BLOB_URL: z.string().regex(/^s3:\/\/[^/]+(\/.*)?$/, 'must look like s3://bucket or s3://bucket/prefix').optional(),
+  /** S3 API endpoint for MinIO, Ceph RGW, R2…; absent = AWS for S3_REGION. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  /** Static credentials; absent = the AWS SDK's default chain (AWS_* env, instance role, …). */
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Path-style bucket addressing; default true with S3_ENDPOINT (most self-hosted stores), else false. */
+  S3_FORCE_PATH_STYLE: bool.optional(),
+  /** Server-side encryption the store applies to each object. */
+  S3_SSE: z.enum(['AES256', 'aws:kms']).optional(),
+  S3_SSE_KMS_KEY_ID: z.string().optional(),
+  /**
+   * How signed media URLs are answered: `proxy` (default) streams the bytes through vkyc, verified;
+   * `presigned` answers the still-valid vkyc link with a redirect to a short-lived presigned URL of
+   * the object store, so large videos do not pass through the API nodes. Needs BLOB_URL and no
+   * BLOB_ENCRYPTION_KEY (the store could not decrypt client-side encryption).
+   */
+  MEDIA_DELIVERY: z.enum(['proxy', 'presigned']).default('proxy'),
+  /**
+   * redis://… (or rediss://): state several API nodes must share lives in Redis — rate-limit
+   * windows today. Absent: each process keeps its own.
+   */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** Prefix of every vkyc key in Redis, so deployments can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/).default('vkyc:'),
   WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   /**
    * Face-model worker threads per process (each ~280 MB RSS with its models). Default: one per core, at most
@@ -103,6 +133,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  const conflicts = [
+    c.MEDIA_DELIVERY === 'presigned' && !c.BLOB_URL ? 'MEDIA_DELIVERY=presigned needs BLOB_URL=s3://…' : null,
+    c.MEDIA_DELIVERY === 'presigned' && c.BLOB_ENCRYPTION_KEY ? 'MEDIA_DELIVERY=presigned cannot serve blobs encrypted with BLOB_ENCRYPTION_KEY (use S3_SSE for encryption at rest)' : null,
+    Boolean(c.S3_ACCESS_KEY_ID) !== Boolean(c.S3_SECRET_ACCESS_KEY) ? 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together' : null,
+  ].filter(Boolean);
+  if (conflicts.length) throw new ConfigError(`invalid configuration:\n${conflicts.map((l) => `  ${l}`).join('\n')}`);
   const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST === '0.0.0.0' ? '127.0.0.1' : c.HOST}:${c.PORT}`).replace(/\/$/, '');
   return { ...c, PUBLIC_URL: publicUrl };
 }

@@ -47,7 +47,7 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
   app.use('*', securityHeaders({ extra: (c) => ({ 'x-request-id': c.get('requestId' as never) }) }));
   app.use('*', clientAddress(parseTrustedProxies(deps.config.TRUST_PROXY)));
   app.use('*', refuseNulInPath);
-  app.use('*', failedAuthLimit({ clock: deps.clock }));
+  app.use('*', failedAuthLimit({ windows: deps.limits }));
   app.use('*', bodyLimit({ rules: bodyRules(deps.config) }));
   app.onError(handleError(log));
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
@@ -66,9 +66,9 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
   const docs: RouteDoc[] = [...sessionDocs, ...webhookDocs, ...captureDocs];
   // A capture flow makes a few dozen requests (1 MiB chunks of a ≤ 200 MB video included); 600 a
   // minute leaves a phone room and stops a script. Liveness verify is heavy (models): 30 a minute.
-  app.use('/v1/capture/*', rateLimit({ limit: deps.config.CAPTURE_RATE_LIMIT, key: tokenOrIp, clock: deps.clock }));
-  app.use('/v1/liveness/verify', rateLimit({ limit: 30, key: (_r, ip) => ip, clock: deps.clock }));
-  app.use('/webapi/*', rateLimit({ limit: 30, key: (_r, ip) => ip, clock: deps.clock }));
+  app.use('/v1/capture/*', rateLimit({ name: 'capture', limit: deps.config.CAPTURE_RATE_LIMIT, key: tokenOrIp, windows: deps.limits }));
+  app.use('/v1/liveness/verify', rateLimit({ name: 'liveness', limit: 30, key: (_r, ip) => ip, windows: deps.limits }));
+  app.use('/webapi/*', rateLimit({ name: 'webapi', limit: 30, key: (_r, ip) => ip, windows: deps.limits }));
   app.route('/', mediaRoutes(deps));
   app.route('/v1/capture', captureRoutes(deps));
   for (const r of extras.publicRoutes ?? []) {

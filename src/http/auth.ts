@@ -1,9 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../domain/errors.ts';
-import type { Clock } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { clientIp } from './client-ip.ts';
-import { fixedWindows, rateLimited } from './rate-limit.ts';
+import { rateLimited, type RateWindows } from './rate-limit.ts';
 import { authenticate, type Principal } from '../projects/keys.ts';
 
 export type Vars = { requestId: string; principal: Principal };
@@ -50,16 +49,15 @@ export const notAGuess = (c: Context) => c.set('authNotAGuess' as never, true as
  * each is a guess. 20 a minute: a person mistyping a key or an integration with a stale one stays
  * far below it; guessing a 128-bit key at 20 a minute gets nowhere.
  */
-export function failedAuthLimit({ limit = 20, windowMs = 60_000, clock }: { limit?: number; windowMs?: number; clock: Clock }): MiddlewareHandler {
-  const failures = fixedWindows({ windowMs, clock });
+export function failedAuthLimit({ limit = 20, windowMs = 60_000, windows }: { limit?: number; windowMs?: number; windows: RateWindows }): MiddlewareHandler {
   return async (c, next) => {
-    const ip = `ip:${clientIp(c) ?? 'local'}`;
-    const seen = failures.peek(ip);
+    const ip = `auth-failures:ip:${clientIp(c) ?? 'local'}`;
+    const seen = await windows.peek(ip, windowMs);
     if (seen.count >= limit) {
       c.header('retry-after', String(seen.retryAfterS));
       throw rateLimited(seen.retryAfterS);
     }
     await next();
-    if (c.res.status === 401 && c.get('authNotAGuess' as never) !== true) failures.add(ip);
+    if (c.res.status === 401 && c.get('authNotAGuess' as never) !== true) await windows.add(ip, windowMs);
   };
 }

@@ -3,30 +3,42 @@ import { AppError } from '../domain/errors.ts';
 import type { Clock } from '../domain/time.ts';
 import { clientIp } from './client-ip.ts';
 
+/** One counted window: the count so far and the seconds until the window ends. */
+export interface WindowCount { count: number; retryAfterS: number }
+
 /**
- * Fixed-window counters per key, bounded in memory. In-process state: each API node limits on its
- * own (a shared Redis window would come with the scale-out adapters).
+ * Fixed-window counters, the port behind every rate limit and failed-credential limit. In memory
+ * (one process) by default; with REDIS_URL the counters live in Redis (limits/redis-windows.ts), so
+ * API nodes behind one load balancer share each window instead of granting N times the limit.
  */
-export function fixedWindows({ windowMs = 60_000, clock }: { windowMs?: number; clock: Clock }) {
+export interface RateWindows {
+  /** Counts one event for `key` in its current window of `windowMs`. */
+  add(key: string, windowMs: number): Promise<WindowCount>;
+  peek(key: string, windowMs: number): Promise<WindowCount>;
+  close?(): Promise<void>;
+}
+
+/** Windows in this process's memory, bounded (stale windows are dropped past 10 000 keys). */
+export function memoryWindows(clock: Clock): RateWindows {
   const windows = new Map<string, { start: number; count: number }>();
-  const current = (k: string) => {
+  const current = (k: string, windowMs: number) => {
     const now = clock.now().getTime();
-    let w = windows.get(k);
+    const id = `${windowMs}:${k}`;
+    let w = windows.get(id);
     if (!w || now - w.start >= windowMs) {
       w = { start: now, count: 0 };
-      windows.set(k, w);
-      if (windows.size > 10_000) for (const [old, v] of windows) if (now - v.start >= windowMs) windows.delete(old); // bound memory
+      windows.set(id, w);
+      if (windows.size > 10_000) for (const [old, v] of windows) if (now - v.start >= Number(old.slice(0, old.indexOf(':')))) windows.delete(old); // bound memory
     }
     return { w, retryAfterS: Math.ceil((w.start + windowMs - now) / 1000) };
   };
   return {
-    /** Counts one event; returns the count in the current window. */
-    add(k: string) {
-      const { w, retryAfterS } = current(k);
+    async add(k, windowMs) {
+      const { w, retryAfterS } = current(k, windowMs);
       return { count: ++w.count, retryAfterS };
     },
-    peek(k: string) {
-      const { w, retryAfterS } = current(k);
+    async peek(k, windowMs) {
+      const { w, retryAfterS } = current(k, windowMs);
       return { count: w.count, retryAfterS };
     },
   };
@@ -39,11 +51,10 @@ export const rateLimited = (retryAfterS: number) => new AppError('rate_limited',
  * token-authenticated endpoints are the ones a stranger can hammer; API-key traffic is the
  * tenant's own.
  */
-export function rateLimit({ limit, windowMs = 60_000, key, clock }: { limit: number; windowMs?: number; key: (req: Request, ip: string) => string; clock: Clock }): MiddlewareHandler {
-  const windows = fixedWindows({ windowMs, clock });
+export function rateLimit({ name, limit, windowMs = 60_000, key, windows }: { name: string; limit: number; windowMs?: number; key: (req: Request, ip: string) => string; windows: RateWindows }): MiddlewareHandler {
   return async (c, next) => {
     const ip = clientIp(c) ?? 'local';
-    const { count, retryAfterS } = windows.add(key(c.req.raw, ip));
+    const { count, retryAfterS } = await windows.add(`${name}:${key(c.req.raw, ip)}`, windowMs);
     if (count > limit) {
       c.header('retry-after', String(retryAfterS));
       throw rateLimited(retryAfterS);

@@ -1,9 +1,7 @@
-import { rm } from 'node:fs/promises';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { audit } from './audit.ts';
 import { loadSession } from './rows.ts';
-import { partPath } from './resumable-upload.ts';
 import { removeScratchOf, scratchRoot } from '../storage/scratch.ts';
 import { deleteTemplate } from '../duplicates/templates.ts';
 
@@ -18,10 +16,8 @@ export const sessionBlobPrefix = (projectId: string, sessionId: string) => `proj
 export async function eraseSession(deps: Deps, projectId: string, id: string, actor: string) {
   await loadSession(deps.db, projectId, id);
   const blobs = await deps.blobs.deletePrefix(sessionBlobPrefix(projectId, id));
-  // Bytes outside the blob store: unfinished resumable parts and the session's scratch (a job or
-  // upload in flight, or one a killed process left behind).
-  const uploads = await deps.db.selectFrom('uploads').select('id').where('session_id', '=', id).execute();
-  await Promise.all(uploads.map((u) => rm(partPath(deps, u.id), { force: true })));
+  // Unfinished resumable uploads are blobs under the session's prefix, gone with it. Bytes outside
+  // the blob store: the session's scratch (a job or upload in flight, or one a killed process left).
   await removeScratchOf(scratchRoot(deps.config.DATA_DIR), id);
   // The face template is biometric data: it goes with the session, from the table and the index.
   const templates = await deleteTemplate(deps, projectId, id);

@@ -1,32 +1,42 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat, truncate } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
 import { AppError } from '../domain/errors.ts';
 import { newUploadId } from '../domain/ids.ts';
 import { SESSION_TTL } from '../domain/session.ts';
-import { iso } from '../domain/time.ts';
+import { addSeconds, iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import type { SessionRecord } from './rows.ts';
-import { type Body, finalizeVideo, streamToFile, tempPath } from './upload-artifact.ts';
-import { partCipher, partKey } from '../storage/part-cipher.ts';
+import { type Body, finalizeVideo, tempPath } from './upload-artifact.ts';
+import { BlobTooLargeError } from '../storage/blob-port.ts';
 import { FILE_MODE } from '../storage/scratch.ts';
+import { sessionBlobPrefix } from './erase-session.ts';
 
 // tus-like resumable video upload: the phone may lose its connection mid-upload; it asks the
-// server how much arrived (HEAD) and continues from there (PATCH with Upload-Offset). Parts live on
-// local disk under DATA_DIR/uploads (0700; files 0600) until the last byte arrives, then go through
-// the same validation as a one-shot upload. With BLOB_ENCRYPTION_KEY the part is encrypted as it is
-// written (part-cipher.ts) and decrypted into scratch only for the final validation.
+// server how much arrived (HEAD) and continues from there (PATCH with Upload-Offset). Each chunk is
+// a blob of its own in the session's blob prefix, and the uploads row holds the offset and the
+// ordered chunk list, advanced by one conditional update: so any API node can take the next chunk
+// (the parts live in the shared store, not on one node's disk), a cut chunk leaves nothing (a put
+// is whole or absent), and two racing chunks for one offset cannot both count. With
+// BLOB_ENCRYPTION_KEY the store encrypts each chunk as it does every blob. When the last byte
+// arrives the chunks are joined into scratch and go through the same validation as a one-shot upload.
 
-export const uploadsDir = (deps: Pick<Deps, 'config'>) => join(deps.config.DATA_DIR, 'uploads');
-export const partPath = (deps: Pick<Deps, 'config'>, id: string) => join(uploadsDir(deps), `${id}.part`);
-const partKeyOf = (deps: Pick<Deps, 'config'>) => (deps.config.BLOB_ENCRYPTION_KEY ? partKey(Buffer.from(deps.config.BLOB_ENCRYPTION_KEY, 'hex')) : null);
+const partsSchema = z.array(z.object({ offset: z.number().int().min(0), key: z.string() }));
+type Parts = z.infer<typeof partsSchema>;
+
+const uploadPrefix = (s: Pick<SessionRecord, 'project_id' | 'id'>, id: string) => `${sessionBlobPrefix(s.project_id, s.id)}uploads/${id}/`;
+
+/** Every chunk blob of an upload: finished, abandoned or erased. */
+export const discardUpload = (deps: Pick<Deps, 'blobs'>, s: Pick<SessionRecord, 'project_id' | 'id'>, id: string) => deps.blobs.deletePrefix(uploadPrefix(s, id));
 
 export async function startUpload(deps: Deps, s: SessionRecord, size: number, contentType: string) {
   if (size > deps.config.MAX_VIDEO_BYTES) throw new AppError('payload_too_large', `upload exceeds ${deps.config.MAX_VIDEO_BYTES} bytes`);
   const id = newUploadId();
-  await mkdir(uploadsDir(deps), { recursive: true, mode: 0o700 });
-  await deps.db.insertInto('uploads').values({ id, session_id: s.id, project_id: s.project_id, kind: 'video', size, received: 0, content_type: contentType, created_at: iso(deps.clock.now()) }).execute();
+  await deps.db.insertInto('uploads').values({ id, session_id: s.id, project_id: s.project_id, kind: 'video', size, received: 0, content_type: contentType, created_at: iso(deps.clock.now()), parts: '[]' }).execute();
   return { upload_id: id, offset: 0, size };
 }
 
@@ -41,52 +51,69 @@ export async function uploadOffset(deps: Deps, s: SessionRecord, id: string) {
   return { offset: u.received, size: u.size };
 }
 
+const mismatch = (received: number, why = `the server has ${received} bytes; continue from there`) => new AppError('upload_offset_mismatch', why, { offset: received });
+
 export async function appendChunk(deps: Deps, s: SessionRecord, id: string, offset: number, body: Body) {
   const u = await loadUpload(deps, s, id);
-  if (offset !== u.received) throw new AppError('upload_offset_mismatch', `the server has ${u.received} bytes; continue from there`, { offset: u.received });
-  let received: number;
-  // An interrupted chunk may have left bytes past the recorded offset: cut them before appending.
-  if (offset > 0) await truncate(partPath(deps, id), offset);
+  if (offset !== u.received) throw mismatch(u.received);
+  // Unique per attempt: a chunk that loses a race for its offset deletes only its own blob.
+  const key = `${uploadPrefix(s, id)}${String(offset).padStart(12, '0')}-${randomBytes(6).toString('hex')}`;
+  let bytes: number;
   try {
-    const key = partKeyOf(deps);
-    received = await streamToFile(body, partPath(deps, id), u.size, offset === 0 ? 'w' : 'a', offset, key ? partCipher(key, id, offset) : undefined);
+    ({ bytes } = await deps.blobs.put(key, body, { maxBytes: u.size - offset }));
   } catch (e) {
-    // A cut connection: the offset is not advanced, the client asks for it and resumes.
+    if (e instanceof BlobTooLargeError) throw new AppError('payload_too_large', `upload exceeds its declared size of ${u.size} bytes`, { limit: u.size });
     if (e instanceof AppError) throw e;
-    throw new AppError('upload_offset_mismatch', 'the chunk was interrupted; ask for the offset and resume', { offset: u.received });
+    // A cut connection: nothing was stored, the offset is not advanced; the client asks and resumes.
+    throw mismatch(u.received, 'the chunk was interrupted; ask for the offset and resume');
   }
-  await deps.db.updateTable('uploads').set({ received }).where('id', '=', id).execute();
+  if (bytes === 0) {
+    await deps.blobs.delete(key);
+    return { offset: u.received, size: u.size, complete: false };
+  }
+  const parts: Parts = [...partsOf(u.parts), { offset, key }];
+  const res = await deps.db.updateTable('uploads').set({ received: offset + bytes, parts: JSON.stringify(parts) })
+    .where('id', '=', id).where('received', '=', offset).executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) {
+    await deps.blobs.delete(key);
+    throw mismatch((await loadUpload(deps, s, id)).received);
+  }
+  const received = offset + bytes;
   if (received < u.size) return { offset: received, size: u.size, complete: false };
-  const key = partKeyOf(deps);
-  const plain = key ? await tempPath(deps, s.id) : partPath(deps, id);
+  const plain = await tempPath(deps, s.id);
   try {
-    if (key) await pipeline(createReadStream(partPath(deps, id)), partCipher(key, id, 0), createWriteStream(plain, { mode: FILE_MODE }));
-    const res = await finalizeVideo(deps, s, plain);
-    return { offset: received, size: u.size, complete: true, ...res };
+    await pipeline(Readable.from(chunksOf(deps, parts)), createWriteStream(plain, { mode: FILE_MODE }));
+    const done = await finalizeVideo(deps, s, plain);
+    return { offset: received, size: u.size, complete: true, ...done };
   } finally {
     await rm(plain, { force: true });
-    await rm(partPath(deps, id), { force: true });
+    await discardUpload(deps, s, id);
     await deps.db.deleteFrom('uploads').where('id', '=', id).execute();
   }
 }
 
+function partsOf(json: string | null): Parts {
+  const parsed = partsSchema.safeParse(JSON.parse(json ?? '[]'));
+  if (!parsed.success) throw new Error('stored upload parts are not a valid chunk list');
+  return parsed.data;
+}
+
+async function* chunksOf(deps: Deps, parts: Parts) {
+  for (const p of parts) for await (const c of await deps.blobs.get(p.key)) yield c as Buffer;
+}
+
 /**
- * Start-up clean-up of parts nobody can finish: no upload row any more (erased, or a crash between
- * completing and deleting), or older than the longest session lifetime (the session cannot take
- * uploads any more). Returns how many parts were removed.
+ * Clean-up of uploads nobody can finish: older than the longest session lifetime (the session
+ * cannot take uploads any more). Returns how many were removed. Also removes DATA_DIR/uploads,
+ * where earlier versions kept parts on local disk: they hold video and cannot be resumed.
  */
 export async function removeStaleParts(deps: Deps): Promise<number> {
-  const names = (await readdir(uploadsDir(deps)).catch(() => [] as string[])).filter((n) => n.endsWith('.part'));
-  const oldest = deps.clock.now().getTime() - SESSION_TTL.max * 1000;
-  let removed = 0;
-  for (const n of names) {
-    const id = n.slice(0, -'.part'.length);
-    const row = await deps.db.selectFrom('uploads').select('id').where('id', '=', id).executeTakeFirst();
-    const st = await stat(join(uploadsDir(deps), n)).catch(() => null);
-    if (row && st && st.mtimeMs >= oldest) continue;
-    await rm(join(uploadsDir(deps), n), { force: true });
-    if (row) await deps.db.deleteFrom('uploads').where('id', '=', id).execute();
-    removed++;
+  await rm(join(deps.config.DATA_DIR, 'uploads'), { recursive: true, force: true });
+  const oldest = iso(addSeconds(deps.clock.now(), -SESSION_TTL.max));
+  const stale = await deps.db.selectFrom('uploads').select(['id', 'session_id', 'project_id']).where('created_at', '<', oldest).execute();
+  for (const u of stale) {
+    await discardUpload(deps, { project_id: u.project_id, id: u.session_id }, u.id);
+    await deps.db.deleteFrom('uploads').where('id', '=', u.id).execute();
   }
-  return removed;
+  return stale.length;
 }

@@ -71,6 +71,20 @@ export function recordCount(size: number): number | null {
   return rem >= TAG ? full + 1 : null;
 }
 
+/** Opens one sealed record (ciphertext | tag); throws BlobIntegrityError when it does not verify. */
+function openSealed(key: Buffer, header: Buffer, i: number, final: boolean, sealed: Buffer, blobKey: string): Buffer {
+  const d = createDecipheriv('aes-256-gcm', key, nonceFor(header.subarray(4), i));
+  d.setAAD(aad(header, i, final));
+  d.setAuthTag(sealed.subarray(sealed.length - TAG));
+  const plain = d.update(sealed.subarray(0, sealed.length - TAG));
+  try {
+    d.final();
+  } catch {
+    throw new BlobIntegrityError(blobKey, `record ${i} does not authenticate`);
+  }
+  return plain;
+}
+
 /**
  * Reads and verifies record i of an open "VKE2" file. Throws BlobIntegrityError when the tag does
  * not verify: the caller never sees a byte of a record that was altered, moved or cut.
@@ -81,14 +95,44 @@ export async function openRecord(fh: FileHandle, key: Buffer, header: Buffer, i:
   const buf = Buffer.alloc(len);
   const { bytesRead } = await fh.read(buf, 0, len, start);
   if (bytesRead !== len) throw new BlobIntegrityError(blobKey, 'file changed while reading');
-  const d = createDecipheriv('aes-256-gcm', key, nonceFor(header.subarray(4), i));
-  d.setAAD(aad(header, i, i === count - 1));
-  d.setAuthTag(buf.subarray(len - TAG));
-  const plain = d.update(buf.subarray(0, len - TAG));
-  try {
-    d.final();
-  } catch {
-    throw new BlobIntegrityError(blobKey, `record ${i} does not authenticate`);
-  }
-  return plain;
+  return openSealed(key, header, i, i === count - 1, buf, blobKey);
+}
+
+/**
+ * "VKE2" bytes in (a sequential stream of `size` bytes, e.g. an object store's GET body),
+ * verified plaintext out: each record is checked before any of its bytes is emitted, so a
+ * reader never sees a byte that was altered, moved or cut.
+ */
+export function decryptRecords(key: Buffer, size: number, blobKey: string) {
+  return async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    const count = recordCount(size);
+    if (count === null) throw new BlobIntegrityError(blobKey, 'length fits no record layout (truncated)');
+    let header: Buffer | null = null;
+    let pending = Buffer.alloc(0);
+    let i = 0;
+    let seen = 0;
+    const take = function* (): Generator<Buffer> {
+      if (!header) {
+        if (pending.length < HEADER) return;
+        header = pending.subarray(0, HEADER);
+        if (!header.subarray(0, 4).equals(MAGIC_V2)) throw new BlobIntegrityError(blobKey, 'not in an encrypted format of this store');
+        pending = pending.subarray(HEADER);
+      }
+      while (i < count) {
+        const len = i === count - 1 ? size - HEADER - i * (RECORD + TAG) : RECORD + TAG;
+        if (pending.length < len) return;
+        const plain = openSealed(key, header, i, i === count - 1, pending.subarray(0, len), blobKey);
+        pending = pending.subarray(len);
+        i++;
+        if (plain.length) yield plain;
+      }
+    };
+    for await (const chunk of source) {
+      seen += chunk.length;
+      if (seen > size) throw new BlobIntegrityError(blobKey, 'longer than its stated length');
+      pending = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk);
+      yield* take();
+    }
+    if (i !== count || pending.length) throw new BlobIntegrityError(blobKey, 'truncated');
+  };
 }

@@ -1,10 +1,10 @@
-import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobIntegrityError, BlobNotFoundError, type BlobStore, BlobTooLargeError, type PutResult } from './blob-port.ts';
+import { assertBlobKey, BlobIntegrityError, BlobNotFoundError, type BlobStore, metered, type PutResult } from './blob-port.ts';
 import { encryptRecords, HEADER, MAGIC_V1, MAGIC_V2, openRecord, recordCount, TAG } from './blob-crypto.ts';
 
 // Blobs on local disk. Writes go to a temp file in the same directory and are renamed into place
@@ -22,8 +22,7 @@ export interface DiskBlobOptions {
 export function createDiskBlobStore(root: string, opts: DiskBlobOptions = {}): BlobStore {
   const base = resolve(root);
   const pathOf = (key: string) => {
-    if (!/^[A-Za-z0-9_\-./]+$/.test(key) || key.includes('..')) throw new Error(`invalid blob key: ${key}`);
-    const p = resolve(base, key);
+    const p = resolve(base, assertBlobKey(key));
     if (!p.startsWith(base + sep)) throw new Error(`invalid blob key: ${key}`);
     return p;
   };
@@ -34,27 +33,17 @@ export function createDiskBlobStore(root: string, opts: DiskBlobOptions = {}): B
       const dest = pathOf(k);
       await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
       const tmp = `${dest}.tmp-${randomBytes(6).toString('hex')}`;
-      const hash = createHash('sha256');
-      let bytes = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          bytes += chunk.length;
-          if (maxBytes !== undefined && bytes > maxBytes) return cb(new BlobTooLargeError(maxBytes));
-          hash.update(chunk);
-          cb(null, chunk);
-        },
-      });
-      const input = source instanceof Uint8Array ? Readable.from([Buffer.from(source)]) : Readable.from(source);
+      const m = metered(source, maxBytes);
       try {
         const out = createWriteStream(tmp, { mode: 0o600 });
-        if (key) await pipeline(input, meter, encryptRecords(key), out);
-        else await pipeline(input, meter, out);
+        if (key) await pipeline(Readable.from(m.chunks), encryptRecords(key), out);
+        else await pipeline(Readable.from(m.chunks), out);
         await rename(tmp, dest);
       } catch (e) {
         await rm(tmp, { force: true });
         throw e;
       }
-      return { bytes, sha256: hash.digest('hex') };
+      return m.result();
     },
 
     async get(k, { verifyAll = false } = {}) {

@@ -293,6 +293,16 @@ const accounts: Migration = {
   },
 };
 
+/**
+ * Resumable uploads keep their chunks in the blob store (any API node can take the next chunk):
+ * the ordered list of chunk blobs, JSON, written with the offset in one conditional update.
+ */
+const uploadParts: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('uploads').addColumn('parts', 'text').execute();
+  },
+};
+
 const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Migration> => ({
   '001_initial': initial(kind),
   '002_phrase_attempts': phraseAttempts,
@@ -302,6 +312,7 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '006_risk_ip_lists': riskIpLists,
   '007_face_templates_and_lists': faceTemplatesAndLists(kind),
   '009_accounts': accounts,
+  '011_upload_parts': uploadParts,
 });
 
 /**

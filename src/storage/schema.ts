@@ -160,6 +160,8 @@ export interface UploadsTable {
   received: number;
   content_type: string;
   created_at: string;
+  /** JSON `[{ offset, key }]`: the chunk blobs so far, in order (null before the first chunk). */
+  parts: string | null;
 }
 
 export interface Database {

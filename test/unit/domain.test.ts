@@ -88,6 +88,14 @@ test('config: validated, defaults are the embedded mode', () => {
   assert.throws(() => loadConfig({ BLOB_ENCRYPTION_KEY: 'short' }), /BLOB_ENCRYPTION_KEY/);
 });
 
+test('object-store settings: BLOB_URL shape, presigned delivery needs S3 and no client-side key, keys go in pairs', () => {
+  assert.equal(loadConfig({ BLOB_URL: 's3://media/vkyc', S3_ENDPOINT: 'http://127.0.0.1:9000' }).BLOB_URL, 's3://media/vkyc');
+  assert.throws(() => loadConfig({ BLOB_URL: 'https://media/vkyc' }), /BLOB_URL/);
+  assert.throws(() => loadConfig({ MEDIA_DELIVERY: 'presigned' }), /needs BLOB_URL/);
+  assert.throws(() => loadConfig({ MEDIA_DELIVERY: 'presigned', BLOB_URL: 's3://m', BLOB_ENCRYPTION_KEY: 'a'.repeat(64) }), /S3_SSE/);
+  assert.throws(() => loadConfig({ BLOB_URL: 's3://m', S3_ACCESS_KEY_ID: 'k' }), /go together/);
+});
+
 test('request logs carry no capture token, API key or media signature', async () => {
   const { createApp } = await import('../../src/http/app.ts');
   const { createLogger } = await import('../../src/log.ts');

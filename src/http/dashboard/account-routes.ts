@@ -41,7 +41,7 @@ async function meView(deps: Deps, c: { get<K extends keyof DashVars>(k: K): Dash
 /** POST /dashboard/api/login: the one route without a session. */
 export function signInRoute(deps: Deps, trusted: TrustedProxies) {
   const app = new Hono<{ Variables: DashVars }>();
-  app.post('/login', rateLimit({ limit: SIGN_IN_PER_IP_PER_MINUTE, key: (_r, ip) => `signin:${ip}`, clock: deps.clock }), async (c) => {
+  app.post('/login', rateLimit({ name: 'signin', limit: SIGN_IN_PER_IP_PER_MINUTE, key: (_r, ip) => ip, windows: deps.limits }), async (c) => {
     // Login CSRF: a foreign page must not sign the victim's browser into the attacker's account.
     if (!sameOrigin(c, deps.config.PUBLIC_URL)) throw csrfRefused('it did not come from this site');
     const r = await signIn(deps, await jsonBody(c, signInBody));
