@@ -86,9 +86,6 @@ export type JobPayload<K extends JobName> = z.infer<(typeof catalogue)[K]['paylo
 export const JOB_NAMES = Object.keys(catalogue) as JobName[];
 export const isJobName = (name: string): name is JobName => Object.hasOwn(catalogue, name);
 
-/** A job to enqueue as one value (name and payload checked together), e.g. an outbox row. */
-export type JobRequest = { [K in JobName]: { name: K; payload: JobPayload<K> } }[JobName];
-
 export interface JobContext {
   jobId: string;
   attempt: number;

@@ -26,9 +26,11 @@ import type { JobClass, JobName, JobPayload } from './catalogue.ts';
  *   (`worker.startStalledCheckTimer()`), which is our lease expiry.
  * - `extend` → `job.extendLock(token, leaseMs)`; false when the lock is gone.
  * - `complete` → `job.moveToCompleted(null, token, false)`.
- * - `fail(…, retryAt)` → `job.moveToFailed(err, token, false)` where the queue's custom
- *   `backoffStrategy` returns `retryAt − now` carried on `err`; `fail(…, null)` → `moveToFailed` with
- *   an `UnrecoverableError` (no retry whatever `attempts` says). `failedReason` is `lastError`.
+ * - `fail(…, retryAt)` → `job.moveToFailed(err, token, false)`, jobs being added with
+ *   `backoff: { type: 'custom' }` and the worker's `settings.backoffStrategy` returning `retryAt − now`
+ *   carried on `err` (the runner already chose the time from the catalogue or a RetryAtError);
+ *   `fail(…, null)` → `moveToFailed` with an `UnrecoverableError` (no retry whatever `attempts`
+ *   says). `failedReason` is `lastError`.
  * - `release` → `job.moveToWait(token)` (does not count as a failure).
  * - `get` → `Queue.getJob(id)` + `job.getState()` (BullMQ's `wait`/`prioritized` → `waiting`).
  * - `findByDedupeKey` → `Queue.getDeduplicationJobId(key)` then `get`.
