@@ -5,7 +5,12 @@ import { JobInputError } from '../../src/queue/job-input.ts';
 import type { JobQueue } from '../../src/queue/port.ts';
 import type { TestClock } from '../helpers/runtime.ts';
 
-/** One behaviour suite for every JobQueue adapter. */
+/**
+ * One behaviour suite for every JobQueue adapter, through a factory (adapters.test.ts). Time moves
+ * with the adapter's injected clock (`clock.advance`), never with sleeps: an adapter must take "now"
+ * from the clock it is given for due times and leases (a BullMQ adapter passes the clock's timestamps
+ * to its scripts, as BullMQ's own scripts take the caller's timestamp).
+ */
 export function queueContract(name: string, make: () => Promise<{ queue: JobQueue; clock: TestClock; cleanup(): Promise<void> }>) {
   describe(`JobQueue contract: ${name}`, () => {
     let q: JobQueue;
