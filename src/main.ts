@@ -21,7 +21,7 @@ import { createFaceEnginePool } from './engines/face/worker-pool.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
 import { createPaddleOcr } from './engines/ocr/paddle.ts';
 import { createLogger, type Logger } from './log.ts';
-import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers, namesOfClass } from './queue/catalogue.ts';
+import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
 import { combineWorkers, startWorkers, type Workers } from './queue/worker.ts';
 import { expireSessions } from './sessions/expire-sessions.ts';
@@ -171,7 +171,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     startWorkers(opts = {}) {
       const { concurrency = Math.max(1, config.WORKERS), ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
-        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: log.child({ component: 'worker', class: cls }), clock, ...rest, names: namesOfClass(cls), concurrency: slots, maxPerGroup });
+        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: log.child({ component: 'worker', class: cls }), clock, ...rest, jobClass: cls, concurrency: slots, maxPerGroup });
       const w = combineWorkers([
         pool('verify', concurrency),
         pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),
@@ -184,7 +184,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
         const minute = clock.now().toISOString().slice(0, 16);
         const hour = minute.slice(0, 13);
         const schedule = (name: 'expire-sessions' | 'purge-retention', key: string) =>
-          deps.queue.enqueue(name, {}, { dedupeKey: `${name}@${key}`, maxAttempts: catalogue[name].maxAttempts }).catch((e) => log.warn('schedule failed', { err: String(e) }));
+          deps.queue.enqueue(name, {}, { dedupeKey: `${name}@${key}` }).catch((e) => log.warn('schedule failed', { err: String(e) }));
         void schedule('expire-sessions', minute);
         void schedule('purge-retention', hour);
       };

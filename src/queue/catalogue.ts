@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-// The typed job catalogue: name → payload schema, retry policy, timeout. The worker validates each
-// payload on claim (stored JSON is untrusted input too) and the compiler forces a handler per name.
+// The typed job catalogue: name → payload schema, retry policy, timeout, concurrency class. The
+// compiler forces a handler per name (JobHandlers) and a payload of the right shape per enqueue.
 
 /** Exponential backoff with ±20 % jitter, capped: attempt 1 → ~base, 2 → ~2·base, … */
 export function exponentialBackoff(baseMs: number, capMs: number) {
@@ -24,43 +24,67 @@ export function webhookBackoff(attempt: number, rand: () => number = Math.random
 
 /**
  * Concurrency classes: each class has its own worker slots, so slow work of one kind never holds the
- * slots of another (a receiver that never answers must not delay a verification decision).
+ * slots of another (a receiver that never answers must not delay a verification decision). A BullMQ
+ * adapter keeps one queue per class.
  */
-export type JobClass = 'verify' | 'webhook' | 'maintenance';
+export const JOB_CLASSES = ['verify', 'webhook', 'maintenance'] as const;
+export type JobClass = (typeof JOB_CLASSES)[number];
 
+/** How often a job runs at most, and how long the runner waits after failed attempt n. */
+export interface RetryPolicy {
+  /** Every run counts, including runs whose worker died (lease expired); see ClaimedJob.attempt. */
+  maxAttempts: number;
+  backoff: (attempt: number) => number;
+}
+
+export interface JobDefinition {
+  class: JobClass;
+  payload: z.ZodType;
+  retry: RetryPolicy;
+  /** The runner aborts a run after this long (its signal fires) and counts it as a failed attempt. */
+  timeoutMs: number;
+}
+
+/**
+ * The one place each job's contract lives: callers name a job and hand its payload; the queue adapter
+ * takes the attempts from here (no retry numbers at call sites) and validates the payload on enqueue,
+ * the runner validates it again on claim (stored JSON is untrusted input too).
+ */
 export const catalogue = {
   'verify-session': {
     class: 'verify',
-    payload: z.object({ sessionId: z.string(), projectId: z.string() }),
-    maxAttempts: 5,
+    payload: z.object({ sessionId: z.string().min(1), projectId: z.string().min(1) }),
+    // 5 runs: a transient engine or disk failure gets four more chances over ~75 s of backoff
+    // (5, 10, 20, 40 s ± 20 %) before the give-up hook ends the session needs_review.
+    retry: { maxAttempts: 5, backoff: exponentialBackoff(5_000, 10 * 60_000) },
     timeoutMs: 15 * 60_000,
-    backoff: exponentialBackoff(5_000, 10 * 60_000),
   },
   'deliver-webhook': {
     class: 'webhook',
-    payload: z.object({ deliveryId: z.string() }),
-    maxAttempts: WEBHOOK_RETRY_DELAYS_MS.length + 1,
+    payload: z.object({ deliveryId: z.string().min(1) }),
+    // One first try plus one retry per entry of the Svix-style schedule above (~27.6 h in all).
+    retry: { maxAttempts: WEBHOOK_RETRY_DELAYS_MS.length + 1, backoff: webhookBackoff },
     timeoutMs: 30_000,
-    backoff: webhookBackoff,
   },
   'expire-sessions': {
     class: 'maintenance',
     payload: z.object({}).passthrough(),
-    maxAttempts: 3,
+    // It runs again next minute anyway: a few quick retries are enough.
+    retry: { maxAttempts: 3, backoff: exponentialBackoff(5_000, 60_000) },
     timeoutMs: 60_000,
-    backoff: exponentialBackoff(5_000, 60_000),
   },
   'purge-retention': {
     class: 'maintenance',
     payload: z.object({}).passthrough(),
-    maxAttempts: 3,
+    retry: { maxAttempts: 3, backoff: exponentialBackoff(60_000, 600_000) },
     timeoutMs: 10 * 60_000,
-    backoff: exponentialBackoff(60_000, 600_000),
   },
-} as const satisfies Record<string, { class: JobClass; payload: z.ZodType; maxAttempts: number; timeoutMs: number; backoff: (attempt: number) => number }>;
+} as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof catalogue;
 export type JobPayload<K extends JobName> = z.infer<(typeof catalogue)[K]['payload']>;
+export const JOB_NAMES = Object.keys(catalogue) as JobName[];
+export const isJobName = (name: string): name is JobName => Object.hasOwn(catalogue, name);
 
 export interface JobContext {
   jobId: string;
@@ -92,5 +116,4 @@ export class RetryAtError extends Error {
 }
 
 /** The job names of one concurrency class. */
-export const namesOfClass = (cls: JobClass): JobName[] =>
-  (Object.keys(catalogue) as JobName[]).filter((n) => catalogue[n].class === cls);
+export const namesOfClass = (cls: JobClass): JobName[] => JOB_NAMES.filter((n) => catalogue[n].class === cls);

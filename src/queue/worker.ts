@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../domain/time.ts';
-import { catalogue, type GiveUpHandlers, type JobHandlers, type JobName, RetryAtError, UnrecoverableError } from './catalogue.ts';
+import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers, RetryAtError, UnrecoverableError } from './catalogue.ts';
 import type { ClaimedJob, JobQueue } from './port.ts';
 
 export interface WorkerOptions {
@@ -13,8 +13,8 @@ export interface WorkerOptions {
   /** A job whose worker stops heart-beating is claimable again after this long. */
   leaseMs?: number;
   pollMs?: number;
-  /** Which jobs this worker takes (default: all). */
-  names?: readonly JobName[];
+  /** The concurrency class this pool serves: one pool per class, each with its own slots. */
+  jobClass: JobClass;
   /** Called once per job that fails for the last time (see GiveUpHandlers). */
   onGiveUp?: GiveUpHandlers;
   /** Fair sharing of these slots between job groups (projects): see ClaimOptions. */
@@ -32,7 +32,6 @@ export function startWorkers(o: WorkerOptions): Workers {
   const workerId = `w_${process.pid}_${randomBytes(4).toString('hex')}`;
   const leaseMs = o.leaseMs ?? 30_000;
   const pollMs = o.pollMs ?? 250;
-  const names = o.names ?? (Object.keys(catalogue) as JobName[]);
   const inflight = new Map<string, { done: Promise<void>; abort: AbortController }>();
   let stopping = false;
   let idleWaiters: Array<() => void> = [];
@@ -42,7 +41,7 @@ export function startWorkers(o: WorkerOptions): Workers {
     while (!stopping) {
       let job: ClaimedJob | null = null;
       try {
-        job = await o.queue.claim(workerId, names, leaseMs, o.maxPerGroup ? { maxPerGroup: o.maxPerGroup } : undefined);
+        job = await o.queue.claim(workerId, o.jobClass, leaseMs, o.maxPerGroup ? { maxPerGroup: o.maxPerGroup } : undefined);
       } catch (e) {
         o.log.error('job claim failed', { err: String(e), slot });
       }
@@ -63,7 +62,7 @@ export function startWorkers(o: WorkerOptions): Workers {
   };
 
   const run = async (job: ClaimedJob, abort: AbortController) => {
-    const def = catalogue[job.name as JobName];
+    const def = catalogue[job.name];
     const started = Date.now();
     const heartbeat = setInterval(() => {
       o.queue.extend(job.id, workerId, leaseMs).then((held) => {
@@ -73,7 +72,7 @@ export function startWorkers(o: WorkerOptions): Workers {
     const timeout = setTimeout(() => abort.abort(new Error(`timed out after ${def.timeoutMs} ms`)), def.timeoutMs);
     try {
       const payload = def.payload.parse(job.payload);
-      const handler = o.handlers[job.name as JobName] as (p: unknown, c: unknown) => Promise<void>;
+      const handler = o.handlers[job.name] as (p: unknown, c: unknown) => Promise<void>;
       await handler(payload, { jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, signal: abort.signal });
       await o.queue.complete(job.id, workerId);
       o.log.info('job completed', { job: job.id, name: job.name, attempt: job.attempt, ms: Date.now() - started });
@@ -84,7 +83,7 @@ export function startWorkers(o: WorkerOptions): Workers {
         return;
       }
       const permanent = e instanceof UnrecoverableError || job.attempt >= job.maxAttempts || (e as { name?: string })?.name === 'ZodError';
-      const retryAt = permanent ? null : e instanceof RetryAtError ? e.at : new Date(o.clock.now().getTime() + def.backoff(job.attempt));
+      const retryAt = permanent ? null : e instanceof RetryAtError ? e.at : new Date(o.clock.now().getTime() + def.retry.backoff(job.attempt));
       await o.queue.fail(job.id, workerId, errorText(e), retryAt).catch(() => undefined);
       o.log.warn(permanent ? 'job failed permanently' : 'job failed, will retry', {
         job: job.id, name: job.name, attempt: job.attempt, err: errorText(e), retry_at: retryAt?.toISOString(),
@@ -97,9 +96,9 @@ export function startWorkers(o: WorkerOptions): Workers {
   };
 
   const giveUp = async (job: ClaimedJob, error: string) => {
-    const hook = o.onGiveUp?.[job.name as JobName] as ((p: unknown, i: { jobId: string; error: string }) => Promise<void>) | undefined;
-    const parsed = catalogue[job.name as JobName]?.payload.safeParse(job.payload);
-    if (!hook || !parsed?.success) return;
+    const hook = o.onGiveUp?.[job.name] as ((p: unknown, i: { jobId: string; error: string }) => Promise<void>) | undefined;
+    const parsed = catalogue[job.name].payload.safeParse(job.payload);
+    if (!hook || !parsed.success) return;
     try {
       await hook(parsed.data, { jobId: job.id, error });
     } catch (e) {

@@ -38,7 +38,7 @@ export async function completeCapture(deps: Deps, s: SessionRecord, body: Comple
     const res = await tx.updateTable('sessions').set({ status: 'processing', updated_at: now, ...plan })
       .where('id', '=', s.id).where('status', 'in', ['pending', 'in_progress']).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new AppError('session_already_completed', 'this session was already submitted');
-    await deps.queueFor(tx).enqueue('verify-session', { sessionId: s.id, projectId: s.project_id }, { dedupeKey: `verify:${s.id}`, maxAttempts: 5 });
+    await deps.queueFor(tx).enqueue('verify-session', { sessionId: s.id, projectId: s.project_id }, { dedupeKey: `verify:${s.id}` });
   });
   return { session_id: s.id, status: 'processing' as const, waiting_room: false, redirect_url: redirectWith(s.redirect_url, s.id, 'processing') };
 }

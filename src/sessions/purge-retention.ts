@@ -3,13 +3,19 @@ import type { Deps } from '../deps.ts';
 import { eraseSession } from './erase-session.ts';
 
 /**
+ * Finished jobs are kept a week for an operator looking into a failure (a job's last error), then
+ * pruned so the queue does not grow forever.
+ */
+const FINISHED_JOB_KEEP_SECONDS = 7 * 86400;
+
+/**
  * Scheduled job: with RETENTION_DAYS > 0, finished sessions older than that are erased the same way
  * `DELETE /v1/sessions/{id}` erases them (blobs, derived data; tombstone + audit record stay).
- * Also drops finished job rows after 7 days so the jobs table does not grow forever.
+ * Also prunes finished jobs older than FINISHED_JOB_KEEP_SECONDS.
  */
 export async function purgeRetention(deps: Deps): Promise<{ sessions: number }> {
   const now = deps.clock.now();
-  await deps.db.deleteFrom('jobs').where('status', 'in', ['completed', 'failed']).where('updated_at', '<', iso(addSeconds(now, -7 * 86400))).execute();
+  await deps.queue.prune(addSeconds(now, -FINISHED_JOB_KEEP_SECONDS));
   if (deps.config.RETENTION_DAYS <= 0) return { sessions: 0 };
   const cutoff = iso(addSeconds(now, -deps.config.RETENTION_DAYS * 86400));
   const old = await deps.db.selectFrom('sessions').select(['id', 'project_id'])

@@ -23,10 +23,9 @@ export async function sweepStuckSessions(deps: Deps): Promise<number> {
     .where('status', '=', 'processing').where('updated_at', '<=', cutoff).orderBy('updated_at').limit(BATCH).execute();
   let ended = 0;
   for (const s of stuck) {
-    // complete-capture enqueues `verify:<id>`; the queue clears the key when the job completes or
-    // fails for good, so a row still holding it is queued, running or awaiting a retry.
-    const live = await deps.db.selectFrom('jobs').select('id').where('dedupe_key', '=', `verify:${s.id}`)
-      .where('status', 'in', ['queued', 'running']).executeTakeFirst();
+    // complete-capture enqueues under `verify:<id>`; the key is held while the job is unfinished
+    // (waiting, delayed for a retry, or running), so no holder means nothing will decide the session.
+    const live = await deps.queue.findByDedupeKey(`verify:${s.id}`);
     if (live && s.updated_at > hardCutoff) continue;
     if (await endUnprocessable(deps, s.project_id, s.id, 'stuck')) ended++;
   }

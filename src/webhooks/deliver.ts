@@ -1,4 +1,4 @@
-import { RetryAtError, UnrecoverableError, type JobContext, webhookBackoff } from '../queue/catalogue.ts';
+import { catalogue, RetryAtError, UnrecoverableError, type JobContext } from '../queue/catalogue.ts';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { DeliveryError, postPinned } from './pinned-post.ts';
@@ -67,7 +67,7 @@ export function makeDeliverWebhook(deps: Deps) {
       throw new UnrecoverableError(error);
     }
     // One computation of the retry time: the delivery log shows it and the queue runs the job then.
-    const retryAt = new Date(deps.clock.now().getTime() + webhookBackoff(job.attempt));
+    const retryAt = new Date(deps.clock.now().getTime() + catalogue['deliver-webhook'].retry.backoff(job.attempt));
     await mark(deps, d.id, 'retrying', attempts, retryAt);
     throw new RetryAtError(error, retryAt);
   };

@@ -7,7 +7,6 @@ import type { Deps } from '../deps.ts';
 import { EVENT_TYPES } from './events.ts';
 import { assertPublicUrl, SsrfError } from './ssrf.ts';
 import { sealWebhookSecret } from './secret-box.ts';
-import { catalogue } from '../queue/catalogue.ts';
 
 export const createWebhookBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2048),
@@ -66,7 +65,7 @@ export async function resendDelivery(deps: Deps, projectId: string, deliveryId: 
   const now = iso(deps.clock.now());
   await deps.db.transaction().execute(async (tx) => {
     await tx.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, updated_at: now }).where('id', '=', d.id).execute();
-    await deps.queueFor(tx).enqueue('deliver-webhook', { deliveryId: d.id }, { group: projectId, maxAttempts: catalogue['deliver-webhook'].maxAttempts });
+    await deps.queueFor(tx).enqueue('deliver-webhook', { deliveryId: d.id }, { group: projectId });
   });
   return { id: d.id, object: 'delivery' as const, status: 'pending' as const };
 }

@@ -1,6 +1,5 @@
 import { newDeliveryId, newEventId } from '../domain/ids.ts';
 import { iso } from '../domain/time.ts';
-import { catalogue } from '../queue/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../storage/db.ts';
 
@@ -33,7 +32,7 @@ export async function emitEvent(
       id: deliveryId, event_id: id, webhook_id: h.id, project_id: projectId, status: 'pending', attempts: 0, next_attempt_at: now, created_at: now, updated_at: now,
     }).execute();
     // Grouped by project: the webhook worker pool shares its slots fairly between projects.
-    await queue.enqueue('deliver-webhook', { deliveryId }, { maxAttempts: catalogue['deliver-webhook'].maxAttempts, group: projectId });
+    await queue.enqueue('deliver-webhook', { deliveryId }, { group: projectId });
   }
   return id;
 }

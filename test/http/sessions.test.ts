@@ -161,6 +161,30 @@ test('retention erases finished sessions older than RETENTION_DAYS', async () =>
   }
 });
 
+test('retention prunes finished jobs after a week through the queue port, never unfinished ones', async () => {
+  const rt = await makeRuntime();
+  try {
+    const { purgeRetention } = await import('../../src/sessions/purge-retention.ts');
+    const q = rt.deps.queue;
+    const done = await q.enqueue('expire-sessions', {});
+    rt.clock.advance(1); // the oldest due job is claimed first
+    const failed = await q.enqueue('expire-sessions', {});
+    const later = await q.enqueue('expire-sessions', {}, { runAt: new Date(rt.clock.now().getTime() + 30 * 86400_000) });
+    assert.equal((await q.claim('w', 'maintenance', 5_000))?.id, done);
+    await q.complete(done, 'w');
+    assert.equal((await q.claim('w', 'maintenance', 5_000))?.id, failed);
+    await q.fail(failed, 'w', 'final', null);
+    rt.clock.advance(6 * 86400);
+    await purgeRetention(rt.deps);
+    assert.deepEqual([(await q.get(done))?.state, (await q.get(failed))?.state], ['completed', 'failed']);
+    rt.clock.advance(2 * 86400);
+    await purgeRetention(rt.deps);
+    assert.deepEqual([await q.get(done), await q.get(failed), (await q.get(later))?.state], [null, null, 'delayed']);
+  } finally {
+    await rt.cleanup();
+  }
+});
+
 test('capture API is rate limited per capture token', async () => {
   const rt = await makeRuntime({ env: { CAPTURE_RATE_LIMIT: '5' } });
   try {

@@ -76,7 +76,8 @@ test('a session left processing with no live job is swept once past PROCESSING_T
     const lost = await processingSession(rt);
     const running = await processingSession(rt);
     // The first session's job is gone (lost, or removed by hand); the second's is still queued.
-    await rt.deps.db.deleteFrom('jobs').where('dedupe_key', '=', `verify:${lost}`).execute();
+    const job = await rt.deps.queue.findByDedupeKey(`verify:${lost}`);
+    assert.equal(await rt.deps.queue.remove(job!.id), true);
 
     rt.clock.advance(599);
     assert.equal(await sweepStuckSessions(rt.deps), 0, 'within the bound nothing is touched');

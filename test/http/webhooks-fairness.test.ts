@@ -78,8 +78,8 @@ test('six never-answering endpoints of project A delay neither B\'s decision nor
     const aAttempts = await rt.deps.db.selectFrom('delivery_attempts').innerJoin('webhook_deliveries', 'webhook_deliveries.id', 'delivery_attempts.delivery_id')
       .select('delivery_attempts.id').where('webhook_deliveries.project_id', '=', rt.projectId).execute();
     assert.equal(aAttempts.length, 0);
-    const aJobs = await rt.deps.db.selectFrom('jobs').select(['status', 'attempts']).where('name', '=', 'deliver-webhook').where('group_key', '=', rt.projectId).execute();
-    assert.deepEqual(aJobs.map((j) => [j.status, j.attempts]), Array(12).fill(['queued', 0]));
+    const aJobs = await rt.deps.queue.list({ name: 'deliver-webhook', group: rt.projectId });
+    assert.deepEqual(aJobs.map((j) => [j.state, j.attempts]), Array(12).fill(['waiting', 0]));
   } finally {
     await w.stop(100);
     await Promise.all(hanging.map((h) => h.close()));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '../../src/log.ts';
-import { type JobHandlers, UnrecoverableError } from '../../src/queue/catalogue.ts';
+import { catalogue, type JobHandlers, UnrecoverableError } from '../../src/queue/catalogue.ts';
 import { createSqlQueue } from '../../src/queue/sql-queue.ts';
 import { startWorkers } from '../../src/queue/worker.ts';
 import { openDatabase } from '../../src/storage/db.ts';
@@ -25,14 +25,16 @@ test('onGiveUp runs once, after the last attempt or at once for an unrecoverable
     },
     'deliver-webhook': noop, 'expire-sessions': noop, 'purge-retention': noop,
   };
-  await queue.enqueue('verify-session', { sessionId: 'flaky', projectId: 'p' }, { maxAttempts: 3 });
-  await queue.enqueue('verify-session', { sessionId: 'fatal', projectId: 'p' }, { maxAttempts: 3 });
+  // The attempts come from the catalogue, not from the caller.
+  const maxAttempts = catalogue['verify-session'].retry.maxAttempts;
+  await queue.enqueue('verify-session', { sessionId: 'flaky', projectId: 'p' });
+  await queue.enqueue('verify-session', { sessionId: 'fatal', projectId: 'p' });
   const w = startWorkers({
-    queue, handlers, clock, log: createLogger('silent'), pollMs: 5, names: ['verify-session'],
+    queue, handlers, clock, log: createLogger('silent'), pollMs: 5, jobClass: 'verify',
     onGiveUp: { 'verify-session': async (p, info) => void gaveUp.push({ sessionId: p.sessionId, error: info.error }) },
   });
   try {
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < maxAttempts + 3; i++) {
       await w.drain(10_000);
       clock.advance(3600); // past any backoff
     }
@@ -40,7 +42,7 @@ test('onGiveUp runs once, after the last attempt or at once for an unrecoverable
     await w.stop();
     await h.close();
   }
-  assert.equal(attempts, 4, 'flaky: 3 attempts; fatal: 1');
+  assert.equal(attempts, maxAttempts + 1, `flaky: ${maxAttempts} attempts; fatal: 1`);
   assert.deepEqual(gaveUp.map((g) => g.sessionId).sort(), ['fatal', 'flaky']);
   assert.match(gaveUp.find((g) => g.sessionId === 'fatal')!.error, /cannot ever work/);
 });
