@@ -134,15 +134,15 @@ export function faceMatchView(stages: StageRunsTable[]) {
 function faceMatchOf(r: ResultOf<'face_match'> | undefined) {
   if (!r) return null;
   const threshold = r.threshold;
-  const pairs = Object.fromEntries(PAIRS.map((name) => {
+  const pairOf = (name: (typeof PAIRS)[number]): PairView | null => {
     const p = r.pairs.find((x) => `${x.a}_${x.b}` === name);
     // Results stored before pairs carried their own threshold: the stage threshold applied to all.
-    const view: PairView | null = p ? {
+    return p ? {
       score: p.score, threshold: p.threshold ?? threshold, decline_below: p.decline_below ?? threshold,
       outcome: p.outcome ?? (p.score >= threshold ? 'match' : 'mismatch'),
     } : null;
-    return [name, view];
-  })) as Record<(typeof PAIRS)[number], PairView | null>;
+  };
+  const pairs = { video_selfie: pairOf('video_selfie'), video_document: pairOf('video_document'), selfie_document: pairOf('selfie_document') };
   return { face_match_score: r.face_match_score, threshold, pairs };
 }
 
