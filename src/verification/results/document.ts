@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findingsSchema } from './finding.ts';
+import { findingsSchema, measured } from './finding.ts';
 
 const check = z.object({ name: z.string(), valid: z.boolean() });
 
@@ -18,7 +18,7 @@ const reading = z.object({
     expiry_date: z.string().nullable(),
     personal_number: z.string().optional(),
   }),
-  confidence: z.record(z.string(), z.number()),
+  confidence: z.record(z.string(), measured),
   mrz: z.object({
     lines: z.array(z.string()).readonly(),
     valid: z.boolean(),

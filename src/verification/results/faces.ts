@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findingsSchema, measured } from './finding.ts';
 
-const pose = z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() });
+const pose = z.object({ yaw: measured, pitch: measured, roll: measured });
 
 /** `faces` when there was no video to analyse. */
 const skipped = z.object({ skipped: z.literal(true), reason: z.literal('no_video_frames') });

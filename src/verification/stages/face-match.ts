@@ -7,7 +7,7 @@ import { documentPortrait } from '../faces/document-portrait.ts';
 import { embedForMatching, embedSingleFace } from '../faces/face-for-matching.ts';
 import { saveEvidence } from '../evidence.ts';
 import type { StageFinding } from '../../domain/findings.ts';
-import { defineStage, type StageContext } from '../pipeline.ts';
+import { defineStage, type RunContext, type StageContext } from '../pipeline.ts';
 import { FACE_SOURCES, faceMatchResult } from '../results/face-match.ts';
 import { frameEmbedding, padBox } from './faces.ts';
 
@@ -20,8 +20,6 @@ import { frameEmbedding, padBox } from './faces.ts';
 export const DOCUMENT_REVIEW_BAND = 15;
 
 type Source = (typeof FACE_SOURCES)[number];
-/** In the order results list them (video, selfie, document). */
-const SOURCES = FACE_SOURCES;
 interface Side { embeddings: Embedding[]; evidence: string | null }
 type Finding = StageFinding;
 
@@ -32,7 +30,7 @@ async function videoSide(ctx: StageContext<'faces'>): Promise<Side | null> {
   return embeddings.length ? { embeddings, evidence: 'evidence_video_face_1' } : null;
 }
 
-async function selfieSide(ctx: StageContext<'faces'>, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
+async function selfieSide(ctx: RunContext, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
   const file = await ctx.localFile('selfie');
   if (!file) return null;
   try {
@@ -48,7 +46,7 @@ async function selfieSide(ctx: StageContext<'faces'>, engine: FaceEngine, findin
   }
 }
 
-async function documentSide(ctx: StageContext<'faces'>, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
+async function documentSide(ctx: RunContext, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
   const file = await ctx.localFile('document_front');
   if (!file) return null;
   const img = await decodeImage(await readFile(file)).catch(() => null);
@@ -108,8 +106,9 @@ export const faceMatchStage = defineStage(faceMatchResult)({
       face_match_score,
       threshold: MATCH_THRESHOLD,
       pairs,
-      sources: SOURCES.filter((k) => sides[k]),
-      evidence: SOURCES.flatMap((k) => sides[k]?.evidence ?? []),
+      // In FACE_SOURCES order (video, selfie, document), as the sides were added.
+      sources: FACE_SOURCES.filter((k) => sides[k]),
+      evidence: FACE_SOURCES.flatMap((k) => sides[k]?.evidence ?? []),
       embedder: engine.info().embedder,
       findings,
     };

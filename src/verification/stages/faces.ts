@@ -121,7 +121,7 @@ export const facesStage = defineStage(facesResult)({
   name: 'faces',
   inputs: ['decode'],
   async run(ctx) {
-    if (!decodedOf(ctx).frames.length) return { skipped: true, reason: 'no_video_frames' } as const;
+    if (!decodedOf(ctx).frames.length) return { skipped: true, reason: 'no_video_frames' };
     const t0 = performance.now();
     const { frames, measurements } = await videoFaces(ctx);
     const tAnalyze = performance.now() - t0;
