@@ -10,6 +10,8 @@ import type { Transcriber } from '../src/engines/speech/port.ts';
 import { generatePhrase } from '../src/speech/phrase.ts';
 import { speechStage } from '../src/verification/stages/speech.ts';
 import type { StageContext } from '../src/verification/pipeline.ts';
+import { Scratch } from '../src/verification/scratch.ts';
+import { DECODED } from '../src/verification/stages/decode.ts';
 import { synthSpeech } from '../test/unit/speech/synth.ts';
 import { cpuSeconds } from './speech-sets.ts';
 
@@ -39,13 +41,15 @@ async function scene(dir: string, name: string, parts: { wav: string; at: number
 
 async function runStage(engine: Transcriber, wav: string, workDir: string): Promise<{ wallS: number; cpuS: number; result: Record<string, unknown> }> {
   const engines = fromEngines([engine]);
+  const scratch = new Scratch();
+  scratch.set(DECODED, { frames: [], wav });
   const ctx = {
     deps: { engines: { speech: async () => engines } },
     session: { capture_plan: { phrase: { kind: phrase.kind, text: phrase.text }, challenges: [{ type: 'turn_left', at_seconds: 7 }, { type: 'blink', at_seconds: 11 }], waiting_room: false },
       profile: { video_language: 'en' }, phrase_attempts: [] },
-    results: {}, workDir, scratch: new Map([['decoded', { frames: [], wav }]]), signal: new AbortController().signal,
+    workDir, scratch, signal: new AbortController().signal,
     localFile: async () => null, artifacts: new Map(),
-  } as unknown as StageContext;
+  } as unknown as StageContext<'decode'>;
   const c0 = cpuSeconds(), t0 = performance.now();
   const result = await speechStage.run(ctx);
   return { wallS: (performance.now() - t0) / 1000, cpuS: cpuSeconds() - c0, result };

@@ -4,7 +4,7 @@
  * `document_unreadable`, `document_data_mismatch`.
  */
 import { z } from 'zod';
-import type { Reason } from './session.ts';
+import type { StageFinding } from './findings.ts';
 
 /** What the check needs from a document reading (structurally a subset of DocumentReading). */
 export interface DocumentReadingSummary {
@@ -53,7 +53,7 @@ export interface FieldComparison {
 }
 
 export interface DocumentCheck {
-  readonly reasons: Reason[];
+  readonly reasons: StageFinding[];
   readonly comparisons: FieldComparison[];
 }
 
@@ -149,7 +149,7 @@ export function checkDocument(outcome: DocumentOutcome, expected: ExpectedPerson
     };
   }
   const { reading } = outcome;
-  const reasons: Reason[] = [];
+  const reasons: StageFinding[] = [];
   const expiry = reading.fields.expiry_date;
   if (expiry !== null && expiry < now.toISOString().slice(0, 10)) {
     reasons.push({ code: 'document_expired', message: `document expired on ${expiry}`, details: { expiry_date: expiry } });

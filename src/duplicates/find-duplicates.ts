@@ -14,7 +14,9 @@ const LINK_ROWS = 50;
 
 export type MatchType = 'face' | LinkKind;
 export interface LinkedAccount { account_id: string; match_types: MatchType[]; session_ids: string[]; face_score: number | null }
-type Finding = { code: string; message: string; details?: unknown };
+import type { StageFinding } from '../domain/findings.ts';
+
+type Finding = StageFinding;
 
 /** Raw linking values of one session (clear text, never stored: only their keyed hashes are). */
 export interface LinkValues { ip_address?: string | null; browser_fingerprint?: string | null; document_number?: string | null; document_name?: string | null }

@@ -1,5 +1,14 @@
-import type { CheckOutcome } from './replay.ts';
+import type { CheckOutcome, ReplayReason } from './replay.ts';
 import type { ChallengeVerdict } from './verify-challenges.ts';
+
+/**
+ * The closed list of liveness reason codes (the liveness API's `reasons`, the recorded video's
+ * assessment): the capture's own, every anti-replay check's, and the face match's.
+ */
+export type LivenessReason =
+  | 'challenge_failed' | 'multiple_faces' | 'no_face' | 'av_desync'
+  | 'face_match_unavailable' | 'face_mismatch'
+  | ReplayReason;
 
 /**
  * The reasons of one capture (API frames or a recorded video), shared so both modes decide alike:
@@ -7,9 +16,9 @@ import type { ChallengeVerdict } from './verify-challenges.ts';
  * that block the capture are listed in `blocking` too.
  */
 export function captureReasons(challenges: ChallengeVerdict, frames: ReadonlyArray<{ faces: number; face: unknown }>, checks: readonly CheckOutcome[]) {
-  const reasons: string[] = [];
-  const blocking: string[] = [];
-  const add = (r: string, blocks: boolean) => {
+  const reasons: LivenessReason[] = [];
+  const blocking: LivenessReason[] = [];
+  const add = (r: LivenessReason, blocks: boolean) => {
     if (!reasons.includes(r)) reasons.push(r);
     if (blocks && !blocking.includes(r)) blocking.push(r);
   };

@@ -9,7 +9,7 @@ import { audioVisualSync, type AvSyncOptions, type AvSyncResult, type PcmAudio }
 import type { FrameSignature } from './frame-signature.ts';
 import { checkDuplicates, checkFaceSwap, checkStill, round, type CheckOutcome, type ImageCheckOptions } from './replay.ts';
 import { verifyScheduledChallenges, type ChallengeVerdict, type ScheduledChallenge } from './verify-challenges.ts';
-import { captureReasons } from './reasons.ts';
+import { captureReasons, type LivenessReason } from './reasons.ts';
 import { verifyReportedChallenges, type ReportedSearch } from './verify-reported.ts';
 
 export interface RecordedFrame {
@@ -34,8 +34,8 @@ export interface RecordingAssessment {
   passed: boolean;
   /** Challenge score, 0 when a blocking integrity check fired. */
   livenessScore: number;
-  reasons: string[];
-  blocking: string[];
+  reasons: LivenessReason[];
+  blocking: LivenessReason[];
   challenges: ChallengeVerdict;
   checks: CheckOutcome[];
   /** null when there was no audio track. */

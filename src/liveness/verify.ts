@@ -19,7 +19,7 @@ import {
 import { decodeDataUrl, type LivenessVerifyBody } from './schema.ts';
 import { consumeChallengeToken, type NonceStore } from './token.ts';
 import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts';
-import { captureReasons } from './reasons.ts';
+import { captureReasons, type LivenessReason } from './reasons.ts';
 import { analyzeFrames } from '../verification/faces/analyze-frames.ts';
 
 export interface VerifyLivenessInput {
@@ -51,7 +51,7 @@ export interface LivenessResult {
   score: number;
   passed: boolean;
   details: { livenessScore: number; faceMatchScore: number | null; antiSpoofingScore: number | null };
-  reasons: string[];
+  reasons: LivenessReason[];
   evidence: Record<string, unknown>;
 }
 
@@ -210,8 +210,8 @@ export interface CaptureAssessment {
   challenges: ChallengeVerdict;
   checks: CheckOutcome[];
   /** Reasons found in the frames (challenge, faces, integrity), blocking ones listed in `blocking`. */
-  reasons: string[];
-  blocking: string[];
+  reasons: LivenessReason[];
+  blocking: LivenessReason[];
   /** Challenge score, or 0 when a blocking integrity check fired. */
   livenessScore: number;
 }
@@ -290,7 +290,7 @@ export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLiv
 
   const reasons = [...assessment.reasons];
   const blocking = new Set(assessment.blocking);
-  const add = (r: string) => { if (!reasons.includes(r)) reasons.push(r); blocking.add(r); };
+  const add = (r: LivenessReason) => { if (!reasons.includes(r)) reasons.push(r); blocking.add(r); };
   if ((passport && passport.score === null) || (selfie && selfie.score === null)) add('face_match_unavailable');
   if (matchScores.some((s) => s < MATCH_THRESHOLD)) add('face_mismatch');
   const { livenessScore, challenges, checks } = assessment;

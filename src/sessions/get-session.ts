@@ -1,4 +1,6 @@
 import type { Deps } from '../deps.ts';
+import type { StageResults } from '../verification/results/index.ts';
+import { readStoredResults } from '../verification/results/read.ts';
 import { loadSession } from './rows.ts';
 import { sessionView, type VideoResults, videoView } from './views.ts';
 
@@ -18,20 +20,22 @@ export async function getVideo(deps: Deps, projectId: string, id: string) {
     deps.db.selectFrom('artifacts').selectAll().where('session_id', '=', s.id).where('project_id', '=', projectId).where('kind', '=', 'video').executeTakeFirst(),
     deps.db.selectFrom('stage_runs').select(['stage', 'result']).where('session_id', '=', s.id).where('status', '=', 'completed').execute(),
   ]);
-  const results = Object.fromEntries(stages.map((st) => [st.stage, st.result ? JSON.parse(st.result) : null])) as Record<string, Record<string, unknown> | null>;
+  const { results, invalid } = readStoredResults(stages);
+  for (const e of invalid) deps.log.warn('stored stage result refused', { session: s.id, stage: e.stage, err: e.message });
   return videoView(deps, s, video, videoResults(results, video?.meta ?? null));
 }
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Picks the seed's numbers out of stage results; missing stage → null. */
-export function videoResults(stages: Record<string, Record<string, unknown> | null>, videoMeta: string | null): VideoResults {
-  const meta = videoMeta ? (JSON.parse(videoMeta) as { duration_seconds?: number }) : {};
+/** Picks the seed's numbers out of (validated) stage results; missing stage → null. */
+export function videoResults(stages: Pick<StageResults, 'probe' | 'face_match' | 'liveness' | 'speech'>, videoMeta: string | null): VideoResults {
+  // Artifact meta is written by upload-artifact (untyped JSON): only a finite number is taken from it.
+  const meta = videoMeta ? (JSON.parse(videoMeta) as { duration_seconds?: unknown }) : {};
   const probeDuration = num(stages.probe?.duration_seconds) ?? num(meta.duration_seconds);
   return {
     duration_seconds: probeDuration === null ? null : Math.round(probeDuration),
     face_match_score: num(stages.face_match?.face_match_score),
     liveness_score: num(stages.liveness?.liveness_score),
-    transcript: typeof stages.speech?.transcript === 'string' ? stages.speech.transcript : null,
+    transcript: stages.speech?.transcript ?? null,
   };
 }

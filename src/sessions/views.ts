@@ -1,7 +1,9 @@
 import { signMediaPath } from '../domain/signing.ts';
 import type { Deps } from '../deps.ts';
 import type { ArtifactsTable, StageRunsTable } from '../storage/schema.ts';
-import { publicStageError } from '../verification/stage-errors.ts';
+import type { ResultOf, StageResults } from '../verification/results/index.ts';
+import { readStoredResults } from '../verification/results/read.ts';
+import { publicStageError, STAGE_ERRORS } from '../verification/stage-errors.ts';
 import { mintCaptureToken } from './capture-token.ts';
 import type { SessionRecord } from './rows.ts';
 
@@ -26,6 +28,8 @@ export function sessionView(
   stages: StageRunsTable[],
 ) {
   const open = s.status === 'pending' || s.status === 'in_progress';
+  const { results, invalid } = readStoredResults(stages.filter((st) => st.status === 'completed'));
+  const refused = new Set(invalid.map((e) => e.stage));
   return {
     id: s.id,
     object: 'session' as const,
@@ -43,7 +47,7 @@ export function sessionView(
     expected_data: s.expected_data,
     client_info: s.client_info,
     capture_plan: s.capture_plan,
-    face_match: faceMatchView(stages),
+    face_match: faceMatchOf(results.face_match),
     artifacts: artifacts.map((a) => ({
       kind: a.kind,
       content_type: a.content_type,
@@ -52,7 +56,7 @@ export function sessionView(
       created_at: a.created_at,
       url: signedMediaUrl(deps, mediaPath(s, a.kind)),
     })),
-    risk: riskView(stages),
+    risk: riskOf(results.risk),
     verification: {
       stages: stages.map((st) => ({
         stage: st.stage,
@@ -61,8 +65,10 @@ export function sessionView(
         started_at: st.started_at,
         finished_at: st.finished_at,
         duration_ms: st.duration_ms,
-        result: st.result ? JSON.parse(st.result) : null,
-        ...publicStageError(st.error),
+        // A stored result that fails its schema is not shown: the stage shows the error instead.
+        ...(refused.has(st.stage)
+          ? { result: null, error_code: 'stage_result_invalid' as const, error: STAGE_ERRORS.stage_result_invalid }
+          : { result: st.result ? JSON.parse(st.result) : null, ...publicStageError(st.error) }),
       })),
     },
     expires_at: s.expires_at,
@@ -122,31 +128,30 @@ const PAIRS = ['video_selfie', 'video_document', 'selfie_document'] as const;
  * that include the video face, or selfie↔document when there is no video.
  */
 export function faceMatchView(stages: StageRunsTable[]) {
-  const run = stages.find((st) => st.stage === 'face_match' && st.result);
-  if (!run) return null;
-  const r = JSON.parse(run.result!) as { face_match_score?: number | null; threshold?: number; pairs?: Array<Partial<PairView> & { a: string; b: string; score: number }> };
-  const threshold = r.threshold ?? null;
-  const pairs = Object.fromEntries(PAIRS.map((name) => {
-    const p = r.pairs?.find((x) => `${x.a}_${x.b}` === name);
+  return faceMatchOf(readStoredResults(stages.filter((st) => st.status === 'completed')).results.face_match);
+}
+
+function faceMatchOf(r: ResultOf<'face_match'> | undefined) {
+  if (!r) return null;
+  const threshold = r.threshold;
+  const pairOf = (name: (typeof PAIRS)[number]): PairView | null => {
+    const p = r.pairs.find((x) => `${x.a}_${x.b}` === name);
     // Results stored before pairs carried their own threshold: the stage threshold applied to all.
-    const view: PairView | null = p ? {
-      score: p.score, threshold: p.threshold ?? threshold ?? 0, decline_below: p.decline_below ?? threshold ?? 0,
-      outcome: p.outcome ?? (threshold !== null && p.score >= threshold ? 'match' : 'mismatch'),
+    return p ? {
+      score: p.score, threshold: p.threshold ?? threshold, decline_below: p.decline_below ?? threshold,
+      outcome: p.outcome ?? (p.score >= threshold ? 'match' : 'mismatch'),
     } : null;
-    return [name, view];
-  })) as Record<(typeof PAIRS)[number], PairView | null>;
-  return { face_match_score: r.face_match_score ?? null, threshold, pairs };
+  };
+  const pairs = { video_selfie: pairOf('video_selfie'), video_document: pairOf('video_document'), selfie_document: pairOf('selfie_document') };
+  return { face_match_score: r.face_match_score, threshold, pairs };
 }
 
 /**
  * The `risk` section: the risk stage's signals (risk/signals.ts, Verisoul verify-face field names),
  * null until that stage ran.
  */
-export function riskView(stages: StageRunsTable[]) {
-  const run = stages.find((st) => st.stage === 'risk' && st.status === 'completed' && st.result);
-  if (!run?.result) return null;
-  const r = JSON.parse(run.result) as Record<string, unknown>;
-  if (r.skipped) return null;
+function riskOf(r: StageResults['risk']) {
+  if (!r || r.skipped) return null;
   return {
     risk_score: r.risk_score, risk_flags: r.risk_flags, factors: r.factors,
     device_network_signals: r.device_network_signals, referring_session_signals: r.referring_session_signals,

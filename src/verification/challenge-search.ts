@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { CHALLENGE_TYPES } from '../domain/liveness-challenges.ts';
 import { PHRASE_SECONDS } from '../sessions/capture-plan.ts';
 import type { CapturePlan } from '../sessions/rows.ts';
 import { reportedWindows, type ReportedSearch } from '../liveness/verify-reported.ts';
@@ -7,8 +9,15 @@ import type { ScheduledChallenge } from '../liveness/verify-challenges.ts';
 // page's report (issue 13). Shared by the frame sampler (faces stage), the liveness stage and the
 // speech stage so they all look at the same stretches of the video.
 
+/**
+ * The stored plan keeps challenge types as strings; the liveness checks need known ones. A type this
+ * version does not know cannot be verified, and dropping it would pass the video on fewer
+ * challenges than were asked: the stage fails instead (retried, then processing_failed).
+ */
+const scheduleSchema = z.array(z.object({ type: z.enum(CHALLENGE_TYPES), at_seconds: z.number() }));
+
 export function scheduleOf(plan: CapturePlan | null): ScheduledChallenge[] {
-  return (plan?.challenges ?? []) as ScheduledChallenge[];
+  return scheduleSchema.parse(plan?.challenges ?? []) satisfies ScheduledChallenge[];
 }
 
 /**

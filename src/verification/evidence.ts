@@ -1,12 +1,12 @@
 import { iso } from '../domain/time.ts';
 import { sessionBlobPrefix } from '../sessions/erase-session.ts';
-import type { StageContext } from './pipeline.ts';
+import type { RunContext } from './pipeline.ts';
 
 /**
  * Stores an evidence image (best frame crop, document portrait…) next to the session's media, as an
  * artifact row so it gets a signed URL in `GET /v1/sessions/{id}` and is erased with the session.
  */
-export async function saveEvidence(ctx: StageContext, kind: string, jpeg: Uint8Array, meta: Record<string, unknown> = {}): Promise<string> {
+export async function saveEvidence(ctx: RunContext, kind: string, jpeg: Uint8Array, meta: Record<string, unknown> = {}): Promise<string> {
   const s = ctx.session;
   const key = `${sessionBlobPrefix(s.project_id, s.id)}evidence/${kind}.jpg`;
   await ctx.deps.blobs.put(key, jpeg);

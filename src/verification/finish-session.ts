@@ -7,16 +7,23 @@ import { videoResults } from '../sessions/get-session.ts';
 import type { VideoResults } from '../sessions/views.ts';
 import { loadSession, type SessionRecord } from '../sessions/rows.ts';
 import { emitEvent } from '../webhooks/events.ts';
+import { readStoredResults } from './results/read.ts';
+import type { StageResults } from './results/index.ts';
 
 // Every way a processing session ends goes through here: the pipeline's decision, a verification
 // that failed for good (the job runner gave up) and the sweep of sessions stuck in `processing`.
 // One transaction: the status, the decision, the audit record and the `video.completed` event
 // commit together, and only if the session is still processing without a decision.
 
-/** Stored results of the session's finished stages, by stage name (for the webhook's numbers). */
-async function storedResults(deps: Deps, sessionId: string): Promise<Record<string, Record<string, unknown> | null>> {
+/**
+ * Stored results of the session's finished stages, by stage name (for the webhook's numbers). A
+ * result that fails its schema gives no number (null), and the log says which stage it was.
+ */
+async function storedResults(deps: Deps, sessionId: string): Promise<StageResults> {
   const rows = await deps.db.selectFrom('stage_runs').select(['stage', 'result']).where('session_id', '=', sessionId).where('status', '=', 'completed').execute();
-  return Object.fromEntries(rows.map((r) => [r.stage, r.result ? JSON.parse(r.result) : null]));
+  const { results, invalid } = readStoredResults(rows);
+  for (const e of invalid) deps.log.warn('stored stage result refused', { session: sessionId, stage: e.stage, err: e.message });
+  return results;
 }
 
 /** Decides a processing session from findings; returns false when it was no longer processing. */

@@ -2,50 +2,115 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline as streamPipeline } from 'node:stream/promises';
+import type { z } from 'zod';
+import type { StageFinding } from '../domain/findings.ts';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import type { SessionRecord } from '../sessions/rows.ts';
 import type { ArtifactsTable } from '../storage/schema.ts';
 import { FILE_MODE, makeScratchDir, scratchRoot } from '../storage/scratch.ts';
+import { isResultName, STAGE_RESULTS, type ResultName, type ResultOf } from './results/index.ts';
+import { checkResult, decodeResult } from './results/read.ts';
+import { Scratch } from './scratch.ts';
 import { stageErrorCode } from './stage-errors.ts';
 
 // The verify-session job: an ordered list of stages. Each stage's typed result (scores, evidence,
 // timings) is saved as it finishes, so a retried job resumes after the last finished stage and the
 // dashboard can show why a decision was taken. Stages that only produce scratch files (decoded
 // frames) are `ephemeral`: cheap, and re-run on resume because scratch files do not survive.
+// A stage declares the schema of its result and the earlier stages it reads (`inputs`); it reads
+// them only through `ctx.input(name)`, typed by those stages' schemas and validated when stored
+// JSON is read back (results/read.ts).
 
-export type StageResult = Record<string, unknown>;
+/** What every stage result may carry: the findings the decision policy turns into a decision. */
+export interface StageOutput { findings?: StageFinding[]; [field: string]: unknown }
 
-export interface StageContext {
+/** What every stage of a run shares (helpers that read no earlier result take only this). */
+export interface RunContext {
   deps: Deps;
   session: SessionRecord;
   artifacts: Map<string, ArtifactsTable>;
-  /** Results of earlier stages, by stage name. */
-  results: Record<string, StageResult>;
   /** Per-job scratch directory, removed when the job ends. */
   workDir: string;
   /** In-memory hand-over between stages of one run (decoded frame paths, embeddings); never stored. */
-  scratch: Map<string, unknown>;
+  scratch: Scratch;
   signal: AbortSignal;
   /** Copies an artifact's blob into workDir (once) and returns the path; null when absent. */
   localFile(kind: string): Promise<string | null>;
 }
 
-export interface Stage {
-  name: string;
-  ephemeral?: boolean;
-  run(ctx: StageContext): Promise<StageResult>;
+export interface StageContext<I extends ResultName = never> extends RunContext {
+  /** The validated result of an earlier stage this stage lists in `inputs`. */
+  input<K extends I>(name: K): ResultOf<K>;
 }
 
-export async function runStages(deps: Deps, session: SessionRecord, stages: Stage[], signal: AbortSignal): Promise<Record<string, StageResult>> {
+export interface Stage<R extends StageOutput = StageOutput, I extends ResultName = ResultName> {
+  name: string;
+  /** The schema of what `run` returns: checked before it is stored and when it is read back. */
+  result: z.ZodType<R>;
+  /** Earlier stages whose results `run` reads (checked against the order by checkPipeline). */
+  inputs?: readonly I[];
+  ephemeral?: boolean;
+  run(ctx: StageContext<I>): Promise<R>;
+}
+
+/**
+ * `defineStage(schema)({ name, inputs, run })`: the schema fixes the result type first, so `run`'s
+ * return is checked against it (literal fields keep their literal types); `inputs` types ctx.input.
+ */
+export const defineStage = <R extends StageOutput>(result: z.ZodType<R>) =>
+  <I extends ResultName = never>(stage: Omit<Stage<R, I>, 'result'>): Stage<R, I> => ({ ...stage, result });
+
+/**
+ * Refuses a stage list in which a stage reads a result no earlier stage produces, a name appears
+ * twice, or a pipeline stage's name (STAGE_RESULTS) comes with another schema than that stage's
+ * (readers type `input(name)` by the registry). Called when the job handler is built (start-up).
+ */
+export function checkPipeline(stages: readonly Stage[]): void {
+  const seen = new Set<string>();
+  for (const s of stages) {
+    if (seen.has(s.name)) throw new Error(`pipeline: stage ${s.name} appears twice`);
+    if (isResultName(s.name) && (s.result as unknown) !== STAGE_RESULTS[s.name]) throw new Error(`pipeline: stage ${s.name} must declare the ${s.name} result schema (verification/results)`);
+    for (const i of s.inputs ?? []) {
+      if (!seen.has(i)) throw new Error(`pipeline: stage ${s.name} reads ${i}, which no earlier stage produces`);
+    }
+    seen.add(s.name);
+  }
+}
+
+/** The results of one run by stage name; pipeline stages' results typed by their schemas. */
+export class RunResults {
+  readonly #byName = new Map<string, StageOutput>();
+
+  set(name: string, value: StageOutput): void {
+    this.#byName.set(name, value);
+  }
+
+  has(name: string): boolean {
+    return this.#byName.has(name);
+  }
+
+  /** checkPipeline binds a pipeline stage's name to its registry schema, which produced the value. */
+  get<K extends ResultName>(name: K): ResultOf<K> | undefined {
+    return this.#byName.get(name) as ResultOf<K> | undefined;
+  }
+
+  entries(): IterableIterator<[string, StageOutput]> {
+    return this.#byName.entries();
+  }
+}
+
+export async function runStages(deps: Deps, session: SessionRecord, stages: readonly Stage[], signal: AbortSignal): Promise<RunResults> {
+  checkPipeline(stages);
   const db = deps.db;
   const artifacts = new Map((await db.selectFrom('artifacts').selectAll().where('session_id', '=', session.id).execute()).map((a) => [a.kind, a]));
   const done = await db.selectFrom('stage_runs').selectAll().where('session_id', '=', session.id).where('status', '=', 'completed').execute();
-  const results: Record<string, StageResult> = Object.fromEntries(done.map((d) => [d.stage, d.result ? JSON.parse(d.result) : {}]));
+  const stored = new Map(done.map((d) => [d.stage, d.result]));
+  const results = new RunResults();
   const workDir = await makeScratchDir(scratchRoot(deps.config.DATA_DIR), session.id);
   const files = new Map<string, string>();
-  const ctx: StageContext = {
-    deps, session, artifacts, results, workDir, signal, scratch: new Map(),
+  const ctx: StageContext<ResultName> = {
+    deps, session, artifacts, workDir, signal, scratch: new Scratch(),
     async localFile(kind) {
       const a = artifacts.get(kind);
       if (!a) return null;
@@ -56,12 +121,21 @@ export async function runStages(deps: Deps, session: SessionRecord, stages: Stag
       files.set(kind, p);
       return p;
     },
+    input(name) {
+      const r = results.get(name);
+      if (r === undefined) throw new Error(`stage result ${name} read before its stage ran`); // checkPipeline rules this out
+      return r;
+    },
   };
   try {
     for (const stage of stages) {
       if (signal.aborted) throw signal.reason ?? new Error('aborted');
-      if (results[stage.name] && !stage.ephemeral) continue;
-      results[stage.name] = await runOne(deps, session.id, stage, ctx);
+      // A finished stage is not run again; its stored result is trusted only once its schema accepts it.
+      if (stored.has(stage.name) && !stage.ephemeral) {
+        results.set(stage.name, decodeResult(stage.name, stage.result, stored.get(stage.name) ?? null));
+        continue;
+      }
+      results.set(stage.name, await runOne(deps, session.id, stage, ctx));
     }
     return results;
   } finally {
@@ -69,7 +143,16 @@ export async function runStages(deps: Deps, session: SessionRecord, stages: Stag
   }
 }
 
-async function runOne(deps: Deps, sessionId: string, stage: Stage, ctx: StageContext): Promise<StageResult> {
+/**
+ * The JSON to store and the value later stages see: the result after a JSON round trip (NaN becomes
+ * null), validated by the stage's schema, so a run that continues and one that resumes read the same.
+ */
+function storedForm<R extends StageOutput>(stage: Stage<R>, result: R): { json: string; value: R } {
+  const json = JSON.stringify(result);
+  return { json, value: checkResult(stage.name, stage.result, JSON.parse(json)) };
+}
+
+async function runOne(deps: Deps, sessionId: string, stage: Stage, ctx: StageContext<ResultName>): Promise<StageOutput> {
   const started = deps.clock.now();
   const t0 = performance.now();
   await deps.db.insertInto('stage_runs')
@@ -77,12 +160,12 @@ async function runOne(deps: Deps, sessionId: string, stage: Stage, ctx: StageCon
     .onConflict((oc) => oc.columns(['session_id', 'stage']).doUpdateSet((eb) => ({ status: 'running', attempts: eb('stage_runs.attempts', '+', 1), started_at: iso(started), error: null })))
     .execute();
   try {
-    const result = await stage.run(ctx);
+    const result = storedForm(stage, await stage.run(ctx));
     const ms = Math.round(performance.now() - t0);
     await deps.db.updateTable('stage_runs')
-      .set({ status: 'completed', finished_at: iso(deps.clock.now()), duration_ms: ms, result: JSON.stringify(result) })
+      .set({ status: 'completed', finished_at: iso(deps.clock.now()), duration_ms: ms, result: result.json })
       .where('session_id', '=', sessionId).where('stage', '=', stage.name).execute();
-    return result;
+    return result.value;
   } catch (e) {
     // Stored and shown: a stable code only. The raw text (paths, ffmpeg stderr) stays in the logs.
     deps.log.warn('stage failed', { session: sessionId, stage: stage.name, err: e instanceof Error ? e.message.slice(0, 1000) : String(e) });

@@ -2,12 +2,14 @@
 // with SIGKILL mid-stage and checks that another worker resumes the job after the lease runs out.
 import { loadConfig } from '../../src/config/config.ts';
 import { buildRuntime } from '../../src/main.ts';
+import { z } from 'zod';
 import type { Stage } from '../../src/verification/pipeline.ts';
 
 const stages = (): Stage[] => [
-  { name: 'first', run: async () => ({ done_by: process.pid }) },
+  { name: 'first', result: z.object({ done_by: z.number() }), run: async () => ({ done_by: process.pid }) },
   {
     name: 'second',
+    result: z.object({}),
     run: async () => {
       process.stdout.write('in-second-stage\n');
       await new Promise(() => undefined); // hang until killed

@@ -9,6 +9,7 @@ import { createSession } from '../../src/sessions/create-session.ts';
 import { loadSession } from '../../src/sessions/rows.ts';
 import { completeCapture } from '../../src/sessions/complete-capture.ts';
 import { uploadImage } from '../../src/sessions/upload-artifact.ts';
+import { z } from 'zod';
 import type { Stage } from '../../src/verification/pipeline.ts';
 import { FACE_SAMPLES } from '../helpers/media.ts';
 import { mkdtemp } from 'node:fs/promises';
@@ -19,8 +20,9 @@ test('a job resumes after its worker process is killed mid-job, skipping finishe
   const dataDir = await mkdtemp(join(tmpdir(), 'vkyc-crash-'));
   let firstRuns = 0;
   const stages = (): Stage[] => [
-    { name: 'first', run: async () => ((firstRuns++), { done_by: 'parent' }) },
-    { name: 'second', run: async () => ({ ok: true }) },
+    // `done_by` is the dead child's pid (a number) when resumed; the parent's own run would say 'parent'.
+    { name: 'first', result: z.object({ done_by: z.union([z.number(), z.literal('parent')]) }), run: async () => ((firstRuns++), { done_by: 'parent' as const }) },
+    { name: 'second', result: z.object({ ok: z.boolean() }), run: async () => ({ ok: true }) },
   ];
   const rt = await buildRuntime(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), { stages });
   const { project } = await createKey(rt.deps, 'p');

@@ -9,6 +9,7 @@ import { sweepStuckSessions } from '../../src/sessions/sweep-stuck.ts';
 import { uploadImage } from '../../src/sessions/upload-artifact.ts';
 import { MediaError } from '../../src/engines/media/ffmpeg.ts';
 import type { Stage } from '../../src/verification/pipeline.ts';
+import { STAGE_RESULTS } from '../../src/verification/results/index.ts';
 import { FACE_SAMPLES } from '../helpers/media.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
@@ -35,7 +36,7 @@ const leaky = (rt: TestRuntime) => `${rt.dataDir}/tmp/sess-p1-abc/artifact-video
 test('a verification that throws on every attempt ends the session needs_review/processing_failed, with the webhook, and no path or ffmpeg text shown', async () => {
   let runs = 0;
   let rt!: TestRuntime;
-  const stages = (): Stage[] => [{ name: 'decode', run: async () => { runs++; throw new MediaError('media_unreadable', leaky(rt)); } }];
+  const stages = (): Stage[] => [{ name: 'decode', result: STAGE_RESULTS.decode, run: async () => { runs++; throw new MediaError('media_unreadable', leaky(rt)); } }];
   rt = await makeRuntime({ build: { stages } });
   try {
     const id = await processingSession(rt);

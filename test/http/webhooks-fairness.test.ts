@@ -9,6 +9,7 @@ import { completeCapture } from '../../src/sessions/complete-capture.ts';
 import { createSession } from '../../src/sessions/create-session.ts';
 import { loadSession } from '../../src/sessions/rows.ts';
 import { uploadImage } from '../../src/sessions/upload-artifact.ts';
+import { z } from 'zod';
 import type { Stage } from '../../src/verification/pipeline.ts';
 import { emitEvent } from '../../src/webhooks/events.ts';
 import { FACE_SAMPLES } from '../helpers/media.ts';
@@ -37,7 +38,7 @@ const until = async (what: string, cond: () => Promise<boolean>, ms: number) => 
 
 test('six never-answering endpoints of project A delay neither B\'s decision nor B\'s webhook', async (t) => {
   // Stage replacement: the job machinery is under test, not the models.
-  const stages = (): Stage[] => [{ name: 'quick', run: async () => ({ ok: true }) }];
+  const stages = (): Stage[] => [{ name: 'quick', result: z.object({ ok: z.boolean() }), run: async () => ({ ok: true }) }];
   const rt = await makeRuntime({ build: { stages } });
   const hanging = await Promise.all(Array.from({ length: 6 }, hangingEndpoint));
   let secretB: string | undefined;

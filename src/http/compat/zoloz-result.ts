@@ -1,6 +1,7 @@
 import { readBlob } from '../../storage/blob-port.ts';
 import type { Deps } from '../../deps.ts';
 import type { SessionRecord } from '../../sessions/rows.ts';
+import { readStoredResults } from '../../verification/results/read.ts';
 import { zResult } from './zoloz.ts';
 
 /** Largest video returned inline as base64 (willingVerifyVideo); bigger ones are left out. */
@@ -35,10 +36,12 @@ export async function zolozCheckResult(deps: Deps, s: SessionRecord, returnImage
   if (s.status === 'pending' || s.status === 'in_progress' || s.status === 'processing') return zAnswer('S', 'PROCESSING', 'Still being collected or processed', 'Pending');
   if (s.status === 'expired' || s.status === 'canceled') return zAnswer('F', 'UNUSABLE', `the transaction was ${s.status} before it was completed`, 'Failure');
   const stages = await deps.db.selectFrom('stage_runs').select(['stage', 'result']).where('session_id', '=', s.id).where('status', '=', 'completed').execute();
-  const r: Record<string, Json> = Object.fromEntries(stages.map((x) => [x.stage, x.result ? JSON.parse(x.result) : {}]));
-  const speech = r.speech as { attempts?: unknown[]; attempts_state?: string } | undefined;
+  // A stored result that fails its schema is left out (as if its stage had not run) and logged.
+  const { results: r, invalid } = readStoredResults(stages);
+  for (const e of invalid) deps.log.warn('stored stage result refused', { session: s.id, stage: e.stage, err: e.message });
+  const speech = r.speech;
   const attempts = s.phrase_attempts.length ? s.phrase_attempts : (speech?.attempts ?? []);
-  const quality = (r.faces as { best_frames?: Array<{ quality?: { score?: number } }> } | undefined)?.best_frames?.[0]?.quality?.score ?? null;
+  const quality = r.faces && !r.faces.skipped ? (r.faces.best_frames[0]?.quality.score ?? null) : null;
   const extInfo: Json = {
     quality: quality === null ? undefined : String(quality),
     qualityPassed: quality !== null && quality >= QUALITY_PASS,
@@ -51,7 +54,7 @@ export async function zolozCheckResult(deps: Deps, s: SessionRecord, returnImage
     if (face) extInfo.imageContent = await blobBase64(deps, face.blob_key);
     if (video && video.bytes <= MAX_INLINE_VIDEO_BYTES) extInfo.willingVerifyVideo = await blobBase64(deps, video.blob_key);
   }
-  if ((r.probe as { usable?: boolean } | undefined)?.usable === false) return { ...zAnswer('F', 'UNUSABLE', 'the recorded video could not be used', 'Failure'), extInfo };
+  if (r.probe?.usable === false) return { ...zAnswer('F', 'UNUSABLE', 'the recorded video could not be used', 'Failure'), extInfo };
   if (speech?.attempts_state === 'LIMIT_EXCEEDED') return { ...zAnswer('F', 'LIMIT_EXCEEDED', 'The maximum number of attempts has been exceeded', 'Failure'), extInfo };
   const videoVerifyResult: VideoVerifyResult = s.result === 'approved' ? 'Success' : s.result === 'declined' ? 'Failure' : 'Pending';
   return { ...zAnswer('S', 'SUCCESS', 'Success', videoVerifyResult), extInfo };

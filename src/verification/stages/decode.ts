@@ -2,20 +2,22 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractAudio, extractFrames, packetTimes, type Frame } from '../../engines/media/ffmpeg.ts';
 import { VIDEO_DURATION_SLACK } from '../../domain/session.ts';
-import type { Stage, StageContext } from '../pipeline.ts';
+import { defineStage, type RunContext } from '../pipeline.ts';
+import { decodeResult } from '../results/decode.ts';
+import { ScratchKey } from '../scratch.ts';
 
 /**
  * Decodes the video into sampled JPEG frames (FRAME_RATE per second, ≤ 640 px wide) and a 16 kHz
  * mono WAV. Ephemeral: the files live in the job's scratch directory, so on resume it runs again
  * (~0.6 s for 20 s of 640×480) instead of storing thousands of frames.
  */
-export const decodeStage: Stage = {
+export const decodeStage = defineStage(decodeResult)({
   name: 'decode',
+  inputs: ['probe'],
   ephemeral: true,
   async run(ctx) {
-    const probe = ctx.results.probe as { usable?: boolean } | undefined;
     const file = await ctx.localFile('video');
-    if (!file || probe?.usable === false) return { frames: 0, audio: false, skipped: true };
+    if (!file || ctx.input('probe').usable === false) return { frames: 0, audio: false, skipped: true };
     const dir = join(ctx.workDir, 'frames');
     await mkdir(dir, { recursive: true });
     // Never past the profile's maximum (+ slack), whatever the container says: the upload checked
@@ -26,13 +28,17 @@ export const decodeStage: Stage = {
     const audio = await extractAudio(ctx.deps.media, file, wav, ctx.signal, maxSeconds);
     // When the camera really delivered frames: tells a frozen image from a delivery gap (frame-repeats.ts).
     const containerTimes = await packetTimes(ctx.deps.media, file, ctx.signal, maxSeconds);
-    ctx.scratch.set('decoded', { frames, wav: audio ? wav : null, containerTimes } satisfies Decoded);
+    ctx.scratch.set(DECODED, { frames, wav: audio ? wav : null, containerTimes });
     return { frames: frames.length, fps: ctx.deps.config.FRAME_RATE, audio };
   },
-};
+});
 
 export interface Decoded { frames: Frame[]; wav: string | null; containerTimes?: number[] | null }
 
-export function decodedOf(ctx: StageContext): Decoded {
-  return (ctx.scratch.get('decoded') as Decoded | undefined) ?? { frames: [], wav: null };
+/** The decoded frames and WAV of this run (scratch files in workDir). */
+export const DECODED = new ScratchKey<Decoded>('decoded');
+
+/** What decode left for this run; nothing when it skipped (no usable video) or is not in the pipeline. */
+export function decodedOf(ctx: RunContext): Decoded {
+  return ctx.scratch.get(DECODED) ?? { frames: [], wav: null };
 }

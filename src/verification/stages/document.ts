@@ -2,14 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { isDocumentReadError } from '../../documents/errors.ts';
 import { readDocument } from '../../documents/read-document.ts';
 import { checkDocument, type DocumentOutcome } from '../../domain/document-check.ts';
-import type { Stage } from '../pipeline.ts';
+import { defineStage } from '../pipeline.ts';
+import { documentResult } from '../results/document.ts';
 
 /**
  * Reads the document's MRZ (OCR, repair, check digits), then checks the data: expiry, check-digit
  * validity, consistency with what the session was created with. The portrait is matched in
  * face_match. Findings: document_expired, mrz_invalid, document_unreadable, document_data_mismatch.
  */
-export const documentStage: Stage = {
+export const documentStage = defineStage(documentResult)({
   name: 'document',
   async run(ctx) {
     const file = await ctx.localFile('document_front');
@@ -39,4 +40,4 @@ export const documentStage: Stage = {
       findings: check.reasons.map((r) => ({ code: r.code, message: r.message, details: r.details })),
     };
   },
-};
+});

@@ -7,7 +7,8 @@ import { findDuplicates, type LinkValues } from '../../duplicates/find-duplicate
 import { loadLists } from '../../duplicates/lists.ts';
 import { storeTemplate } from '../../duplicates/templates.ts';
 import { embedSingleFace } from '../faces/face-for-matching.ts';
-import type { Stage, StageContext } from '../pipeline.ts';
+import { defineStage, type StageContext } from '../pipeline.ts';
+import { duplicatesResult } from '../results/duplicates.ts';
 import { frameEmbedding } from './faces.ts';
 
 /**
@@ -15,8 +16,9 @@ import { frameEmbedding } from './faces.ts';
  * or, for a selfie-only profile, the selfie. Document portraits are not used: a stolen document's
  * photo is someone else's face.
  */
-async function sessionTemplate(ctx: StageContext): Promise<{ template: Embedding; source: 'video' | 'selfie' } | null> {
-  const best = (ctx.results.faces as { best_frames?: Array<{ index: number }> } | undefined)?.best_frames?.[0];
+async function sessionTemplate(ctx: StageContext<'faces'>): Promise<{ template: Embedding; source: 'video' | 'selfie' } | null> {
+  const faces = ctx.input('faces');
+  const best = faces.skipped ? undefined : faces.best_frames[0];
   const fromVideo = best ? await frameEmbedding(ctx, best.index) : null;
   if (fromVideo) return { template: fromVideo, source: 'video' };
   const file = await ctx.localFile('selfie');
@@ -42,10 +44,9 @@ export function browserFingerprint(info: Record<string, unknown> | null): string
   return createHash('sha256').update(parts.join('|')).digest('hex');
 }
 
-function linkValues(ctx: StageContext): LinkValues {
+function linkValues(ctx: StageContext<'document'>): LinkValues {
   const info = ctx.session.client_info;
-  const doc = ctx.results.document as { reading?: { fields?: { document_number?: string; surname?: string; given_names?: string } } | null } | undefined;
-  const f = doc?.reading?.fields;
+  const f = ctx.input('document').reading?.fields;
   return {
     ip_address: typeof info?.ip_address === 'string' ? info.ip_address : null,
     browser_fingerprint: browserFingerprint(info),
@@ -54,8 +55,9 @@ function linkValues(ctx: StageContext): LinkValues {
   };
 }
 
-export const duplicatesStage: Stage = {
+export const duplicatesStage = defineStage(duplicatesResult)({
   name: 'duplicates',
+  inputs: ['document', 'faces'],
   async run(ctx) {
     const s = ctx.session;
     const face = await sessionTemplate(ctx);
@@ -66,4 +68,4 @@ export const duplicatesStage: Stage = {
     if (face) await storeTemplate(ctx.deps, { projectId: s.project_id, sessionId: s.id, accountId: s.account_id, template: face.template, links: found.links });
     return { template_source: face?.source ?? null, matches: found.matches, findings: found.findings };
   },
-};
+});

@@ -6,7 +6,9 @@ import type { Embedding, FaceEngine } from '../../engines/face/port.ts';
 import { documentPortrait } from '../faces/document-portrait.ts';
 import { embedForMatching, embedSingleFace } from '../faces/face-for-matching.ts';
 import { saveEvidence } from '../evidence.ts';
-import type { Stage, StageContext } from '../pipeline.ts';
+import type { StageFinding } from '../../domain/findings.ts';
+import { defineStage, type RunContext, type StageContext } from '../pipeline.ts';
+import { FACE_SOURCES, faceMatchResult } from '../results/face-match.ts';
 import { frameEmbedding, padBox } from './faces.ts';
 
 /**
@@ -17,18 +19,18 @@ import { frameEmbedding, padBox } from './faces.ts';
  */
 export const DOCUMENT_REVIEW_BAND = 15;
 
-type Source = 'video' | 'selfie' | 'document';
+type Source = (typeof FACE_SOURCES)[number];
 interface Side { embeddings: Embedding[]; evidence: string | null }
-type Finding = { code: string; message: string; details?: unknown };
+type Finding = StageFinding;
 
-async function videoSide(ctx: StageContext): Promise<Side | null> {
-  const faces = ctx.results.faces as { best_frames?: Array<{ index: number }> } | undefined;
-  if (!faces?.best_frames?.length) return null;
+async function videoSide(ctx: StageContext<'faces'>): Promise<Side | null> {
+  const faces = ctx.input('faces');
+  if (faces.skipped || !faces.best_frames.length) return null;
   const embeddings = (await Promise.all(faces.best_frames.map((b) => frameEmbedding(ctx, b.index)))).filter((e): e is Embedding => e !== null);
   return embeddings.length ? { embeddings, evidence: 'evidence_video_face_1' } : null;
 }
 
-async function selfieSide(ctx: StageContext, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
+async function selfieSide(ctx: RunContext, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
   const file = await ctx.localFile('selfie');
   if (!file) return null;
   try {
@@ -44,7 +46,7 @@ async function selfieSide(ctx: StageContext, engine: FaceEngine, findings: Findi
   }
 }
 
-async function documentSide(ctx: StageContext, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
+async function documentSide(ctx: RunContext, engine: FaceEngine, findings: Finding[]): Promise<Side | null> {
   const file = await ctx.localFile('document_front');
   if (!file) return null;
   const img = await decodeImage(await readFile(file)).catch(() => null);
@@ -65,8 +67,9 @@ function pairScore(engine: FaceEngine, a: Side, b: Side): number {
   return Math.round(best * 10) / 10;
 }
 
-export const faceMatchStage: Stage = {
+export const faceMatchStage = defineStage(faceMatchResult)({
   name: 'face_match',
+  inputs: ['faces'],
   async run(ctx) {
     const engine = await ctx.deps.engines.face();
     const selfieFindings: Finding[] = [];
@@ -103,10 +106,11 @@ export const faceMatchStage: Stage = {
       face_match_score,
       threshold: MATCH_THRESHOLD,
       pairs,
-      sources: Object.keys(sides),
-      evidence: Object.values(sides).map((x) => x.evidence).filter(Boolean),
+      // In FACE_SOURCES order (video, selfie, document), as the sides were added.
+      sources: FACE_SOURCES.filter((k) => sides[k]),
+      evidence: FACE_SOURCES.flatMap((k) => sides[k]?.evidence ?? []),
       embedder: engine.info().embedder,
       findings,
     };
   },
-};
+});

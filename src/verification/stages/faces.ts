@@ -6,7 +6,9 @@ import { bestFrames } from '../faces/best-frames.ts';
 import { passiveLiveness } from '../faces/passive-liveness.ts';
 import { trackFaces } from '../faces/track-faces.ts';
 import { saveEvidence } from '../evidence.ts';
-import type { Stage, StageContext } from '../pipeline.ts';
+import { defineStage, type RunContext } from '../pipeline.ts';
+import { facesResult } from '../results/faces.ts';
+import { ScratchKey } from '../scratch.ts';
 import { decodedOf } from './decode.ts';
 import { challengeWindows, phraseWindowOf } from '../challenge-search.ts';
 
@@ -18,9 +20,13 @@ const ANTISPOOF_FRAMES = 8;
 
 export interface VideoFaces { frames: FrameInput[]; measurements: FrameMeasurement[] }
 
+const VIDEO_FACES = new ScratchKey<VideoFaces>('videoFaces');
+/** Identity embeddings by analysed frame index, each computed once per run. */
+const FRAME_EMBEDDINGS = new ScratchKey<Map<number, Promise<Embedding | null>>>('frameEmbeddings');
+
 /** Decoded frames and their measurements, for later stages of the same run (face match, challenges). */
-export async function videoFaces(ctx: StageContext): Promise<VideoFaces> {
-  const cached = ctx.scratch.get('videoFaces') as VideoFaces | undefined;
+export async function videoFaces(ctx: RunContext): Promise<VideoFaces> {
+  const cached = ctx.scratch.get(VIDEO_FACES);
   if (cached) return cached;
   const engine = await ctx.deps.engines.face();
   const frames: FrameInput[] = [];
@@ -35,7 +41,7 @@ export async function videoFaces(ctx: StageContext): Promise<VideoFaces> {
     expressionsAt: inWindowOf(windows, 'smile'),
   });
   const vf = { frames, measurements };
-  ctx.scratch.set('videoFaces', vf);
+  ctx.scratch.set(VIDEO_FACES, vf);
   return vf;
 }
 
@@ -43,9 +49,8 @@ export async function videoFaces(ctx: StageContext): Promise<VideoFaces> {
  * The identity embedding of the main face of analysed frame `index`, computed once per run and
  * shared by the identity track, the liveness checks and the face match (≈ 50 ms of CPU each).
  */
-export async function frameEmbedding(ctx: StageContext, index: number): Promise<Embedding | null> {
-  const memo = (ctx.scratch.get('frameEmbeddings') as Map<number, Promise<Embedding | null>> | undefined) ?? new Map<number, Promise<Embedding | null>>();
-  ctx.scratch.set('frameEmbeddings', memo);
+export async function frameEmbedding(ctx: RunContext, index: number): Promise<Embedding | null> {
+  const memo = ctx.scratch.getOrSet(FRAME_EMBEDDINGS, () => new Map());
   let hit = memo.get(index);
   if (!hit) {
     const { frames, measurements } = await videoFaces(ctx);
@@ -73,7 +78,7 @@ const WINDOW_FPS = 2.5;
 interface Window { from: number; to: number; type: string }
 
 /** Where challenges and the phrase may be (challenge-search.ts: the page's report, or in order after the phrase). */
-function planWindows(ctx: StageContext): Window[] {
+function planWindows(ctx: RunContext): Window[] {
   const plan = ctx.session.capture_plan;
   const end = decodedOf(ctx).frames.at(-1)?.t ?? 0;
   const out: Window[] = challengeWindows(plan, end);
@@ -82,7 +87,7 @@ function planWindows(ctx: StageContext): Window[] {
   return out;
 }
 
-function frameSelector(ctx: StageContext, windows: Window[]): (index: number, t: number) => boolean {
+function frameSelector(ctx: RunContext, windows: Window[]): (index: number, t: number) => boolean {
   const fps = ctx.deps.config.FRAME_RATE;
   const every = (rate: number) => Math.max(1, Math.round(fps / rate));
   return (i, t) => {
@@ -112,8 +117,9 @@ function compact(m: FrameMeasurement) {
 }
 
 /** Faces in the video: one person throughout, the best frames for matching, passive liveness. */
-export const facesStage: Stage = {
+export const facesStage = defineStage(facesResult)({
   name: 'faces',
+  inputs: ['decode'],
   async run(ctx) {
     if (!decodedOf(ctx).frames.length) return { skipped: true, reason: 'no_video_frames' };
     const t0 = performance.now();
@@ -143,7 +149,7 @@ export const facesStage: Stage = {
       findings,
     };
   },
-};
+});
 
 const trackMessage = {
   no_face: 'no face was visible in enough of the video',

@@ -5,15 +5,19 @@ import { assessRecording } from '../../liveness/recording.ts';
 import { checkCameraInjection, checkVirtualCamera } from '../../liveness/camera-label.ts';
 import { challengeSearchOf, scheduleOf } from '../challenge-search.ts';
 import type { Embedding } from '../../engines/face/port.ts';
-import type { Stage } from '../pipeline.ts';
+import type { StageFinding } from '../../domain/findings.ts';
+import type { ReplayReason } from '../../liveness/replay.ts';
+import { defineStage } from '../pipeline.ts';
+import type { ResultOf } from '../results/index.ts';
+import { livenessResult } from '../results/liveness.ts';
 import { decodedOf } from './decode.ts';
 import { frameEmbedding, videoFaces } from './faces.ts';
 import { IDENTITY_SAMPLES, sampleIndices } from '../faces/track-faces.ts';
 
-type Finding = { code: string; message: string; blocking?: boolean; details?: unknown };
+type Finding = StageFinding;
 
 /** Integrity reasons of assessRecording that mean the video is not a live capture. */
-const REPLAY_REASONS = new Set(['still_image', 'looped_frames', 'frozen_stream', 'replay_suspected', 'face_swap']);
+const REPLAY_REASONS = new Set<ReplayReason>(['still_image', 'looped_frames', 'frozen_stream', 'replay_suspected', 'face_swap']);
 
 /**
  * Liveness of a self-recorded video, recomputed on the server from its frames with the same code as
@@ -21,8 +25,9 @@ const REPLAY_REASONS = new Set(['still_image', 'looped_frames', 'frozen_stream',
  * audio-visual sync of the spoken phrase, the virtual-camera label. liveness_score (0–100) is the
  * weakest challenge's confidence, 0 when an integrity check blocks, null when no challenge was asked.
  */
-export const livenessStage: Stage = {
+export const livenessStage = defineStage(livenessResult)({
   name: 'liveness',
+  inputs: ['decode', 'faces'],
   async run(ctx) {
     if (!decodedOf(ctx).frames.length) return { skipped: true, liveness_score: null, findings: [] };
     const findings: Finding[] = [];
@@ -68,8 +73,10 @@ export const livenessStage: Stage = {
       challenges: a.challenges,
       checks: [...a.checks, virtual, injected],
       av_sync: a.avSync ? { synced: a.avSync.synced, correlation: a.avSync.correlation, lag_seconds: a.avSync.lagSeconds, note: a.avSync.note ?? null } : null,
-      passive_score: (ctx.results.faces as { passive?: { score?: number | null } } | undefined)?.passive?.score ?? null,
+      passive_score: passiveScore(ctx.input('faces')),
       findings,
     };
   },
-};
+});
+
+const passiveScore = (faces: ResultOf<'faces'>): number | null => (faces.skipped ? null : faces.passive.score);

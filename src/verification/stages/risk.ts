@@ -2,12 +2,14 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { ipListsContaining, type IpListName } from '../../risk/ip-lists.ts';
 import type { IpInfo } from '../../risk/geoip.ts';
-import { policyAction, type RiskPolicy } from '../../risk/policy.ts';
+import { policyAction, type RiskFlag, type RiskPolicy } from '../../risk/policy.ts';
 import type { SessionSide } from '../../risk/referring.ts';
 import { riskSignals, type RiskInput } from '../../risk/signals.ts';
 import { spoofedIp } from '../../risk/spoofed-ip.ts';
 import { clientInfoBody } from '../../sessions/schemas.ts';
-import type { Stage } from '../pipeline.ts';
+import type { FindingCode, StageFinding } from '../../domain/findings.ts';
+import { defineStage } from '../pipeline.ts';
+import { riskResult } from '../results/risk.ts';
 
 // The risk stage: network, device and referring-session signals of the session (risk/signals.ts)
 // become findings by the risk policy: each raised flag the policy lists becomes `risk_<flag>` with
@@ -67,16 +69,17 @@ export async function sessionRiskSignals(deps: Deps, session: { id: string; proj
   return { ...signals, compute_ms: Math.round((performance.now() - t0) * 100) / 100 };
 }
 
-export function riskFindings(flags: readonly string[], policy: RiskPolicy, details: Record<string, unknown>) {
-  const out: Array<{ code: string; message: string; severity: 'decline' | 'review'; details: unknown }> = [];
-  for (const f of flags as Parameters<typeof policyAction>[1][]) {
+export function riskFindings(flags: readonly RiskFlag[], policy: RiskPolicy, details: Record<string, unknown>): StageFinding[] {
+  const out: StageFinding[] = [];
+  for (const f of flags) {
     const action = policyAction(policy, f);
-    if (action) out.push({ code: `risk_${f}`, message: `risk signal ${f.replaceAll('_', ' ')} (policy: ${action})`, severity: action, details: details[f] ?? null });
+    // Every risk flag has its finding code (domain/findings.ts): a new flag without one does not compile.
+    if (action) out.push({ code: `risk_${f}` as const satisfies FindingCode, message: `risk signal ${f.replaceAll('_', ' ')} (policy: ${action})`, severity: action, details: details[f] ?? null });
   }
   return out;
 }
 
-export const riskStage: Stage = {
+export const riskStage = defineStage(riskResult)({
   name: 'risk',
   async run(ctx) {
     const { deps, session } = ctx;
@@ -89,4 +92,4 @@ export const riskStage: Stage = {
     };
     return { ...s, policy, findings: riskFindings(s.risk_flags, policy, byFlag) };
   },
-};
+});

@@ -7,10 +7,12 @@ import { PHRASE_SECONDS } from '../../sessions/capture-plan.ts';
 import { MAX_PHRASE_ATTEMPTS } from '../../sessions/phrase-attempt.ts';
 import { attemptState, type PhraseKind, type VerifyResult, verifyAttempt } from '../../speech/phrase.ts';
 import { verifyDigitsBySpotting } from '../../speech/spot-digits.ts';
-import type { Stage } from '../pipeline.ts';
+import type { StageFinding } from '../../domain/findings.ts';
+import { defineStage } from '../pipeline.ts';
+import { speechResult } from '../results/speech.ts';
 import { decodedOf } from './decode.ts';
 
-type Finding = { code: string; message: string; details?: unknown };
+type Finding = StageFinding;
 
 /**
  * Speech is said while the phrase is on screen (before the first challenge); a few seconds of
@@ -47,8 +49,9 @@ function transcriptEnd(frames: ReturnType<typeof speechFrames>, budget: number, 
  * other). Never invents: without an engine for the session's language the transcript is null
  * with reason `transcriber_unavailable`, and the phrase check goes to review instead of passing.
  */
-export const speechStage: Stage = {
+export const speechStage = defineStage(speechResult)({
   name: 'speech',
+  inputs: ['decode'],
   async run(ctx) {
     const { wav } = decodedOf(ctx);
     const plan = ctx.session.capture_plan;
@@ -137,4 +140,4 @@ export const speechStage: Stage = {
       findings,
     };
   },
-};
+});

@@ -14,6 +14,8 @@ import { fromEngines } from '../../../src/engines/speech/select.ts';
 import { numberToWords } from '../../../src/speech/numbers.ts';
 import { verifyDigitsBySpotting } from '../../../src/speech/spot-digits.ts';
 import type { StageContext } from '../../../src/verification/pipeline.ts';
+import { Scratch } from '../../../src/verification/scratch.ts';
+import { DECODED } from '../../../src/verification/stages/decode.ts';
 import { speechStage } from '../../../src/verification/stages/speech.ts';
 import { synthRoomNoise, synthSpeech } from './synth.ts';
 
@@ -80,13 +82,15 @@ test('only digit phrases are verified by spotting alone', async () => {
 });
 
 /** The speech stage on a decoded recording of a Spanish session (the decode stage's output, given directly). */
-async function stage(wav: string, phrase: { kind: string; text: string; check: string }): Promise<Record<string, unknown>> {
+async function stage(wav: string, phrase: { kind: string; text: string; check: string }) {
+  const scratch = new Scratch();
+  scratch.set(DECODED, { frames: [], wav });
   const ctx = {
     deps: { engines: { speech: async () => engines } },
     session: { capture_plan: { phrase, challenges: [{ type: 'blink', at_seconds: 7 }], waiting_room: false }, profile: { video_language: 'es' }, phrase_attempts: [] },
-    results: {}, workDir: dir, scratch: new Map([['decoded', { frames: [], wav }]]), signal: new AbortController().signal,
+    workDir: dir, scratch, signal: new AbortController().signal,
     localFile: async () => null, artifacts: new Map(),
-  } as unknown as StageContext;
+  } as unknown as StageContext<'decode'>;
   return speechStage.run(ctx);
 }
 
