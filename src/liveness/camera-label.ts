@@ -6,7 +6,7 @@
 // a capture fed from a file (e.g. Chromium's --use-file-for-fake-video-capture=/tmp/x.y4m) or a
 // deepfake feed. That blocks (checkCameraInjection).
 
-import type { CheckOutcome } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 
 /**
  * Labels of known virtual-camera drivers, each product's own default name. A flag for review, not

@@ -5,7 +5,7 @@
 // comparisons are unit- and sign-tolerant.
 
 import type { Box, DetectedFace } from '../engines/face/port.ts';
-import type { CheckOutcome } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 import { round } from './replay.ts';
 
 export interface ClientFrameData {

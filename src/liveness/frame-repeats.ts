@@ -10,7 +10,7 @@
 // A gap in the container timestamps (the browser delivered no frames for a while: a throttled tab,
 // a USB hiccup) also makes the sampler repeat the last image, but nothing was frozen: it is a stall.
 
-import type { CheckOutcome } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 import { meanAbsDiff, type FrameSignature } from './frame-signature.ts';
 
 export interface RepeatOptions {

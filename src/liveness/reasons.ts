@@ -1,4 +1,4 @@
-import type { CheckOutcome } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 import type { ChallengeVerdict } from './verify-challenges.ts';
 
 /**

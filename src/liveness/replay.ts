@@ -5,26 +5,7 @@ import { euclidean } from '../domain/face-match.ts';
 import type { Embedding } from '../engines/face/port.ts';
 import { correlation, hamming, meanAbsDiff, type FrameSignature } from './frame-signature.ts';
 import { checkRepeats, distinctIndices, type RepeatOptions } from './frame-repeats.ts';
-
-export type ReplayReason =
-  | 'replay_suspected'
-  | 'frozen_stream'
-  | 'still_image'
-  | 'looped_frames'
-  | 'face_swap'
-  | 'client_data_mismatch'
-  | 'virtual_camera'
-  | 'camera_injection'
-  | 'timestamps_invalid';
-
-export interface CheckOutcome {
-  reason: ReplayReason;
-  /** The check found something. */
-  flagged: boolean;
-  /** A flagged blocking check fails liveness; a non-blocking one only sends it to review. */
-  blocking: boolean;
-  evidence: Record<string, unknown>;
-}
+import type { CheckOutcome, ReplayReason } from './outcome.ts';
 
 const outcome = (reason: ReplayReason, flagged: boolean, blocking: boolean, evidence: Record<string, unknown>) =>
   ({ reason, flagged, blocking, evidence }) satisfies CheckOutcome;

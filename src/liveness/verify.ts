@@ -14,8 +14,9 @@ import { checkClientData } from './client-data.ts';
 import { frameSignature, type FrameSignature } from './frame-signature.ts';
 import {
   checkDuplicates, checkFaceSwap, checkStill, checkTimestamps, round, toSeconds,
-  type CheckOutcome, type ImageCheckOptions,
+  type ImageCheckOptions,
 } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 import { decodeDataUrl, type LivenessVerifyBody } from './schema.ts';
 import { consumeChallengeToken, type NonceStore } from './token.ts';
 import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts';

@@ -1,7 +1,6 @@
 import { readBlob } from '../../storage/blob-port.ts';
 import type { Deps } from '../../deps.ts';
 import type { SessionRecord } from '../../sessions/rows.ts';
-import { zResult } from './zoloz.ts';
 
 /** Largest video returned inline as base64 (willingVerifyVideo); bigger ones are left out. */
 const MAX_INLINE_VIDEO_BYTES = 20 * 1024 * 1024;
@@ -21,6 +20,9 @@ export const VIDEO_VERIFY_RESULTS = ['Success', 'Failure', 'Pending'] as const;
 export type VideoVerifyResult = (typeof VIDEO_VERIFY_RESULTS)[number];
 
 /** Every checkresult answer, errors included, carries the seed's two required fields. */
+/** ZOLOZ's response envelope: every answer carries `result` with a status, a code and a message. */
+export const zResult = (status: 'S' | 'F', code: string, message: string) => ({ result: { resultStatus: status, resultCode: code, resultMessage: message } });
+
 export const zAnswer = (status: 'S' | 'F', code: string, message: string, videoVerifyResult: VideoVerifyResult) => ({ ...zResult(status, code, message), videoVerifyResult });
 
 /**
