@@ -45,7 +45,7 @@ import { documentStage } from './verification/stages/document.ts';
 import { riskStage } from './verification/stages/risk.ts';
 import { riskConfigFromEnv } from './risk/config.ts';
 import { createRiskRuntime } from './risk/runtime.ts';
-import { parseTrustedProxies } from './http/client-ip.ts';
+import { parseTrustedProxies } from './config/trusted-proxies.ts';
 import { getProjectSettings } from './projects/settings.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';

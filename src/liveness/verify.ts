@@ -5,7 +5,7 @@
 
 import { AppError } from '../domain/errors.ts';
 import { MATCH_THRESHOLD } from '../domain/face-match.ts';
-import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../verification/faces/face-for-matching.ts';
+import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../faces/face-for-matching.ts';
 import type { ChallengeThresholds, ChallengeType } from '../domain/liveness-challenges.ts';
 import type { Clock } from '../domain/time.ts';
 import type { DetectedFace, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
@@ -21,7 +21,7 @@ import { decodeDataUrl, type LivenessVerifyBody } from './schema.ts';
 import { consumeChallengeToken, type NonceStore } from './token.ts';
 import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts';
 import { captureReasons } from './reasons.ts';
-import { analyzeFrames } from '../verification/faces/analyze-frames.ts';
+import { analyzeFrames } from '../faces/analyze-frames.ts';
 
 export interface VerifyLivenessInput {
   body: LivenessVerifyBody;

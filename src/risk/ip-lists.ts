@@ -2,7 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import { AppError } from '../domain/errors.ts';
 import { iso } from '../domain/time.ts';
 import type { Db } from '../storage/db.ts';
-import { unmapped } from './geoip.ts';
+import { unmapped } from '../config/trusted-proxies.ts';
 
 // Operator-supplied IP lists: Tor exits, VPN and proxy endpoints, addresses seen in recent fraud.
 // vkyc ships no such list (they go stale within days and the good ones are licensed); the operator

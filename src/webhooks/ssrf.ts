@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import type { Lookup } from '../deps.ts';
 import { blockedReason } from './ip-ranges.ts';
 
 // SSRF guard for outbound requests to customer-supplied URLs (webhooks). A webhook URL is
@@ -12,7 +13,6 @@ import { blockedReason } from './ip-ranges.ts';
 
 export { isPrivateAddress } from './ip-ranges.ts';
 
-export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
 export const defaultLookup: Lookup = (host) => dnsLookup(host, { all: true, verbatim: true });
 
 /**

@@ -80,7 +80,7 @@ export interface EmbedOptions {
   /**
    * Test-time augmentation (mean with the mirrored chip's descriptor): about twice the cost, worth
    * it only for low-resolution faces (document portraits, small photos) — see SMALL_FACE_PX in
-   * verification/faces/face-for-matching.ts.
+   * faces/face-for-matching.ts.
    */
   augment?: boolean;
 }

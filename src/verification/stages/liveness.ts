@@ -8,7 +8,7 @@ import type { Embedding } from '../../engines/face/port.ts';
 import type { Stage } from '../pipeline.ts';
 import { decodedOf } from './decode.ts';
 import { frameEmbedding, videoFaces } from './faces.ts';
-import { IDENTITY_SAMPLES, sampleIndices } from '../faces/track-faces.ts';
+import { IDENTITY_SAMPLES, sampleIndices } from '../../faces/track-faces.ts';
 
 type Finding = { code: string; message: string; blocking?: boolean; details?: unknown };
 

@@ -3,7 +3,7 @@
 // models roughly double/triple the per-frame cost, so callers say on which timestamps they need them
 // (e.g. only inside challenge windows); elsewhere only the detector runs.
 
-import type { DetectedFace, FaceEngine, RgbImage } from '../../engines/face/port.ts';
+import type { DetectedFace, FaceEngine, RgbImage } from '../engines/face/port.ts';
 
 export interface FrameInput { t: number; image: RgbImage }
 

@@ -1,6 +1,6 @@
 // Picks the frames to match against the selfie / document photo: one clear, large, sharp, frontal face.
 
-import type { DetectedFace } from '../../engines/face/port.ts';
+import type { DetectedFace } from '../engines/face/port.ts';
 import type { FrameMeasurement } from './analyze-frames.ts';
 
 export interface BestFrame { index: number; t: number; face: DetectedFace; rank: number }

@@ -1,8 +1,8 @@
 // "One person throughout the video": enough frames with a face, no persistent second face, and the
 // same identity at the start, middle and end (embeddings of sampled frames).
 
-import { FACE_CHANGED_SCORE } from '../../domain/face-match.ts';
-import type { Embedding, FaceEngine } from '../../engines/face/port.ts';
+import { FACE_CHANGED_SCORE } from '../domain/face-match.ts';
+import type { Embedding, FaceEngine } from '../engines/face/port.ts';
 import type { FrameInput, FrameMeasurement } from './analyze-frames.ts';
 
 export type TrackReason = 'no_face' | 'multiple_faces' | 'face_changed';

@@ -2,9 +2,9 @@
 // Errors are AppErrors with codes not_an_image, no_face, multiple_faces, face_too_small; the
 // details name which image ("a" or "b") failed.
 
-import { AppError } from '../../domain/errors.ts';
-import { MATCH_THRESHOLD, isMatch } from '../../domain/face-match.ts';
-import type { Box, FaceEngine, FaceQuality } from '../../engines/face/port.ts';
+import { AppError } from '../domain/errors.ts';
+import { MATCH_THRESHOLD, isMatch } from '../domain/face-match.ts';
+import type { Box, FaceEngine, FaceQuality } from '../engines/face/port.ts';
 import { embedSingleFace, toRgb, type ImageInput } from './face-for-matching.ts';
 
 export interface CompareSide { box: Box; quality: FaceQuality }

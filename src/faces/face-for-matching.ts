@@ -1,9 +1,9 @@
 // Picks "the" face of a photo that should show exactly one person (selfie, compare endpoint) and
 // embeds it. Shared by compareFaces, the bench and the pipeline's selfie/document matching.
 
-import { AppError } from '../../domain/errors.ts';
-import { cropSquare, decodeImage, enlargeTo, fitWithin, padImage } from '../../engines/face/image.ts';
-import type { DetectedFace, EmbedOptions, Embedding, FaceEngine, RgbImage } from '../../engines/face/port.ts';
+import { AppError } from '../domain/errors.ts';
+import { cropSquare, decodeImage, enlargeTo, fitWithin, padImage } from '../engines/face/image.ts';
+import type { DetectedFace, EmbedOptions, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
 
 /**
  * Faces smaller than this (box height, px) are refused rather than scored: the embedder works on
