@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { scratchDirIn } from '../../storage/scratch.ts';
 import { join } from 'node:path';
+import { LANGUAGES } from '../../domain/languages.ts';
 import type { Language, Transcriber, Transcript, Word, WordSpotting } from './port.ts';
 import { assertSpeechWav, encodeWav, readWav, type Pcm16 } from './audio.ts';
 import { cepstralMean } from './cepstral-mean.ts';
@@ -125,7 +126,7 @@ export class PocketsphinxTranscriber implements Transcriber {
    */
   spotLanguages(): Language[] {
     if (!this.available()) return [];
-    return this.espeak ? ['en', 'es', 'fr', 'de', 'pt'] : ['en'];
+    return this.espeak ? [...LANGUAGES] : ['en'];
   }
 
   /**

@@ -4,6 +4,7 @@
 // the only engine that can keyword-spot. A language with no engine gets null: callers then report
 // `transcriber_unavailable` and route the phrase check to review.
 import { z } from 'zod';
+import { LANGUAGES } from '../../domain/languages.ts';
 import type { Language, Transcriber } from './port.ts';
 import { PocketsphinxTranscriber } from './pocketsphinx.ts';
 import { WhisperCppTranscriber } from './whisper-cpp.ts';
@@ -82,7 +83,7 @@ export function fromEngines(engines: Transcriber[]): SpeechEngines {
     spotterFor: (language) => engines.find((e) => e.spotWords && e.spotLanguages?.().includes(language)) ?? null,
     coverage: () => {
       const out: Partial<Record<Language, string>> = {};
-      for (const l of ['en', 'es', 'fr', 'de', 'pt'] as const) {
+      for (const l of LANGUAGES) {
         const e = forLanguage(l);
         if (e) out[l] = e.name;
       }

@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.ts';
-import { CHALLENGE_TYPES, FACE_CHANGING, LIVENESS_LANGUAGES } from '../../domain/liveness-challenges.ts';
+import { CHALLENGE_TYPES, FACE_CHANGING } from '../../domain/liveness-challenges.ts';
+import { LANGUAGES } from '../../domain/languages.ts';
 import type { Deps } from '../../deps.ts';
 import { readCaptureToken } from '../../sessions/capture-token.ts';
 import { startLiveness } from '../../sessions/liveness-check.ts';
@@ -28,7 +29,7 @@ export const amlkycStartBody = z.strictObject({
     .refine((l) => l.some((c) => FACE_CHANGING.has(c)), { message: 'at least one challenge must move or change the face (move_closer alone can be faked by zooming a photo)' })
     .optional(),
   /** Instruction language; defaults to the session's. */
-  language: z.enum(LIVENESS_LANGUAGES).optional(),
+  language: z.enum(LANGUAGES).optional(),
 });
 
 export const amlkycDocs: RouteDoc[] = [

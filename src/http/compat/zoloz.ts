@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.ts';
 import { authenticate } from '../../projects/keys.ts';
 import { createSession } from '../../sessions/create-session.ts';
 import { loadSession } from '../../sessions/rows.ts';
-import { LANGUAGES } from '../../domain/session.ts';
+import { LANGUAGES } from '../../domain/languages.ts';
 import { apiKeyOf } from '../auth.ts';
 import type { RouteDoc } from '../openapi.ts';
 import { zAnswer, zolozCheckResult, zResult } from './zoloz-result.ts';
