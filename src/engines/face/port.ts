@@ -2,13 +2,8 @@
 // from face models. Adapters (Human + face-api on tfjs WASM) implement it; nothing above this
 // port knows which model produced a number.
 
-/** An RGB image already decoded in memory (sharp → raw). */
-export interface RgbImage {
-  width: number;
-  height: number;
-  /** width * height * 3 bytes, row-major RGB. */
-  data: Uint8Array;
-}
+import type { RgbImage } from '../rgb-image.ts';
+export type { RgbImage };
 
 export interface Box { x: number; y: number; width: number; height: number }
 
