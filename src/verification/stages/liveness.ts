@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { readWav } from '../../liveness/av-sync.ts';
+import { readWav } from '../../engines/speech/audio.ts';
+import { monoAudio } from '../../liveness/av-sync.ts';
 import { frameSignature } from '../../liveness/frame-signature.ts';
 import { assessRecording } from '../../liveness/recording.ts';
 import { checkCameraInjection, checkVirtualCamera } from '../../liveness/camera-label.ts';
@@ -40,7 +40,7 @@ export const livenessStage: Stage = {
       return { t: m.t, face, faces: m.faces.length, embedding, signature: frameSignature(frames[i]!.image, face?.box ?? null) };
     }));
     const wav = decodedOf(ctx).wav;
-    const audio = wav && ctx.session.capture_plan?.phrase ? readWav(await readFile(wav)) : null;
+    const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;
     const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null });
 
     if (schedule.length && !a.challenges.passed) {
