@@ -1,7 +1,7 @@
 // Audio plumbing for the speech engines: every engine here expects 16 kHz mono 16-bit PCM WAV
 // (pocketsphinx's en-us acoustic model and whisper.cpp are both trained on 16 kHz).
 import { readFile, open } from 'node:fs/promises';
-import { runChecked } from './run.ts';
+import { runChecked } from '../process.ts';
 
 export const SPEECH_SAMPLE_RATE = 16000;
 

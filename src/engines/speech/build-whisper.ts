@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runChecked } from './run.ts';
+import { runChecked } from '../process.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const buildDir = join(projectRoot, 'node_modules/.cache/vkyc-whisper-cpp');

@@ -14,7 +14,7 @@ import { cepstralMean } from './cepstral-mean.ts';
 import { pronounce } from './g2p.ts';
 import { respell, SPOTTING_VOICES } from './foreign-phones.ts';
 import { cutTimes, keepRegions, originalTime, speechFrames, speechRegions, type TimeMap } from './split-audio.ts';
-import { runChecked } from './run.ts';
+import { runChecked } from '../process.ts';
 import { featParamsWithMean, kwsLines, parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts';
 
 export { parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts';

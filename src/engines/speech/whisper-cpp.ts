@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../../domain/languages.ts';
 import type { Language, Transcriber, Transcript, Word } from './port.ts';
 import { assertSpeechWav } from './audio.ts';
-import { runChecked } from './run.ts';
+import { runChecked } from '../process.ts';
 
 export interface WhisperCppConfig {
   binary: string;
