@@ -26,7 +26,14 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 
 const posix = (p: string) => p.split(sep).join('/');
 
-export function importGraph(rootDir: string): ImportGraph {
+/** Relative imports that leave the root (e.g. src/ reaching into web/), as `module -> target`. */
+export function escapingImports(rootDir: string): string[] {
+  const out: string[] = [];
+  importGraph(rootDir, out);
+  return out;
+}
+
+export function importGraph(rootDir: string, escaping: string[] = []): ImportGraph {
   const root = resolve(rootDir);
   const graph: ImportGraph = new Map();
   for (const file of sourceFiles(root)) {
@@ -37,7 +44,10 @@ export function importGraph(rootDir: string): ImportGraph {
       const spec = s.moduleSpecifier;
       if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith('.')) continue; // packages are not ours
       const target = resolve(dirname(file), spec.text);
-      if (!target.startsWith(root + sep)) continue; // outside the root (e.g. web/): not part of this graph
+      if (!target.startsWith(root + sep)) {
+        escaping.push(`${posix(relative(root, file))} -> ${posix(relative(root, target))}`); // e.g. into web/
+        continue;
+      }
       const typeOnly = ts.isImportDeclaration(s) ? s.importClause?.isTypeOnly === true : s.isTypeOnly;
       edges.push({ to: posix(relative(root, target)), typeOnly });
     }

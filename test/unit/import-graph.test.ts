@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { cycles, importGraph, moduleEdges, roomGraph } from '../../scripts/import-graph.ts';
+import { cycles, escapingImports, importGraph, moduleEdges, roomGraph } from '../../scripts/import-graph.ts';
 
 // Fails on a new import cycle in src/, naming the modules (or rooms) in it and the imports behind it.
 
@@ -30,6 +30,10 @@ test('import graph: no room (folder) cycle beyond the known ones', () => {
   const fresh = cycles(rooms.edges).filter((c) => !KNOWN_ROOM_CYCLES.some((k) => c.every((r) => k.includes(r))));
   const explain = (c: string[]) => c.flatMap((a) => c.filter((b) => rooms.edges.get(a)?.has(b)).map((b) => `  ${a} -> ${b}: ${rooms.why.get(`${a} -> ${b}`)!.join(', ')}`));
   assert.deepEqual(fresh, [], `room cycles in src/:\n${fresh.map((c) => `${c.join(', ')}\n${explain(c).join('\n')}`).join('\n')}`);
+});
+
+test('import graph: the server imports nothing outside src/ (the capture page is served built, never imported)', () => {
+  assert.deepEqual(escapingImports('src'), []);
 });
 
 test('import graph: the checker sees type-only imports and export-from, and names the cycle', () => {
