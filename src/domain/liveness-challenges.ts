@@ -68,7 +68,7 @@ export const DEFAULT_CHALLENGE_THRESHOLDS: ChallengeThresholds = {
  * challenge instead. `open_mouth` is chosen because it needs no emotion and is measured from the
  * same mouth landmarks.
  */
-export const ACCESSIBLE_ALTERNATIVE: Partial<Record<ChallengeType, ChallengeType>> = {
+const ACCESSIBLE_ALTERNATIVE: Partial<Record<ChallengeType, ChallengeType>> = {
   smile: 'open_mouth',
 };
 
@@ -80,7 +80,7 @@ export const FACE_CHANGING: ReadonlySet<ChallengeType> = new Set<ChallengeType>(
   'turn_left', 'turn_right', 'look_up', 'look_down', 'blink', 'smile', 'open_mouth',
 ]);
 
-export interface PickChallengesOptions {
+interface PickChallengesOptions {
   /** The configurable allowed set (defaults to all types). */
   allowed?: readonly ChallengeType[];
   /** Sequence length bounds, clamped to 2–4. */
@@ -91,7 +91,7 @@ export interface PickChallengesOptions {
 }
 
 /** `randomInt(n)` returns an integer in [0, n); pass `crypto.randomInt` in production. */
-export type RandomInt = (maxExclusive: number) => number;
+type RandomInt = (maxExclusive: number) => number;
 
 export function pickChallenges(randomInt: RandomInt, options: PickChallengesOptions = {}): ChallengeType[] {
   const pool = effectivePool(options);
@@ -186,6 +186,3 @@ export function challengeInstruction(type: ChallengeType, lang: string): string 
   return (LANGUAGES as readonly string[]).includes(base) ? table[base as Language] : table.en;
 }
 
-export function isChallengeType(v: string): v is ChallengeType {
-  return (CHALLENGE_TYPES as readonly string[]).includes(v);
-}

@@ -12,18 +12,18 @@ export const FACE_CANDIDATES = 10;
 /** Sessions read per linking attribute: enough to name the linked accounts, bounded for a shared IP. */
 const LINK_ROWS = 50;
 
-export type MatchType = 'face' | LinkKind;
-export interface LinkedAccount { account_id: string; match_types: MatchType[]; session_ids: string[]; face_score: number | null }
+type MatchType = 'face' | LinkKind;
+interface LinkedAccount { account_id: string; match_types: MatchType[]; session_ids: string[]; face_score: number | null }
 type Finding = { code: string; message: string; details?: unknown };
 
 /** Raw linking values of one session (clear text, never stored: only their keyed hashes are). */
 export interface LinkValues { ip_address?: string | null; browser_fingerprint?: string | null; document_number?: string | null; document_name?: string | null }
 
-export function hashLinks(secret: string, v: LinkValues): Links {
+function hashLinks(secret: string, v: LinkValues): Links {
   return Object.fromEntries((Object.keys(LINK_COLUMNS) as LinkKind[]).map((k) => [k, linkHash(secret, k, v[k])]));
 }
 
-export interface DuplicateQuery {
+interface DuplicateQuery {
   projectId: string;
   sessionId: string;
   accountId: string | null;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 
 export interface RunResult { stdout: string; stderr: string; code: number | null }
 
-export interface RunOptions {
+interface RunOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   /** Bytes kept per stream; the rest is dropped (stderr of pocketsphinx alone is ~20 kB). */
@@ -15,7 +15,7 @@ export interface RunOptions {
 }
 
 /** Why a run failed: killed on timeout or abort, could not start (`errno`, e.g. ENOENT), or exited non-zero (runChecked). */
-export type ProcessFailure = 'timeout' | 'aborted' | 'spawn' | 'exit';
+type ProcessFailure = 'timeout' | 'aborted' | 'spawn' | 'exit';
 
 export class ProcessError extends Error {
   constructor(message: string, readonly result?: RunResult, readonly reason: ProcessFailure = 'exit', readonly errno?: string) {

@@ -7,9 +7,9 @@ import { MATCH_THRESHOLD, isMatch } from '../domain/face-match.ts';
 import type { Box, FaceEngine, FaceQuality } from '../engines/face/port.ts';
 import { embedSingleFace, toRgb, type ImageInput } from './face-for-matching.ts';
 
-export interface CompareSide { box: Box; quality: FaceQuality }
+interface CompareSide { box: Box; quality: FaceQuality }
 
-export interface CompareResult {
+interface CompareResult {
   /** Calibrated similarity 0–100 (domain/face-match.ts). */
   score: number;
   match: boolean;

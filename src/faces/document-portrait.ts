@@ -16,7 +16,7 @@ const UPRIGHT_CONFIDENCE = 0.75;
 /** Margin around the face box in the crop: keeps hair/chin so the crop can be re-detected and aligned. */
 const CROP_MARGIN = 0.35;
 
-export interface DocumentPortrait {
+interface DocumentPortrait {
   /** The portrait region (upright), for evidence and for matching. */
   crop: RgbImage;
   /** The face in `crop` coordinates (landmarks included), ready for engine.embed(crop, face). */

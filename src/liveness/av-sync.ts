@@ -21,7 +21,7 @@ export function monoAudio(pcm: Pcm16): PcmAudio {
 }
 
 /** RMS of the samples in [t − half, t + half) for each time t (seconds). */
-export function rmsAt(audio: PcmAudio, times: readonly number[], halfWindow: number): Float64Array {
+function rmsAt(audio: PcmAudio, times: readonly number[], halfWindow: number): Float64Array {
   const out = new Float64Array(times.length);
   times.forEach((t, k) => {
     const a = Math.max(0, Math.floor((t - halfWindow) * audio.sampleRate));

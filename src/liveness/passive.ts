@@ -10,7 +10,7 @@
 
 import type { FrameMeasurement } from '../faces/analyze-frames.ts';
 
-export interface PassiveLiveness {
+interface PassiveLiveness {
   /** 0–100 (higher = more likely a live person), or null when no frame ran the models. */
   score: number | null;
   frames: number;

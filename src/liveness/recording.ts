@@ -22,7 +22,7 @@ export interface RecordedFrame {
   signature: FrameSignature;
 }
 
-export interface RecordingOptions {
+interface RecordingOptions {
   thresholds?: ChallengeThresholds;
   image?: ImageCheckOptions;
   faceSwapMaxDistance?: number;
@@ -31,7 +31,7 @@ export interface RecordingOptions {
   loopMinSeconds?: number;
 }
 
-export interface RecordingAssessment {
+interface RecordingAssessment {
   passed: boolean;
   /** Challenge score, 0 when a blocking integrity check fired. */
   livenessScore: number;

@@ -15,7 +15,7 @@ export function toSeconds(ts: number): number {
   return ts > 1e11 ? ts / 1000 : ts;
 }
 
-export interface TimestampOptions {
+interface TimestampOptions {
   /** Client clocks drift; phones synced by NTP are within a few seconds. 30 s absorbs that. */
   clockSkewSeconds?: number;
   /** Frames closer than this are not from a real camera (120 fps is the fastest phone selfie mode). */
@@ -84,7 +84,7 @@ function isDuplicate(a: FrameSignature, b: FrameSignature, mad: number): boolean
   return meanAbsDiff(a.faceThumb, b.faceThumb) < mad && meanAbsDiff(a.frameThumb, b.frameThumb) < mad;
 }
 
-export interface DuplicateMode {
+interface DuplicateMode {
   /** Seconds of each frame (video: from the start of the recording; API: client timestamps).
    * Default: 0.1 s apart. Needed to tell a camera's short repeats from a frozen stream. */
   times?: readonly number[];

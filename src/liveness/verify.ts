@@ -23,7 +23,7 @@ import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts'
 import { captureReasons } from './reasons.ts';
 import { analyzeFrames } from '../faces/analyze-frames.ts';
 
-export interface VerifyLivenessInput {
+interface VerifyLivenessInput {
   body: LivenessVerifyBody;
   sessionId: string;
   projectId: string;
@@ -31,14 +31,14 @@ export interface VerifyLivenessInput {
   selfie?: Uint8Array | null;
 }
 
-export interface VerifyLivenessOptions {
+interface VerifyLivenessOptions {
   thresholds?: ChallengeThresholds;
   image?: ImageCheckOptions;
   faceSwapMaxDistance?: number;
   clockSkewSeconds?: number;
 }
 
-export interface VerifyLivenessDeps {
+interface VerifyLivenessDeps {
   engine: FaceEngine;
   decodeImage: (buf: Uint8Array) => Promise<RgbImage>;
   tokenSecret: string | Uint8Array;
@@ -47,7 +47,7 @@ export interface VerifyLivenessDeps {
   options?: VerifyLivenessOptions;
 }
 
-export interface LivenessResult {
+interface LivenessResult {
   success: boolean;
   score: number;
   passed: boolean;
@@ -198,7 +198,7 @@ function early<T>(p: Promise<T>): () => Promise<T> {
   };
 }
 
-export interface CaptureContext {
+interface CaptureContext {
   challenges: ChallengeType[];
   /** Token window and server receipt time, Unix seconds. */
   window: { issuedAt: number; expiresAt: number; receivedAt: number };
@@ -207,7 +207,7 @@ export interface CaptureContext {
   options?: VerifyLivenessOptions;
 }
 
-export interface CaptureAssessment {
+interface CaptureAssessment {
   challenges: ChallengeVerdict;
   checks: CheckOutcome[];
   /** Reasons found in the frames (challenge, faces, integrity), blocking ones listed in `blocking`. */

@@ -10,7 +10,7 @@ import { loadAsnTable, type AsnTable } from './asn-table.ts';
 // that never computes risk signals never pays the ~200 MB they take in memory.
 // DB-IP Lite leaves `timezone` empty, so the zone comes from the coordinates (tz-lookup's shapes).
 
-export interface IpLocation {
+interface IpLocation {
   country_code: string | null;
   state: string | null;
   city: string | null;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 // concealment; a datacenter address or a timezone mismatch has many innocent explanations
 // (corporate VPNs, travellers). Operators move flags between decline/review/none with RISK_POLICY.
 
-export const RISK_FLAGS = [
+const RISK_FLAGS = [
   'tor', 'recent_fraud_ip', 'vpn', 'proxy', 'datacenter', 'spoofed_ip',
   'automation', 'headless', 'emulator', 'virtual_camera',
   'timezone_mismatch', 'language_mismatch',
@@ -16,7 +16,7 @@ export const RISK_FLAGS = [
 ] as const;
 export type RiskFlag = (typeof RISK_FLAGS)[number];
 
-export const RISK_WEIGHTS: Record<RiskFlag, number> = {
+const RISK_WEIGHTS: Record<RiskFlag, number> = {
   tor: 0.8,
   recent_fraud_ip: 0.8,
   automation: 0.8, // navigator.webdriver: a script drives the browser

@@ -11,7 +11,7 @@ import { LANGUAGES } from '../domain/languages.ts';
 
 const languageSchema = z.enum(LANGUAGES);
 
-export interface TranscribeCommandDeps {
+interface TranscribeCommandDeps {
   engines: SpeechEngines;
   write: (text: string) => void;
 }

@@ -237,7 +237,7 @@ const faceTemplatesAndLists = (kind: DialectKind): Migration => ({
 });
 
 /** What some migrations need besides the database. */
-export interface MigrationContext {
+interface MigrationContext {
   /** VKYC_SECRET: keys derived from it encrypt data at rest. */
   secret?: string;
 }

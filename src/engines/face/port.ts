@@ -7,7 +7,7 @@ export type { RgbImage };
 
 export interface Box { x: number; y: number; width: number; height: number }
 
-export interface HeadPose {
+interface HeadPose {
   /** degrees; positive yaw = the person turns to their own left (image right side moves away). */
   yaw: number;
   /** degrees; positive pitch = looking up. */

@@ -32,7 +32,7 @@ export async function run(cmd: string, args: string[], timeoutMs: number, signal
   }
 }
 
-export interface ProbeResult {
+interface ProbeResult {
   format: string;
   duration_seconds: number | null;
   video: { codec: string; width: number; height: number; fps: number | null; rotation: number } | null;
@@ -44,7 +44,7 @@ interface FfprobeStream {
   sample_rate?: string; channels?: number; tags?: { rotate?: string }; side_data_list?: Array<{ rotation?: number }>;
 }
 
-export interface ProbeOptions {
+interface ProbeOptions {
   signal?: AbortSignal;
   /** Bound of the null decode used when the header has no duration (default: no bound). */
   maxSeconds?: number;

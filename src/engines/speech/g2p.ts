@@ -45,7 +45,7 @@ export function ipaToArpabet(ipa: string, voice = 'en-us'): string[] | null {
   return out.length ? out : null;
 }
 
-export interface G2pOptions { binary?: string; voice?: string; timeoutMs?: number; signal?: AbortSignal }
+interface G2pOptions { binary?: string; voice?: string; timeoutMs?: number; signal?: AbortSignal }
 
 /** Letters only: the word goes to espeak-ng as an argument, never through a shell. */
 const SPEAKABLE = /^[\p{L}'’-]{1,40}$/u;

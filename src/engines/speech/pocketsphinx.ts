@@ -19,7 +19,7 @@ import { featParamsWithMean, kwsLines, parseKwsDetections, parsePocketsphinxTime
 
 export { parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts';
 
-export interface PocketsphinxConfig {
+interface PocketsphinxConfig {
   binary?: string;
   /** Where decoder inputs (speech WAVs) are written: the server's DATA_DIR/tmp; else the OS temp dir. */
   scratchDir?: string;

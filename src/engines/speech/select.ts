@@ -10,7 +10,7 @@ import { PocketsphinxTranscriber } from './pocketsphinx.ts';
 import { WhisperCppTranscriber } from './whisper-cpp.ts';
 import { builtWhisperBinary } from './build-whisper.ts';
 
-export const speechConfigSchema = z.object({
+const speechConfigSchema = z.object({
   /** 'auto': whisper.cpp where configured, else pocketsphinx; 'pocketsphinx'/'whisper': only that one. */
   engine: z.enum(['auto', 'pocketsphinx', 'whisper', 'none']).default('auto'),
   pocketsphinx: z.object({
@@ -30,7 +30,7 @@ export const speechConfigSchema = z.object({
   /** Scratch directory for decoder files (main.ts: DATA_DIR/tmp); absent → the OS temp dir. */
   scratchDir: z.string().optional(),
 });
-export type SpeechConfig = z.infer<typeof speechConfigSchema>;
+type SpeechConfig = z.infer<typeof speechConfigSchema>;
 
 /**
  * Reads VKYC_SPEECH_ENGINE, VKYC_WHISPER_MODEL, VKYC_WHISPER_BIN (default: the binary built by

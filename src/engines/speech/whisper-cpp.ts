@@ -12,7 +12,7 @@ import type { Language, Transcriber, Transcript, Word } from './port.ts';
 import { assertSpeechWav } from './audio.ts';
 import { runChecked } from '../process.ts';
 
-export interface WhisperCppConfig {
+interface WhisperCppConfig {
   binary: string;
   model: string;
   threads?: number;
@@ -43,7 +43,7 @@ const jsonSchema = z.object({
 });
 
 /** Reads the model header: throws unless it is a ggml whisper model; returns n_vocab. */
-export async function readWhisperModelVocab(modelPath: string): Promise<number> {
+async function readWhisperModelVocab(modelPath: string): Promise<number> {
   const fh = await open(modelPath, 'r');
   try {
     const head = Buffer.alloc(8);

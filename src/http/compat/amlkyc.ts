@@ -24,7 +24,7 @@ import { jsonBody } from '../validate.ts';
 /** 8: the most a challenge token may carry (liveness/token.ts). */
 const MAX_REQUESTED = 8;
 
-export const amlkycStartBody = z.strictObject({
+const amlkycStartBody = z.strictObject({
   challenges: z.array(z.enum(CHALLENGE_TYPES)).min(1).max(MAX_REQUESTED)
     .refine((l) => l.some((c) => FACE_CHANGING.has(c)), { message: 'at least one challenge must move or change the face (move_closer alone can be faked by zooming a photo)' })
     .optional(),

@@ -16,8 +16,8 @@ const blobBase64 = async (deps: Deps, key: string) => (await readBlob(deps.blobs
  * cut off; we use ZOLOZ's own result vocabulary: "Success", "Failure", and "Pending" while there is
  * no final answer yet (still collecting/processing, or waiting for a human review).
  */
-export const VIDEO_VERIFY_RESULTS = ['Success', 'Failure', 'Pending'] as const;
-export type VideoVerifyResult = (typeof VIDEO_VERIFY_RESULTS)[number];
+const VIDEO_VERIFY_RESULTS = ['Success', 'Failure', 'Pending'] as const;
+type VideoVerifyResult = (typeof VIDEO_VERIFY_RESULTS)[number];
 
 /** Every checkresult answer, errors included, carries the seed's two required fields. */
 /** ZOLOZ's response envelope: every answer carries `result` with a status, a code and a message. */

@@ -11,7 +11,7 @@ import { errorStatus, type ErrorCode } from '../../domain/errors.ts';
 // COOP/COEP make the page cross-origin isolated so tfjs can use WASM threads; the CSP allows
 // nothing but our own origin (plus blob:/mediastream: for camera previews and stills).
 
-export interface CaptureAssetOptions {
+interface CaptureAssetOptions {
   /** Directory written by `npm run build:web` (web/capture/build.ts). */
   outDir: string;
   /** Project root holding node_modules (Human and tfjs-backend-wasm). */
