@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { euclidean } from '../src/domain/face-match.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { Box, Embedding, FaceEngine } from '../src/engines/face/port.ts';
-import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../src/verification/faces/face-for-matching.ts';
+import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../src/faces/face-for-matching.ts';
 
 export interface Pair { a: string; b: string; same: boolean }
 

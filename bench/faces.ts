@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { DISTANCE_AT_THRESHOLD, MATCH_THRESHOLD, scoreFromDistance } from '../src/domain/face-match.ts';
 import { createFaceEngine } from '../src/engines/face/human-faceapi.ts';
 import type { FaceEngine } from '../src/engines/face/port.ts';
-import { compareFaces } from '../src/verification/faces/compare-faces.ts';
+import { compareFaces } from '../src/faces/compare-faces.ts';
 import { headCrop, frame, PERSON_A_S1, PERSON_A_S3 } from '../test/unit/faces/helpers.ts';
 import { eer, percentile, ratesAt, rocAuc, rocCurve, rocSvg, tarAtFar, type Scored } from './faces-metrics.ts';
 import { EmbeddingCache, pairDistances, parsePairs, type Pair } from './faces-pairs.ts';

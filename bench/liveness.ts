@@ -15,7 +15,8 @@ import { createFaceEnginePool } from '../src/engines/face/worker-pool.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { FaceEngine } from '../src/engines/face/port.ts';
-import { audioVisualSync, readWav } from '../src/liveness/av-sync.ts';
+import { parseWav } from '../src/engines/speech/audio.ts';
+import { audioVisualSync, monoAudio, type PcmAudio } from '../src/liveness/av-sync.ts';
 import { frameSignature, meanAbsDiff, type FrameSignature } from '../src/liveness/frame-signature.ts';
 import { verifyChallenges } from '../src/liveness/verify-challenges.ts';
 import { createMemoryNonceStore } from '../src/liveness/memory-nonce-store.ts';
@@ -282,7 +283,7 @@ async function avSyncBench(engine: FaceEngine): Promise<void> {
     const dir = mkdtempSync(join(tmp, 'av-'));
     ffmpeg(['-t', '8', '-i', src, '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', join(dir, 'a.wav')]);
     const mouth = await cached(`mouth_${c.replace(/\W/g, '_')}`, () => mouthSeries(engine, src, dir));
-    series.push({ name: c.split('/').pop()!, mouth, wav: readWav(readFileSync(join(dir, 'a.wav'))) });
+    series.push({ name: c.split('/').pop()!, mouth, wav: monoAudio(parseWav(readFileSync(join(dir, 'a.wav')))) });
   }
   await avSyncReport(series);
 }
@@ -298,9 +299,9 @@ async function mouthSeries(engine: FaceEngine, src: string, dir: string): Promis
   return mouth;
 }
 
-type Series = { name: string; mouth: Array<{ t: number; open: number }>; wav: ReturnType<typeof readWav> };
+type Series = { name: string; mouth: Array<{ t: number; open: number }>; wav: PcmAudio };
 async function avSyncReport(series: Series[]): Promise<void> {
-  const shift = (w: ReturnType<typeof readWav>, s: number) => {
+  const shift = (w: PcmAudio, s: number) => {
     const n = Math.round(Math.abs(s) * w.sampleRate);
     const out = new Float32Array(w.samples.length);
     if (s > 0) out.set(w.samples.subarray(0, w.samples.length - n), n); else out.set(w.samples.subarray(n));
@@ -308,7 +309,7 @@ async function avSyncReport(series: Series[]): Promise<void> {
   };
   const rows: Array<{ kind: string; r: number | null; lag: number | null; synced: boolean | null }> = [];
   for (const [i, s] of series.entries()) {
-    const variants: Array<[string, ReturnType<typeof readWav>]> = [
+    const variants: Array<[string, PcmAudio]> = [
       ['genuine', s.wav], ['shift +0.5s', shift(s.wav, 0.5)], ['shift -0.5s', shift(s.wav, -0.5)],
       ['shift +1.0s', shift(s.wav, 1)], ['shift +0.2s', shift(s.wav, 0.2)], ['foreign', series[(i + 1) % series.length]!.wav],
     ];

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Language, Transcriber, Transcript, WordSpotting } from '../src/engines/speech/port.ts';
-import { runChecked } from '../src/engines/speech/run.ts';
+import { runChecked } from '../src/engines/process.ts';
 import { generatePhrase, type ExpectedPhrase } from '../src/speech/phrase.ts';
 import { spokenVariants } from '../src/speech/normalize.ts';
 import { synthSpeech, type Voice } from '../test/unit/speech/synth.ts';

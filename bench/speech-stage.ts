@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runChecked } from '../src/engines/speech/run.ts';
+import { runChecked } from '../src/engines/process.ts';
 import { fromEngines } from '../src/engines/speech/select.ts';
 import type { Transcriber } from '../src/engines/speech/port.ts';
 import { generatePhrase } from '../src/speech/phrase.ts';

@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LANGUAGES } from '../src/domain/languages.ts';
 import type { Language, Transcriber } from '../src/engines/speech/port.ts';
 import { toSpeechWav } from '../src/engines/speech/audio.ts';
 import { PocketsphinxTranscriber } from '../src/engines/speech/pocketsphinx.ts';
@@ -31,7 +32,7 @@ const { values: args } = parseArgs({ options: { quick: { type: 'boolean', defaul
   chain: { type: 'string' }, 'synthetic-only': { type: 'boolean', default: false }, 'no-stage': { type: 'boolean', default: false },
   'stage-only': { type: 'boolean', default: false }, languages: { type: 'boolean', default: false },
   'all-digits': { type: 'boolean', default: false } } });
-const ENGINE_LANGS = new Set<string>(['en', 'es', 'fr', 'de', 'pt']);
+const ENGINE_LANGS = new Set<string>(LANGUAGES);
 const chain: ChainParams = { ...DEFAULT_CHAIN, ...(args.chain ? JSON.parse(args.chain) as Partial<ChainParams> : {}) };
 
 async function werBench(engine: Transcriber, clips: { clip: Clip; wav: string }[]): Promise<void> {

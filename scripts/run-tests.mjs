@@ -18,6 +18,9 @@ if (files.length === 0) {
   console.error(`no test files under ${root}`);
   process.exit(1);
 }
+// The server serves the built capture page (web/build/capture): build it from the current sources.
+const built = spawnSync(process.execPath, ['--import', 'tsx', 'web/capture/build.ts'], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

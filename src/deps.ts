@@ -6,11 +6,16 @@ import type { Logger } from './log.ts';
 import type { JobQueue } from './queue/port.ts';
 import type { BlobStore } from './storage/blob-port.ts';
 import type { Db } from './storage/db.ts';
-import type { Lookup } from './webhooks/ssrf.ts';
 import type { RiskRuntime } from './risk/runtime.ts';
 import type { FaceIndex } from './duplicates/face-index.ts';
-import type { RateWindows } from './http/rate-limit.ts';
+import type { RateWindows } from './limits/rate-windows.ts';
 import type { TemplateCodec } from './duplicates/template-codec.ts';
+
+/**
+ * Name resolution for outgoing webhooks (all addresses of a host); tests pass a fake to aim public
+ * names at local receivers. A port here, not in webhooks/, so this file imports no use-case room.
+ */
+export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
 
 /** What use cases receive: plain objects, wired once in main.ts. */
 export interface Deps {

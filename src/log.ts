@@ -1,8 +1,8 @@
 // Structured JSON logs, one line per event. Callers pass fields, never raw request bodies, keys,
 // tokens or biometric data; `redact` strips the obvious ones in case one slips through.
 
-export type Level = 'debug' | 'info' | 'warn' | 'error';
-export type Fields = Record<string, unknown>;
+type Level = 'debug' | 'info' | 'warn' | 'error';
+type Fields = Record<string, unknown>;
 
 export interface Logger {
   debug(msg: string, f?: Fields): void;

@@ -30,8 +30,8 @@ import { sweepStuckSessions } from './sessions/sweep-stuck.ts';
 import { removeStaleParts } from './sessions/resumable-upload.ts';
 import { openDatabase, type DbHandle } from './storage/db.ts';
 import { blobStoreFor } from './storage/select-blobs.ts';
-import { memoryWindows } from './http/rate-limit.ts';
-import { limitsRedis, redisWindows } from './http/redis-windows.ts';
+import { memoryWindows } from './limits/rate-windows.ts';
+import { limitsRedis, redisWindows } from './limits/redis-windows.ts';
 import { cleanStaleScratch, DIR_MODE, ensureScratchRoot, scratchRoot } from './storage/scratch.ts';
 import { probeStage } from './verification/stages/probe.ts';
 import { decodeStage } from './verification/stages/decode.ts';
@@ -48,7 +48,7 @@ import { documentStage } from './verification/stages/document.ts';
 import { riskStage } from './verification/stages/risk.ts';
 import { riskConfigFromEnv } from './risk/config.ts';
 import { createRiskRuntime } from './risk/runtime.ts';
-import { parseTrustedProxies } from './http/client-ip.ts';
+import { parseTrustedProxies } from './config/trusted-proxies.ts';
 import { getProjectSettings } from './projects/settings.ts';
 import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
@@ -144,7 +144,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
   const extras: AppExtras = {
-    publicRoutes: [{ app: pageRoutes(config.DATA_DIR) }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }],
+    publicRoutes: [{ app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }],
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
   };
   const staleParts = await removeStaleParts(deps);

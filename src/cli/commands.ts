@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.ts';
+import type { Command } from './command.ts';
 import { facesCommand } from './faces.ts';
 import { mrzCommand } from './mrz.ts';
 import { transcribeCommand } from './transcribe.ts';
@@ -7,11 +7,5 @@ import { listsCommand } from './lists.ts';
 import { usersCommand } from './users.ts';
 
 // Capability commands (faces compare, mrz read, transcribe) register here so main.ts stays small.
-export interface Command {
-  name: string;
-  usage: string;
-  help: string;
-  run(args: string[], config: Config): Promise<void>;
-}
 
 export const extraCommands: Command[] = [facesCommand, mrzCommand, transcribeCommand, settingsCommand, listsCommand, usersCommand];

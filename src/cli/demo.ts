@@ -7,7 +7,7 @@ import { captureUrl } from '../sessions/views.ts';
 const DEMO_PROJECT = 'demo';
 const DEMO_EXTERNAL_ID = 'demo';
 
-export interface Demo {
+interface Demo {
   project: string;
   /** Only on the first start (an empty database): the key is shown once. */
   key: string | null;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../domain/errors.ts';
 import { createFaceEngine } from '../engines/face/human-faceapi.ts';
-import { compareFaces } from '../verification/faces/compare-faces.ts';
-import { detectFaces } from '../verification/faces/detect-faces.ts';
-import type { Command } from './commands.ts';
+import { compareFaces } from '../faces/compare-faces.ts';
+import { detectFaces } from '../faces/detect-faces.ts';
+import type { Command } from './command.ts';
 
 /** `vkyc faces compare a.jpg b.jpg` / `vkyc faces detect x.jpg`: the same JSON as the HTTP endpoints. */
 export const facesCommand: Command = {

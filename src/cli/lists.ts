@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GLOBAL, IP_LISTS, importIpList, parseIpListFile, type IpListName } from '../risk/ip-lists.ts';
 import { openDatabase } from '../storage/db.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 const USAGE = `usage: vkyc lists import|refresh --file PATH [--list ${IP_LISTS.join('|')}] [--project NAME]`;
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isDocumentReadError } from '../documents/errors.ts';
 import { readDocument } from '../documents/read-document.ts';
 import { createPaddleOcr } from '../engines/ocr/paddle.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 /** `vkyc mrz read image.jpg`: the same JSON as POST /v1/documents/recognize. */
 export const mrzCommand: Command = {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getProjectSettings, projectSettingsPatch, settingsView, updateProjectSettings } from '../projects/settings.ts';
 import { openDatabase } from '../storage/db.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 /**
  * `vkyc settings --project NAME [--non-english-phrase digits_spotting|review|none]`: prints the

@@ -1,6 +1,6 @@
 import { createSpeechEngines, speechConfigFromEnv } from '../engines/speech/select.ts';
 import { runTranscribeCommand } from '../speech/transcribe-command.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 /** `vkyc transcribe file.wav --lang en`: text, words with times, confidence, engine (JSON). */
 export const transcribeCommand: Command = {

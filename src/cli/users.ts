@@ -7,7 +7,7 @@ import { createUser, findUserByLogin, grantRole, listAllUsers, roleSchema } from
 import { iso, systemClock } from '../domain/time.ts';
 import { loadOrCreateSecret } from '../main.ts';
 import { openDatabase } from '../storage/db.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 const USAGE = `usage: vkyc users create --project NAME --role admin|reviewer|agent|auditor --login LOGIN [--name "Display Name"]
        vkyc users list

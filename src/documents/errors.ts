@@ -1,6 +1,6 @@
 /** Stable error codes of document reading, mapped to HTTP statuses by the http layer. */
-export const DOCUMENT_ERROR_CODES = ['not_an_image', 'no_document', 'document_unreadable', 'multiple_documents'] as const;
-export type DocumentErrorCode = (typeof DOCUMENT_ERROR_CODES)[number];
+const DOCUMENT_ERROR_CODES = ['not_an_image', 'no_document', 'document_unreadable', 'multiple_documents'] as const;
+type DocumentErrorCode = (typeof DOCUMENT_ERROR_CODES)[number];
 
 export class DocumentReadError extends Error {
   readonly code: DocumentErrorCode;

@@ -4,12 +4,12 @@
  */
 import { checkMatches, type MrzFormat } from './mrz-format.ts';
 
-export type CheckName = 'document_number' | 'birth_date' | 'expiry_date' | 'personal_number' | 'composite';
+type CheckName = 'document_number' | 'birth_date' | 'expiry_date' | 'personal_number' | 'composite';
 
 /** A run of characters: [line, start, end). */
 export type Span = readonly [number, number, number];
 
-export interface CheckSpec {
+interface CheckSpec {
   readonly name: CheckName;
   readonly spans: readonly Span[];
   /** [line, index] of the check digit. */
@@ -78,7 +78,7 @@ export function checkSpecs(format: MrzFormat, lines: readonly string[]): CheckSp
   }
 }
 
-export function spanText(lines: readonly string[], spans: readonly Span[]): string {
+function spanText(lines: readonly string[], spans: readonly Span[]): string {
   return spans.map(([l, s, e]) => (lines[l] ?? '').slice(s, e)).join('');
 }
 

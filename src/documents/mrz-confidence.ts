@@ -13,7 +13,7 @@ function travelSpans(length: number, personal: boolean): FieldSpans {
   };
 }
 
-export function fieldSpans(format: MrzFormat): FieldSpans {
+function fieldSpans(format: MrzFormat): FieldSpans {
   switch (format) {
     case 'TD3':
       return travelSpans(44, true);

@@ -18,14 +18,14 @@ const SWAPS: Record<string, readonly string[]> = {
   '<': ['K'], K: ['<'],
 };
 
-export interface Repair {
+interface Repair {
   readonly line: number;
   readonly index: number;
   readonly from: string;
   readonly to: string;
 }
 
-export interface RepairResult {
+interface RepairResult {
   readonly lines: string[];
   readonly repairs: Repair[];
 }

@@ -13,7 +13,7 @@ import { longRows, mrzCandidates, type Row } from './mrz-zone.ts';
 
 export interface Candidate { readonly parsed: ParsedMrz; readonly block: Block; readonly confidence: number }
 
-export interface Search { readonly best: Candidate[]; readonly sawFillers: boolean }
+interface Search { readonly best: Candidate[]; readonly sawFillers: boolean }
 
 // Rows read per step: 2 covers TD2/TD3 and visas; TD1 needs a third (read only when needed).
 const STEP = 2;
@@ -39,7 +39,7 @@ const CROPS = [
 
 interface Read { readonly row: Row; readonly text: ReadRow }
 
-export function score(c: Candidate): number {
+function score(c: Candidate): number {
   const p = c.parsed;
   return p.checks.filter((k) => k.valid).length - p.checks.length - p.errors.length - c.block.edits / 10 + c.confidence / 10;
 }

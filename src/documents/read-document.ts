@@ -13,12 +13,12 @@ import type { DocumentFields, FieldName } from './mrz-parse.ts';
 import { searchMrz, type Candidate } from './mrz-search.ts';
 import { dominantAngle, groupRows, longRows } from './mrz-zone.ts';
 
-export interface ReadDocumentOptions {
+interface ReadDocumentOptions {
   readonly ocr: OcrEngine;
   readonly now?: Date;
 }
 
-export interface DocumentReading {
+interface DocumentReading {
   readonly format: MrzFormat;
   readonly fields: DocumentFields;
   readonly confidence: Partial<Record<FieldName, number>>;

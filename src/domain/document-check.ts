@@ -24,7 +24,7 @@ export type DocumentOutcome =
   | { readonly outcome: 'error'; readonly code: 'not_an_image' | 'no_document' | 'document_unreadable' | 'multiple_documents' };
 
 /** Optional person data given when the session was created. */
-export interface ExpectedPerson {
+interface ExpectedPerson {
   readonly first_name?: string;
   readonly last_name?: string;
   /** ISO date YYYY-MM-DD. */
@@ -43,7 +43,7 @@ export const expectedPersonSchema = z.object({
   nationality: z.string().regex(/^[A-Za-z]{1,3}$/).optional(),
 });
 
-export interface FieldComparison {
+interface FieldComparison {
   readonly field: keyof ExpectedPerson;
   readonly expected: string;
   readonly document: string | null;
@@ -59,7 +59,7 @@ export interface DocumentCheck {
 
 // Not calibrated on data (no labelled name pairs yet): 0.85 lets one OCR or transliteration edit
 // through in names of 7+ letters (e.g. MULLER vs MUELLER is handled by transliteration variants).
-export const NAME_SIMILARITY_THRESHOLD = 0.85;
+const NAME_SIMILARITY_THRESHOLD = 0.85;
 
 // ICAO 9303-3 §6 transliterations that are not plain accent removal; each entry lists the accepted
 // MRZ spellings (German umlauts are written either way by issuers).

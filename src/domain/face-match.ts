@@ -21,7 +21,7 @@ export const DISTANCE_AT_THRESHOLD = 0.6;
  * Logistic slope in distance units (one unit moves the score from 50 to ~73 or ~27): puts the
  * median genuine pair (0.40) at ~95 and the median impostor pair (0.87) at ~1.
  */
-export const DISTANCE_SCALE = 0.06;
+const DISTANCE_SCALE = 0.06;
 /** Score at or above which two faces are the same person. */
 export const MATCH_THRESHOLD = 50;
 

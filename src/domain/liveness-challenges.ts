@@ -1,6 +1,8 @@
 // Active-liveness challenges: which prompts exist, how a random sequence is drawn, what the user is
 // told, and how big a movement counts. Pure: randomness is passed in, so tests are deterministic.
 
+import { LANGUAGES, type Language } from './languages.ts';
+
 export const CHALLENGE_TYPES = [
   'turn_left',
   'turn_right',
@@ -12,9 +14,6 @@ export const CHALLENGE_TYPES = [
   'move_closer',
 ] as const;
 export type ChallengeType = (typeof CHALLENGE_TYPES)[number];
-
-export const LIVENESS_LANGUAGES = ['en', 'es', 'fr', 'de', 'pt'] as const;
-export type LivenessLanguage = (typeof LIVENESS_LANGUAGES)[number];
 
 /**
  * How large a change from the user's own neutral baseline counts as "the challenge happened". All
@@ -69,7 +68,7 @@ export const DEFAULT_CHALLENGE_THRESHOLDS: ChallengeThresholds = {
  * challenge instead. `open_mouth` is chosen because it needs no emotion and is measured from the
  * same mouth landmarks.
  */
-export const ACCESSIBLE_ALTERNATIVE: Partial<Record<ChallengeType, ChallengeType>> = {
+const ACCESSIBLE_ALTERNATIVE: Partial<Record<ChallengeType, ChallengeType>> = {
   smile: 'open_mouth',
 };
 
@@ -81,7 +80,7 @@ export const FACE_CHANGING: ReadonlySet<ChallengeType> = new Set<ChallengeType>(
   'turn_left', 'turn_right', 'look_up', 'look_down', 'blink', 'smile', 'open_mouth',
 ]);
 
-export interface PickChallengesOptions {
+interface PickChallengesOptions {
   /** The configurable allowed set (defaults to all types). */
   allowed?: readonly ChallengeType[];
   /** Sequence length bounds, clamped to 2–4. */
@@ -92,7 +91,7 @@ export interface PickChallengesOptions {
 }
 
 /** `randomInt(n)` returns an integer in [0, n); pass `crypto.randomInt` in production. */
-export type RandomInt = (maxExclusive: number) => number;
+type RandomInt = (maxExclusive: number) => number;
 
 export function pickChallenges(randomInt: RandomInt, options: PickChallengesOptions = {}): ChallengeType[] {
   const pool = effectivePool(options);
@@ -121,7 +120,7 @@ function effectivePool(options: PickChallengesOptions): ChallengeType[] {
   return [...new Set(mapped)];
 }
 
-const INSTRUCTIONS: Record<ChallengeType, Record<LivenessLanguage, string>> = {
+const INSTRUCTIONS: Record<ChallengeType, Record<Language, string>> = {
   turn_left: {
     en: 'Slowly turn your head to your left',
     es: 'Gire lentamente la cabeza hacia su izquierda',
@@ -184,9 +183,6 @@ const INSTRUCTIONS: Record<ChallengeType, Record<LivenessLanguage, string>> = {
 export function challengeInstruction(type: ChallengeType, lang: string): string {
   const base = lang.toLowerCase().split(/[-_]/)[0] ?? 'en';
   const table = INSTRUCTIONS[type];
-  return (LIVENESS_LANGUAGES as readonly string[]).includes(base) ? table[base as LivenessLanguage] : table.en;
+  return (LANGUAGES as readonly string[]).includes(base) ? table[base as Language] : table.en;
 }
 
-export function isChallengeType(v: string): v is ChallengeType {
-  return (CHALLENGE_TYPES as readonly string[]).includes(v);
-}

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { CHALLENGE_TYPES } from './liveness-challenges.ts';
+import { LANGUAGES } from './languages.ts';
 
 // The session model and its state machine. Pure: no I/O.
 
 export const STEPS = ['document', 'selfie', 'video'] as const;
 export type Step = (typeof STEPS)[number];
-export const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt'] as const;
-export type Lang = (typeof LANGUAGES)[number];
 
 export const SESSION_STATUSES = ['pending', 'in_progress', 'processing', 'completed', 'expired', 'canceled'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];

@@ -17,7 +17,7 @@ export function signToken(secret: string, purpose: string, payload: Record<strin
   return `${body}.${b64u(mac)}`;
 }
 
-export type VerifyResult<T> = { ok: true; payload: T } | { ok: false; reason: 'invalid' | 'expired' };
+type VerifyResult<T> = { ok: true; payload: T } | { ok: false; reason: 'invalid' | 'expired' };
 
 /** Verifies signature and `exp` (seconds since epoch) in constant time. */
 export function verifyToken<T extends { exp: number }>(secret: string, purpose: string, token: string, nowMs: number): VerifyResult<T> {

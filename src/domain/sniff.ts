@@ -1,7 +1,7 @@
 // Content sniffing from magic bytes: the Content-Type a client sends is a hint, never trusted.
 
-export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
-export type VideoType = 'video/webm' | 'video/mp4' | 'video/quicktime';
+type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
+type VideoType = 'video/webm' | 'video/mp4' | 'video/quicktime';
 
 export function sniffImage(b: Uint8Array): ImageType | null {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';

@@ -21,11 +21,11 @@ type Finding = StageFinding;
 /** Raw linking values of one session (clear text, never stored: only their keyed hashes are). */
 export interface LinkValues { ip_address?: string | null; browser_fingerprint?: string | null; document_number?: string | null; document_name?: string | null }
 
-export function hashLinks(secret: string, v: LinkValues): Links {
+function hashLinks(secret: string, v: LinkValues): Links {
   return Object.fromEntries((Object.keys(LINK_COLUMNS) as LinkKind[]).map((k) => [k, linkHash(secret, k, v[k])]));
 }
 
-export interface DuplicateQuery {
+interface DuplicateQuery {
   projectId: string;
   sessionId: string;
   accountId: string | null;

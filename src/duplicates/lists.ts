@@ -13,7 +13,7 @@ import { TEMPLATE_DIMENSIONS } from './template-codec.ts';
 export const LIST_NAMES = ['block', 'allow'] as const;
 export const LIST_KINDS = ['face', 'ip', 'account', 'document_number'] as const;
 export type ListName = (typeof LIST_NAMES)[number];
-export type ListKind = (typeof LIST_KINDS)[number];
+type ListKind = (typeof LIST_KINDS)[number];
 
 export const listEntryBody = z.strictObject({
   kind: z.enum(LIST_KINDS),
@@ -25,10 +25,10 @@ export const listEntryBody = z.strictObject({
   template: z.array(z.number().finite()).length(TEMPLATE_DIMENSIONS).optional(),
   note: z.string().max(500).optional(),
 });
-export type ListEntryBody = z.infer<typeof listEntryBody>;
+type ListEntryBody = z.infer<typeof listEntryBody>;
 
 /** Document numbers and IPs are compared the way they are printed/parsed: trimmed, upper case. */
-export const normalizeListValue = (kind: ListKind, v: string) => (kind === 'account' ? v.trim() : v.trim().toUpperCase());
+const normalizeListValue = (kind: ListKind, v: string) => (kind === 'account' ? v.trim() : v.trim().toUpperCase());
 
 function entryView(r: { list: string; kind: string; value: string; note: string | null; created_at: string }) {
   return { object: 'list_entry' as const, list: r.list, kind: r.kind, value: r.value, note: r.note, created_at: r.created_at };

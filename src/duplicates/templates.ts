@@ -29,7 +29,7 @@ export function tableTemplateSource(db: Db, codec: TemplateCodec): TemplateSourc
   };
 }
 
-export interface TemplateInput {
+interface TemplateInput {
   projectId: string;
   sessionId: string;
   accountId: string | null;

@@ -25,7 +25,7 @@ interface Exact { mode: 'exact'; seqs: number[]; vectors: Float32Array }
 interface Graph { mode: 'hnsw'; index: Index }
 interface ProjectIndex { maxSeq: number; size: number; store: Exact | Graph; dirty: number }
 
-export interface UsearchIndexOptions {
+interface UsearchIndexOptions {
   /** DATA_DIR/face-index: one `<project>.usearch` graph + `<project>.json` stamp per large project. */
   dir: string;
   source: TemplateSource;
@@ -189,8 +189,3 @@ function concat(vs: Float32Array[]): Float32Array {
   return out;
 }
 
-/** Removes a project's persisted graph (tests; a project deleted by the operator). */
-export async function removeIndexFiles(dir: string, projectId: string) {
-  const safe = projectId.replace(/[^A-Za-z0-9_-]/g, '_');
-  await Promise.all([rm(join(dir, `${safe}.usearch`), { force: true }), rm(join(dir, `${safe}.json`), { force: true })]);
-}

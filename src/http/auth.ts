@@ -2,7 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../domain/errors.ts';
 import type { Deps } from '../deps.ts';
 import { clientIp } from './client-ip.ts';
-import { rateLimited, type RateWindows } from './rate-limit.ts';
+import { rateLimited } from './rate-limit.ts';
+import type { RateWindows } from '../limits/rate-windows.ts';
 import { authenticate, type Principal } from '../projects/keys.ts';
 
 export type Vars = { requestId: string; principal: Principal };

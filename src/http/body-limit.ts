@@ -12,7 +12,7 @@ import { errorBody } from './errors.ts';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-export interface BodyRule {
+interface BodyRule {
   method: string;
   /** Matched against the request path. */
   path: RegExp;
@@ -24,7 +24,7 @@ export interface BodyRule {
 /** Every route not in the table: JSON bodies of a few fields. */
 export const DEFAULT_BODY_LIMIT = 64 * KiB;
 
-export interface UploadLimits {
+interface UploadLimits {
   MAX_IMAGE_BYTES: number;
   MAX_VIDEO_BYTES: number;
 }
@@ -72,7 +72,7 @@ export function formatBytes(n: number): string {
 const tooLarge = (limit: number) => new AppError('payload_too_large', `request body exceeds ${limit} bytes for this route`, { limit });
 
 /** Counts bytes as they pass and errors the stream at the limit (no buffering). */
-export function countingStream(body: ReadableStream<Uint8Array>, limit: number, onExceeded: () => void): ReadableStream<Uint8Array> {
+function countingStream(body: ReadableStream<Uint8Array>, limit: number, onExceeded: () => void): ReadableStream<Uint8Array> {
   let n = 0;
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -96,7 +96,7 @@ export function countingStream(body: ReadableStream<Uint8Array>, limit: number, 
  * our listener and lets the socket flow, so the adapter's drain (≤ 64 MB or 500 ms, then close)
  * discards the rest while the client reads its 413.
  */
-export function countingIncoming(incoming: Readable, limit: number, onExceeded: () => void): { stream: ReadableStream<Uint8Array>; release: () => void } {
+function countingIncoming(incoming: Readable, limit: number, onExceeded: () => void): { stream: ReadableStream<Uint8Array>; release: () => void } {
   let n = 0;
   let onData: (chunk: Buffer) => void = () => {};
   const stop = () => {

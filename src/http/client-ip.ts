@@ -1,36 +1,12 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
+import { unmapped, type TrustedProxies } from '../config/trusted-proxies.ts';
 
 // The client's address. X-Forwarded-For is written by whoever sends the request, so it counts only
 // when the socket peer is a proxy the operator trusts (TRUST_PROXY); then the list is walked from
 // the right (the hop nearest to us) past trusted proxies, and the first untrusted hop is the
 // client. Before this the first hop was taken from anyone: a rotating header gave 40 of 40
 // requests past a 30/min limit.
-
-export interface TrustedProxies {
-  has(address: string): boolean;
-}
-
-/** `TRUST_PROXY` entries (addresses or CIDRs, already validated by the config) → a matcher. */
-export function parseTrustedProxies(entries: readonly string[]): TrustedProxies {
-  const list = new BlockList();
-  for (const e of entries) {
-    const [addr, bits] = e.split('/') as [string, string | undefined];
-    const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(addr, family);
-    else list.addSubnet(addr, Number(bits), family);
-  }
-  return {
-    has(address) {
-      const a = unmapped(address);
-      const family = isIP(a);
-      return family !== 0 && entries.length > 0 && list.check(a, family === 6 ? 'ipv6' : 'ipv4');
-    },
-  };
-}
-
-/** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) → `10.0.0.1`. */
-const unmapped = (a: string) => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(a) ? a.slice(7) : a);
 
 /** The client address given the socket peer and the X-Forwarded-For header. */
 export function resolveClientIp(peer: string | null, forwarded: string | undefined, trusted: TrustedProxies): string | null {

@@ -25,4 +25,3 @@ export function zodDetails(err: z.ZodError) {
   return { issues: err.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message })) };
 }
 
-export const statusOf = (code: ErrorCode) => errorStatus[code];

@@ -23,7 +23,7 @@ export interface RouteDoc {
 const toSchema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
 /** The request-body limit of a route, shown in its description (src/http/body-limit.ts). */
-export type BodyLimitDoc = (method: string, path: string) => { bytes: number; text: string };
+type BodyLimitDoc = (method: string, path: string) => { bytes: number; text: string };
 
 export function openapiDocument(routes: RouteDoc[], serverUrl: string, bodyLimit?: BodyLimitDoc) {
   const paths: Record<string, Record<string, unknown>> = {};

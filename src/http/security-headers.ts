@@ -12,7 +12,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 // here calls c.header() after next(): it would trigger that rebuild before this one runs.
 
 /** Pages and API answers that set no policy of their own: nothing may load, nothing may frame them. */
-export const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export function securityHeaders({ csp = DEFAULT_CSP, extra = () => ({}) }: { csp?: string; extra?: (c: Context) => Record<string, string> } = {}): MiddlewareHandler {
   return async (c, next) => {

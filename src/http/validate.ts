@@ -38,7 +38,7 @@ export function check<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> 
   return r.data;
 }
 
-export const nulError = (path: string) =>
+const nulError = (path: string) =>
   new AppError('validation_failed', `${path || 'input'} contains a NUL character`, { issues: [{ path, code: 'nul_character', message: 'NUL characters are not allowed' }] });
 
 /**

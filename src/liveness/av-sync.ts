@@ -4,53 +4,24 @@
 // the server-measured mouth opening with the log RMS energy of a 16 kHz mono WAV over a range of lags
 // and require an interior correlation peak at a physically plausible lag.
 
+import type { Pcm16 } from '../engines/speech/audio.ts';
+
 export interface PcmAudio { sampleRate: number; samples: Float32Array }
 
-/** Minimal RIFF/WAVE reader: PCM 16-bit or IEEE float 32-bit, any channel count (mixed to mono). */
-export function readWav(buf: Uint8Array): PcmAudio {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const tag = (o: number) => String.fromCharCode(...buf.subarray(o, o + 4));
-  if (buf.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a RIFF/WAVE file');
-  let fmt: { format: number; channels: number; rate: number; bits: number } | null = null;
-  let off = 12;
-  while (off + 8 <= buf.length) {
-    const id = tag(off);
-    // ffmpeg writes 0xFFFFFFFF as the data size when streaming to a pipe: read to the end then.
-    const declared = view.getUint32(off + 4, true);
-    const size = Math.min(declared, buf.length - off - 8);
-    if (id === 'fmt ') {
-      fmt = { format: view.getUint16(off + 8, true), channels: view.getUint16(off + 10, true),
-        rate: view.getUint32(off + 12, true), bits: view.getUint16(off + 22, true) };
-      if (fmt.format === 0xfffe && size >= 26) fmt.format = view.getUint16(off + 32, true); // EXTENSIBLE
-    } else if (id === 'data') {
-      if (!fmt) throw new Error('WAV data before fmt chunk');
-      return { sampleRate: fmt.rate, samples: decodePcm(view, off + 8, size, fmt) };
-    }
-    off += 8 + size + (size % 2);
-  }
-  throw new Error('WAV has no data chunk');
-}
-
-function decodePcm(view: DataView, start: number, size: number, f: { format: number; channels: number; bits: number }) {
-  const bytes = f.bits / 8;
-  if (!((f.format === 1 && f.bits === 16) || (f.format === 3 && f.bits === 32))) {
-    throw new Error(`unsupported WAV encoding format=${f.format} bits=${f.bits}`);
-  }
-  const frames = Math.floor(size / (bytes * f.channels));
+/** 16-bit PCM (read by engines/speech/audio.ts, the one WAV reader) → mono samples in [-1, 1). */
+export function monoAudio(pcm: Pcm16): PcmAudio {
+  const frames = Math.floor(pcm.samples.length / pcm.channels);
   const out = new Float32Array(frames);
   for (let i = 0; i < frames; i++) {
     let s = 0;
-    for (let c = 0; c < f.channels; c++) {
-      const o = start + (i * f.channels + c) * bytes;
-      s += f.format === 1 ? view.getInt16(o, true) / 32768 : view.getFloat32(o, true);
-    }
-    out[i] = s / f.channels;
+    for (let c = 0; c < pcm.channels; c++) s += pcm.samples[i * pcm.channels + c]! / 32768;
+    out[i] = s / pcm.channels;
   }
-  return out;
+  return { sampleRate: pcm.sampleRate, samples: out };
 }
 
 /** RMS of the samples in [t − half, t + half) for each time t (seconds). */
-export function rmsAt(audio: PcmAudio, times: readonly number[], halfWindow: number): Float64Array {
+function rmsAt(audio: PcmAudio, times: readonly number[], halfWindow: number): Float64Array {
   const out = new Float64Array(times.length);
   times.forEach((t, k) => {
     const a = Math.max(0, Math.floor((t - halfWindow) * audio.sampleRate));

@@ -6,13 +6,13 @@
 // a capture fed from a file (e.g. Chromium's --use-file-for-fake-video-capture=/tmp/x.y4m) or a
 // deepfake feed. That blocks (checkCameraInjection).
 
-import type { CheckOutcome } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 
 /**
  * Labels of known virtual-camera drivers, each product's own default name. A flag for review, not
  * proof: people use OBS for honest reasons, and an injector can rename its device.
  */
-export const VIRTUAL_CAMERA_LABELS: readonly RegExp[] = [
+const VIRTUAL_CAMERA_LABELS: readonly RegExp[] = [
   /\bobs\b/i, /manycam/i, /virtual/i, /snap camera/i, /xsplit/i, /camtwist/i, /e2esoft|vcam/i,
   /splitcam/i, /youcam/i, /altercam/i, /droidcam/i, /iriun/i, /epoccam/i, /nvidia broadcast/i,
   /mmhmm/i, /\bcamo\b/i, /dummy video device/i, /v4l2.?loopback/i, /fake/i, /deepfacelive/i, /avatarify/i,

@@ -5,10 +5,10 @@
 // comparisons are unit- and sign-tolerant.
 
 import type { Box, DetectedFace } from '../engines/face/port.ts';
-import type { CheckOutcome } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 import { round } from './replay.ts';
 
-export interface ClientFrameData {
+interface ClientFrameData {
   headPose?: unknown;
   landmarks?: unknown;
   server: DetectedFace | null;
@@ -19,7 +19,7 @@ export interface ClientFrameData {
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** {yaw, pitch, roll} in any unit, or {x: pitch, y: yaw, z: roll} (three.js / MediaPipe order). */
-export function parseClientPose(v: unknown): { yaw: number; pitch: number } | null {
+function parseClientPose(v: unknown): { yaw: number; pitch: number } | null {
   if (!v || typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;
   const yaw = num(o.yaw) ?? num(o.y);
@@ -28,7 +28,7 @@ export function parseClientPose(v: unknown): { yaw: number; pitch: number } | nu
 }
 
 /** Arrays of [x, y] / {x, y}, possibly wrapped ({positions}, {landmarks}, [[…]] per face). */
-export function parseClientLandmarks(v: unknown): Array<[number, number]> {
+function parseClientLandmarks(v: unknown): Array<[number, number]> {
   let list: unknown = v;
   if (list && typeof list === 'object' && !Array.isArray(list)) {
     const o = list as Record<string, unknown>;

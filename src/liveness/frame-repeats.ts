@@ -10,7 +10,7 @@
 // A gap in the container timestamps (the browser delivered no frames for a while: a throttled tab,
 // a USB hiccup) also makes the sampler repeat the last image, but nothing was frozen: it is a stall.
 
-import type { CheckOutcome } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 import { meanAbsDiff, type FrameSignature } from './frame-signature.ts';
 
 export interface RepeatOptions {
@@ -34,14 +34,14 @@ export interface RepeatOptions {
 
 const DEFAULTS: Required<RepeatOptions> = { sameFrameMad: 0.25, cameraHoldSeconds: 0.5, frozenSeconds: 2, minDistinctFps: 2, deliveredFps: 2 };
 
-export interface Hold { first: number; last: number; seconds: number; containerFrames: number | null }
+interface Hold { first: number; last: number; seconds: number; containerFrames: number | null }
 
-export function sameImage(a: FrameSignature, b: FrameSignature, mad: number): boolean {
+function sameImage(a: FrameSignature, b: FrameSignature, mad: number): boolean {
   return meanAbsDiff(a.faceThumb, b.faceThumb) < mad && meanAbsDiff(a.frameThumb, b.frameThumb) < mad;
 }
 
 /** Runs of ≥ 2 consecutive samples showing one image, with how long it was held. */
-export function holdsOf(sigs: readonly FrameSignature[], times: readonly number[], mad: number, containerTimes: readonly number[] | null = null): Hold[] {
+function holdsOf(sigs: readonly FrameSignature[], times: readonly number[], mad: number, containerTimes: readonly number[] | null = null): Hold[] {
   const holds: Hold[] = [];
   let first = 0;
   for (let i = 1; i <= sigs.length; i++) {

@@ -16,7 +16,7 @@ export interface FrameSignature {
 }
 
 /** Area-average a rectangle of the image into a w×h grey thumbnail (ITU-R BT.601 luma). */
-export function greyThumb(img: RgbImage, rect: Box, w: number, h: number): Float32Array {
+function greyThumb(img: RgbImage, rect: Box, w: number, h: number): Float32Array {
   const out = new Float32Array(w * h);
   const { x0, y0, width: rw, height: rh } = clampBox(img, rect);
   const x1 = Math.min(img.width, x0 + rw);

@@ -1,4 +1,4 @@
-import type { CheckOutcome, ReplayReason } from './replay.ts';
+import type { CheckOutcome, ReplayReason } from './outcome.ts';
 import type { ChallengeVerdict } from './verify-challenges.ts';
 
 /**

@@ -7,7 +7,8 @@ import type { ChallengeThresholds } from '../domain/liveness-challenges.ts';
 import type { DetectedFace, Embedding } from '../engines/face/port.ts';
 import { audioVisualSync, type AvSyncOptions, type AvSyncResult, type PcmAudio } from './av-sync.ts';
 import type { FrameSignature } from './frame-signature.ts';
-import { checkDuplicates, checkFaceSwap, checkStill, round, type CheckOutcome, type ImageCheckOptions } from './replay.ts';
+import { checkDuplicates, checkFaceSwap, checkStill, round, type ImageCheckOptions } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 import { verifyScheduledChallenges, type ChallengeVerdict, type ScheduledChallenge } from './verify-challenges.ts';
 import { captureReasons, type LivenessReason } from './reasons.ts';
 import { verifyReportedChallenges, type ReportedSearch } from './verify-reported.ts';
@@ -21,7 +22,7 @@ export interface RecordedFrame {
   signature: FrameSignature;
 }
 
-export interface RecordingOptions {
+interface RecordingOptions {
   thresholds?: ChallengeThresholds;
   image?: ImageCheckOptions;
   faceSwapMaxDistance?: number;
@@ -30,7 +31,7 @@ export interface RecordingOptions {
   loopMinSeconds?: number;
 }
 
-export interface RecordingAssessment {
+interface RecordingAssessment {
   passed: boolean;
   /** Challenge score, 0 when a blocking integrity check fired. */
   livenessScore: number;

@@ -5,26 +5,7 @@ import { euclidean } from '../domain/face-match.ts';
 import type { Embedding } from '../engines/face/port.ts';
 import { correlation, hamming, meanAbsDiff, type FrameSignature } from './frame-signature.ts';
 import { checkRepeats, distinctIndices, type RepeatOptions } from './frame-repeats.ts';
-
-export type ReplayReason =
-  | 'replay_suspected'
-  | 'frozen_stream'
-  | 'still_image'
-  | 'looped_frames'
-  | 'face_swap'
-  | 'client_data_mismatch'
-  | 'virtual_camera'
-  | 'camera_injection'
-  | 'timestamps_invalid';
-
-export interface CheckOutcome {
-  reason: ReplayReason;
-  /** The check found something. */
-  flagged: boolean;
-  /** A flagged blocking check fails liveness; a non-blocking one only sends it to review. */
-  blocking: boolean;
-  evidence: Record<string, unknown>;
-}
+import type { CheckOutcome, ReplayReason } from './outcome.ts';
 
 const outcome = (reason: ReplayReason, flagged: boolean, blocking: boolean, evidence: Record<string, unknown>) =>
   ({ reason, flagged, blocking, evidence }) satisfies CheckOutcome;
@@ -34,7 +15,7 @@ export function toSeconds(ts: number): number {
   return ts > 1e11 ? ts / 1000 : ts;
 }
 
-export interface TimestampOptions {
+interface TimestampOptions {
   /** Client clocks drift; phones synced by NTP are within a few seconds. 30 s absorbs that. */
   clockSkewSeconds?: number;
   /** Frames closer than this are not from a real camera (120 fps is the fastest phone selfie mode). */
@@ -103,7 +84,7 @@ function isDuplicate(a: FrameSignature, b: FrameSignature, mad: number): boolean
   return meanAbsDiff(a.faceThumb, b.faceThumb) < mad && meanAbsDiff(a.frameThumb, b.frameThumb) < mad;
 }
 
-export interface DuplicateMode {
+interface DuplicateMode {
   /** Seconds of each frame (video: from the start of the recording; API: client timestamps).
    * Default: 0.1 s apart. Needed to tell a camera's short repeats from a frozen stream. */
   times?: readonly number[];

@@ -7,12 +7,12 @@ import { z } from 'zod';
 /** 8 MB of base64 per frame ≈ 6 MB JPEG: far above a 1080p selfie frame, bounds memory per request. */
 const MAX_IMAGE_CHARS = 8_000_000;
 /** 60 frames: 2–4 challenges at a few frames each fit comfortably; more is a video, use self-record. */
-export const MAX_FRAMES = 60;
+const MAX_FRAMES = 60;
 
 const imageString = z.string().min(16).max(MAX_IMAGE_CHARS);
 const clientObject = z.record(z.string(), z.unknown()).or(z.array(z.unknown()));
 
-export const livenessFrame = z.object({
+const livenessFrame = z.object({
   challengeIndex: z.number().int().min(0).max(15),
   image: imageString,
   /** Client-side measurements: recorded and compared with the server's, never trusted. */
@@ -36,7 +36,6 @@ export const livenessVerifyBody = z.object({
 });
 
 export type LivenessVerifyBody = z.infer<typeof livenessVerifyBody>;
-export type LivenessFrameInput = z.infer<typeof livenessFrame>;
 
 /** `data:image/jpeg;base64,…` or bare base64 → bytes; null when it is not base64 at all. */
 export function decodeDataUrl(s: string): Uint8Array | null {

@@ -26,7 +26,7 @@ const payloadSchema = z.object({
   n: z.string().min(16),
 });
 
-export interface ChallengeTokenPayload {
+interface ChallengeTokenPayload {
   sessionId: string;
   projectId: string;
   challenges: ChallengeType[];
@@ -44,7 +44,7 @@ export interface NonceStore {
   consume(nonce: string, expiresAt: number): Promise<boolean>;
 }
 
-export interface SignTokenInput {
+interface SignTokenInput {
   sessionId: string;
   projectId: string;
   challenges: ChallengeType[];

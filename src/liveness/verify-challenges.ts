@@ -22,7 +22,7 @@ export interface ChallengeFrame {
   face: DetectedFace | null;
 }
 
-export interface Measure {
+interface Measure {
   yaw: number;
   pitch: number;
   roll: number;
@@ -33,7 +33,7 @@ export interface Measure {
 }
 
 /** `not_seen_where_claimed`: the capture page said it saw the move, the recorded video does not show it there. */
-export type ChallengeFailure = 'no_frames' | 'no_face' | 'not_performed' | 'out_of_order' | 'baseline_unusable' | 'not_seen_where_claimed';
+type ChallengeFailure = 'no_frames' | 'no_face' | 'not_performed' | 'out_of_order' | 'baseline_unusable' | 'not_seen_where_claimed';
 
 export interface ChallengeResult {
   index: number;
@@ -65,7 +65,7 @@ export interface VerifyChallengeOptions {
   thresholds?: ChallengeThresholds;
 }
 
-export function measure(face: DetectedFace): Measure {
+function measure(face: DetectedFace): Measure {
   return {
     yaw: face.pose.yaw,
     pitch: face.pose.pitch,
@@ -130,7 +130,7 @@ function respond(
   }
 }
 
-export function thresholdOf(type: ChallengeType, th: ChallengeThresholds): number {
+function thresholdOf(type: ChallengeType, th: ChallengeThresholds): number {
   switch (type) {
     case 'turn_left': case 'turn_right': return th.yawDeg;
     case 'look_up': case 'look_down': return th.pitchDeg;
@@ -222,7 +222,7 @@ export function baselineFor<F extends { t: number; face: DetectedFace | null }>(
 export interface ScheduledChallenge { type: ChallengeType; at_seconds: number }
 export interface TimedFace { t: number; face: DetectedFace | null }
 
-export interface ScheduleOptions extends VerifyChallengeOptions {
+interface ScheduleOptions extends VerifyChallengeOptions {
   /** A response starting sooner than this after the prompt cannot be a reaction to it (human
    * visual reaction time is ≥ ~0.2 s). */
   minReactionSeconds?: number;

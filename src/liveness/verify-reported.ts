@@ -21,7 +21,7 @@ import {
   type ChallengeResult, type ChallengeVerdict, type ScheduledChallenge, type TimedFace, type VerifyChallengeOptions,
 } from './verify-challenges.ts';
 
-export interface ReportedEvent { index: number; shown_at: number; seen_at: number | null }
+interface ReportedEvent { index: number; shown_at: number; seen_at: number | null }
 
 export interface ReportedSearch {
   /** The page's events (any subset of the challenges); [] = search every challenge in order. */
@@ -31,12 +31,12 @@ export interface ReportedSearch {
 }
 
 /** Page clock vs recording clock slack before `shown_at`, and how long after `seen_at` a move may peak. */
-export const CLAIM_BEFORE_SECONDS = 0.5;
-export const CLAIM_AFTER_SECONDS = 1.5;
+const CLAIM_BEFORE_SECONDS = 0.5;
+const CLAIM_AFTER_SECONDS = 1.5;
 /** Once a sequential search finds a move's first passing frame, its peak is looked for this long after. */
 const PEAK_SECONDS = 1.5;
 
-export interface ReportedWindow { index: number; type: ChallengeType; from: number; to: number; claimed: boolean }
+interface ReportedWindow { index: number; type: ChallengeType; from: number; to: number; claimed: boolean }
 
 /** Where each challenge is looked for (null `from`/`to` parts are filled in by the sequential search). */
 export function reportedWindows(schedule: readonly ScheduledChallenge[], search: ReportedSearch, end: number): Array<ReportedWindow | null> {

@@ -5,7 +5,7 @@
 
 import { AppError } from '../domain/errors.ts';
 import { MATCH_THRESHOLD } from '../domain/face-match.ts';
-import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../verification/faces/face-for-matching.ts';
+import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../faces/face-for-matching.ts';
 import type { ChallengeThresholds, ChallengeType } from '../domain/liveness-challenges.ts';
 import type { Clock } from '../domain/time.ts';
 import type { DetectedFace, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
@@ -14,15 +14,16 @@ import { checkClientData } from './client-data.ts';
 import { frameSignature, type FrameSignature } from './frame-signature.ts';
 import {
   checkDuplicates, checkFaceSwap, checkStill, checkTimestamps, round, toSeconds,
-  type CheckOutcome, type ImageCheckOptions,
+  type ImageCheckOptions,
 } from './replay.ts';
+import type { CheckOutcome } from './outcome.ts';
 import { decodeDataUrl, type LivenessVerifyBody } from './schema.ts';
 import { consumeChallengeToken, type NonceStore } from './token.ts';
 import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts';
 import { captureReasons, type LivenessReason } from './reasons.ts';
-import { analyzeFrames } from '../verification/faces/analyze-frames.ts';
+import { analyzeFrames } from '../faces/analyze-frames.ts';
 
-export interface VerifyLivenessInput {
+interface VerifyLivenessInput {
   body: LivenessVerifyBody;
   sessionId: string;
   projectId: string;
@@ -30,14 +31,14 @@ export interface VerifyLivenessInput {
   selfie?: Uint8Array | null;
 }
 
-export interface VerifyLivenessOptions {
+interface VerifyLivenessOptions {
   thresholds?: ChallengeThresholds;
   image?: ImageCheckOptions;
   faceSwapMaxDistance?: number;
   clockSkewSeconds?: number;
 }
 
-export interface VerifyLivenessDeps {
+interface VerifyLivenessDeps {
   engine: FaceEngine;
   decodeImage: (buf: Uint8Array) => Promise<RgbImage>;
   tokenSecret: string | Uint8Array;
@@ -46,7 +47,7 @@ export interface VerifyLivenessDeps {
   options?: VerifyLivenessOptions;
 }
 
-export interface LivenessResult {
+interface LivenessResult {
   success: boolean;
   score: number;
   passed: boolean;
@@ -197,7 +198,7 @@ function early<T>(p: Promise<T>): () => Promise<T> {
   };
 }
 
-export interface CaptureContext {
+interface CaptureContext {
   challenges: ChallengeType[];
   /** Token window and server receipt time, Unix seconds. */
   window: { issuedAt: number; expiresAt: number; receivedAt: number };
@@ -206,7 +207,7 @@ export interface CaptureContext {
   options?: VerifyLivenessOptions;
 }
 
-export interface CaptureAssessment {
+interface CaptureAssessment {
   challenges: ChallengeVerdict;
   checks: CheckOutcome[];
   /** Reasons found in the frames (challenge, faces, integrity), blocking ones listed in `blocking`. */

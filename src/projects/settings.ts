@@ -16,11 +16,11 @@ import { riskPolicySchema } from '../risk/policy.ts';
  * - `none`: no phrase in those languages (no willingness check; nothing to review).
  * English, and any language with a transcriber, is unaffected.
  */
-export const NON_ENGLISH_PHRASE_POLICIES = ['digits_spotting', 'review', 'none'] as const;
+const NON_ENGLISH_PHRASE_POLICIES = ['digits_spotting', 'review', 'none'] as const;
 export type NonEnglishPhrasePolicy = (typeof NON_ENGLISH_PHRASE_POLICIES)[number];
 
 /** Defaults (see docs/speech.md for the measurements behind `non_english_phrase`). */
-export const DEFAULT_NON_ENGLISH_PHRASE: NonEnglishPhrasePolicy = 'digits_spotting';
+const DEFAULT_NON_ENGLISH_PHRASE: NonEnglishPhrasePolicy = 'digits_spotting';
 
 const fields = {
   non_english_phrase: z.enum(NON_ENGLISH_PHRASE_POLICIES),
@@ -31,16 +31,16 @@ const fields = {
 };
 
 /** Stored form: every field defaulted; keys this version does not know are dropped. */
-export const projectSettingsSchema = z.object({
+const projectSettingsSchema = z.object({
   non_english_phrase: fields.non_english_phrase.default(DEFAULT_NON_ENGLISH_PHRASE),
   risk_policy: fields.risk_policy.default(null),
   require_totp: fields.require_totp.default(false),
 });
-export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 
 /** PATCH body: any subset of the settings; unknown keys are refused. */
 export const projectSettingsPatch = z.object(fields).partial().strict();
-export type ProjectSettingsPatch = z.infer<typeof projectSettingsPatch>;
+type ProjectSettingsPatch = z.infer<typeof projectSettingsPatch>;
 
 /** The stored settings of a project, with defaults; a stored document that fails the schema is a server fault. */
 export function parseSettings(stored: string | null): ProjectSettings {

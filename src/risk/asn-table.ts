@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 // bounds as decimal integers (IPv4 fits a double; IPv6 needs BigInt). Kept as sorted arrays and
 // binary-searched: ~600 k IPv4 ranges load in about a second and a lookup is microseconds.
 
-export interface AsnHit { asn: number; org: string | null }
+interface AsnHit { asn: number; org: string | null }
 export interface AsnTable { find(ip: string): AsnHit | null }
 
 interface Ranges<T> { start: T[]; end: T[]; asn: number[]; org: (string | null)[] }
@@ -78,11 +78,11 @@ function search<T extends number | bigint>(r: Ranges<T>, x: T): AsnHit | null {
   return { asn: r.asn[hi]!, org: r.org[hi]! };
 }
 
-export function ipv4ToNumber(ip: string): number {
+function ipv4ToNumber(ip: string): number {
   return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 }
 
-export function ipv6ToBigInt(ip: string): bigint {
+function ipv6ToBigInt(ip: string): bigint {
   let s = ip;
   // Embedded IPv4 tail (::ffff:1.2.3.4): rewrite as two hextets.
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);

@@ -25,7 +25,7 @@ export interface DeviceClaims {
 
 export interface DeviceFactor { factor: 'automation' | 'headless' | 'emulator' | 'virtual_camera' | 'timezone_mismatch' | 'language_mismatch'; weight: number; evidence: string }
 
-export interface DeviceSignals {
+interface DeviceSignals {
   browser: { type: string | null; version: string | null; language: string | null; user_agent: string | null; timezone: string | null };
   device: { category: string; type: string | null; os: string | null; cpu_cores: number | null; memory: number | null; gpu: string | null };
   factors: DeviceFactor[];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Reader } from 'maxmind';
 import tzLookup from '@photostructure/tz-lookup';
+import { unmapped } from '../config/trusted-proxies.ts';
 import { loadAsnTable, type AsnTable } from './asn-table.ts';
 
 // Country, city, coordinates, timezone and ASN of an IP address, offline. The databases are files
@@ -9,7 +10,7 @@ import { loadAsnTable, type AsnTable } from './asn-table.ts';
 // that never computes risk signals never pays the ~200 MB they take in memory.
 // DB-IP Lite leaves `timezone` empty, so the zone comes from the coordinates (tz-lookup's shapes).
 
-export interface IpLocation {
+interface IpLocation {
   country_code: string | null;
   state: string | null;
   city: string | null;
@@ -81,9 +82,6 @@ export function createGeoIp(files: GeoIpFiles): GeoIp {
     },
   };
 }
-
-/** `::ffff:1.2.3.4` (IPv4 on a dual-stack socket) → `1.2.3.4`. */
-export const unmapped = (a: string) => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(a) ? a.slice(7) : a);
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 

@@ -5,7 +5,7 @@
 // of small hosters whose AS names say what they are. Extend either here; docs/risk.md explains.
 
 /** ASN → provider: cloud and hosting networks. */
-export const HOSTING_ASNS: ReadonlyMap<number, string> = new Map([
+const HOSTING_ASNS: ReadonlyMap<number, string> = new Map([
   [16509, 'Amazon AWS'], [14618, 'Amazon AWS'], [8987, 'Amazon AWS'],
   [15169, 'Google'], [396982, 'Google Cloud'], [19527, 'Google'],
   [8075, 'Microsoft Azure'], [8068, 'Microsoft'],
@@ -25,7 +25,7 @@ export const HOSTING_ASNS: ReadonlyMap<number, string> = new Map([
  * AS organisation names that say "hosting". Word-bounded so that e.g. "Cloudnet Telecom" (an access
  * ISP) does not match `cloud` by accident — checked against the shipped ASN table's names.
  */
-export const HOSTING_NAME_PATTERNS: readonly RegExp[] = [
+const HOSTING_NAME_PATTERNS: readonly RegExp[] = [
   /\bhosting\b/i, /\bhost(ers?|ed)?\b/i, /\bdata ?cent(er|re)s?\b/i, /\bdatacenter\b/i, /\bcolo(cation)?\b/i,
   /\bvps\b/i, /\bdedicated servers?\b/i, /\bserver(s)?\b/i, /\bcloud (services|computing|infrastructure|platform)\b/i,
 ];

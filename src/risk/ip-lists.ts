@@ -2,7 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import { AppError } from '../domain/errors.ts';
 import { iso } from '../domain/time.ts';
 import type { Db } from '../storage/db.ts';
-import { unmapped } from './geoip.ts';
+import { unmapped } from '../config/trusted-proxies.ts';
 
 // Operator-supplied IP lists: Tor exits, VPN and proxy endpoints, addresses seen in recent fraud.
 // vkyc ships no such list (they go stale within days and the good ones are licensed); the operator
@@ -17,7 +17,7 @@ export type IpListName = (typeof IP_LISTS)[number];
 /** project_id of entries that apply to every project. */
 export const GLOBAL = '*';
 
-export interface ParsedEntry { list: IpListName; cidr: string }
+interface ParsedEntry { list: IpListName; cidr: string }
 
 /** Parses a list file; every bad line is reported with its number (nothing is imported then). */
 export function parseIpListFile(text: string, defaultList: IpListName | null): ParsedEntry[] {
@@ -71,7 +71,7 @@ export async function importIpList(db: Db, projectId: string, entries: ParsedEnt
 }
 
 /** Compiled lists of one project (its own and the global entries), with the stamp they were built at. */
-export interface CompiledLists { stamp: string; match(ip: string): IpListName[] }
+interface CompiledLists { stamp: string; match(ip: string): IpListName[] }
 /** Per-process cache of compiled lists by project (owned by the risk runtime, not module state). */
 export type IpListCache = Map<string, CompiledLists>;
 

@@ -10,7 +10,7 @@ import { greatCircleKm, utcOffsetMinutes } from './geo-math.ts';
  * off by tens of km and by 100+ km for mobile carriers, and two lookups add their errors.
  */
 export const MAX_TRAVEL_KMH = 900;
-export const MIN_TRAVEL_KM = 200;
+const MIN_TRAVEL_KM = 200;
 
 export interface SessionSide {
   ip: string | null;

@@ -1,4 +1,4 @@
-import type { TrustedProxies } from '../http/client-ip.ts';
+import type { TrustedProxies } from '../config/trusted-proxies.ts';
 import { createGeoIp, type GeoIp } from './geoip.ts';
 import type { IpListCache } from './ip-lists.ts';
 import type { RiskConfig } from './config.ts';

@@ -21,7 +21,7 @@ export interface RiskInput {
   referring: { session_id: string; side: SessionSide } | null;
 }
 
-export interface RiskSignals {
+interface RiskSignals {
   risk_flags: RiskFlag[];
   risk_score: number;
   factors: Array<{ flag: RiskFlag; weight: number }>;

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { unmapped } from './geoip.ts';
+import { unmapped } from '../config/trusted-proxies.ts';
 
 // `spoofed_ip`: the forwarded chain (X-Forwarded-For) disagrees with what the socket says, given
 // which proxies the operator trusts (TRUST_PROXY, http/client-ip.ts). Behind a trusted proxy the

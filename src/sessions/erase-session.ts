@@ -2,10 +2,9 @@ import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { audit } from './audit.ts';
 import { loadSession } from './rows.ts';
+import { sessionBlobPrefix } from './blob-keys.ts';
 import { removeScratchOf, scratchRoot } from '../storage/scratch.ts';
 import { deleteTemplate } from '../duplicates/templates.ts';
-
-export const sessionBlobPrefix = (projectId: string, sessionId: string) => `projects/${projectId}/sessions/${sessionId}/`;
 
 /**
  * Erases every artifact and derived datum of a session (media, evidence crops, stage results,

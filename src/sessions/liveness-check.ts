@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../domain/errors.ts';
 import { CHALLENGE_TYPES, challengeInstruction, pickChallenges } from '../domain/liveness-challenges.ts';
 import { iso } from '../domain/time.ts';
+import { LANGUAGES } from '../domain/languages.ts';
 import type { Deps } from '../deps.ts';
 import { readBlob } from '../storage/blob-port.ts';
 import { decodeImage } from '../engines/face/image.ts';
@@ -18,7 +19,7 @@ export const livenessStartBody = z.strictObject({
   challenges: z.array(z.enum(CHALLENGE_TYPES)).min(1).max(8).optional(),
   accessible: z.boolean().default(false),
   /** Prompt language; defaults to the session's. */
-  language: z.enum(['en', 'es', 'fr', 'de', 'pt']).optional(),
+  language: z.enum(LANGUAGES).optional(),
 });
 
 /** Issues a signed, single-use challenge token with a random 2–4 challenge sequence for one session. */

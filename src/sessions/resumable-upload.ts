@@ -14,7 +14,7 @@ import type { SessionRecord } from './rows.ts';
 import { type Body, finalizeVideo, tempPath } from './upload-artifact.ts';
 import { BlobTooLargeError } from '../storage/blob-port.ts';
 import { FILE_MODE } from '../storage/scratch.ts';
-import { sessionBlobPrefix } from './erase-session.ts';
+import { sessionBlobPrefix } from './blob-keys.ts';
 
 // tus-like resumable video upload: the phone may lose its connection mid-upload; it asks the
 // server how much arrived (HEAD) and continues from there (PATCH with Upload-Offset). Each chunk is

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { valueDepthExceeds } from '../domain/json-guard.ts';
 import { personNameSchema } from '../speech/phrase.ts';
-import { LANGUAGES, profileSchema, RESULTS, SESSION_STATUSES, SESSION_TTL } from '../domain/session.ts';
+import { profileSchema, RESULTS, SESSION_STATUSES, SESSION_TTL } from '../domain/session.ts';
 
 /** Tenants' metadata is flat key/values in practice; 16 levels is generous and keeps every walk shallow. */
 const METADATA_MAX_DEPTH = 16;
@@ -77,4 +77,3 @@ export type ClientInfo = z.infer<typeof clientInfoBody>;
 
 export const ARTIFACT_KINDS = ['document_front', 'document_back', 'selfie', 'video'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
-export { LANGUAGES };

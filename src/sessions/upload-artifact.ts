@@ -14,7 +14,7 @@ import { assertDocumentQuality, assertSelfieQuality, documentMetrics, selfieMetr
 import type { Deps } from '../deps.ts';
 import type { Db } from '../storage/db.ts';
 import { FILE_MODE, scratchFile, scratchRoot } from '../storage/scratch.ts';
-import { sessionBlobPrefix } from './erase-session.ts';
+import { sessionBlobPrefix } from './blob-keys.ts';
 import type { SessionRecord } from './rows.ts';
 import type { ArtifactKind } from './schemas.ts';
 

@@ -12,7 +12,7 @@ export interface Attempt { status: AttemptStatus; userInput: string; attemptNumb
  * - `needs_review`: no engine could judge the phrase (UNAVAILABLE): a human listens instead;
  *   never an automatic success.
  */
-export type AttemptState = 'passed' | 'retry' | 'LIMIT_EXCEEDED' | 'needs_review';
+type AttemptState = 'passed' | 'retry' | 'LIMIT_EXCEEDED' | 'needs_review';
 
 export interface AttemptOutcome { attempts: Attempt[]; state: AttemptState; remaining: number }
 

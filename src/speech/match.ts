@@ -13,7 +13,7 @@ export type PhraseKind = 'name_date' | 'consent' | 'digits';
  * expected one (bench/speech.ts, "wrong phrase" WER). Numbers never get this tolerance: every
  * number of the phrase must be heard exactly, so "March 19" never passes for "March 18".
  */
-export const MAX_PHRASE_WER = 0.25;
+const MAX_PHRASE_WER = 0.25;
 
 export interface TranscriptMatch {
   match: boolean;
@@ -53,7 +53,7 @@ function numbersInOrder(expected: string[], heard: string[]): boolean {
  * three"), and no number may be heard that the phrase does not hold ("seven of clubs" does not
  * confirm "ten of clubs").
  */
-export const MAX_CONFIRM_WER = 0.5;
+const MAX_CONFIRM_WER = 0.5;
 
 export function confirmsPhrase(expectedText: string, heardText: string, lang: Language): boolean {
   const expected = canonicalTokens(expectedText, lang);

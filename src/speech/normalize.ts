@@ -69,7 +69,7 @@ function buildLexicon(lang: Language): Lexicon {
 }
 
 /** Splits a German compound number word ("zweitausendsechsundzwanzigste") into morphemes. */
-export function splitGermanNumber(token: string, morphemes: string[]): string[] | null {
+function splitGermanNumber(token: string, morphemes: string[]): string[] | null {
   // Fewest segments wins, so "achtzehn" is not read as "acht" + "zehn".
   const best: (string[] | null)[] = new Array(token.length + 1).fill(null);
   best[0] = [];
@@ -99,7 +99,7 @@ const LEXICONS: Record<Language, Lexicon> = { en: buildLexicon('en'), es: buildL
   de: buildLexicon('de'), pt: buildLexicon('pt') };
 
 /** Folded tokens; German compound numbers are split into morphemes. */
-export function tokenize(text: string, lang: Language): string[] {
+function tokenize(text: string, lang: Language): string[] {
   const toks = foldText(text, lang).split(' ').filter(Boolean);
   if (lang !== 'de') return toks;
   return toks.flatMap((t) => splitGermanNumber(t, LEXICONS.de.morphemes) ?? [t]);

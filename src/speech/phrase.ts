@@ -53,7 +53,7 @@ export function formatDate(date: Date, lang: Language, timeZone = 'UTC'): string
   }
 }
 
-export interface PhraseOptions {
+interface PhraseOptions {
   name?: string;
   date?: Date;
   timeZone?: string;
@@ -82,7 +82,7 @@ export function generatePhrase(kind: PhraseKind, language: Language, o: PhraseOp
   }
 }
 
-export type VerifyReason = 'no_speech' | 'transcriber_unavailable' | 'phrase_spotted' | 'transcript_match' | 'phrase_mismatch';
+type VerifyReason = 'no_speech' | 'transcriber_unavailable' | 'phrase_spotted' | 'transcript_match' | 'phrase_mismatch';
 
 export interface VerifyEvidence {
   engine: string | null;
@@ -143,9 +143,9 @@ export const DEFAULT_CHAIN: ChainParams = {
  * strings are exempt although six short digits can be 12 phones: every digit competes with the
  * nine others (word-chain.ts), so a chance fragment must also beat 54 one-digit variants.
  */
-export const MIN_SPOT_PHONES = 15;
+const MIN_SPOT_PHONES = 15;
 
-export interface VerifyOptions {
+interface VerifyOptions {
   chain?: ChainParams;
   /** A transcript of the same audio already under way (the video stage makes one anyway). */
   transcript?: Promise<Transcript>;

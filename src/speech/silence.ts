@@ -21,7 +21,7 @@ const FRAME_S = 0.03;
 const ABOVE_FLOOR_DB = 10;
 const ABSOLUTE_MIN_DBFS = -50;
 /** Shortest phrase we ask for ("I confirm") lasts ~0.6 s; 0.25 s of loud frames is a syllable or two. */
-export const MIN_SPEECH_SECONDS = 0.25;
+const MIN_SPEECH_SECONDS = 0.25;
 
 function frameDbfs(samples: Int16Array, start: number, len: number): number {
   let sum = 0;

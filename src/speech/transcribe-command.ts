@@ -7,10 +7,11 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { toSpeechWav } from '../engines/speech/audio.ts';
 import type { SpeechEngines } from '../engines/speech/select.ts';
+import { LANGUAGES } from '../domain/languages.ts';
 
-const languageSchema = z.enum(['en', 'es', 'fr', 'de', 'pt']);
+const languageSchema = z.enum(LANGUAGES);
 
-export interface TranscribeCommandDeps {
+interface TranscribeCommandDeps {
   engines: SpeechEngines;
   write: (text: string) => void;
 }

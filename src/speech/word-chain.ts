@@ -12,7 +12,7 @@ import { canonicalTokens, foldText } from './normalize.ts';
 import { MONTHS, numberToWords, ordinalToWords, yearToWords } from './numbers.ts';
 import type { PhraseKind } from './match.ts';
 
-export interface ChainUnit {
+interface ChainUnit {
   /** Canonical token ("my", "18", "2026"). */
   token: string;
   /** Spoken forms, any of which counts ("eighteenth", "eighteen"). */
@@ -155,7 +155,7 @@ export interface ChainParams {
   decoyMargin: number;
 }
 
-export interface ChainStep { token: string; heard: string | null; start: number | null; end: number | null; score: number | null; phones: number }
+interface ChainStep { token: string; heard: string | null; start: number | null; end: number | null; score: number | null; phones: number }
 
 export interface ChainVerdict {
   accepted: boolean;

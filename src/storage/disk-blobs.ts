@@ -13,7 +13,7 @@ import { encryptRecords, HEADER, MAGIC_V1, MAGIC_V2, openRecord, recordCount, TA
 // ("VKE2"); blobs of the earlier single-tag format ("VKE1") are still read. Files are 0600 in 0700
 // directories: they hold faces, documents and voices.
 
-export interface DiskBlobOptions {
+interface DiskBlobOptions {
   encryptionKey?: Buffer;
   /** Told when a blob fails its integrity check (tampering or disk corruption); never given bytes. */
   onIntegrityFailure?: (key: string, reason: string) => void;

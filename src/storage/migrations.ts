@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import { isSealed, sealWebhookSecret } from '../webhooks/secret-box.ts';
+import { isSealed, sealWebhookSecret } from './secret-box.ts';
 
 export type DialectKind = 'sqlite' | 'postgres';
 
@@ -166,7 +166,7 @@ const jobGroups: Migration = {
 
 /**
  * Webhook signing secrets were stored in clear; encrypt every stored one under the key derived from
- * VKYC_SECRET (webhooks/secret-box.ts). Needs the secret: without one it only succeeds when there is
+ * VKYC_SECRET (storage/secret-box.ts). Needs the secret: without one it only succeeds when there is
  * nothing to encrypt, so a process that cannot know the secret never marks the migration done early.
  */
 const sealedWebhookSecrets = (ctx: MigrationContext): Migration => ({
@@ -237,7 +237,7 @@ const faceTemplatesAndLists = (kind: DialectKind): Migration => ({
 });
 
 /** What some migrations need besides the database. */
-export interface MigrationContext {
+interface MigrationContext {
   /** VKYC_SECRET: keys derived from it encrypt data at rest. */
   secret?: string;
 }

@@ -1,5 +1,5 @@
 import { iso } from '../domain/time.ts';
-import { sessionBlobPrefix } from '../sessions/erase-session.ts';
+import { sessionBlobPrefix } from '../sessions/blob-keys.ts';
 import type { RunContext } from './pipeline.ts';
 
 /**

@@ -2,7 +2,7 @@ import { catalogue, RetryAtError, UnrecoverableError, type JobContext } from '..
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { DeliveryError, postPinned } from './pinned-post.ts';
-import { openWebhookSecret } from './secret-box.ts';
+import { openWebhookSecret } from '../storage/secret-box.ts';
 import { signWebhook } from './sign.ts';
 import { assertPublicUrl, SsrfError } from './ssrf.ts';
 

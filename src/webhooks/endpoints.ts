@@ -6,7 +6,7 @@ import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { EVENT_TYPES } from './events.ts';
 import { assertPublicUrl, SsrfError } from './ssrf.ts';
-import { sealWebhookSecret } from './secret-box.ts';
+import { sealWebhookSecret } from '../storage/secret-box.ts';
 
 export const createWebhookBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2048),

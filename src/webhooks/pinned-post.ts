@@ -13,14 +13,14 @@ import type { VettedTarget } from './ssrf.ts';
  * Coded failures: the delivery log keeps only the code, never a raw socket message, so the log of a
  * refused or unreachable target does not become a port scanner's read-out.
  */
-export type DeliveryFailure = 'timeout' | 'connection_failed' | 'tls_failed' | 'aborted';
+type DeliveryFailure = 'timeout' | 'connection_failed' | 'tls_failed' | 'aborted';
 export class DeliveryError extends Error {
   constructor(readonly code: DeliveryFailure) {
     super(code);
   }
 }
 
-export interface PostOptions {
+interface PostOptions {
   headers: Record<string, string>;
   body: string;
   /** Connect + TLS + until the response status line arrives. */

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import type { Lookup } from '../deps.ts';
 import { blockedReason } from './ip-ranges.ts';
 
 // SSRF guard for outbound requests to customer-supplied URLs (webhooks). A webhook URL is
@@ -12,8 +13,7 @@ import { blockedReason } from './ip-ranges.ts';
 
 export { isPrivateAddress } from './ip-ranges.ts';
 
-export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
-export const defaultLookup: Lookup = (host) => dnsLookup(host, { all: true, verbatim: true });
+const defaultLookup: Lookup = (host) => dnsLookup(host, { all: true, verbatim: true });
 
 /**
  * `code` is what the delivery log records, `message` what the API caller who registered the URL
@@ -21,7 +21,7 @@ export const defaultLookup: Lookup = (host) => dnsLookup(host, { all: true, verb
  * code and message: otherwise registering `http://db.internal/` would tell a tenant which names
  * the operator's internal DNS knows. `reason` (which range, or no answer) is for operators and tests.
  */
-export type SsrfCode = 'url_invalid' | 'address_not_public';
+type SsrfCode = 'url_invalid' | 'address_not_public';
 const NOT_PUBLIC = 'the URL host must resolve to public IP addresses only (it does not resolve, or resolves to a private, loopback, link-local, metadata or reserved address)';
 export class SsrfError extends Error {
   constructor(readonly code: SsrfCode, message: string, readonly reason = message) {

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { buildRuntime, type BuildOptions, type Runtime } from '../../src/main.ts';
 import { createKey } from '../../src/projects/keys.ts';
 import { dropPostgresSchema } from '../../src/storage/db.ts';
+import { ensureCaptureAssets } from '../../web/capture/build.ts';
 
 /** PostgreSQL of the test machine (trust auth). CI must have it: the contract suites fail loudly without it. */
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,6 +33,8 @@ export interface TestRuntime extends Runtime {
 }
 
 export async function makeRuntime(opts: { db?: DbKind; env?: Record<string, string>; build?: BuildOptions } = {}): Promise<TestRuntime> {
+  // The server serves the built capture page; a test file run on its own on a fresh clone builds it.
+  await ensureCaptureAssets();
   const dataDir = await mkdtemp(join(tmpdir(), 'vkyc-test-'));
   const schema = opts.db === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config = loadConfig({

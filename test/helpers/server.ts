@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.ts';
 import { buildRuntime } from '../../src/main.ts';
 import { createKey } from '../../src/projects/keys.ts';
+import { ensureCaptureAssets } from '../../web/capture/build.ts';
 import { TestClock } from './runtime.ts';
 
 /**
@@ -13,6 +14,7 @@ import { TestClock } from './runtime.ts';
  * for browser tests. `clock` lets a test move the server's time (expiry) instead of waiting.
  */
 export async function startServer(opts: { clock?: TestClock; env?: Record<string, string>; workers?: boolean } = {}) {
+  await ensureCaptureAssets(); // the browser loads the built capture page
   const dataDir = await mkdtemp(join(tmpdir(), 'vkyc-e2e-'));
   const clock = opts.clock ?? new TestClock();
   // Listen first on port 0 to learn the port, then build the runtime whose PUBLIC_URL names it.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { iso } from '../../src/domain/time.ts';
-import { sessionBlobPrefix } from '../../src/sessions/erase-session.ts';
+import { sessionBlobPrefix } from '../../src/sessions/blob-keys.ts';
 import { loadSession } from '../../src/sessions/rows.ts';
 import { runStages, type Stage } from '../../src/verification/pipeline.ts';
 import { STAGE_RESULTS } from '../../src/verification/results/index.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
-import { parseTrustedProxies, resolveClientIp } from '../../src/http/client-ip.ts';
+import { parseTrustedProxies } from '../../src/config/trusted-proxies.ts';
+import { resolveClientIp } from '../../src/http/client-ip.ts';
 import { startServer } from '../helpers/server.ts';
 
 // Rate-limit bypasses found by the attack run (issue 12, item 5), each reproduced over a real

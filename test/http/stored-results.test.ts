@@ -64,8 +64,9 @@ test('a stored stage result that fails its schema is refused on resume (stage_re
     assert.equal(s.status, 'completed');
     assert.equal(s.result, 'needs_review');
     assert.deepEqual(s.decision?.reasons.map((r) => r.code), ['processing_failed']);
-    const job = await rt.deps.db.selectFrom('jobs').select(['attempts', 'status']).where('name', '=', 'verify-session').executeTakeFirstOrThrow();
-    assert.equal(job.attempts, 1, 'not retried');
+    const [job] = await rt.deps.queue.list({ name: 'verify-session' });
+    assert.equal(job?.attempts, 1, 'not retried');
+    assert.equal(job?.state, 'failed');
     assert.equal(probeRuns + faceMatchRuns, 0);
 
     const res = await rt.req('GET', `/v1/sessions/${id}`);

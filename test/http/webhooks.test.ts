@@ -5,7 +5,7 @@ import { startReceiver } from '../helpers/receiver.ts';
 import { emitEvent } from '../../src/webhooks/events.ts';
 import { WEBHOOK_RETRY_DELAYS_MS, webhookBackoff } from '../../src/queue/catalogue.ts';
 import { sealPlainWebhookSecrets } from '../../src/storage/migrations.ts';
-import { openWebhookSecret } from '../../src/webhooks/secret-box.ts';
+import { openWebhookSecret } from '../../src/storage/secret-box.ts';
 
 /**
  * A row written in clear by a version before migration 004: the migration's work refuses without

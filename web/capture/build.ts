@@ -1,16 +1,46 @@
 import { build } from 'esbuild';
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Bundle the capture page into `outDir`: app.js (one ES module, minified, es2020 so iOS 14+ and
 // Android Chrome 80+ run it), styles.css and index.html. Human is NOT bundled: the page imports
 // /assets/human/human.esm.js at run time, only on the selfie/video steps.
+// The server never imports this file: it serves whatever is in web/build/capture
+// (src/http/routes/pages.ts). `npm run build:web` writes it; `npm start`, the test runner and
+// `vkyc serve` (bin/vkyc.mjs, when the bundle is missing) run that build first.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export async function buildCaptureAssets(outDir: string): Promise<{ files: string[]; bytes: number }> {
-  await mkdir(outDir, { recursive: true });
+/** Where the server looks for the bundle (the same path as CAPTURE_BUILD_DIR in src/http/routes/pages.ts). */
+export const DEFAULT_OUT_DIR = path.resolve(here, '../build/capture');
+
+const FILES = ['app.js', 'styles.css', 'index.html'];
+
+export async function buildCaptureAssets(outDir: string = DEFAULT_OUT_DIR): Promise<{ files: string[]; bytes: number }> {
+  await mkdir(path.dirname(outDir), { recursive: true });
+  // Built next to outDir, then each file renamed into place: a server or a parallel test process
+  // reading outDir meanwhile sees the old file or the new one, never half of one.
+  const tmp = await mkdtemp(`${outDir}.tmp-`);
+  try {
+    await bundle(tmp);
+    await mkdir(outDir, { recursive: true });
+    for (const f of FILES) await rename(path.join(tmp, f), path.join(outDir, f));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  let bytes = 0;
+  for (const f of FILES) bytes += (await stat(path.join(outDir, f))).size;
+  return { files: FILES, bytes };
+}
+
+/** Builds only when outDir lacks a file of the bundle (test helpers, `vkyc serve` on a fresh clone). */
+export async function ensureCaptureAssets(outDir: string = DEFAULT_OUT_DIR): Promise<void> {
+  const present = await Promise.all(FILES.map((f) => stat(path.join(outDir, f)).then(() => true, () => false)));
+  if (present.includes(false)) await buildCaptureAssets(outDir);
+}
+
+async function bundle(outDir: string): Promise<void> {
   await build({
     entryPoints: [path.join(here, 'src/main.ts')],
     outfile: path.join(outDir, 'app.js'),
@@ -33,32 +63,17 @@ export async function buildCaptureAssets(outDir: string): Promise<{ files: strin
     logLevel: 'warning',
   });
   await copyFile(path.join(here, 'index.html'), path.join(outDir, 'index.html'));
-  const files = ['app.js', 'styles.css', 'index.html'];
-  let bytes = 0;
-  for (const f of files) bytes += (await stat(path.join(outDir, f))).size;
-  return { files, bytes };
 }
-
-/** Files the server must serve under /assets/human/ (relative to the project root). */
-export const HUMAN_ASSETS = {
-  script: 'node_modules/@vladmandic/human/dist/human.esm.js',
-  models: 'node_modules/@vladmandic/human/models',
-  wasmDir: 'node_modules/@tensorflow/tfjs-backend-wasm/dist',
-} as const;
 
 async function cli(out: string | undefined): Promise<void> {
-  if (!out) {
-    console.error('usage: node --import tsx web/capture/build.ts <outDir>');
-    process.exitCode = 2;
-    return;
-  }
+  const dir = out ? path.resolve(out) : DEFAULT_OUT_DIR;
   const t0 = performance.now();
-  const r = await buildCaptureAssets(path.resolve(out));
-  console.log(`capture assets: ${r.files.join(', ')} (${r.bytes} bytes) → ${path.resolve(out)} in ${Math.round(performance.now() - t0)} ms`);
+  const r = await buildCaptureAssets(dir);
+  console.log(`capture assets: ${r.files.join(', ')} (${r.bytes} bytes) → ${dir} in ${Math.round(performance.now() - t0)} ms`);
 }
 
-// No top-level await: this module is also imported by the server (and tests), where the CLI
-// branch is skipped.
+// No top-level await: this module is also imported by test helpers and bin/vkyc.mjs, where the
+// CLI branch is skipped.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   cli(process.argv[2]).catch((e: unknown) => {
     console.error(e);

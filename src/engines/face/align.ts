@@ -6,9 +6,9 @@
 
 import type { RgbImage } from './port.ts';
 
-export const CHIP_SIZE = 150;
+const CHIP_SIZE = 150;
 /** dlib get_face_chip_details default padding. */
-export const CHIP_PADDING = 0.25;
+const CHIP_PADDING = 0.25;
 
 /**
  * dlib mean face shape (dlib/image_transforms/interpolation.h, normalised 0–1), averaged to five

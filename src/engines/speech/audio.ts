@@ -1,9 +1,9 @@
 // Audio plumbing for the speech engines: every engine here expects 16 kHz mono 16-bit PCM WAV
 // (pocketsphinx's en-us acoustic model and whisper.cpp are both trained on 16 kHz).
 import { readFile, open } from 'node:fs/promises';
-import { runChecked } from './run.ts';
+import { runChecked } from '../process.ts';
 
-export const SPEECH_SAMPLE_RATE = 16000;
+const SPEECH_SAMPLE_RATE = 16000;
 
 export interface Pcm16 { sampleRate: number; channels: number; samples: Int16Array }
 
@@ -61,7 +61,7 @@ export async function assertSpeechWav(path: string): Promise<void> {
   }
 }
 
-export interface ConvertOptions { ffmpegPath?: string; timeoutMs?: number; signal?: AbortSignal; startS?: number; durationS?: number }
+interface ConvertOptions { ffmpegPath?: string; timeoutMs?: number; signal?: AbortSignal; startS?: number; durationS?: number }
 
 /** Decodes any audio/video file ffmpeg understands to 16 kHz mono s16 WAV at outPath. */
 export async function toSpeechWav(input: string, outPath: string, o: ConvertOptions = {}): Promise<void> {
@@ -73,10 +73,6 @@ export async function toSpeechWav(input: string, outPath: string, o: ConvertOpti
   await runChecked(o.ffmpegPath ?? 'ffmpeg', args, { timeoutMs: o.timeoutMs ?? 60_000, ...(o.signal ? { signal: o.signal } : {}) });
 }
 
-/** Duration in seconds of a 16-bit PCM WAV. */
-export function wavDuration(pcm: Pcm16): number {
-  return pcm.samples.length / pcm.channels / pcm.sampleRate;
-}
 
 /** Writes 16-bit mono PCM as a canonical 44-byte-header WAV. */
 export function encodeWav(samples: Int16Array, sampleRate: number): Buffer {

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runChecked } from './run.ts';
+import { runChecked } from '../process.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const buildDir = join(projectRoot, 'node_modules/.cache/vkyc-whisper-cpp');
@@ -20,7 +20,7 @@ export function builtWhisperBinary(): string {
 }
 
 /** The vendored whisper.cpp source folder, or null when nodejs-whisper is not installed. */
-export function vendoredWhisperSource(): string | null {
+function vendoredWhisperSource(): string | null {
   try {
     const pkg = createRequire(join(projectRoot, 'package.json')).resolve('nodejs-whisper/package.json');
     const src = join(dirname(pkg), 'cpp/whisper.cpp');
@@ -30,7 +30,7 @@ export function vendoredWhisperSource(): string | null {
   }
 }
 
-export async function buildWhisperCli(opts: { jobs?: number; log?: (s: string) => void } = {}): Promise<string> {
+async function buildWhisperCli(opts: { jobs?: number; log?: (s: string) => void } = {}): Promise<string> {
   const src = vendoredWhisperSource();
   if (!src) throw new Error('npm package nodejs-whisper (vendored whisper.cpp source) is not installed');
   await mkdir(buildDir, { recursive: true });

@@ -15,7 +15,7 @@
 // Sphinx's noise removal is not replicated; frames of digital silence are left out instead, as
 // its VAD leaves them out.
 
-export interface FrontEndParams {
+interface FrontEndParams {
   sampleRate: number;
   lowerf: number;
   upperf: number;
@@ -31,7 +31,7 @@ export interface FrontEndParams {
 }
 
 /** pocketsphinx-en-us 5prealpha: feat.params plus sphinxbase defaults (-wlen 0.025625, -frate 100, -nfft 512, -alpha 0.97). */
-export const EN_US_FRONT_END: FrontEndParams = {
+const EN_US_FRONT_END: FrontEndParams = {
   sampleRate: 16000, lowerf: 130, upperf: 6800, nfilt: 25, ncep: 13, lifter: 22, nfft: 512, frameLength: 410, frameShift: 160, alpha: 0.97,
 };
 

@@ -20,7 +20,7 @@
 //   ʃ in Portuguese "três"      → SH as in English
 import type { Language } from './port.ts';
 
-export const FOREIGN_IPA: [string, string[]][] = [
+const FOREIGN_IPA: [string, string[]][] = [
   // Precomposed nasal vowels (NFC joins vowel + tilde into one character): the oral vowel.
   ['ũ', ['UW']], ['õ', ['OW']], ['ã', ['AA']], ['ẽ', ['EH']], ['ĩ', ['IY']],
   ['ɔø', ['OY']], ['oɪ', ['OY']], ['a', ['AA']], ['ts', ['T', 'S']], ['ɲ', ['N', 'Y']], ['ʎ', ['L', 'Y']],

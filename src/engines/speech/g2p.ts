@@ -3,7 +3,7 @@
 // is mapped here to the 39 ARPAbet phones of pocketsphinx's en-us model. espeak-ng is a Debian
 // package we already install for test speech; pocketsphinx 5prealpha has no g2p of its own.
 import { foreignTable } from './foreign-phones.ts';
-import { runChecked } from './run.ts';
+import { runChecked } from '../process.ts';
 
 /**
  * IPA symbols (as espeak-ng en-us prints them) → ARPAbet, longest first. Stress and length marks
@@ -45,7 +45,7 @@ export function ipaToArpabet(ipa: string, voice = 'en-us'): string[] | null {
   return out.length ? out : null;
 }
 
-export interface G2pOptions { binary?: string; voice?: string; timeoutMs?: number; signal?: AbortSignal }
+interface G2pOptions { binary?: string; voice?: string; timeoutMs?: number; signal?: AbortSignal }
 
 /** Letters only: the word goes to espeak-ng as an argument, never through a shell. */
 const SPEAKABLE = /^[\p{L}'’-]{1,40}$/u;

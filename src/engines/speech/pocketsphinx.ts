@@ -7,18 +7,19 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { scratchDirIn } from '../../storage/scratch.ts';
 import { join } from 'node:path';
+import { LANGUAGES } from '../../domain/languages.ts';
 import type { Language, Transcriber, Transcript, Word, WordSpotting } from './port.ts';
 import { assertSpeechWav, encodeWav, readWav, type Pcm16 } from './audio.ts';
 import { cepstralMean } from './cepstral-mean.ts';
 import { pronounce } from './g2p.ts';
 import { respell, SPOTTING_VOICES } from './foreign-phones.ts';
 import { cutTimes, keepRegions, originalTime, speechFrames, speechRegions, type TimeMap } from './split-audio.ts';
-import { runChecked } from './run.ts';
+import { runChecked } from '../process.ts';
 import { featParamsWithMean, kwsLines, parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts';
 
 export { parseKwsDetections, parsePocketsphinxTimes } from './pocketsphinx-io.ts';
 
-export interface PocketsphinxConfig {
+interface PocketsphinxConfig {
   binary?: string;
   /** Where decoder inputs (speech WAVs) are written: the server's DATA_DIR/tmp; else the OS temp dir. */
   scratchDir?: string;
@@ -125,7 +126,7 @@ export class PocketsphinxTranscriber implements Transcriber {
    */
   spotLanguages(): Language[] {
     if (!this.available()) return [];
-    return this.espeak ? ['en', 'es', 'fr', 'de', 'pt'] : ['en'];
+    return this.espeak ? [...LANGUAGES] : ['en'];
   }
 
   /**

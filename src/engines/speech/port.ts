@@ -1,7 +1,9 @@
 // The Transcriber port: audio (16 kHz mono WAV file) → words with timings. Phrase verification
 // (speech/phrase.ts) sits on top and uses `spotWords` when an engine supports keyword spotting.
 
-export type Language = 'en' | 'es' | 'fr' | 'de' | 'pt';
+// The port speaks the product's languages (one list, domain/languages.ts).
+import type { Language } from '../../domain/languages.ts';
+export type { Language };
 
 export interface Word { word: string; start: number; end: number; confidence: number }
 

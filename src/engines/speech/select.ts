@@ -4,12 +4,13 @@
 // the only engine that can keyword-spot. A language with no engine gets null: callers then report
 // `transcriber_unavailable` and route the phrase check to review.
 import { z } from 'zod';
+import { LANGUAGES } from '../../domain/languages.ts';
 import type { Language, Transcriber } from './port.ts';
 import { PocketsphinxTranscriber } from './pocketsphinx.ts';
 import { WhisperCppTranscriber } from './whisper-cpp.ts';
 import { builtWhisperBinary } from './build-whisper.ts';
 
-export const speechConfigSchema = z.object({
+const speechConfigSchema = z.object({
   /** 'auto': whisper.cpp where configured, else pocketsphinx; 'pocketsphinx'/'whisper': only that one. */
   engine: z.enum(['auto', 'pocketsphinx', 'whisper', 'none']).default('auto'),
   pocketsphinx: z.object({
@@ -29,7 +30,7 @@ export const speechConfigSchema = z.object({
   /** Scratch directory for decoder files (main.ts: DATA_DIR/tmp); absent → the OS temp dir. */
   scratchDir: z.string().optional(),
 });
-export type SpeechConfig = z.infer<typeof speechConfigSchema>;
+type SpeechConfig = z.infer<typeof speechConfigSchema>;
 
 /**
  * Reads VKYC_SPEECH_ENGINE, VKYC_WHISPER_MODEL, VKYC_WHISPER_BIN (default: the binary built by
@@ -82,7 +83,7 @@ export function fromEngines(engines: Transcriber[]): SpeechEngines {
     spotterFor: (language) => engines.find((e) => e.spotWords && e.spotLanguages?.().includes(language)) ?? null,
     coverage: () => {
       const out: Partial<Record<Language, string>> = {};
-      for (const l of ['en', 'es', 'fr', 'de', 'pt'] as const) {
+      for (const l of LANGUAGES) {
         const e = forLanguage(l);
         if (e) out[l] = e.name;
       }

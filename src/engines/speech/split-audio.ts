@@ -9,7 +9,7 @@ const ABSOLUTE_MIN_DBFS = -50;
 /** A cut needs a pause of at least this long, so no word is split (150 ms ≈ a short pause between words). */
 const MIN_PAUSE_S = 0.15;
 
-export interface SpeechFrames { frameS: number; speech: boolean[] }
+interface SpeechFrames { frameS: number; speech: boolean[] }
 
 export function speechFrames(samples: Int16Array, sampleRate: number): SpeechFrames {
   const len = Math.max(1, Math.round(FRAME_S * sampleRate));

@@ -7,11 +7,12 @@ import { open, readFile, rm, stat } from 'node:fs/promises';
 import { scratchDirIn } from '../../storage/scratch.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { LANGUAGES } from '../../domain/languages.ts';
 import type { Language, Transcriber, Transcript, Word } from './port.ts';
 import { assertSpeechWav } from './audio.ts';
-import { runChecked } from './run.ts';
+import { runChecked } from '../process.ts';
 
-export interface WhisperCppConfig {
+interface WhisperCppConfig {
   binary: string;
   model: string;
   threads?: number;
@@ -24,7 +25,6 @@ export interface WhisperCppConfig {
   scratchDir?: string;
 }
 
-const ALL: Language[] = ['en', 'es', 'fr', 'de', 'pt'];
 /** whisper.cpp: a model is multilingual when its vocabulary has ≥ 51865 tokens (".en" models have 51864). */
 const MULTILINGUAL_VOCAB = 51865;
 const GGML_MAGIC = 0x67676d6c;
@@ -43,7 +43,7 @@ const jsonSchema = z.object({
 });
 
 /** Reads the model header: throws unless it is a ggml whisper model; returns n_vocab. */
-export async function readWhisperModelVocab(modelPath: string): Promise<number> {
+async function readWhisperModelVocab(modelPath: string): Promise<number> {
   const fh = await open(modelPath, 'r');
   try {
     const head = Buffer.alloc(8);
@@ -94,7 +94,7 @@ export class WhisperCppTranscriber implements Transcriber {
   static async create(cfg: WhisperCppConfig): Promise<WhisperCppTranscriber> {
     await stat(cfg.binary);
     const vocab = await readWhisperModelVocab(cfg.model);
-    return new WhisperCppTranscriber(cfg, vocab >= MULTILINGUAL_VOCAB ? ALL : ['en']);
+    return new WhisperCppTranscriber(cfg, vocab >= MULTILINGUAL_VOCAB ? [...LANGUAGES] : ['en']);
   }
 
   languages(): Language[] {

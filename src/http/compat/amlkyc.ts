@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.ts';
-import { CHALLENGE_TYPES, FACE_CHANGING, LIVENESS_LANGUAGES } from '../../domain/liveness-challenges.ts';
+import { CHALLENGE_TYPES, FACE_CHANGING } from '../../domain/liveness-challenges.ts';
+import { LANGUAGES } from '../../domain/languages.ts';
 import type { Deps } from '../../deps.ts';
 import { readCaptureToken } from '../../sessions/capture-token.ts';
 import { startLiveness } from '../../sessions/liveness-check.ts';
@@ -23,12 +24,12 @@ import { jsonBody } from '../validate.ts';
 /** 8: the most a challenge token may carry (liveness/token.ts). */
 const MAX_REQUESTED = 8;
 
-export const amlkycStartBody = z.strictObject({
+const amlkycStartBody = z.strictObject({
   challenges: z.array(z.enum(CHALLENGE_TYPES)).min(1).max(MAX_REQUESTED)
     .refine((l) => l.some((c) => FACE_CHANGING.has(c)), { message: 'at least one challenge must move or change the face (move_closer alone can be faked by zooming a photo)' })
     .optional(),
   /** Instruction language; defaults to the session's. */
-  language: z.enum(LIVENESS_LANGUAGES).optional(),
+  language: z.enum(LANGUAGES).optional(),
 });
 
 export const amlkycDocs: RouteDoc[] = [

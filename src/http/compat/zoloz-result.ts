@@ -2,7 +2,6 @@ import { readBlob } from '../../storage/blob-port.ts';
 import type { Deps } from '../../deps.ts';
 import type { SessionRecord } from '../../sessions/rows.ts';
 import { readStoredResults } from '../../verification/results/read.ts';
-import { zResult } from './zoloz.ts';
 
 /** Largest video returned inline as base64 (willingVerifyVideo); bigger ones are left out. */
 const MAX_INLINE_VIDEO_BYTES = 20 * 1024 * 1024;
@@ -18,10 +17,13 @@ const blobBase64 = async (deps: Deps, key: string) => (await readBlob(deps.blobs
  * cut off; we use ZOLOZ's own result vocabulary: "Success", "Failure", and "Pending" while there is
  * no final answer yet (still collecting/processing, or waiting for a human review).
  */
-export const VIDEO_VERIFY_RESULTS = ['Success', 'Failure', 'Pending'] as const;
-export type VideoVerifyResult = (typeof VIDEO_VERIFY_RESULTS)[number];
+const VIDEO_VERIFY_RESULTS = ['Success', 'Failure', 'Pending'] as const;
+type VideoVerifyResult = (typeof VIDEO_VERIFY_RESULTS)[number];
 
 /** Every checkresult answer, errors included, carries the seed's two required fields. */
+/** ZOLOZ's response envelope: every answer carries `result` with a status, a code and a message. */
+export const zResult = (status: 'S' | 'F', code: string, message: string) => ({ result: { resultStatus: status, resultCode: code, resultMessage: message } });
+
 export const zAnswer = (status: 'S' | 'F', code: string, message: string, videoVerifyResult: VideoVerifyResult) => ({ ...zResult(status, code, message), videoVerifyResult });
 
 /**

@@ -6,10 +6,10 @@ import type { Deps } from '../../deps.ts';
 import { authenticate } from '../../projects/keys.ts';
 import { createSession } from '../../sessions/create-session.ts';
 import { loadSession } from '../../sessions/rows.ts';
-import { LANGUAGES } from '../../domain/session.ts';
+import { LANGUAGES } from '../../domain/languages.ts';
 import { apiKeyOf } from '../auth.ts';
 import type { RouteDoc } from '../openapi.ts';
-import { zAnswer, zolozCheckResult } from './zoloz-result.ts';
+import { zAnswer, zolozCheckResult, zResult } from './zoloz-result.ts';
 
 // VideoVerify-compatible endpoints (ZOLOZ wire format): a merchant switches by changing the base
 // URL and using a vkyc API key. ZOLOZ answers HTTP 200 with { result: { resultStatus, resultCode,
@@ -39,7 +39,6 @@ export const zolozDocs: RouteDoc[] = [
   { method: 'post', path: '/api/v1/zoloz/videoverify/checkresult', tag: 'compat: VideoVerify', auth: 'apiKey', summary: 'Idempotent result polling: PROCESSING, SUCCESS, UNUSABLE, LIMIT_EXCEEDED…', body: checkResultBody, responses: { 200: 'result' } },
 ];
 
-export const zResult = (status: 'S' | 'F', code: string, message: string) => ({ result: { resultStatus: status, resultCode: code, resultMessage: message } });
 
 export function zolozRoutes(deps: Deps) {
   const app = new Hono();

@@ -7,7 +7,7 @@ import { beginTotpEnrolment, confirmTotpEnrolment, totpConfirmBody } from '../..
 import { projectsOf, userView } from '../../accounts/users.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Deps } from '../../deps.ts';
-import type { TrustedProxies } from '../client-ip.ts';
+import type { TrustedProxies } from '../../config/trusted-proxies.ts';
 import { rateLimit } from '../rate-limit.ts';
 import { jsonBody } from '../validate.ts';
 import { clearSessionCookie, csrfRefused, isSecureRequest, sameOrigin, setSessionCookie, type DashVars } from './auth.ts';

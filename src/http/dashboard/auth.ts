@@ -8,7 +8,8 @@ import { csrfTokenMatches, resolveLoginSession, type Resolved } from '../../acco
 import { rolesIn } from '../../accounts/users.ts';
 import { getProjectSettings } from '../../projects/settings.ts';
 import { notAGuess } from '../auth.ts';
-import { peerOf, type TrustedProxies } from '../client-ip.ts';
+import { peerOf } from '../client-ip.ts';
+import type { TrustedProxies } from '../../config/trusted-proxies.ts';
 
 // Dashboard authentication: a cookie (never an API key) → the signed-in user as an Actor for the
 // project the dashboard works on, with that user's roles there, read on every request so a role

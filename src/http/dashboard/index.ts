@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.ts';
-import { parseTrustedProxies } from '../client-ip.ts';
+import { parseTrustedProxies } from '../../config/trusted-proxies.ts';
 import { accountRoutes, signInRoute } from './account-routes.ts';
 import { dashboardSession, type DashVars } from './auth.ts';
 import { dashboardSessionRoutes } from './session-routes.ts';

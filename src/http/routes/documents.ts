@@ -18,7 +18,7 @@ export const documentDocs: RouteDoc[] = [
 ];
 
 /** Reading errors become the API's stable error codes. */
-export async function recognize(deps: Deps, image: Uint8Array) {
+async function recognize(deps: Deps, image: Uint8Array) {
   try {
     return await readDocument(image, { ocr: await deps.engines.ocr(), now: deps.clock.now() });
   } catch (e) {

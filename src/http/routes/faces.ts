@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { compareFaces } from '../../verification/faces/compare-faces.ts';
-import { detectFaces } from '../../verification/faces/detect-faces.ts';
+import { compareFaces } from '../../faces/compare-faces.ts';
+import { detectFaces } from '../../faces/detect-faces.ts';
 import type { Vars } from '../auth.ts';
 import { readImages } from '../image-input.ts';
 import type { RouteDoc } from '../openapi.ts';

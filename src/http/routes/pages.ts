@@ -1,27 +1,21 @@
 import { join, resolve } from 'node:path';
-import { Hono, type MiddlewareHandler } from 'hono';
-import { buildCaptureAssets } from '../../../web/capture/build.ts';
-import { captureAssetRoutes } from '../../../web/capture/routes.ts';
+import { Hono } from 'hono';
+import { captureAssetRoutes } from './capture-page.ts';
 import { dashboardRoutes } from './dashboard.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
 
 /**
- * The hosted pages: the capture flow (bundled with esbuild on first use into DATA_DIR/web, ~100 ms,
- * so a checkout runs without a build step) and the reviewers' dashboard.
+ * Where `npm run build:web` (web/capture/build.ts) writes the capture page's bundle. The server
+ * only reads this directory: it never imports the front end's build code (esbuild, the page's
+ * sources). `npm start`, the test runner and `vkyc serve` build it when needed.
  */
-export function pageRoutes(dataDir: string) {
-  const outDir = join(dataDir, 'web', 'capture');
-  let built: Promise<unknown> | null = null;
+export const CAPTURE_BUILD_DIR = join(PROJECT_ROOT, 'web', 'build', 'capture');
+
+/** The hosted pages: the capture flow (the built bundle) and the reviewers' dashboard. */
+export function pageRoutes(captureDir: string = CAPTURE_BUILD_DIR) {
   const app = new Hono();
-  const ensureBuilt: MiddlewareHandler = async (_c, next) => {
-    built ??= buildCaptureAssets(outDir).catch((e) => { built = null; throw e; });
-    await built;
-    await next();
-  };
-  app.use('/capture/*', ensureBuilt);
-  app.use('/assets/capture/*', ensureBuilt);
-  app.route('/', captureAssetRoutes({ outDir, projectRoot: PROJECT_ROOT }));
+  app.route('/', captureAssetRoutes({ outDir: captureDir, projectRoot: PROJECT_ROOT }));
   app.route('/', dashboardRoutes(join(PROJECT_ROOT, 'web')));
   return app;
 }

@@ -6,7 +6,7 @@ import type { Embedding } from '../../engines/face/port.ts';
 import { findDuplicates, type LinkValues } from '../../duplicates/find-duplicates.ts';
 import { loadLists } from '../../duplicates/lists.ts';
 import { storeTemplate } from '../../duplicates/templates.ts';
-import { embedSingleFace } from '../faces/face-for-matching.ts';
+import { embedSingleFace } from '../../faces/face-for-matching.ts';
 import { defineStage, type StageContext } from '../pipeline.ts';
 import { duplicatesResult } from '../results/duplicates.ts';
 import { frameEmbedding } from './faces.ts';

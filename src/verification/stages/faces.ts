@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { cropImage, decodeImage, encodeJpeg } from '../../engines/face/image.ts';
 import type { DetectedFace, Embedding } from '../../engines/face/port.ts';
-import { analyzeFrames, type FrameInput, type FrameMeasurement } from '../faces/analyze-frames.ts';
-import { bestFrames } from '../faces/best-frames.ts';
-import { passiveLiveness } from '../faces/passive-liveness.ts';
-import { trackFaces } from '../faces/track-faces.ts';
+import { analyzeFrames, type FrameInput, type FrameMeasurement } from '../../faces/analyze-frames.ts';
+import { bestFrames } from '../../faces/best-frames.ts';
+import { passiveLiveness } from '../../liveness/passive.ts';
+import { trackFaces } from '../../faces/track-faces.ts';
 import { saveEvidence } from '../evidence.ts';
 import { defineStage, type RunContext } from '../pipeline.ts';
 import { facesResult } from '../results/faces.ts';

@@ -1,18 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import { readWav } from '../../liveness/av-sync.ts';
+import { readWav } from '../../engines/speech/audio.ts';
+import { monoAudio } from '../../liveness/av-sync.ts';
 import { frameSignature } from '../../liveness/frame-signature.ts';
 import { assessRecording } from '../../liveness/recording.ts';
 import { checkCameraInjection, checkVirtualCamera } from '../../liveness/camera-label.ts';
 import { challengeSearchOf, scheduleOf } from '../challenge-search.ts';
 import type { Embedding } from '../../engines/face/port.ts';
 import type { StageFinding } from '../../domain/findings.ts';
-import type { ReplayReason } from '../../liveness/replay.ts';
+import type { ReplayReason } from '../../liveness/outcome.ts';
 import { defineStage } from '../pipeline.ts';
 import type { ResultOf } from '../results/index.ts';
 import { livenessResult } from '../results/liveness.ts';
 import { decodedOf } from './decode.ts';
 import { frameEmbedding, videoFaces } from './faces.ts';
-import { IDENTITY_SAMPLES, sampleIndices } from '../faces/track-faces.ts';
+import { IDENTITY_SAMPLES, sampleIndices } from '../../faces/track-faces.ts';
 
 type Finding = StageFinding;
 
@@ -45,7 +45,7 @@ export const livenessStage = defineStage(livenessResult)({
       return { t: m.t, face, faces: m.faces.length, embedding, signature: frameSignature(frames[i]!.image, face?.box ?? null) };
     }));
     const wav = decodedOf(ctx).wav;
-    const audio = wav && ctx.session.capture_plan?.phrase ? readWav(await readFile(wav)) : null;
+    const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;
     const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null });
 
     if (schedule.length && !a.challenges.passed) {

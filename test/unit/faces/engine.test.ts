@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { createFaceEngine } from '../../../src/engines/face/human-faceapi.ts';
 import { cropSquare, decodeImage } from '../../../src/engines/face/image.ts';
-import { detectForMatching, embedForMatching, embedSingleFace, ZOOM_BELOW_PX, zoomOnFace } from '../../../src/verification/faces/face-for-matching.ts';
+import { detectForMatching, embedForMatching, embedSingleFace, ZOOM_BELOW_PX, zoomOnFace } from '../../../src/faces/face-for-matching.ts';
 import { MATCH_THRESHOLD } from '../../../src/domain/face-match.ts';
 import { AppError } from '../../../src/domain/errors.ts';
-import { compareFaces } from '../../../src/verification/faces/compare-faces.ts';
+import { compareFaces } from '../../../src/faces/compare-faces.ts';
 import type { Box, DetectedFace, FaceEngine, RgbImage } from '../../../src/engines/face/port.ts';
 import { PERSON_A_S1, PERSON_A_S3, PERSON_B_S6, blankJpeg, frame, headCrop, sample } from './helpers.ts';
 

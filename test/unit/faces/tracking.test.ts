@@ -8,11 +8,11 @@ import sharp from 'sharp';
 import { createFaceEngine } from '../../../src/engines/face/human-faceapi.ts';
 import { rotateImage } from '../../../src/engines/face/image.ts';
 import type { FaceEngine, RgbImage } from '../../../src/engines/face/port.ts';
-import { analyzeFrames, type FrameInput } from '../../../src/verification/faces/analyze-frames.ts';
-import { bestFrames } from '../../../src/verification/faces/best-frames.ts';
-import { documentPortrait } from '../../../src/verification/faces/document-portrait.ts';
-import { passiveLiveness } from '../../../src/verification/faces/passive-liveness.ts';
-import { trackFaces } from '../../../src/verification/faces/track-faces.ts';
+import { analyzeFrames, type FrameInput } from '../../../src/faces/analyze-frames.ts';
+import { bestFrames } from '../../../src/faces/best-frames.ts';
+import { documentPortrait } from '../../../src/faces/document-portrait.ts';
+import { passiveLiveness } from '../../../src/liveness/passive.ts';
+import { trackFaces } from '../../../src/faces/track-faces.ts';
 import { PERSON_A_S1, PERSON_B_S6, frame, headCrop } from './helpers.ts';
 
 let engine: FaceEngine;

@@ -4,7 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { audioVisualSync, readWav } from '../../../src/liveness/av-sync.ts';
+import { parseWav } from '../../../src/engines/speech/audio.ts';
+import { audioVisualSync, monoAudio } from '../../../src/liveness/av-sync.ts';
+
+const readWav = (b: Buffer) => monoAudio(parseWav(b));
 
 // A syllable-like loudness envelope (not periodic: two incommensurate rates), used both as the
 // "mouth opening" of a synthetic speaker and to modulate noise into an audio track with ffmpeg.
@@ -13,7 +16,7 @@ const envelope = (t: number) =>
   Math.max(0, Math.sin(2 * Math.PI * 1.7 * t) + Math.sin(2 * Math.PI * 2.9 * t + 1) + 1.2 * Math.sin(2 * Math.PI * 0.37 * t + 2));
 
 const dir = mkdtempSync(join(tmpdir(), 'vkyc-avsync-'));
-function wav(shiftSeconds: number, name: string): Uint8Array {
+function wav(shiftSeconds: number, name: string): Buffer {
   const file = join(dir, name);
   const expr = `${ENV(`t-(${shiftSeconds})`)}*(random(0)-0.5)*0.3`;
   execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc='${expr}':s=16000:d=6`, '-ac', '1', '-c:a', 'pcm_s16le', file]);
@@ -23,11 +26,11 @@ const mouth = Array.from({ length: 150 }, (_, i) => ({ t: i / 25, open: Math.min
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('readWav reads ffmpeg PCM16 mono at 16 kHz', () => {
+test('parseWav + monoAudio read ffmpeg PCM16 mono at 16 kHz', () => {
   const a = readWav(wav(0, 'a.wav'));
   assert.equal(a.sampleRate, 16000);
   assert.equal(a.samples.length, 96000);
-  assert.throws(() => readWav(new Uint8Array(50)), /RIFF/);
+  assert.throws(() => readWav(Buffer.alloc(50)), /RIFF/);
 });
 
 test('in-sync audio passes; audio shifted by 0.5 s or 1 s fails', () => {

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CHALLENGE_TYPES, LIVENESS_LANGUAGES, challengeInstruction, pickChallenges, type ChallengeType,
+  CHALLENGE_TYPES, challengeInstruction, pickChallenges, type ChallengeType,
 } from '../../../src/domain/liveness-challenges.ts';
+import { LANGUAGES } from '../../../src/domain/languages.ts';
 
 /** Deterministic pseudo-random source (LCG) so the property checks are reproducible. */
 function lcg(seed: number) {
@@ -51,7 +52,7 @@ test('move_closer alone is never enough: a face-changing challenge is always inc
 });
 
 test('instructions exist in every language, with English fallback', () => {
-  for (const c of CHALLENGE_TYPES) for (const l of LIVENESS_LANGUAGES) assert.ok(challengeInstruction(c, l).length > 3);
+  for (const c of CHALLENGE_TYPES) for (const l of LANGUAGES) assert.ok(challengeInstruction(c, l).length > 3);
   assert.equal(challengeInstruction('blink', 'pt-BR'), 'Pisque os olhos');
   assert.equal(challengeInstruction('blink', 'ja'), 'Blink your eyes');
 });

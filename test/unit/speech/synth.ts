@@ -1,7 +1,7 @@
 // Test speech made at run time: Debian flite / espeak-ng voices, resampled to 16 kHz mono with
 // sox, optionally mixed with pink noise. Shared by the speech tests and bench/speech.ts.
 import { join } from 'node:path';
-import { runChecked } from '../../../src/engines/speech/run.ts';
+import { runChecked } from '../../../src/engines/process.ts';
 
 export type Voice = { tts: 'flite'; voice: 'slt' | 'rms' | 'awb' | 'kal16' } | { tts: 'espeak-ng'; voice: string };
 

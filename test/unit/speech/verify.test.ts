@@ -94,7 +94,7 @@ test('yesterday\'s date said for today\'s → WRONG_ANSWER (the decoy day is hea
 test('transcript words carry times of the original recording, silence before the speech included', async () => {
   const speech = await synthSpeech(dir, 'late', 'I confirm that I want to open an account.', { tts: 'flite', voice: 'slt' });
   const late = join(dir, 'late-3s.wav');
-  const { runChecked } = await import('../../../src/engines/speech/run.ts');
+  const { runChecked } = await import('../../../src/engines/process.ts');
   await runChecked('sox', [speech, late, 'pad', '3', '0'], { timeoutMs: 10_000 });
   const t = await ps.transcribe(late, 'en');
   assert.ok(t.words.length >= 4, t.text);

@@ -3,12 +3,14 @@ import { es } from '../i18n/es.ts';
 import { fr } from '../i18n/fr.ts';
 import { de } from '../i18n/de.ts';
 import { pt } from '../i18n/pt.ts';
+import type { Language } from '../../../src/domain/languages.ts';
 
 // All five catalogues are bundled (≈6 KB gzip together): one request fewer than loading them on
 // demand, and the page must work the moment the session says which language to use.
-const catalogues: Record<string, Messages> = { en, es, fr, de, pt };
+const catalogues: Record<Language, Messages> = { en, es, fr, de, pt };
 
-export type Lang = 'en' | 'es' | 'fr' | 'de' | 'pt';
+// The server's one language list; a language added there without a catalogue here fails to compile.
+export type Lang = Language;
 export type { MessageKey };
 
 export interface I18n {

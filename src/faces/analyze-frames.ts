@@ -3,12 +3,12 @@
 // models roughly double/triple the per-frame cost, so callers say on which timestamps they need them
 // (e.g. only inside challenge windows); elsewhere only the detector runs.
 
-import type { DetectedFace, FaceEngine, RgbImage } from '../../engines/face/port.ts';
+import type { DetectedFace, FaceEngine, RgbImage } from '../engines/face/port.ts';
 
 export interface FrameInput { t: number; image: RgbImage }
 
 /** A frame whose image may still be decoding: each frame is measured as soon as its own image is ready. */
-export interface PendingFrame { t: number; image: RgbImage | Promise<RgbImage> }
+interface PendingFrame { t: number; image: RgbImage | Promise<RgbImage> }
 
 export interface FrameMeasurement {
   /** Seconds from the start of the video. */
@@ -23,7 +23,7 @@ export interface FrameMeasurement {
   ms: number;
 }
 
-export interface AnalyzeOptions {
+interface AnalyzeOptions {
   /** Which frames (time, index) need the mesh (pose, eyes, mouth, smile). Default: every frame. */
   meshAt?: (t: number, index: number) => boolean;
   /** Which frames run Human's antispoof + liveness models. Default: none. */
@@ -76,7 +76,3 @@ export async function analyzeFrames(engine: FaceEngine, frames: readonly Pending
   return out;
 }
 
-/** Every n-th frame (by index), for cheap passes over long videos. */
-export function everyNth(frames: FrameInput[], n: number): FrameInput[] {
-  return frames.filter((_, i) => i % Math.max(1, Math.round(n)) === 0);
-}

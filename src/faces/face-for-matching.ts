@@ -1,16 +1,16 @@
 // Picks "the" face of a photo that should show exactly one person (selfie, compare endpoint) and
 // embeds it. Shared by compareFaces, the bench and the pipeline's selfie/document matching.
 
-import { AppError } from '../../domain/errors.ts';
-import { cropSquare, decodeImage, enlargeTo, fitWithin, padImage } from '../../engines/face/image.ts';
-import type { DetectedFace, EmbedOptions, Embedding, FaceEngine, RgbImage } from '../../engines/face/port.ts';
+import { AppError } from '../domain/errors.ts';
+import { cropSquare, decodeImage, enlargeTo, fitWithin, padImage } from '../engines/face/image.ts';
+import type { DetectedFace, EmbedOptions, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
 
 /**
  * Faces smaller than this (box height, px) are refused rather than scored: the embedder works on
  * 150-px chips; in the degraded bench run faces of ~55–110 px still matched (78 % TAR at zero false
  * accepts) and we have no data below that.
  */
-export const MIN_FACE_PX = 48;
+const MIN_FACE_PX = 48;
 /**
  * Faces lower than this (px, in the caller's original image) are embedded with test-time
  * augmentation (EmbedOptions.augment). bench:faces on pairs.csv: augmenting every face doubled the
@@ -19,7 +19,7 @@ export const MIN_FACE_PX = 48;
  */
 export const SMALL_FACE_PX = 120;
 /** A second face at least this fraction of the main face's height counts as another person. */
-export const SECOND_FACE_RATIO = 0.5;
+const SECOND_FACE_RATIO = 0.5;
 /**
  * Detector floor when exactly one face is expected: some blurred ~200-px photos of real faces
  * scored 0.49–0.50 in the degraded pairs.csv run (deepface img43, kit_harington), below the
@@ -64,7 +64,7 @@ const ZOOM_SIDE = 384;
 
 export type ImageInput = Uint8Array | RgbImage;
 
-export function isRgbImage(x: ImageInput): x is RgbImage {
+function isRgbImage(x: ImageInput): x is RgbImage {
   return !(x instanceof Uint8Array) && typeof (x as RgbImage).width === 'number';
 }
 
@@ -72,7 +72,7 @@ export async function toRgb(input: ImageInput): Promise<RgbImage> {
   return isRgbImage(input) ? input : decodeImage(input);
 }
 
-export interface MatchFace {
+interface MatchFace {
   /** Image the face was found in (the original, or a padded copy when padding was needed). */
   image: RgbImage;
   face: DetectedFace;
@@ -123,7 +123,7 @@ export async function zoomOnFace(engine: FaceEngine, image: RgbImage, face: Dete
 }
 
 /** The single face of a one-person photo, or a typed AppError (no_face, multiple_faces, face_too_small). */
-export async function singleFace(engine: FaceEngine, image: RgbImage, label: string): Promise<MatchFace> {
+async function singleFace(engine: FaceEngine, image: RgbImage, label: string): Promise<MatchFace> {
   const found = await detectForMatching(engine, image);
   const faces = [...found.faces].sort((a, b) => b.box.height - a.box.height);
   const main = faces[0];

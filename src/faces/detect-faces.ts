@@ -1,4 +1,4 @@
-import type { FaceEngine } from '../../engines/face/port.ts';
+import type { FaceEngine } from '../engines/face/port.ts';
 import { toRgb, type ImageInput } from './face-for-matching.ts';
 
 const r = (n: number, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Clock } from '../domain/time.ts';
 import type { Logger } from '../log.ts';
-import type { RateWindows, WindowCount } from './rate-limit.ts';
+import type { RateWindows, WindowCount } from './rate-windows.ts';
 
 // Rate-limit windows in Redis, shared by every API node (REDIS_URL). Windows are aligned to the
 // clock (window i covers [i·w, (i+1)·w)), so every node counts into the same key without agreeing

@@ -2,14 +2,14 @@
 // Errors are AppErrors with codes not_an_image, no_face, multiple_faces, face_too_small; the
 // details name which image ("a" or "b") failed.
 
-import { AppError } from '../../domain/errors.ts';
-import { MATCH_THRESHOLD, isMatch } from '../../domain/face-match.ts';
-import type { Box, FaceEngine, FaceQuality } from '../../engines/face/port.ts';
+import { AppError } from '../domain/errors.ts';
+import { MATCH_THRESHOLD, isMatch } from '../domain/face-match.ts';
+import type { Box, FaceEngine, FaceQuality } from '../engines/face/port.ts';
 import { embedSingleFace, toRgb, type ImageInput } from './face-for-matching.ts';
 
-export interface CompareSide { box: Box; quality: FaceQuality }
+interface CompareSide { box: Box; quality: FaceQuality }
 
-export interface CompareResult {
+interface CompareResult {
   /** Calibrated similarity 0–100 (domain/face-match.ts). */
   score: number;
   match: boolean;

@@ -2,8 +2,8 @@
 // The portrait is small (often 10–20 % of the image height), low quality, and the document may be
 // photographed sideways or upside down: try 0°, then 90/180/270° when nothing is found upright.
 
-import type { DetectedFace, FaceEngine, RgbImage } from '../../engines/face/port.ts';
-import { cropImage, rotateImage } from '../../engines/face/image.ts';
+import type { DetectedFace, FaceEngine, RgbImage } from '../engines/face/port.ts';
+import { cropImage, rotateImage } from '../engines/face/image.ts';
 import { largest } from './face-for-matching.ts';
 
 /** Document portraits are printed small and often washed out: accept weaker detections than in frames. */
@@ -16,7 +16,7 @@ const UPRIGHT_CONFIDENCE = 0.75;
 /** Margin around the face box in the crop: keeps hair/chin so the crop can be re-detected and aligned. */
 const CROP_MARGIN = 0.35;
 
-export interface DocumentPortrait {
+interface DocumentPortrait {
   /** The portrait region (upright), for evidence and for matching. */
   crop: RgbImage;
   /** The face in `crop` coordinates (landmarks included), ready for engine.embed(crop, face). */

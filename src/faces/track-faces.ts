@@ -1,13 +1,13 @@
 // "One person throughout the video": enough frames with a face, no persistent second face, and the
 // same identity at the start, middle and end (embeddings of sampled frames).
 
-import { FACE_CHANGED_SCORE } from '../../domain/face-match.ts';
-import type { Embedding, FaceEngine } from '../../engines/face/port.ts';
+import { FACE_CHANGED_SCORE } from '../domain/face-match.ts';
+import type { Embedding, FaceEngine } from '../engines/face/port.ts';
 import type { FrameInput, FrameMeasurement } from './analyze-frames.ts';
 
-export type TrackReason = 'no_face' | 'multiple_faces' | 'face_changed';
+type TrackReason = 'no_face' | 'multiple_faces' | 'face_changed';
 
-export interface TrackOptions {
+interface TrackOptions {
   /**
    * Share of analysed frames that must show a face. 0.7: a cooperative user faces the camera almost
    * all the time; the slack covers motion blur and turned heads (not yet measured on real videos).
@@ -23,7 +23,7 @@ export interface TrackOptions {
   embed?: (index: number) => Promise<Embedding>;
 }
 
-export interface TrackResult {
+interface TrackResult {
   ok: boolean;
   reasons: TrackReason[];
   faceFrameRatio: number;

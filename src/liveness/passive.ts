@@ -8,9 +8,9 @@
 // the active challenges (blink, head turn, phrase) and injection checks carry liveness. Use it as
 // one input to `needs_review`.
 
-import type { FrameMeasurement } from './analyze-frames.ts';
+import type { FrameMeasurement } from '../faces/analyze-frames.ts';
 
-export interface PassiveLiveness {
+interface PassiveLiveness {
   /** 0–100 (higher = more likely a live person), or null when no frame ran the models. */
   score: number | null;
   frames: number;

@@ -1,17 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Hono } from 'hono';
+import { errorStatus, type ErrorCode } from '../../domain/errors.ts';
 
 // Static routes of the hosted capture page, ready to mount as one of createApp's `publicRoutes`:
 //   GET /capture/:token          → index.html (the page reads the token from its own URL)
-//   GET /assets/capture/:file    → the bundle built by buildCaptureAssets(outDir)
+//   GET /assets/capture/:file    → the bundle `npm run build:web` wrote into outDir
 //   GET /assets/human/...        → Human's browser build, its models and the tfjs WASM binaries
 // Only whitelisted file names are served (no path joins with user input beyond a strict regex).
 // COOP/COEP make the page cross-origin isolated so tfjs can use WASM threads; the CSP allows
 // nothing but our own origin (plus blob:/mediastream: for camera previews and stills).
 
-export interface CaptureAssetOptions {
-  /** Directory written by buildCaptureAssets. */
+interface CaptureAssetOptions {
+  /** Directory written by `npm run build:web` (web/capture/build.ts). */
   outDir: string;
   /** Project root holding node_modules (Human and tfjs-backend-wasm). */
   projectRoot: string;
@@ -52,6 +53,9 @@ const MODEL_FILE = /^[a-z0-9-]+\.(json|bin)$/;
 const WASM_FILE = /^tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm$/;
 const CAPTURE_FILE = /^(app\.js|styles\.css)$/;
 
+const errorResponse = (code: ErrorCode, message: string) =>
+  new Response(JSON.stringify({ error: { code, message } }), { status: errorStatus[code], headers: { 'content-type': 'application/json' } });
+
 export function captureAssetRoutes(o: CaptureAssetOptions): Hono {
   const app = new Hono();
   const human = path.join(o.projectRoot, 'node_modules/@vladmandic/human');
@@ -63,7 +67,10 @@ export function captureAssetRoutes(o: CaptureAssetOptions): Hono {
       const body = await readFile(file);
       return new Response(body, { headers: { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': cache, ...ISOLATION, ...extra } });
     } catch {
-      return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no such asset' } }), { status: 404, headers: { 'content-type': 'application/json' } });
+      // The page's own files missing means the bundle was never built: say so (a 404 would read
+      // as a bad link), without the server path in the answer.
+      if (file.startsWith(o.outDir)) return errorResponse('capture_page_not_built', 'the capture page is not built on this server: run `npm run build:web`');
+      return errorResponse('not_found', 'no such asset');
     }
   };
 

@@ -1,9 +1,9 @@
 // Picks the frames to match against the selfie / document photo: one clear, large, sharp, frontal face.
 
-import type { DetectedFace } from '../../engines/face/port.ts';
+import type { DetectedFace } from '../engines/face/port.ts';
 import type { FrameMeasurement } from './analyze-frames.ts';
 
-export interface BestFrame { index: number; t: number; face: DetectedFace; rank: number }
+interface BestFrame { index: number; t: number; face: DetectedFace; rank: number }
 
 /**
  * Frontal weight: cos(yaw)·cos(pitch) clipped at 0; yaw 30° keeps 0.87 of the score, 60° only 0.5.
