@@ -4,6 +4,8 @@ import { mrzCommand } from './mrz.ts';
 import { transcribeCommand } from './transcribe.ts';
 import { settingsCommand } from './settings.ts';
 import { listsCommand } from './lists.ts';
+import { keysCommand } from './keys.ts';
+import { sessionsCommand } from './sessions.ts';
 
 // Capability commands (faces compare, mrz read, transcribe) register here so main.ts stays small.
 export interface Command {
@@ -13,4 +15,4 @@ export interface Command {
   run(args: string[], config: Config): Promise<void>;
 }
 
-export const extraCommands: Command[] = [facesCommand, mrzCommand, transcribeCommand, settingsCommand, listsCommand];
+export const extraCommands: Command[] = [facesCommand, mrzCommand, transcribeCommand, settingsCommand, listsCommand, keysCommand, sessionsCommand];
