@@ -57,6 +57,8 @@ describe('OpenAPI contract: real answers validate against /openapi.json', () => 
   test('the document is valid OpenAPI 3.1 and its examples match their schemas', async () => {
     await contract.validateDocument();
     assert.ok(contract.checkExamples() > 60);
+    const ids = Object.values(contract.doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
+    assert.equal(new Set(ids).size, ids.length, 'operationIds are unique (they name the client\'s operations)');
     for (const option of ['phrase', 'challenges', 'challenge_order', 'expected_data', 'accessible', 'document_back']) {
       const body = contract.operation('post', '/v1/sessions').requestBody.content['application/json'].schema;
       const node = body.properties[option] ?? body.properties.profile.properties[option];
