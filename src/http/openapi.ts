@@ -42,7 +42,7 @@ export interface RouteDoc {
   /** Also accepted as multipart/form-data with these file fields (images). */
   multipart?: string[];
   query?: z.ZodObject;
-  /** Descriptions of request-body fields by dot path (profile.phrase); a path the schema lacks is an error. */
+  /** Descriptions of request-body fields by dot path (profile.phrase), or of query parameters by name; a body path the schema lacks is an error. */
   fields?: Record<string, string>;
   /** Request headers: name → description. */
   headers?: Record<string, string>;
@@ -128,17 +128,23 @@ function operation(r: RouteDoc, bodyLimit?: BodyLimitDoc) {
     security: SECURITY[r.auth],
     parameters: [
       ...[...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
-      ...(r.query ? Object.entries(r.query.shape).map(([name, s]) => ({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, ...((s as z.ZodType).description ? { description: (s as z.ZodType).description } : {}), schema: toSchema(s as z.ZodType) })) : []),
+      ...(r.query ? Object.entries(r.query.shape).map(([name, s]) => queryParameter(name, s as z.ZodType, r.fields?.[name])) : []),
       ...Object.entries(r.headers ?? {}).map(([name, description]) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } })),
     ],
     responses: Object.fromEntries(Object.entries({ ...sharedResponses(r, !!limit), ...r.responses }).map(([code, d]) => [code, responseObject(Number(code), d)])),
   };
   const content: Record<string, unknown> = {};
   if (r.body) content['application/json'] = { schema: describeFields(toSchema(r.body) as JsonSchema, r.fields ?? {}, operationId(r)), ...(r.example === undefined ? {} : { example: r.example }) };
+  else if (r.fields && !r.query) throw new Error(`${operationId(r)}: fields documented without a body or query`);
   if (r.multipart) content['multipart/form-data'] = { schema: { type: 'object', required: r.multipart, properties: Object.fromEntries(r.multipart.map((f) => [f, { type: 'string', contentMediaType: 'application/octet-stream' }])) } };
   for (const t of r.binary ?? []) content[t] = { schema: { type: 'string', contentMediaType: t } };
   if (Object.keys(content).length) op.requestBody = { required: !r.bodyOptional, ...(limitText ? { description: limitText } : {}), content };
   return op;
+}
+
+function queryParameter(name: string, s: z.ZodType, text?: string) {
+  const description = text ?? s.description;
+  return { name, in: 'query', required: !s.safeParse(undefined).success, ...(description ? { description } : {}), schema: toSchema(s) };
 }
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[]; description?: string };

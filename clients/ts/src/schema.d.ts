@@ -2120,12 +2120,19 @@ export interface operations {
     getV1Sessions: {
         parameters: {
             query?: {
+                /** @description Page size, 1–100 (default 20) */
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
+                /** @description Only sessions in this status */
                 status?: "pending" | "in_progress" | "processing" | "completed" | "expired" | "canceled";
+                /** @description Only sessions with this result */
                 result?: "approved" | "declined" | "needs_review";
+                /** @description Only sessions with this external_id */
                 external_id?: string;
+                /** @description Created at or after (ISO 8601) */
                 created_after?: string;
+                /** @description Created before (ISO 8601) */
                 created_before?: string;
             };
             header?: never;
@@ -2668,10 +2675,16 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @enum {string} */
+                    /**
+                     * @description approved or declined
+                     * @enum {string}
+                     */
                     result: "approved" | "declined";
+                    /** @description Who decided (recorded in the audit trail, the decision and the webhook's agent_id) */
                     reviewer: string;
+                    /** @description Free text for the record (at most 5000 characters) */
                     notes?: string;
+                    /** @description Your reason codes; without them the automatic findings stay as the decision's reasons */
                     reasons?: string[];
                 };
             };
@@ -4700,7 +4713,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The token from …/liveness/start (single use, about 60 s) */
                     challengeToken: string;
+                    /** @description 2–60 frames: challengeIndex (which challenge the frame answers), image (base64 or data URL JPEG/PNG/WebP), timestamp (Unix seconds; milliseconds accepted); optional client landmarks, blendshapes, headPose (recorded only) */
                     frames: {
                         challengeIndex: number;
                         image: string;
@@ -4715,14 +4730,17 @@ export interface operations {
                         } | unknown[]) | null;
                         timestamp: number;
                     }[];
+                    /** @description The client's own passive anti-spoofing result: recorded as evidence only */
                     antiSpoofing?: ({
                         score?: number | null;
                     } & {
                         [key: string]: unknown;
                     }) | null;
+                    /** @description Optional document photo (base64): its portrait is compared too */
                     passport?: string | null;
                     documentType?: string | null;
                     country?: string | null;
+                    /** @description Camera labels from MediaDevices.enumerateDevices() (virtual-camera check) */
                     device?: {
                         cameraLabel?: string | null;
                         cameraLabels?: string[] | null;
@@ -4913,7 +4931,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The token from …/liveness/start (single use, about 60 s) */
                     challengeToken: string;
+                    /** @description 2–60 frames: challengeIndex (which challenge the frame answers), image (base64 or data URL JPEG/PNG/WebP), timestamp (Unix seconds; milliseconds accepted); optional client landmarks, blendshapes, headPose (recorded only) */
                     frames: {
                         challengeIndex: number;
                         image: string;
@@ -4928,14 +4948,17 @@ export interface operations {
                         } | unknown[]) | null;
                         timestamp: number;
                     }[];
+                    /** @description The client's own passive anti-spoofing result: recorded as evidence only */
                     antiSpoofing?: ({
                         score?: number | null;
                     } & {
                         [key: string]: unknown;
                     }) | null;
+                    /** @description Optional document photo (base64): its portrait is compared too */
                     passport?: string | null;
                     documentType?: string | null;
                     country?: string | null;
+                    /** @description Camera labels from MediaDevices.enumerateDevices() (virtual-camera check) */
                     device?: {
                         cameraLabel?: string | null;
                         cameraLabels?: string[] | null;
@@ -5048,12 +5071,19 @@ export interface operations {
     getApiV1Sessions: {
         parameters: {
             query?: {
+                /** @description Page size, 1–100 (default 20) */
                 limit?: number;
+                /** @description next_cursor of the previous page */
                 cursor?: string;
+                /** @description Only sessions in this status */
                 status?: "pending" | "in_progress" | "processing" | "completed" | "expired" | "canceled";
+                /** @description Only sessions with this result */
                 result?: "approved" | "declined" | "needs_review";
+                /** @description Only sessions with this external_id */
                 external_id?: string;
+                /** @description Created at or after (ISO 8601) */
                 created_after?: string;
+                /** @description Created before (ISO 8601) */
                 created_before?: string;
             };
             header?: never;
@@ -5596,10 +5626,16 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @enum {string} */
+                    /**
+                     * @description approved or declined
+                     * @enum {string}
+                     */
                     result: "approved" | "declined";
+                    /** @description Who decided (recorded in the audit trail, the decision and the webhook's agent_id) */
                     reviewer: string;
+                    /** @description Free text for the record (at most 5000 characters) */
                     notes?: string;
+                    /** @description Your reason codes; without them the automatic findings stay as the decision's reasons */
                     reasons?: string[];
                 };
             };
