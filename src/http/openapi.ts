@@ -57,10 +57,12 @@ export const fails = (description: string, ...codes: ErrorCode[]): ResponseDoc =
 const toSchema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
-function refOf(schema: z.ZodType): { $ref: string } {
+/** A named schema's $ref; an unnamed one inline (named() in src/http/contract is the rule: it makes a client type). */
+function refOf(schema: z.ZodType): object {
   const id = responseSchemas.get(schema)?.id;
-  if (!id) throw new Error('response schemas must be registered with named() in src/http/contract');
-  return ref(id);
+  if (id) return ref(id);
+  const { $schema: _s, ...inline } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
+  return inline;
 }
 
 /** The named response schemas as components (one conversion: shared parts become $refs). */
@@ -97,7 +99,9 @@ function responseObject(code: number, d: ResponseDoc | string) {
   if (doc.empty) return { description: doc.description, ...headers };
   if (doc.binary) return { description: doc.description, ...headers, content: Object.fromEntries(doc.binary.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])) };
   const schema = doc.schema ?? (code >= 400 ? ErrorBody : undefined);
-  if (!schema) throw new Error(`response ${code} "${doc.description}" has no schema`);
+  // A success documented by its description only: served without a body schema, so the contract
+  // test fails on the route's real answer until its schema is written (the server keeps working).
+  if (!schema) return { description: doc.description, ...headers };
   const codes = doc.codes ?? [];
   const examples = codes.length ? { examples: Object.fromEntries(codes.map((c) => [c, { value: errorExample(c) }])) } : {};
   const description = codes.length ? `${doc.description} (${codes.join(', ')})` : doc.description;
