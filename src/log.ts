@@ -34,3 +34,12 @@ export function createLogger(level: Level | 'silent' = 'info', base: Fields = {}
     child: (f) => createLogger(level, { ...base, ...f }, write),
   };
 }
+
+/**
+ * The same logger with its info lines written at debug: for routine work whose success is not news
+ * (the maintenance pool runs the expiry sweep every minute and retention every hour; their "job
+ * completed" lines filled info logs). Warnings and errors keep their level.
+ */
+export function infoAsDebug(log: Logger): Logger {
+  return { ...log, info: (m, f) => log.debug(m, f), child: (f) => infoAsDebug(log.child(f)) };
+}

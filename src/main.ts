@@ -20,7 +20,7 @@ import { createFaceEngine } from './engines/face/human-faceapi.ts';
 import { createFaceEnginePool } from './engines/face/worker-pool.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
 import { createPaddleOcr } from './engines/ocr/paddle.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, infoAsDebug, type Logger } from './log.ts';
 import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
 import { combineWorkers, startWorkers, type Workers } from './queue/worker.ts';
@@ -111,6 +111,9 @@ async function prepareDataDir(config: Config, log: Logger) {
   if (removed) log.info('stale scratch removed', { entries: removed });
 }
 
+/** Maintenance jobs are routine: their successes log at debug, their failures still warn. */
+const routineQuiet = (cls: JobClass, l: Logger) => (cls === 'maintenance' ? infoAsDebug(l) : l);
+
 export function pipelineStages(_deps: Deps): Stage[] {
   return [probeStage, documentStage, decodeStage, facesStage, faceMatchStage, duplicatesStage, livenessStage, speechStage, riskStage];
 }
@@ -171,7 +174,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     startWorkers(opts = {}) {
       const { concurrency = Math.max(1, config.WORKERS), ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
-        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: log.child({ component: 'worker', class: cls }), clock, ...rest, jobClass: cls, concurrency: slots, maxPerGroup });
+        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: routineQuiet(cls, log.child({ component: 'worker', class: cls })), clock, ...rest, jobClass: cls, concurrency: slots, maxPerGroup });
       const w = combineWorkers([
         pool('verify', concurrency),
         pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),

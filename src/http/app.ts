@@ -13,9 +13,10 @@ import { parseTrustedProxies } from '../config/trusted-proxies.ts';
 import { securityHeaders } from './security-headers.ts';
 import { refuseNulInPath } from './validate.ts';
 import { errorBody, handleError } from './errors.ts';
-import { docsCsp, docsPage, openapiDocument, type RouteDoc } from './openapi.ts';
+import { docsCsp, docsPage, ok, openapiDocument, type RouteDoc } from './openapi.ts';
 import { captureDocs, captureRoutes } from './routes/capture.ts';
-import { mediaRoutes } from './routes/media.ts';
+import { mediaDocs, mediaRoutes } from './routes/media.ts';
+import { Health } from './contract/project.ts';
 import { sessionDocs, sessionRoutes } from './routes/sessions.ts';
 import { webhookDocs, webhookRoutes } from './routes/webhooks.ts';
 import { projectSettingsDocs, projectSettingsRoutes } from './routes/project-settings.ts';
@@ -27,6 +28,12 @@ export interface AppExtras {
   publicRoutes?: Array<{ app: Hono; docs?: RouteDoc[] }>;
   isReady?: () => Promise<boolean>;
 }
+
+const opsDocs: RouteDoc[] = [
+  { method: 'get', path: '/healthz', tag: 'operations', auth: 'none', summary: 'Liveness probe: the process answers', responses: { 200: ok(Health, 'Up') } },
+  { method: 'get', path: '/readyz', tag: 'operations', auth: 'none', summary: 'Readiness probe: the database answers and the engines are loaded',
+    responses: { 200: ok(Health, 'Ready'), 503: ok(Health, 'Not ready: reason says why') } },
+];
 
 export function createApp(deps: Deps, extras: AppExtras = {}) {
   const app = new Hono<{ Variables: Vars }>();
@@ -64,7 +71,7 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
     }
   });
 
-  const docs: RouteDoc[] = [...sessionDocs, ...webhookDocs, ...captureDocs];
+  const docs: RouteDoc[] = [...sessionDocs, ...webhookDocs, ...captureDocs, ...mediaDocs, ...opsDocs];
   // A capture flow makes a few dozen requests (1 MiB chunks of a ≤ 200 MB video included); 600 a
   // minute leaves a phone room and stops a script. Liveness verify is heavy (models): 30 a minute.
   app.use('/v1/capture/*', rateLimit({ name: 'capture', limit: deps.config.CAPTURE_RATE_LIMIT, key: tokenOrIp, windows: deps.limits }));

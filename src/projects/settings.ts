@@ -31,7 +31,7 @@ const fields = {
 };
 
 /** Stored form: every field defaulted; keys this version does not know are dropped. */
-const projectSettingsSchema = z.object({
+export const projectSettingsSchema = z.object({
   non_english_phrase: fields.non_english_phrase.default(DEFAULT_NON_ENGLISH_PHRASE),
   risk_policy: fields.risk_policy.default(null),
   require_totp: fields.require_totp.default(false),

@@ -9,7 +9,8 @@ import { readCaptureToken } from '../../sessions/capture-token.ts';
 import { startLiveness } from '../../sessions/liveness-check.ts';
 import { loadSession } from '../../sessions/rows.ts';
 import { bearerOf, principalOf } from '../auth.ts';
-import type { RouteDoc } from '../openapi.ts';
+import { fails, ok, type RouteDoc } from '../openapi.ts';
+import { AmlkycLivenessStarted } from '../contract/compat.ts';
 import { jsonBody } from '../validate.ts';
 
 // amlkyc-compatible liveness start: `POST /webapi/kyc/user/{uuid}/liveness/start` hands out the
@@ -33,7 +34,10 @@ const amlkycStartBody = z.strictObject({
 });
 
 export const amlkycDocs: RouteDoc[] = [
-  { method: 'post', path: '/webapi/kyc/user/{uuid}/liveness/start', tag: 'compat: liveness', auth: 'apiKey', summary: 'Challenge token for …/liveness/verify. API key, or the session\'s capture token (Bearer cap_…). Requested challenges are kept exactly as given; none → 2–4 drawn', body: amlkycStartBody, responses: { 200: '{ success, challengeToken, challenges[{ index, type, instruction }], timeoutSeconds, expiresAt }', 404: 'verification not found', 422: 'validation error' } },
+  { method: 'post', path: '/webapi/kyc/user/{uuid}/liveness/start', tag: 'compat: liveness', auth: 'apiKeyOrCapture', summary: 'Challenge token for …/liveness/verify (API key, or the session\'s capture token)', body: amlkycStartBody,
+    description: 'Requested challenges are kept exactly as given (at least one must move or change the face); none → 2–4 drawn.',
+    example: { challenges: ['turn_left', 'smile'], language: 'en' },
+    responses: { 200: ok(AmlkycLivenessStarted, 'Token and instructions'), 404: fails('No verification with this id (for this key or token)', 'verification_not_found') } },
 ];
 
 /** The project and session a caller may start liveness for: an API key (its project) or a capture token (its one session). */

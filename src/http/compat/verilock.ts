@@ -5,8 +5,8 @@ import { verifyMediaPath } from '../../domain/signing.ts';
 import type { Deps } from '../../deps.ts';
 import { loadSession } from '../../sessions/rows.ts';
 import { apiKeyAuth, apiKeyOf, principalOf, type Vars } from '../auth.ts';
-import type { RouteDoc } from '../openapi.ts';
-import { sessionRoutes } from '../routes/sessions.ts';
+import { fails, type RouteDoc } from '../openapi.ts';
+import { sessionDocs, sessionRoutes } from '../routes/sessions.ts';
 import { createSessionBody } from '../../sessions/schemas.ts';
 
 // Verilock-compatible paths. Verilock's API lives under `/api/v1/…` (its sample creates sessions at
@@ -14,11 +14,18 @@ import { createSessionBody } from '../../sessions/schemas.ts';
 // vkyc's native API is `/v1/…`. The bodies are the same, so the aliases mount the native session
 // routes unchanged: a Verilock client changes only the base URL and the key.
 
+/** Every native session route is mounted under /api/v1 too (same bodies and answers). */
 export const verilockDocs: RouteDoc[] = [
-  { method: 'post', path: '/api/v1/sessions', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of POST /v1/sessions (same body and answer)', body: createSessionBody, responses: { 201: 'session created', 422: 'invalid body' } },
-  { method: 'get', path: '/api/v1/sessions/{id}', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of GET /v1/sessions/{id}', responses: { 200: 'the session', 404: 'not found' } },
-  { method: 'get', path: '/api/v1/sessions/{id}/video', tag: 'compat: Verilock', auth: 'apiKey', summary: 'Alias of GET /v1/sessions/{id}/video (the seed\'s video result)', responses: { 200: 'video result', 404: 'not found' } },
-  { method: 'get', path: '/api/v1/sessions/{id}/video/download', tag: 'compat: Verilock', auth: 'none', summary: 'The recorded video. Either the signed link from video_url (?exp&sig, valid 1 h by default, no key) or an API key (Authorization: Bearer / x-api-key)', responses: { 200: 'video bytes', 403: 'link invalid or expired', 404: 'no video' } },
+  ...sessionDocs.map((d): RouteDoc => ({ ...d, path: d.path.replace(/^\/v1\//, '/api/v1/'), tag: 'compat: Verilock', summary: `Alias of ${d.method.toUpperCase()} ${d.path}: ${d.summary}` })),
+  { method: 'get', path: '/api/v1/sessions/{id}/video/download', tag: 'compat: Verilock', auth: 'signedUrl', summary: 'The recorded video',
+    description: 'Either the signed link from video_url (?exp&sig, valid 1 h by default, no key) or an API key (Authorization: Bearer / x-api-key).',
+    responses: {
+      200: { description: 'Video bytes (attachment)', binary: ['video/webm', 'video/mp4', 'video/quicktime'] },
+      401: fails('Neither a signed link nor a valid API key', 'unauthorized', 'api_key_invalid'),
+      403: fails('Link signature invalid or expired', 'media_url_invalid', 'media_url_expired'),
+      404: fails('No such session, or no video', 'session_not_found', 'not_found'),
+      429: fails('Too many failed credentials from this address', 'rate_limited'),
+    } },
 ];
 
 const EXTENSIONS: Record<string, string> = { 'video/webm': 'webm', 'video/mp4': 'mp4', 'video/quicktime': 'mov' };

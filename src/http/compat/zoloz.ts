@@ -8,7 +8,8 @@ import { createSession } from '../../sessions/create-session.ts';
 import { loadSession } from '../../sessions/rows.ts';
 import { LANGUAGES } from '../../domain/languages.ts';
 import { apiKeyOf } from '../auth.ts';
-import type { RouteDoc } from '../openapi.ts';
+import { ok, type RouteDoc } from '../openapi.ts';
+import { ZolozCheckResult, ZolozInitialize } from '../contract/compat.ts';
 import { zAnswer, zolozCheckResult, zResult } from './zoloz-result.ts';
 
 // VideoVerify-compatible endpoints (ZOLOZ wire format): a merchant switches by changing the base
@@ -34,9 +35,16 @@ const checkResultBody = z.object({
   isReturnImage: z.enum(['Y', 'N']).default('N'),
 });
 
+const noKey = ok(ZolozCheckResult, 'Missing or invalid API key: resultCode NO_INTERFACE_DEF');
+
 export const zolozDocs: RouteDoc[] = [
-  { method: 'post', path: '/api/v1/zoloz/videoverify/initialize', tag: 'compat: VideoVerify', auth: 'apiKey', summary: 'Start a VideoVerify transaction (bizId → transactionId + capture URL)', body: initializeBody, responses: { 200: 'result (resultCode SUCCESS or INVALID_ARGUMENT)' } },
-  { method: 'post', path: '/api/v1/zoloz/videoverify/checkresult', tag: 'compat: VideoVerify', auth: 'apiKey', summary: 'Idempotent result polling: PROCESSING, SUCCESS, UNUSABLE, LIMIT_EXCEEDED…', body: checkResultBody, responses: { 200: 'result' } },
+  { method: 'post', path: '/api/v1/zoloz/videoverify/initialize', tag: 'compat: VideoVerify', auth: 'apiKey', bodyErrors: false, summary: 'Start a VideoVerify transaction (bizId → transactionId + capture URL)', body: initializeBody,
+    description: 'ZOLOZ wire format: answers 200 with { result } also for invalid arguments (INVALID_ARGUMENT). A selfie + video session; language, redirectUrl, firstName and lastName are vkyc extensions.',
+    example: { bizId: 'order-1042', userId: 'user-77', language: 'en', firstName: 'Anna', lastName: 'Eriksson' },
+    responses: { 200: ok(ZolozInitialize, 'result.resultCode SUCCESS (with transactionId) or INVALID_ARGUMENT'), 401: ok(ZolozInitialize, 'Missing or invalid API key: resultCode NO_INTERFACE_DEF') } },
+  { method: 'post', path: '/api/v1/zoloz/videoverify/checkresult', tag: 'compat: VideoVerify', auth: 'apiKey', bodyErrors: false, summary: 'Idempotent result polling: PROCESSING, SUCCESS, UNUSABLE, LIMIT_EXCEEDED…', body: checkResultBody,
+    example: { bizId: 'order-1042', transactionId: 'ses_0d7c…', isReturnImage: 'N' },
+    responses: { 200: ok(ZolozCheckResult, 'result and videoVerifyResult (extInfo once the capture is finished)'), 401: noKey, 500: ok(ZolozCheckResult, 'SYSTEM_ERROR') } },
 ];
 
 

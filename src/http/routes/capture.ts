@@ -12,24 +12,49 @@ import { startLiveness } from '../../sessions/liveness-check.ts';
 import { uploadImage, uploadVideo } from '../../sessions/upload-artifact.ts';
 import { captureTokenOf } from '../auth.ts';
 import { clientIp, peerOf } from '../client-ip.ts';
-import type { RouteDoc } from '../openapi.ts';
+import { fails, ok, type RouteDoc } from '../openapi.ts';
+import { CaptureSubmitted, CaptureView, ChunkAppended, ClientInfoSaved, ImageStored, PhraseAttempt, UploadOffset, UploadStarted, VideoStored } from '../contract/capture.ts';
 import { bodyStream, jsonBody } from '../validate.ts';
 
 const startUploadBody = z.strictObject({ content_type: z.enum(['video/webm', 'video/mp4', 'video/quicktime']), size: z.number().int().positive() });
 const IMAGES = ['image/jpeg', 'image/png', 'image/webp'];
 
+const open = fails('The session no longer takes captures', 'session_expired', 'session_canceled', 'session_already_completed');
+const image = (side: string): RouteDoc['responses'] => ({
+  200: ok(ImageStored, `${side} stored (replaces an earlier upload)`),
+  409: fails('The session no longer takes captures, or its profile has no such step', 'session_expired', 'session_canceled', 'session_already_completed', 'step_not_in_profile'),
+  415: fails('Not a JPEG, PNG or WebP image (sniffed from the bytes)', 'unsupported_media_type'),
+  422: fails('Undecodable, too many pixels, or (UPLOAD_QUALITY_GATES) unusable: retake it', 'media_unreadable', 'image_too_large', 'no_face', 'multiple_faces', 'face_too_small', 'selfie_eyes_closed', 'image_blurry', 'image_glare'),
+});
+const videoStep = fails('The session no longer takes captures, or has no self-recorded video', 'session_expired', 'session_canceled', 'session_already_completed', 'step_not_in_profile');
+const uploadHeaders = { 'upload-offset': 'Bytes received so far', 'upload-length': 'Total size declared at start' };
+
 export const captureDocs: RouteDoc[] = [
-  { method: 'get', path: '/v1/capture/session', tag: 'capture', auth: 'capture', summary: 'What the capture page must do for this session', responses: { 200: 'capture plan', 401: 'bad token' } },
-  { method: 'put', path: '/v1/capture/document/front', tag: 'capture', auth: 'capture', summary: 'Upload the document front (JPEG/PNG/WebP, sniffed)', binary: IMAGES, responses: { 200: 'stored', 413: 'too large', 415: 'not an image', 422: 'unreadable' } },
-  { method: 'put', path: '/v1/capture/document/back', tag: 'capture', auth: 'capture', summary: 'Upload the document back', binary: IMAGES, responses: { 200: 'stored' } },
-  { method: 'put', path: '/v1/capture/selfie', tag: 'capture', auth: 'capture', summary: 'Upload the selfie', binary: IMAGES, responses: { 200: 'stored' } },
-  { method: 'put', path: '/v1/capture/video', tag: 'capture', auth: 'capture', summary: 'Upload the recorded video (webm/mp4, streamed)', binary: ['video/webm', 'video/mp4'], responses: { 200: 'stored', 422: 'unreadable or too long' } },
-  { method: 'post', path: '/v1/capture/video/uploads', tag: 'capture', auth: 'capture', summary: 'Start a resumable video upload', body: startUploadBody, responses: { 201: 'upload started' } },
-  { method: 'head', path: '/v1/capture/video/uploads/{id}', tag: 'capture', auth: 'capture', summary: 'Bytes received so far (Upload-Offset header)', responses: { 204: 'offset in header' } },
-  { method: 'patch', path: '/v1/capture/video/uploads/{id}', tag: 'capture', auth: 'capture', summary: 'Append a chunk at Upload-Offset', binary: ['application/offset+octet-stream'], responses: { 200: 'new offset', 409: 'offset mismatch' } },
-  { method: 'post', path: '/v1/capture/client-info', tag: 'capture', auth: 'capture', summary: 'Record device and network signals', body: clientInfoBody, responses: { 200: 'recorded' } },
-  { method: 'post', path: '/v1/capture/phrase/attempts', tag: 'capture', auth: 'capture', summary: 'Submit one spoken-phrase attempt (audio or video clip); answers { status, userInput, attemptNumber, remaining, state }', binary: ['audio/wav', 'audio/webm', 'video/webm', 'video/mp4'], responses: { 200: 'attempt record', 409: 'no attempts left' } },
-  { method: 'post', path: '/v1/capture/complete', tag: 'capture', auth: 'capture', summary: 'Submit the capture; processing starts. Optional body: when the phrase was said and when the page saw each challenge (narrows the server search, never trusted as a result)', body: completeCaptureBody, bodyOptional: true, responses: { 200: 'submitted', 409: 'steps incomplete', 422: 'invalid report' } },
+  { method: 'get', path: '/v1/capture/session', tag: 'capture', auth: 'capture', summary: 'What the capture page must do for this session (steps, phrase, challenges)', responses: { 200: ok(CaptureView, 'Capture plan') } },
+  { method: 'put', path: '/v1/capture/document/front', tag: 'capture', auth: 'capture', summary: 'Upload the document front (JPEG/PNG/WebP, sniffed)', binary: IMAGES, responses: image('Document front') },
+  { method: 'put', path: '/v1/capture/document/back', tag: 'capture', auth: 'capture', summary: 'Upload the document back (profile.document_back)', binary: IMAGES, responses: image('Document back') },
+  { method: 'put', path: '/v1/capture/selfie', tag: 'capture', auth: 'capture', summary: 'Upload the selfie', binary: IMAGES, responses: image('Selfie') },
+  { method: 'put', path: '/v1/capture/video', tag: 'capture', auth: 'capture', summary: 'Upload the recorded video in one request (webm/mp4, streamed to disk)', binary: ['video/webm', 'video/mp4'],
+    responses: { 200: ok(VideoStored, 'Stored'), 409: videoStep, 415: fails('Not WebM or MP4', 'unsupported_media_type'), 422: fails('Undecodable or longer than video_max_duration', 'media_unreadable', 'video_too_long') } },
+  { method: 'post', path: '/v1/capture/video/uploads', tag: 'capture', auth: 'capture', summary: 'Start a resumable video upload (then PATCH chunks; HEAD tells where to resume)', body: startUploadBody,
+    example: { content_type: 'video/webm', size: 2483120 }, responses: { 201: ok(UploadStarted, 'Upload started'), 409: videoStep } },
+  { method: 'get', path: '/v1/capture/video/uploads/{id}', tag: 'capture', auth: 'capture', summary: 'Bytes received so far', responses: { 200: ok(UploadOffset, 'Offset', { headers: uploadHeaders }), 404: fails('No such upload for this session', 'not_found') } },
+  { method: 'head', path: '/v1/capture/video/uploads/{id}', tag: 'capture', auth: 'capture', summary: 'Bytes received so far, in the Upload-Offset header', responses: { 200: { description: 'Offset in the headers', headers: uploadHeaders, empty: true }, 404: { description: 'No such upload (no body: HEAD)', empty: true } } },
+  { method: 'patch', path: '/v1/capture/video/uploads/{id}', tag: 'capture', auth: 'capture', summary: 'Append a chunk at Upload-Offset; the last chunk validates and stores the video', binary: ['application/offset+octet-stream'],
+    headers: { 'upload-offset': 'Required: where this chunk starts (the offset the server reported)' },
+    responses: { 200: ok(ChunkAppended, 'New offset (complete with the artifact after the last byte)', { headers: { 'upload-offset': 'Bytes received so far' } }), 404: fails('No such upload for this session', 'not_found'),
+      409: fails('Offset mismatch or interrupted chunk: ask for the offset and resume; or the session no longer takes captures', 'upload_offset_mismatch', 'session_expired', 'session_canceled', 'session_already_completed'),
+      415: fails('The completed upload is not WebM or MP4', 'unsupported_media_type'), 422: fails('Bad Upload-Offset header; or the completed video is undecodable or too long', 'validation_failed', 'media_unreadable', 'video_too_long') } },
+  { method: 'post', path: '/v1/capture/client-info', tag: 'capture', auth: 'capture', summary: 'Record device and network signals (risk stage)', body: clientInfoBody,
+    example: { user_agent: 'Mozilla/5.0 …', timezone: 'Europe/Berlin', language: 'de-DE', screen: { width: 390, height: 844, pixel_ratio: 3 }, camera_label: 'Front Camera', webdriver: false },
+    responses: { 200: ok(ClientInfoSaved, 'Recorded'), 409: open } },
+  { method: 'post', path: '/v1/capture/phrase/attempts', tag: 'capture', auth: 'capture', summary: 'Submit one spoken-phrase attempt (audio or video clip), checked at once so the user can retry (3 attempts)', binary: ['audio/wav', 'audio/webm', 'video/webm', 'video/mp4'],
+    responses: { 200: ok(PhraseAttempt, 'Attempt record'), 409: fails('No phrase in this session, no attempts left, or another attempt was recorded at the same time', 'step_not_in_profile', 'attempts_exhausted', 'idempotency_conflict', 'session_expired', 'session_canceled', 'session_already_completed'),
+      415: fails('Not a WAV, WebM, Ogg or MP4 clip', 'unsupported_media_type'), 422: fails('The clip has no readable audio', 'media_unreadable') } },
+  { method: 'post', path: '/v1/capture/complete', tag: 'capture', auth: 'capture', summary: 'Submit the capture; processing starts',
+    description: 'Optional body: when the phrase was said and when the page saw each challenge (seconds into the video). It narrows where the server looks and is never trusted as a result.',
+    body: completeCaptureBody, bodyOptional: true, example: { phrase_window: { from: 2.1, to: 6.8 }, challenge_events: [{ type: 'turn_left', index: 0, shown_at: 7.0, seen_at: 8.2 }] },
+    responses: { 200: ok(CaptureSubmitted, 'Submitted'), 409: fails('Steps missing (details.missing), or already submitted/ended', 'steps_incomplete', 'session_already_completed', 'session_expired', 'session_canceled'), 422: fails('The report does not match the capture plan', 'validation_failed') } },
 ];
 
 export function captureRoutes(deps: Deps) {

@@ -5,14 +5,20 @@ import { compareFaces } from '../../faces/compare-faces.ts';
 import { detectFaces } from '../../faces/detect-faces.ts';
 import type { Vars } from '../auth.ts';
 import { readImages } from '../image-input.ts';
-import type { RouteDoc } from '../openapi.ts';
+import { fails, ok, type RouteDoc } from '../openapi.ts';
+import { FaceComparison, FaceDetection } from '../contract/analysis.ts';
 
 const compareJson = z.object({ a: z.string().describe('base64 image or data URL'), b: z.string() });
 const detectJson = z.object({ image: z.string().describe('base64 image or data URL') });
 
+const notImage = fails('Not an image, or an image field missing or not base64', 'validation_failed', 'not_an_image');
+
 export const faceDocs: RouteDoc[] = [
-  { method: 'post', path: '/v1/faces/compare', tag: 'faces', auth: 'apiKey', summary: 'Compare the faces of two images (multipart fields a, b or JSON base64): { score 0–100, match, threshold, faces }', body: compareJson, responses: { 200: 'comparison', 422: 'not_an_image, no_face, multiple_faces, face_too_small' } },
-  { method: 'post', path: '/v1/faces/detect', tag: 'faces', auth: 'apiKey', summary: 'Detect faces with pose, eyes, mouth, smile and quality (multipart field image or JSON base64)', body: detectJson, responses: { 200: 'faces', 422: 'not_an_image' } },
+  { method: 'post', path: '/v1/faces/compare', tag: 'faces', auth: 'apiKey', summary: 'Compare the faces of two images: { score 0–100, match, threshold, faces }',
+    description: 'Multipart fields `a` and `b`, or JSON with base64 images (data URLs accepted). Each image must hold exactly one usable face; details.image names the failing one.', body: compareJson, multipart: ['a', 'b'],
+    responses: { 200: ok(FaceComparison, 'Comparison'), 415: fails('Neither multipart nor JSON', 'unsupported_media_type'), 422: fails('An image is unusable', 'validation_failed', 'not_an_image', 'no_face', 'multiple_faces', 'face_too_small'), 503: fails('Face models not available', 'engine_unavailable') } },
+  { method: 'post', path: '/v1/faces/detect', tag: 'faces', auth: 'apiKey', summary: 'Detect faces with pose, eyes, mouth, smile and quality (no identity data)', body: detectJson, multipart: ['image'],
+    responses: { 200: ok(FaceDetection, 'Faces (count 0 when none)'), 415: fails('Neither multipart nor JSON', 'unsupported_media_type'), 422: notImage, 503: fails('Face models not available', 'engine_unavailable') } },
 ];
 
 export function faceRoutes(deps: Deps) {

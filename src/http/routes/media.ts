@@ -3,7 +3,19 @@ import { Readable } from 'node:stream';
 import { AppError } from '../../domain/errors.ts';
 import { verifyMediaPath } from '../../domain/signing.ts';
 import type { Deps } from '../../deps.ts';
+import { fails, type RouteDoc } from '../openapi.ts';
 import { BlobIntegrityError } from '../../storage/blob-port.ts';
+
+export const mediaDocs: RouteDoc[] = [
+  { method: 'get', path: '/v1/sessions/{id}/media/{kind}', tag: 'media', auth: 'signedUrl', summary: 'An artifact\'s bytes through its signed link (artifacts[].url of GET /v1/sessions/{id})',
+    description: 'No API key: the HMAC in ?exp&sig covers the path and the expiry (MEDIA_URL_TTL_SECONDS, 1 h default). Every byte is authenticated before the answer starts.',
+    responses: {
+      200: { description: 'The artifact', binary: ['image/jpeg', 'image/png', 'image/webp', 'video/webm', 'video/mp4'] },
+      403: fails('Link signature invalid or expired: fetch the session again', 'media_url_invalid', 'media_url_expired'),
+      404: fails('No such artifact (erased?)', 'not_found'),
+      500: fails('The stored bytes failed their integrity check', 'media_integrity_failed'),
+    } },
+];
 
 /**
  * Signed media URLs: `/v1/sessions/{id}/media/{kind}?exp=…&sig=…`. The HMAC covers the path and the

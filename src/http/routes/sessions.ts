@@ -9,18 +9,40 @@ import { auditTrail, reviewBody, reviewSession } from '../../sessions/review-ses
 import { createSessionBody, listSessionsQuery } from '../../sessions/schemas.ts';
 import type { Vars } from '../auth.ts';
 import { idempotent } from '../idempotency.ts';
-import type { RouteDoc } from '../openapi.ts';
+import { fails, ok, type RouteDoc } from '../openapi.ts';
+import { SESSION_OPTION_DOCS } from '../contract/session-options.ts';
+import { AuditTrail, Session, SessionCanceled, SessionCreated, SessionErased, SessionList, SessionReviewed, VideoResult } from '../contract/sessions.ts';
 import { jsonBody, queryOf } from '../validate.ts';
 
+const notFound = fails('No such session in this project (or erased)', 'session_not_found');
+
 export const sessionDocs: RouteDoc[] = [
-  { method: 'post', path: '/v1/sessions', tag: 'sessions', auth: 'apiKey', summary: 'Create a verification session (supports Idempotency-Key)', body: createSessionBody, responses: { 201: 'session created', 409: 'idempotency conflict', 422: 'invalid body' } },
-  { method: 'get', path: '/v1/sessions', tag: 'sessions', auth: 'apiKey', summary: 'List sessions (cursor pagination, filters)', query: listSessionsQuery, responses: { 200: 'a page of sessions' } },
-  { method: 'get', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Get a session with artifacts, stage results, decision and reasons; face_match names each pair (video_selfie, video_document, selfie_document) with its score, threshold and outcome', responses: { 200: 'the session', 404: 'not found' } },
-  { method: 'get', path: '/v1/sessions/{id}/video', tag: 'sessions', auth: 'apiKey', summary: 'Video verification result (seed fields). face_match_score = the lowest face similarity (0-100) among the pairs that include the video face (video-selfie, video-document), or selfie-document without video', responses: { 200: 'video result', 404: 'not found' } },
-  { method: 'post', path: '/v1/sessions/{id}/cancel', tag: 'sessions', auth: 'apiKey', summary: 'Cancel an open session', responses: { 200: 'canceled', 409: 'not cancelable' } },
-  { method: 'post', path: '/v1/sessions/{id}/review', tag: 'sessions', auth: 'apiKey', summary: 'Human decision (emits video.reviewed); never overrides another human decision', body: reviewBody, responses: { 200: 'reviewed', 409: 'not reviewable' } },
-  { method: 'get', path: '/v1/sessions/{id}/audit', tag: 'sessions', auth: 'apiKey', summary: 'Audit trail of the session (decisions, reviews, erasure)', responses: { 200: 'audit records' } },
-  { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Erase every artifact and derived datum (keeps a tombstone and an audit record)', responses: { 200: 'erased', 404: 'not found' } },
+  {
+    method: 'post', path: '/v1/sessions', tag: 'sessions', auth: 'apiKey', summary: 'Create a verification session',
+    description: 'Send the user to `capture_url` (redirect, link, QR code or an embedded frame). The decision arrives by webhook (`video.completed`) and in GET /v1/sessions/{id}. An `Idempotency-Key` header makes retries safe: the same key and body answer the first response again (header `idempotent-replayed: true`); the same key with another body is a 409.',
+    body: createSessionBody, fields: SESSION_OPTION_DOCS, headers: { 'idempotency-key': 'Optional: any string up to 255 characters, unique per intended session' },
+    example: { profile: { steps: ['document', 'selfie', 'video'], video_language: 'en', phrase: 'name_date', challenges: ['turn_left', 'turn_right', 'blink', 'smile'] }, redirect_url: 'https://shop.example/kyc/done', external_id: 'order-1042', account_id: 'user-77', expires_in: 3600, expected_data: { first_name: 'Anna Maria', last_name: 'Eriksson', birth_date: '1974-08-12' } },
+    responses: { 201: ok(SessionCreated, 'Session created (pending)'), 409: fails('Idempotency-Key reused with another body', 'idempotency_conflict') },
+  },
+  { method: 'get', path: '/v1/sessions', tag: 'sessions', auth: 'apiKey', summary: 'List sessions, newest first (cursor pagination, filters); erased sessions are left out', query: listSessionsQuery,
+    fields: { limit: 'Page size, 1–100 (default 20)', cursor: 'next_cursor of the previous page', status: 'Only sessions in this status', result: 'Only sessions with this result', external_id: 'Only sessions with this external_id', created_after: 'Created at or after (ISO 8601)', created_before: 'Created before (ISO 8601)' },
+    responses: { 200: ok(SessionList, 'A page of sessions'), 422: fails('A filter or the cursor is not valid', 'validation_failed') } },
+  { method: 'get', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Get a session with artifacts, stage results, decision and reasons',
+    description: 'face_match names each pair (video_selfie, video_document, selfie_document) with its score, threshold and outcome; numbers a later stage computes are null until it ran. Artifact URLs are signed links valid for an hour.',
+    responses: { 200: ok(Session, 'The session'), 404: notFound } },
+  { method: 'get', path: '/v1/sessions/{id}/video', tag: 'sessions', auth: 'apiKey', summary: 'Video verification result (the seed\'s fields)',
+    description: 'face_match_score = the lowest face similarity (0–100) among the pairs that include the video face (video-selfie, video-document), or selfie-document without video.',
+    responses: { 200: ok(VideoResult, 'Video result'), 404: notFound } },
+  { method: 'post', path: '/v1/sessions/{id}/cancel', tag: 'sessions', auth: 'apiKey', summary: 'Cancel an open session (pending or in_progress)',
+    responses: { 200: ok(SessionCanceled, 'Canceled'), 404: notFound, 409: fails('The session is processing or already ended', 'session_not_cancelable') } },
+  { method: 'post', path: '/v1/sessions/{id}/review', tag: 'sessions', auth: 'apiKey', summary: 'Human decision (emits video.reviewed); never overrides another human decision', body: reviewBody,
+    fields: { result: 'approved or declined', reviewer: 'Who decided (recorded in the audit trail, the decision and the webhook\'s agent_id)', notes: 'Free text for the record (at most 5000 characters)', reasons: 'Your reason codes; without them the automatic findings stay as the decision\'s reasons' },
+    example: { result: 'approved', reviewer: 'alice', notes: 'phrase fine on replay' },
+    responses: { 200: ok(SessionReviewed, 'Reviewed'), 404: notFound, 409: fails('Not decided yet, or already decided by a human', 'decision_final') } },
+  { method: 'get', path: '/v1/sessions/{id}/audit', tag: 'sessions', auth: 'apiKey', summary: 'Audit trail of the session (decisions, reviews, cancellation)',
+    responses: { 200: ok(AuditTrail, 'Audit records, oldest first'), 404: notFound } },
+  { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Erase every artifact and derived datum (keeps a tombstone and an audit record)',
+    responses: { 200: ok(SessionErased, 'Erased'), 404: notFound } },
 ];
 
 export function sessionRoutes(deps: Deps) {

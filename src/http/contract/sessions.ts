@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { profileSchema, RESULTS, SESSION_STATUSES } from '../../domain/session.ts';
+import { jsonObject, named, nullableTimestamp, timestamp } from './registry.ts';
+
+// Session answers: POST/GET /v1/sessions…, and their /api/v1 (Verilock) aliases.
+
+const SES = 'ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10';
+
+export const Profile = named('Profile', profileSchema, { description: 'The capture profile as stored (defaults filled in)' });
+
+const status = z.enum(SESSION_STATUSES).describe('pending → in_progress (first upload) → processing (submitted) → completed; or expired / canceled');
+const result = z.enum(RESULTS).nullable().describe('null until decided');
+
+export const Reason = named('Reason', z.object({
+  code: z.string().describe('Finding code, e.g. face_mismatch, no_face, liveness_failed, phrase_mismatch, risk_flag, processing_failed'),
+  message: z.string(),
+  stage: z.string().optional().describe('The stage that reported it, or "review" for a reviewer\'s reason'),
+  blocking: z.boolean().optional(),
+  details: z.unknown().optional(),
+}), { example: { code: 'face_mismatch', message: 'the video face does not match the document portrait', stage: 'face_match' } });
+
+export const Decision = named('Decision', z.object({
+  result: z.enum(RESULTS),
+  reasons: z.array(Reason),
+  decided_by: z.string().describe('"auto" for the pipeline, else the reviewer'),
+  decided_at: timestamp,
+}));
+
+const pair = z.object({
+  score: z.number().describe('0–100 similarity'),
+  threshold: z.number().describe('match at or above'),
+  decline_below: z.number().describe('mismatch (decline) below; in between: review'),
+  outcome: z.enum(['match', 'review', 'mismatch']),
+}).nullable();
+
+export const FaceMatch = named('FaceMatch', z.object({
+  face_match_score: z.number().nullable().describe('The lowest pair that includes the video face (or selfie↔document without video)'),
+  threshold: z.number().nullable(),
+  pairs: z.object({ video_selfie: pair, video_document: pair, selfie_document: pair }).describe('null: one side not captured or without a usable face'),
+}), { description: 'Every face comparison by name; null until the face_match stage ran' });
+
+export const Artifact = named('Artifact', z.object({
+  kind: z.string().describe('document_front, document_back, selfie, video, or evidence crops (evidence_video_face_1, …)'),
+  content_type: z.string(),
+  bytes: z.number().int(),
+  meta: jsonObject.nullable().describe('width/height, duration_seconds, has_audio…'),
+  created_at: timestamp,
+  url: z.string().describe('Signed media link (no key needed), valid MEDIA_URL_TTL_SECONDS (1 h default)'),
+}));
+
+export const StageRun = named('StageRun', z.object({
+  stage: z.string().describe('probe, document, decode, faces, face_match, duplicates, liveness, speech, risk, liveness_api'),
+  status: z.string().describe('running, completed or failed'),
+  attempts: z.number().int(),
+  started_at: nullableTimestamp,
+  finished_at: nullableTimestamp,
+  duration_ms: z.number().nullable(),
+  result: jsonObject.nullable().describe('Scores, findings and evidence references of the stage'),
+  error_code: z.string().nullable().describe('media_unreadable, media_timeout, engine_unavailable, stage_failed…'),
+  error: z.string().nullable(),
+}));
+
+export const Risk = named('Risk', z.object({
+  risk_score: z.number().optional(),
+  risk_flags: z.array(z.string()).optional(),
+  factors: z.unknown().optional(),
+  device_network_signals: z.unknown().optional(),
+  referring_session_signals: z.unknown().optional(),
+  session_data: z.unknown().optional(),
+  details: z.unknown().optional(),
+  policy: z.unknown().optional(),
+  compute_ms: z.number().optional(),
+  attribution: z.string(),
+}), { description: 'Risk signals (docs/risk.md); null until the risk stage ran' });
+
+export const Session = named('Session', z.object({
+  id: z.string(),
+  object: z.literal('session'),
+  status,
+  result,
+  reasons: z.array(Reason),
+  decision: Decision.nullable(),
+  profile: Profile,
+  capture_url: z.string().nullable().describe('Hosted capture page while the session is open (pending, in_progress); null after'),
+  redirect_url: z.string().nullable(),
+  external_id: z.string().nullable(),
+  account_id: z.string().nullable(),
+  referring_session_id: z.string().nullable(),
+  metadata: jsonObject.nullable(),
+  expected_data: jsonObject.nullable(),
+  client_info: jsonObject.nullable().describe('Device and network signals the capture page reported'),
+  capture_plan: jsonObject.nullable().describe('{ phrase: { kind, text, check } | null, challenges: [{ type, at_seconds }], waiting_room, page_report? }'),
+  face_match: FaceMatch.nullable(),
+  artifacts: z.array(Artifact),
+  risk: Risk.nullable(),
+  verification: z.object({ stages: z.array(StageRun) }),
+  expires_at: timestamp,
+  created_at: timestamp,
+  updated_at: timestamp,
+  completed_at: nullableTimestamp,
+  recorded_at: nullableTimestamp,
+  reviewed_at: nullableTimestamp,
+}));
+
+export const SessionCreated = named('SessionCreated', z.object({
+  id: z.string(),
+  object: z.literal('session'),
+  status,
+  profile: Profile,
+  capture_url: z.string().describe('Send the user here (redirect, link, QR code); the token in it is valid until expires_at'),
+  expires_at: timestamp,
+  created_at: timestamp,
+  external_id: z.string().nullable(),
+}), {
+  example: {
+    id: SES, object: 'session', status: 'pending',
+    profile: { steps: ['document', 'selfie', 'video'], video_mode: 'self_record', video_max_duration: 60, video_language: 'en', document_back: false, accessible: false },
+    capture_url: 'https://kyc.example.com/capture/cap_eyJzaWQiOi…', expires_at: '2026-01-05T11:15:30.000Z', created_at: '2026-01-05T10:15:30.000Z', external_id: 'order-1042',
+  },
+});
+
+export const SessionList = named('SessionList', z.object({
+  object: z.literal('list'),
+  data: z.array(z.object({
+    id: z.string(), status, result, external_id: z.string().nullable(), account_id: z.string().nullable(),
+    video_mode: z.enum(['self_record', 'live_agent']), steps: Profile.shape.steps, created_at: timestamp, expires_at: timestamp, completed_at: nullableTimestamp,
+  })),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable().describe('Pass as ?cursor= for the next page'),
+}), { example: { object: 'list', data: [{ id: SES, status: 'completed', result: 'approved', external_id: 'order-1042', account_id: null, video_mode: 'self_record', steps: ['document', 'selfie', 'video'], created_at: '2026-01-05T10:15:30.000Z', expires_at: '2026-01-05T11:15:30.000Z', completed_at: '2026-01-05T10:19:02.000Z' }], has_more: false, next_cursor: null } });
+
+export const VideoResult = named('VideoResult', z.object({
+  session_id: z.string(),
+  video_mode: z.enum(['self_record', 'live_agent']),
+  status: z.enum(['pending', 'in_progress', 'completed', 'expired']).describe('The seed\'s four values: processing counts as in_progress, canceled as expired'),
+  result,
+  video_url: z.string().nullable().describe('Signed download link (/api/v1/sessions/{id}/video/download?exp&sig), 1 h'),
+  duration_seconds: z.number().nullable(),
+  face_match_score: z.number().nullable(),
+  liveness_score: z.number().nullable(),
+  transcript: z.string().nullable(),
+  recorded_at: nullableTimestamp,
+  reviewed_at: nullableTimestamp,
+  agent_id: z.string().nullable(),
+  agent_notes: z.string().nullable(),
+}), { example: { session_id: SES, video_mode: 'self_record', status: 'completed', result: 'approved', video_url: 'https://kyc.example.com/api/v1/sessions/ses_…/video/download?exp=1767612930&sig=…', duration_seconds: 14, face_match_score: 91.2, liveness_score: 88, transcript: 'my name is ada lovelace and today is january fifth', recorded_at: '2026-01-05T10:18:40.000Z', reviewed_at: null, agent_id: null, agent_notes: null } });
+
+export const SessionCanceled = named('SessionCanceled', z.object({ id: z.string(), status: z.literal('canceled') }), { example: { id: SES, status: 'canceled' } });
+
+export const SessionReviewed = named('SessionReviewed', z.object({
+  id: z.string(), status: z.literal('completed'), result: z.enum(['approved', 'declined']), reviewed_at: timestamp, decision: Decision,
+}));
+
+export const AuditTrail = named('AuditTrail', z.object({
+  object: z.literal('list'),
+  data: z.array(z.object({ id: z.string(), action: z.string().describe('decision.auto, decision.review, session.canceled, session.erased'), actor: z.string(), details: z.unknown().nullable(), created_at: timestamp })),
+}), { example: { object: 'list', data: [{ id: 'aud_5c…', action: 'decision.auto', actor: 'auto', details: { result: 'approved', reasons: [] }, created_at: '2026-01-05T10:19:02.000Z' }] } });
+
+export const SessionErased = named('SessionErased', z.object({
+  id: z.string(), object: z.literal('session'), deleted: z.literal(true), erased_at: timestamp, blobs_deleted: z.number().int(),
+}), { example: { id: SES, object: 'session', deleted: true, erased_at: '2026-01-06T08:00:00.000Z', blobs_deleted: 5 } });
