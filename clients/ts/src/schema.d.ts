@@ -863,7 +863,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "forbidden" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "step_not_in_profile" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "internal_error" | "media_integrity_failed" | "engine_unavailable";
+                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "step_not_in_profile" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built";
                 message: string;
                 details?: unknown;
             };
@@ -1360,7 +1360,8 @@ export interface components {
          * @example {
          *       "object": "project_settings",
          *       "non_english_phrase": "digits_spotting",
-         *       "risk_policy": null
+         *       "risk_policy": null,
+         *       "require_totp": false
          *     }
          */
         ProjectSettings: {
@@ -1376,6 +1377,8 @@ export interface components {
                 /** @default [] */
                 review: ("tor" | "recent_fraud_ip" | "vpn" | "proxy" | "datacenter" | "spoofed_ip" | "automation" | "headless" | "emulator" | "virtual_camera" | "timezone_mismatch" | "language_mismatch" | "impossible_travel" | "ip_mismatch" | "user_agent_mismatch" | "device_timezone_mismatch")[];
             } | null;
+            /** @default false */
+            require_totp: boolean;
             /** @constant */
             object: "project_settings";
         };
@@ -5971,7 +5974,8 @@ export interface operations {
                      * @example {
                      *       "object": "project_settings",
                      *       "non_english_phrase": "digits_spotting",
-                     *       "risk_policy": null
+                     *       "risk_policy": null,
+                     *       "require_totp": false
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];
@@ -6025,6 +6029,7 @@ export interface operations {
                         /** @default [] */
                         review?: ("tor" | "recent_fraud_ip" | "vpn" | "proxy" | "datacenter" | "spoofed_ip" | "automation" | "headless" | "emulator" | "virtual_camera" | "timezone_mismatch" | "language_mismatch" | "impossible_travel" | "ip_mismatch" | "user_agent_mismatch" | "device_timezone_mismatch")[];
                     } | null;
+                    require_totp?: boolean;
                 };
             };
         };
@@ -6039,7 +6044,8 @@ export interface operations {
                      * @example {
                      *       "object": "project_settings",
                      *       "non_english_phrase": "digits_spotting",
-                     *       "risk_policy": null
+                     *       "risk_policy": null,
+                     *       "require_totp": false
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];
