@@ -2,7 +2,8 @@ import type { Finding } from '../domain/decision.ts';
 import type { Deps } from '../deps.ts';
 import type { JobContext } from '../queue/catalogue.ts';
 import { videoResults } from '../sessions/get-session.ts';
-import { loadSession } from '../sessions/rows.ts';
+import { loadRawSession } from '../sessions/rows.ts';
+import { isErased } from '../sessions/store.ts';
 import { finishSession } from './finish-session.ts';
 import { runStages, type Stage, type StageResult } from './pipeline.ts';
 
@@ -16,22 +17,43 @@ export function collectFindings(results: Record<string, StageResult>): Finding[]
   return out;
 }
 
+class SessionErasedMeanwhile extends Error {}
+
 export function makeVerifySession(deps: Deps, stages: Stage[]) {
   return async (payload: { sessionId: string; projectId: string }, job: JobContext) => {
-    const session = await loadSession(deps.db, payload.projectId, payload.sessionId);
-    if (session.status !== 'processing') {
-      deps.log.info('verify-session skipped: session not processing', { session: session.id, status: session.status });
+    const session = await loadRawSession(deps.db, payload.projectId, payload.sessionId);
+    if (!session || session.erased_at || session.state !== 'processing') {
+      deps.log.info('verify-session skipped: session not processing', { session: payload.sessionId, state: session?.erased_at ? 'erased' : (session?.state ?? 'absent') });
       return;
     }
-    const results = await runStages(deps, session, stages, job.signal);
-    const findings = collectFindings(results);
-    // Never approve on evidence we did not gather: without a face comparison there is no identity
-    // verification, only a human can decide.
-    const needsFaces = session.profile.steps.some((s) => s === 'selfie' || s === 'video');
-    if (needsFaces && !results.face_match) {
-      findings.push({ code: 'verification_incomplete', message: 'face verification did not run', stage: 'decision' });
+    // Erase stops the run: at once when it happens in this process (its realtime event), else at
+    // the run's next write, which the store refuses. Either way the job ends done, not failed.
+    const abort = new AbortController();
+    const onJobAbort = () => abort.abort(job.signal.reason);
+    job.signal.addEventListener('abort', onJobAbort, { once: true });
+    const unsubscribe = deps.realtime.subscribe(session.project_id, (e) => {
+      if (e.type === 'session.erased' && e.sessionId === session.id) abort.abort(new SessionErasedMeanwhile('session erased'));
+    });
+    try {
+      const results = await runStages(deps, session, stages, abort.signal);
+      const findings = collectFindings(results);
+      // Never approve on evidence we did not gather: without a face comparison there is no identity
+      // verification, only a human can decide.
+      const needsFaces = session.profile.steps.some((s) => s === 'selfie' || s === 'video');
+      if (needsFaces && !results.face_match) {
+        findings.push({ code: 'verification_incomplete', message: 'face verification did not run', stage: 'decision' });
+      }
+      const video = await deps.db.selectFrom('artifacts').select('meta').where('session_id', '=', session.id).where('kind', '=', 'video').executeTakeFirst();
+      await finishSession(deps, session, findings, videoResults(results as Record<string, Record<string, unknown>>, video?.meta ?? null));
+    } catch (e) {
+      if (isErased(e) || abort.signal.reason instanceof SessionErasedMeanwhile || (await loadRawSession(deps.db, session.project_id, session.id))?.erased_at) {
+        deps.log.info('verify-session stopped: session erased', { session: session.id });
+        return;
+      }
+      throw e;
+    } finally {
+      unsubscribe();
+      job.signal.removeEventListener('abort', onJobAbort);
     }
-    const video = await deps.db.selectFrom('artifacts').select('meta').where('session_id', '=', session.id).where('kind', '=', 'video').executeTakeFirst();
-    await finishSession(deps, session, findings, videoResults(results as Record<string, Record<string, unknown>>, video?.meta ?? null));
   };
 }

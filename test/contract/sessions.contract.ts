@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createSession } from '../../src/sessions/create-session.ts';
 import { listSessions } from '../../src/sessions/list-sessions.ts';
 import { loadSession } from '../../src/sessions/rows.ts';
-import { emitEvent } from '../../src/webhooks/events.ts';
+import { emitEvent } from '../helpers/events.ts';
 import { makeRuntime, type DbKind, type TestRuntime } from '../helpers/runtime.ts';
 
 const profile = { steps: ['selfie' as const], video_mode: 'self_record' as const, video_max_duration: 60, video_language: 'en' as const, document_back: false, accessible: false };
