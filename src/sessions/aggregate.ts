@@ -3,7 +3,7 @@ import { decide, type Finding } from '../domain/decision.ts';
 import { type Decision, isAutomatic, publicStatus, requiredArtifacts, type SessionState } from '../domain/session.ts';
 import { actorRef, agentLabel, mayAct, type Right } from './aggregate-rights.ts';
 import type { CaptureReport } from './capture-report.ts';
-import type { PhraseAttempt, ReviewedBy, SessionRecord } from './rows.ts';
+import type { CapturePlan, PhraseAttempt, ReviewedBy, SessionRecord } from './rows.ts';
 
 // The session aggregate: the one place that decides whether a command may change a session and
 // what it becomes. Pure — no I/O, no clock (the store passes `at`): `apply` returns the next session
@@ -19,6 +19,8 @@ export interface SessionAggregate {
 export type Command =
   | { type: 'create'; session: SessionRecord }
   | { type: 'upload'; kind: string }
+  /** The phrase and challenges are (re)drawn before the capture uses them (create draws the first). */
+  | { type: 'capture_plan_drawn'; plan: CapturePlan }
   | { type: 'client_info_recorded'; info: Record<string, unknown> }
   /** `previous`: the attempts the caller saw (two tabs submitting at once: the second is refused). */
   | { type: 'phrase_attempt_recorded'; previous: number; attempts: PhraseAttempt[] }
@@ -71,7 +73,7 @@ const reject = (error: RejectionCode, message: string, details?: unknown): Rejec
 
 /** The right each command needs (aggregate-rights.ts says who holds it). */
 const RIGHT: Record<CommandType, Right> = {
-  create: 'integrate', upload: 'capture', client_info_recorded: 'capture', phrase_attempt_recorded: 'capture', complete: 'capture',
+  create: 'integrate', upload: 'capture', capture_plan_drawn: 'system', client_info_recorded: 'capture', phrase_attempt_recorded: 'capture', complete: 'capture',
   queue_joined: 'capture', queue_left: 'capture', call_started: 'agent', call_ended: 'agent', agent_decided: 'agent',
   processing_started: 'system', stage_started: 'system', stage_finished: 'system', evidence_stored: 'system',
   liveness_checked: 'liveness', decided: 'system', processing_failed: 'system', review_claimed: 'review',
@@ -105,6 +107,9 @@ function step(a: SessionAggregate, c: Exclude<Command, { type: 'create' }>, acto
       if (open) return open;
       return move(a, s.state === 'pending' ? 'in_progress' : s.state, at, { ...(c.kind === 'video' ? { recorded_at: at } : {}) }, [], [...new Set([...a.artifacts, c.kind])]);
     }
+    case 'capture_plan_drawn':
+      // Once the user has started the video the pipeline must verify what the page showed.
+      return s.state === 'pending' || s.state === 'in_progress' ? same(a, { capture_plan: c.plan }) : notIn(s, 'change its capture plan');
     case 'client_info_recorded': {
       // Device signals describe the capture: once it is submitted they are evidence, and a later write would rewrite it.
       // Not refused by time: the page may report after expires_at, and the row says what it was.

@@ -70,6 +70,8 @@ const cases: Case[] = [
   { name: 'create by a capture token', from: null as unknown as SessionAggregate, command: { type: 'create', session: record('pending') }, actor: capture, expect: refused('actor_forbidden') },
 
   // capture: uploads, device info, phrase attempts, complete
+  ...fromEvery({ type: 'capture_plan_drawn', plan: { phrase: null, challenges: [{ type: 'blink', at_seconds: 1 }] } }, system, { pending: to('pending'), in_progress: to('in_progress') }, 'transition_not_allowed'),
+  { name: 'capture_plan_drawn by the capture page', from: agg('pending'), command: { type: 'capture_plan_drawn', plan: { phrase: null, challenges: [] } }, actor: capture, expect: refused('actor_forbidden') },
   ...fromEvery({ type: 'upload', kind: 'selfie' }, capture, { pending: to('in_progress'), in_progress: to('in_progress'), expired: refused('session_expired'), canceled: refused('session_canceled') }, 'session_already_completed'),
   { name: 'upload after expires_at (not yet swept)', from: agg('in_progress'), command: { type: 'upload', kind: 'selfie' }, actor: capture, at: '2026-01-01T14:00:00.000Z', expect: refused('session_expired') },
   { name: 'upload with another session\'s capture token', from: agg('pending'), command: { type: 'upload', kind: 'selfie' }, actor: captureActor(P, 'ses_other'), expect: refused('actor_forbidden') },
