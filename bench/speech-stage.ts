@@ -41,7 +41,7 @@ async function runStage(engine: Transcriber, wav: string, workDir: string): Prom
   const engines = fromEngines([engine]);
   const ctx = {
     deps: { engines: { speech: async () => engines } },
-    session: { capture_plan: { phrase: { kind: phrase.kind, text: phrase.text }, challenges: [{ type: 'turn_left', at_seconds: 7 }, { type: 'blink', at_seconds: 11 }], waiting_room: false },
+    session: { capture_plan: { phrase: { kind: phrase.kind, text: phrase.text }, challenges: [{ type: 'turn_left', at_seconds: 7 }, { type: 'blink', at_seconds: 11 }] },
       profile: { video_language: 'en' }, phrase_attempts: [] },
     results: {}, workDir, scratch: new Map([['decoded', { frames: [], wav }]]), signal: new AbortController().signal,
     localFile: async () => null, artifacts: new Map(),

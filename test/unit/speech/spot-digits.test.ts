@@ -83,7 +83,7 @@ test('only digit phrases are verified by spotting alone', async () => {
 async function stage(wav: string, phrase: { kind: string; text: string; check: string }): Promise<Record<string, unknown>> {
   const ctx = {
     deps: { engines: { speech: async () => engines } },
-    session: { capture_plan: { phrase, challenges: [{ type: 'blink', at_seconds: 7 }], waiting_room: false }, profile: { video_language: 'es' }, phrase_attempts: [] },
+    session: { capture_plan: { phrase, challenges: [{ type: 'blink', at_seconds: 7 }] }, profile: { video_language: 'es' }, phrase_attempts: [] },
     results: {}, workDir: dir, scratch: new Map([['decoded', { frames: [], wav }]]), signal: new AbortController().signal,
     localFile: async () => null, artifacts: new Map(),
   } as unknown as StageContext;
