@@ -145,6 +145,8 @@ function step(a: SessionAggregate, c: Exclude<Command, { type: 'create' }>, acto
     case 'agent_decided':
       return s.state === 'awaiting_agent' || s.state === 'in_call' ? humanDecision(a, c, actor, at, 'decision.agent') : notIn(s, 'take an agent decision', 'session_not_reviewable');
     case 'processing_started':
+      // A worker took the job (again, after a crash): listeners see the verification running.
+      return s.state === 'processing' ? same(a, {}, undefined, [{ type: 'realtime', event: 'session.updated', data: { session_id: s.id, state: s.state, processing: 'started' } }]) : notIn(s, 'run its verification');
     case 'stage_started':
     case 'evidence_stored':
       return s.state === 'processing' ? same(a, {}, c.type === 'evidence_stored' ? [...new Set([...a.artifacts, c.kind])] : undefined) : notIn(s, 'run its verification');

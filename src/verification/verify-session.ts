@@ -3,7 +3,8 @@ import type { Deps } from '../deps.ts';
 import type { JobContext } from '../queue/catalogue.ts';
 import { videoResults } from '../sessions/get-session.ts';
 import { loadRawSession } from '../sessions/rows.ts';
-import { isErased } from '../sessions/store.ts';
+import { execute, isErased } from '../sessions/store.ts';
+import { systemActor } from '../domain/actor.ts';
 import { finishSession } from './finish-session.ts';
 import { runStages, type Stage, type StageResult } from './pipeline.ts';
 
@@ -35,6 +36,7 @@ export function makeVerifySession(deps: Deps, stages: Stage[]) {
       if (e.type === 'session.erased' && e.sessionId === session.id) abort.abort(new SessionErasedMeanwhile('session erased'));
     });
     try {
+      await execute(deps, { projectId: session.project_id, sessionId: session.id }, { type: 'processing_started' }, systemActor(session.project_id, 'pipeline'));
       const results = await runStages(deps, session, stages, abort.signal);
       const findings = collectFindings(results);
       // Never approve on evidence we did not gather: without a face comparison there is no identity
