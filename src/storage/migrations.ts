@@ -263,20 +263,9 @@ const sessionAggregate: Migration = {
     await db.schema.alterTable('sessions').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     await db.schema.alterTable('sessions').addColumn('review_claim', 'text').execute();
     await db.schema.alterTable('sessions').addColumn('reviewed_by', 'text').execute();
-    await db.updateTable('sessions').set((eb: any) => ({ state: eb.ref('status') })).execute();
-    const parked: Array<{ id: string; status: string; capture_plan: string }> = await db.selectFrom('sessions').select(['id', 'status', 'capture_plan'])
-      .where('capture_plan', 'like', '%waiting_room%').execute();
-    for (const r of parked) {
-      const { waiting_room: waiting, ...plan } = JSON.parse(r.capture_plan) as { waiting_room?: boolean };
-      const state = waiting && r.status === 'in_progress' ? { state: 'awaiting_agent' } : {};
-      await db.updateTable('sessions').set({ capture_plan: JSON.stringify(plan), ...state }).where('id', '=', r.id).execute();
-    }
+    await backfillSessionStates(db);
     await db.schema.alterTable('webhook_events').addColumn('session_id', 'text').execute();
-    const events: Array<{ id: string; payload: string }> = await db.selectFrom('webhook_events').select(['id', 'payload']).execute();
-    for (const e of events) {
-      const sid = (JSON.parse(e.payload) as { data?: { session_id?: unknown } }).data?.session_id;
-      if (typeof sid === 'string') await db.updateTable('webhook_events').set({ session_id: sid }).where('id', '=', e.id).execute();
-    }
+    await backfillEventSessions(db);
     await db.schema.createIndex('webhook_events_session').on('webhook_events').columns(['project_id', 'session_id']).execute();
     await db.schema.createTable('outbox')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -290,6 +279,31 @@ const sessionAggregate: Migration = {
     await db.schema.createIndex('outbox_session').on('outbox').column('session_id').execute();
   },
 };
+
+/**
+ * Migration 008's data work, exported so a test can run it on rows written by earlier versions: the
+ * state of every session without one (its status; a live-agent session parked with the plan's
+ * `waiting_room` flag is `awaiting_agent`), and the flag leaves the plan.
+ */
+export async function backfillSessionStates(db: Kysely<any>): Promise<void> {
+  await db.updateTable('sessions').set((eb: any) => ({ state: eb.ref('status') })).where('state', 'is', null).execute();
+  const parked: Array<{ id: string; status: string; capture_plan: string }> = await db.selectFrom('sessions').select(['id', 'status', 'capture_plan'])
+    .where('capture_plan', 'like', '%waiting_room%').execute();
+  for (const r of parked) {
+    const { waiting_room: waiting, ...plan } = JSON.parse(r.capture_plan) as { waiting_room?: boolean };
+    const state = waiting && r.status === 'in_progress' ? { state: 'awaiting_agent' } : {};
+    await db.updateTable('sessions').set({ capture_plan: JSON.stringify(plan), ...state }).where('id', '=', r.id).execute();
+  }
+}
+
+/** Migration 008: events learn their session from their payload (erase finds them by it). */
+export async function backfillEventSessions(db: Kysely<any>): Promise<void> {
+  const events: Array<{ id: string; payload: string }> = await db.selectFrom('webhook_events').select(['id', 'payload']).execute();
+  for (const e of events) {
+    const sid = (JSON.parse(e.payload) as { data?: { session_id?: unknown } }).data?.session_id;
+    if (typeof sid === 'string') await db.updateTable('webhook_events').set({ session_id: sid }).where('id', '=', e.id).execute();
+  }
+}
 
 const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Migration> => ({
   '001_initial': initial(kind),
