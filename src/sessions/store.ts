@@ -4,12 +4,12 @@ import { newAuditId } from '../domain/ids.ts';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { type OutboxMessage, writeOutbox } from '../outbox/outbox.ts';
-import type { Db } from '../storage/db.ts';
+import { type Db, isPostgres } from '../storage/db.ts';
 import type { ArtifactsTable } from '../storage/schema.ts';
 import { recordEvent } from '../webhooks/events.ts';
 import { apply, type Command, type Effect, isRejection, type Rejection, type SessionAggregate } from './aggregate.ts';
 import { auditActor } from './aggregate-rights.ts';
-import { loadRawSession, mutableColumns, type SessionRecord, toRow } from './rows.ts';
+import { mutableColumns, type SessionRecord, toRecord, toRow } from './rows.ts';
 
 // The session store: the only module that writes `sessions`, `artifacts` and `stage_runs` (a test,
 // test/unit/only-writer.test.ts, fails on any other). Each write is a command: load the session,
@@ -35,14 +35,18 @@ export interface SessionRef { projectId: string; sessionId: string }
 type Rows = (tx: Db, next: SessionAggregate) => Promise<void>;
 
 /**
- * A concurrent command moved the session between our read and our write (the version did not
- * match); the command is re-applied to the fresh session this many times before giving up.
+ * The session is read in the command's transaction, locked on PostgreSQL (`for update`) and
+ * serialised by SQLite's single connection, so concurrent commands on one session queue up instead
+ * of conflicting. The version check stays as the guard; a miss (another writer outside this rule)
+ * re-applies the command on the fresh row this many times.
  */
-const VERSION_RETRIES = 5;
+const VERSION_RETRIES = 3;
 
 async function loadAggregate(db: Db, ref: SessionRef): Promise<SessionAggregate | null> {
-  const session = await loadRawSession(db, ref.projectId, ref.sessionId);
-  if (!session) return null;
+  const row = await db.selectFrom('sessions').selectAll().where('id', '=', ref.sessionId).where('project_id', '=', ref.projectId)
+    .$if(isPostgres(db), (q) => q.forUpdate()).executeTakeFirst();
+  if (!row) return null;
+  const session = toRecord(row);
   const kinds = await db.selectFrom('artifacts').select('kind').where('session_id', '=', session.id).where('project_id', '=', ref.projectId).execute();
   return { session, artifacts: kinds.map((k) => k.kind) };
 }
@@ -50,21 +54,23 @@ async function loadAggregate(db: Db, ref: SessionRef): Promise<SessionAggregate 
 /** Runs one command; throws CommandRejected when the aggregate refuses it, session_not_found when there is no such session. */
 export async function execute(deps: StoreDeps, ref: SessionRef, command: Exclude<Command, { type: 'create' }>, actor: Actor, rows?: Rows): Promise<SessionAggregate> {
   for (let attempt = 0; ; attempt++) {
-    const current = await loadAggregate(deps.db, ref);
-    if (!current) throw new AppError('session_not_found', `no session ${ref.sessionId}`);
-    const at = iso(deps.clock.now());
-    const out = apply(current, command, actor, at);
-    if (isRejection(out)) throw new CommandRejected(out);
-    const ids = await deps.db.transaction().execute(async (tx) => {
-      const res = await tx.updateTable('sessions').set({ ...mutableColumns(out.next.session), version: current.session.version + 1 })
+    const done = await deps.db.transaction().execute(async (tx) => {
+      const current = await loadAggregate(tx, ref);
+      if (!current) throw new AppError('session_not_found', `no session ${ref.sessionId}`);
+      const at = iso(deps.clock.now());
+      const out = apply(current, command, actor, at);
+      if (isRejection(out)) throw new CommandRejected(out);
+      const version = current.session.version + 1;
+      const res = await tx.updateTable('sessions').set({ ...mutableColumns(out.next.session), version })
         .where('id', '=', ref.sessionId).where('project_id', '=', ref.projectId).where('version', '=', current.session.version).executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return null;
       if (rows) await rows(tx, out.next);
-      return commitEffects(tx, at, out.next.session, out.effects, actor);
+      const ids = await commitEffects(tx, at, out.next.session, out.effects, actor);
+      return { ids, next: { ...out.next, session: { ...out.next.session, version } } };
     });
-    if (ids) {
-      await deps.relay.dispatch(ids);
-      return { ...out.next, session: { ...out.next.session, version: current.session.version + 1 } };
+    if (done) {
+      await deps.relay.dispatch(done.ids);
+      return done.next;
     }
     if (attempt >= VERSION_RETRIES) throw new AppError('idempotency_conflict', 'the session kept changing while this request ran; retry');
   }
