@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/actor.ts';
 import { decide, type Finding } from '../domain/decision.ts';
-import { type Decision, isAutomatic, publicStatus, requiredArtifacts, type SessionState } from '../domain/session.ts';
+import { type Decision, isAutomatic, isLiveAgentState, publicStatus, requiredArtifacts, type SessionState } from '../domain/session.ts';
 import { actorRef, agentLabel, mayAct, type Right } from './aggregate-rights.ts';
 import type { CaptureReport } from './capture-report.ts';
 import type { CapturePlan, PhraseAttempt, ReviewedBy, SessionRecord } from './rows.ts';
@@ -113,7 +113,9 @@ function step(a: SessionAggregate, c: Exclude<Command, { type: 'create' }>, acto
     case 'client_info_recorded': {
       // Device signals describe the capture: once it is submitted they are evidence, and a later write would rewrite it.
       // Not refused by time: the page may report after expires_at, and the row says what it was.
-      const open = captureOpen(s, at, 'this verification session is already submitted; device information can no longer change', false);
+      // A live-agent page sends them while its user waits for (or talks to) the agent: that is
+      // still the capture they describe. After a self-recorded submit they are evidence, fixed.
+      const open = isLiveAgentState(s.state) ? null : captureOpen(s, at, 'this verification session is already submitted; device information can no longer change', false);
       // Merged with what was recorded before (the page sends device information in parts).
       return open ?? same(a, { client_info: { ...(s.client_info ?? {}), ...c.info }, updated_at: at });
     }

@@ -26,8 +26,11 @@ for (const db of ['sqlite', 'postgres'] as DbKind[]) {
       const page = (await (await s.cap('GET', '/session')).json()) as Json;
       assert.deepEqual([page.status, page.waiting_room], ['in_progress', true]);
       assert.equal(await code(await s.cap('PUT', '/selfie', await sample(1))), 'session_already_completed');
+      // The page's device signals may arrive after complete, while the user waits: still recorded.
+      assert.equal((await s.cap('POST', '/client-info', { user_agent: 'UA-late' })).status, 200);
       const view = (await (await rt.req('GET', `/v1/sessions/${s.id}`)).json()) as Json;
       assert.deepEqual([view.status, view.state], ['in_progress', 'awaiting_agent']);
+      assert.equal(view.client_info.user_agent, 'UA-late');
       assert.equal(view.capture_plan, null, 'no waiting_room flag in a plan any more');
       const listed = (await (await rt.req('GET', '/v1/sessions?status=in_progress')).json()) as Json;
       assert.ok(listed.data.some((x: Json) => x.id === s.id), 'the list filter by the public status still finds it');
