@@ -111,7 +111,12 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
         }
       })());
     },
-    flush: () => track(flush()),
+    // Rows another hand-over of this relay holds (the poll, a dispatch) count as not yet handed
+    // over: wait for those first, so a caller that flushed knows every committed row reached the queue.
+    flush: async () => {
+      await Promise.allSettled([...inflight]);
+      return track(flush());
+    },
     start() {
       if (timer) return;
       const tick = () => {
