@@ -12,7 +12,7 @@ import { auditActor } from './aggregate-rights.ts';
 import { mutableColumns, type SessionRecord, toRecord, toRow } from './rows.ts';
 
 // The session store: the only module that writes `sessions`, `artifacts` and `stage_runs` (a test,
-// test/unit/only-writer.test.ts, fails on any other). Each write is a command: load the session,
+// test/unit/sessions/only-writer.test.ts, fails on any other). Each write is a command: load the session,
 // let the aggregate decide (sessions/aggregate.ts), then commit the new state, the rows that come
 // with it and its effects in one transaction. Audit records, webhook events and their delivery rows
 // are SQL and are written in that transaction; jobs and realtime events go to the outbox in it and
