@@ -45,7 +45,7 @@ async function runStage(engine: Transcriber, wav: string, workDir: string): Prom
   scratch.set(DECODED, { frames: [], wav });
   const ctx = {
     deps: { engines: { speech: async () => engines } },
-    session: { capture_plan: { phrase: { kind: phrase.kind, text: phrase.text }, challenges: [{ type: 'turn_left', at_seconds: 7 }, { type: 'blink', at_seconds: 11 }], waiting_room: false },
+    session: { capture_plan: { phrase: { kind: phrase.kind, text: phrase.text }, challenges: [{ type: 'turn_left', at_seconds: 7 }, { type: 'blink', at_seconds: 11 }] },
       profile: { video_language: 'en' }, phrase_attempts: [] },
     workDir, scratch, signal: new AbortController().signal,
     localFile: async () => null, artifacts: new Map(),

@@ -4,6 +4,8 @@ import type { Engines } from './engines/registry.ts';
 import type { Clock } from './domain/time.ts';
 import type { Logger } from './log.ts';
 import type { JobQueue } from './queue/port.ts';
+import type { OutboxRelay } from './outbox/relay.ts';
+import type { RealtimeBus } from './realtime/port.ts';
 import type { BlobStore } from './storage/blob-port.ts';
 import type { Db } from './storage/db.ts';
 import type { RiskRuntime } from './risk/runtime.ts';
@@ -22,8 +24,10 @@ export interface Deps {
   db: Db;
   blobs: BlobStore;
   queue: JobQueue;
-  /** Builds a queue bound to a transaction, so state changes and their jobs commit together. */
-  queueFor(db: Db): JobQueue;
+  /** Hands committed outbox rows (jobs, realtime events) to the queue and the bus (outbox/relay.ts). */
+  relay: OutboxRelay;
+  /** Realtime events of a project's sessions (in-process now; Redis pub/sub later). */
+  realtime: RealtimeBus;
   clock: Clock;
   config: Config;
   log: Logger;

@@ -23,6 +23,8 @@ import { createPaddleOcr } from './engines/ocr/paddle.ts';
 import { createLogger, infoAsDebug, type Logger } from './log.ts';
 import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
+import { createOutboxRelay } from './outbox/relay.ts';
+import { createMemoryBus } from './realtime/memory-bus.ts';
 import { combineWorkers, startWorkers, type Workers } from './queue/worker.ts';
 import { expireSessions } from './sessions/expire-sessions.ts';
 import { purgeRetention } from './sessions/purge-retention.ts';
@@ -126,12 +128,16 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema, secret });
   const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
   const codec = templateCodec(encryptionKey);
+  const queue = createSqlQueue(handle.db, clock);
+  const realtime = createMemoryBus();
+  const relay = createOutboxRelay({ db: handle.db, queue, bus: realtime, clock, log: log.child({ component: 'outbox' }) });
   const deps: Deps = {
     db: handle.db,
     // The key names project and session ids only; no bytes of the blob are logged.
     blobs: blobStoreFor(config, (key, reason) => log.error('blob integrity check failed', { blob: key, reason })),
-    queue: createSqlQueue(handle.db, clock),
-    queueFor: (db) => createSqlQueue(db, clock),
+    queue,
+    relay,
+    realtime,
     clock,
     config,
     log,
@@ -153,6 +159,9 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const staleParts = await removeStaleParts(deps);
   if (staleParts) log.info('stale upload parts removed', { parts: staleParts });
   const app = createApp(deps, extras);
+  // The relay runs wherever the app runs (API-only processes commit outbox rows too); the store
+  // hands its rows over at once, the poll catches what a crash or a queue outage left behind.
+  relay.start();
   const handlers: JobHandlers = {
     'verify-session': makeVerifySession(deps, (o.stages ?? pipelineStages)(deps)),
     'deliver-webhook': makeDeliverWebhook(deps),
@@ -180,6 +189,8 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
         pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),
         pool('maintenance', 1),
       ]);
+      // Drain hands over the outbox first: a state change commits its jobs there, not in the queue.
+      const drained: Workers = { stop: w.stop, drain: async (t) => { await relay.flush(); await w.drain(t); await relay.flush(); await w.drain(t); } };
       running.push(w);
       // The expiry sweep is a job like any other; the dedupe key makes one per minute across all
       // processes sharing the database.
@@ -194,11 +205,12 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       tick();
       scheduler ??= setInterval(tick, 30_000);
       scheduler.unref();
-      return w;
+      return drained;
     },
     async close() {
       if (scheduler) clearInterval(scheduler);
       await Promise.all(running.map((w) => w.stop()));
+      await relay.stop();
       await deps.engines.close();
       await deps.faceIndex.close();
       await deps.limits.close?.();

@@ -1,3 +1,4 @@
+import { systemActor } from '../domain/actor.ts';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Config } from '../config/config.ts';
@@ -14,7 +15,6 @@ const USAGE = `usage: vkyc sessions get ID --project NAME
        vkyc sessions erase ID --project NAME --yes`;
 
 /** The audit trail's actor for what an operator does from the command line. */
-const CLI_ACTOR = 'cli';
 
 /**
  * `vkyc sessions get|list|erase`: the API's answers (same JSON as GET /v1/sessions/{id}, GET
@@ -42,7 +42,7 @@ export const sessionsCommand: Command = {
     try {
       const projectId = await projectIdOf(rt, values.project);
       const out = sub === 'get' ? await getSession(rt.deps, projectId, id!)
-        : sub === 'erase' ? await eraseSession(rt.deps, projectId, id!, CLI_ACTOR)
+        : sub === 'erase' ? await eraseSession(rt.deps, projectId, id!, systemActor(projectId, 'cli'))
           : await listSessions(rt.deps, projectId, query!);
       process.stdout.write(`${JSON.stringify(out)}\n`);
     } finally {

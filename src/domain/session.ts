@@ -52,27 +52,30 @@ export const profileSchema = z.strictObject({
 });
 export type Profile = z.infer<typeof profileSchema>;
 
-const transitions: Record<SessionStatus, readonly SessionStatus[]> = {
-  pending: ['in_progress', 'processing', 'expired', 'canceled'],
-  in_progress: ['processing', 'expired', 'canceled'],
-  processing: ['completed'],
-  completed: [],
-  expired: [],
-  canceled: [],
+/**
+ * The aggregate's states (sessions/aggregate.ts owns every move between them). The API's `status`
+ * keeps its six promised values; `state` says more: a live-agent session waiting for or talking
+ * to an agent is `in_progress` to the API, and a verification that could not finish (`failed`) is
+ * `completed` with result `needs_review` and the reason `processing_failed`, as it always was.
+ */
+export const SESSION_STATES = ['pending', 'in_progress', 'awaiting_agent', 'in_call', 'processing', 'completed', 'failed', 'expired', 'canceled'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+const PUBLIC_STATUS: Record<SessionState, SessionStatus> = {
+  pending: 'pending', in_progress: 'in_progress', awaiting_agent: 'in_progress', in_call: 'in_progress',
+  processing: 'processing', completed: 'completed', failed: 'completed', expired: 'expired', canceled: 'canceled',
 };
 
-export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
-  return transitions[from].includes(to);
-}
+/** The API `status` of a state (written next to it by the store, so list filters keep working). */
+export const publicStatus = (s: SessionState): SessionStatus => PUBLIC_STATUS[s];
 
-export function isTerminal(s: SessionStatus): boolean {
-  return transitions[s].length === 0;
-}
-
-/** Which capture steps still accept uploads. */
-export function acceptsCapture(s: SessionStatus): boolean {
+/** States in which the capture page still uploads (the session is open for capture). */
+export function acceptsCapture(s: SessionState): boolean {
   return s === 'pending' || s === 'in_progress';
 }
+
+/** States a live agent works in: the user is in the agent queue or on a call. */
+export const isLiveAgentState = (s: SessionState) => s === 'awaiting_agent' || s === 'in_call';
 
 /** Artifacts a profile requires before `complete` is accepted. */
 export function requiredArtifacts(p: Profile): string[] {
@@ -95,18 +98,25 @@ export interface Reason {
 export interface Decision {
   result: Result;
   reasons: Reason[];
-  /** 'auto' for the pipeline, or the reviewer/agent id. */
+  /** 'auto' for the pipeline, or the reviewer/agent label (see sessions/aggregate.ts agentLabel). */
   decided_by: string;
   decided_at: string;
+  /** Who decided, from authentication (absent on decisions stored before actors existed). */
+  actor?: DecisionActor;
 }
+
+export interface DecisionActor { kind: 'api_key' | 'user' | 'capture' | 'system'; id: string }
 
 /**
  * A final decision is never silently overwritten: the pipeline may only set a decision where none
  * exists; a human review creates a new decision (audited) and may override `needs_review` or an
- * automatic decision, but never another human's.
+ * automatic decision, but never another human's. A decision is automatic when the system took it
+ * (`actor.kind` 'system'; decisions stored before actors existed: `decided_by` 'auto').
  */
-export function mayDecide(current: Decision | null, next: { decided_by: string }): boolean {
+export function mayDecide(current: Decision | null, next: { decided_by: string; actor?: DecisionActor }): boolean {
   if (!current) return true;
-  if (next.decided_by === 'auto') return false;
-  return current.decided_by === 'auto';
+  if (isAutomatic(next)) return false;
+  return isAutomatic(current);
 }
+
+export const isAutomatic = (d: { decided_by: string; actor?: DecisionActor }) => (d.actor ? d.actor.kind === 'system' : d.decided_by === 'auto');

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { type Actor, apiKeyActor } from '../domain/actor.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Deps } from '../deps.ts';
 import { clientIp } from './client-ip.ts';
@@ -6,7 +7,8 @@ import { rateLimited } from './rate-limit.ts';
 import type { RateWindows } from '../limits/rate-windows.ts';
 import { authenticate, type Principal } from '../projects/keys.ts';
 
-export type Vars = { requestId: string; principal: Principal };
+/** `actor`: who acts, from the credential (domain/actor.ts); use cases take it, never a body field. */
+export type Vars = { requestId: string; principal: Principal; actor: Actor };
 
 /** The token of `Authorization: Bearer …` (any case of the scheme). */
 export const bearerOf = (authorization: string | undefined) => authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -22,10 +24,12 @@ export async function principalOf(deps: Deps, key: string | undefined, missing =
   return p;
 }
 
-/** API-key auth: `Authorization: Bearer vk_…` or `x-api-key: vk_…`. */
+/** API-key auth: `Authorization: Bearer vk_…` or `x-api-key: vk_…`. Yields the principal and its actor. */
 export function apiKeyAuth(deps: Deps): MiddlewareHandler<{ Variables: Vars }> {
   return async (c, next) => {
-    c.set('principal', await principalOf(deps, apiKeyOf(c.req)));
+    const p = await principalOf(deps, apiKeyOf(c.req));
+    c.set('principal', p);
+    c.set('actor', apiKeyActor(p.projectId, p.keyId));
     await next();
   };
 }

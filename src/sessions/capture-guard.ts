@@ -16,11 +16,12 @@ export async function captureSession(deps: Deps, token: string, opts: { forWrite
 }
 
 export function assertAcceptsCapture(deps: Pick<Deps, 'clock'>, s: SessionRecord) {
-  if (s.status === 'expired' || (acceptsCapture(s.status) && new Date(s.expires_at) <= deps.clock.now())) {
+  if (s.state === 'expired' || (acceptsCapture(s.state) && new Date(s.expires_at) <= deps.clock.now())) {
     throw new AppError('session_expired', 'this verification session has expired');
   }
-  if (s.status === 'canceled') throw new AppError('session_canceled', 'this verification session was canceled');
-  if (!acceptsCapture(s.status) || s.capture_plan?.waiting_room) throw new AppError('session_already_completed', 'this verification session is already completed');
+  if (s.state === 'canceled') throw new AppError('session_canceled', 'this verification session was canceled');
+  // A live-agent session in the agents' queue (or on a call) has submitted its capture.
+  if (!acceptsCapture(s.state)) throw new AppError('session_already_completed', 'this verification session is already completed');
 }
 
 export function assertStep(s: SessionRecord, step: Step) {

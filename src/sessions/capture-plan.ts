@@ -65,6 +65,5 @@ export function makeCapturePlan(i: PlanInput): CapturePlan | null {
   return {
     phrase: phrase ? { kind: phrase.kind, text: phrase.text, check } : null,
     challenges: types.map((type, k) => ({ type, at_seconds: start + k * CHALLENGE_SPACING_SECONDS })),
-    waiting_room: false,
   };
 }

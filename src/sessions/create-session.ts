@@ -3,11 +3,15 @@ import { addSeconds, iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { getProjectSettings } from '../projects/settings.ts';
 import { makeCapturePlan } from './capture-plan.ts';
+import { type Actor, systemActor } from '../domain/actor.ts';
+import type { SessionsTable } from '../storage/schema.ts';
 import { toRecord } from './rows.ts';
+import { insertSession } from './store.ts';
 import type { CreateSessionBody } from './schemas.ts';
 import { captureUrl } from './views.ts';
 
-export async function createSession(deps: Deps, projectId: string, body: CreateSessionBody) {
+/** `actor`: the API key (or dashboard user) from authentication; in-process callers (CLI demo, tests) act as the system. */
+export async function createSession(deps: Deps, projectId: string, body: CreateSessionBody, actor: Actor = systemActor(projectId, 'internal')) {
   const now = deps.clock.now();
   const selfRecord = body.profile.steps.includes('video') && body.profile.video_mode === 'self_record';
   // Only a self-recorded video has a phrase; then the language's engine and the project's policy decide it.
@@ -16,7 +20,7 @@ export async function createSession(deps: Deps, projectId: string, body: CreateS
   const plan = makeCapturePlan({ profile: body.profile, expected: body.expected_data, now,
     ...(speech ? { transcribes: (l) => speech.forLanguage(l) !== null } : {}),
     ...(settings ? { nonEnglishPhrase: settings.non_english_phrase } : {}) });
-  const row = {
+  const row: SessionsTable = {
     id: newSessionId(),
     project_id: projectId,
     status: 'pending',
@@ -41,8 +45,11 @@ export async function createSession(deps: Deps, projectId: string, body: CreateS
     agent_id: null,
     agent_notes: null,
     erased_at: null,
+    state: 'pending',
+    version: 0,
+    review_claim: null,
+    reviewed_by: null,
   };
-  await deps.db.insertInto('sessions').values(row).execute();
-  const s = toRecord(row);
+  const s = await insertSession(deps, toRecord(row), actor);
   return { id: s.id, object: 'session' as const, status: s.status, profile: s.profile, capture_url: captureUrl(deps, s), expires_at: s.expires_at, created_at: s.created_at, external_id: s.external_id };
 }

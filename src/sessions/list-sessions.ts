@@ -31,7 +31,7 @@ export async function listSessions(deps: Deps, projectId: string, q: ListSession
   return {
     object: 'list' as const,
     data: page.map((s) => ({
-      id: s.id, status: s.status, result: s.result, external_id: s.external_id, account_id: s.account_id,
+      id: s.id, status: s.status, state: s.state, result: s.result, external_id: s.external_id, account_id: s.account_id,
       video_mode: s.profile.video_mode, steps: s.profile.steps, created_at: s.created_at, expires_at: s.expires_at, completed_at: s.completed_at,
     })),
     has_more: rows.length > q.limit,

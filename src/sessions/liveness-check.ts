@@ -2,8 +2,8 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../domain/errors.ts';
 import { CHALLENGE_TYPES, challengeInstruction, pickChallenges } from '../domain/liveness-challenges.ts';
-import { iso } from '../domain/time.ts';
 import { LANGUAGES } from '../domain/languages.ts';
+import { captureActor } from '../domain/actor.ts';
 import type { Deps } from '../deps.ts';
 import { readBlob } from '../storage/blob-port.ts';
 import { decodeImage } from '../engines/face/image.ts';
@@ -12,6 +12,7 @@ import { DEFAULT_TOKEN_TTL_SECONDS, signChallengeToken, verifyChallengeToken } f
 import { verifyLiveness } from '../liveness/verify.ts';
 import type { LivenessVerifyBody } from '../liveness/schema.ts';
 import { loadSession, type SessionRecord } from './rows.ts';
+import { recordLivenessCheck } from './store.ts';
 
 export const livenessStartBody = z.strictObject({
   session_id: z.string().min(1).max(100),
@@ -57,9 +58,8 @@ export async function checkLiveness(deps: Deps, body: LivenessVerifyBody, expect
     { body, sessionId: s.id, projectId: s.project_id, selfie: selfieBytes },
     { engine: await deps.engines.face(), decodeImage: (b) => decodeImage(b), tokenSecret: deps.secret, nonces: createDbNonceStore(deps.db), clock: deps.clock },
   );
-  const now = iso(deps.clock.now());
-  const row = { status: 'completed', finished_at: now, result: JSON.stringify(result), error: null, duration_ms: (result.evidence.timingsMs as { total?: number } | undefined)?.total ?? null };
-  await deps.db.insertInto('stage_runs').values({ session_id: s.id, stage: 'liveness_api', attempts: 1, started_at: now, ...row })
-    .onConflict((oc) => oc.columns(['session_id', 'stage']).doUpdateSet((eb) => ({ ...row, attempts: eb('stage_runs.attempts', '+', 1) }))).execute();
+  // The signed challenge token is the caller's authentication here: it names the session.
+  const ms = (result.evidence.timingsMs as { total?: number } | undefined)?.total ?? null;
+  await recordLivenessCheck(deps, { projectId: s.project_id, sessionId: s.id }, result, ms, captureActor(s.project_id, s.id));
   return result;
 }

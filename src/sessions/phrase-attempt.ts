@@ -7,6 +7,8 @@ import type { Deps } from '../deps.ts';
 import { attemptState, type PhraseKind, recordAttempt, verifyAttempt } from '../speech/phrase.ts';
 import { verifyDigitsBySpotting } from '../speech/spot-digits.ts';
 import type { SessionRecord } from './rows.ts';
+import { execute } from './store.ts';
+import { type Actor, captureActor } from '../domain/actor.ts';
 import { type Body, readHead, streamToFile, tempPath } from './upload-artifact.ts';
 
 /** A phrase attempt is a few seconds of speech: 10 MB is minutes of webm/opus. */
@@ -18,7 +20,7 @@ export const MAX_PHRASE_ATTEMPTS = 3;
  * page can ask the user to try again. Records `{ status, userInput, attemptNumber }`; after
  * MAX_PHRASE_ATTEMPTS failures the state is LIMIT_EXCEEDED and no more attempts are taken.
  */
-export async function submitPhraseAttempt(deps: Deps, s: SessionRecord, body: Body, signal?: AbortSignal) {
+export async function submitPhraseAttempt(deps: Deps, s: SessionRecord, body: Body, signal?: AbortSignal, actor: Actor = captureActor(s.project_id, s.id)) {
   const phrase = s.capture_plan?.phrase;
   if (!phrase) throw new AppError('step_not_in_profile', 'this session does not ask for a spoken phrase');
   const before = attemptState(s.phrase_attempts, MAX_PHRASE_ATTEMPTS);
@@ -40,10 +42,7 @@ export async function submitPhraseAttempt(deps: Deps, s: SessionRecord, body: Bo
       : await verifyAttempt(wav, expected, language, transcriber, signal);
     const outcome = recordAttempt(s.phrase_attempts, { status: result.status, userInput: result.userInput }, MAX_PHRASE_ATTEMPTS);
     // Optimistic: only if no other attempt was recorded meanwhile (two tabs submitting at once).
-    const prev = s.phrase_attempts.length ? JSON.stringify(s.phrase_attempts) : null;
-    const res = await deps.db.updateTable('sessions').set({ phrase_attempts: JSON.stringify(outcome.attempts) })
-      .where('id', '=', s.id).where((eb) => (prev === null ? eb('phrase_attempts', 'is', null) : eb('phrase_attempts', '=', prev))).executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new AppError('idempotency_conflict', 'another attempt was recorded at the same time; reload');
+    await execute(deps, { projectId: s.project_id, sessionId: s.id }, { type: 'phrase_attempt_recorded', previous: s.phrase_attempts.length, attempts: outcome.attempts }, actor);
     const last = outcome.attempts.at(-1)!;
     return { ...last, state: outcome.state, remaining: outcome.remaining, reason: result.reason, confidence: result.confidence };
   } finally {

@@ -1,6 +1,7 @@
 import { addSeconds, iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { eraseSession } from './erase-session.ts';
+import { systemActor } from '../domain/actor.ts';
 
 /**
  * Finished jobs are kept a week for an operator looking into a failure (a job's last error), then
@@ -21,7 +22,7 @@ export async function purgeRetention(deps: Deps): Promise<{ sessions: number }> 
   const old = await deps.db.selectFrom('sessions').select(['id', 'project_id'])
     .where('status', 'in', ['completed', 'expired', 'canceled']).where('erased_at', 'is', null).where('updated_at', '<', cutoff)
     .limit(500).execute();
-  for (const s of old) await eraseSession(deps, s.project_id, s.id, 'retention');
+  for (const s of old) await eraseSession(deps, s.project_id, s.id, systemActor(s.project_id, 'retention'));
   if (old.length) deps.log.info('retention erased sessions', { count: old.length });
   return { sessions: old.length };
 }

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { AppError } from '../domain/errors.ts';
-import { mayDecide } from '../domain/session.ts';
-import { iso } from '../domain/time.ts';
+import type { Actor } from '../domain/actor.ts';
+import { isLiveAgentState } from '../domain/session.ts';
 import type { Deps } from '../deps.ts';
-import { emitEvent } from '../webhooks/events.ts';
-import { audit } from './audit.ts';
 import { loadSession } from './rows.ts';
+import { execute } from './store.ts';
 
 export const reviewBody = z.strictObject({
   result: z.enum(['approved', 'declined']),
@@ -16,35 +14,37 @@ export const reviewBody = z.strictObject({
 
 /**
  * A human decision. It may override the pipeline's automatic decision (or a `needs_review`), but
- * never another human's decision; the previous decision stays in the audit log. Emits
- * `video.reviewed` in the same transaction.
+ * never another human's; the previous decision stays in the audit log. Emits `video.reviewed` in
+ * the same transaction. Reviews are for processed sessions (`completed`, or `failed` processing);
+ * a live-agent session waiting for or in a call is decided by its agent through the same endpoint.
+ * Who decided is the authenticated actor; with an API key, `reviewer` from the body is kept as the
+ * integrator-supplied name (`reviewed_by.name_source: 'integrator'`), never as the identity.
  */
-export async function reviewSession(deps: Deps, projectId: string, id: string, body: z.infer<typeof reviewBody>) {
-  const now = iso(deps.clock.now());
-  return deps.db.transaction().execute(async (tx) => {
-    const s = await loadSession(tx, projectId, id);
-    const waitingLiveAgent = s.status === 'in_progress' && s.capture_plan?.waiting_room;
-    if (s.status !== 'completed' && !waitingLiveAgent) throw new AppError('decision_final', `a ${s.status} session cannot be reviewed yet`);
-    if (!mayDecide(s.decision, { decided_by: body.reviewer })) throw new AppError('decision_final', 'this session already has a human decision');
-    const decision = {
-      result: body.result,
-      // The reviewer's own reasons when given; otherwise the automatic findings stay as the context
-      // the human decided on (the previous decision is also in the audit log).
-      reasons: body.reasons?.length ? body.reasons.map((code) => ({ code, message: 'set by reviewer', stage: 'review' })) : (s.decision?.reasons ?? []),
-      decided_by: body.reviewer,
-      decided_at: now,
-    };
-    await tx.updateTable('sessions').set({
-      status: 'completed', result: body.result, decision: JSON.stringify(decision), reviewed_at: now, agent_id: body.reviewer,
-      agent_notes: body.notes ?? null, updated_at: now, completed_at: s.completed_at ?? now,
-    }).where('id', '=', id).where('project_id', '=', projectId).execute();
-    await audit(tx, deps.clock, { projectId, sessionId: id, action: 'decision.review', actor: body.reviewer, details: { previous: s.decision, result: body.result, notes: body.notes ?? null } });
-    await emitEvent(deps, tx, projectId, 'video.reviewed', {
-      session_id: id, video_mode: s.profile.video_mode, status: 'completed', result: body.result, previous_result: s.result,
-      reviewed_at: now, agent_id: body.reviewer, agent_notes: body.notes ?? null, external_id: s.external_id,
-    });
-    return { id, status: 'completed' as const, result: body.result, reviewed_at: now, decision };
-  });
+export async function reviewSession(deps: Deps, projectId: string, id: string, body: z.infer<typeof reviewBody>, actor: Actor) {
+  const s = await loadSession(deps.db, projectId, id);
+  const by: Actor = actor.kind === 'api_key' ? { ...actor, name: body.reviewer } : actor;
+  const decision = { result: body.result, notes: body.notes, reasons: body.reasons };
+  const command = isLiveAgentState(s.state) ? { type: 'agent_decided' as const, ...decision } : { type: 'review_decided' as const, ...decision };
+  const next = (await execute(deps, { projectId, sessionId: id }, command, by)).session;
+  return { id, status: 'completed' as const, result: body.result, reviewed_at: next.reviewed_at, decision: next.decision, reviewed_by: next.reviewed_by };
+}
+
+export const claimReviewBody = z.strictObject({
+  /** How long the claim holds; 15 min by default: one careful review, after which another reviewer may take over. */
+  ttl_seconds: z.number().int().min(60).max(4 * 3600).default(900),
+});
+
+/** A reviewer takes a processed session; others cannot decide it until the claim is released or expires. */
+export async function claimReview(deps: Deps, projectId: string, id: string, ttlSeconds: number, actor: Actor) {
+  await loadSession(deps.db, projectId, id);
+  const next = (await execute(deps, { projectId, sessionId: id }, { type: 'review_claimed', ttl_seconds: ttlSeconds }, actor)).session;
+  return { id, object: 'review_claim' as const, ...next.review_claim! };
+}
+
+export async function releaseReview(deps: Deps, projectId: string, id: string, actor: Actor) {
+  await loadSession(deps.db, projectId, id);
+  await execute(deps, { projectId, sessionId: id }, { type: 'review_released' }, actor);
+  return { id, object: 'review_claim' as const, released: true };
 }
 
 export async function auditTrail(deps: Deps, projectId: string, id: string) {

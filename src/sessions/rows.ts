@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { captureReportSchema } from './capture-report.ts';
 import { AppError } from '../domain/errors.ts';
-import { type Decision, type Profile, profileSchema, type SessionStatus } from '../domain/session.ts';
+import { type Decision, type Profile, profileSchema, SESSION_STATES, type SessionState, type SessionStatus } from '../domain/session.ts';
 import type { Db } from '../storage/db.ts';
 import type { SessionsTable } from '../storage/schema.ts';
 
 // Reading session rows back: stored JSON is parsed with the same schemas it was written with, so a
 // corrupted row fails loudly instead of leaking an odd shape to clients.
 
-export interface SessionRecord extends Omit<SessionsTable, 'profile' | 'metadata' | 'decision' | 'client_info' | 'expected_data' | 'capture_plan' | 'status' | 'phrase_attempts'> {
+export interface SessionRecord extends Omit<SessionsTable, 'profile' | 'metadata' | 'decision' | 'client_info' | 'expected_data' | 'capture_plan' | 'status' | 'phrase_attempts' | 'state' | 'review_claim' | 'reviewed_by'> {
+  /** The API's six-valued status, a projection of `state` (domain/session.ts publicStatus). */
   status: SessionStatus;
+  state: SessionState;
+  review_claim: ReviewClaim | null;
+  reviewed_by: ReviewedBy | null;
   profile: Profile;
   metadata: Record<string, unknown> | null;
   decision: Decision | null;
@@ -25,7 +29,6 @@ export const capturePlanSchema = z.object({
     /** How the pipeline checks it: transcript/spotting by the language's engine, digits spotted with the English model, or a human (projects/settings.ts). */
     check: z.enum(['transcript', 'digits_spotting', 'review']).default('transcript') }).nullable().default(null),
   challenges: z.array(z.object({ type: z.string(), at_seconds: z.number() })).default([]),
-  waiting_room: z.boolean().default(false),
   /** What the page reported at complete (issue 13): narrows the liveness/speech search, never a result. */
   page_report: captureReportSchema.nullable().optional(),
 }).passthrough();
@@ -38,12 +41,31 @@ export const phraseAttemptSchema = z.object({
 });
 export type PhraseAttempt = z.infer<typeof phraseAttemptSchema>;
 
+const actorKind = z.enum(['api_key', 'user', 'capture', 'system']);
+
 const decisionSchema = z.object({
   result: z.enum(['approved', 'declined', 'needs_review']),
   reasons: z.array(z.object({ code: z.string(), message: z.string(), stage: z.string().optional(), blocking: z.boolean().optional(), details: z.unknown().optional() })),
   decided_by: z.string(),
   decided_at: z.string(),
+  actor: z.object({ kind: actorKind, id: z.string() }).optional(),
 });
+
+/**
+ * Who took a human decision, from authentication. `name` of an API key actor is what the
+ * integrator passed (`name_source: 'integrator'`, not verified); of a user, the account's name.
+ */
+export const reviewedBySchema = z.object({
+  kind: actorKind,
+  id: z.string(),
+  name: z.string().optional(),
+  name_source: z.enum(['integrator', 'account']).optional(),
+});
+export type ReviewedBy = z.infer<typeof reviewedBySchema>;
+
+/** A reviewer's hold on a session: others cannot decide it until it is released or expires. */
+export const reviewClaimSchema = z.object({ actor: reviewedBySchema, expires_at: z.string() });
+export type ReviewClaim = z.infer<typeof reviewClaimSchema>;
 
 const json = (s: string | null) => (s === null ? null : JSON.parse(s));
 
@@ -51,6 +73,9 @@ export function toRecord(r: SessionsTable): SessionRecord {
   return {
     ...r,
     status: r.status as SessionStatus,
+    state: z.enum(SESSION_STATES).parse(r.state ?? r.status),
+    review_claim: r.review_claim ? reviewClaimSchema.parse(JSON.parse(r.review_claim)) : null,
+    reviewed_by: r.reviewed_by ? reviewedBySchema.parse(JSON.parse(r.reviewed_by)) : null,
     profile: profileSchema.parse(JSON.parse(r.profile)),
     metadata: json(r.metadata),
     decision: r.decision ? (decisionSchema.parse(JSON.parse(r.decision)) as Decision) : null,
@@ -66,4 +91,30 @@ export async function loadSession(db: Db, projectId: string, id: string): Promis
   const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
   if (!row || row.erased_at) throw new AppError('session_not_found', `no session ${id}`);
   return toRecord(row);
+}
+
+/** The columns a command may change, serialised as toRecord reads them back (sessions/store.ts writes them). */
+export function mutableColumns(s: SessionRecord) {
+  const j = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  return {
+    status: s.status, state: s.state, result: s.result, metadata: j(s.metadata), expected_data: j(s.expected_data), client_info: j(s.client_info),
+    decision: j(s.decision), capture_plan: j(s.capture_plan), phrase_attempts: s.phrase_attempts.length ? JSON.stringify(s.phrase_attempts) : null,
+    external_id: s.external_id, account_id: s.account_id, redirect_url: s.redirect_url, completed_at: s.completed_at, recorded_at: s.recorded_at,
+    reviewed_at: s.reviewed_at, agent_id: s.agent_id, agent_notes: s.agent_notes, erased_at: s.erased_at, updated_at: s.updated_at,
+    review_claim: j(s.review_claim), reviewed_by: j(s.reviewed_by),
+  };
+}
+
+/** A whole row for an insert. */
+export function toRow(s: SessionRecord): SessionsTable {
+  return {
+    ...mutableColumns(s), id: s.id, project_id: s.project_id, profile: JSON.stringify(s.profile), referring_session_id: s.referring_session_id,
+    expires_at: s.expires_at, created_at: s.created_at, version: s.version,
+  };
+}
+
+/** The row as stored, erased or not (the store decides what an erased session may still do). */
+export async function loadRawSession(db: Db, projectId: string, id: string): Promise<SessionRecord | null> {
+  const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+  return row ? toRecord(row) : null;
 }

@@ -2,7 +2,8 @@ import type { Deps } from '../deps.ts';
 import { endUnprocessable } from '../verification/finish-session.ts';
 
 // Part of the scheduled expiry sweep: a session still `processing` long after it was submitted
-// ends as `needs_review`/`processing_failed` (with its webhook), so no session waits forever.
+// ends `failed` (the aggregate's processing_failed: needs_review/processing_failed to the API, with
+// its webhook), so no session waits forever.
 // Normally the job runner's give-up hook ends such sessions; this catches what it cannot see: a
 // job lost or removed, a give-up hook that failed, a job that kills its worker on every attempt.
 
@@ -20,7 +21,7 @@ export async function sweepStuckSessions(deps: Deps): Promise<number> {
   const cutoff = new Date(now - boundMs).toISOString();
   const hardCutoff = new Date(now - HARD_FACTOR * boundMs).toISOString();
   const stuck = await deps.db.selectFrom('sessions').select(['id', 'project_id', 'updated_at'])
-    .where('status', '=', 'processing').where('updated_at', '<=', cutoff).orderBy('updated_at').limit(BATCH).execute();
+    .where('state', '=', 'processing').where('erased_at', 'is', null).where('updated_at', '<=', cutoff).orderBy('updated_at').limit(BATCH).execute();
   let ended = 0;
   for (const s of stuck) {
     // complete-capture enqueues under `verify:<id>`; the key is held while the job is unfinished

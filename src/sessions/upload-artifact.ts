@@ -5,18 +5,18 @@ import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import { AppError } from '../domain/errors.ts';
 import { sniffImage, sniffVideo } from '../domain/sniff.ts';
-import { iso } from '../domain/time.ts';
+import { type Actor, captureActor } from '../domain/actor.ts';
 import { VIDEO_DURATION_SLACK } from '../domain/session.ts';
 import { MediaError, probe } from '../engines/media/ffmpeg.ts';
 import { assertDecodable, decodedLength } from '../engines/media/inspect.ts';
 import { decodeImage } from '../engines/face/image.ts';
 import { assertDocumentQuality, assertSelfieQuality, documentMetrics, selfieMetrics } from './image-quality.ts';
 import type { Deps } from '../deps.ts';
-import type { Db } from '../storage/db.ts';
 import { FILE_MODE, scratchFile, scratchRoot } from '../storage/scratch.ts';
 import { sessionBlobPrefix } from './blob-keys.ts';
 import type { SessionRecord } from './rows.ts';
 import type { ArtifactKind } from './schemas.ts';
+import { isErased, recordUpload } from './store.ts';
 
 export type Body = AsyncIterable<Uint8Array>;
 
@@ -32,7 +32,8 @@ export async function readLimited(body: Body, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<ArtifactKind, 'video'>, body: Body) {
+/** `actor`: the capture token's (the route resolved `s` from it), or an API key for the compat APIs. */
+export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<ArtifactKind, 'video'>, body: Body, actor: Actor = captureActor(s.project_id, s.id)) {
   const buf = await readLimited(body, deps.config.MAX_IMAGE_BYTES);
   const type = sniffImage(buf);
   if (!type) throw new AppError('unsupported_media_type', 'expected a JPEG, PNG or WebP image');
@@ -52,7 +53,7 @@ export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<Ar
   const key = `${sessionBlobPrefix(s.project_id, s.id)}${kind}`;
   await deps.blobs.put(key, buf);
   const artifact = { kind, content_type: type, bytes: buf.length, width, height, orientation: meta.orientation ?? null };
-  await saveArtifact(deps, s, kind, key, type, buf.length, artifact);
+  await saveArtifact(deps, s, actor, key, { kind, content_type: type, bytes: buf.length, meta: JSON.stringify(artifact) });
   return { artifact };
 }
 
@@ -64,11 +65,11 @@ async function qualityGate(deps: Deps, kind: Exclude<ArtifactKind, 'video'>, buf
 }
 
 /** Streams a video body to a temp file (never whole in memory), then validates and stores it. */
-export async function uploadVideo(deps: Deps, s: SessionRecord, body: Body) {
+export async function uploadVideo(deps: Deps, s: SessionRecord, body: Body, actor: Actor = captureActor(s.project_id, s.id)) {
   const tmp = await tempPath(deps, s.id);
   try {
     await streamToFile(body, tmp, deps.config.MAX_VIDEO_BYTES);
-    return await finalizeVideo(deps, s, tmp);
+    return await finalizeVideo(deps, s, tmp, actor);
   } finally {
     await rm(tmp, { force: true });
   }
@@ -99,7 +100,7 @@ async function inspectVideo(deps: Deps, s: SessionRecord, file: string) {
   }
 }
 
-export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) {
+export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string, actor: Actor = captureActor(s.project_id, s.id)) {
   const type = sniffVideo(await readHead(file));
   if (!type) throw new AppError('unsupported_media_type', 'expected a WebM or MP4 video');
   const { video, hasAudio, seconds } = await inspectVideo(deps, s, file);
@@ -108,8 +109,8 @@ export async function finalizeVideo(deps: Deps, s: SessionRecord, file: string) 
   await deps.blobs.put(key, createReadStream(file), { maxBytes: deps.config.MAX_VIDEO_BYTES });
   // The decoded length, not the header's claim, is what the session reports.
   const artifact = { kind: 'video' as const, content_type: type, bytes, duration_seconds: Math.round(seconds * 1000) / 1000, width: video.width, height: video.height, has_audio: hasAudio };
-  await saveArtifact(deps, s, 'video', key, type, bytes, artifact);
-  await deps.db.updateTable('sessions').set({ recorded_at: iso(deps.clock.now()) }).where('id', '=', s.id).execute();
+  // The store sets recorded_at with the artifact row (the aggregate's `upload` of a video).
+  await saveArtifact(deps, s, actor, key, { kind: 'video', content_type: type, bytes, meta: JSON.stringify(artifact) });
   return { artifact };
 }
 
@@ -145,13 +146,16 @@ export function tempPath(deps: Pick<Deps, 'config'>, owner: string): Promise<str
   return scratchFile(scratchRoot(deps.config.DATA_DIR), owner);
 }
 
-async function saveArtifact(deps: Deps, s: SessionRecord, kind: ArtifactKind, key: string, type: string, bytes: number, meta: object) {
-  const now = iso(deps.clock.now());
-  await deps.db.transaction().execute(async (tx: Db) => {
-    await tx.insertInto('artifacts')
-      .values({ session_id: s.id, project_id: s.project_id, kind, blob_key: key, content_type: type, bytes, meta: JSON.stringify(meta), created_at: now })
-      .onConflict((oc) => oc.columns(['session_id', 'kind']).doUpdateSet({ blob_key: key, content_type: type, bytes, meta: JSON.stringify(meta), created_at: now }))
-      .execute();
-    await tx.updateTable('sessions').set({ status: 'in_progress', updated_at: now }).where('id', '=', s.id).where('status', '=', 'pending').execute();
-  });
+/**
+ * Commits the artifact row through the store. A session erased while the bytes were being stored
+ * refuses it; the bytes then go too, since erase may have emptied the session's blobs before they
+ * arrived (other refusals keep the blob: the key is the kind's, an earlier upload's row uses it).
+ */
+async function saveArtifact(deps: Deps, s: SessionRecord, actor: Actor, key: string, a: { kind: ArtifactKind; content_type: string; bytes: number; meta: string }) {
+  try {
+    await recordUpload(deps, { projectId: s.project_id, sessionId: s.id }, { ...a, blob_key: key }, actor);
+  } catch (e) {
+    if (isErased(e)) await deps.blobs.delete(key).catch(() => undefined);
+    throw e;
+  }
 }

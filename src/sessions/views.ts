@@ -34,6 +34,11 @@ export function sessionView(
     id: s.id,
     object: 'session' as const,
     status: s.status,
+    /**
+     * The aggregate's state, finer than `status`: `awaiting_agent`/`in_call` (status in_progress),
+     * `failed` (verification could not finish: status completed, result needs_review).
+     */
+    state: s.state,
     result: s.result,
     reasons: s.decision?.reasons ?? [],
     decision: s.decision,
@@ -77,6 +82,9 @@ export function sessionView(
     completed_at: s.completed_at,
     recorded_at: s.recorded_at,
     reviewed_at: s.reviewed_at,
+    /** Who took the human decision, from authentication (name_source says where a name came from). */
+    reviewed_by: s.reviewed_by,
+    review_claim: s.review_claim,
   };
 }
 

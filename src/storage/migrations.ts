@@ -294,6 +294,37 @@ const accounts: Migration = {
 };
 
 /**
+ * The session aggregate (sessions/aggregate.ts) and its outbox: `state` (the aggregate's own, with
+ * the live-agent and failed-processing states) next to the public `status`, a `version` for
+ * optimistic concurrency, the review claim and who reviewed; the `outbox` of effects committed with
+ * a change; and `webhook_events.session_id` so erase finds a session's events. Existing rows: a
+ * live-agent session the old code parked with `capture_plan.waiting_room` becomes `awaiting_agent`
+ * and the flag leaves the plan; events learn their session from their payload.
+ */
+const sessionAggregate: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('sessions').addColumn('state', 'text').execute();
+    await db.schema.alterTable('sessions').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('sessions').addColumn('review_claim', 'text').execute();
+    await db.schema.alterTable('sessions').addColumn('reviewed_by', 'text').execute();
+    await backfillSessionStates(db);
+    await db.schema.alterTable('webhook_events').addColumn('session_id', 'text').execute();
+    await backfillEventSessions(db);
+    await db.schema.createIndex('webhook_events_session').on('webhook_events').columns(['project_id', 'session_id']).execute();
+    await db.schema.createTable('outbox')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('session_id', 'text')
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('locked_until', 'text').execute();
+    await db.schema.createIndex('outbox_created').on('outbox').columns(['created_at', 'id']).execute();
+    await db.schema.createIndex('outbox_session').on('outbox').column('session_id').execute();
+  },
+};
+
+/**
  * Resumable uploads keep their chunks in the blob store (any API node can take the next chunk):
  * the ordered list of chunk blobs, JSON, written with the offset in one conditional update.
  */
@@ -303,6 +334,31 @@ const uploadParts: Migration = {
   },
 };
 
+/**
+ * Migration 008's data work, exported so a test can run it on rows written by earlier versions: the
+ * state of every session without one (its status; a live-agent session parked with the plan's
+ * `waiting_room` flag is `awaiting_agent`), and the flag leaves the plan.
+ */
+export async function backfillSessionStates(db: Kysely<any>): Promise<void> {
+  await db.updateTable('sessions').set((eb: any) => ({ state: eb.ref('status') })).where('state', 'is', null).execute();
+  const parked: Array<{ id: string; status: string; capture_plan: string }> = await db.selectFrom('sessions').select(['id', 'status', 'capture_plan'])
+    .where('capture_plan', 'like', '%waiting_room%').execute();
+  for (const r of parked) {
+    const { waiting_room: waiting, ...plan } = JSON.parse(r.capture_plan) as { waiting_room?: boolean };
+    const state = waiting && r.status === 'in_progress' ? { state: 'awaiting_agent' } : {};
+    await db.updateTable('sessions').set({ capture_plan: JSON.stringify(plan), ...state }).where('id', '=', r.id).execute();
+  }
+}
+
+/** Migration 008: events learn their session from their payload (erase finds them by it). */
+export async function backfillEventSessions(db: Kysely<any>): Promise<void> {
+  const events: Array<{ id: string; payload: string }> = await db.selectFrom('webhook_events').select(['id', 'payload']).execute();
+  for (const e of events) {
+    const sid = (JSON.parse(e.payload) as { data?: { session_id?: unknown } }).data?.session_id;
+    if (typeof sid === 'string') await db.updateTable('webhook_events').set({ session_id: sid }).where('id', '=', e.id).execute();
+  }
+}
+
 const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Migration> => ({
   '001_initial': initial(kind),
   '002_phrase_attempts': phraseAttempts,
@@ -311,6 +367,7 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '005_project_settings': projectSettings,
   '006_risk_ip_lists': riskIpLists,
   '007_face_templates_and_lists': faceTemplatesAndLists(kind),
+  '008_session_aggregate': sessionAggregate,
   '009_accounts': accounts,
   '011_upload_parts': uploadParts,
 });

@@ -47,6 +47,14 @@ export interface SessionsTable {
   agent_id: string | null;
   agent_notes: string | null;
   erased_at: string | null;
+  /** The aggregate's state (domain/session.ts SESSION_STATES); `status` is its public projection. */
+  state: string;
+  /** Optimistic concurrency: every command the store commits bumps it (sessions/store.ts). */
+  version: number;
+  /** JSON { actor: { kind, id, name? }, expires_at } while a reviewer holds the session; null otherwise. */
+  review_claim: string | null;
+  /** JSON of who took the human decision: { kind, id, name?, name_source? } (sessions/aggregate.ts). */
+  reviewed_by: string | null;
 }
 
 export interface ArtifactsTable {
@@ -107,6 +115,25 @@ export interface WebhookEventsTable {
   type: string;
   payload: string;
   created_at: string;
+  /** The session the event reports on (erase removes its events); null for events of no session. */
+  session_id: string | null;
+}
+
+/**
+ * Effects committed with a session change that cannot join the SQL transaction themselves (jobs for
+ * a queue that may be Redis, realtime events); outbox/relay.ts hands them over after the commit.
+ */
+export interface OutboxTable {
+  id: string;
+  project_id: string;
+  session_id: string | null;
+  /** 'job' | 'realtime' */
+  kind: string;
+  /** JSON of outbox/outbox.ts OutboxMessage. */
+  payload: string;
+  created_at: string;
+  /** A relay holds the row until then while handing it over (several processes may relay). */
+  locked_until: string | null;
 }
 
 export interface WebhookDeliveriesTable {
@@ -186,6 +213,7 @@ export interface Database {
   memberships: MembershipsTable;
   login_sessions: LoginSessionsTable;
   login_throttle: LoginThrottleTable;
+  outbox: OutboxTable;
 }
 
 /** A person who signs in to the dashboard (src/accounts). */

@@ -3,10 +3,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline as streamPipeline } from 'node:stream/promises';
 import type { z } from 'zod';
+import { systemActor } from '../domain/actor.ts';
 import type { StageFinding } from '../domain/findings.ts';
-import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import type { SessionRecord } from '../sessions/rows.ts';
+import { recordStageFinished, recordStageStarted } from '../sessions/store.ts';
 import type { ArtifactsTable } from '../storage/schema.ts';
 import { FILE_MODE, makeScratchDir, scratchRoot } from '../storage/scratch.ts';
 import { isResultName, STAGE_RESULTS, type ResultName, type ResultOf } from './results/index.ts';
@@ -135,7 +136,7 @@ export async function runStages(deps: Deps, session: SessionRecord, stages: read
         results.set(stage.name, decodeResult(stage.name, stage.result, stored.get(stage.name) ?? null));
         continue;
       }
-      results.set(stage.name, await runOne(deps, session.id, stage, ctx));
+      results.set(stage.name, await runOne(deps, session, stage, ctx));
     }
     return results;
   } finally {
@@ -152,26 +153,21 @@ function storedForm<R extends StageOutput>(stage: Stage<R>, result: R): { json: 
   return { json, value: checkResult(stage.name, stage.result, JSON.parse(json)) };
 }
 
-async function runOne(deps: Deps, sessionId: string, stage: Stage, ctx: StageContext<ResultName>): Promise<StageOutput> {
-  const started = deps.clock.now();
+/** The pipeline writes as the system; the store refuses (session_erased) once the session is erased. */
+async function runOne(deps: Deps, session: SessionRecord, stage: Stage, ctx: StageContext<ResultName>): Promise<StageOutput> {
+  const ref = { projectId: session.project_id, sessionId: session.id };
+  const actor = systemActor(session.project_id, 'pipeline');
+  await recordStageStarted(deps, ref, stage.name, actor);
   const t0 = performance.now();
-  await deps.db.insertInto('stage_runs')
-    .values({ session_id: sessionId, stage: stage.name, status: 'running', attempts: 1, started_at: iso(started), finished_at: null, duration_ms: null, result: null, error: null })
-    .onConflict((oc) => oc.columns(['session_id', 'stage']).doUpdateSet((eb) => ({ status: 'running', attempts: eb('stage_runs.attempts', '+', 1), started_at: iso(started), error: null })))
-    .execute();
+  let result: { json: string; value: StageOutput };
   try {
-    const result = storedForm(stage, await stage.run(ctx));
-    const ms = Math.round(performance.now() - t0);
-    await deps.db.updateTable('stage_runs')
-      .set({ status: 'completed', finished_at: iso(deps.clock.now()), duration_ms: ms, result: result.json })
-      .where('session_id', '=', sessionId).where('stage', '=', stage.name).execute();
-    return result.value;
+    result = storedForm(stage, await stage.run(ctx));
   } catch (e) {
     // Stored and shown: a stable code only. The raw text (paths, ffmpeg stderr) stays in the logs.
-    deps.log.warn('stage failed', { session: sessionId, stage: stage.name, err: e instanceof Error ? e.message.slice(0, 1000) : String(e) });
-    await deps.db.updateTable('stage_runs')
-      .set({ status: 'failed', finished_at: iso(deps.clock.now()), duration_ms: Math.round(performance.now() - t0), error: stageErrorCode(e) })
-      .where('session_id', '=', sessionId).where('stage', '=', stage.name).execute();
+    deps.log.warn('stage failed', { session: session.id, stage: stage.name, err: e instanceof Error ? e.message.slice(0, 1000) : String(e) });
+    await recordStageFinished(deps, ref, stage.name, { status: 'failed', errorCode: stageErrorCode(e), durationMs: Math.round(performance.now() - t0) }, actor);
     throw e;
   }
+  await recordStageFinished(deps, ref, stage.name, { status: 'completed', resultJson: result.json, durationMs: Math.round(performance.now() - t0) }, actor);
+  return result.value;
 }

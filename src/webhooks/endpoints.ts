@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts';
 import { EVENT_TYPES } from './events.ts';
 import { assertPublicUrl, SsrfError } from './ssrf.ts';
 import { sealWebhookSecret } from '../storage/secret-box.ts';
+import { writeOutbox } from '../outbox/outbox.ts';
 
 export const createWebhookBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2048),
@@ -63,9 +64,12 @@ export async function resendDelivery(deps: Deps, projectId: string, deliveryId: 
   const d = await deps.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).where('project_id', '=', projectId).executeTakeFirst();
   if (!d) throw new AppError('not_found', `no delivery ${deliveryId}`);
   const now = iso(deps.clock.now());
-  await deps.db.transaction().execute(async (tx) => {
+  // The job goes through the outbox so the delivery is never `pending` without one. No dedupe key:
+  // a resend while an earlier job waits for its backoff should go now, not at that job's time.
+  const ids = await deps.db.transaction().execute(async (tx) => {
     await tx.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, updated_at: now }).where('id', '=', d.id).execute();
-    await deps.queueFor(tx).enqueue('deliver-webhook', { deliveryId: d.id }, { group: projectId });
+    return writeOutbox(tx, now, projectId, null, [{ kind: 'job', name: 'deliver-webhook', payload: { deliveryId: d.id }, group: projectId }]);
   });
+  await deps.relay.dispatch(ids);
   return { id: d.id, object: 'delivery' as const, status: 'pending' as const };
 }

@@ -3,8 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { createSession } from '../../src/sessions/create-session.ts';
 import { listSessions } from '../../src/sessions/list-sessions.ts';
 import { loadSession } from '../../src/sessions/rows.ts';
-import { emitEvent } from '../../src/webhooks/events.ts';
+import { emitEvent } from '../helpers/events.ts';
 import { makeRuntime, type DbKind, type TestRuntime } from '../helpers/runtime.ts';
+import { storeArtifact, submitCapture } from '../helpers/session-fixtures.ts';
 
 const profile = { steps: ['selfie' as const], video_mode: 'self_record' as const, video_max_duration: 60, video_language: 'en' as const, document_back: false, accessible: false };
 
@@ -35,17 +36,35 @@ export function sessionStoreContract(kind: string, _open: unknown) {
       assert.equal(p1.data[0]?.external_id, 'k3');
     });
 
-    test('event + delivery jobs commit with the change, and roll back with it', async () => {
+    test('event, delivery rows and their outbox jobs commit with the change, and roll back with it; the relay hands them to the queue', async () => {
       await rt.req('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/x' });
-      const deliveries = async () => (await rt.deps.queue.list({ name: 'deliver-webhook', limit: 1000 })).length;
-      const before = await deliveries();
+      const count = async (table: 'outbox' | 'webhook_events') => Number((await rt.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const jobs = async () => (await rt.deps.queue.list({ name: 'deliver-webhook', limit: 1000 })).length;
+      await rt.deps.relay.flush();
+      const before = { outbox: await count('outbox'), events: await count('webhook_events'), jobs: await jobs() };
       await assert.rejects(rt.deps.db.transaction().execute(async (tx) => {
         await emitEvent(rt.deps, tx, rt.projectId, 'video.completed', { session_id: 'x' });
         throw new Error('rollback');
       }));
-      assert.equal(await deliveries(), before);
+      assert.deepEqual({ outbox: await count('outbox'), events: await count('webhook_events'), jobs: await jobs() }, before);
       await rt.deps.db.transaction().execute((tx) => emitEvent(rt.deps, tx, rt.projectId, 'video.completed', { session_id: 'x' }));
-      assert.equal(await deliveries(), before + 1);
+      assert.equal(await count('webhook_events'), before.events + 1);
+      assert.equal(await rt.deps.relay.flush(), 1);
+      assert.equal(await count('outbox'), before.outbox, 'handed over rows leave the outbox');
+      assert.equal(await jobs(), before.jobs + 1);
+    });
+
+    test('a session change and its effects commit in one transaction (store → outbox → relay → queue)', async () => {
+      const s = await createSession(rt.deps, rt.projectId, { profile, expires_in: 600 });
+      await storeArtifact(rt, s.id, 'selfie', new Uint8Array([0xff, 0xd8, 0xff]));
+      await submitCapture(rt, s.id);
+      const job = await rt.deps.queue.findByDedupeKey(`verify:${s.id}`);
+      assert.equal(job?.name, 'verify-session', 'the store handed the job over right after the commit');
+      assert.equal((await rt.deps.db.selectFrom('outbox').select('id').where('session_id', '=', s.id).execute()).length, 0);
+      // Handing the same job over again (a relay that died before deleting its row) is a no-op.
+      await rt.deps.queue.enqueue('verify-session', { sessionId: s.id, projectId: rt.projectId }, { dedupeKey: `verify:${s.id}` });
+      const verifyJobs = (await rt.deps.queue.list({ name: 'verify-session', limit: 1000 })).filter((j) => j.payload.sessionId === s.id);
+      assert.equal(verifyJobs.length, 1);
     });
 
     test('HTTP flow works on this database (create, get, idempotency)', async () => {

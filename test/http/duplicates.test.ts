@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { iso } from '../../src/domain/time.ts';
-import { sessionBlobPrefix } from '../../src/sessions/blob-keys.ts';
 import { loadSession } from '../../src/sessions/rows.ts';
 import { runStages, type Stage } from '../../src/verification/pipeline.ts';
 import { STAGE_RESULTS } from '../../src/verification/results/index.ts';
 import { duplicatesStage } from '../../src/verification/stages/duplicates.ts';
 import { personA1, personA3, personB } from '../helpers/face-media.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { recordClientInfo, storeArtifact, submitCapture } from '../helpers/session-fixtures.ts';
 
 // The duplicates stage end to end on real faces (the face-api sample photos shipped in npm: person
 // A in two different photos, person B) with the real face engine, SQLite and the HTTP API.
@@ -33,11 +32,10 @@ describe('duplicate faces (1:N)', () => {
   /** A decided-looking selfie session: created through the API, selfie stored, client IP recorded, duplicates stage run. */
   async function verify(face: 'A1' | 'A3' | 'B', account: string, ip = '203.0.113.9') {
     const s = (await (await rt.req('POST', '/v1/sessions', { profile: { steps: ['selfie'] }, account_id: account })).json()) as { id: string };
-    const key = `${sessionBlobPrefix(rt.projectId, s.id)}selfie.jpg`;
-    const jpeg = faces[face]!;
-    await rt.deps.blobs.put(key, jpeg);
-    await rt.deps.db.insertInto('artifacts').values({ session_id: s.id, project_id: rt.projectId, kind: 'selfie', blob_key: key, content_type: 'image/jpeg', bytes: jpeg.length, meta: null, created_at: iso(rt.clock.now()) }).execute();
-    await rt.deps.db.updateTable('sessions').set({ client_info: JSON.stringify({ ip_address: ip, user_agent: `UA-${account}` }) }).where('id', '=', s.id).execute();
+    await storeArtifact(rt, s.id, 'selfie', faces[face]!);
+    await recordClientInfo(rt, s.id, { ip_address: ip, user_agent: `UA-${account}` });
+    // The pipeline writes only to a processing session (the verify job waits in the queue: no workers here).
+    await submitCapture(rt, s.id);
     const results = await runStages(rt.deps, await loadSession(rt.deps.db, rt.projectId, s.id), [...noVideoNoDocument, duplicatesStage], new AbortController().signal);
     return { id: s.id, r: results.get('duplicates')! };
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { jsonDepthExceeds, nulPath, valueDepthExceeds } from '../../src/domain/json-guard.ts';
 import { makeRuntime, type DbKind, type TestRuntime } from '../helpers/runtime.ts';
+import { storeArtifact, submitCapture } from '../helpers/session-fixtures.ts';
 
 // Inputs that gave 500s (issue 12, item 9): 30 000 levels of metadata overflowed the stack in the
 // size check; NUL characters reached PostgreSQL, which refuses them in text. Both are refused once,
@@ -68,7 +69,9 @@ for (const db of ['sqlite', 'postgres'] as DbKind[]) {
       const token = new URL(s.capture_url).pathname.split('/').pop();
       const post = () => rt.app.request('/v1/capture/client-info', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ user_agent: 'Mozilla/5.0' }) });
       assert.equal((await post()).status, 200);
-      await rt.deps.db.updateTable('sessions').set({ status: 'processing' }).where('id', '=', s.id).execute();
+      await storeArtifact(rt, s.id, 'selfie', new Uint8Array([0xff, 0xd8, 0xff]));
+      await storeArtifact(rt, s.id, 'video', new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]), 'video/webm');
+      await submitCapture(rt, s.id);
       const late = await post();
       assert.equal(late.status, 409);
       assert.equal(((await late.json()) as ErrorJson).error.code, 'session_already_completed');

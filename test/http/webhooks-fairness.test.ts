@@ -11,7 +11,7 @@ import { loadSession } from '../../src/sessions/rows.ts';
 import { uploadImage } from '../../src/sessions/upload-artifact.ts';
 import { z } from 'zod';
 import type { Stage } from '../../src/verification/pipeline.ts';
-import { emitEvent } from '../../src/webhooks/events.ts';
+import { emitEvent } from '../helpers/events.ts';
 import { FACE_SAMPLES } from '../helpers/media.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { makeRuntime } from '../helpers/runtime.ts';

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { newWebhookId } from '../../src/domain/ids.ts';
 import { newWebhookSecret } from '../../src/domain/signing.ts';
 import { iso } from '../../src/domain/time.ts';
-import { emitEvent } from '../../src/webhooks/events.ts';
+import { emitEvent } from '../helpers/events.ts';
 import { sealWebhookSecret } from '../../src/storage/secret-box.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { ACCEPTED_SPELLINGS, REFUSED_SPELLINGS } from '../helpers/ssrf-spellings.ts';

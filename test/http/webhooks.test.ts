@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { startReceiver } from '../helpers/receiver.ts';
-import { emitEvent } from '../../src/webhooks/events.ts';
+import { emitEvent } from '../helpers/events.ts';
 import { WEBHOOK_RETRY_DELAYS_MS, webhookBackoff } from '../../src/queue/catalogue.ts';
 import { sealPlainWebhookSecrets } from '../../src/storage/migrations.ts';
 import { openWebhookSecret } from '../../src/storage/secret-box.ts';

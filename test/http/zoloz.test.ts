@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { personA3, videoOfA } from '../helpers/face-media.ts';
 import { testPatternVideo } from '../helpers/media.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { redrawCapturePlan } from '../helpers/session-fixtures.ts';
 import { synthSpeech } from '../unit/speech/synth.ts';
 
 // VideoVerify-compatible flow: initialize → capture (phrase attempts with retry, selfie, video)
@@ -54,11 +55,9 @@ describe('VideoVerify compatibility', () => {
    */
   /** The phrase the synthetic voice says, and fixed challenges (the draw is random) so the outcome is known. */
   async function fixPhrase(sessionId: string, text: string): Promise<void> {
-    const row = await rt.deps.db.selectFrom('sessions').select('capture_plan').where('id', '=', sessionId).executeTakeFirstOrThrow();
-    const plan = JSON.parse(String(row.capture_plan)) as { phrase: { text: string }; challenges: Array<{ type: string; at_seconds: number }> };
-    plan.phrase.text = text;
-    plan.challenges = [{ type: 'blink', at_seconds: 7 }, { type: 'turn_left', at_seconds: 11 }];
-    await rt.deps.db.updateTable('sessions').set({ capture_plan: JSON.stringify(plan) }).where('id', '=', sessionId).execute();
+    await redrawCapturePlan(rt, sessionId, (plan) => ({
+      ...plan, phrase: plan.phrase ? { ...plan.phrase, text } : null, challenges: [{ type: 'blink', at_seconds: 7 }, { type: 'turn_left', at_seconds: 11 }],
+    }));
   }
 
   test('phrase attempts with retry, then checkresult PROCESSING → SUCCESS with retry records and images', async () => {

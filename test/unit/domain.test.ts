@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import { decide } from '../../src/domain/decision.ts';
-import { canTransition, mayDecide, requiredArtifacts } from '../../src/domain/session.ts';
+import { mayDecide, publicStatus, requiredArtifacts } from '../../src/domain/session.ts';
 import { signToken, verifyMediaPath, signMediaPath, verifyToken } from '../../src/domain/signing.ts';
 import { sniffImage, sniffVideo } from '../../src/domain/sniff.ts';
 import { signWebhook, verifyWebhook } from '../../src/webhooks/sign.ts';
@@ -10,12 +10,12 @@ import { assertPublicUrl, isPrivateAddress } from '../../src/webhooks/ssrf.ts';
 
 const SECRET = 'x'.repeat(40);
 
-test('state machine: allowed and refused transitions', () => {
-  assert.ok(canTransition('pending', 'in_progress'));
-  assert.ok(canTransition('processing', 'completed'));
-  assert.ok(!canTransition('completed', 'processing'));
-  assert.ok(!canTransition('expired', 'in_progress'));
-  assert.ok(!canTransition('canceled', 'completed'));
+// The transitions themselves are tested one by one in test/unit/sessions/aggregate.test.ts.
+test('the API keeps its six statuses: live-agent states are in_progress, failed processing is completed', () => {
+  assert.equal(publicStatus('awaiting_agent'), 'in_progress');
+  assert.equal(publicStatus('in_call'), 'in_progress');
+  assert.equal(publicStatus('failed'), 'completed');
+  assert.equal(publicStatus('processing'), 'processing');
 });
 
 test('a final decision is never silently overwritten', () => {
@@ -25,6 +25,9 @@ test('a final decision is never silently overwritten', () => {
   assert.ok(!mayDecide(auto, { decided_by: 'auto' }));
   assert.ok(mayDecide(auto, { decided_by: 'agent_1' }));
   assert.ok(!mayDecide(human, { decided_by: 'agent_2' }));
+  // A reviewer an integrator names "auto" is still a human: the actor, not the label, says so.
+  const namedAuto = { ...auto, actor: { kind: 'api_key' as const, id: 'key_1' } };
+  assert.ok(!mayDecide(namedAuto, { decided_by: 'agent_2', actor: { kind: 'api_key', id: 'key_2' } }));
 });
 
 test('decision policy: decline beats review beats approve', () => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { authenticate } from '../../projects/keys.ts';
 import { createSession } from '../../sessions/create-session.ts';
+import { apiKeyActor } from '../../domain/actor.ts';
 import { loadSession } from '../../sessions/rows.ts';
 import { LANGUAGES } from '../../domain/languages.ts';
 import { apiKeyOf } from '../auth.ts';
@@ -80,7 +81,7 @@ export function zolozRoutes(deps: Deps) {
       ...(b.data.redirectUrl ? { redirect_url: b.data.redirectUrl } : {}),
       ...(b.data.firstName || b.data.lastName ? { expected_data: { first_name: b.data.firstName, last_name: b.data.lastName } } : {}),
       metadata: { compat: 'zoloz.videoverify', bizId: b.data.bizId },
-    });
+    }, apiKeyActor(p.projectId, p.keyId));
     return c.json({ ...zResult('S', 'SUCCESS', 'Success'), transactionId: s.id, clientCfg: s.capture_url, captureUrl: s.capture_url });
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { profileSchema, RESULTS, SESSION_STATUSES } from '../../domain/session.ts';
+import { profileSchema, RESULTS, SESSION_STATES, SESSION_STATUSES } from '../../domain/session.ts';
 import { jsonObject, named, nullableTimestamp, timestamp } from './registry.ts';
 
 // Session answers: POST/GET /v1/sessions…, and their /api/v1 (Verilock) aliases.
@@ -10,6 +10,16 @@ export const Profile = named('Profile', profileSchema, { description: 'The captu
 
 const status = z.enum(SESSION_STATUSES).describe('pending → in_progress (first upload) → processing (submitted) → completed; or expired / canceled');
 const result = z.enum(RESULTS).nullable().describe('null until decided');
+const state = z.enum(SESSION_STATES).describe('The session state, finer than status: awaiting_agent / in_call (status in_progress: live agent), failed (verification could not finish: status completed, result needs_review)');
+
+export const ActorRef = named('ActorRef', z.object({
+  kind: z.enum(['api_key', 'user', 'capture', 'system']),
+  id: z.string().describe('API key id, dashboard user id, session id (capture) or system component'),
+  name: z.string().optional(),
+  name_source: z.enum(['integrator', 'account']).optional().describe('integrator: the name came in the request body of an API-key call (not verified); account: the signed-in user\'s name'),
+}), { description: 'Who acted, from authentication', example: { kind: 'api_key', id: 'key_3f…', name: 'alice', name_source: 'integrator' } });
+
+const reviewClaim = z.object({ actor: ActorRef, expires_at: timestamp });
 
 export const Reason = named('Reason', z.object({
   code: z.string().describe('Finding code, e.g. face_mismatch, no_face, liveness_failed, phrase_mismatch, risk_flag, processing_failed'),
@@ -77,6 +87,7 @@ export const Session = named('Session', z.object({
   id: z.string(),
   object: z.literal('session'),
   status,
+  state,
   result,
   reasons: z.array(Reason),
   decision: Decision.nullable(),
@@ -100,6 +111,8 @@ export const Session = named('Session', z.object({
   completed_at: nullableTimestamp,
   recorded_at: nullableTimestamp,
   reviewed_at: nullableTimestamp,
+  reviewed_by: ActorRef.nullable().describe('Who took the human decision'),
+  review_claim: reviewClaim.nullable().describe('A reviewer holding the session (POST …/review/claim) until expires_at'),
 }));
 
 export const SessionCreated = named('SessionCreated', z.object({
@@ -122,12 +135,12 @@ export const SessionCreated = named('SessionCreated', z.object({
 export const SessionList = named('SessionList', z.object({
   object: z.literal('list'),
   data: z.array(z.object({
-    id: z.string(), status, result, external_id: z.string().nullable(), account_id: z.string().nullable(),
+    id: z.string(), status, state, result, external_id: z.string().nullable(), account_id: z.string().nullable(),
     video_mode: z.enum(['self_record', 'live_agent']), steps: Profile.shape.steps, created_at: timestamp, expires_at: timestamp, completed_at: nullableTimestamp,
   })),
   has_more: z.boolean(),
   next_cursor: z.string().nullable().describe('Pass as ?cursor= for the next page'),
-}), { example: { object: 'list', data: [{ id: SES, status: 'completed', result: 'approved', external_id: 'order-1042', account_id: null, video_mode: 'self_record', steps: ['document', 'selfie', 'video'], created_at: '2026-01-05T10:15:30.000Z', expires_at: '2026-01-05T11:15:30.000Z', completed_at: '2026-01-05T10:19:02.000Z' }], has_more: false, next_cursor: null } });
+}), { example: { object: 'list', data: [{ id: SES, status: 'completed', state: 'completed', result: 'approved', external_id: 'order-1042', account_id: null, video_mode: 'self_record', steps: ['document', 'selfie', 'video'], created_at: '2026-01-05T10:15:30.000Z', expires_at: '2026-01-05T11:15:30.000Z', completed_at: '2026-01-05T10:19:02.000Z' }], has_more: false, next_cursor: null } });
 
 export const VideoResult = named('VideoResult', z.object({
   session_id: z.string(),
@@ -148,8 +161,14 @@ export const VideoResult = named('VideoResult', z.object({
 export const SessionCanceled = named('SessionCanceled', z.object({ id: z.string(), status: z.literal('canceled') }), { example: { id: SES, status: 'canceled' } });
 
 export const SessionReviewed = named('SessionReviewed', z.object({
-  id: z.string(), status: z.literal('completed'), result: z.enum(['approved', 'declined']), reviewed_at: timestamp, decision: Decision,
+  id: z.string(), status: z.literal('completed'), result: z.enum(['approved', 'declined']), reviewed_at: timestamp, decision: Decision, reviewed_by: ActorRef,
 }));
+
+export const ReviewClaim = named('ReviewClaim', z.object({ id: z.string(), object: z.literal('review_claim'), actor: ActorRef, expires_at: timestamp }),
+  { example: { id: SES, object: 'review_claim', actor: { kind: 'api_key', id: 'key_3f…' }, expires_at: '2026-01-05T10:34:02.000Z' } });
+
+export const ReviewReleased = named('ReviewReleased', z.object({ id: z.string(), object: z.literal('review_claim'), released: z.literal(true) }),
+  { example: { id: SES, object: 'review_claim', released: true } });
 
 export const AuditTrail = named('AuditTrail', z.object({
   object: z.literal('list'),

@@ -17,13 +17,12 @@ export const dashboardReviewBody = z.strictObject({
 });
 
 /**
- * The one place a dashboard user's decision reaches the session use case, with the Actor from the
- * cookie. Today's reviewSession takes the reviewer as a string, so the user id goes there (it
- * becomes decided_by, the audit actor and the webhook's agent_id); when the session aggregate
- * takes an Actor, this call passes `actor` as it is.
+ * The one place a dashboard user's decision reaches the session aggregate, with the Actor from the
+ * cookie: the user is the reviewer (reviewed_by, the audit actor, decided_by and the webhook's
+ * agent_id); nothing in the body names who decided.
  */
 export function reviewAsUser(deps: Deps, actor: Actor, sessionId: string, body: z.infer<typeof dashboardReviewBody>) {
-  return reviewSession(deps, actor.projectId, sessionId, { ...body, reviewer: actor.id });
+  return reviewSession(deps, actor.projectId, sessionId, { ...body, reviewer: actor.name ?? actor.id }, actor);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { captureActor } from '../../domain/actor.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { assertStep, captureSession } from '../../sessions/capture-guard.ts';
@@ -60,19 +61,21 @@ export const captureDocs: RouteDoc[] = [
 export function captureRoutes(deps: Deps) {
   const app = new Hono();
   const session = (c: { req: { header(n: string): string | undefined } }, forWrite = true) => captureSession(deps, captureTokenOf(c.req.header('authorization')), { forWrite });
+  // The capture token names exactly one session: whoever holds it acts as that session's capture.
+  const tokenActor = (s: { id: string; project_id: string }) => captureActor(s.project_id, s.id);
 
   app.get('/session', async (c) => c.json(await captureView(deps, await session(c, false))));
   for (const [path, kind, step] of [['/document/front', 'document_front', 'document'], ['/document/back', 'document_back', 'document'], ['/selfie', 'selfie', 'selfie']] as const) {
     app.put(path, async (c) => {
       const s = await session(c);
       assertStep(s, step);
-      return c.json(await uploadImage(deps, s, kind, bodyStream(c)));
+      return c.json(await uploadImage(deps, s, kind, bodyStream(c), tokenActor(s)));
     });
   }
   app.put('/video', async (c) => {
     const s = await session(c);
     assertStep(s, 'video');
-    return c.json(await uploadVideo(deps, s, bodyStream(c)));
+    return c.json(await uploadVideo(deps, s, bodyStream(c), tokenActor(s)));
   });
   app.post('/video/uploads', async (c) => {
     const s = await session(c);
@@ -100,13 +103,16 @@ export function captureRoutes(deps: Deps) {
     const ip = clientIp(c);
     // Both sides of the address decision are kept: risk's spoofed_ip compares them (risk/spoofed-ip.ts).
     const network = { ip, socket_ip: peerOf(c), forwarded_for: c.req.header('x-forwarded-for')?.slice(0, 1024) ?? null };
-    return c.json(await saveClientInfo(deps, s, await jsonBody(c, clientInfoBody), network));
+    return c.json(await saveClientInfo(deps, s, await jsonBody(c, clientInfoBody), network, tokenActor(s)));
   });
   app.post('/complete', async (c) => {
     const s = await session(c);
-    return c.json(await completeCapture(deps, s, await jsonBody(c, completeCaptureBody, CAPTURE_REPORT_MAX_BYTES)));
+    return c.json(await completeCapture(deps, s, await jsonBody(c, completeCaptureBody, CAPTURE_REPORT_MAX_BYTES), tokenActor(s)));
   });
   app.post('/liveness/start', async (c) => c.json(startLiveness(deps, await session(c))));
-  app.post('/phrase/attempts', async (c) => c.json(await submitPhraseAttempt(deps, await session(c), bodyStream(c), c.req.raw.signal)));
+  app.post('/phrase/attempts', async (c) => {
+    const s = await session(c);
+    return c.json(await submitPhraseAttempt(deps, s, bodyStream(c), c.req.raw.signal, tokenActor(s)));
+  });
   return app;
 }

@@ -5,13 +5,13 @@ import { createSession } from '../../sessions/create-session.ts';
 import { eraseSession } from '../../sessions/erase-session.ts';
 import { getSession, getVideo } from '../../sessions/get-session.ts';
 import { listSessions } from '../../sessions/list-sessions.ts';
-import { auditTrail, reviewBody, reviewSession } from '../../sessions/review-session.ts';
+import { auditTrail, claimReview, claimReviewBody, releaseReview, reviewBody, reviewSession } from '../../sessions/review-session.ts';
 import { createSessionBody, listSessionsQuery } from '../../sessions/schemas.ts';
 import type { Vars } from '../auth.ts';
 import { idempotent } from '../idempotency.ts';
 import { fails, ok, type RouteDoc } from '../openapi.ts';
 import { SESSION_OPTION_DOCS } from '../contract/session-options.ts';
-import { AuditTrail, Session, SessionCanceled, SessionCreated, SessionErased, SessionList, SessionReviewed, VideoResult } from '../contract/sessions.ts';
+import { AuditTrail, ReviewClaim, ReviewReleased, Session, SessionCanceled, SessionCreated, SessionErased, SessionList, SessionReviewed, VideoResult } from '../contract/sessions.ts';
 import { jsonBody, queryOf } from '../validate.ts';
 
 const notFound = fails('No such session in this project (or erased)', 'session_not_found');
@@ -35,10 +35,16 @@ export const sessionDocs: RouteDoc[] = [
     responses: { 200: ok(VideoResult, 'Video result'), 404: notFound } },
   { method: 'post', path: '/v1/sessions/{id}/cancel', tag: 'sessions', auth: 'apiKey', summary: 'Cancel an open session (pending or in_progress)',
     responses: { 200: ok(SessionCanceled, 'Canceled'), 404: notFound, 409: fails('The session is processing or already ended', 'session_not_cancelable') } },
-  { method: 'post', path: '/v1/sessions/{id}/review', tag: 'sessions', auth: 'apiKey', summary: 'Human decision (emits video.reviewed); never overrides another human decision', body: reviewBody,
-    fields: { result: 'approved or declined', reviewer: 'Who decided (recorded in the audit trail, the decision and the webhook\'s agent_id)', notes: 'Free text for the record (at most 5000 characters)', reasons: 'Your reason codes; without them the automatic findings stay as the decision\'s reasons' },
+  { method: 'post', path: '/v1/sessions/{id}/review', tag: 'sessions', auth: 'apiKey', summary: 'Human decision on a processed session, or the agent\'s decision on a live-agent session (emits video.reviewed); never overrides another human decision', body: reviewBody,
+    description: 'Who decided comes from the credential: reviewed_by = { kind: api_key, id: the key id, name: the body\'s reviewer, name_source: integrator }. agent_id and decided_by keep the reviewer name. Only processed sessions (or live-agent sessions awaiting their agent\'s decision) can be reviewed; a session held by another reviewer\'s claim cannot.',
+    fields: { result: 'approved or declined', reviewer: 'The name of your reviewer (integrator-supplied: recorded as reviewed_by.name, the decision\'s decided_by and the webhook\'s agent_id; the verified identity is the API key)', notes: 'Free text for the record (at most 5000 characters)', reasons: 'Your reason codes; without them the automatic findings stay as the decision\'s reasons' },
     example: { result: 'approved', reviewer: 'alice', notes: 'phrase fine on replay' },
-    responses: { 200: ok(SessionReviewed, 'Reviewed'), 404: notFound, 409: fails('Not decided yet, or already decided by a human', 'decision_final') } },
+    responses: { 200: ok(SessionReviewed, 'Reviewed'), 404: notFound, 409: fails('Not reviewable yet, already decided by a human, or held by another reviewer', 'session_not_reviewable', 'decision_final', 'review_claimed_by_other') } },
+  { method: 'post', path: '/v1/sessions/{id}/review/claim', tag: 'sessions', auth: 'apiKey', summary: 'Hold a processed session for review; others cannot decide it until released or expired', body: claimReviewBody, bodyOptional: true,
+    fields: { ttl_seconds: 'How long the claim holds (default 900)' },
+    responses: { 200: ok(ReviewClaim, 'Claimed'), 404: notFound, 409: fails('Held by another reviewer, or not reviewable', 'review_claimed_by_other', 'session_not_reviewable') } },
+  { method: 'post', path: '/v1/sessions/{id}/review/release', tag: 'sessions', auth: 'apiKey', summary: 'Release a review claim held by the caller',
+    responses: { 200: ok(ReviewReleased, 'Released'), 404: notFound, 409: fails('Not held by the caller', 'review_not_claimed') } },
   { method: 'get', path: '/v1/sessions/{id}/audit', tag: 'sessions', auth: 'apiKey', summary: 'Audit trail of the session (decisions, reviews, cancellation)',
     responses: { 200: ok(AuditTrail, 'Audit records, oldest first'), 404: notFound } },
   { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Erase every artifact and derived datum (keeps a tombstone and an audit record)',
@@ -50,16 +56,21 @@ export function sessionRoutes(deps: Deps) {
   app.post('/', async (c) => {
     const p = c.get('principal');
     const body = await jsonBody(c, createSessionBody);
-    const res = await idempotent(deps, p.projectId, c.req.header('idempotency-key'), body, async () => ({ status: 201, body: await createSession(deps, p.projectId, body) }));
+    const res = await idempotent(deps, p.projectId, c.req.header('idempotency-key'), body, async () => ({ status: 201, body: await createSession(deps, p.projectId, body, c.get('actor')) }));
     if (res.replayed) c.header('idempotent-replayed', 'true');
     return c.json(res.body, res.status as 201);
   });
   app.get('/', async (c) => c.json(await listSessions(deps, c.get('principal').projectId, queryOf(c, listSessionsQuery))));
   app.get('/:id', async (c) => c.json(await getSession(deps, c.get('principal').projectId, c.req.param('id'))));
   app.get('/:id/video', async (c) => c.json(await getVideo(deps, c.get('principal').projectId, c.req.param('id'))));
-  app.post('/:id/cancel', async (c) => c.json(await cancelSession(deps, c.get('principal').projectId, c.req.param('id'), c.get('principal').keyId)));
-  app.post('/:id/review', async (c) => c.json(await reviewSession(deps, c.get('principal').projectId, c.req.param('id'), await jsonBody(c, reviewBody))));
+  app.post('/:id/cancel', async (c) => c.json(await cancelSession(deps, c.get('principal').projectId, c.req.param('id'), c.get('actor'))));
+  app.post('/:id/review', async (c) => c.json(await reviewSession(deps, c.get('principal').projectId, c.req.param('id'), await jsonBody(c, reviewBody), c.get('actor'))));
+  app.post('/:id/review/claim', async (c) => {
+    const b = await jsonBody(c, claimReviewBody);
+    return c.json(await claimReview(deps, c.get('principal').projectId, c.req.param('id'), b.ttl_seconds, c.get('actor')));
+  });
+  app.post('/:id/review/release', async (c) => c.json(await releaseReview(deps, c.get('principal').projectId, c.req.param('id'), c.get('actor'))));
   app.get('/:id/audit', async (c) => c.json(await auditTrail(deps, c.get('principal').projectId, c.req.param('id'))));
-  app.delete('/:id', async (c) => c.json(await eraseSession(deps, c.get('principal').projectId, c.req.param('id'), c.get('principal').keyId)));
+  app.delete('/:id', async (c) => c.json(await eraseSession(deps, c.get('principal').projectId, c.req.param('id'), c.get('actor'))));
   return app;
 }

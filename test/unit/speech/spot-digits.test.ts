@@ -87,7 +87,7 @@ async function stage(wav: string, phrase: { kind: string; text: string; check: s
   scratch.set(DECODED, { frames: [], wav });
   const ctx = {
     deps: { engines: { speech: async () => engines } },
-    session: { capture_plan: { phrase, challenges: [{ type: 'blink', at_seconds: 7 }], waiting_room: false }, profile: { video_language: 'es' }, phrase_attempts: [] },
+    session: { capture_plan: { phrase, challenges: [{ type: 'blink', at_seconds: 7 }]}, profile: { video_language: 'es' }, phrase_attempts: [] },
     workDir: dir, scratch, signal: new AbortController().signal,
     localFile: async () => null, artifacts: new Map(),
   } as unknown as StageContext<'decode'>;
