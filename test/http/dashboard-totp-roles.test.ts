@@ -1,3 +1,6 @@
+import { endUnprocessable } from '../../src/verification/finish-session.ts';
+import type { TestRuntime } from '../helpers/runtime.ts';
+import { storeArtifact, submitCapture } from '../helpers/session-fixtures.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createKey } from '../../src/projects/keys.ts';
@@ -95,11 +98,14 @@ describe('dashboard TOTP and roles', { timeout: 300_000 }, () => {
   test('roles: an auditor reads but cannot review; a reviewer\'s decision records the user; an admin alone manages users', async () => {
     nextMinute();
     const db = server.runtime.deps.db;
-    const created = await fetch(`${server.baseUrl}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ profile: { steps: ['selfie', 'video'], video_mode: 'self_record' }, external_id: 'roles-1' }) });
+    const created = await fetch(`${server.baseUrl}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ profile: { steps: ['selfie'] }, external_id: 'roles-1' }) });
     const sid = ((await created.json()) as { id: string }).id;
-    // The pipeline's end state without running the models: an automatic needs_review.
-    const now = server.clock.now().toISOString();
-    await db.updateTable('sessions').set({ status: 'completed', result: 'needs_review', completed_at: now, decision: JSON.stringify({ result: 'needs_review', reasons: [], decided_by: 'auto', decided_at: now }) }).where('id', '=', sid).execute();
+    // An automatic needs_review without running the models, through the session store: a selfie,
+    // the submit, and the end of a verification that could not finish (needs_review).
+    const rt = { deps: server.runtime.deps, projectId: projectA } as unknown as TestRuntime;
+    await storeArtifact(rt, sid, 'selfie', new Uint8Array([0xff, 0xd8, 0xff]));
+    await submitCapture(rt, sid);
+    assert.equal(await endUnprocessable(server.runtime.deps, projectA, sid, 'stuck'), true);
 
     const aud = await makeUser(server.runtime.deps, { login: 'audrey', projectId: projectA, roles: ['auditor'] });
     const rev = await makeUser(server.runtime.deps, { login: 'ravi', projectId: projectA, roles: ['reviewer'] });
