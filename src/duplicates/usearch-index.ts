@@ -16,7 +16,15 @@ export const EXACT_BELOW = 2_000;
  * hnswlib's usual defaults; bench:risk measures recall of the graph against exact search at 100 k
  * and 1 M with these values.
  */
-export const HNSW = { connectivity: 16, expansion_add: 128, expansion_search: 64 } as const;
+export const HNSW: HnswParams = { connectivity: 16, expansion_add: 128, expansion_search: 64, quantization: 'f32' };
+
+export interface HnswParams {
+  connectivity: number;
+  expansion_add: number;
+  expansion_search: number;
+  /** Storage of the vectors in the graph: f32 exact, f16 half the memory (distances to ~1e-3). */
+  quantization: 'f32' | 'f16';
+}
 /** A graph is written to disk after this many changes (and on flush/close); the table stays the truth. */
 const SAVE_EVERY = 1000;
 const PAGE = 10_000;
@@ -30,12 +38,16 @@ export interface UsearchIndexOptions {
   dir: string;
   source: TemplateSource;
   exactBelow?: number;
+  /** Graph parameters (bench:risk compares settings); HNSW by default. */
+  hnsw?: Partial<HnswParams>;
 }
 
-const newGraph = () => new Index({ dimensions: TEMPLATE_DIMENSIONS, metric: MetricKind.L2sq, quantization: ScalarKind.F32, multi: false, ...HNSW });
+const SCALARS = { f32: ScalarKind.F32, f16: ScalarKind.F16 } as const;
 
 export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
   const exactBelow = o.exactBelow ?? EXACT_BELOW;
+  const h = { ...HNSW, ...o.hnsw };
+  const newGraph = () => new Index({ dimensions: TEMPLATE_DIMENSIONS, metric: MetricKind.L2sq, quantization: SCALARS[h.quantization], multi: false, connectivity: h.connectivity, expansion_add: h.expansion_add, expansion_search: h.expansion_search });
   const projects = new Map<string, ProjectIndex>();
   const locks = new Map<string, Promise<unknown>>();
   const safe = (projectId: string) => projectId.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -94,9 +106,10 @@ export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
 
   async function loadFromDisk(projectId: string, dbMax: number): Promise<ProjectIndex | null> {
     const f = files(projectId);
-    const stamp = await readFile(f.stamp, 'utf8').then((s) => JSON.parse(s) as { maxSeq: number; size: number; dimensions: number }).catch(() => null);
+    const stamp = await readFile(f.stamp, 'utf8').then((s) => JSON.parse(s) as { maxSeq: number; size: number; dimensions: number; params?: string }).catch(() => null);
     // A stamp ahead of the table means the database was restored or replaced: the file is not ours.
-    if (!stamp || stamp.dimensions !== TEMPLATE_DIMENSIONS || stamp.maxSeq > dbMax) return null;
+    // A graph built with other parameters (an older stamp has none: the f32 defaults) is rebuilt with these.
+    if (!stamp || stamp.dimensions !== TEMPLATE_DIMENSIONS || stamp.maxSeq > dbMax || (stamp.params ?? paramsKey(HNSW)) !== paramsKey(h)) return null;
     try {
       const index = newGraph();
       index.load(f.graph);
@@ -113,7 +126,7 @@ export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
     const tmp = `${f.graph}.${process.pid}.tmp`;
     p.store.index.save(tmp);
     await rename(tmp, f.graph);
-    await writeFile(f.stamp, JSON.stringify({ maxSeq: p.maxSeq, size: p.size, dimensions: TEMPLATE_DIMENSIONS }), { mode: 0o600 });
+    await writeFile(f.stamp, JSON.stringify({ maxSeq: p.maxSeq, size: p.size, dimensions: TEMPLATE_DIMENSIONS, params: paramsKey(h) }), { mode: 0o600 });
     p.dirty = 0;
   }
 
@@ -182,6 +195,9 @@ export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
     },
   };
 }
+
+/** What a saved graph's layout depends on (expansion_search is a search-time setting only). */
+const paramsKey = (p: HnswParams) => `M${p.connectivity}/ef${p.expansion_add}/${p.quantization}`;
 
 function concat(vs: Float32Array[]): Float32Array {
   const out = new Float32Array(vs.length * TEMPLATE_DIMENSIONS);
