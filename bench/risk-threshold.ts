@@ -75,6 +75,16 @@ export function calibrateThreshold(real: RealFace[], sizes: readonly number[]) {
   }
   const fmr = lowerTail(threshold, mean, sd);
   console.log(`  stranger distances (calibration impostors): mean ${mean.toFixed(3)}, sd ${sd.toFixed(3)}; normal-tail false-match rate per stored stranger at ${threshold.toFixed(2)}: ${fmr.toExponential(1)}`);
-  for (const n of sizes) console.log(`    expected false face hits per search among ${n.toLocaleString('en')} strangers: ${(n * fmr).toFixed(3)}`);
+  for (const n of sizes) {
+    // The distance a project of this size would need for 1 false face hit per 100 searches, by bisection on the fitted tail.
+    let lo = 0, hi = threshold;
+    for (let i = 0; i < 50; i++) {
+      const mid = (lo + hi) / 2;
+      if (n * lowerTail(mid, mean, sd) > 0.01) hi = mid;
+      else lo = mid;
+    }
+    const r = photoRecall(rep, lo);
+    console.log(`    ${n.toLocaleString('en')} strangers stored: expected false face hits per search ${(n * fmr).toFixed(3)}; 0.01 would need distance ${lo.toFixed(3)}, where the report split's photos find their person ${r.found}/${r.of}`);
+  }
   return { threshold, fmr };
 }
