@@ -1,8 +1,8 @@
+import { z } from 'zod';
 import { AppError } from '../../domain/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { continentOf } from '../../risk/continent.ts';
-import { RISK_WEIGHTS, type RiskFlag } from '../../risk/policy.ts';
-import type { RiskSignals } from '../../risk/signals.ts';
+import { RISK_FLAGS, RISK_WEIGHTS, type RiskFlag } from '../../risk/policy.ts';
 import type { SessionRecord } from '../../sessions/rows.ts';
 import { signedMediaUrl } from '../../sessions/views.ts';
 
@@ -26,12 +26,38 @@ export const DECISIONS: Record<string, 'Real' | 'Suspicious' | 'Fake'> = { appro
 export const FACE_FLAG_WEIGHTS = { repeat_face: 0.8, blocked_face: 0.9, blocked_account: 0.9, blocked_document: 0.9, blocked_ip: 0.5 } as const;
 type FaceFlag = keyof typeof FACE_FLAG_WEIGHTS;
 
-interface DuplicatesResult {
-  template_source?: 'video' | 'selfie' | null;
-  matches?: { num_accounts_linked: number; accounts_linked: Array<{ account_id: string; match_types: string[] }> };
-  findings?: Array<{ code: string }>;
+// The stage results as stored (risk/signals.ts, duplicates/find-duplicates.ts), validated on read:
+// only the parts the answer uses; anything else a later version stores passes.
+const n = z.number().nullable().optional();
+const t = z.string().nullable().optional();
+const storedRisk = z.looseObject({
+  skipped: z.boolean().optional(),
+  risk_flags: z.array(z.enum(RISK_FLAGS)).default([]),
+  device_network_signals: z.looseObject({
+    device_risk: z.number(), proxy: z.number(), vpn: z.number(), datacenter: z.number(), tor: z.number(),
+    spoofed_ip: z.number(), recent_fraud_ip: z.number(), device_network_mismatch: z.number(),
+  }).optional(),
+  referring_session_signals: z.looseObject({ impossible_travel: z.number(), ip_mismatch: z.number(), user_agent_mismatch: z.number() }).nullable().optional(),
+  session_data: z.looseObject({
+    network: z.looseObject({ ip_address: t, service_provider: t, connection_type: t }),
+    location: z.looseObject({ country_code: t, state: t, city: t, zip_code: t, timezone: t, latitude: n, longitude: n }).nullable(),
+    browser: z.looseObject({ type: t, version: t, language: t, user_agent: t, timezone: t }),
+    device: z.looseObject({ category: t, type: t, os: t, cpu_cores: n, memory: n, gpu: t }),
+  }).optional(),
+});
+const storedDuplicates = z.looseObject({
+  template_source: z.enum(['video', 'selfie']).nullable().optional(),
+  matches: z.looseObject({ accounts_linked: z.array(z.looseObject({ account_id: z.string(), match_types: z.array(z.string()) })) }).optional(),
+  findings: z.array(z.looseObject({ code: z.string() })).default([]),
+});
+
+function parseStored<S extends z.ZodType>(schema: S, stage: string, text: string | null | undefined): z.infer<S> | null {
+  if (!text) return null;
+  const r = schema.safeParse(JSON.parse(text));
+  // A stored result that does not read is a server fault, not the client's: 500 with the stage named in the log.
+  if (!r.success) throw new Error(`stage_runs.result of ${stage} does not match its schema: ${r.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  return r.data;
 }
-type StoredRisk = Partial<RiskSignals> & { skipped?: boolean };
 
 /** Flags and score: the risk stage's raised flags plus the duplicates findings, strongest first. */
 export function combinedRisk(riskFlags: readonly RiskFlag[], faceFindings: readonly string[]) {
@@ -63,17 +89,13 @@ const FACE_EVIDENCE = { video: 'evidence_video_face_1', selfie: 'evidence_selfie
 export async function verisoulAnswer(deps: Deps, s: SessionRecord, requestId: string) {
   const decision = s.status === 'completed' && s.result ? DECISIONS[s.result] : undefined;
   if (!decision) {
-    throw new AppError('session_not_decided', `the session is ${s.status} and has no decision yet; call again after the session.completed webhook`);
+    throw new AppError('session_not_decided', `the session is ${s.status} and has no decision yet; call again after its video.completed webhook`);
   }
   const runs = await deps.db.selectFrom('stage_runs').select(['stage', 'result']).where('session_id', '=', s.id).where('status', '=', 'completed').where('stage', 'in', ['risk', 'duplicates']).execute();
-  const stored = (stage: string) => {
-    const r = runs.find((x) => x.stage === stage)?.result;
-    return r ? (JSON.parse(r) as unknown) : null;
-  };
-  const riskRun = stored('risk') as StoredRisk | null;
+  const riskRun = parseStored(storedRisk, 'risk', runs.find((x) => x.stage === 'risk')?.result);
   const risk = riskRun && !riskRun.skipped ? riskRun : null;
-  const dup = (stored('duplicates') as DuplicatesResult | null) ?? {};
-  const combined = combinedRisk(risk?.risk_flags ?? [], (dup.findings ?? []).map((f) => f.code));
+  const dup = parseStored(storedDuplicates, 'duplicates', runs.find((x) => x.stage === 'duplicates')?.result) ?? { findings: [] };
+  const combined = combinedRisk(risk?.risk_flags ?? [], dup.findings.map((f) => f.code));
 
   const kinds = dup.template_source ? [FACE_EVIDENCE[dup.template_source]] : [FACE_EVIDENCE.video, FACE_EVIDENCE.selfie];
   const arts = await deps.db.selectFrom('artifacts').select('kind').where('session_id', '=', s.id).where('kind', 'in', kinds).execute();
