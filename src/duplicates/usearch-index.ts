@@ -31,7 +31,12 @@ export interface HnswParams {
   /** Storage of the vectors in the graph: f32 exact, f16 half the memory (distances to ~1e-3). */
   quantization: 'f32' | 'f16';
 }
-/** A graph is written to disk after this many changes (and on flush/close); the table stays the truth. */
+/**
+ * A graph is written to disk after max(1 000, 1 % of its size) changes (and on flush/close); the
+ * table stays the truth. Writing costs time proportional to the whole graph (a synchronous native
+ * write), re-adding after a crash costs time proportional to the changes since: 1 % bounds the
+ * work a crash loses to 1 % of a rebuild, and a large graph is not rewritten every 1 000 sessions.
+ */
 const SAVE_EVERY = 1000;
 const PAGE = 10_000;
 /**
@@ -159,7 +164,7 @@ export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
       projects.set(projectId, p);
     }
     if (p.maxSeq < dbMax) await pull(projectId, p);
-    if (p.dirty >= SAVE_EVERY) await save(projectId, p);
+    if (p.dirty >= Math.max(SAVE_EVERY, p.size / 100)) await save(projectId, p);
     return p;
   }
 
