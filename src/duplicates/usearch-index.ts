@@ -40,8 +40,8 @@ export interface HnswParams {
 const SAVE_EVERY = 1000;
 const PAGE = 10_000;
 /**
- * Rows per native add call. bench:risk: adding to a 1 M graph costs well under a millisecond of CPU
- * per template, so a chunk holds the event loop for a fraction of a second on an idle core.
+ * Rows per native add call. bench:risk's 1 M build took ~13 min of CPU (both cores), ~0.8 ms per
+ * template: a chunk holds the event loop for ~0.4 s on an idle 2-core machine.
  */
 const ADD_CHUNK = 1000;
 /** During a long (re)build, the graph is saved every this many additions: a crash loses at most this much work. */
