@@ -14,6 +14,7 @@ import { documentDocs, documentRoutes } from './http/routes/documents.ts';
 import { zolozDocs, zolozRoutes } from './http/compat/zoloz.ts';
 import { verilockDocs, verilockRoutes } from './http/compat/verilock.ts';
 import { amlkycDocs, amlkycRoutes } from './http/compat/amlkyc.ts';
+import { verisoulDocs, verisoulRoutes } from './http/compat/verisoul.ts';
 import { livenessApiRoutes, livenessDocs, livenessPublicRoutes } from './http/routes/liveness.ts';
 import { lazyEngines } from './engines/registry.ts';
 import { createFaceEngine } from './engines/face/human-faceapi.ts';
@@ -153,7 +154,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
   const extras: AppExtras = {
-    publicRoutes: [{ app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }],
+    publicRoutes: [{ app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
   };
   const staleParts = await removeStaleParts(deps);

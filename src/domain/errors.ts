@@ -29,6 +29,7 @@ export const errorStatus = {
   session_already_completed: 409,
   session_canceled: 409,
   session_not_cancelable: 409,
+  session_not_decided: 409,
   step_not_in_profile: 409,
   steps_incomplete: 409,
   upload_offset_mismatch: 409,

@@ -1,4 +1,4 @@
-import { DISTANCE_AT_THRESHOLD, euclidean, scoreFromDistance } from '../domain/face-match.ts';
+import { euclidean, scoreFromDistance } from '../domain/face-match.ts';
 import type { Deps } from '../deps.ts';
 import { type ListName, type ProjectLists } from './lists.ts';
 import { linkHash } from './template-codec.ts';
@@ -9,6 +9,16 @@ import { LINK_COLUMNS, type LinkKind, type Links } from './templates.ts';
  * a few extra slots absorb hits that turn out to be erased or the session itself.
  */
 export const FACE_CANDIDATES = 10;
+/**
+ * Distance under which a stored face (another account's, or a block-listed one) is "the same face".
+ * Stricter than the 1:1 decision distance (0.60, domain/face-match.ts): 1:N compares one face with
+ * every stored one, so a per-pair false-match rate adds up over the project. bench:risk
+ * (bench/risk-threshold.ts) calibrates it on one split of ../shared/data/faces (deepface,
+ * face_recognition, facenet-pytorch, lfw_misc: closest different-person pair 0.507) and reports it on
+ * the other (face-api.js, trueface, openface: 58/58 photos find their person, 0 of 1 672
+ * different-person pairs under it); at 0.60 the calibration split had 5 false pairs of 2 005.
+ */
+export const DUPLICATE_DISTANCE = 0.5;
 /** Sessions read per linking attribute: enough to name the linked accounts, bounded for a shared IP. */
 const LINK_ROWS = 50;
 
@@ -48,7 +58,7 @@ export async function findDuplicates(deps: Deps, q: DuplicateQuery) {
     linked.set(account, a);
   };
   if (q.template) {
-    const hits = await deps.faceIndex.search(q.projectId, q.template, { k: FACE_CANDIDATES, maxDistance: DISTANCE_AT_THRESHOLD });
+    const hits = await deps.faceIndex.search(q.projectId, q.template, { k: FACE_CANDIDATES, maxDistance: DUPLICATE_DISTANCE });
     // Every hit is checked against the table: the index may still hold a template erased elsewhere.
     const rows = hits.length ? await deps.db.selectFrom('face_templates').select(['seq', 'session_id', 'account_id']).where('project_id', '=', q.projectId).where('seq', 'in', hits.map((h) => h.seq)).execute() : [];
     const bySeq = new Map(rows.map((r) => [Number(r.seq), r]));
@@ -83,7 +93,7 @@ function blockFindings(q: DuplicateQuery): Finding[] {
   if (blocked('ip', q.values.ip_address)) out.push({ code: 'blocked_ip', message: 'the IP address is on the block list' });
   if (q.template) {
     const t = q.template;
-    const hit = q.lists.blockedFaces.map((f) => ({ value: f.value, distance: euclidean(t, f.template) })).filter((f) => f.distance < DISTANCE_AT_THRESHOLD).sort((a, b) => a.distance - b.distance)[0];
+    const hit = q.lists.blockedFaces.map((f) => ({ value: f.value, distance: euclidean(t, f.template) })).filter((f) => f.distance < DUPLICATE_DISTANCE).sort((a, b) => a.distance - b.distance)[0];
     if (hit) out.push({ code: 'blocked_face', message: 'the face matches a block-listed face', details: { entry: hit.value, score: scoreFromDistance(hit.distance) } });
   }
   return out;

@@ -40,6 +40,7 @@ export function bodyRules(c: UploadLimits): BodyRule[] {
   return [
     { method: 'POST', path: /^\/v1\/sessions\/?$/, bytes: 64 * KiB, why: 'profile, ids, expected data and ≤ 16 KiB metadata' },
     { method: 'POST', path: /^\/v1\/capture\/client-info$/, bytes: 8 * KiB, why: 'a dozen device fields, each ≤ 1 KiB' },
+    { method: 'POST', path: /^\/liveness\/verify-face$/, bytes: 4 * KiB, why: 'one session id (Verisoul verify-face)' },
     { method: 'POST', path: /^\/api\/v1\/zoloz\/videoverify\/(initialize|checkresult)$/, bytes: 16 * KiB, why: 'ids, names and ≤ 4 KiB metaInfo' },
     // 17 frames (4 challenges at ≥ 10 fps in blink prompts) of a 1080p JPEG (~ 500 KB, ~ 680 KB as
     // base64) take ~ 12 MB; 16 MiB leaves room for the passport image of the seed format.

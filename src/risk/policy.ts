@@ -16,7 +16,7 @@ export const RISK_FLAGS = [
 ] as const;
 export type RiskFlag = (typeof RISK_FLAGS)[number];
 
-const RISK_WEIGHTS: Record<RiskFlag, number> = {
+export const RISK_WEIGHTS: Record<RiskFlag, number> = {
   tor: 0.8,
   recent_fraud_ip: 0.8,
   automation: 0.8, // navigator.webdriver: a script drives the browser

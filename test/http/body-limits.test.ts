@@ -54,6 +54,7 @@ describe('request bodies are limited while they stream (real socket)', () => {
       { path: '/v1/sessions', headers: { authorization: `Bearer ${server.apiKey}` }, limit: 64 * 1024 },
       { path: '/v1/capture/client-info', headers: { authorization: `Bearer ${captureToken}` }, limit: 8 * 1024 },
       { path: '/api/v1/zoloz/videoverify/initialize', headers: { authorization: `Bearer ${server.apiKey}` }, limit: 16 * 1024 },
+      { path: '/liveness/verify-face', headers: { 'x-api-key': server.apiKey }, limit: 4 * 1024 },
       { path: '/v1/webhooks', headers: { authorization: `Bearer ${server.apiKey}` }, limit: DEFAULT_BODY_LIMIT },
     ];
     for (const c of cases) {
@@ -106,6 +107,7 @@ describe('request bodies are limited while they stream (real socket)', () => {
     assert.match(spec.paths['/v1/liveness/verify']?.post?.requestBody?.description ?? '', /^Request body limit: 16 MiB/);
     assert.match(spec.paths['/v1/capture/client-info']?.post?.requestBody?.description ?? '', /^Request body limit: 8 KiB/);
     assert.match(spec.paths['/v1/sessions']?.post?.requestBody?.description ?? '', /^Request body limit: 64 KiB/);
+    assert.match(spec.paths['/liveness/verify-face']?.post?.requestBody?.description ?? '', /^Request body limit: 4 KiB/);
     assert.ok(spec.paths['/v1/sessions']?.post?.responses['413']);
   });
 
@@ -123,6 +125,7 @@ test('limit table: routes get limits that fit them', () => {
   assert.equal(bodyLimitFor(rules, 'PUT', '/v1/capture/video'), 200 * MiB);
   assert.equal(bodyLimitFor(rules, 'PATCH', '/v1/capture/video/uploads/up_1'), 200 * MiB);
   assert.equal(bodyLimitFor(rules, 'POST', '/v1/sessions/ses_1/review'), DEFAULT_BODY_LIMIT);
+  assert.equal(bodyLimitFor(rules, 'POST', '/liveness/verify-face'), 4 * 1024);
 });
 
 test('video uploads: a PUT and a resumable chunk are cut at their limits while streaming', { timeout: 60_000 }, async () => {

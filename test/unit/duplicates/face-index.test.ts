@@ -66,6 +66,30 @@ for (const db of ['sqlite', 'postgres'] as DbKind[]) describe(`face index over f
     await reloaded.close();
   });
 
+  it('a restart loads the saved graph without reading a template; other graph parameters rebuild it', async () => {
+    for (let i = 100; i < 130; i++) {
+      const s = await session(`acct-${i}`);
+      await storeTemplate(rt.deps, { projectId: rt.projectId, sessionId: s.id, accountId: `acct-${i}`, template: vec(i), links: {} });
+    }
+    const dir = join(rt.dataDir, 'face-index-restart');
+    const table = tableTemplateSource(rt.deps.db, templateCodec());
+    let read = 0;
+    const source = { maxSeq: table.maxSeq, since: async (p: string, after: number, limit: number) => ((read += 1), table.since(p, after, limit)) };
+    const first = createUsearchFaceIndex({ dir, source, exactBelow: 20 });
+    const size = (await first.stats(rt.projectId)).size;
+    await first.close();
+    read = 0;
+    const again = createUsearchFaceIndex({ dir, source, exactBelow: 20 });
+    assert.deepEqual(await again.stats(rt.projectId), { size, mode: 'hnsw' });
+    assert.equal(read, 0, 'loaded from disk: the table is not read');
+    await again.close();
+    const half = createUsearchFaceIndex({ dir, source, exactBelow: 20, hnsw: { quantization: 'f16', connectivity: 12 } });
+    assert.deepEqual(await half.stats(rt.projectId), { size, mode: 'hnsw' });
+    assert.ok(read > 0, 'a graph saved with other parameters is rebuilt from the table');
+    assert.equal((await half.search(rt.projectId, near(vec(120)), { k: 5, maxDistance: 0.6 })).length, 1);
+    await half.close();
+  });
+
   it('seals templates at rest with a key, and refuses one copied onto another session', () => {
     const codec = templateCodec(Buffer.alloc(32, 7));
     const sealed = codec.encode('s1', vec(1));
