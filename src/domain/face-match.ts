@@ -25,6 +25,9 @@ export const DISTANCE_SCALE = 0.06;
 /** Score at or above which two faces are the same person. */
 export const MATCH_THRESHOLD = 50;
 
+/** PLACEHOLDER: calibrated below. */
+export const VIDEO_SELFIE_APPROVE_SCORE = 50;
+
 /**
  * Below this score two frames of one video are treated as different people (`face_changed`).
  * Much stricter than the match threshold because a video has many chances to produce one bad

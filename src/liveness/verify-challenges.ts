@@ -85,6 +85,25 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
+/** Lower quantile of a sample (linear between order statistics). */
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = q * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
+};
+
+/**
+ * The mouth's neutral is its resting (closed) opening, the lower quartile rather than the median:
+ * someone who talks outside the window (reading a phrase, a child chatting) has the mouth half
+ * open in most frames, and a median neutral then swallows the open_mouth challenge itself (issue
+ * 13: a talker's open_mouth measured against her speaking mouth). Between syllables the mouth
+ * closes, so a quarter of any stretch of speech is near rest; for someone silent the quartile and
+ * the median are the same. A still photo's opening is constant, so this cannot help a photo.
+ */
+export const MOUTH_REST_QUANTILE = 0.25;
+
 export function baselineOf(measures: Measure[]): Measure | null {
   if (measures.length === 0) return null;
   const keys: Array<keyof Measure> = ['yaw', 'pitch', 'roll', 'eyeOpen', 'mouthOpen', 'smile', 'faceSize'];
@@ -93,7 +112,7 @@ export function baselineOf(measures: Measure[]): Measure | null {
   // emotion model did not run); such frames do not vote for that signal.
   for (const k of keys) {
     const xs = measures.map((m) => m[k]).filter(Number.isFinite);
-    out[k] = xs.length ? median(xs) : Number.NaN;
+    out[k] = !xs.length ? Number.NaN : k === 'mouthOpen' ? quantile(xs, MOUTH_REST_QUANTILE) : median(xs);
   }
   return out;
 }
