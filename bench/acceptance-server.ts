@@ -32,7 +32,7 @@ export async function startServerProcess(extraEnv: Record<string, string> = {}):
   const child: ChildProcess = spawn(process.execPath, ['bin/vkyc.mjs', 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 60_000);
+    const t = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 240_000); // a loaded shared machine needs minutes to compile and load
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (stderr.includes('API docs:')) { clearTimeout(t); resolve(); }

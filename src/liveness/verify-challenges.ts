@@ -226,7 +226,7 @@ export const facesOf = (fs: ReadonlyArray<{ face: DetectedFace | null }>) => fs.
 
 /** See the file comment: median outside the window; move_closer: frames before it. */
 export function baselineFor<F extends { t: number; face: DetectedFace | null }>(
-  type: ChallengeType, all: readonly F[], win: readonly F[], start: number,
+  type: ChallengeType, all: readonly F[], win: readonly F[], start: number, preMove: readonly F[] = [],
 ): Measure | null {
   if (type === 'move_closer') {
     const before = facesOf(all.filter((f) => f.t < start));
@@ -234,8 +234,12 @@ export function baselineFor<F extends { t: number; face: DetectedFace | null }>(
   }
   const inWin = new Set(win);
   const outside = facesOf(all.filter((f) => !inWin.has(f)));
-  // A single-challenge capture has nothing outside its window: its own median is all we have.
-  return baselineOf(outside.length ? outside : facesOf(win));
+  if (outside.length) return baselineOf(outside);
+  // A short single-challenge capture has nothing outside its window. The frames of the window
+  // before the move began (`preMove`: before the page saw it) are the neutral then; only without
+  // them does the window's own median stand in (which a move lasting half the window swallows).
+  const before = facesOf(preMove);
+  return baselineOf(before.length ? before : facesOf(win));
 }
 
 export interface ScheduledChallenge { type: ChallengeType; at_seconds: number }

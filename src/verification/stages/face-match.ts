@@ -25,7 +25,7 @@ type Source = 'video' | 'selfie' | 'document';
  * session, gets one above it (VIDEO_SELFIE_APPROVE_SCORE): a genuine pair scores far higher, and
  * a look-alike's selfie that clears the decline threshold goes to a person, not through.
  */
-function pairThresholds(a: Source, b: Source): { threshold: number; declineBelow: number } {
+export function pairThresholds(a: Source, b: Source): { threshold: number; declineBelow: number } {
   if (b === 'document') return { threshold: MATCH_THRESHOLD, declineBelow: MATCH_THRESHOLD - DOCUMENT_REVIEW_BAND };
   if (a === 'video' && b === 'selfie') return { threshold: VIDEO_SELFIE_APPROVE_SCORE, declineBelow: MATCH_THRESHOLD };
   return { threshold: MATCH_THRESHOLD, declineBelow: MATCH_THRESHOLD };
