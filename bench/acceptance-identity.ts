@@ -8,6 +8,7 @@
 // - within one clip, the largest distance between two frames (a live person turning and making
 //   faces) vs the distance between frames of two different clips (a face swap): where the
 //   face-swap limit (FACE_SWAP_MAX_DISTANCE) must sit.
+// - a face swap's identity split gap vs a live face's (FACE_SWAP_SPLIT_GAP).
 // Frames are the clip at 2 frames/s (≤ 640 px wide, as the pipeline decodes), each clip's selfie is
 // the frame bench/acceptance-clips.ts names, embedded exactly as the face_match stage does.
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { decodeImage } from '../src/engines/face/image.ts';
 import { createFaceEngine } from '../src/engines/face/human-faceapi.ts';
 import type { Embedding, FaceEngine } from '../src/engines/face/port.ts';
 import { embedSingleFace, largest } from '../src/verification/faces/face-for-matching.ts';
+import { FACE_SWAP_SPLIT_GAP, identitySplitGap } from '../src/liveness/replay.ts';
 import { clipPath, GENUINE } from './acceptance-clips.ts';
 
 const DATA = resolve(import.meta.dirname, '../../shared/data');
@@ -112,6 +114,23 @@ async function main(): Promise<void> {
     const cross = clips.flatMap((c) => clips.filter((o) => o.name !== c.name && selfies.has(o.name)).map((o) => ({ video: c.name, selfie: o.name, score: best(frames.get(c.name)!, selfies.get(o.name)!) })));
     const bands = [50, 80, 85, 90, 95].map((t) => `≥${t}: ${cross.filter((x) => x.score >= t).length}`);
     console.log(`\nvideo ↔ other clip's selfie, ${cross.length} pairs: ${bands.join('  ')}; own selfie min ${Math.min(...clips.flatMap((c) => (selfies.get(c.name) ? [best(frames.get(c.name)!, selfies.get(c.name)!)] : [])))}`);
+    // Face swap: the identity split gap (src/liveness/replay.ts) of 6 samples spread like the
+    // pipeline's IDENTITY_SAMPLES. Genuine: every 6 s stretch of each clip (2 s steps) and the whole
+    // clip; swap: the first 3 s of one clip then the first 3 s of another (every ordered pair).
+    const six = (xs: Embedding[]) => (xs.length <= 6 ? xs : Array.from({ length: 6 }, (_, k) => xs[Math.round((k * (xs.length - 1)) / 5)]!));
+    const gapOf = (xs: Embedding[]) => identitySplitGap(six(xs))?.gap ?? 0;
+    const span = 6 * FRAME_FPS;
+    const genuineGaps = clips.map((c) => {
+      const f = frames.get(c.name)!;
+      const gaps = [gapOf(f)];
+      for (let st = 0; st + span <= f.length; st += 2 * FRAME_FPS) gaps.push(gapOf(f.slice(st, st + span)));
+      return { clip: c.name, worst: r(Math.max(...gaps)) };
+    });
+    const half = 3 * FRAME_FPS;
+    const swapGaps = clips.flatMap((a) => clips.filter((b) => b !== a).map((b) => ({ a: a.name, b: b.name, gap: r(gapOf([...frames.get(a.name)!.slice(0, half), ...frames.get(b.name)!.slice(0, half)])) }))).sort((x, y) => x.gap - y.gap);
+    const gWorst = Math.max(...genuineGaps.map((g) => g.worst));
+    console.log(`\nface swap split gap (limit FACE_SWAP_SPLIT_GAP ${FACE_SWAP_SPLIT_GAP}): genuine worst per clip ${genuineGaps.map((g) => `${g.clip} ${g.worst}`).join(', ')}`);
+    console.log(`  swaps (${swapGaps.length}): lowest ${swapGaps.slice(0, 3).map((x) => `${x.a}→${x.b} ${x.gap}`).join(', ')}; 5th percentile ${swapGaps[Math.floor(swapGaps.length * 0.05)]?.gap}; above genuine worst ${gWorst}: ${swapGaps.filter((x) => x.gap > gWorst).length}; above the limit: ${swapGaps.filter((x) => x.gap > FACE_SWAP_SPLIT_GAP).length}`);
     const json = arg('--json');
     if (json) writeFileSync(json, JSON.stringify({ report, cross, embeddings: Object.fromEntries([...frames].map(([k, v]) => [k, v.map((e) => Array.from(e, (x) => Math.round(x * 1e5) / 1e5))])), selfies: Object.fromEntries([...selfies].map(([k, v]) => [k, Array.from(v)])) }));
   } finally {
