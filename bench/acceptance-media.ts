@@ -62,10 +62,10 @@ export const injectedStill = (photo: string, seconds: number, out: string) =>
  */
 export const screenReplay = (src: string, seconds: number, out: string, variant: ScreenVariant = SCREENS.monitor) =>
   encode(['-t', String(seconds), '-i', src],
-    `[0:v]scale=${variant.width}:-2,${variant.display},drawgrid=w=${variant.grid}:h=${variant.grid}:t=1:color=black@${variant.gridAlpha},pad=iw+40:ih+40:20:20:color=0x111111,` +
+    `[0:v]scale=w=${variant.width}:h=${Math.min(variant.width, 400)}:force_original_aspect_ratio=decrease,scale=trunc(iw/2)*2:trunc(ih/2)*2,${variant.display},drawgrid=w=${variant.grid}:h=${variant.grid}:t=1:color=black@${variant.gridAlpha},pad=iw+40:ih+40:20:20:color=0x111111,` +
     `pad=640:480:(ow-iw)/2:(oh-ih)/2:color=0x6b6257,perspective=${variant.corners}:sense=destination,noise=alls=5:allf=t+u`, out, src, seconds);
 
-/** How the replaying screen differs: size on the frame, display colour, pixel grid, viewing angle. */
+/** How the replaying screen differs: size on the frame (the picture fits width × min(width, 400) px, inside the 640×480 view with its bezel), display colour, pixel grid, viewing angle. */
 export interface ScreenVariant { width: number; display: string; grid: number; gridAlpha: number; corners: string }
 export const SCREENS = {
   /** The original: a monitor seen from slightly left, washed-out gamma, coarse 3-px grid. */
