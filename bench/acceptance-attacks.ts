@@ -84,6 +84,12 @@ export function attacks(): Attack[] {
       const g = gen(c, tmp, data);
       return { ...g, video: media.screenReplay(clipPath(data, c.name), g.seconds, join(tmp, `screen_${c.name}.webm`)) };
     }),
+    // More screens (n = 3 was too few to say anything): a tablet held close and a laptop at an angle.
+    ...perClip('screen_replay', (c, tmp, data) => {
+      const g = gen(c, tmp, data);
+      const screen = c.name === 'd13' ? 'laptop' : 'tablet';
+      return { ...g, video: media.screenReplay(clipPath(data, c.name), g.seconds, join(tmp, `screen_${screen}_${c.name}.webm`), media.SCREENS[screen]) };
+    }, ['d9', 'd13', 'd10']).map((a) => ({ ...a, name: `${a.name}:${a.name.endsWith('d13') ? 'laptop' : 'tablet'}` })),
     // The performing part of a genuine take played twice; the page saw the challenges in the first pass.
     ...perClip('looped_clip', (c, tmp, data) => {
       const g = gen(c, tmp, data);
@@ -106,6 +112,13 @@ export function attacks(): Attack[] {
       const other = clip(ATTACK_CLIPS[(ATTACK_CLIPS.indexOf(c.name) + 1) % ATTACK_CLIPS.length]!);
       return { ...gen(c, tmp, data), selfie: media.frameJpeg(clipPath(data, other.name), other.selfieAt, join(tmp, `selfie_${other.name}.jpg`)) };
     }),
+    // Look-alikes the embedder hardly separates (two East Asian men: 94.5 in bench/acceptance-identity.ts).
+    ...perClip('other_selfie', (c, tmp, data) => ({ ...gen(c, tmp, data), selfie: media.frameJpeg(clipPath(data, 'd13'), clip('d13').selfieAt, join(tmp, 'selfie_d13.jpg')) }), ['d12', 'd0']).map((a) => ({ ...a, name: `${a.name}:selfie_d13` })),
+    // A photo of another person (../shared/data/faces, read in place) as the selfie.
+    ...OTHER_PHOTOS.map(([n, photo]): Attack => ({
+      type: 'other_selfie', name: `other_selfie:${n}:${photo}`,
+      build: (tmp, data) => ({ ...gen(clip(n), tmp, data), selfie: join(data, 'faces', photo) }),
+    })),
     // Honest page, but the person never does what is asked: every prompt times out.
     ...perClip('challenges_absent', (c, tmp, data) => {
       const asked = notPerformed(c);
@@ -135,9 +148,16 @@ export function attacks(): Attack[] {
   ];
 }
 
+/** Other people's photos used as the selfie (clip, photo under ../shared/data/faces). */
+const OTHER_PHOTOS: Array<[string, string]> = [['d19', 'openface/lennon-1.jpg'], ['d9', 'openface/carell.jpg'], ['d14', 'lfw_misc/Anthony_Hopkins_0001.jpg']];
+
 /** Person A's take cut at `cut` s, then person B's clip from `bFrom`; the page saw A's and B's moves. */
 function faceSwaps(): Attack[] {
-  const pairs: Array<[string, number, string, number, number]> = [['d12', 3.0, 'd14', 0, 3], ['d11', 5.0, 'd18', 1.5, 3], ['d3', 6.0, 'd10', 2.0, 5]];
+  const pairs: Array<[string, number, string, number, number]> = [
+    ['d12', 3.0, 'd14', 0, 3], ['d11', 5.0, 'd18', 1.5, 3], ['d3', 6.0, 'd10', 2.0, 5],
+    // Look-alike pairs (the embedder's closest cross-clip identities) and one more mixed pair.
+    ['d12', 3.0, 'd0', 0, 3], ['d9', 3.0, 'd12', 0, 3], ['d18', 3.5, 'd19', 2.0, 3],
+  ];
   return pairs.map(([a, cut, b, bFrom, bSec]): Attack => ({
     type: 'face_swap', name: `face_swap:${a}+${b}`,
     build: (tmp, data) => {

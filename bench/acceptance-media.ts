@@ -60,10 +60,21 @@ export const injectedStill = (photo: string, seconds: number, out: string) =>
  * 10–40 px), with the display's gamma/contrast/saturation shift, a 3-px screen-door grid (what
  * produces moiré when re-filmed) and fresh sensor noise.
  */
-export const screenReplay = (src: string, seconds: number, out: string) =>
+export const screenReplay = (src: string, seconds: number, out: string, variant: ScreenVariant = SCREENS.monitor) =>
   encode(['-t', String(seconds), '-i', src],
-    '[0:v]scale=360:-2,eq=gamma=1.25:contrast=0.85:saturation=0.8,drawgrid=w=3:h=3:t=1:color=black@0.25,pad=iw+40:ih+40:20:20:color=0x111111,' +
-    'pad=640:480:(ow-iw)/2:(oh-ih)/2:color=0x6b6257,perspective=x0=30:y0=10:x1=610:y1=40:x2=10:y2=470:x3=630:y3=440:sense=destination,noise=alls=5:allf=t+u', out, src, seconds);
+    `[0:v]scale=w=${variant.width}:h=${Math.min(variant.width, 400)}:force_original_aspect_ratio=decrease,scale=trunc(iw/2)*2:trunc(ih/2)*2,${variant.display},drawgrid=w=${variant.grid}:h=${variant.grid}:t=1:color=black@${variant.gridAlpha},pad=iw+40:ih+40:20:20:color=0x111111,` +
+    `pad=640:480:(ow-iw)/2:(oh-ih)/2:color=0x6b6257,perspective=${variant.corners}:sense=destination,noise=alls=5:allf=t+u`, out, src, seconds);
+
+/** How the replaying screen differs: size on the frame (the picture fits width × min(width, 400) px, inside the 640×480 view with its bezel), display colour, pixel grid, viewing angle. */
+export interface ScreenVariant { width: number; display: string; grid: number; gridAlpha: number; corners: string }
+export const SCREENS = {
+  /** The original: a monitor seen from slightly left, washed-out gamma, coarse 3-px grid. */
+  monitor: { width: 360, display: 'eq=gamma=1.25:contrast=0.85:saturation=0.8', grid: 3, gridAlpha: 0.25, corners: 'x0=30:y0=10:x1=610:y1=40:x2=10:y2=470:x3=630:y3=440' },
+  /** A phone/tablet held close: the picture fills more of the frame, bright and saturated, fine 2-px grid, little angle. */
+  tablet: { width: 480, display: 'eq=gamma=0.9:contrast=1.1:saturation=1.2', grid: 2, gridAlpha: 0.15, corners: 'x0=10:y0=5:x1=630:y1=15:x2=5:y2=475:x3=635:y3=465' },
+  /** A laptop seen at a steep angle with a warm white point, faint 4-px grid. */
+  laptop: { width: 400, display: 'colorbalance=rs=0.08:bs=-0.08,eq=contrast=0.9', grid: 4, gridAlpha: 0.12, corners: 'x0=60:y0=30:x1=600:y1=0:x2=40:y2=450:x3=640:y3=480' },
+} satisfies Record<string, ScreenVariant>;
 
 /** A looped clip: [from, to] played `times` times in a row (a short genuine take replayed). */
 export function loopedClip(src: string, from: number, to: number, times: number, out: string): string {

@@ -32,7 +32,7 @@ export async function startServerProcess(extraEnv: Record<string, string> = {}):
   const child: ChildProcess = spawn(process.execPath, ['bin/vkyc.mjs', 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 60_000);
+    const t = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 240_000); // a loaded shared machine needs minutes to compile and load
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (stderr.includes('API docs:')) { clearTimeout(t); resolve(); }
@@ -127,9 +127,14 @@ export class CaptureClient {
 /** What failed in the liveness stage (for the tables): the challenge failures and integrity checks. */
 export function livenessDetail(d: Decided): unknown {
   const stages = ((d.full.verification as { stages?: Array<{ stage: string; result: Record<string, unknown> }> } | undefined)?.stages) ?? [];
-  const l = stages.find((s) => s.stage === 'liveness')?.result as { findings?: Array<{ code: string; details?: unknown }> } | undefined;
-  return l?.findings?.map((f) => (f.code === 'challenge_failed' ? { code: f.code, details: f.details } : f.code));
+  type Result = { index: number; type: string; passed: boolean; value: number | null; threshold: number; atT: number | null; baseline: Record<string, number> | null; framesWithFace: number };
+  const l = stages.find((s) => s.stage === 'liveness')?.result as { findings?: Array<{ code: string; details?: unknown }>; challenges?: { results?: Result[] } } | undefined;
+  // A failed challenge with what the server measured (value vs threshold, where, against which neutral).
+  const measured = (l?.challenges?.results ?? []).filter((r) => !r.passed).map((r) => ({ i: r.index, type: r.type, value: round(r.value), threshold: round(r.threshold), at: r.atT, frames: r.framesWithFace, baseline: r.baseline && Object.fromEntries(Object.entries(r.baseline).map(([k, v]) => [k, round(v)])) }));
+  return l?.findings?.map((f) => (f.code === 'challenge_failed' ? { code: f.code, details: f.details, measured } : f.code === 'replay_suspected' ? { code: f.code, details: f.details } : f.code));
 }
+
+const round = (x: number | null) => (x === null || !Number.isFinite(x) ? x : Math.round(x * 1000) / 1000);
 
 /** Face-match pairs as GET /v1/sessions/{id} names them (pair, score, threshold). */
 export function matchDetail(d: Decided): unknown {

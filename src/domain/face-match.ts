@@ -26,6 +26,20 @@ const DISTANCE_SCALE = 0.06;
 export const MATCH_THRESHOLD = 50;
 
 /**
+ * The video ↔ selfie pair is approved from this score; between MATCH_THRESHOLD and it, it goes to
+ * review (face_match_uncertain). Both are live captures of one session by one camera minutes apart,
+ * far closer than the photo pairs MATCH_THRESHOLD was set on. Calibrated with
+ * bench/acceptance-identity.ts on the acceptance bench's calibration clips only (9 people; 72
+ * cross pairs of one clip's video with another clip's selfie): own selfie best-of-frames ≥ 99.9,
+ * and a single frame more than 1.5 s from the selfie moment scored a median 98.2–99.7; another
+ * person's selfie reached 94.5 (four East Asian men the embedder hardly tells apart: 16 of the 72
+ * pairs ≥ 50, 9 ≥ 80, 3 ≥ 90, none ≥ 95). Photos of 25 other people (../shared/data/faces) ≤ 53.7.
+ * A deployment whose selfie and video come from different devices or light should measure its own
+ * same-session pairs before keeping 95.
+ */
+export const VIDEO_SELFIE_APPROVE_SCORE = 95;
+
+/**
  * Below this score two frames of one video are treated as different people (`face_changed`).
  * Much stricter than the match threshold because a video has many chances to produce one bad
  * frame. Score 15 = distance ≈ 0.70, above every genuine pair of the real calibration set (FRR 0 %)

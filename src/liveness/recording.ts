@@ -7,7 +7,7 @@ import type { ChallengeThresholds } from '../domain/liveness-challenges.ts';
 import type { DetectedFace, Embedding } from '../engines/face/port.ts';
 import { audioVisualSync, type AvSyncOptions, type AvSyncResult, type PcmAudio } from './av-sync.ts';
 import type { FrameSignature } from './frame-signature.ts';
-import { checkDuplicates, checkFaceSwap, checkStill, round, type ImageCheckOptions } from './replay.ts';
+import { checkDuplicates, checkFaceSwap, checkStill, FACE_SWAP_SPLIT_GAP, round, type ImageCheckOptions } from './replay.ts';
 import type { CheckOutcome } from './outcome.ts';
 import { verifyScheduledChallenges, type ChallengeVerdict, type ScheduledChallenge } from './verify-challenges.ts';
 import { captureReasons, type LivenessReason } from './reasons.ts';
@@ -26,6 +26,8 @@ interface RecordingOptions {
   thresholds?: ChallengeThresholds;
   image?: ImageCheckOptions;
   faceSwapMaxDistance?: number;
+  /** identitySplitGap limit (replay.ts FACE_SWAP_SPLIT_GAP). */
+  faceSwapSplitGap?: number;
   avSync?: AvSyncOptions;
   /** Seconds a repeated stretch must lie after its original to count as a loop. Default 1. */
   loopMinSeconds?: number;
@@ -66,7 +68,8 @@ export function assessRecording(input: {
     // the pipeline samples prompt windows more densely).
     ...checkDuplicates(sigs, o.image, { times: frames.map((f) => f.t), containerTimes: input.containerTimes ?? null, loopMinSeconds: o.loopMinSeconds ?? 1, loopMinRun: 3 }),
     checkStill(sigs, o.image, frames.map((f) => f.embedding)),
-    checkFaceSwap(frames.map((f) => f.embedding), o.faceSwapMaxDistance),
+    // A recording's embeddings are spread over time: a change of identity at one moment is a swap.
+    checkFaceSwap(frames.map((f) => f.embedding), o.faceSwapMaxDistance, o.faceSwapSplitGap ?? FACE_SWAP_SPLIT_GAP),
   ];
   const mouth = frames.flatMap((f) => (f.face && Number.isFinite(f.face.mouthOpen) ? [{ t: f.t, open: f.face.mouthOpen }] : []));
   const avSync = input.audio ? audioVisualSync(mouth, input.audio, o.avSync) : null;

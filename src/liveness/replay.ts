@@ -174,11 +174,50 @@ export function checkStill(
 }
 
 /**
+ * The face before and after some moment belong to two people: over every split of the time-ordered
+ * samples into a before and an after of ≥ 2 samples each, the largest (mean distance across the
+ * split) − (mean distance within each side). A live face drifts with pose and expression, so
+ * frames across any split are about as far apart as frames on one side; a swap adds the distance
+ * between two identities across exactly one split. It catches look-alikes that never reach the
+ * 0.6 pair limit (issue 13: d12 → d14 spliced at 3 s reached 0.599).
+ */
+export function identitySplitGap(embeddings: readonly Embedding[]): { gap: number; at: number } | null {
+  const n = embeddings.length;
+  if (n < 4) return null;
+  const d = embeddings.map((a) => embeddings.map((b) => euclidean(a, b)));
+  const mean = (pairs: Array<[number, number]>) => pairs.reduce((s, [i, j]) => s + d[i]![j]!, 0) / Math.max(1, pairs.length);
+  const within = (from: number, to: number) => {
+    const out: Array<[number, number]> = [];
+    for (let i = from; i < to; i++) for (let j = i + 1; j < to; j++) out.push([i, j]);
+    return out;
+  };
+  let best: { gap: number; at: number } | null = null;
+  for (let k = 2; k <= n - 2; k++) {
+    const cross: Array<[number, number]> = [];
+    for (let i = 0; i < k; i++) for (let j = k; j < n; j++) cross.push([i, j]);
+    const gap = mean(cross) - mean([...within(0, k), ...within(k, n)]);
+    if (!best || gap > best.gap) best = { gap, at: k };
+  }
+  return best;
+}
+
+/**
+ * Split-gap limit, calibrated with bench/acceptance-identity.ts (--json, then the split statistics)
+ * on the calibration clips only: 6 samples spread like the pipeline's, genuine = any 6 s of one
+ * clip (9 clips, worst gap 0.115, whole clips ≤ 0.073); a swap = 3 s of one clip then 3 s of
+ * another (all 72 ordered pairs: lowest gap 0.193, 5th percentile 0.233). 0.15 sits between.
+ */
+export const FACE_SWAP_SPLIT_GAP = 0.15;
+
+/**
  * Another person in some frames. 0.6 is face-api's customary same-person limit on the euclidean
  * distance of its 128-d descriptors; bench/liveness.ts reports the within-clip maxima of genuine
- * head-turn clips against it.
+ * head-turn clips against it. With `splitGap`, also a change of identity at one moment
+ * (identitySplitGap), for time-ordered embeddings of a recording.
  */
-export function checkFaceSwap(embeddings: ReadonlyArray<Embedding | null>, maxDistance = 0.6): CheckOutcome {
+export function checkFaceSwap(embeddings: ReadonlyArray<Embedding | null>, maxDistance = 0.6, splitGap: number | null = null): CheckOutcome {
+  const split = splitGap === null ? null : identitySplitGap(embeddings.filter((e): e is Embedding => !!e));
+  const splitFlag = split !== null && splitGap !== null && split.gap > splitGap;
   let worst: { i: number; j: number; d: number } | null = null;
   for (let i = 0; i < embeddings.length; i++) {
     for (let j = i + 1; j < embeddings.length; j++) {
@@ -190,7 +229,8 @@ export function checkFaceSwap(embeddings: ReadonlyArray<Embedding | null>, maxDi
     }
   }
   const evidence = worst ? { maxDistance: round(worst.d, 4), pair: [worst.i, worst.j], limit: maxDistance } : { note: 'fewer than two embeddings' };
-  return outcome('face_swap', !!worst && worst.d > maxDistance, true, evidence);
+  const splitEvidence = split ? { splitGap: round(split.gap, 4), splitAfterSample: split.at, splitGapLimit: splitGap } : {};
+  return outcome('face_swap', (!!worst && worst.d > maxDistance) || splitFlag, true, { ...evidence, ...splitEvidence });
 }
 
 export { euclidean };

@@ -65,7 +65,7 @@ export interface VerifyChallengeOptions {
   thresholds?: ChallengeThresholds;
 }
 
-function measure(face: DetectedFace): Measure {
+export function measure(face: DetectedFace): Measure {
   return {
     yaw: face.pose.yaw,
     pitch: face.pose.pitch,
@@ -85,6 +85,25 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
+/** Lower quantile of a sample (linear between order statistics). */
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = q * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
+};
+
+/**
+ * The mouth's neutral is its resting (closed) opening, the lower quartile rather than the median:
+ * someone who talks outside the window (reading a phrase, a child chatting) has the mouth half
+ * open in most frames, and a median neutral then swallows the open_mouth challenge itself (issue
+ * 13: a talker's open_mouth measured against her speaking mouth). Between syllables the mouth
+ * closes, so a quarter of any stretch of speech is near rest; for someone silent the quartile and
+ * the median are the same. A still photo's opening is constant, so this cannot help a photo.
+ */
+export const MOUTH_REST_QUANTILE = 0.25;
+
 export function baselineOf(measures: Measure[]): Measure | null {
   if (measures.length === 0) return null;
   const keys: Array<keyof Measure> = ['yaw', 'pitch', 'roll', 'eyeOpen', 'mouthOpen', 'smile', 'faceSize'];
@@ -93,7 +112,7 @@ export function baselineOf(measures: Measure[]): Measure | null {
   // emotion model did not run); such frames do not vote for that signal.
   for (const k of keys) {
     const xs = measures.map((m) => m[k]).filter(Number.isFinite);
-    out[k] = xs.length ? median(xs) : Number.NaN;
+    out[k] = !xs.length ? Number.NaN : k === 'mouthOpen' ? quantile(xs, MOUTH_REST_QUANTILE) : median(xs);
   }
   return out;
 }
@@ -207,7 +226,7 @@ export const facesOf = (fs: ReadonlyArray<{ face: DetectedFace | null }>) => fs.
 
 /** See the file comment: median outside the window; move_closer: frames before it. */
 export function baselineFor<F extends { t: number; face: DetectedFace | null }>(
-  type: ChallengeType, all: readonly F[], win: readonly F[], start: number,
+  type: ChallengeType, all: readonly F[], win: readonly F[], start: number, preMove: readonly F[] = [],
 ): Measure | null {
   if (type === 'move_closer') {
     const before = facesOf(all.filter((f) => f.t < start));
@@ -215,8 +234,12 @@ export function baselineFor<F extends { t: number; face: DetectedFace | null }>(
   }
   const inWin = new Set(win);
   const outside = facesOf(all.filter((f) => !inWin.has(f)));
-  // A single-challenge capture has nothing outside its window: its own median is all we have.
-  return baselineOf(outside.length ? outside : facesOf(win));
+  if (outside.length) return baselineOf(outside);
+  // A short single-challenge capture has nothing outside its window. The frames of the window
+  // before the move began (`preMove`: before the page saw it) are the neutral then; only without
+  // them does the window's own median stand in (which a move lasting half the window swallows).
+  const before = facesOf(preMove);
+  return baselineOf(before.length ? before : facesOf(win));
 }
 
 export interface ScheduledChallenge { type: ChallengeType; at_seconds: number }

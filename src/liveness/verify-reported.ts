@@ -31,12 +31,30 @@ export interface ReportedSearch {
 }
 
 /** Page clock vs recording clock slack before `shown_at`, and how long after `seen_at` a move may peak. */
-const CLAIM_BEFORE_SECONDS = 0.5;
-const CLAIM_AFTER_SECONDS = 1.5;
+export const CLAIM_BEFORE_SECONDS = 0.5;
+export const CLAIM_AFTER_SECONDS = 1.5;
+/**
+ * Around each moment the page saw a move, the server analyses every decoded frame (faces stage):
+ * from 0.5 s before (the page/recorder clock slack, as CLAIM_BEFORE_SECONDS) to 1 s after (the
+ * page's model fires on the onset; a head turn or smile peaks within ~1 s). Brief moves (a 0.3 s
+ * head turn, a quick smile) fall between frames sampled 0.4 s apart, which is how a page could
+ * tick a move off that the server then did not find (issue 13, browser subset).
+ */
+export const DENSE_BEFORE_SECONDS = 0.5;
+export const DENSE_AFTER_SECONDS = 1;
+
+/** Stretches to analyse densely: around every reported `seen_at`. */
+export function claimedMoments(search: ReportedSearch): Array<{ from: number; to: number }> {
+  return search.events.flatMap((e) => (e.seen_at === null ? [] : [{ from: Math.max(0, e.seen_at - DENSE_BEFORE_SECONDS), to: e.seen_at + DENSE_AFTER_SECONDS }]));
+}
+
+/** The page saw a move first at seen_at; frames this long before it still show the user at rest. */
+const PRE_MOVE_GAP_SECONDS = 0.25;
+
 /** Once a sequential search finds a move's first passing frame, its peak is looked for this long after. */
 const PEAK_SECONDS = 1.5;
 
-interface ReportedWindow { index: number; type: ChallengeType; from: number; to: number; claimed: boolean }
+export interface ReportedWindow { index: number; type: ChallengeType; from: number; to: number; claimed: boolean; /** first reported seen_at */ seen?: number }
 
 /** Where each challenge is looked for (null `from`/`to` parts are filled in by the sequential search). */
 export function reportedWindows(schedule: readonly ScheduledChallenge[], search: ReportedSearch, end: number): Array<ReportedWindow | null> {
@@ -47,7 +65,7 @@ export function reportedWindows(schedule: readonly ScheduledChallenge[], search:
     if (!evs.length) return null;
     const from = Math.max(0, Math.min(...evs.map((e) => e.shown_at)) - CLAIM_BEFORE_SECONDS);
     const seen = evs.flatMap((e) => (e.seen_at === null ? [] : [e.seen_at]));
-    if (seen.length) return { index: i, type: s.type, from, to: Math.max(...seen) + CLAIM_AFTER_SECONDS, claimed: true };
+    if (seen.length) return { index: i, type: s.type, from, to: Math.max(...seen) + CLAIM_AFTER_SECONDS, claimed: true, seen: Math.min(...seen) };
     let next: number | undefined;
     for (let k = i + 1; k < schedule.length && next === undefined; k++) next = firstShown(k);
     return { index: i, type: s.type, from, to: next ?? end, claimed: false };
@@ -71,7 +89,8 @@ export function verifyReportedChallenges(
     const w = windows[i];
     if (w) {
       const win = sorted.filter((f) => f.t >= w.from && f.t <= w.to);
-      const base = baselineFor(s.type, sorted, win, w.from);
+      const preMove = w.seen === undefined ? [] : win.filter((f) => f.t <= w.seen! - PRE_MOVE_GAP_SECONDS);
+      const base = baselineFor(s.type, sorted, win, w.from, preMove);
       const r = evaluateOne(i, s.type, win.map((f) => ({ ...f, challengeIndex: i })), base, th);
       if (r.atT !== null) cursor = Math.max(cursor, r.atT);
       return w.claimed && !r.passed && r.failure === 'not_performed' ? { ...r, failure: 'not_seen_where_claimed' as const } : r;

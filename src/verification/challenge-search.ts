@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CHALLENGE_TYPES } from '../domain/liveness-challenges.ts';
 import { PHRASE_SECONDS } from '../sessions/capture-plan.ts';
 import type { CapturePlan } from '../sessions/rows.ts';
-import { reportedWindows, type ReportedSearch } from '../liveness/verify-reported.ts';
+import { claimedMoments, reportedWindows, type ReportedSearch } from '../liveness/verify-reported.ts';
 import type { ScheduledChallenge } from '../liveness/verify-challenges.ts';
 
 // Where the pipeline looks for the phrase and for each challenge, from the session's plan and the
@@ -45,4 +45,9 @@ export function challengeWindows(plan: CapturePlan | null, end: number): Array<{
     const next = reported.slice(i + 1).find((x) => x);
     return { from: search.searchFrom, to: next?.from ?? end, type: c.type };
   });
+}
+
+/** Stretches around each moment the page reported seeing a move: analysed at every decoded frame. */
+export function claimedStretches(plan: CapturePlan | null): Array<{ from: number; to: number }> {
+  return claimedMoments(challengeSearchOf(plan));
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../../domain/errors.ts';
-import { MATCH_THRESHOLD } from '../../domain/face-match.ts';
+import { MATCH_THRESHOLD, VIDEO_SELFIE_APPROVE_SCORE } from '../../domain/face-match.ts';
 import { cropImage, decodeImage, encodeJpeg } from '../../engines/face/image.ts';
 import type { Embedding, FaceEngine } from '../../engines/face/port.ts';
 import { documentPortrait } from '../../faces/document-portrait.ts';
@@ -20,6 +20,18 @@ import { frameEmbedding, padBox } from './faces.ts';
 export const DOCUMENT_REVIEW_BAND = 15;
 
 type Source = (typeof FACE_SOURCES)[number];
+
+/**
+ * Approve at or above `threshold`, decline below `declineBelow`, review between. Document pairs get
+ * a band under the match threshold (above); the video ↔ selfie pair, two live captures of one
+ * session, gets one above it (VIDEO_SELFIE_APPROVE_SCORE): a genuine pair scores far higher, and
+ * a look-alike's selfie that clears the decline threshold goes to a person, not through.
+ */
+export function pairThresholds(a: Source, b: Source): { threshold: number; declineBelow: number } {
+  if (b === 'document') return { threshold: MATCH_THRESHOLD, declineBelow: MATCH_THRESHOLD - DOCUMENT_REVIEW_BAND };
+  if (a === 'video' && b === 'selfie') return { threshold: VIDEO_SELFIE_APPROVE_SCORE, declineBelow: MATCH_THRESHOLD };
+  return { threshold: MATCH_THRESHOLD, declineBelow: MATCH_THRESHOLD };
+}
 interface Side { embeddings: Embedding[]; evidence: string | null }
 type Finding = StageFinding;
 
@@ -89,13 +101,12 @@ export const faceMatchStage = defineStage(faceMatchResult)({
       const sb = sides[b];
       if (!sa || !sb) continue;
       const score = pairScore(engine, sa, sb);
-      const withDoc = b === 'document';
-      const declineBelow = withDoc ? MATCH_THRESHOLD - DOCUMENT_REVIEW_BAND : MATCH_THRESHOLD;
-      const outcome = score >= MATCH_THRESHOLD ? 'match' : score >= declineBelow ? 'review' : 'mismatch';
-      pairs.push({ pair: `${a}_${b}`, a, b, score, threshold: MATCH_THRESHOLD, decline_below: declineBelow, outcome, match: score >= MATCH_THRESHOLD });
-      if (score >= MATCH_THRESHOLD) continue;
-      const uncertain = withDoc && score >= MATCH_THRESHOLD - DOCUMENT_REVIEW_BAND;
-      findings.push({ code: uncertain ? 'face_match_uncertain' : 'face_mismatch', message: `${a} and ${b} faces ${uncertain ? 'may not' : 'do not'} match (score ${score}, threshold ${MATCH_THRESHOLD})`, details: { a, b, score } });
+      const { threshold, declineBelow } = pairThresholds(a, b);
+      const outcome = score >= threshold ? 'match' : score >= declineBelow ? 'review' : 'mismatch';
+      pairs.push({ pair: `${a}_${b}`, a, b, score, threshold, decline_below: declineBelow, outcome, match: outcome === 'match' });
+      if (outcome === 'match') continue;
+      const uncertain = outcome === 'review';
+      findings.push({ code: uncertain ? 'face_match_uncertain' : 'face_mismatch', message: `${a} and ${b} faces ${uncertain ? 'may not' : 'do not'} match (score ${score}, ${uncertain ? `approved from ${threshold}, declined below ${declineBelow}` : `threshold ${declineBelow}`})`, details: { a, b, score, threshold, decline_below: declineBelow } });
     }
     if (pairs.length === 0 && !findings.length) findings.push({ code: 'verification_incomplete', message: 'fewer than two face sources: nothing to compare' });
     // The seed's face_match_score compares the video face to the selfie/document: the weakest of

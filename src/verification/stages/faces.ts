@@ -10,7 +10,7 @@ import { defineStage, type RunContext } from '../pipeline.ts';
 import { facesResult } from '../results/faces.ts';
 import { ScratchKey } from '../scratch.ts';
 import { decodedOf } from './decode.ts';
-import { challengeWindows, phraseWindowOf } from '../challenge-search.ts';
+import { challengeWindows, claimedStretches, phraseWindowOf } from '../challenge-search.ts';
 
 /**
  * The (weak, advisory) passive anti-spoof models run on this many frames spread over the video:
@@ -77,6 +77,9 @@ const WINDOW_FPS = 2.5;
 
 interface Window { from: number; to: number; type: string }
 
+/** Every decoded frame of these windows is analysed (blink windows; around reported moments). */
+const DENSE = 'dense';
+
 /** Where challenges and the phrase may be (challenge-search.ts: the page's report, or in order after the phrase). */
 function planWindows(ctx: RunContext): Window[] {
   const plan = ctx.session.capture_plan;
@@ -84,6 +87,8 @@ function planWindows(ctx: RunContext): Window[] {
   const out: Window[] = challengeWindows(plan, end);
   const phrase = phraseWindowOf(plan);
   if (phrase) out.push({ ...phrase, type: 'phrase' });
+  // Around each moment the page saw a move: brief moves fall between frames 0.4 s apart.
+  for (const m of claimedStretches(plan)) out.push({ ...m, type: DENSE });
   return out;
 }
 
@@ -92,7 +97,7 @@ function frameSelector(ctx: RunContext, windows: Window[]): (index: number, t: n
   const every = (rate: number) => Math.max(1, Math.round(fps / rate));
   return (i, t) => {
     const inside = windows.filter((w) => t >= w.from && t <= w.to);
-    if (inside.some((w) => w.type === 'blink')) return true;
+    if (inside.some((w) => w.type === 'blink' || w.type === DENSE)) return true;
     if (inside.length) return i % every(WINDOW_FPS) === 0;
     return i % every(BASE_FPS) === 0;
   };
