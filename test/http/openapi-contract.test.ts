@@ -124,6 +124,13 @@ describe('OpenAPI contract: real answers validate against /openapi.json', () => 
       const done = await expect(call('get', '/v1/sessions/{id}', { params: { id: s.id } }), 200);
       assert.equal(done.status, 'completed');
       assert.ok(done.artifacts.length >= 3 && done.face_match !== null);
+      // Claims: hold, release, and a release of nothing.
+      await expect(call('post', '/v1/sessions/{id}/review/claim', { params: { id: s.id }, json: { ttl_seconds: 300 } }), 200);
+      await expect(call('post', '/v1/sessions/{id}/review/release', { params: { id: s.id } }), 200);
+      await expect(call('post', '/v1/sessions/{id}/review/release', { params: { id: s.id } }), 409, 'review_not_claimed');
+      // The Verisoul verify-face answer of the decided session.
+      await expect(call('post', '/liveness/verify-face', { json: { session_id: s.id } }), 200);
+      await expect(call('post', '/liveness/verify-face', { json: { session_id: 'ses_nope' } }), 404, 'session_not_found');
       const reviewed = await expect(call('post', '/v1/sessions/{id}/review', { params: { id: s.id }, json: { result: 'approved', reviewer: 'alice', notes: 'checked' } }), 200);
       assert.equal(reviewed.decision.decided_by, 'alice');
       await expect(call('post', '/v1/sessions/{id}/review', { params: { id: s.id }, json: { result: 'declined', reviewer: 'bob' } }), 409, 'decision_final');

@@ -89,8 +89,45 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Human decision (emits video.reviewed); never overrides another human decision */
+        /**
+         * Human decision on a processed session, or the agent's decision on a live-agent session (emits video.reviewed); never overrides another human decision
+         * @description Who decided comes from the credential: reviewed_by = { kind: api_key, id: the key id, name: the body's reviewer, name_source: integrator }. agent_id and decided_by keep the reviewer name. Only processed sessions (or live-agent sessions awaiting their agent's decision) can be reviewed; a session held by another reviewer's claim cannot.
+         */
         post: operations["postV1SessionsIdReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/review/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold a processed session for review; others cannot decide it until released or expired */
+        post: operations["postV1SessionsIdReviewClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/review/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release a review claim held by the caller */
+        post: operations["postV1SessionsIdReviewRelease"];
         delete?: never;
         options?: never;
         head?: never;
@@ -611,8 +648,45 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Alias of POST /v1/sessions/{id}/review: Human decision (emits video.reviewed); never overrides another human decision */
+        /**
+         * Alias of POST /v1/sessions/{id}/review: Human decision on a processed session, or the agent's decision on a live-agent session (emits video.reviewed); never overrides another human decision
+         * @description Who decided comes from the credential: reviewed_by = { kind: api_key, id: the key id, name: the body's reviewer, name_source: integrator }. agent_id and decided_by keep the reviewer name. Only processed sessions (or live-agent sessions awaiting their agent's decision) can be reviewed; a session held by another reviewer's claim cannot.
+         */
         post: operations["postApiV1SessionsIdReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}/review/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alias of POST /v1/sessions/{id}/review/claim: Hold a processed session for review; others cannot decide it until released or expired */
+        post: operations["postApiV1SessionsIdReviewClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}/review/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alias of POST /v1/sessions/{id}/review/release: Release a review claim held by the caller */
+        post: operations["postApiV1SessionsIdReviewRelease"];
         delete?: never;
         options?: never;
         head?: never;
@@ -670,6 +744,23 @@ export interface paths {
          * @description Requested challenges are kept exactly as given (at least one must move or change the face); none → 2–4 drawn.
          */
         post: operations["postWebapiKycUserUuidLivenessStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liveness/verify-face": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Face Match result of a decided session (Verisoul verify-face): decision Real/Suspicious/Fake, risk_score, risk_flags, device/network and referring-session signals, signed photo URL, session data, linked accounts. Key in x-api-key (or Authorization: Bearer) */
+        post: operations["postLivenessVerifyFace"];
         delete?: never;
         options?: never;
         head?: never;
@@ -863,7 +954,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "step_not_in_profile" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built";
+                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built";
                 message: string;
                 details?: unknown;
             };
@@ -1417,6 +1508,23 @@ export interface components {
             accessible: boolean;
         };
         /**
+         * @description Who acted, from authentication
+         * @example {
+         *       "kind": "api_key",
+         *       "id": "key_3f…",
+         *       "name": "alice",
+         *       "name_source": "integrator"
+         *     }
+         */
+        ActorRef: {
+            /** @enum {string} */
+            kind: "api_key" | "user" | "capture" | "system";
+            id: string;
+            name?: string;
+            /** @enum {string} */
+            name_source?: "integrator" | "account";
+        };
+        /**
          * @example {
          *       "code": "face_mismatch",
          *       "message": "the video face does not match the document portrait",
@@ -1507,6 +1615,8 @@ export interface components {
             object: "session";
             /** @enum {string} */
             status: "pending" | "in_progress" | "processing" | "completed" | "expired" | "canceled";
+            /** @enum {string} */
+            state: "pending" | "in_progress" | "awaiting_agent" | "in_call" | "processing" | "completed" | "failed" | "expired" | "canceled";
             result: ("approved" | "declined" | "needs_review") | null;
             reasons: components["schemas"]["Reason"][];
             decision: components["schemas"]["Decision"] | null;
@@ -1540,6 +1650,11 @@ export interface components {
             completed_at: string | null;
             recorded_at: string | null;
             reviewed_at: string | null;
+            reviewed_by: components["schemas"]["ActorRef"] | null;
+            review_claim: {
+                actor: components["schemas"]["ActorRef"];
+                expires_at: string;
+            } | null;
         };
         /**
          * @example {
@@ -1583,6 +1698,7 @@ export interface components {
          *         {
          *           "id": "ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10",
          *           "status": "completed",
+         *           "state": "completed",
          *           "result": "approved",
          *           "external_id": "order-1042",
          *           "account_id": null,
@@ -1608,6 +1724,8 @@ export interface components {
                 id: string;
                 /** @enum {string} */
                 status: "pending" | "in_progress" | "processing" | "completed" | "expired" | "canceled";
+                /** @enum {string} */
+                state: "pending" | "in_progress" | "awaiting_agent" | "in_call" | "processing" | "completed" | "failed" | "expired" | "canceled";
                 result: ("approved" | "declined" | "needs_review") | null;
                 external_id: string | null;
                 account_id: string | null;
@@ -1674,6 +1792,39 @@ export interface components {
             result: "approved" | "declined";
             reviewed_at: string;
             decision: components["schemas"]["Decision"];
+            reviewed_by: components["schemas"]["ActorRef"];
+        };
+        /**
+         * @example {
+         *       "id": "ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10",
+         *       "object": "review_claim",
+         *       "actor": {
+         *         "kind": "api_key",
+         *         "id": "key_3f…"
+         *       },
+         *       "expires_at": "2026-01-05T10:34:02.000Z"
+         *     }
+         */
+        ReviewClaim: {
+            id: string;
+            /** @constant */
+            object: "review_claim";
+            actor: components["schemas"]["ActorRef"];
+            expires_at: string;
+        };
+        /**
+         * @example {
+         *       "id": "ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10",
+         *       "object": "review_claim",
+         *       "released": true
+         *     }
+         */
+        ReviewReleased: {
+            id: string;
+            /** @constant */
+            object: "review_claim";
+            /** @constant */
+            released: true;
         };
         /**
          * @example {
@@ -2111,6 +2262,78 @@ export interface components {
             expiresAt: string;
             language: string;
         };
+        /** @description The Verisoul verify-face answer, built from what the pipeline stored for the session */
+        VerisoulVerifyFace: {
+            metadata: {
+                project_id: string;
+                session_id: string;
+                account_id: string | null;
+                referring_session_id: string | null;
+                request_id: string;
+                timestamp: string;
+            };
+            /** @enum {string} */
+            decision: "Real" | "Suspicious" | "Fake";
+            risk_score: number;
+            risk_flags: string[];
+            device_network_signals: {
+                device_risk: number;
+                proxy: number;
+                vpn: number;
+                datacenter: number;
+                tor: number;
+                spoofed_ip: number;
+                recent_fraud_ip: number;
+                device_network_mismatch: number;
+            };
+            referring_session_signals: {
+                impossible_travel: number;
+                ip_mismatch: number;
+                user_agent_mismatch: number;
+            };
+            photo_urls: {
+                face: string | null;
+            };
+            session_data: {
+                network: {
+                    ip_address: string | null;
+                    service_provider: string | null;
+                    connection_type: string | null;
+                };
+                location: {
+                    continent: string | null;
+                    country_code: string | null;
+                    state: string | null;
+                    city: string | null;
+                    zip_code: string | null;
+                    timezone: string | null;
+                    latitude: number | null;
+                    longitude: number | null;
+                };
+                browser: {
+                    type: string | null;
+                    version: string | null;
+                    language: string | null;
+                    user_agent: string | null;
+                    timezone: string | null;
+                };
+                device: {
+                    category: string | null;
+                    type: string | null;
+                    os: string | null;
+                    cpu_cores: number | null;
+                    memory: number | null;
+                    gpu: string | null;
+                };
+            };
+            matches: {
+                num_accounts_linked: number;
+                accounts_linked: {
+                    account_id: string;
+                    match_types: string[];
+                }[];
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -2157,6 +2380,7 @@ export interface operations {
                      *         {
                      *           "id": "ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10",
                      *           "status": "completed",
+                     *           "state": "completed",
                      *           "result": "approved",
                      *           "external_id": "order-1042",
                      *           "account_id": null,
@@ -2683,7 +2907,7 @@ export interface operations {
                      * @enum {string}
                      */
                     result: "approved" | "declined";
-                    /** @description Who decided (recorded in the audit trail, the decision and the webhook's agent_id) */
+                    /** @description The name of your reviewer (integrator-supplied: recorded as reviewed_by.name, the decision's decided_by and the webhook's agent_id; the verified identity is the API key) */
                     reviewer: string;
                     /** @description Free text for the record (at most 5000 characters) */
                     notes?: string;
@@ -2729,7 +2953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not decided yet, or already decided by a human (decision_final) */
+            /** @description Not reviewable yet, already decided by a human, or held by another reviewer (session_not_reviewable, decision_final, review_claimed_by_other) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,6 +2973,178 @@ export interface operations {
             };
             /** @description The body does not match the schema (details.issues name each field) (validation_failed) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed credentials from this address (Retry-After) (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1SessionsIdReviewClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Request body limit: 64 KiB (a JSON body of a few fields), checked while the body streams (413 payload_too_large). */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description How long the claim holds (default 900)
+                     * @default 900
+                     */
+                    ttl_seconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Claimed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10",
+                     *       "object": "review_claim",
+                     *       "actor": {
+                     *         "kind": "api_key",
+                     *         "id": "key_3f…"
+                     *       },
+                     *       "expires_at": "2026-01-05T10:34:02.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReviewClaim"];
+                };
+            };
+            /** @description The body is not JSON (invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or not a valid one (unauthorized, api_key_invalid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such session in this project (or erased) (session_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Held by another reviewer, or not reviewable (review_claimed_by_other, session_not_reviewable) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the route's limit, checked while it streams (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body does not match the schema (details.issues name each field) (validation_failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed credentials from this address (Retry-After) (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1SessionsIdReviewRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Released */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10",
+                     *       "object": "review_claim",
+                     *       "released": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReviewReleased"];
+                };
+            };
+            /** @description No API key, or not a valid one (unauthorized, api_key_invalid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such session in this project (or erased) (session_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not held by the caller (review_not_claimed) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5108,6 +5504,7 @@ export interface operations {
                      *         {
                      *           "id": "ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10",
                      *           "status": "completed",
+                     *           "state": "completed",
                      *           "result": "approved",
                      *           "external_id": "order-1042",
                      *           "account_id": null,
@@ -5634,7 +6031,7 @@ export interface operations {
                      * @enum {string}
                      */
                     result: "approved" | "declined";
-                    /** @description Who decided (recorded in the audit trail, the decision and the webhook's agent_id) */
+                    /** @description The name of your reviewer (integrator-supplied: recorded as reviewed_by.name, the decision's decided_by and the webhook's agent_id; the verified identity is the API key) */
                     reviewer: string;
                     /** @description Free text for the record (at most 5000 characters) */
                     notes?: string;
@@ -5680,7 +6077,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not decided yet, or already decided by a human (decision_final) */
+            /** @description Not reviewable yet, already decided by a human, or held by another reviewer (session_not_reviewable, decision_final, review_claimed_by_other) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5700,6 +6097,178 @@ export interface operations {
             };
             /** @description The body does not match the schema (details.issues name each field) (validation_failed) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed credentials from this address (Retry-After) (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SessionsIdReviewClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Request body limit: 64 KiB (a JSON body of a few fields), checked while the body streams (413 payload_too_large). */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description How long the claim holds (default 900)
+                     * @default 900
+                     */
+                    ttl_seconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Claimed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10",
+                     *       "object": "review_claim",
+                     *       "actor": {
+                     *         "kind": "api_key",
+                     *         "id": "key_3f…"
+                     *       },
+                     *       "expires_at": "2026-01-05T10:34:02.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReviewClaim"];
+                };
+            };
+            /** @description The body is not JSON (invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or not a valid one (unauthorized, api_key_invalid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such session in this project (or erased) (session_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Held by another reviewer, or not reviewable (review_claimed_by_other, session_not_reviewable) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the route's limit, checked while it streams (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body does not match the schema (details.issues name each field) (validation_failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed credentials from this address (Retry-After) (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SessionsIdReviewRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Released */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ses_0d7c2d6e-5b1f-4c1e-9a55-3f4f1c2b9e10",
+                     *       "object": "review_claim",
+                     *       "released": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReviewReleased"];
+                };
+            };
+            /** @description No API key, or not a valid one (unauthorized, api_key_invalid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such session in this project (or erased) (session_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not held by the caller (review_not_claimed) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5945,6 +6514,96 @@ export interface operations {
                 };
             };
             /** @description Too many requests (CAPTURE_RATE_LIMIT a minute per token) or failed credentials (Retry-After) (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postLivenessVerifyFace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Request body limit: 4 KiB (one session id (Verisoul verify-face)), checked while the body streams (413 payload_too_large). */
+        requestBody: {
+            content: {
+                "application/json": {
+                    session_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The verify-face answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerisoulVerifyFace"];
+                };
+            };
+            /** @description The body is not JSON (invalid_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or not a valid one (unauthorized, api_key_invalid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such session in the key's project (session_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The session has no decision yet (still collecting or processing) (session_not_decided) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the route's limit, checked while it streams (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body does not match the schema (details.issues name each field) (validation_failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed credentials from this address (Retry-After) (rate_limited) */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { loadSession } from '../../sessions/rows.ts';
 import { apiKeyOf, principalOf } from '../auth.ts';
-import type { RouteDoc } from '../openapi.ts';
+import { fails, ok, type RouteDoc } from '../openapi.ts';
+import { VerisoulVerifyFace } from '../contract/compat.ts';
 import { jsonBody } from '../validate.ts';
 import { verisoulAnswer } from './verisoul-answer.ts';
 
@@ -25,7 +26,7 @@ export const verisoulDocs: RouteDoc[] = [
     method: 'post', path: '/liveness/verify-face', tag: 'compat: Verisoul', auth: 'apiKey',
     summary: 'Face Match result of a decided session (Verisoul verify-face): decision Real/Suspicious/Fake, risk_score, risk_flags, device/network and referring-session signals, signed photo URL, session data, linked accounts. Key in x-api-key (or Authorization: Bearer)',
     body: verifyFaceBody,
-    responses: { 200: 'the verify-face answer', 401: 'missing or invalid API key', 404: 'session_not_found', 409: 'session_not_decided (still collecting or processing)', 422: 'validation error' },
+    responses: { 200: ok(VerisoulVerifyFace, 'The verify-face answer'), 404: fails('No such session in the key\'s project', 'session_not_found'), 409: fails('The session has no decision yet (still collecting or processing)', 'session_not_decided') },
   },
 ];
 
