@@ -96,7 +96,7 @@ describe('OpenAPI contract: real answers validate against /openapi.json', () => 
       await expect(call('get', '/v1/sessions/{id}', { params: { id: 'ses_nope' } }), 404, 'session_not_found');
       await expect(call('get', '/v1/sessions/{id}/video', { params: { id: s.id } }), 200);
       await expect(call('get', '/v1/sessions/{id}/video', { params: { id: 'ses_nope' } }), 404, 'session_not_found');
-      await expect(call('post', '/v1/sessions/{id}/review', { params: { id: s.id }, json: { result: 'approved', reviewer: 'alice' } }), 409, 'decision_final');
+      await expect(call('post', '/v1/sessions/{id}/review', { params: { id: s.id }, json: { result: 'approved', reviewer: 'alice' } }), 409, 'session_not_reviewable'); // still capturing: nothing to review yet
       await expect(call('post', '/v1/sessions/{id}/review', { params: { id: 'ses_nope' }, json: { result: 'approved', reviewer: 'alice' } }), 404, 'session_not_found');
 
       // The capture page's calls.
@@ -128,6 +128,8 @@ describe('OpenAPI contract: real answers validate against /openapi.json', () => 
       await expect(call('post', '/v1/sessions/{id}/review/claim', { params: { id: s.id }, json: { ttl_seconds: 300 } }), 200);
       await expect(call('post', '/v1/sessions/{id}/review/release', { params: { id: s.id } }), 200);
       await expect(call('post', '/v1/sessions/{id}/review/release', { params: { id: s.id } }), 409, 'review_not_claimed');
+      await expect(call('post', '/api/v1/sessions/{id}/review/claim', { params: { id: s.id } }), 200);
+      await expect(call('post', '/api/v1/sessions/{id}/review/release', { params: { id: s.id } }), 200);
       // The Verisoul verify-face answer of the decided session.
       await expect(call('post', '/liveness/verify-face', { json: { session_id: s.id } }), 200);
       await expect(call('post', '/liveness/verify-face', { json: { session_id: 'ses_nope' } }), 404, 'session_not_found');
@@ -264,7 +266,7 @@ describe('OpenAPI contract: real answers validate against /openapi.json', () => 
     await expect(call('get', '/api/v1/sessions/{id}', { params: { id: s.id } }), 200);
     await expect(call('get', '/api/v1/sessions/{id}/video', { params: { id: s.id } }), 200);
     await expect(call('get', '/api/v1/sessions/{id}/audit', { params: { id: s.id } }), 200);
-    await expect(call('post', '/api/v1/sessions/{id}/review', { params: { id: s.id }, json: { result: 'approved', reviewer: 'alice' } }), 409, 'decision_final');
+    await expect(call('post', '/api/v1/sessions/{id}/review', { params: { id: s.id }, json: { result: 'approved', reviewer: 'alice' } }), 409, 'session_not_reviewable');
     await expect(call('get', '/api/v1/sessions/{id}/video/download', { params: { id: s.id } }), 404, 'not_found');
     await expect(call('get', '/api/v1/sessions/{id}/video/download', { params: { id: s.id }, query: '?exp=1&sig=x', auth: 'none' }), 403, 'media_url_invalid');
     await expect(call('get', '/api/v1/sessions/{id}/video/download', { params: { id: s.id }, auth: 'none' }), 401, 'unauthorized');

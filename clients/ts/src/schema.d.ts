@@ -959,529 +959,6 @@ export interface components {
                 details?: unknown;
             };
         };
-        /**
-         * @example {
-         *       "id": "wh_3b0c…",
-         *       "object": "webhook",
-         *       "url": "https://shop.example/webhooks/vkyc",
-         *       "events": [
-         *         "*"
-         *       ],
-         *       "description": "production",
-         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-         *       "created_at": "2026-01-05T10:00:00.000Z"
-         *     }
-         */
-        WebhookCreated: {
-            id: string;
-            /** @constant */
-            object: "webhook";
-            url: string;
-            events: ("video.completed" | "video.reviewed" | "*")[];
-            description: string | null;
-            secret: string;
-            created_at: string;
-        };
-        /**
-         * @description Secrets are never listed
-         * @example {
-         *       "object": "list",
-         *       "data": [
-         *         {
-         *           "id": "wh_3b0c…",
-         *           "object": "webhook",
-         *           "url": "https://shop.example/webhooks/vkyc",
-         *           "events": [
-         *             "*"
-         *           ],
-         *           "description": null,
-         *           "enabled": true,
-         *           "created_at": "2026-01-05T10:00:00.000Z"
-         *         }
-         *       ]
-         *     }
-         */
-        WebhookList: {
-            /** @constant */
-            object: "list";
-            data: {
-                id: string;
-                /** @constant */
-                object: "webhook";
-                url: string;
-                events: ("video.completed" | "video.reviewed" | "*")[];
-                description: string | null;
-                enabled: boolean;
-                created_at: string;
-            }[];
-        };
-        /**
-         * @example {
-         *       "id": "wh_3b0c…",
-         *       "object": "webhook",
-         *       "deleted": true
-         *     }
-         */
-        WebhookDeleted: {
-            id: string;
-            /** @constant */
-            object: "webhook";
-            /** @constant */
-            deleted: true;
-        };
-        /**
-         * @description The newest 100 deliveries of the endpoint
-         * @example {
-         *       "object": "list",
-         *       "data": [
-         *         {
-         *           "id": "dlv_1e…",
-         *           "object": "delivery",
-         *           "event_id": "wh_evt_4f…",
-         *           "type": "video.completed",
-         *           "status": "delivered",
-         *           "attempts": 1,
-         *           "next_attempt_at": null,
-         *           "created_at": "2026-01-05T10:19:02.000Z",
-         *           "updated_at": "2026-01-05T10:19:02.000Z",
-         *           "attempt_log": [
-         *             {
-         *               "id": 1,
-         *               "attempted_at": "2026-01-05T10:19:02.000Z",
-         *               "status_code": 204,
-         *               "error": null,
-         *               "duration_ms": 41
-         *             }
-         *           ]
-         *         }
-         *       ]
-         *     }
-         */
-        DeliveryList: {
-            /** @constant */
-            object: "list";
-            data: {
-                id: string;
-                /** @constant */
-                object: "delivery";
-                event_id: string;
-                /** @enum {string} */
-                type: "video.completed" | "video.reviewed";
-                /** @enum {string} */
-                status: "pending" | "retrying" | "delivered" | "failed";
-                attempts: number;
-                next_attempt_at: string | null;
-                created_at: string;
-                updated_at: string;
-                attempt_log: {
-                    id: number;
-                    attempted_at: string;
-                    status_code: number | null;
-                    error: string | null;
-                    duration_ms: number;
-                }[];
-            }[];
-        };
-        /**
-         * @example {
-         *       "id": "dlv_1e…",
-         *       "object": "delivery",
-         *       "status": "pending"
-         *     }
-         */
-        DeliveryQueued: {
-            id: string;
-            /** @constant */
-            object: "delivery";
-            /** @constant */
-            status: "pending";
-        };
-        /**
-         * @description The pipeline decided a session (also when processing failed: needs_review with processing_failed)
-         * @example {
-         *       "event": "video.completed",
-         *       "data": {
-         *         "session_id": "ses_0d7c…",
-         *         "video_mode": "self_record",
-         *         "status": "completed",
-         *         "result": "needs_review",
-         *         "reasons": [
-         *           "phrase_mismatch"
-         *         ],
-         *         "external_id": "order-1042",
-         *         "duration_seconds": 14,
-         *         "face_match_score": 91.2,
-         *         "liveness_score": 88,
-         *         "transcript": "my name is ada lovelace"
-         *       },
-         *       "timestamp": "2026-01-05T10:19:02.000Z",
-         *       "webhook_id": "wh_evt_4f1c2b9e10aa5b1f4c1e9a55"
-         *     }
-         */
-        VideoCompletedEvent: {
-            /** @constant */
-            event: "video.completed";
-            data: {
-                session_id: string;
-                /** @enum {string} */
-                video_mode: "self_record" | "live_agent";
-                /** @constant */
-                status: "completed";
-                /** @enum {string} */
-                result: "approved" | "declined" | "needs_review";
-                reasons: string[];
-                external_id: string | null;
-                duration_seconds: number | null;
-                face_match_score: number | null;
-                liveness_score: number | null;
-                transcript: string | null;
-            };
-            timestamp: string;
-            webhook_id: string;
-        };
-        /**
-         * @description A human decided (POST /v1/sessions/{id}/review)
-         * @example {
-         *       "event": "video.reviewed",
-         *       "data": {
-         *         "session_id": "ses_0d7c…",
-         *         "video_mode": "self_record",
-         *         "status": "completed",
-         *         "result": "approved",
-         *         "previous_result": "needs_review",
-         *         "reviewed_at": "2026-01-05T11:02:00.000Z",
-         *         "agent_id": "alice",
-         *         "agent_notes": "phrase fine on replay",
-         *         "external_id": "order-1042"
-         *       },
-         *       "timestamp": "2026-01-05T11:02:00.000Z",
-         *       "webhook_id": "wh_evt_9a…"
-         *     }
-         */
-        VideoReviewedEvent: {
-            /** @constant */
-            event: "video.reviewed";
-            data: {
-                session_id: string;
-                /** @enum {string} */
-                video_mode: "self_record" | "live_agent";
-                /** @constant */
-                status: "completed";
-                /** @enum {string} */
-                result: "approved" | "declined";
-                previous_result: ("approved" | "declined" | "needs_review") | null;
-                reviewed_at: string;
-                agent_id: string;
-                agent_notes: string | null;
-                external_id: string | null;
-            };
-            timestamp: string;
-            webhook_id: string;
-        };
-        /**
-         * @example {
-         *       "session_id": "ses_0d7c…",
-         *       "status": "pending",
-         *       "steps": [
-         *         "selfie",
-         *         "video"
-         *       ],
-         *       "video_mode": "self_record",
-         *       "video_max_duration": 60,
-         *       "language": "en",
-         *       "expires_at": "2026-01-05T11:15:30.000Z",
-         *       "completed_steps": [],
-         *       "document_back_required": false,
-         *       "redirect_url": "https://shop.example/kyc/done?session_id=ses_0d7c…&status=pending",
-         *       "waiting_room": false,
-         *       "phrase": {
-         *         "kind": "digits",
-         *         "text": "4 7 1 9 0 2",
-         *         "check": "transcript"
-         *       },
-         *       "challenges": [
-         *         {
-         *           "type": "turn_left",
-         *           "at_seconds": 4
-         *         },
-         *         {
-         *           "type": "blink",
-         *           "at_seconds": 8
-         *         }
-         *       ],
-         *       "challenge_timeout_seconds": 10
-         *     }
-         */
-        CaptureView: {
-            session_id: string;
-            /** @enum {string} */
-            status: "pending" | "in_progress" | "processing" | "completed" | "expired" | "canceled";
-            steps: ("document" | "selfie" | "video")[];
-            /** @enum {string} */
-            video_mode: "self_record" | "live_agent";
-            video_max_duration: number;
-            /** @enum {string} */
-            language: "en" | "es" | "fr" | "de" | "pt";
-            expires_at: string;
-            completed_steps: string[];
-            document_back_required: boolean;
-            redirect_url: string | null;
-            waiting_room: boolean;
-            phrase: {
-                kind: string;
-                text: string;
-                /** @enum {string} */
-                check: "transcript" | "digits_spotting" | "review";
-            } | null;
-            challenges: {
-                type: string;
-                at_seconds: number;
-            }[];
-            challenge_timeout_seconds: number;
-        };
-        /**
-         * @example {
-         *       "artifact": {
-         *         "kind": "selfie",
-         *         "content_type": "image/jpeg",
-         *         "bytes": 182044,
-         *         "width": 1280,
-         *         "height": 960,
-         *         "orientation": null
-         *       }
-         *     }
-         */
-        ImageStored: {
-            artifact: {
-                /** @enum {string} */
-                kind: "document_front" | "document_back" | "selfie";
-                /** @enum {string} */
-                content_type: "image/jpeg" | "image/png" | "image/webp";
-                bytes: number;
-                width: number;
-                height: number;
-                orientation: number | null;
-            };
-        };
-        /**
-         * @example {
-         *       "artifact": {
-         *         "kind": "video",
-         *         "content_type": "video/webm",
-         *         "bytes": 2483120,
-         *         "duration_seconds": 14.52,
-         *         "width": 640,
-         *         "height": 480,
-         *         "has_audio": true
-         *       }
-         *     }
-         */
-        VideoStored: {
-            artifact: {
-                /** @constant */
-                kind: "video";
-                content_type: string;
-                bytes: number;
-                duration_seconds: number;
-                width: number;
-                height: number;
-                has_audio: boolean;
-            };
-        };
-        /**
-         * @example {
-         *       "upload_id": "upl_8f2c0b1e5a7d9c3e4f6a1b2c",
-         *       "offset": 0,
-         *       "size": 2483120
-         *     }
-         */
-        UploadStarted: {
-            upload_id: string;
-            /** @constant */
-            offset: 0;
-            size: number;
-        };
-        /**
-         * @description Also in the Upload-Offset and Upload-Length headers
-         * @example {
-         *       "offset": 1048576,
-         *       "size": 2483120
-         *     }
-         */
-        UploadOffset: {
-            offset: number;
-            size: number;
-        };
-        /**
-         * @description complete: true with the stored artifact once the last byte arrived and the video validated
-         * @example {
-         *       "offset": 2097152,
-         *       "size": 2483120,
-         *       "complete": false
-         *     }
-         */
-        ChunkAppended: {
-            offset: number;
-            size: number;
-            /** @constant */
-            complete: false;
-        } | {
-            offset: number;
-            size: number;
-            /** @constant */
-            complete: true;
-            artifact: {
-                /** @constant */
-                kind: "video";
-                content_type: string;
-                bytes: number;
-                duration_seconds: number;
-                width: number;
-                height: number;
-                has_audio: boolean;
-            };
-        };
-        /**
-         * @example {
-         *       "ok": true
-         *     }
-         */
-        ClientInfoSaved: {
-            /** @constant */
-            ok: true;
-        };
-        /**
-         * @example {
-         *       "status": "WRONG_ANSWER",
-         *       "userInput": "four seven one nine",
-         *       "attemptNumber": 1,
-         *       "state": "retry",
-         *       "remaining": 2,
-         *       "reason": "digits missing",
-         *       "confidence": 0.62
-         *     }
-         */
-        PhraseAttempt: {
-            /** @enum {string} */
-            status: "SUCCESS" | "WRONG_ANSWER" | "NO_SPEECH" | "UNAVAILABLE";
-            userInput: string;
-            attemptNumber: number;
-            state: string;
-            remaining: number;
-            reason?: string | null;
-            confidence?: number | null;
-        };
-        /**
-         * @example {
-         *       "session_id": "ses_0d7c…",
-         *       "status": "processing",
-         *       "waiting_room": false,
-         *       "redirect_url": "https://shop.example/kyc/done?session_id=ses_0d7c…&status=processing"
-         *     }
-         */
-        CaptureSubmitted: {
-            session_id: string;
-            /** @enum {string} */
-            status: "processing" | "in_progress";
-            waiting_room: boolean;
-            redirect_url: string | null;
-        };
-        /**
-         * @example {
-         *       "object": "list_entry",
-         *       "list": "block",
-         *       "kind": "document_number",
-         *       "value": "L898902C3",
-         *       "note": "chargeback 2025-12",
-         *       "created_at": "2026-01-05T10:00:00.000Z"
-         *     }
-         */
-        ListEntry: {
-            /** @constant */
-            object: "list_entry";
-            /** @enum {string} */
-            list: "block" | "allow";
-            /** @enum {string} */
-            kind: "face" | "ip" | "account" | "document_number";
-            value: string;
-            note: string | null;
-            created_at: string;
-        };
-        /**
-         * @example {
-         *       "object": "list",
-         *       "data": [
-         *         {
-         *           "object": "list_entry",
-         *           "list": "allow",
-         *           "kind": "account",
-         *           "value": "acct_77",
-         *           "note": null,
-         *           "created_at": "2026-01-05T10:00:00.000Z"
-         *         }
-         *       ]
-         *     }
-         */
-        ListEntries: {
-            /** @constant */
-            object: "list";
-            data: components["schemas"]["ListEntry"][];
-        };
-        /**
-         * @example {
-         *       "object": "list_entry",
-         *       "list": "block",
-         *       "kind": "ip",
-         *       "value": "203.0.113.7",
-         *       "deleted": true
-         *     }
-         */
-        ListEntryDeleted: {
-            /** @constant */
-            object: "list_entry";
-            /** @enum {string} */
-            list: "block" | "allow";
-            /** @enum {string} */
-            kind: "face" | "ip" | "account" | "document_number";
-            value: string;
-            /** @constant */
-            deleted: true;
-        };
-        /**
-         * @example {
-         *       "object": "project_settings",
-         *       "non_english_phrase": "digits_spotting",
-         *       "risk_policy": null,
-         *       "require_totp": false
-         *     }
-         */
-        ProjectSettings: {
-            /**
-             * @default digits_spotting
-             * @enum {string}
-             */
-            non_english_phrase: "digits_spotting" | "review" | "none";
-            /** @default null */
-            risk_policy: {
-                /** @default [] */
-                decline: ("tor" | "recent_fraud_ip" | "vpn" | "proxy" | "datacenter" | "spoofed_ip" | "automation" | "headless" | "emulator" | "virtual_camera" | "timezone_mismatch" | "language_mismatch" | "impossible_travel" | "ip_mismatch" | "user_agent_mismatch" | "device_timezone_mismatch")[];
-                /** @default [] */
-                review: ("tor" | "recent_fraud_ip" | "vpn" | "proxy" | "datacenter" | "spoofed_ip" | "automation" | "headless" | "emulator" | "virtual_camera" | "timezone_mismatch" | "language_mismatch" | "impossible_travel" | "ip_mismatch" | "user_agent_mismatch" | "device_timezone_mismatch")[];
-            } | null;
-            /** @default false */
-            require_totp: boolean;
-            /** @constant */
-            object: "project_settings";
-        };
-        /**
-         * @example {
-         *       "ok": true
-         *     }
-         */
-        Health: {
-            ok: boolean;
-            reason?: string;
-        };
         /** @description The capture profile as stored (defaults filled in) */
         Profile: {
             steps: ("document" | "selfie" | "video")[];
@@ -1544,6 +1021,7 @@ export interface components {
             reasons: components["schemas"]["Reason"][];
             decided_by: string;
             decided_at: string;
+            actor?: components["schemas"]["ActorRef"];
         };
         /** @description Every face comparison by name; null until the face_match stage ran */
         FaceMatch: {
@@ -1871,6 +1349,536 @@ export interface components {
             deleted: true;
             erased_at: string;
             blobs_deleted: number;
+        };
+        /**
+         * @example {
+         *       "id": "wh_3b0c…",
+         *       "object": "webhook",
+         *       "url": "https://shop.example/webhooks/vkyc",
+         *       "events": [
+         *         "*"
+         *       ],
+         *       "description": "production",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+         *       "created_at": "2026-01-05T10:00:00.000Z"
+         *     }
+         */
+        WebhookCreated: {
+            id: string;
+            /** @constant */
+            object: "webhook";
+            url: string;
+            events: ("video.completed" | "video.reviewed" | "*")[];
+            description: string | null;
+            secret: string;
+            created_at: string;
+        };
+        /**
+         * @description Secrets are never listed
+         * @example {
+         *       "object": "list",
+         *       "data": [
+         *         {
+         *           "id": "wh_3b0c…",
+         *           "object": "webhook",
+         *           "url": "https://shop.example/webhooks/vkyc",
+         *           "events": [
+         *             "*"
+         *           ],
+         *           "description": null,
+         *           "enabled": true,
+         *           "created_at": "2026-01-05T10:00:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "webhook";
+                url: string;
+                events: ("video.completed" | "video.reviewed" | "*")[];
+                description: string | null;
+                enabled: boolean;
+                created_at: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "id": "wh_3b0c…",
+         *       "object": "webhook",
+         *       "deleted": true
+         *     }
+         */
+        WebhookDeleted: {
+            id: string;
+            /** @constant */
+            object: "webhook";
+            /** @constant */
+            deleted: true;
+        };
+        /**
+         * @description The newest 100 deliveries of the endpoint
+         * @example {
+         *       "object": "list",
+         *       "data": [
+         *         {
+         *           "id": "dlv_1e…",
+         *           "object": "delivery",
+         *           "event_id": "wh_evt_4f…",
+         *           "type": "video.completed",
+         *           "status": "delivered",
+         *           "attempts": 1,
+         *           "next_attempt_at": null,
+         *           "created_at": "2026-01-05T10:19:02.000Z",
+         *           "updated_at": "2026-01-05T10:19:02.000Z",
+         *           "attempt_log": [
+         *             {
+         *               "id": 1,
+         *               "attempted_at": "2026-01-05T10:19:02.000Z",
+         *               "status_code": 204,
+         *               "error": null,
+         *               "duration_ms": 41
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        DeliveryList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "delivery";
+                event_id: string;
+                /** @enum {string} */
+                type: "video.completed" | "video.reviewed";
+                /** @enum {string} */
+                status: "pending" | "retrying" | "delivered" | "failed";
+                attempts: number;
+                next_attempt_at: string | null;
+                created_at: string;
+                updated_at: string;
+                attempt_log: {
+                    id: number;
+                    attempted_at: string;
+                    status_code: number | null;
+                    error: string | null;
+                    duration_ms: number;
+                }[];
+            }[];
+        };
+        /**
+         * @example {
+         *       "id": "dlv_1e…",
+         *       "object": "delivery",
+         *       "status": "pending"
+         *     }
+         */
+        DeliveryQueued: {
+            id: string;
+            /** @constant */
+            object: "delivery";
+            /** @constant */
+            status: "pending";
+        };
+        /**
+         * @description The pipeline decided a session (also when processing failed: needs_review with processing_failed)
+         * @example {
+         *       "event": "video.completed",
+         *       "data": {
+         *         "session_id": "ses_0d7c…",
+         *         "video_mode": "self_record",
+         *         "status": "completed",
+         *         "result": "needs_review",
+         *         "reasons": [
+         *           "phrase_mismatch"
+         *         ],
+         *         "external_id": "order-1042",
+         *         "duration_seconds": 14,
+         *         "face_match_score": 91.2,
+         *         "liveness_score": 88,
+         *         "transcript": "my name is ada lovelace"
+         *       },
+         *       "timestamp": "2026-01-05T10:19:02.000Z",
+         *       "webhook_id": "wh_evt_4f1c2b9e10aa5b1f4c1e9a55"
+         *     }
+         */
+        VideoCompletedEvent: {
+            /** @constant */
+            event: "video.completed";
+            data: {
+                session_id: string;
+                /** @enum {string} */
+                video_mode: "self_record" | "live_agent";
+                /** @constant */
+                status: "completed";
+                /** @enum {string} */
+                result: "approved" | "declined" | "needs_review";
+                reasons: string[];
+                external_id: string | null;
+                duration_seconds: number | null;
+                face_match_score: number | null;
+                liveness_score: number | null;
+                transcript: string | null;
+            };
+            timestamp: string;
+            webhook_id: string;
+        };
+        /**
+         * @description A human decided (POST /v1/sessions/{id}/review)
+         * @example {
+         *       "event": "video.reviewed",
+         *       "data": {
+         *         "session_id": "ses_0d7c…",
+         *         "video_mode": "self_record",
+         *         "status": "completed",
+         *         "result": "approved",
+         *         "previous_result": "needs_review",
+         *         "reviewed_at": "2026-01-05T11:02:00.000Z",
+         *         "agent_id": "alice",
+         *         "agent_notes": "phrase fine on replay",
+         *         "reviewed_by": {
+         *           "kind": "api_key",
+         *           "id": "key_3f…",
+         *           "name": "alice",
+         *           "name_source": "integrator"
+         *         },
+         *         "external_id": "order-1042"
+         *       },
+         *       "timestamp": "2026-01-05T11:02:00.000Z",
+         *       "webhook_id": "wh_evt_9a…"
+         *     }
+         */
+        VideoReviewedEvent: {
+            /** @constant */
+            event: "video.reviewed";
+            data: {
+                session_id: string;
+                /** @enum {string} */
+                video_mode: "self_record" | "live_agent";
+                /** @constant */
+                status: "completed";
+                /** @enum {string} */
+                result: "approved" | "declined";
+                previous_result: ("approved" | "declined" | "needs_review") | null;
+                reviewed_at: string;
+                agent_id: string;
+                agent_notes: string | null;
+                reviewed_by: components["schemas"]["ActorRef"];
+                external_id: string | null;
+            };
+            timestamp: string;
+            webhook_id: string;
+        };
+        /**
+         * @example {
+         *       "session_id": "ses_0d7c…",
+         *       "status": "pending",
+         *       "steps": [
+         *         "selfie",
+         *         "video"
+         *       ],
+         *       "video_mode": "self_record",
+         *       "video_max_duration": 60,
+         *       "language": "en",
+         *       "expires_at": "2026-01-05T11:15:30.000Z",
+         *       "completed_steps": [],
+         *       "document_back_required": false,
+         *       "redirect_url": "https://shop.example/kyc/done?session_id=ses_0d7c…&status=pending",
+         *       "waiting_room": false,
+         *       "phrase": {
+         *         "kind": "digits",
+         *         "text": "4 7 1 9 0 2",
+         *         "check": "transcript"
+         *       },
+         *       "challenges": [
+         *         {
+         *           "type": "turn_left",
+         *           "at_seconds": 4
+         *         },
+         *         {
+         *           "type": "blink",
+         *           "at_seconds": 8
+         *         }
+         *       ],
+         *       "challenge_timeout_seconds": 10
+         *     }
+         */
+        CaptureView: {
+            session_id: string;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "processing" | "completed" | "expired" | "canceled";
+            steps: ("document" | "selfie" | "video")[];
+            /** @enum {string} */
+            video_mode: "self_record" | "live_agent";
+            video_max_duration: number;
+            /** @enum {string} */
+            language: "en" | "es" | "fr" | "de" | "pt";
+            expires_at: string;
+            completed_steps: string[];
+            document_back_required: boolean;
+            redirect_url: string | null;
+            waiting_room: boolean;
+            phrase: {
+                kind: string;
+                text: string;
+                /** @enum {string} */
+                check: "transcript" | "digits_spotting" | "review";
+            } | null;
+            challenges: {
+                type: string;
+                at_seconds: number;
+            }[];
+            challenge_timeout_seconds: number;
+        };
+        /**
+         * @example {
+         *       "artifact": {
+         *         "kind": "selfie",
+         *         "content_type": "image/jpeg",
+         *         "bytes": 182044,
+         *         "width": 1280,
+         *         "height": 960,
+         *         "orientation": null
+         *       }
+         *     }
+         */
+        ImageStored: {
+            artifact: {
+                /** @enum {string} */
+                kind: "document_front" | "document_back" | "selfie";
+                /** @enum {string} */
+                content_type: "image/jpeg" | "image/png" | "image/webp";
+                bytes: number;
+                width: number;
+                height: number;
+                orientation: number | null;
+            };
+        };
+        /**
+         * @example {
+         *       "artifact": {
+         *         "kind": "video",
+         *         "content_type": "video/webm",
+         *         "bytes": 2483120,
+         *         "duration_seconds": 14.52,
+         *         "width": 640,
+         *         "height": 480,
+         *         "has_audio": true
+         *       }
+         *     }
+         */
+        VideoStored: {
+            artifact: {
+                /** @constant */
+                kind: "video";
+                content_type: string;
+                bytes: number;
+                duration_seconds: number;
+                width: number;
+                height: number;
+                has_audio: boolean;
+            };
+        };
+        /**
+         * @example {
+         *       "upload_id": "upl_8f2c0b1e5a7d9c3e4f6a1b2c",
+         *       "offset": 0,
+         *       "size": 2483120
+         *     }
+         */
+        UploadStarted: {
+            upload_id: string;
+            /** @constant */
+            offset: 0;
+            size: number;
+        };
+        /**
+         * @description Also in the Upload-Offset and Upload-Length headers
+         * @example {
+         *       "offset": 1048576,
+         *       "size": 2483120
+         *     }
+         */
+        UploadOffset: {
+            offset: number;
+            size: number;
+        };
+        /**
+         * @description complete: true with the stored artifact once the last byte arrived and the video validated
+         * @example {
+         *       "offset": 2097152,
+         *       "size": 2483120,
+         *       "complete": false
+         *     }
+         */
+        ChunkAppended: {
+            offset: number;
+            size: number;
+            /** @constant */
+            complete: false;
+        } | {
+            offset: number;
+            size: number;
+            /** @constant */
+            complete: true;
+            artifact: {
+                /** @constant */
+                kind: "video";
+                content_type: string;
+                bytes: number;
+                duration_seconds: number;
+                width: number;
+                height: number;
+                has_audio: boolean;
+            };
+        };
+        /**
+         * @example {
+         *       "ok": true
+         *     }
+         */
+        ClientInfoSaved: {
+            /** @constant */
+            ok: true;
+        };
+        /**
+         * @example {
+         *       "status": "WRONG_ANSWER",
+         *       "userInput": "four seven one nine",
+         *       "attemptNumber": 1,
+         *       "state": "retry",
+         *       "remaining": 2,
+         *       "reason": "digits missing",
+         *       "confidence": 0.62
+         *     }
+         */
+        PhraseAttempt: {
+            /** @enum {string} */
+            status: "SUCCESS" | "WRONG_ANSWER" | "NO_SPEECH" | "UNAVAILABLE";
+            userInput: string;
+            attemptNumber: number;
+            state: string;
+            remaining: number;
+            reason?: string | null;
+            confidence?: number | null;
+        };
+        /**
+         * @example {
+         *       "session_id": "ses_0d7c…",
+         *       "status": "processing",
+         *       "waiting_room": false,
+         *       "redirect_url": "https://shop.example/kyc/done?session_id=ses_0d7c…&status=processing"
+         *     }
+         */
+        CaptureSubmitted: {
+            session_id: string;
+            /** @enum {string} */
+            status: "processing" | "in_progress";
+            waiting_room: boolean;
+            redirect_url: string | null;
+        };
+        /**
+         * @example {
+         *       "object": "list_entry",
+         *       "list": "block",
+         *       "kind": "document_number",
+         *       "value": "L898902C3",
+         *       "note": "chargeback 2025-12",
+         *       "created_at": "2026-01-05T10:00:00.000Z"
+         *     }
+         */
+        ListEntry: {
+            /** @constant */
+            object: "list_entry";
+            /** @enum {string} */
+            list: "block" | "allow";
+            /** @enum {string} */
+            kind: "face" | "ip" | "account" | "document_number";
+            value: string;
+            note: string | null;
+            created_at: string;
+        };
+        /**
+         * @example {
+         *       "object": "list",
+         *       "data": [
+         *         {
+         *           "object": "list_entry",
+         *           "list": "allow",
+         *           "kind": "account",
+         *           "value": "acct_77",
+         *           "note": null,
+         *           "created_at": "2026-01-05T10:00:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        ListEntries: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["ListEntry"][];
+        };
+        /**
+         * @example {
+         *       "object": "list_entry",
+         *       "list": "block",
+         *       "kind": "ip",
+         *       "value": "203.0.113.7",
+         *       "deleted": true
+         *     }
+         */
+        ListEntryDeleted: {
+            /** @constant */
+            object: "list_entry";
+            /** @enum {string} */
+            list: "block" | "allow";
+            /** @enum {string} */
+            kind: "face" | "ip" | "account" | "document_number";
+            value: string;
+            /** @constant */
+            deleted: true;
+        };
+        /**
+         * @example {
+         *       "object": "project_settings",
+         *       "non_english_phrase": "digits_spotting",
+         *       "risk_policy": null,
+         *       "require_totp": false
+         *     }
+         */
+        ProjectSettings: {
+            /**
+             * @default digits_spotting
+             * @enum {string}
+             */
+            non_english_phrase: "digits_spotting" | "review" | "none";
+            /** @default null */
+            risk_policy: {
+                /** @default [] */
+                decline: ("tor" | "recent_fraud_ip" | "vpn" | "proxy" | "datacenter" | "spoofed_ip" | "automation" | "headless" | "emulator" | "virtual_camera" | "timezone_mismatch" | "language_mismatch" | "impossible_travel" | "ip_mismatch" | "user_agent_mismatch" | "device_timezone_mismatch")[];
+                /** @default [] */
+                review: ("tor" | "recent_fraud_ip" | "vpn" | "proxy" | "datacenter" | "spoofed_ip" | "automation" | "headless" | "emulator" | "virtual_camera" | "timezone_mismatch" | "language_mismatch" | "impossible_travel" | "ip_mismatch" | "user_agent_mismatch" | "device_timezone_mismatch")[];
+            } | null;
+            /** @default false */
+            require_totp: boolean;
+            /** @constant */
+            object: "project_settings";
+        };
+        /**
+         * @example {
+         *       "ok": true
+         *     }
+         */
+        Health: {
+            ok: boolean;
+            reason?: string;
         };
         /**
          * @example {

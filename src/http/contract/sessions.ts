@@ -34,6 +34,7 @@ export const Decision = named('Decision', z.object({
   reasons: z.array(Reason),
   decided_by: z.string().describe('"auto" for the pipeline, else the reviewer'),
   decided_at: timestamp,
+  actor: ActorRef.optional().describe('Who took a human decision, from authentication'),
 }));
 
 const pair = z.object({

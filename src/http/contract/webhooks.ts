@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RESULTS } from '../../domain/session.ts';
 import { EVENT_TYPES } from '../../webhooks/events.ts';
 import { named, nullableTimestamp, timestamp } from './registry.ts';
+import { ActorRef } from './sessions.ts';
 
 // Webhook endpoint answers and the event payloads vkyc POSTs (documented under `webhooks`).
 
@@ -73,12 +74,13 @@ export const VideoReviewedEvent = named('VideoReviewedEvent', envelope('video.re
   result: z.enum(['approved', 'declined']),
   previous_result: z.enum(RESULTS).nullable(),
   reviewed_at: timestamp,
-  agent_id: z.string().describe('The reviewer'),
+  agent_id: z.string().describe('The reviewer\'s name (for an API-key review: the name the integrator passed)'),
   agent_notes: z.string().nullable(),
+  reviewed_by: ActorRef.describe('Who decided, from authentication'),
   external_id: z.string().nullable(),
 })), {
   description: 'A human decided (POST /v1/sessions/{id}/review)',
-  example: { event: 'video.reviewed', data: { session_id: 'ses_0d7c…', video_mode: 'self_record', status: 'completed', result: 'approved', previous_result: 'needs_review', reviewed_at: '2026-01-05T11:02:00.000Z', agent_id: 'alice', agent_notes: 'phrase fine on replay', external_id: 'order-1042' }, timestamp: '2026-01-05T11:02:00.000Z', webhook_id: 'wh_evt_9a…' },
+  example: { event: 'video.reviewed', data: { session_id: 'ses_0d7c…', video_mode: 'self_record', status: 'completed', result: 'approved', previous_result: 'needs_review', reviewed_at: '2026-01-05T11:02:00.000Z', agent_id: 'alice', agent_notes: 'phrase fine on replay', reviewed_by: { kind: 'api_key', id: 'key_3f…', name: 'alice', name_source: 'integrator' }, external_id: 'order-1042' }, timestamp: '2026-01-05T11:02:00.000Z', webhook_id: 'wh_evt_9a…' },
 });
 
 export const EVENT_SCHEMAS = { 'video.completed': VideoCompletedEvent, 'video.reviewed': VideoReviewedEvent } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodType>;
