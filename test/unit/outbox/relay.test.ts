@@ -34,7 +34,7 @@ const write = (sessionId: string) => h.db.transaction().execute((tx) => writeOut
   { kind: 'job', name: 'verify-session', payload: { sessionId, projectId: 'prj_1' }, dedupeKey: `verify:${sessionId}` },
   { kind: 'realtime', type: 'session.state_changed', data: { session_id: sessionId, state: 'processing' } },
 ]));
-const jobsOf = async (sessionId: string) => (await h.db.selectFrom('jobs').select('id').where('dedupe_key', '=', `verify:${sessionId}`).execute()).length;
+const jobsOf = async (sessionId: string) => (await createSqlQueue(h.db, clock).list({ name: 'verify-session', limit: 1000 })).filter((j) => j.payload.sessionId === sessionId).length;
 const outboxRows = async () => (await h.db.selectFrom('outbox').select('id').execute()).length;
 
 test('dispatch hands the committed rows to the queue and the bus, then deletes them', async () => {
