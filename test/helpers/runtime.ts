@@ -68,3 +68,22 @@ export async function makeRuntime(opts: { db?: DbKind; env?: Record<string, stri
     },
   };
 }
+
+/**
+ * Two API nodes of one deployment: one PostgreSQL schema and one VKYC_SECRET (tokens and links one
+ * node signs, the other accepts), each its own process state and data dir, plus `env`.
+ */
+export async function makeTwoNodes(env: Record<string, string>) {
+  const pgSchema = `t_${randomBytes(6).toString('hex')}`;
+  const shared = { VKYC_SECRET: randomBytes(32).toString('hex'), ...env };
+  const a = await makeRuntime({ db: 'postgres', env: shared, build: { pgSchema } });
+  const b = await makeRuntime({ db: 'postgres', env: shared, build: { pgSchema } });
+  return {
+    a, b,
+    async cleanup() {
+      await a.cleanup();
+      await b.cleanup();
+      await dropPostgresSchema(PG_URL, pgSchema);
+    },
+  };
+}

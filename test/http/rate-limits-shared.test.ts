@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { dropPostgresSchema } from '../../src/storage/db.ts';
 import { newCaptureSession } from '../helpers/capture-session.ts';
-import { makeRuntime, PG_URL, type TestRuntime } from '../helpers/runtime.ts';
+import { makeRuntime, makeTwoNodes, type TestRuntime } from '../helpers/runtime.ts';
 
 // Two API nodes with REDIS_URL share every rate-limit window through the real Redis on
 // 127.0.0.1:6379 (.ci/run starts it): a client spreading requests over both nodes gets the limit
@@ -12,19 +11,16 @@ import { makeRuntime, PG_URL, type TestRuntime } from '../helpers/runtime.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `vkyc-test-${randomBytes(4).toString('hex')}:`;
-const schema = `t_${randomBytes(6).toString('hex')}`;
 let a: TestRuntime;
 let b: TestRuntime;
+let nodes: Awaited<ReturnType<typeof makeTwoNodes>> | undefined;
 
 before(async () => {
-  const env = { REDIS_URL, REDIS_PREFIX: prefix, CAPTURE_RATE_LIMIT: '6', VKYC_SECRET: randomBytes(32).toString('hex') };
-  a = await makeRuntime({ db: 'postgres', env, build: { pgSchema: schema } });
-  b = await makeRuntime({ db: 'postgres', env, build: { pgSchema: schema } });
+  nodes = await makeTwoNodes({ REDIS_URL, REDIS_PREFIX: prefix, CAPTURE_RATE_LIMIT: '6' });
+  ({ a, b } = nodes);
 });
 after(async () => {
-  await a?.cleanup();
-  await b?.cleanup();
-  await dropPostgresSchema(PG_URL, schema);
+  await nodes?.cleanup();
   const r = new Redis(REDIS_URL);
   const keys = await r.keys(`${prefix}*`);
   if (keys.length) await r.del(...keys);

@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { dropPostgresSchema } from '../../src/storage/db.ts';
 import { s3ClientFrom } from '../../src/storage/s3-blobs.ts';
 import { newCaptureSession } from '../helpers/capture-session.ts';
 import { testPatternVideo } from '../helpers/media.ts';
-import { makeRuntime, PG_URL, type TestRuntime } from '../helpers/runtime.ts';
+import { makeTwoNodes, type TestRuntime } from '../helpers/runtime.ts';
 import { createBucket, type S3Server, startS3Server } from '../helpers/s3-server.ts';
 
 // Two API nodes share one PostgreSQL database and one S3-compatible bucket (a real server, s3rver,
@@ -18,23 +17,21 @@ import { createBucket, type S3Server, startS3Server } from '../helpers/s3-server
 let s3: S3Server;
 let a: TestRuntime;
 let b: TestRuntime;
+let nodes: Awaited<ReturnType<typeof makeTwoNodes>> | undefined;
 const bucket = `vkyc-${randomBytes(4).toString('hex')}`;
-const schema = `t_${randomBytes(6).toString('hex')}`;
 
 before(async () => {
   s3 = await startS3Server();
   await createBucket(s3, bucket);
   const env = {
     BLOB_URL: `s3://${bucket}/media`, S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    S3_SSE: 'AES256', MEDIA_DELIVERY: 'presigned', VKYC_SECRET: randomBytes(32).toString('hex'),
+    S3_SSE: 'AES256', MEDIA_DELIVERY: 'presigned',
   };
-  a = await makeRuntime({ db: 'postgres', env, build: { pgSchema: schema } });
-  b = await makeRuntime({ db: 'postgres', env, build: { pgSchema: schema } });
+  nodes = await makeTwoNodes(env);
+  ({ a, b } = nodes);
 });
 after(async () => {
-  await a?.cleanup();
-  await b?.cleanup();
-  await dropPostgresSchema(PG_URL, schema);
+  await nodes?.cleanup();
   await s3?.stop();
 });
 
