@@ -31,6 +31,7 @@ export async function serve(config: Config, opts: { workers: boolean }) {
   const rt = await buildRuntime(config);
   const { deps } = rt;
   handler = rt.app.fetch;
+  rt.attachCalls(server as import('node:http').Server);
   const out = (s: string) => process.stderr.write(s + '\n');
   const workers = opts.workers && config.WORKERS > 0 ? rt.startWorkers({ concurrency: config.WORKERS }) : null;
 

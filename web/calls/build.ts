@@ -1,0 +1,27 @@
+import { build } from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Bundles the two call pages (user, agent) into `outDir`, like the capture page: plain TS → one
+// ES module each, es2020, no source maps in the served directory.
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const CALL_FILES = ['user.js', 'agent.js', 'calls.css', 'user.html', 'agent.html'] as const;
+
+export async function buildCallAssets(outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await build({
+    entryPoints: { user: path.join(here, 'user.ts'), agent: path.join(here, 'agent.ts') },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    sourcemap: false,
+  });
+  for (const f of ['calls.css', 'user.html', 'agent.html']) await copyFile(path.join(here, f), path.join(outDir, f));
+}
