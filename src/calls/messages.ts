@@ -11,7 +11,8 @@ const candidate = z.strictObject({
   usernameFragment: z.string().max(256).nullish(),
 });
 
-export const clientMessageSchema = z.discriminatedUnion('type', [
+// A plain union: the two `join` shapes share their discriminator value.
+export const clientMessageSchema = z.union([
   /** The user's page sends its capture token here (never in the URL: URLs end up in logs). */
   z.strictObject({ type: z.literal('join'), role: z.literal('user'), token: z.string().min(8).max(2048) }),
   /** The agent is already known from the cookie; they name the session they take. */
