@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.ts';
+import { AppError } from '../domain/errors.ts';
 import type { Deps } from '../deps.ts';
 import { Call, type CallResult, type Signal } from './call.ts';
 import type { ClientMessage } from './messages.ts';
@@ -23,6 +24,7 @@ export type Participant = { side: 'user'; sessionId: string; projectId: string }
 export class CallService {
   private readonly calls = new Map<string, Call>();
   private readonly ended = new Map<string, CallResult>();
+  private stopping = false;
 
   constructor(private readonly deps: Pick<Deps, 'blobs' | 'media' | 'log'> & { config: Pick<Config, 'DATA_DIR' | 'ICE_SERVERS' | 'CALL_HOST_ADDRESSES' | 'CALL_UDP_PORTS' | 'CALL_GRACE_SECONDS'> }, private readonly hooks: CallHooks = {}) {}
 
@@ -32,6 +34,8 @@ export class CallService {
 
   /** The participant's socket is authenticated: join (or rejoin) the session's call. */
   async join(who: Participant, signal: Signal): Promise<void> {
+    // Pages reconnect by themselves: during shutdown that must not open a fresh call.
+    if (this.stopping) throw new AppError('server_stopping', 'the server is restarting; the call will resume when it is back');
     let call = this.calls.get(who.sessionId);
     if (!call || call.isEnded) {
       call = this.create(who.sessionId, who.projectId);
@@ -78,6 +82,7 @@ export class CallService {
 
   /** Server stopping: every call ends cleanly, recordings stored, hooks called. */
   async endAll(reason = 'server_stopping'): Promise<void> {
+    this.stopping = true;
     await Promise.all([...this.calls.values()].map((c) => c.end(reason)));
   }
 

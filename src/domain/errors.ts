@@ -60,6 +60,7 @@ export const errorStatus = {
   internal_error: 500,
   media_integrity_failed: 500,
   engine_unavailable: 503,
+  server_stopping: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
