@@ -42,7 +42,9 @@ export class SegmentRecorder {
     await mkdir(dir, { recursive: true, mode: DIR_MODE });
     const r = new SegmentRecorder(join(dir, `${side}-${segment}.raw.webm`), side, segment);
     // 640×480 is only the header's hint: the VP8 frames carry their real size and players follow it.
-    r.recorder = new MediaRecorder({ path: r.file, tracks, width: 640, height: 480 });
+    // disableNtp: time from each track's own RTP clock, not the sender reports' NTP mapping; with
+    // NTP a segment once came out 3800 s long (a timestamp far off before the first report).
+    r.recorder = new MediaRecorder({ path: r.file, tracks, width: 640, height: 480, disableNtp: true });
     return r;
   }
 
