@@ -46,7 +46,7 @@ async function main() {
       await user.goto(`${server.baseUrl}/capture/call/${new URL(s.capture_url).pathname.split('/').pop()}`);
       const a = await agentCtx.newPage();
       const t = Date.now();
-      await a.goto(`${server.baseUrl}/dashboard/call?session=${s.id}`);
+      await a.goto(`${server.baseUrl}/dashboard/call?session=${s.id}`, { timeout: 120_000 });
       await a.waitForFunction(() => (document.getElementById('remote') as HTMLVideoElement).videoWidth > 0, undefined, { timeout: 60_000 });
       connect.push(Date.now() - t);
       calls.push({ id: s.id, agent: a, user });
