@@ -57,6 +57,9 @@ import type { Stage } from './verification/pipeline.ts';
 import { makeVerifySession } from './verification/verify-session.ts';
 import { endUnprocessable } from './verification/finish-session.ts';
 import { makeDeliverWebhook, WEBHOOK_ATTEMPT_TIMEOUT_MS } from './webhooks/deliver.ts';
+import { CallService, type CallHooks } from './calls/call-service.ts';
+import { attachCallSignalling } from './calls/signalling.ts';
+import { callPageRoutes } from './http/routes/call-pages.ts';
 
 // The composition root: configuration → adapters → use cases → HTTP app and workers. The only place
 // that knows which adapter implements which port.
@@ -70,6 +73,9 @@ export interface Runtime {
    * WORKERS), WEBHOOK_CONCURRENCY delivery slots shared fairly between projects, one maintenance slot.
    */
   startWorkers(opts?: { concurrency?: number; leaseMs?: number; pollMs?: number }): Workers;
+  /** Live calls (src/calls): the registry and its hooks; `attachCalls` adds the signalling WebSocket to the HTTP server. */
+  calls: CallService;
+  attachCalls(server: import('node:http').Server): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +89,8 @@ export interface BuildOptions {
   webhookTimeoutMs?: number;
   /** Replaces the verification stages (tests of the job machinery). */
   stages?: (deps: Deps) => Stage[];
+  /** What happens when a live call starts and ends (the session aggregate, later). */
+  callHooks?: CallHooks;
 }
 
 export function loadOrCreateSecret(config: Config): string {
@@ -154,7 +162,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
   const extras: AppExtras = {
-    publicRoutes: [{ app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
+    publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
   };
   const staleParts = await removeStaleParts(deps);
@@ -177,10 +185,14 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   };
   const running: Workers[] = [];
   let scheduler: NodeJS.Timeout | undefined;
+  const calls = new CallService(deps, o.callHooks);
+  const signalling: Array<{ close(): Promise<void> }> = [];
   return {
     deps,
     app,
     handle,
+    calls,
+    attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, calls)),
     startWorkers(opts = {}) {
       const { concurrency = Math.max(1, config.WORKERS), ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
@@ -210,6 +222,9 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     },
     async close() {
       if (scheduler) clearInterval(scheduler);
+      // Calls end before the stores close: their recordings are remuxed and stored on the way out.
+      await Promise.all(signalling.map((s) => s.close()));
+      await calls.endAll();
       await Promise.all(running.map((w) => w.stop()));
       await relay.stop();
       await deps.engines.close();

@@ -31,6 +31,7 @@ export async function serve(config: Config, opts: { workers: boolean }) {
   const rt = await buildRuntime(config);
   const { deps } = rt;
   handler = rt.app.fetch;
+  rt.attachCalls(server as import('node:http').Server);
   const out = (s: string) => process.stderr.write(s + '\n');
   const workers = opts.workers && config.WORKERS > 0 ? rt.startWorkers({ concurrency: config.WORKERS }) : null;
 
@@ -40,6 +41,9 @@ export async function serve(config: Config, opts: { workers: boolean }) {
     if (stopping) return;
     stopping = true;
     deps.log.info('shutting down', { signal });
+    // Calls end first: their WebSockets would keep server.close() waiting, and their recordings
+    // are stored on the way out.
+    await rt.calls.endAll();
     // Stop taking requests first; in-flight uploads finish (or their resumable offset is kept).
     await new Promise<void>((r) => server.close(() => r()));
     await workers?.stop(15_000);

@@ -9,6 +9,15 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** One STUN/TURN server as RTCPeerConnection takes it; TURN needs its credentials. */
+const iceServerSchema = z.strictObject({
+  urls: z.union([z.string(), z.array(z.string()).min(1)]).transform((u) => (Array.isArray(u) ? u : [u])).refine((u) => u.every((x) => /^(stun|stuns|turn|turns):[^\s]+$/.test(x)), 'each url must start with stun:, stuns:, turn: or turns:'),
+  username: z.string().max(256).optional(),
+  credential: z.string().max(256).optional(),
+}).refine((s) => !s.urls.some((u) => u.startsWith('turn')) || (s.username !== undefined && s.credential !== undefined), 'a TURN server needs username and credential');
+const iceServersSchema = z.array(iceServerSchema).max(8);
+export type IceServer = z.infer<typeof iceServerSchema>;
+
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -107,6 +116,35 @@ const configSchema = z.object({
    * 1800 s = 2 × the verify job's 15 min timeout.
    */
   PROCESSING_TIMEOUT_SECONDS: z.coerce.number().int().min(60).default(1800),
+  /**
+   * STUN/TURN servers for live calls, as JSON: `[{"urls":["turn:turn.example.com:3478"],"username":"u","credential":"p"}]`.
+   * Given to both browsers and to the server's own WebRTC peers (calls/ice-servers.ts validates it).
+   * Default none: host candidates only (one LAN, or the server on a public address).
+   */
+  ICE_SERVERS: z.string().default('[]').transform((v, ctx) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON: [{"urls":["stun:host:3478"]}]' });
+      return z.NEVER;
+    }
+    const r = iceServersSchema.safeParse(json);
+    if (!r.success) {
+      ctx.addIssue({ code: 'custom', message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      return z.NEVER;
+    }
+    return r.data;
+  }),
+  /**
+   * Extra host addresses the server's WebRTC peers announce, comma-separated: the public address of a
+   * server behind 1:1 NAT, or 127.0.0.1 for tests (werift skips loopback interfaces by itself).
+   */
+  CALL_HOST_ADDRESSES: z.string().default('').transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean)),
+  /** UDP port range of the call media (`50000-50199`), for firewalls; absent = any ephemeral port. */
+  CALL_UDP_PORTS: z.string().regex(/^\d{1,5}-\d{1,5}$/, 'must look like 50000-50199').optional(),
+  /** A participant who drops (reload, network) may rejoin the same call within this many seconds. */
+  CALL_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   /** Delete artifacts of finished sessions after this many days (0 = keep). */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
 });

@@ -69,6 +69,7 @@ export const errorStatus = {
   media_integrity_failed: 500,
   engine_unavailable: 503,
   capture_page_not_built: 503,
+  server_stopping: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

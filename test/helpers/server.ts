@@ -32,6 +32,8 @@ export async function startServer(opts: { clock?: TestClock; env?: Record<string
   let workers = opts.workers === false ? null : rt.startWorkers({ concurrency: 1, pollMs: 50 });
   return {
     baseUrl,
+    /** The Node HTTP server (live-call tests attach the call signalling WebSocket to it). */
+    httpServer: server as import('node:http').Server,
     apiKey: key,
     clock,
     runtime: rt,

@@ -20,7 +20,7 @@ const PASSPORT = td3({ number: 'K4T209386', surname: 'LINDQVIST', given: 'ELSA M
 /** Pages and assets the server serves that are not API (HTML, scripts, the document itself). */
 // Pages, and the dashboard's own cookie-authenticated API (/dashboard/api, for the dashboard UI only:
 // no API key reaches it, it changes with the UI, and docs/accounts.md describes it).
-const NOT_API = [/^\/$/, /^\/docs/, /^\/openapi\.json$/, /^\/dashboard$/, /^\/dashboard\/api\//, /^\/capture\//, /^\/assets\//];
+const NOT_API = [/^\/$/, /^\/docs/, /^\/openapi\.json$/, /^\/dashboard$/, /^\/dashboard\/api\//, /^\/dashboard\/call$/, /^\/capture\//, /^\/assets\//];
 
 /**
  * Documented answers no request below produces, each with why: failures of the machine itself, or

@@ -2,6 +2,7 @@ import { build } from 'esbuild';
 import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildCallAssets, CALL_FILES } from '../calls/build.ts';
 
 // Bundle the capture page into `outDir`: app.js (one ES module, minified, es2020 so iOS 14+ and
 // Android Chrome 80+ run it), styles.css and index.html. Human is NOT bundled: the page imports
@@ -34,10 +35,19 @@ export async function buildCaptureAssets(outDir: string = DEFAULT_OUT_DIR): Prom
   return { files: FILES, bytes };
 }
 
-/** Builds only when outDir lacks a file of the bundle (test helpers, `vkyc serve` on a fresh clone). */
+/** Where the server looks for the live-call pages (CALL_BUILD_DIR in src/http/routes/call-pages.ts). */
+export const CALLS_OUT_DIR = path.resolve(here, '../build/calls');
+
+const missingAny = async (dir: string, files: readonly string[]) =>
+  (await Promise.all(files.map((f) => stat(path.join(dir, f)).then(() => true, () => false)))).includes(false);
+
+/**
+ * Builds only what is missing (test helpers, `vkyc serve` on a fresh clone): the capture page in
+ * outDir and the live-call pages in web/build/calls.
+ */
 export async function ensureCaptureAssets(outDir: string = DEFAULT_OUT_DIR): Promise<void> {
-  const present = await Promise.all(FILES.map((f) => stat(path.join(outDir, f)).then(() => true, () => false)));
-  if (present.includes(false)) await buildCaptureAssets(outDir);
+  if (await missingAny(outDir, FILES)) await buildCaptureAssets(outDir);
+  if (await missingAny(CALLS_OUT_DIR, CALL_FILES)) await buildCallAssets(CALLS_OUT_DIR);
 }
 
 async function bundle(outDir: string): Promise<void> {
@@ -70,6 +80,10 @@ async function cli(out: string | undefined): Promise<void> {
   const t0 = performance.now();
   const r = await buildCaptureAssets(dir);
   console.log(`capture assets: ${r.files.join(', ')} (${r.bytes} bytes) → ${dir} in ${Math.round(performance.now() - t0)} ms`);
+  if (!out) {
+    await buildCallAssets(CALLS_OUT_DIR);
+    console.log(`call pages: ${CALL_FILES.join(', ')} → ${CALLS_OUT_DIR}`);
+  }
 }
 
 // No top-level await: this module is also imported by test helpers and bin/vkyc.mjs, where the

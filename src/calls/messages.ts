@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { browserStatsSchema } from './quality.ts';
+
+// The signalling protocol (JSON text frames; docs/live-calls.md). The server is the offerer: after
+// `join` it sends `offer`, the page answers with `answer`; candidates trickle both ways.
+
+const candidate = z.strictObject({
+  candidate: z.string().max(1024),
+  sdpMid: z.string().max(64).nullish(),
+  sdpMLineIndex: z.number().int().min(0).max(64).nullish(),
+  usernameFragment: z.string().max(256).nullish(),
+});
+
+// A plain union: the two `join` shapes share their discriminator value.
+export const clientMessageSchema = z.union([
+  /** The user's page sends its capture token here (never in the URL: URLs end up in logs). */
+  z.strictObject({ type: z.literal('join'), role: z.literal('user'), token: z.string().min(8).max(2048) }),
+  /** The agent is already known from the cookie; they name the session they take. */
+  z.strictObject({ type: z.literal('join'), role: z.literal('agent'), session_id: z.string().regex(/^ses_[A-Za-z0-9_-]{1,64}$/) }),
+  z.strictObject({ type: z.literal('answer'), sdp: z.string().min(1).max(64 * 1024) }),
+  z.strictObject({ type: z.literal('candidate'), candidate: candidate.nullable() }),
+  z.strictObject({ type: z.literal('stats'), stats: browserStatsSchema }),
+  /** Hang up: ends the call for both sides. */
+  z.strictObject({ type: z.literal('leave') }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export type ServerMessage =
+  | { type: 'joined'; session_id: string; role: 'user' | 'agent'; rejoined: boolean; ice_servers: Array<{ urls: string[]; username?: string; credential?: string }> }
+  | { type: 'offer'; sdp: string }
+  | { type: 'candidate'; candidate: { candidate: string; sdpMid?: string; sdpMLineIndex?: number } | null }
+  | { type: 'peer'; role: 'user' | 'agent'; state: 'connected' | 'reconnecting' | 'absent' }
+  | { type: 'quality'; quality: unknown }
+  | { type: 'ended'; reason: string }
+  | { type: 'error'; code: string; message: string };
+
+/** 64 KiB: an SDP offer of two m-lines is ~3 KiB; anything near this is not a browser. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;

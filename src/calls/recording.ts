@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MediaStreamTrack } from 'werift';
+import { MediaRecorder } from 'werift/nonstandard';
+import type { Deps } from '../deps.ts';
+import { sessionBlobPrefix } from '../sessions/blob-keys.ts';
+import { DIR_MODE } from '../storage/scratch.ts';
+
+// One recording segment: what one participant sent over one peer connection. werift's recorder
+// appends each WebM cluster to the file as it is muxed (saveToFileSystem), so a crash keeps
+// everything received up to the last cluster; the file then has no cues and a placeholder
+// duration, which the remux (`ffmpeg -c copy`, no re-encode) fixes into a seekable WebM with the
+// wall-clock start in its metadata. A reload starts a new segment: a new peer brings new SSRCs,
+// sequence numbers and timestamps, which one WebM track cannot continue without re-timing.
+
+export type Side = 'user' | 'agent';
+
+export interface StoredRecording {
+  side: Side;
+  segment: number;
+  /** Blob key (under the session's prefix: erase removes it). Kind `call_user` / `call_agent`. */
+  key: string;
+  kind: `call_${Side}`;
+  started_at: string;
+  duration_seconds: number;
+  bytes: number;
+  sha256: string;
+}
+
+/** Raw segments live outside DATA_DIR/tmp: start-up cleans scratch of dead processes, and these are evidence to recover. */
+export const callsDir = (dataDir: string, sessionId: string) => join(dataDir, 'calls', sessionId);
+
+export class SegmentRecorder {
+  readonly startedAt = new Date();
+  private recorder: MediaRecorder | null = null;
+  private constructor(private readonly file: string, readonly side: Side, readonly segment: number) {}
+
+  static async start(dataDir: string, sessionId: string, side: Side, segment: number, tracks: MediaStreamTrack[]): Promise<SegmentRecorder> {
+    const dir = callsDir(dataDir, sessionId);
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    const r = new SegmentRecorder(join(dir, `${side}-${segment}.raw.webm`), side, segment);
+    // 640×480 is only the header's hint: the VP8 frames carry their real size and players follow it.
+    // disableNtp: time from each track's own RTP clock, not the sender reports' NTP mapping; with
+    // NTP a segment once came out 3800 s long (a timestamp far off before the first report).
+    r.recorder = new MediaRecorder({ path: r.file, tracks, width: 640, height: 480, disableNtp: true });
+    return r;
+  }
+
+  /** Stops the recorder, remuxes, measures and stores the segment; null when nothing was recorded. */
+  async finish(deps: Pick<Deps, 'blobs' | 'media' | 'log'>, projectId: string, sessionId: string): Promise<StoredRecording | null> {
+    await this.recorder?.stop();
+    const size = await stat(this.file).then((s) => s.size, () => 0);
+    if (size === 0) return null;
+    const out = this.file.replace(/\.raw\.webm$/, '.webm');
+    const startedAt = this.startedAt.toISOString();
+    try {
+      // creation_time becomes the Matroska DateUTC; VKYC_STARTED_AT keeps the milliseconds.
+      await run(deps.media.ffmpeg, ['-v', 'error', '-y', '-i', this.file, '-map', '0', '-c', 'copy', '-metadata', `creation_time=${startedAt}`, '-metadata', `VKYC_STARTED_AT=${startedAt}`, '-metadata', `VKYC_SIDE=${this.side}`, out]);
+      const duration = await probeDuration(deps.media.ffprobe, out);
+      const kind = `call_${this.side}` as const;
+      const key = `${sessionBlobPrefix(projectId, sessionId)}${kind}-${this.segment}.webm`;
+      const put = await deps.blobs.put(key, createReadStream(out));
+      await rm(this.file, { force: true });
+      return { side: this.side, segment: this.segment, key, kind, started_at: startedAt, duration_seconds: duration, bytes: put.bytes, sha256: put.sha256 };
+    } finally {
+      await rm(out, { force: true });
+    }
+  }
+}
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err}`))));
+  });
+}
+
+/** Seconds of the remuxed file, from its container (the remux wrote the real duration). */
+export async function probeDuration(ffprobe: string, file: string): Promise<number> {
+  const out = await run(ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  const s = Number(out.trim());
+  return Number.isFinite(s) ? Math.round(s * 1000) / 1000 : 0;
+}

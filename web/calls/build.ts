@@ -1,0 +1,40 @@
+import { build } from 'esbuild';
+import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Bundles the two call pages (user, agent) into `outDir`, like the capture page: plain TS → one
+// ES module each, es2020, no source maps in the served directory. Run by `npm run build:web`
+// (web/capture/build.ts) into web/build/calls; the server only serves that directory.
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const CALL_FILES = ['user.js', 'agent.js', 'calls.css', 'user.html', 'agent.html'] as const;
+
+export async function buildCallAssets(outDir: string): Promise<void> {
+  // Built next to outDir, then renamed into place file by file (see web/capture/build.ts).
+  await mkdir(path.dirname(outDir), { recursive: true });
+  const tmp = await mkdtemp(`${outDir}.tmp-`);
+  try {
+    await bundle(tmp);
+    await mkdir(outDir, { recursive: true });
+    for (const f of CALL_FILES) await rename(path.join(tmp, f), path.join(outDir, f));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function bundle(outDir: string): Promise<void> {
+  await build({
+    entryPoints: { user: path.join(here, 'user.ts'), agent: path.join(here, 'agent.ts') },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    sourcemap: false,
+  });
+  for (const f of ['calls.css', 'user.html', 'agent.html']) await copyFile(path.join(here, f), path.join(outDir, f));
+}
