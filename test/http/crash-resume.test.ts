@@ -34,7 +34,12 @@ test('a job resumes after its worker process is killed mid-job, skipping finishe
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/crash-worker.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('child never reached the second stage')), 120_000); // a cold tsx start + runtime under load
+    // A cold tsx start + runtime under load takes a while; on a timeout the child goes too (its
+    // second stage waits forever to be killed, and a live child would keep this test file running).
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('child never reached the second stage'));
+    }, 120_000);
     child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('in-second-stage')) { clearTimeout(t); resolve(); } });
   });
   child.kill('SIGKILL');
