@@ -1,5 +1,6 @@
 import { build } from 'esbuild';
-import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
+import { buildAtomically } from '../build-atomic.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,16 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const CALL_FILES = ['user.js', 'agent.js', 'calls.css', 'user.html', 'agent.html'] as const;
 
 export async function buildCallAssets(outDir: string): Promise<void> {
-  // Built next to outDir, then renamed into place file by file (see web/capture/build.ts).
-  await mkdir(path.dirname(outDir), { recursive: true });
-  const tmp = await mkdtemp(`${outDir}.tmp-`);
-  try {
-    await bundle(tmp);
-    await mkdir(outDir, { recursive: true });
-    for (const f of CALL_FILES) await rename(path.join(tmp, f), path.join(outDir, f));
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  await buildAtomically(outDir, CALL_FILES, bundle);
 }
 
 async function bundle(outDir: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { build } from 'esbuild';
-import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildCallAssets, CALL_FILES } from '../calls/build.ts';
+import { buildAtomically } from '../build-atomic.ts';
 
 // Bundle the capture page into `outDir`: app.js (one ES module, minified, es2020 so iOS 14+ and
 // Android Chrome 80+ run it), styles.css and index.html. Human is NOT bundled: the page imports
@@ -19,17 +20,7 @@ export const DEFAULT_OUT_DIR = path.resolve(here, '../build/capture');
 const FILES = ['app.js', 'styles.css', 'index.html'];
 
 export async function buildCaptureAssets(outDir: string = DEFAULT_OUT_DIR): Promise<{ files: string[]; bytes: number }> {
-  await mkdir(path.dirname(outDir), { recursive: true });
-  // Built next to outDir, then each file renamed into place: a server or a parallel test process
-  // reading outDir meanwhile sees the old file or the new one, never half of one.
-  const tmp = await mkdtemp(`${outDir}.tmp-`);
-  try {
-    await bundle(tmp);
-    await mkdir(outDir, { recursive: true });
-    for (const f of FILES) await rename(path.join(tmp, f), path.join(outDir, f));
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  await buildAtomically(outDir, FILES, bundle);
   let bytes = 0;
   for (const f of FILES) bytes += (await stat(path.join(outDir, f))).size;
   return { files: FILES, bytes };
