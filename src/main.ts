@@ -22,8 +22,13 @@ import { createFaceEnginePool } from './engines/face/worker-pool.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
 import { createPaddleOcr } from './engines/ocr/paddle.ts';
 import { createLogger, infoAsDebug, type Logger } from './log.ts';
-import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers } from './queue/catalogue.ts';
+import { catalogue, type GiveUpHandlers, JOB_CLASSES, type JobClass, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
+import { createBullmqQueue } from './queue/bullmq-queue.ts';
+import type { JobQueue } from './queue/port.ts';
+import { createPrometheusMetrics, type PrometheusMetrics } from './metrics/prometheus.ts';
+import { createReadiness, type Readiness } from './metrics/readiness.ts';
+import { Redis } from 'ioredis';
 import { createOutboxRelay } from './outbox/relay.ts';
 import { createMemoryBus } from './realtime/memory-bus.ts';
 import { combineWorkers, startWorkers, type Workers } from './queue/worker.ts';
@@ -71,8 +76,13 @@ export interface Runtime {
   /**
    * Starts one worker pool per concurrency class: `concurrency` verification slots (default
    * WORKERS), WEBHOOK_CONCURRENCY delivery slots shared fairly between projects, one maintenance slot.
+   * `classes` limits the pools to some classes (`vkyc worker --queues verify,webhook`).
    */
-  startWorkers(opts?: { concurrency?: number; leaseMs?: number; pollMs?: number }): Workers;
+  startWorkers(opts?: { concurrency?: number; leaseMs?: number; pollMs?: number; classes?: readonly JobClass[] }): Workers;
+  /** Prometheus registry of this process (GET /metrics, METRICS_PORT). */
+  metrics: PrometheusMetrics;
+  /** What /readyz checks; a worker process registers its model loading here. */
+  readiness: Readiness;
   /** Live calls (src/calls): the registry and its hooks; `attachCalls` adds the signalling WebSocket to the HTTP server. */
   calls: CallService;
   attachCalls(server: import('node:http').Server): void;
@@ -91,6 +101,21 @@ export interface BuildOptions {
   stages?: (deps: Deps) => Stage[];
   /** What happens when a live call starts and ends (the session aggregate, later). */
   callHooks?: CallHooks;
+  /** The `process` label of this process's metrics (vkyc serve: all or api; vkyc worker: worker). */
+  process?: 'api' | 'worker' | 'all';
+}
+
+/**
+ * The job queue adapter: BullMQ when REDIS_URL is set (or QUEUE=bullmq), else the database's jobs
+ * table. BullMQ gets its own connection: its workers need `maxRetriesPerRequest: null` (a command
+ * waits for Redis to come back rather than failing a claim), unlike the fail-fast limits client.
+ */
+function selectQueue(config: Config, handle: DbHandle, clock: Clock): { queue: JobQueue; redis?: Redis; close(): Promise<void> } {
+  const kind = config.QUEUE ?? (config.REDIS_URL ? 'bullmq' : 'sql');
+  if (kind === 'sql' || !config.REDIS_URL) return { queue: createSqlQueue(handle.db, clock), close: async () => undefined };
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = createBullmqQueue({ connection: redis, clock, prefix: `${config.REDIS_PREFIX}bull` });
+  return { queue, redis, close: async () => { await queue.close(); await redis.quit().catch(() => redis.disconnect()); } };
 }
 
 export function loadOrCreateSecret(config: Config): string {
@@ -137,7 +162,10 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema, secret });
   const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
   const codec = templateCodec(encryptionKey);
-  const queue = createSqlQueue(handle.db, clock);
+  const selected = selectQueue(config, handle, clock);
+  const queue = selected.queue;
+  const prom = createPrometheusMetrics({ queue, process: o.process ?? 'all' });
+  const readiness = createReadiness({ db: handle.db, redis: selected.redis });
   const realtime = createMemoryBus();
   const relay = createOutboxRelay({ db: handle.db, queue, bus: realtime, clock, log: log.child({ component: 'outbox' }) });
   const deps: Deps = {
@@ -159,10 +187,13 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     // The index is derived from the face_templates table and rebuilt from it when its files are absent or stale.
     faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec) }),
     templateCodec: codec,
+    metrics: prom.metrics,
     limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
   const extras: AppExtras = {
     publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
+    notReady: () => readiness.notReady(),
+    metrics: { exposition: prom, token: config.METRICS_TOKEN },
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
   };
   const staleParts = await removeStaleParts(deps);
@@ -192,16 +223,19 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     app,
     handle,
     calls,
+    metrics: prom,
+    readiness,
     attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, calls)),
     startWorkers(opts = {}) {
-      const { concurrency = Math.max(1, config.WORKERS), ...rest } = opts;
+      const { concurrency = Math.max(1, config.WORKERS), classes = JOB_CLASSES, ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
-        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: routineQuiet(cls, log.child({ component: 'worker', class: cls })), clock, ...rest, jobClass: cls, concurrency: slots, maxPerGroup });
-      const w = combineWorkers([
-        pool('verify', concurrency),
-        pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),
-        pool('maintenance', 1),
-      ]);
+        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: routineQuiet(cls, log.child({ component: 'worker', class: cls })), clock, metrics: prom.metrics, ...rest, jobClass: cls, concurrency: slots, maxPerGroup });
+      const slots: Record<JobClass, () => Workers> = {
+        verify: () => pool('verify', concurrency),
+        webhook: () => pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),
+        maintenance: () => pool('maintenance', 1),
+      };
+      const w = combineWorkers(JOB_CLASSES.filter((c) => classes.includes(c)).map((c) => slots[c]()));
       // Drain hands over the outbox first: a state change commits its jobs there, not in the queue.
       const drained: Workers = { stop: w.stop, drain: async (t) => { await relay.flush(); await w.drain(t); await relay.flush(); await w.drain(t); } };
       running.push(w);
@@ -215,9 +249,13 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
         void schedule('expire-sessions', minute);
         void schedule('purge-retention', hour);
       };
-      tick();
-      scheduler ??= setInterval(tick, 30_000);
-      scheduler.unref();
+      // Scheduled by the processes that run maintenance jobs (every one of them: the dedupe key
+      // keeps it to one job per minute).
+      if (classes.includes('maintenance')) {
+        tick();
+        scheduler ??= setInterval(tick, 30_000);
+        scheduler.unref();
+      }
       return drained;
     },
     async close() {
@@ -230,6 +268,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       await deps.engines.close();
       await deps.faceIndex.close();
       await deps.limits.close?.();
+      await selected.close();
       await handle.close();
     },
   };
