@@ -110,12 +110,12 @@ export interface BuildOptions {
  * table. BullMQ gets its own connection: its workers need `maxRetriesPerRequest: null` (a command
  * waits for Redis to come back rather than failing a claim), unlike the fail-fast limits client.
  */
-function selectQueue(config: Config, handle: DbHandle, clock: Clock): { queue: JobQueue; redis?: Redis; close(): Promise<void> } {
+function selectQueue(config: Config, handle: DbHandle, clock: Clock): { queue: JobQueue; close(): Promise<void> } {
   const kind = config.QUEUE ?? (config.REDIS_URL ? 'bullmq' : 'sql');
   if (kind === 'sql' || !config.REDIS_URL) return { queue: createSqlQueue(handle.db, clock), close: async () => undefined };
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queue = createBullmqQueue({ connection: redis, clock, prefix: `${config.REDIS_PREFIX}bull` });
-  return { queue, redis, close: async () => { await queue.close(); await redis.quit().catch(() => redis.disconnect()); } };
+  return { queue, close: async () => { await queue.close(); await redis.quit().catch(() => redis.disconnect()); } };
 }
 
 export function loadOrCreateSecret(config: Config): string {
@@ -165,7 +165,9 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const selected = selectQueue(config, handle, clock);
   const queue = selected.queue;
   const prom = createPrometheusMetrics({ queue, process: o.process ?? 'all' });
-  const readiness = createReadiness({ db: handle.db, redis: selected.redis });
+  // The limits client fails fast (no offline queue): what a readiness probe wants to ask Redis with.
+  const limitsClient = config.REDIS_URL ? limitsRedis(config.REDIS_URL) : undefined;
+  const readiness = createReadiness({ db: handle.db, redis: limitsClient });
   const realtime = createMemoryBus();
   const relay = createOutboxRelay({ db: handle.db, queue, bus: realtime, clock, log: log.child({ component: 'outbox' }) });
   const deps: Deps = {
@@ -188,7 +190,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec) }),
     templateCodec: codec,
     metrics: prom.metrics,
-    limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
+    limits: limitsClient ? redisWindows(limitsClient, clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
   const extras: AppExtras = {
     publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
