@@ -110,10 +110,17 @@ export interface BuildOptions {
  * table. BullMQ gets its own connection: its workers need `maxRetriesPerRequest: null` (a command
  * waits for Redis to come back rather than failing a claim), unlike the fail-fast limits client.
  */
-function selectQueue(config: Config, handle: DbHandle, clock: Clock): { queue: JobQueue; close(): Promise<void> } {
+function selectQueue(config: Config, handle: DbHandle, clock: Clock, log: Logger): { queue: JobQueue; close(): Promise<void> } {
   const kind = config.QUEUE ?? (config.REDIS_URL ? 'bullmq' : 'sql');
   if (kind === 'sql' || !config.REDIS_URL) return { queue: createSqlQueue(handle.db, clock), close: async () => undefined };
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // ioredis reconnects by itself; its errors are reported here (once a minute), not as unhandled events.
+  let lastWarn = 0;
+  redis.on('error', (e: Error) => {
+    if (Date.now() - lastWarn < 60_000) return;
+    lastWarn = Date.now();
+    log.warn('job queue: Redis unavailable, retrying', { err: e.message });
+  });
   const queue = createBullmqQueue({ connection: redis, clock, prefix: `${config.REDIS_PREFIX}bull` });
   return { queue, close: async () => { await queue.close(); await redis.quit().catch(() => redis.disconnect()); } };
 }
@@ -162,7 +169,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema, secret });
   const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
   const codec = templateCodec(encryptionKey);
-  const selected = selectQueue(config, handle, clock);
+  const selected = selectQueue(config, handle, clock, log.child({ component: 'queue' }));
   const queue = selected.queue;
   const prom = createPrometheusMetrics({ queue, process: o.process ?? 'all' });
   // The limits client fails fast (no offline queue): what a readiness probe wants to ask Redis with.
@@ -231,7 +238,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     startWorkers(opts = {}) {
       const { concurrency = Math.max(1, config.WORKERS), classes = JOB_CLASSES, ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
-        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: routineQuiet(cls, log.child({ component: 'worker', class: cls })), clock, metrics: prom.metrics, ...rest, jobClass: cls, concurrency: slots, maxPerGroup });
+        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: routineQuiet(cls, log.child({ component: 'worker', class: cls })), clock, onFinished: prom.metrics.jobFinished, ...rest, jobClass: cls, concurrency: slots, maxPerGroup });
       const slots: Record<JobClass, () => Workers> = {
         verify: () => pool('verify', concurrency),
         webhook: () => pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),

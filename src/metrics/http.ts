@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bearerOf } from '../http/auth.ts';
 import type { Metrics } from './port.ts';
 
 // How metrics leave the process. Two doors, both off by default:
@@ -40,7 +39,7 @@ export function tokenMatches(presented: string | undefined, token: string): bool
 /** GET /metrics on the API app; 401 without the token. */
 export function metricsHandler(exposition: Exposition, token: string) {
   return async (c: Context) => {
-    if (!tokenMatches(bearerOf(c.req.header('authorization')), token)) {
+    if (!tokenMatches(c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1], token)) {
       return c.json({ error: { code: 'unauthorized', message: 'metrics need Authorization: Bearer <METRICS_TOKEN>' } }, 401, { 'www-authenticate': 'Bearer' });
     }
     const { body, contentType } = await exposition.render();
