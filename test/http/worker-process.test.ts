@@ -134,6 +134,32 @@ describe('vkyc worker process', { timeout: 300_000 }, () => {
     }
   });
 
+  test('vkyc serve --no-workers: the API answers, no job is claimed, its metrics say process="api"', async () => {
+    const recv = await holdingReceiver();
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    try {
+      const ids = await twoDeliveries(recv.url);
+      // WORKERS=2: without --no-workers this process would claim the deliveries within a poll (250 ms).
+      const child = spawn(process.execPath, [BIN, 'serve', '--no-workers'], {
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort), WORKERS: '2', FACE_WORKERS: '0', WEBHOOK_ALLOW_PRIVATE: 'true' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      const exited = exitOf(child, 200_000);
+      let stderr = '';
+      await new Promise<void>((resolve) => child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); if (/vkyc is running[\s\S]*\n\n$/.test(stderr)) resolve(); }));
+      assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(recv.count(), 0, 'no delivery was attempted');
+      assert.deepEqual((await jobsOf(ids)).map((j) => j.state), ['waiting', 'waiting']);
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      assert.match(text, /vkyc_queue_jobs\{class="webhook",state="waiting",process="api"\} [1-9]/);
+      child.kill('SIGTERM');
+      assert.deepEqual(await exited, { code: 0, signal: null });
+    } finally {
+      await recv.close();
+    }
+  });
+
   test('a worker refuses an unknown queue name at start (exit 2, names listed)', async () => {
     const child = spawn(process.execPath, [BIN, 'worker', '--queues', 'verify,webhooks'], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
