@@ -25,6 +25,8 @@ const SCORE_SHIFT = 0x1000;
 /** How far ahead in the wait list a fair claim (maxPerGroup) looks for the next group's turn. */
 const FAIR_WINDOW = 200;
 const LIST_MAX = 1000;
+/** Moves a waiting job to the head of the wait list, atomically, and only if it is there. */
+const TO_FRONT = `if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then redis.call('RPUSH', KEYS[1], ARGV[1]) end return 0`;
 
 export interface BullmqQueueOptions {
   /** Shared by every class queue; the adapter needs `maxRetriesPerRequest: null` (BullMQ workers do). */
@@ -239,9 +241,10 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
       if (opts.maxPerGroup !== undefined) {
         const pick = await pickFair(q, opts.maxPerGroup);
         if (pick === null) return null;
-        // Put the chosen job next in line (BullMQ pops the right end). A racing claimer may still
-        // take it first: the cap is soft, as the port says.
-        if (pick) await (await rc(q)).multi().lrem(q.toKey('wait'), 1, pick).rpush(q.toKey('wait'), pick).exec();
+        // Put the chosen job next in line (BullMQ pops the right end), only if it is still waiting:
+        // a racing claimer may have taken it since, and pushing it again would hand an active job
+        // to a second claimer. The cap is soft, as the port says: we may then take another job.
+        if (pick) await (await rc(q)).eval(TO_FRONT, 1, q.toKey('wait'), pick);
       }
       const job = await workerOf(jobClass, lockMs(leaseMs)).getNextJob(workerId, { block: false });
       if (!job) return null;
@@ -341,6 +344,6 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
 /** A lock another worker holds (-6), or none (-2), or a job gone (-1): the caller lost its lease. */
 function notHeld(e: unknown): void {
   const msg = e instanceof Error ? e.message : String(e);
-  if (/Missing lock|not owned|does not exist|Missing key|not in the active state/i.test(msg)) return;
+  if (/Missing lock|Lock mismatch|not owned|does not exist|Missing key|not in the active state/i.test(msg)) return;
   throw e;
 }

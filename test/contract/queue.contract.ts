@@ -91,6 +91,20 @@ export function queueContract(name: string, make: () => Promise<{ queue: JobQueu
       assert.ok(got.every((g) => ids.includes(g)));
     });
 
+    test('concurrent fair claimers (maxPerGroup) never get the same job', async () => {
+      const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => q.enqueue('deliver-webhook', { deliveryId: `race${i}` }, { group: `g-race${i % 3}` })));
+      const got: string[] = [];
+      await Promise.all(Array.from({ length: 6 }, async (_, w) => {
+        for (let c = await q.claim(`r${w}`, 'webhook', 30_000, { maxPerGroup: 12 }); c; c = await q.claim(`r${w}`, 'webhook', 30_000, { maxPerGroup: 12 })) got.push(c.id);
+      }));
+      assert.equal(new Set(got).size, got.length, 'no job was handed to two claimers');
+      assert.deepEqual([...got].sort(), [...ids].sort());
+      // Each job is held by the claimer that got it: the holder's heartbeat works.
+      for (const id of got) assert.equal((await q.get(id))?.state, 'active');
+      for (const id of got) for (let w = 0; w < 6; w++) await q.complete(id, `r${w}`);
+      for (const id of got) assert.equal((await q.get(id))?.state, 'completed');
+    });
+
     test('a claim takes only the names it asks for (concurrency classes have their own slots)', async () => {
       const v = await q.enqueue('verify-session', { sessionId: 'class', projectId: 'p' });
       const d = await q.enqueue('deliver-webhook', { deliveryId: 'class' });
