@@ -24,23 +24,37 @@ const { values: args } = parseArgs({ options: { jobs: { type: 'string', default:
 const N = Number(args.jobs);
 const C = Number(args.claimers);
 
-async function run(name: string, q: JobQueue) {
+/** N jobs through C claim loops; `fair`: webhook deliveries of 4 projects claimed with maxPerGroup (the fair path). */
+async function phase(q: JobQueue, fair: boolean) {
   const t0 = performance.now();
-  for (let i = 0; i < N; i++) await q.enqueue('deliver-webhook', { deliveryId: `d${i}` }, { group: `p${i % 4}` });
+  for (let i = 0; i < N; i++) {
+    if (fair) await q.enqueue('deliver-webhook', { deliveryId: `d${i}` }, { group: `p${i % 4}` });
+    else await q.enqueue('verify-session', { sessionId: `s${i}`, projectId: 'p' });
+  }
   const t1 = performance.now();
   let done = 0;
+  const claim = (w: number) => (fair ? q.claim(`w${w}`, 'webhook', 30_000, { maxPerGroup: 4 }) : q.claim(`w${w}`, 'verify', 30_000));
   await Promise.all(Array.from({ length: C }, async (_, w) => {
-    for (let j = await q.claim(`w${w}`, 'webhook', 30_000, { maxPerGroup: 4 }); j; j = await q.claim(`w${w}`, 'webhook', 30_000, { maxPerGroup: 4 })) {
+    for (let j = await claim(w); j; j = await claim(w)) {
       await q.complete(j.id, `w${w}`);
       done++;
     }
   }));
   const t2 = performance.now();
-  const enq = N / ((t1 - t0) / 1000);
-  const rt = done / ((t2 - t1) / 1000);
-  console.log(`${name.padEnd(9)} enqueue ${enq.toFixed(0).padStart(6)} jobs/s   claim+complete (${C} claimers, maxPerGroup 4) ${rt.toFixed(0).padStart(6)} jobs/s   (${done}/${N} done)`);
+  if (done !== N) throw new Error(`${done} of ${N} jobs done`);
+  return { enqueue: N / ((t1 - t0) / 1000), claim: done / ((t2 - t1) / 1000) };
 }
 
+async function run(name: string, q: JobQueue) {
+  const plain = await phase(q, false);
+  const fair = await phase(q, true);
+  const f = (n: number) => n.toFixed(0).padStart(5);
+  console.log(`| ${name} | ${f(plain.enqueue)} | ${f(plain.claim)} | ${f(fair.claim)} |`);
+}
+
+console.log(`${N} jobs, ${C} claim loops; jobs/s`);
+console.log('| adapter | enqueue | claim+complete | claim+complete, maxPerGroup 4 (4 groups) |');
+console.log('|---|---|---|---|');
 const dir = await mkdtemp(join(tmpdir(), 'vkyc-bench-queue-'));
 const sqlite = await openDatabase({ sqlitePath: join(dir, 'db.sqlite') });
 await run('sqlite', createSqlQueue(sqlite.db, systemClock));
