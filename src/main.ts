@@ -110,19 +110,33 @@ export interface BuildOptions {
  * table. BullMQ gets its own connection: its workers need `maxRetriesPerRequest: null` (a command
  * waits for Redis to come back rather than failing a claim), unlike the fail-fast limits client.
  */
+/** How long shutdown waits for the queue (a hand-over, BullMQ's close) when Redis does not answer. */
+const QUEUE_CLOSE_GRACE_MS = 3_000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 function selectQueue(config: Config, handle: DbHandle, clock: Clock, log: Logger): { queue: JobQueue; close(): Promise<void> } {
   const kind = config.QUEUE ?? (config.REDIS_URL ? 'bullmq' : 'sql');
   if (kind === 'sql' || !config.REDIS_URL) return { queue: createSqlQueue(handle.db, clock), close: async () => undefined };
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  // ioredis reconnects by itself; its errors are reported here (once a minute), not as unhandled events.
+  // ioredis reconnects by itself; its errors (and BullMQ's re-emitted ones) are reported here, once
+  // a minute, not as unhandled events.
   let lastWarn = 0;
-  redis.on('error', (e: Error) => {
+  const onError = (e: Error) => {
     if (Date.now() - lastWarn < 60_000) return;
     lastWarn = Date.now();
     log.warn('job queue: Redis unavailable, retrying', { err: e.message });
-  });
-  const queue = createBullmqQueue({ connection: redis, clock, prefix: `${config.REDIS_PREFIX}bull` });
-  return { queue, close: async () => { await queue.close(); await redis.quit().catch(() => redis.disconnect()); } };
+  };
+  redis.on('error', onError);
+  const queue = createBullmqQueue({ connection: redis, clock, prefix: `${config.REDIS_PREFIX}bull`, onError });
+  return {
+    queue,
+    async close() {
+      // With Redis down, BullMQ's close waits for a connection that may never come: bounded, then
+      // the socket is dropped, which also fails the commands still waiting in ioredis' queue.
+      await Promise.race([queue.close().catch(onError), sleep(QUEUE_CLOSE_GRACE_MS)]);
+      redis.disconnect();
+    },
+  };
 }
 
 export function loadOrCreateSecret(config: Config): string {
@@ -273,7 +287,10 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       await Promise.all(signalling.map((s) => s.close()));
       await calls.endAll();
       await Promise.all(running.map((w) => w.stop()));
-      await relay.stop();
+      // A hand-over waiting on a queue whose Redis is down would hold shutdown: bounded; the row
+      // stays in the outbox for the next start.
+      const relayStopped = relay.stop();
+      await Promise.race([relayStopped, sleep(QUEUE_CLOSE_GRACE_MS)]);
       await deps.engines.close();
       await deps.faceIndex.close();
       await deps.limits.close?.();

@@ -39,6 +39,11 @@ export interface BullmqQueueOptions {
    * the contract suite's 5 s leases become short and its clock advances wait them out.
    */
   leaseScale?: number;
+  /**
+   * BullMQ's queues and workers re-emit connection errors as 'error' events, and an EventEmitter
+   * without a listener throws them: this listener keeps a Redis outage from crashing the process.
+   */
+  onError?: (e: Error) => void;
 }
 
 export interface BullmqQueue extends JobQueue {
@@ -58,12 +63,14 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
   const { clock } = o;
   const prefix = o.prefix ?? 'vkyc:bull';
   const scale = o.leaseScale ?? 1;
+  const onError = o.onError ?? (() => undefined);
   const queues = new Map<JobClass, Queue>();
   const workers = new Map<string, Worker>();
   const queueOf = (cls: JobClass): Queue => {
     let q = queues.get(cls);
     if (!q) {
       q = new Queue(cls, { connection: o.connection, prefix });
+      q.on('error', onError);
       queues.set(cls, q);
     }
     return q;
@@ -76,6 +83,7 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
       // maxStalledCount is unused (claim does lease expiry); the runner counts every start against
       // the catalogue's maxAttempts instead, as with the SQL adapter.
       w = new Worker(cls, null, { connection: o.connection, prefix, autorun: false, lockDuration: lockMs, maxStalledCount: 1_000_000 });
+      w.on('error', onError);
       workers.set(k, w);
     }
     return w;
