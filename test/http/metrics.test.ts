@@ -13,10 +13,13 @@ import type { Stage } from '../../src/verification/pipeline.ts';
 import { FACE_SAMPLES } from '../helpers/media.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { deleteKeys, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis.ts';
 
 // GET /metrics over a real socket (issue 18, processes): served only with METRICS_TOKEN, and the
 // numbers move when a session is processed — queue depth, stage and job durations, the decision,
-// the webhook delivery, API latency by route pattern. No id appears in any label.
+// the webhook delivery, API latency by route pattern. No id appears in any label. Run on both
+// queues: the SQL table, and BullMQ on the real Redis (the session's verification and its webhook
+// go through BullMQ end to end, the delivery through the fair claim).
 
 const TOKEN = 'metrics-token-0123456789';
 
@@ -31,13 +34,17 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   return 0;
 }
 
-describe('GET /metrics', () => {
+const haveRedis = await redisAvailable();
+if (!haveRedis && process.env.CI) throw new Error(`Redis is required in CI at ${REDIS_URL}`);
+
+for (const queue of ['sql', 'bullmq'] as const) describe(`GET /metrics (queue: ${queue})`, { skip: queue === 'bullmq' && !haveRedis && `no Redis at ${REDIS_URL}` }, () => {
+  const prefix = `${uniquePrefix('metrics')}:`;
   let rt: TestRuntime;
   let server: ServerType;
   let base: string;
   const stages = (): Stage[] => [{ name: 'stub', result: z.object({ ok: z.boolean() }), run: async () => ({ ok: true }) }];
   before(async () => {
-    rt = await makeRuntime({ env: { METRICS_TOKEN: TOKEN }, build: { stages } });
+    rt = await makeRuntime({ env: { METRICS_TOKEN: TOKEN, ...(queue === 'bullmq' ? { REDIS_URL, REDIS_PREFIX: prefix } : {}) }, build: { stages } });
     server = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((r) => server.once('listening', () => r()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,6 +52,7 @@ describe('GET /metrics', () => {
   after(async () => {
     await new Promise<void>((r) => server.close(() => r()));
     await rt.cleanup();
+    if (queue === 'bullmq') await deleteKeys(prefix);
   });
   const scrape = async () => {
     const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
