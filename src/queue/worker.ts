@@ -47,6 +47,11 @@ export function startWorkers(o: WorkerOptions): Workers {
       } catch (e) {
         o.log.error('job claim failed', { err: String(e), slot });
       }
+      if (job && stopping) {
+        // Claimed while stopping (a claim that waited on its queue, e.g. Redis coming back): straight back.
+        await o.queue.release(job.id, workerId).catch(() => undefined);
+        break;
+      }
       if (!job) {
         if (inflight.size === 0) for (const w of idleWaiters.splice(0)) w();
         await new Promise<void>((r) => {
@@ -114,15 +119,24 @@ export function startWorkers(o: WorkerOptions): Workers {
 
   const slots = Array.from({ length: o.concurrency ?? 1 }, (_, i) => loop(i));
 
+  const stopOnce = async (graceMs: number) => {
+    stopping = true;
+    wake?.();
+    const all = Promise.all([...inflight.values()].map((f) => f.done));
+    const timer = new Promise<void>((r) => setTimeout(r, graceMs).unref());
+    await Promise.race([all, timer]);
+    for (const f of inflight.values()) f.abort.abort(new Error('worker stopping'));
+    await Promise.all([...inflight.values()].map((f) => f.done));
+    // A slot still inside a claim (its queue not answering: Redis down) holds no job; waiting for
+    // it would keep a SIGTERM from ending the process, so it gets one more grace period at most.
+    await Promise.race([Promise.all(slots), new Promise<void>((r) => setTimeout(r, graceMs).unref())]);
+  };
+  let stopped: Promise<void> | null = null;
+
   return {
-    async stop(graceMs = 10_000) {
-      stopping = true;
-      wake?.();
-      const all = Promise.all([...inflight.values()].map((f) => f.done));
-      const timer = new Promise<void>((r) => setTimeout(r, graceMs).unref());
-      await Promise.race([all, timer]);
-      for (const f of inflight.values()) f.abort.abort(new Error('worker stopping'));
-      await Promise.all([...slots, ...[...inflight.values()].map((f) => f.done)]);
+    stop(graceMs = 10_000) {
+      // Once: a second stop (the runtime's close after a SIGTERM drain) waits for the first, not another grace.
+      return (stopped ??= stopOnce(graceMs));
     },
     drain(timeoutMs = 30_000) {
       return new Promise<void>((resolve, reject) => {

@@ -7,10 +7,15 @@ import { makeRuntime } from '../helpers/runtime.ts';
 // /readyz says why it is not ready, the jobs wait in the outbox (nothing lost), and shutdown does
 // not hang on a hand-over that waits for Redis — a SIGTERM must end the process.
 
-test('BullMQ queue, Redis down: API served, readyz 503, jobs kept in the outbox, shutdown completes', async () => {
+test('BullMQ queue, Redis down: API served, readyz 503, jobs kept in the outbox, workers and shutdown complete', async () => {
   const rt = await makeRuntime({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
   let closed = false;
   try {
+    // Worker slots whose claims wait for Redis: stop() still returns (a SIGTERM ends the process).
+    const w = rt.startWorkers({ pollMs: 20 });
+    await new Promise((r) => setTimeout(r, 200));
+    const stopGuard = new Promise<'hung'>((r) => setTimeout(() => r('hung'), 60_000).unref());
+    assert.equal(await Promise.race([w.stop(500).then(() => 'stopped' as const), stopGuard]), 'stopped');
     assert.equal((await rt.req('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/x' })).status, 201);
     await rt.deps.db.transaction().execute((tx) => emitEvent(rt.deps, tx, rt.projectId, 'video.reviewed', { session_id: 'ses_down' }));
     assert.equal((await rt.req('GET', '/v1/webhooks')).status, 200);
