@@ -6,7 +6,8 @@ import { extraCommands } from './commands.ts';
 const USAGE = `usage: vkyc <command>
 
   serve [--no-workers]           API + workers (embedded default: SQLite + files in ./data);
-                                 --no-workers: API only (scale-out)
+                                 --no-workers: API only (scale-out); --queues and
+                                 --drain-seconds as for worker
   worker [--queues verify,webhook,maintenance]
                                  workers only, for the named job classes (default all)
          [--drain-seconds 15]    on SIGTERM: stop claiming, let running jobs finish this long, release the rest
