@@ -25,6 +25,8 @@ const DEFAULT_NON_ENGLISH_PHRASE: NonEnglishPhrasePolicy = 'digits_spotting';
 export const DOCUMENT_UPLOAD_FALLBACKS = ['off', 'on_camera_failure', 'always'] as const;
 /** A CSP header stays short and a list this long is already a smell (one per storefront). */
 const MAX_ALLOWED_ORIGINS = 20;
+/** Host names as URL parsing leaves them (lower case, punycode), IPv4, or bracketed IPv6: no `*`. */
+const HOST = /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/;
 const DEV_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
@@ -41,7 +43,8 @@ function checkOrigin(raw: string, ctx: z.RefinementCtx): void {
     return;
   }
   const local = u.protocol === 'http:' && DEV_HOSTS.has(u.hostname);
-  if (u.protocol !== 'https:' && !local) ctx.addIssue({ code: 'custom', message: `${raw}: only https origins (http only for localhost)` });
+  if (!HOST.test(u.hostname)) ctx.addIssue({ code: 'custom', message: `${raw}: the host must be a plain name or address (no wildcards)` });
+  else if (u.protocol !== 'https:' && !local) ctx.addIssue({ code: 'custom', message: `${raw}: only https origins (http only for localhost)` });
   // Stored exactly as the browser spells it, so the CSP and postMessage comparisons are plain equality.
   else if (raw !== u.origin) ctx.addIssue({ code: 'custom', message: `${raw}: write the origin as ${u.origin} (no path, query, credentials or trailing slash)` });
 }
