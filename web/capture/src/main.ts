@@ -133,8 +133,10 @@ export async function boot(root: HTMLElement): Promise<void> {
   // This device handed the session to a phone earlier (a reload): it can only follow.
   if (handoff?.state === 'opened' && !handoff.can_upload) return followPhone(ctx);
   const tasks = plan(session);
-  // A phone that arrived through a hand-off link is where the capture happens: no further hand-off.
-  const offerHandoff = handoff !== null && !handoff.is_handoff_device;
+  // Offered on computers only (a touch screen as the main pointer is taken for a phone), and never
+  // to a phone that arrived through a hand-off link: that is where the capture happens.
+  const coarse = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+  const offerHandoff = handoff !== null && !handoff.is_handoff_device && !coarse;
   try {
     for (;;) {
       if ((await consentStep(ctx, { offerHandoff })) === 'start') break;
