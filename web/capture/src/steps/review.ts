@@ -12,8 +12,9 @@ const RETAKE_CODES = new Set(['no_face', 'multiple_faces', 'face_too_small', 'no
 
 export function rejectionMessage(ctx: Ctx, code: string): string {
   const key = `err.rejected.${code}` as MessageKey;
-  const s = ctx.i18n.t(key);
-  return s === key ? ctx.i18n.t('err.rejected.generic') : s;
+  // t() gives undefined for a code without its own sentence (e.g. unsupported_media_type).
+  const s = ctx.i18n.t(key) as string | undefined;
+  return !s || s === key ? ctx.i18n.t('err.rejected.generic') : s;
 }
 
 /** 'use' after a successful upload, 'retake' when the user (or the server) asks for another photo. */
