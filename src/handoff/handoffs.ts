@@ -2,7 +2,6 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
 import { addSeconds, iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
-import { mintCaptureToken } from '../sessions/capture-token.ts';
 import { openedHandoff } from './guard.ts';
 
 // Desktop-to-phone hand-off (docs/embed.md). The desktop asks for a link; the phone opens it once
@@ -47,7 +46,8 @@ export async function createHandoff(deps: Deps, s: { id: string; project_id: str
   return { id, code, url: `${deps.config.PUBLIC_URL}/c/${code}`, expires_at: iso(expires) };
 }
 
-export type OpenOutcome = { outcome: 'opened'; token: string } | { outcome: 'not_found' } | { outcome: 'expired' } | { outcome: 'used' };
+/** `opened`: the caller mints the phone's capture token for this hand-off (sessions/capture-token.ts, claim `hid`). */
+export type OpenOutcome = { outcome: 'opened'; handoff_id: string; session_id: string; project_id: string; session_expires_at: string } | { outcome: 'not_found' } | { outcome: 'expired' } | { outcome: 'used' };
 
 /** The phone opens the link: single use, checked and spent in one conditional update. */
 export async function openHandoff(deps: Deps, code: string): Promise<OpenOutcome> {
@@ -62,7 +62,7 @@ export async function openHandoff(deps: Deps, code: string): Promise<OpenOutcome
   if (Number(r.numUpdatedRows) !== 1) return { outcome: 'used' };
   const session = await deps.db.selectFrom('sessions').select('expires_at').where('id', '=', row.session_id).where('project_id', '=', row.project_id).executeTakeFirst();
   if (!session) return { outcome: 'not_found' };
-  return { outcome: 'opened', token: mintCaptureToken(deps.secret, row.session_id, row.project_id, new Date(session.expires_at), row.id) };
+  return { outcome: 'opened', handoff_id: row.id, session_id: row.session_id, project_id: row.project_id, session_expires_at: session.expires_at };
 }
 
 export interface HandoffState {

@@ -4,7 +4,7 @@ import { createHandoff, handoffState, openHandoff, type OpenOutcome } from '../.
 import { qrSvg } from '../../handoff/qr.ts';
 import { getProjectSettings } from '../../projects/settings.ts';
 import { captureSession } from '../../sessions/capture-guard.ts';
-import { readCaptureToken } from '../../sessions/capture-token.ts';
+import { mintCaptureToken, readCaptureToken } from '../../sessions/capture-token.ts';
 import { verifyToken } from '../../domain/signing.ts';
 import { captureTokenOf } from '../auth.ts';
 import { fails, ok, type RouteDoc } from '../openapi.ts';
@@ -54,7 +54,11 @@ export function handoffRoutes(deps: Deps) {
   app.use('/c/*', rateLimit({ name: 'handoff-open', limit: OPEN_LIMIT_PER_MINUTE, key: (_r, ip) => ip, windows: deps.limits }));
   app.get('/c/:code', async (c) => {
     const r = await openHandoff(deps, c.req.param('code').toUpperCase());
-    if (r.outcome === 'opened') return new Response(null, { status: 303, headers: { location: `/capture/${encodeURIComponent(r.token)}`, 'cache-control': 'no-store' } });
+    if (r.outcome === 'opened') {
+      // The phone's own token: same session, marked with the hand-off (the upload right follows it).
+      const phoneToken = mintCaptureToken(deps.secret, r.session_id, r.project_id, new Date(r.session_expires_at), r.handoff_id);
+      return new Response(null, { status: 303, headers: { location: `/capture/${encodeURIComponent(phoneToken)}`, 'cache-control': 'no-store' } });
+    }
     return new Response(linkPage(r.outcome), { status: r.outcome === 'not_found' ? 404 : 410, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
   });
   return app;
