@@ -69,8 +69,8 @@ describe('embedded capture (Chromium)', { timeout: 240_000 }, () => {
   const api = (method: string, path: string, body?: unknown) =>
     fetch(server.baseUrl + path, { method, headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-  async function newSession(): Promise<{ id: string; url: string }> {
-    const r = await api('POST', '/v1/sessions', { profile: { steps: ['document'] }, redirect_url: 'https://shop.example/done' });
+  async function newSession(steps = ['document']): Promise<{ id: string; url: string }> {
+    const r = await api('POST', '/v1/sessions', { profile: { steps }, redirect_url: 'https://shop.example/done' });
     assert.equal(r.status, 201);
     const s = (await r.json()) as { id: string; capture_url: string };
     return { id: s.id, url: s.capture_url };
@@ -86,7 +86,9 @@ describe('embedded capture (Chromium)', { timeout: 240_000 }, () => {
 
   test('allowed origin: the session completes in the frame; events in order, from vkyc only', async () => {
     assert.equal((await api('PATCH', '/v1/project/settings', { allowed_origins: [allowed.origin] })).status, 200);
-    const s = await newSession();
+    // The selfie step runs Human inside the frame: not cross-origin isolated there (the host is not),
+    // so tfjs must do without WASM threads.
+    const s = await newSession(['document', 'selfie']);
     session = s.url;
     const page = await open(allowed.origin);
     try {
@@ -100,27 +102,36 @@ describe('embedded capture (Chromium)', { timeout: 240_000 }, () => {
       await page.screenshot({ path: `${SHOTS}/02-embed-document.png` });
       await frame.locator('[data-action="capture"]').click();
       await frame.locator('[data-action="use"]').click();
+      await frame.locator('[data-screen="selfie"] video').waitFor();
+      const use = frame.locator('[data-screen="selfie"] [data-action="use"]');
+      const manual = frame.locator('[data-screen="selfie"] [data-action="capture"]');
+      await use.or(manual).first().waitFor({ timeout: 60_000 });
+      const auto = await use.isVisible();
+      if (!auto) await manual.click({ timeout: 2_000 }).catch(() => {});
+      await use.click({ timeout: 30_000 });
       await frame.locator('[data-screen="done"]').waitFor({ timeout: 60_000 });
       await page.waitForFunction(() => (window as unknown as { __events: Array<{ type: string }> }).__events.some((e) => e.type === 'completed'));
       await page.screenshot({ path: `${SHOTS}/03-embed-done.png` });
       const events = await page.evaluate(() => (window as unknown as { __events: Array<{ type: string; detail: Record<string, unknown> }> }).__events);
-      assert.deepEqual(events.map((e) => e.type), ['started', 'step_completed', 'completed'], JSON.stringify(events));
+      assert.deepEqual(events.map((e) => e.type), ['started', 'step_completed', 'step_completed', 'completed'], JSON.stringify(events));
       assert.deepEqual(events[0]!.detail, { session_id: s.id });
       assert.deepEqual(events[1]!.detail, { step: 'document_front' });
-      assert.equal(events[2]!.detail.session_id, s.id);
-      assert.notEqual(events[2]!.detail.status, 'pending');
+      assert.deepEqual(events[2]!.detail, { step: 'selfie' });
+      assert.equal(events[3]!.detail.session_id, s.id);
+      assert.notEqual(events[3]!.detail.status, 'pending');
+      console.log(`selfie inside the frame taken ${auto ? 'automatically by the face guide' : 'with the manual button'}`);
       // Every vkyc message came from vkyc's origin, in the versioned shape; the host's own forged one
       // (origin = the host) did not become an event.
       const raw = await page.evaluate(() => (window as unknown as { __raw: Array<{ origin: string; data: { source: string; version: number; type: string } }> }).__raw);
       const fromVkyc = raw.filter((m) => m.origin === server.baseUrl);
-      assert.deepEqual(fromVkyc.map((m) => m.data.type), ['started', 'step_completed', 'completed']);
+      assert.deepEqual(fromVkyc.map((m) => m.data.type), ['started', 'step_completed', 'step_completed', 'completed']);
       assert.ok(fromVkyc.every((m) => m.data.source === 'vkyc' && m.data.version === 1));
       assert.ok(raw.some((m) => m.origin === allowed.origin), 'the forged message was posted');
       // The frame stayed on the done screen: embedded, the host decides where to go next.
       assert.equal(await frame.locator('[data-action="continue"]').count(), 0);
       const done = (await (await api('GET', `/v1/sessions/${s.id}`)).json()) as { status: string; artifacts: Array<{ kind: string }> };
       assert.notEqual(done.status, 'pending');
-      assert.ok(done.artifacts.some((a) => a.kind === 'document_front'));
+      assert.deepEqual(done.artifacts.map((a) => a.kind).sort(), ['document_front', 'selfie']);
     } finally {
       await page.context().close();
     }
