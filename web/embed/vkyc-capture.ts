@@ -7,6 +7,8 @@
 // only from that frame (event.source) and that origin (event.origin), and only in the versioned
 // shape { source: 'vkyc', version: 1, type, data }.
 
+import { captureUrl } from './capture-url.ts';
+
 const EVENTS = new Set(['started', 'step_completed', 'completed', 'error', 'canceled']);
 
 /** Where this script came from: a bare token is resolved against it. Read once, at load. */
@@ -18,18 +20,6 @@ const scriptOrigin = (() => {
     return location.origin;
   }
 })();
-
-/** The capture page URL for a `session` attribute, or null when it is neither an http(s) URL nor a token. */
-export function captureUrl(session: string, base: string): URL | null {
-  const v = session.trim();
-  if (/^cap_[A-Za-z0-9._-]+$/.test(v)) return new URL(`/capture/${v}`, base);
-  try {
-    const u = new URL(v);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.pathname.startsWith('/capture/') ? u : null;
-  } catch {
-    return null;
-  }
-}
 
 interface Message { source: unknown; version: unknown; type: unknown; data: unknown }
 
