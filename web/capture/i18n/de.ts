@@ -136,6 +136,7 @@ export const de: Messages = {
   'doc.uploadInstead': 'Stattdessen ein Foto hochladen',
   'doc.uploadHint': 'Wählen Sie ein scharfes Foto des ganzen Dokuments (JPEG, PNG oder WebP, bis {mb} MB).',
   'doc.cameraUnavailable': 'Die Kamera ist nicht verfügbar. Sie können stattdessen ein Foto Ihres Dokuments hochladen.',
+  'doc.chooseAnother': 'Anderes Foto wählen',
   'doc.chooseFile': 'Foto auswählen',
   'doc.fileTooLarge': 'Diese Datei ist größer als {mb} MB. Wählen Sie ein kleineres Foto.',
 };

@@ -137,6 +137,7 @@ export const en = {
   'doc.uploadInstead': 'Upload a photo instead',
   'doc.uploadHint': 'Choose a sharp photo of the whole document (JPEG, PNG or WebP, up to {mb} MB).',
   'doc.cameraUnavailable': 'The camera is not available. You can upload a photo of your document instead.',
+  'doc.chooseAnother': 'Choose another photo',
   'doc.chooseFile': 'Choose a photo',
   'doc.fileTooLarge': 'This file is larger than {mb} MB. Choose a smaller photo.',
 } as const;

@@ -136,6 +136,7 @@ export const es: Messages = {
   'doc.uploadInstead': 'Subir una foto en su lugar',
   'doc.uploadHint': 'Elija una foto nítida del documento completo (JPEG, PNG o WebP, hasta {mb} MB).',
   'doc.cameraUnavailable': 'La cámara no está disponible. Puede subir una foto de su documento en su lugar.',
+  'doc.chooseAnother': 'Elegir otra foto',
   'doc.chooseFile': 'Elegir una foto',
   'doc.fileTooLarge': 'Este archivo supera los {mb} MB. Elija una foto más pequeña.',
 };

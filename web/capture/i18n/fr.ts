@@ -136,6 +136,7 @@ export const fr: Messages = {
   'doc.uploadInstead': 'Envoyer une photo à la place',
   'doc.uploadHint': 'Choisissez une photo nette du document entier (JPEG, PNG ou WebP, jusqu’à {mb} Mo).',
   'doc.cameraUnavailable': 'La caméra n\'est pas disponible. Vous pouvez envoyer une photo de votre document à la place.',
+  'doc.chooseAnother': 'Choisir une autre photo',
   'doc.chooseFile': 'Choisir une photo',
   'doc.fileTooLarge': 'Ce fichier dépasse {mb} Mo. Choisissez une photo plus petite.',
 };

@@ -136,6 +136,7 @@ export const pt: Messages = {
   'doc.uploadInstead': 'Enviar uma foto em vez disso',
   'doc.uploadHint': 'Escolha uma foto nítida do documento inteiro (JPEG, PNG ou WebP, até {mb} MB).',
   'doc.cameraUnavailable': 'A câmara não está disponível. Pode enviar uma foto do seu documento em vez disso.',
+  'doc.chooseAnother': 'Escolher outra foto',
   'doc.chooseFile': 'Escolher uma foto',
   'doc.fileTooLarge': 'Este ficheiro tem mais de {mb} MB. Escolha uma foto mais pequena.',
 };

@@ -40,7 +40,7 @@ export async function documentUploadStep(ctx: Ctx, side: 'front' | 'back', camer
       input.value = '';
     }
     const revoke = showStill(view, file, t('doc.previewAlt'), false);
-    const outcome = await reviewAndUpload(ctx, view, () => ctx.api.putImage(side === 'front' ? 'document/front' : 'document/back', file), null);
+    const outcome = await reviewAndUpload(ctx, view, () => ctx.api.putImage(side === 'front' ? 'document/front' : 'document/back', file), null, 'doc.chooseAnother');
     revoke();
     if (outcome === 'used') return;
   }
