@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { fakeCamera, fakeMicrophone } from '../helpers/fake-media.ts';
+import { decodeQr } from '../helpers/qr-decode.ts';
 import { startServer } from '../helpers/server.ts';
 
 // Desktop-to-phone hand-off in real Chromium with two browser contexts: the desktop shows the QR
@@ -53,6 +54,8 @@ describe('desktop-to-phone hand-off (Chromium)', { timeout: 300_000 }, () => {
       assert.match(decodeURIComponent(src.replace(/^data:image\/svg\+xml;charset=utf-8,/, '')), /^<svg[^>]+viewBox="0 0 \d+ \d+"[\s\S]*<path/);
       assert.ok((await qr.getAttribute('alt'))?.includes(link));
       assert.ok((await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)) > 0, 'the SVG decodes as an image');
+      // What a phone camera sees: the QR as Chromium drew it on the screen reads back as the link.
+      assert.equal(await decodeQr(await qr.screenshot()), link);
       await desktop.screenshot({ path: `${SHOTS}/05-handoff-qr.png` });
 
       const phone = await phoneCtx.newPage();

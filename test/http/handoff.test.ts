@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { newCaptureSession } from '../helpers/capture-session.ts';
 import { jpeg } from '../helpers/media.ts';
+import { decodeQr } from '../helpers/qr-decode.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 // Desktop-to-phone hand-off and the capture page's project settings through the real app and
@@ -27,6 +28,7 @@ for (const db of ['sqlite', 'postgres'] as const) {
       const link = created.body as { url: string; expires_at: string; qr_svg: string };
       assert.match(link.url, /^http:\/\/vkyc\.test\/c\/[0-9A-HJKMNP-TV-Z]{20}$/);
       assert.match(link.qr_svg, /^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.equal(await decodeQr(link.qr_svg), link.url, 'the QR code reads back as the link (jsQR)');
       assert.equal(new Date(link.expires_at).getTime() - rt.clock.now().getTime(), 600_000);
       assert.equal((await json(await cap('GET', '/handoff'))).body.state, 'waiting');
       // The code is stored hashed: the table never holds the link's code.

@@ -85,7 +85,8 @@ export async function withRecovery(ctx: Ctx, run: () => Promise<void>): Promise<
       }
       console.warn('step failed', e);
       const kind = errorKind(e);
-      ctx.events.emit('error', { code: kind, message: e instanceof Error ? e.message : String(e) });
+      const message = e instanceof Error ? e.message : String(e);
+      ctx.events.emit(kind === 'session_canceled' ? 'canceled' : 'error', { code: kind, message });
       // Embedded, the host page leaves on the `error` event: no link out of the frame.
       await showError(ctx.shell, ctx.i18n, kind, ctx.events.embedded ? null : ctx.session.redirect_url);
     }

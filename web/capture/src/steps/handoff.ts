@@ -3,6 +3,7 @@ import type { Ctx } from '../context.ts';
 import type { MessageKey } from '../i18n.ts';
 import { announce, button, delay, h, show } from '../ui.ts';
 import { doneScreen } from './done.ts';
+import { showError } from './errors.ts';
 
 // Desktop-to-phone hand-off (docs/embed.md). The desktop shows a QR code of a single-use link and
 // polls the hand-off state; once the phone opened it the desktop only follows: it polls the
@@ -99,6 +100,13 @@ export async function followPhone(ctx: Ctx): Promise<void> {
         // Same step names as on the device that captures: the artifact kinds.
         for (const kind of s.completed_steps) if (STEP_EVENTS.has(kind)) ctx.events.emit('step_completed', { step: kind });
         announce(ctx.shell, steps.filter((x) => x.done).map((x) => t(`handoff.step.${x.step}` as MessageKey)).join(', '));
+      }
+      // Canceled or expired while the phone was at it: say so here too, it is not a completion.
+      if (s.status === 'canceled' || s.status === 'expired') {
+        const kind = s.status === 'canceled' ? 'session_canceled' : 'session_expired';
+        ctx.events.emit(s.status === 'canceled' ? 'canceled' : 'error', { code: kind, message: `session ${s.status}` });
+        await showError(ctx.shell, ctx.i18n, kind, ctx.events.embedded ? null : s.redirect_url);
+        return;
       }
       if (!isOpen(s)) {
         ctx.events.emit('completed', { session_id: s.session_id, status: s.status });
