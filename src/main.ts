@@ -8,6 +8,7 @@ import type { Deps } from './deps.ts';
 import { type Clock, systemClock } from './domain/time.ts';
 import { createApp, type AppExtras } from './http/app.ts';
 import { pageRoutes } from './http/routes/pages.ts';
+import { frameAncestorsOf, handoffDocs, handoffRoutes } from './http/routes/handoff.ts';
 import { dashboardApi } from './http/dashboard/index.ts';
 import { faceDocs, faceRoutes } from './http/routes/faces.ts';
 import { documentDocs, documentRoutes } from './http/routes/documents.ts';
@@ -214,7 +215,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     limits: limitsClient ? redisWindows(limitsClient, clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
   const extras: AppExtras = {
-    publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
+    publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes(undefined, { frameAncestors: frameAncestorsOf(deps) }) }, { app: handoffRoutes(deps), docs: handoffDocs }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
     notReady: () => readiness.notReady(),
     metrics: { exposition: prom, token: config.METRICS_TOKEN },
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],

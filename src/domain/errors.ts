@@ -31,6 +31,7 @@ export const errorStatus = {
   session_not_cancelable: 409,
   session_not_decided: 409,
   step_not_in_profile: 409,
+  capture_handed_off: 409,
   steps_incomplete: 409,
   upload_offset_mismatch: 409,
   decision_final: 409,

@@ -51,7 +51,8 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
     await next();
     // Never log query strings: media URLs carry signatures.
     // The capture page's path carries its token: never write it to the log.
-    const path = c.req.path.replace(/\/cap_[^/]+/, '/cap_[redacted]');
+    // Hand-off links (/c/{code}) are bearer credentials too until the phone opens them.
+    const path = c.req.path.replace(/\/cap_[^/]+/, '/cap_[redacted]').replace(/^\/c\/[^/]+/, '/c/[redacted]');
     log.info('request', { request_id: id, method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - t0) });
   });
   // The HTTP edge, outermost first: security headers on every answer (errors included), the client

@@ -1,6 +1,7 @@
 import { AppError } from '../domain/errors.ts';
 import { acceptsCapture, type Step } from '../domain/session.ts';
 import type { Deps } from '../deps.ts';
+import { assertDeviceMayCapture } from '../handoff/guard.ts';
 import { readCaptureToken } from './capture-token.ts';
 import { loadSession, type SessionRecord } from './rows.ts';
 
@@ -12,6 +13,7 @@ export async function captureSession(deps: Deps, token: string, opts: { forWrite
   });
   if (!opts.forWrite) return s;
   assertAcceptsCapture(deps, s);
+  await assertDeviceMayCapture(deps.db, s, claims.hid ?? null);
   return s;
 }
 

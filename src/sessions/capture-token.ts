@@ -4,10 +4,13 @@ import { signToken, verifyToken } from '../domain/signing.ts';
 // Capture tokens let the hosted page act on exactly one session, without an API key, until the
 // session expires. Prefix `cap_` keeps them apart from API keys in the Authorization header.
 
-export interface CaptureClaims { sid: string; pid: string; exp: number }
+// `hid`: the token was minted for a phone that opened a desktop-to-phone hand-off link
+// (src/handoff); once a hand-off is opened only that token may upload (the others may still read).
+export interface CaptureClaims { sid: string; pid: string; exp: number; hid?: string }
 
-export function mintCaptureToken(secret: string, sid: string, pid: string, expiresAt: Date): string {
-  return `cap_${signToken(secret, 'capture', { sid, pid, exp: Math.floor(expiresAt.getTime() / 1000) })}`;
+export function mintCaptureToken(secret: string, sid: string, pid: string, expiresAt: Date, handoffId?: string): string {
+  const claims = { sid, pid, exp: Math.floor(expiresAt.getTime() / 1000), ...(handoffId ? { hid: handoffId } : {}) };
+  return `cap_${signToken(secret, 'capture', claims)}`;
 }
 
 export function readCaptureToken(secret: string, token: string, nowMs: number): CaptureClaims {

@@ -335,6 +335,24 @@ const uploadParts: Migration = {
 };
 
 /**
+ * Desktop-to-phone hand-off links (src/handoff): the code is stored hashed (the link is a bearer
+ * credential for the session's capture), single use (`opened_at`), short-lived (`expires_at`).
+ */
+const handoffs: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('handoffs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('code_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('opened_at', 'text').execute();
+    await db.schema.createIndex('handoffs_session').on('handoffs').columns(['project_id', 'session_id']).execute();
+  },
+};
+
+/**
  * Migration 008's data work, exported so a test can run it on rows written by earlier versions: the
  * state of every session without one (its status; a live-agent session parked with the plan's
  * `waiting_room` flag is `awaiting_agent`), and the flag leaves the plan.
@@ -370,6 +388,7 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '008_session_aggregate': sessionAggregate,
   '009_accounts': accounts,
   '011_upload_parts': uploadParts,
+  '014_handoffs': handoffs,
 });
 
 /**

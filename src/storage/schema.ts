@@ -214,6 +214,20 @@ export interface Database {
   login_sessions: LoginSessionsTable;
   login_throttle: LoginThrottleTable;
   outbox: OutboxTable;
+  handoffs: HandoffsTable;
+}
+
+/** A desktop-to-phone hand-off link (src/handoff); the code itself is never stored. */
+export interface HandoffsTable {
+  id: string;
+  project_id: string;
+  session_id: string;
+  /** sha256 hex of the link's code. */
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  /** When the phone opened the link (single use); null while unused. */
+  opened_at: string | null;
 }
 
 /** A person who signs in to the dashboard (src/accounts). */

@@ -20,7 +20,7 @@ const PASSPORT = td3({ number: 'K4T209386', surname: 'LINDQVIST', given: 'ELSA M
 /** Pages and assets the server serves that are not API (HTML, scripts, the document itself). */
 // Pages, and the dashboard's own cookie-authenticated API (/dashboard/api, for the dashboard UI only:
 // no API key reaches it, it changes with the UI, and docs/accounts.md describes it).
-const NOT_API = [/^\/$/, /^\/docs/, /^\/openapi\.json$/, /^\/dashboard$/, /^\/dashboard\/api\//, /^\/dashboard\/call$/, /^\/capture\//, /^\/assets\//];
+const NOT_API = [/^\/$/, /^\/docs/, /^\/openapi\.json$/, /^\/dashboard$/, /^\/dashboard\/api\//, /^\/dashboard\/call$/, /^\/capture\//, /^\/assets\//, /^\/c\/\{code\}$/, /^\/embed\.js$/];
 
 /**
  * Documented answers no request below produces, each with why: failures of the machine itself, or
@@ -114,9 +114,13 @@ describe('OpenAPI contract: real answers validate against /openapi.json', () => 
       await expect(call('post', '/v1/capture/client-info', { auth: cap, json: { user_agent: 'contract-test', timezone: 'Europe/Berlin', screen: { width: 390, height: 844 } } }), 200);
       await expect(call('post', '/v1/capture/client-info', { auth: cap, json: { screen: 'big' } }), 422, 'validation_failed');
       await expect(call('post', '/v1/capture/liveness/start', { auth: cap }), 200);
+      await expect(call('get', '/v1/capture/page-settings', { auth: cap }), 200);
+      await expect(call('post', '/v1/capture/handoff', { auth: cap }), 201);
+      await expect(call('get', '/v1/capture/handoff', { auth: cap }), 200);
       await expect(call('post', '/v1/capture/complete', { auth: cap, json: { phrase_window: 'x' } }), 422, 'validation_failed');
       await expect(call('post', '/v1/capture/complete', { auth: cap }), 200);
       await expect(call('post', '/v1/capture/complete', { auth: cap }), 409, 'session_already_completed');
+      await expect(call('post', '/v1/capture/handoff', { auth: cap }), 409, 'session_already_completed');
 
       // The pipeline decides; video.completed arrives signed and matches its documented payload.
       const w = rt.startWorkers({ pollMs: 20 });

@@ -17,7 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Where the server looks for the bundle (the same path as CAPTURE_BUILD_DIR in src/http/routes/pages.ts). */
 export const DEFAULT_OUT_DIR = path.resolve(here, '../build/capture');
 
-const FILES = ['app.js', 'styles.css', 'index.html'];
+const FILES = ['app.js', 'styles.css', 'index.html', 'embed.js'];
 
 export async function buildCaptureAssets(outDir: string = DEFAULT_OUT_DIR): Promise<{ files: string[]; bytes: number }> {
   await buildAtomically(outDir, FILES, bundle);
@@ -64,6 +64,9 @@ async function bundle(outDir: string): Promise<void> {
     logLevel: 'warning',
   });
   await copyFile(path.join(here, 'index.html'), path.join(outDir, 'index.html'));
+  // The <vkyc-capture> element for merchants' pages (web/embed, served as /embed.js): a classic
+  // script (document.currentScript tells it our origin), deterministic bytes so an SRI hash holds.
+  await build({ entryPoints: [path.join(here, '../embed/vkyc-capture.ts')], outfile: path.join(outDir, 'embed.js'), bundle: true, format: 'iife', platform: 'browser', target: 'es2020', minify: true, legalComments: 'none', logLevel: 'warning' });
 }
 
 async function cli(out: string | undefined): Promise<void> {

@@ -452,6 +452,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/capture/page-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's capture-page settings (embedding origins, document upload fallback) */
+        get: operations["getV1CapturePageSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/capture/handoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hand-off state: whether a phone opened the link and whether this device may still upload */
+        get: operations["getV1CaptureHandoff"];
+        put?: never;
+        /**
+         * Create a 10-minute single-use link (with its QR code) to continue this session on a phone
+         * @description At most 5 links per session per 10 minutes. Once the phone opens the link, only the phone may upload; this token keeps reading the session and the hand-off state.
+         */
+        post: operations["postV1CaptureHandoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/zoloz/videoverify/initialize": {
         parameters: {
             query?: never;
@@ -954,7 +992,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping";
+                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "capture_handed_off" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping";
                 message: string;
                 details?: unknown;
             };
@@ -1850,7 +1888,11 @@ export interface components {
          *       "object": "project_settings",
          *       "non_english_phrase": "digits_spotting",
          *       "risk_policy": null,
-         *       "require_totp": false
+         *       "require_totp": false,
+         *       "allowed_origins": [
+         *         "https://shop.example"
+         *       ],
+         *       "document_upload_fallback": "on_camera_failure"
          *     }
          */
         ProjectSettings: {
@@ -1868,6 +1910,13 @@ export interface components {
             } | null;
             /** @default false */
             require_totp: boolean;
+            /** @default [] */
+            allowed_origins: string[];
+            /**
+             * @default off
+             * @enum {string}
+             */
+            document_upload_fallback: "off" | "on_camera_failure" | "always";
             /** @constant */
             object: "project_settings";
         };
@@ -1879,6 +1928,59 @@ export interface components {
         Health: {
             ok: boolean;
             reason?: string;
+        };
+        /**
+         * @example {
+         *       "object": "capture_page_settings",
+         *       "embed_origins": [
+         *         "https://shop.example"
+         *       ],
+         *       "document_upload_fallback": "on_camera_failure"
+         *     }
+         */
+        CapturePageSettings: {
+            /** @constant */
+            object: "capture_page_settings";
+            embed_origins: string[];
+            /** @enum {string} */
+            document_upload_fallback: "off" | "on_camera_failure" | "always";
+        };
+        /**
+         * @example {
+         *       "object": "capture_handoff_link",
+         *       "id": "hof_5b1e…",
+         *       "url": "https://kyc.example/c/7Q2M9XK4T0B8RZ3HJ6WD",
+         *       "expires_at": "2026-01-05T10:25:30.000Z",
+         *       "qr_svg": "<svg xmlns=\"http://www.w3.org/2000/svg\" …</svg>"
+         *     }
+         */
+        HandoffLink: {
+            /** @constant */
+            object: "capture_handoff_link";
+            id: string;
+            url: string;
+            expires_at: string;
+            qr_svg: string;
+        };
+        /**
+         * @example {
+         *       "object": "capture_handoff",
+         *       "state": "opened",
+         *       "can_upload": false,
+         *       "is_handoff_device": false,
+         *       "opened_at": "2026-01-05T10:17:02.000Z",
+         *       "expires_at": null
+         *     }
+         */
+        HandoffState: {
+            /** @constant */
+            object: "capture_handoff";
+            /** @enum {string} */
+            state: "none" | "waiting" | "opened";
+            can_upload: boolean;
+            is_handoff_device: boolean;
+            opened_at: string | null;
+            expires_at: string | null;
         };
         /**
          * @example {
@@ -4783,6 +4885,157 @@ export interface operations {
             };
         };
     };
+    getV1CapturePageSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "capture_page_settings",
+                     *       "embed_origins": [
+                     *         "https://shop.example"
+                     *       ],
+                     *       "document_upload_fallback": "on_camera_failure"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CapturePageSettings"];
+                };
+            };
+            /** @description Capture token missing, invalid or expired (capture_token_invalid, capture_token_expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (CAPTURE_RATE_LIMIT a minute per token) or failed credentials (Retry-After) (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1CaptureHandoff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description State */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "capture_handoff",
+                     *       "state": "opened",
+                     *       "can_upload": false,
+                     *       "is_handoff_device": false,
+                     *       "opened_at": "2026-01-05T10:17:02.000Z",
+                     *       "expires_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HandoffState"];
+                };
+            };
+            /** @description Capture token missing, invalid or expired (capture_token_invalid, capture_token_expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (CAPTURE_RATE_LIMIT a minute per token) or failed credentials (Retry-After) (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postV1CaptureHandoff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Link created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "capture_handoff_link",
+                     *       "id": "hof_5b1e…",
+                     *       "url": "https://kyc.example/c/7Q2M9XK4T0B8RZ3HJ6WD",
+                     *       "expires_at": "2026-01-05T10:25:30.000Z",
+                     *       "qr_svg": "<svg xmlns=\"http://www.w3.org/2000/svg\" …</svg>"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HandoffLink"];
+                };
+            };
+            /** @description Capture token missing, invalid or expired (capture_token_invalid, capture_token_expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The session no longer takes captures, or this device handed it off (session_expired, session_canceled, session_already_completed, capture_handed_off) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many links for this session, or too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postApiV1ZolozVideoverifyInitialize: {
         parameters: {
             query?: never;
@@ -6642,7 +6895,11 @@ export interface operations {
                      *       "object": "project_settings",
                      *       "non_english_phrase": "digits_spotting",
                      *       "risk_policy": null,
-                     *       "require_totp": false
+                     *       "require_totp": false,
+                     *       "allowed_origins": [
+                     *         "https://shop.example"
+                     *       ],
+                     *       "document_upload_fallback": "on_camera_failure"
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];
@@ -6697,6 +6954,9 @@ export interface operations {
                         review?: ("tor" | "recent_fraud_ip" | "vpn" | "proxy" | "datacenter" | "spoofed_ip" | "automation" | "headless" | "emulator" | "virtual_camera" | "timezone_mismatch" | "language_mismatch" | "impossible_travel" | "ip_mismatch" | "user_agent_mismatch" | "device_timezone_mismatch")[];
                     } | null;
                     require_totp?: boolean;
+                    allowed_origins?: string[];
+                    /** @enum {string} */
+                    document_upload_fallback?: "off" | "on_camera_failure" | "always";
                 };
             };
         };
@@ -6712,7 +6972,11 @@ export interface operations {
                      *       "object": "project_settings",
                      *       "non_english_phrase": "digits_spotting",
                      *       "risk_policy": null,
-                     *       "require_totp": false
+                     *       "require_totp": false,
+                     *       "allowed_origins": [
+                     *         "https://shop.example"
+                     *       ],
+                     *       "document_upload_fallback": "on_camera_failure"
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];

@@ -16,6 +16,11 @@ interface CaptureAssetOptions {
   outDir: string;
   /** Project root holding node_modules (Human and tfjs-backend-wasm). */
   projectRoot: string;
+  /**
+   * The origins that may frame the page of this capture token (the project's allowed_origins);
+   * absent or empty: nobody ('none'). A token that does not verify resolves to [].
+   */
+  frameAncestors?: (token: string) => Promise<string[]>;
 }
 
 const TYPES: Record<string, string> = {
@@ -27,7 +32,7 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export const CAPTURE_CSP = [
+const CSP_BASE = [
   "default-src 'self'",
   // 'wasm-unsafe-eval' lets tfjs compile its WASM backend; no JS eval is allowed;
   // blob: because tfjs's threaded WASM backend starts its pthread workers from blob URLs that
@@ -40,8 +45,11 @@ export const CAPTURE_CSP = [
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+];
+
+/** The page's CSP; `frame-ancestors` lists the embedding origins (validated https origins, settings.ts). */
+export const captureCsp = (origins: readonly string[] = []) => [...CSP_BASE, `frame-ancestors ${origins.length ? origins.join(' ') : "'none'"}`].join('; ');
+export const CAPTURE_CSP = captureCsp();
 
 const ISOLATION = {
   'cross-origin-opener-policy': 'same-origin',
@@ -52,6 +60,8 @@ const ISOLATION = {
 const MODEL_FILE = /^[a-z0-9-]+\.(json|bin)$/;
 const WASM_FILE = /^tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm$/;
 const CAPTURE_FILE = /^(app\.js|styles\.css)$/;
+/** The embed script: a day of caching (its bytes change only with a release), readable cross-origin for SRI (docs/embed.md). */
+const EMBED_HEADERS = { 'cache-control': 'public, max-age=86400', 'cross-origin-resource-policy': 'cross-origin', 'access-control-allow-origin': '*' };
 
 const errorResponse = (code: ErrorCode, message: string) =>
   new Response(JSON.stringify({ error: { code, message } }), { status: errorStatus[code], headers: { 'content-type': 'application/json' } });
@@ -74,7 +84,16 @@ export function captureAssetRoutes(o: CaptureAssetOptions): Hono {
     }
   };
 
-  app.get('/capture/:token', () => send(path.join(o.outDir, 'index.html'), 'no-store', { 'content-security-policy': CAPTURE_CSP, 'x-robots-tag': 'noindex, nofollow' }));
+  app.get('/capture/:token', async (c) => {
+    const origins = o.frameAncestors ? await o.frameAncestors(c.req.param('token')) : [];
+    return send(path.join(o.outDir, 'index.html'), 'no-store', { 'content-security-policy': captureCsp(origins), 'x-robots-tag': 'noindex, nofollow' });
+  });
+  app.get('/embed.js', async () => {
+    const res = await send(path.join(o.outDir, 'embed.js'), EMBED_HEADERS['cache-control']);
+    if (!res.ok) return res;
+    // The isolation headers of the page itself would stop other origins from loading the script.
+    return new Response(res.body, { headers: { 'content-type': TYPES['.js']!, ...EMBED_HEADERS } });
+  });
   // The bundle is not content-hashed: revalidate each time (cheap with a warm connection).
   app.get('/assets/capture/:file', (c) => (CAPTURE_FILE.test(c.req.param('file')) ? send(path.join(o.outDir, c.req.param('file')), 'no-cache') : c.notFound()));
   // Human's files change only with the npm package version: a day of caching is safe.

@@ -13,9 +13,9 @@ const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
 export const CAPTURE_BUILD_DIR = join(PROJECT_ROOT, 'web', 'build', 'capture');
 
 /** The hosted pages: the capture flow (the built bundle) and the reviewers' dashboard. */
-export function pageRoutes(captureDir: string = CAPTURE_BUILD_DIR) {
+export function pageRoutes(captureDir: string = CAPTURE_BUILD_DIR, opts: { frameAncestors?: (token: string) => Promise<string[]> } = {}) {
   const app = new Hono();
-  app.route('/', captureAssetRoutes({ outDir: captureDir, projectRoot: PROJECT_ROOT }));
+  app.route('/', captureAssetRoutes({ outDir: captureDir, projectRoot: PROJECT_ROOT, ...opts }));
   app.route('/', dashboardRoutes(join(PROJECT_ROOT, 'web')));
   return app;
 }

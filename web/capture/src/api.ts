@@ -23,6 +23,28 @@ export interface CaptureSession {
   waiting_room: boolean;
 }
 
+export type UploadFallback = 'off' | 'on_camera_failure' | 'always';
+
+/** The project's settings for this page (GET /v1/capture/page-settings). */
+export interface PageSettings {
+  embed_origins: string[];
+  document_upload_fallback: UploadFallback;
+}
+
+export const DEFAULT_PAGE_SETTINGS: PageSettings = { embed_origins: [], document_upload_fallback: 'off' };
+
+export interface HandoffLink {
+  url: string;
+  expires_at: string;
+  qr_svg: string;
+}
+
+export interface HandoffState {
+  state: 'none' | 'waiting' | 'opened';
+  can_upload: boolean;
+  is_handoff_device: boolean;
+}
+
 export interface Artifact {
   kind: string;
   bytes: number;
@@ -151,6 +173,23 @@ export class CaptureApi {
   async putImage(slot: 'document/front' | 'document/back' | 'selfie', image: Blob): Promise<Artifact> {
     const r = await this.call<{ artifact: Artifact }>('PUT', `/v1/capture/${slot}`, image, image.type || 'image/jpeg');
     return r.artifact;
+  }
+
+  async pageSettings(): Promise<PageSettings> {
+    const r = await this.call<Partial<PageSettings>>('GET', '/v1/capture/page-settings');
+    const fallback = r.document_upload_fallback;
+    return {
+      embed_origins: Array.isArray(r.embed_origins) ? r.embed_origins.filter((o) => typeof o === 'string') : [],
+      document_upload_fallback: fallback === 'on_camera_failure' || fallback === 'always' ? fallback : 'off',
+    };
+  }
+
+  async createHandoff(): Promise<HandoffLink> {
+    return this.call<HandoffLink>('POST', '/v1/capture/handoff');
+  }
+
+  async handoffState(): Promise<HandoffState> {
+    return this.call<HandoffState>('GET', '/v1/capture/handoff');
   }
 
   async clientInfo(info: ClientInfo): Promise<void> {

@@ -1,4 +1,5 @@
-import type { CaptureApi, CaptureSession, CompleteBody } from './api.ts';
+import type { CaptureApi, CaptureSession, CompleteBody, PageSettings } from './api.ts';
+import type { EmbedEvents } from './embed-events.ts';
 import type { I18n } from './i18n.ts';
 import type { Shell } from './ui.ts';
 
@@ -10,6 +11,10 @@ export interface Ctx {
   shell: Shell;
   /** Send client signals once, on the first camera attempt (the camera label is one of them). */
   reportClient(cameraLabel: string | null, video?: HTMLVideoElement): void;
+  /** The project's page settings (embedding origins, document upload fallback). */
+  settings: PageSettings;
+  /** Events for an embedding page (no-ops when not framed by an allowed origin). */
+  events: EmbedEvents;
   /** Set by the video step once its recording is uploaded; sent with `complete`. */
   completeBody: CompleteBody | null;
 }

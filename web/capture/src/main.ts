@@ -1,11 +1,13 @@
-import { ApiError, CaptureApi, type CaptureSession } from './api.ts';
+import { ApiError, CaptureApi, DEFAULT_PAGE_SETTINGS, type CaptureSession } from './api.ts';
 import { collectClientInfo, measureFrameJitter } from './client-info.ts';
 import { Halt, type Ctx } from './context.ts';
+import { EmbedEvents } from './embed-events.ts';
 import { createI18n, pickLang } from './i18n.ts';
 import { consentStep } from './steps/consent.ts';
 import { documentStep } from './steps/document.ts';
 import { doneScreen, waitingRoom } from './steps/done.ts';
 import { errorKind, showError, withRecovery, type ErrorKind } from './steps/errors.ts';
+import { followPhone, handoffStep } from './steps/handoff.ts';
 import { selfieStep } from './steps/selfie.ts';
 import { videoStep } from './steps/video.ts';
 import { mountShell, setProgress, type Shell } from './ui.ts';
@@ -76,6 +78,7 @@ async function finish(ctx: Ctx): Promise<void> {
       }
       redirect = r.redirect_url;
       waiting = r.waiting_room === true;
+      ctx.events.emit('completed', { session_id: r.session_id, status: r.status });
     } catch (e) {
       // A double tap or a retry after a lost response: the session is complete, which is the goal.
       if (!(e instanceof ApiError && e.code === 'session_already_completed')) throw e;
@@ -84,7 +87,8 @@ async function finish(ctx: Ctx): Promise<void> {
   });
   // live_agent: documents and selfie are in; the user now waits for the call (a later issue).
   if (waiting) return waitingRoom(ctx);
-  await doneScreen(ctx, redirect);
+  // Embedded: the host page hears `completed` and decides where to go; the frame stays put.
+  await doneScreen(ctx, ctx.events.embedded ? null : redirect);
 }
 
 export async function boot(root: HTMLElement): Promise<void> {
@@ -94,6 +98,10 @@ export async function boot(root: HTMLElement): Promise<void> {
   if (!token) return showError(shell, createI18n(browserLang), 'token_invalid');
   const api = new CaptureApi(token);
   const session = await loadSession(shell, api);
+  // Both are optional for the flow: an older server (or a failed call) means no embedding events,
+  // no upload fallback and no hand-off, never a blocked user.
+  const [settings, handoff] = await Promise.all([api.pageSettings().catch(() => DEFAULT_PAGE_SETTINGS), api.handoffState().catch(() => null)]);
+  const events = EmbedEvents.forWindow(settings.embed_origins);
   const i18n = createI18n(pickLang(session.language, []));
   document.documentElement.lang = i18n.lang;
   document.title = i18n.t('app.title');
@@ -105,6 +113,8 @@ export async function boot(root: HTMLElement): Promise<void> {
     session,
     i18n,
     shell,
+    settings,
+    events,
     reportClient(label, video) {
       if (reported) return;
       reported = true;
@@ -116,13 +126,31 @@ export async function boot(root: HTMLElement): Promise<void> {
   };
   if (session.waiting_room && (session.status === 'pending' || session.status === 'in_progress')) return waitingRoom(ctx);
   const closed = closedKind(session.status);
-  if (closed) return showError(shell, i18n, closed, session.redirect_url);
+  if (closed) {
+    events.emit(closed === 'session_canceled' ? 'canceled' : 'error', { code: closed, message: `session ${session.status}` });
+    return showError(shell, i18n, closed, events.embedded ? null : session.redirect_url);
+  }
+  // This device handed the session to a phone earlier (a reload): it can only follow.
+  if (handoff?.state === 'opened' && !handoff.can_upload) return followPhone(ctx);
   const tasks = plan(session);
-  await consentStep(ctx);
+  // Offered on computers only (a touch screen as the main pointer is taken for a phone), and never
+  // to a phone that arrived through a hand-off link: that is where the capture happens.
+  const coarse = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+  const offerHandoff = handoff !== null && !handoff.is_handoff_device && !coarse;
   try {
+    for (;;) {
+      if ((await consentStep(ctx, { offerHandoff })) === 'start') break;
+      let outcome = 'back' as 'back' | 'followed';
+      await withRecovery(ctx, async () => {
+        outcome = await handoffStep(ctx);
+      });
+      if (outcome === 'followed') return;
+    }
+    events.emit('started', { session_id: session.session_id });
     for (const [i, task] of tasks.entries()) {
       setProgress(shell, i18n.t('app.stepOf', { n: i + 1, total: tasks.length }));
       await withRecovery(ctx, () => task.run(ctx));
+      events.emit('step_completed', { step: task.id });
     }
     setProgress(shell, '');
     await finish(ctx);

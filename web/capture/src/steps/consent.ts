@@ -1,8 +1,11 @@
 import type { Ctx } from '../context.ts';
 import { button, h, show } from '../ui.ts';
 
-/** Welcome + consent: what is captured, why, how long it is kept. Resolves when the user agrees. */
-export function consentStep(ctx: Ctx): Promise<void> {
+/**
+ * Welcome + consent: what is captured, why, how long it is kept. Resolves 'start' when the user
+ * agrees, or 'handoff' when they choose to continue on a phone (the phone asks for consent itself).
+ */
+export function consentStep(ctx: Ctx, opts: { offerHandoff: boolean } = { offerHandoff: false }): Promise<'start' | 'handoff'> {
   const { t } = ctx.i18n;
   const s = ctx.session;
   const items: string[] = [];
@@ -22,8 +25,9 @@ export function consentStep(ctx: Ctx): Promise<void> {
         box.focus();
         return;
       }
-      resolve();
+      resolve('start');
     }, 'primary', { 'data-action': 'start' });
+    const handoff = opts.offerHandoff ? button(t('handoff.offer'), () => resolve('handoff'), 'secondary', { 'data-action': 'handoff' }) : null;
     show(
       ctx.shell,
       h(
@@ -37,7 +41,7 @@ export function consentStep(ctx: Ctx): Promise<void> {
         expires && !Number.isNaN(expires.getTime()) ? h('p', { class: 'muted' }, t('consent.expires', { time: ctx.i18n.time(expires) })) : null,
         h('label', { class: 'consent-box', for: 'agree' }, box, h('span', {}, t('consent.agree'))),
         err,
-        h('div', { class: 'actions' }, start),
+        h('div', { class: 'actions' }, start, handoff),
       ),
     );
   });

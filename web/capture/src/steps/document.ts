@@ -1,13 +1,15 @@
-import { canvasToJpeg, grabFrame, openCamera } from '../camera.ts';
+import { CameraError, canvasToJpeg, grabFrame, openCamera } from '../camera.ts';
 import type { Ctx } from '../context.ts';
 import type { MessageKey } from '../i18n.ts';
 import { assess, type Quality } from '../quality.ts';
 import { announce, button, choice, show } from '../ui.ts';
 import { captureView, showStill } from './capture-view.ts';
+import { documentUploadStep } from './document-upload.ts';
 import { reviewAndUpload } from './review.ts';
 
 // Document photo (front or back): rear camera, card-shaped frame, live blur/glare/darkness hints
-// (advisory, see quality.ts), manual shutter, preview with retake.
+// (advisory, see quality.ts), manual shutter, preview with retake. With the project's
+// document_upload_fallback a file input replaces a camera that fails, or is offered beside it.
 
 const QUALITY_EVERY_MS = 400;
 
@@ -27,6 +29,7 @@ export async function documentStep(ctx: Ctx, side: 'front' | 'back'): Promise<vo
       ctx.reportClient(cam.label, view.video);
     } catch (e) {
       ctx.reportClient(null);
+      if (e instanceof CameraError && ctx.settings.document_upload_fallback !== 'off') return documentUploadStep(ctx, side, true);
       throw e;
     }
     let last = '';
@@ -40,9 +43,15 @@ export async function documentStep(ctx: Ctx, side: 'front' | 'back'): Promise<vo
       last = msg;
     }, QUALITY_EVERY_MS);
     const shoot = button(t('doc.capture'), () => {}, 'primary', { 'data-action': 'capture', class: 'btn btn-primary btn-shutter' });
-    view.actions.replaceChildren(shoot);
-    await choice([{ el: shoot, value: 'shoot' as const }]);
+    const always = ctx.settings.document_upload_fallback === 'always';
+    const upload = always ? button(t('doc.uploadInstead'), () => {}, 'secondary', { 'data-action': 'upload-instead' }) : null;
+    view.actions.replaceChildren(shoot, ...(upload ? [upload] : []));
+    const picked = await choice([{ el: shoot, value: 'shoot' as const }, ...(upload ? [{ el: upload, value: 'upload' as const }] : [])]);
     clearInterval(timer);
+    if (picked === 'upload') {
+      cam.stop();
+      return documentUploadStep(ctx, side, false);
+    }
     const canvas = grabFrame(view.video, 1920);
     cam.stop();
     const q = assess(canvas);

@@ -3,6 +3,7 @@ import { CameraError } from '../camera.ts';
 import { Halt, type Ctx } from '../context.ts';
 import type { I18n, MessageKey } from '../i18n.ts';
 import { button, h, show, type Shell } from '../ui.ts';
+import { followPhone } from './handoff.ts';
 
 // Every failure ends on a screen that says what to do next. Retrying helps for camera, network
 // and rate-limit problems; it cannot help an expired, canceled or finished session, so those
@@ -76,9 +77,18 @@ export async function withRecovery(ctx: Ctx, run: () => Promise<void>): Promise<
       return await run();
     } catch (e) {
       if (e instanceof Halt) throw e;
+      // The user came back to this computer after the phone had opened the hand-off link: the
+      // phone holds the capture now, so this page follows it instead of showing an error.
+      if (e instanceof ApiError && e.code === 'capture_handed_off') {
+        await followPhone(ctx);
+        throw new Halt('handed off');
+      }
       console.warn('step failed', e);
       const kind = errorKind(e);
-      await showError(ctx.shell, ctx.i18n, kind, ctx.session.redirect_url);
+      const message = e instanceof Error ? e.message : String(e);
+      ctx.events.emit(kind === 'session_canceled' ? 'canceled' : 'error', { code: kind, message });
+      // Embedded, the host page leaves on the `error` event: no link out of the frame.
+      await showError(ctx.shell, ctx.i18n, kind, ctx.events.embedded ? null : ctx.session.redirect_url);
     }
   }
 }

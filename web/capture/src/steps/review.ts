@@ -12,18 +12,19 @@ const RETAKE_CODES = new Set(['no_face', 'multiple_faces', 'face_too_small', 'no
 
 export function rejectionMessage(ctx: Ctx, code: string): string {
   const key = `err.rejected.${code}` as MessageKey;
-  const s = ctx.i18n.t(key);
-  return s === key ? ctx.i18n.t('err.rejected.generic') : s;
+  // t() gives undefined for a code without its own sentence (e.g. unsupported_media_type).
+  const s = ctx.i18n.t(key) as string | undefined;
+  return !s || s === key ? ctx.i18n.t('err.rejected.generic') : s;
 }
 
 /** 'use' after a successful upload, 'retake' when the user (or the server) asks for another photo. */
-export async function reviewAndUpload(ctx: Ctx, view: CaptureView, upload: () => Promise<Artifact>, warning: string | null): Promise<'used' | 'retake'> {
+export async function reviewAndUpload(ctx: Ctx, view: CaptureView, upload: () => Promise<Artifact>, warning: string | null, retakeKey: MessageKey = 'doc.retake'): Promise<'used' | 'retake'> {
   const { t } = ctx.i18n;
   view.feedback.textContent = warning ?? '';
   view.feedback.classList.toggle('warn', !!warning);
   if (warning) announce(ctx.shell, warning);
   for (;;) {
-    const retake = button(t('doc.retake'), () => {}, 'secondary', { 'data-action': 'retake' });
+    const retake = button(t(retakeKey), () => {}, 'secondary', { 'data-action': 'retake' });
     const use = button(t('doc.use'), () => {}, 'primary', { 'data-action': 'use' });
     view.actions.replaceChildren(retake, use);
     use.focus();
@@ -47,15 +48,15 @@ export async function reviewAndUpload(ctx: Ctx, view: CaptureView, upload: () =>
         view.feedback.textContent = msg;
         view.feedback.classList.add('warn');
         announce(ctx.shell, msg);
-        return waitRetake(ctx, view);
+        return waitRetake(ctx, view, retakeKey);
       }
       throw e;
     }
   }
 }
 
-async function waitRetake(ctx: Ctx, view: CaptureView): Promise<'retake'> {
-  const retake = button(ctx.i18n.t('doc.retake'), () => {}, 'primary', { 'data-action': 'retake' });
+async function waitRetake(ctx: Ctx, view: CaptureView, retakeKey: MessageKey): Promise<'retake'> {
+  const retake = button(ctx.i18n.t(retakeKey), () => {}, 'primary', { 'data-action': 'retake' });
   view.actions.replaceChildren(retake);
   retake.focus();
   return choice([{ el: retake, value: 'retake' as const }]);

@@ -1,0 +1,95 @@
+import { Hono } from 'hono';
+import type { Deps } from '../../deps.ts';
+import { createHandoff, handoffState, openHandoff, type OpenOutcome } from '../../handoff/handoffs.ts';
+import { qrSvg } from '../../handoff/qr.ts';
+import { getProjectSettings } from '../../projects/settings.ts';
+import { captureSession } from '../../sessions/capture-guard.ts';
+import { mintCaptureToken, readCaptureToken } from '../../sessions/capture-token.ts';
+import { verifyToken } from '../../domain/signing.ts';
+import { captureTokenOf } from '../auth.ts';
+import { fails, ok, type RouteDoc } from '../openapi.ts';
+import { rateLimit } from '../rate-limit.ts';
+import { CapturePageSettings, HandoffLink, HandoffState } from '../contract/handoff.ts';
+
+// The capture page's settings and the desktop-to-phone hand-off (docs/embed.md):
+//   GET  /v1/capture/page-settings  embed origins + document upload fallback of the session's project
+//   POST /v1/capture/handoff        a single-use link (and its QR code) for the phone
+//   GET  /v1/capture/handoff        whether the phone opened it (the desktop polls this)
+//   GET  /c/{code}                  the phone's entry: spends the code, redirects to its own capture link
+
+const closed = fails('The session no longer takes captures, or this device handed it off', 'session_expired', 'session_canceled', 'session_already_completed', 'capture_handed_off');
+
+export const handoffDocs: RouteDoc[] = [
+  { method: 'get', path: '/v1/capture/page-settings', tag: 'capture', auth: 'capture', summary: "The project's capture-page settings (embedding origins, document upload fallback)", responses: { 200: ok(CapturePageSettings, 'Settings') } },
+  { method: 'post', path: '/v1/capture/handoff', tag: 'capture', auth: 'capture', summary: 'Create a 10-minute single-use link (with its QR code) to continue this session on a phone',
+    description: 'At most 5 links per session per 10 minutes. Once the phone opens the link, only the phone may upload; this token keeps reading the session and the hand-off state.',
+    responses: { 201: ok(HandoffLink, 'Link created'), 409: closed, 429: fails('Too many links for this session, or too many requests', 'rate_limited') } },
+  { method: 'get', path: '/v1/capture/handoff', tag: 'capture', auth: 'capture', summary: 'Hand-off state: whether a phone opened the link and whether this device may still upload', responses: { 200: ok(HandoffState, 'State') } },
+];
+
+/** Per client address, per minute: a person scans a code once or twice; a script guessing codes is stopped here too. */
+const OPEN_LIMIT_PER_MINUTE = 20;
+
+export function handoffRoutes(deps: Deps) {
+  const app = new Hono();
+  const token = (c: { req: { header(n: string): string | undefined } }) => captureTokenOf(c.req.header('authorization'));
+  const claims = (t: string) => readCaptureToken(deps.secret, t, deps.clock.now().getTime());
+
+  app.get('/v1/capture/page-settings', async (c) => {
+    const s = await captureSession(deps, token(c), { forWrite: false });
+    const settings = await getProjectSettings(deps.db, s.project_id);
+    return c.json({ object: 'capture_page_settings' as const, embed_origins: settings.allowed_origins, document_upload_fallback: settings.document_upload_fallback });
+  });
+  app.post('/v1/capture/handoff', async (c) => {
+    const s = await captureSession(deps, token(c), { forWrite: true });
+    const link = await createHandoff(deps, s);
+    return c.json({ object: 'capture_handoff_link' as const, id: link.id, url: link.url, expires_at: link.expires_at, qr_svg: await qrSvg(link.url) }, 201);
+  });
+  app.get('/v1/capture/handoff', async (c) => {
+    const t = token(c);
+    const s = await captureSession(deps, t, { forWrite: false });
+    return c.json(await handoffState(deps, s, claims(t).hid ?? null));
+  });
+
+  app.use('/c/*', rateLimit({ name: 'handoff-open', limit: OPEN_LIMIT_PER_MINUTE, key: (_r, ip) => ip, windows: deps.limits }));
+  app.get('/c/:code', async (c) => {
+    const r = await openHandoff(deps, c.req.param('code').toUpperCase());
+    if (r.outcome === 'opened') {
+      // The phone's own token: same session, marked with the hand-off (the upload right follows it).
+      const phoneToken = mintCaptureToken(deps.secret, r.session_id, r.project_id, new Date(r.session_expires_at), r.handoff_id);
+      return new Response(null, { status: 303, headers: { location: `/capture/${encodeURIComponent(phoneToken)}`, 'cache-control': 'no-store' } });
+    }
+    return new Response(linkPage(r.outcome), { status: r.outcome === 'not_found' ? 404 : 410, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+  });
+  return app;
+}
+
+/**
+ * The capture page's frame-ancestors for a token: its project's allowed_origins. The signature is
+ * checked but not the expiry (now = 0), so an expired link still opens inside the merchant's frame
+ * and explains itself there instead of as a blocked frame. Anything that does not verify: [].
+ */
+export function frameAncestorsOf(deps: Deps): (token: string) => Promise<string[]> {
+  return async (raw) => {
+    try {
+      const token = decodeURIComponent(raw);
+      if (!token.startsWith('cap_')) return [];
+      const r = verifyToken<{ pid: string; exp: number }>(deps.secret, 'capture', token.slice(4), 0);
+      return r.ok ? (await getProjectSettings(deps.db, r.payload.pid)).allowed_origins : [];
+    } catch {
+      return [];
+    }
+  };
+}
+
+const MESSAGES: Record<Exclude<OpenOutcome['outcome'], 'opened'>, string> = {
+  not_found: 'This link is not valid. Scan the code shown on your computer again.',
+  expired: 'This link has expired. On your computer, ask for a new code.',
+  used: 'This link was already used. On your computer, ask for a new code.',
+};
+
+/** A phone that scanned a spent code gets a sentence, not JSON. Static text only: nothing from the request is echoed. */
+function linkPage(outcome: keyof typeof MESSAGES): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Identity verification</title></head>`
+    + `<body><h1>Link not usable</h1><p data-outcome="${outcome}">${MESSAGES[outcome]}</p></body></html>`;
+}
