@@ -1,0 +1,27 @@
+import type { Deps } from '../deps.ts';
+import { type EvidencePack, buildPackContent } from './build-pack.ts';
+import { canonicalJson, sha256Hex } from './canonical.ts';
+import { renderPackPdf } from './render-pdf.ts';
+import { activeSigningKey, signBytes } from './signing-keys.ts';
+
+// The signed evidence pack: { pack, signature }. The signature is Ed25519 over the UTF-8 bytes of
+// the canonical JSON of `pack` (evidence/canonical.ts), detached, with the key id; the PDF built
+// from the same pack is named in it by its SHA-256, so the PDF is covered by the same signature.
+
+export const WELL_KNOWN_KEYS_PATH = '/.well-known/vkyc-evidence-keys.json';
+
+export interface Signature { alg: 'EdDSA'; kid: string; value: string; canonicalization: 'sorted-keys-json'; keys_url: string }
+
+export type SignedPack = { pack: EvidencePack & { pdf: { sha256: string; bytes: number } }; signature: Signature };
+
+export async function evidencePack(deps: Deps, projectId: string, sessionId: string): Promise<{ signed: SignedPack; pdf: Uint8Array }> {
+  const { pack, images } = await buildPackContent(deps, projectId, sessionId);
+  const pdf = await renderPackPdf(pack, images);
+  const full = { ...pack, pdf: { sha256: sha256Hex(pdf), bytes: pdf.length } };
+  const key = await activeSigningKey(deps, projectId);
+  const signature: Signature = {
+    alg: 'EdDSA', kid: key.kid, value: signBytes(key, new TextEncoder().encode(canonicalJson(full))), canonicalization: 'sorted-keys-json',
+    keys_url: `${deps.config.PUBLIC_URL}${WELL_KNOWN_KEYS_PATH}`,
+  };
+  return { signed: { pack: full, signature }, pdf };
+}

@@ -1,0 +1,45 @@
+import { Hono, type Context } from 'hono';
+import type { Deps } from '../../deps.ts';
+import { evidencePack, WELL_KNOWN_KEYS_PATH } from '../../evidence/sign-pack.ts';
+import { publishedKeys } from '../../evidence/signing-keys.ts';
+import { EvidenceKeys, EvidencePack } from '../contract/evidence.ts';
+import { fails, ok, type RouteDoc } from '../openapi.ts';
+
+const notFound = fails('No such session in this project, or erased (its audit trail stays at …/audit)', 'session_not_found');
+const notDecided = fails('The session has no decision yet', 'session_not_decided');
+
+export const evidenceDocs: RouteDoc[] = [
+  { method: 'get', path: '/v1/sessions/{id}/evidence-pack', tag: 'evidence', auth: 'apiKey', summary: 'Signed evidence pack of a decided session (JSON)',
+    description: 'Artifact hashes (SHA-256 of the plaintext), model names and versions, scores and thresholds, reasons with their evidence frames, the decision history with actors and the hash-chained audit trail, signed with the project\'s Ed25519 key (made on first use; public keys at ' + WELL_KNOWN_KEYS_PATH + '). `pack.pdf.sha256` names the PDF of …/evidence-pack/pdf. Check offline with `vkyc evidence verify pack.json`.',
+    responses: { 200: ok(EvidencePack, 'The signed pack'), 404: notFound, 409: notDecided } },
+  { method: 'get', path: '/v1/sessions/{id}/evidence-pack/pdf', tag: 'evidence', auth: 'apiKey', summary: 'The evidence pack\'s human-readable PDF (its SHA-256 is in the signed JSON)',
+    responses: { 200: { description: 'The PDF', binary: ['application/pdf'] }, 404: notFound, 409: notDecided } },
+];
+
+export const wellKnownDocs: RouteDoc[] = [
+  { method: 'get', path: WELL_KNOWN_KEYS_PATH, tag: 'evidence', auth: 'none', summary: 'Public keys that verify evidence packs (JWK set; retired keys included)',
+    responses: { 200: ok(EvidenceKeys, 'The key set') } },
+];
+
+/**
+ * `/:id/evidence-pack` and `/:id/evidence-pack/pdf` for any caller that knows its project: mounted
+ * under /v1/sessions (API key) and, for signed-in users, under /dashboard/api/sessions.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function evidencePackRoutes<E extends { Variables: any }>(deps: Deps, projectOf: (c: Context<E>) => string) {
+  const app = new Hono<E>();
+  app.get('/:id/evidence-pack', async (c) => c.json((await evidencePack(deps, projectOf(c), c.req.param('id'))).signed));
+  app.get('/:id/evidence-pack/pdf', async (c) => {
+    const id = c.req.param('id');
+    const { pdf } = await evidencePack(deps, projectOf(c), id);
+    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="evidence-${id}.pdf"` });
+  });
+  return app;
+}
+
+/** The published keys: public, cacheable for a short while (a rotation shows within 5 minutes). */
+export function wellKnownRoutes(deps: Deps) {
+  const app = new Hono();
+  app.get(WELL_KNOWN_KEYS_PATH, async (c) => c.json(await publishedKeys(deps.db), 200, { 'cache-control': 'public, max-age=300' }));
+  return app;
+}
