@@ -7,13 +7,15 @@ import { test } from 'node:test';
 // outbox is written only by the store and the outbox module (issue 14). Any other write — Kysely's
 // insertInto/updateTable/deleteFrom/replaceInto/mergeInto, or raw SQL — fails this test.
 
-const OWNED = ['sessions', 'artifacts', 'stage_runs', 'outbox'] as const;
+const OWNED = ['sessions', 'artifacts', 'stage_runs', 'outbox', 'audit_log'] as const;
 /** Who may write each table. Migrations create and backfill the schema. */
 const ALLOWED: Record<(typeof OWNED)[number], string[]> = {
   sessions: ['src/sessions/store.ts', 'src/storage/migrations.ts'],
   artifacts: ['src/sessions/store.ts', 'src/storage/migrations.ts'],
   stage_runs: ['src/sessions/store.ts', 'src/storage/migrations.ts'],
   outbox: ['src/sessions/store.ts', 'src/outbox/outbox.ts', 'src/outbox/relay.ts', 'src/storage/migrations.ts'],
+  // The audit trail is a hash chain per session (evidence/audit-chain.ts): one writer keeps it linked.
+  audit_log: ['src/sessions/store.ts', 'src/storage/migrations.ts'],
 };
 
 const tables = OWNED.join('|');
