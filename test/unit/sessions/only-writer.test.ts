@@ -45,10 +45,10 @@ function files(dir: string): string[] {
 test('the check sees every way of writing an owned table', () => {
   const samples = [
     `await db.insertInto('sessions').values(x)`, `tx.updateTable("artifacts").set({})`, 'db.deleteFrom(`stage_runs`)', `db.updateTable('sessions as s')`,
-    'sql`UPDATE sessions SET status = ${s}`', `sql\`insert into "stage_runs" (a) values (1)\``, `'DELETE FROM artifacts WHERE 1'`, `db.deleteFrom('outbox')`,
+    `db.insertInto('audit_log')`, 'sql`UPDATE sessions SET status = ${s}`', `sql\`insert into "stage_runs" (a) values (1)\``, `'DELETE FROM artifacts WHERE 1'`, `db.deleteFrom('outbox')`,
   ];
   for (const s of samples) assert.equal(writesIn(s).length, 1, s);
-  for (const s of [`db.selectFrom('sessions')`, `db.updateTable('sessions_archive')`, `// the store updates sessions and artifacts`, `db.insertInto('audit_log')`]) {
+  for (const s of [`db.selectFrom('sessions')`, `db.updateTable('sessions_archive')`, `// the store updates sessions and artifacts`]) {
     assert.deepEqual(writesIn(s), [], s);
   }
 });
