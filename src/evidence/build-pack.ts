@@ -3,8 +3,8 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../domain/errors.ts';
 import { loadRawSession } from '../sessions/rows.ts';
 import { sessionView } from '../sessions/views.ts';
-import { type ChainedRecord, verifyChain } from './audit-chain.ts';
-import { auditRecordView, readAuditChain } from './audit-trail.ts';
+import { type ChainedRecord, verifyChain } from '../domain/audit-chain.ts';
+import { auditRecordView, readAuditChain } from '../sessions/audit-trail.ts';
 import { modelsInResults, serverModels } from './models.ts';
 
 // The evidence pack's content: what was captured (artifact hashes over the plaintext bytes), what

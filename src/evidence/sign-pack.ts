@@ -1,11 +1,11 @@
 import type { Deps } from '../deps.ts';
 import { type EvidencePack, buildPackContent } from './build-pack.ts';
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { canonicalJson, sha256Hex } from '../domain/canonical-json.ts';
 import { renderPackPdf } from './render-pdf.ts';
 import { activeSigningKey, signBytes } from './signing-keys.ts';
 
 // The signed evidence pack: { pack, signature }. The signature is Ed25519 over the UTF-8 bytes of
-// the canonical JSON of `pack` (evidence/canonical.ts), detached, with the key id; the PDF built
+// the canonical JSON of `pack` (domain/canonical-json.ts), detached, with the key id; the PDF built
 // from the same pack is named in it by its SHA-256, so the PDF is covered by the same signature.
 
 export const WELL_KNOWN_KEYS_PATH = '/.well-known/vkyc-evidence-keys.json';

@@ -1,7 +1,7 @@
 import { verify } from 'node:crypto';
 import { z } from 'zod';
-import { type ChainedRecord, verifyChain } from './audit-chain.ts';
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { type ChainedRecord, verifyChain } from '../domain/audit-chain.ts';
+import { canonicalJson, sha256Hex } from '../domain/canonical-json.ts';
 import { publicKeyFromJwk } from './signing-keys.ts';
 
 // Offline verification of an evidence pack: no server, no database. Each check names what failed,

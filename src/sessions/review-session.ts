@@ -48,4 +48,4 @@ export async function releaseReview(deps: Deps, projectId: string, id: string, a
 }
 
 /** The audit chain lives with the evidence module (hash-chained, readable after erase). */
-export { auditTrail } from '../evidence/audit-trail.ts';
+export { auditTrail } from './audit-trail.ts';

@@ -3,7 +3,7 @@ import { AppError } from '../domain/errors.ts';
 import { newAuditId } from '../domain/ids.ts';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
-import { nextLink } from '../evidence/audit-chain.ts';
+import { nextLink } from '../domain/audit-chain.ts';
 import { type OutboxMessage, writeOutbox } from '../outbox/outbox.ts';
 import { type Db, isPostgres } from '../storage/db.ts';
 import type { ArtifactsTable } from '../storage/schema.ts';
@@ -91,7 +91,7 @@ export async function insertSession(deps: StoreDeps, session: SessionRecord, act
 }
 
 /**
- * Appends a record to the session's audit chain (evidence/audit-chain.ts). Callers hold the
+ * Appends a record to the session's audit chain (domain/audit-chain.ts). Callers hold the
  * session's lock (PostgreSQL `for update`; SQLite's one connection), so the last link read here is
  * still the last at commit; the unique (project, session, seq) index refuses a fork otherwise.
  */

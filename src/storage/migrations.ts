@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { isSealed, sealWebhookSecret } from './secret-box.ts';
-import { nextLink } from '../evidence/audit-chain.ts';
+import { nextLink } from '../domain/audit-chain.ts';
 
 export type DialectKind = 'sqlite' | 'postgres';
 
@@ -361,7 +361,7 @@ export async function backfillEventSessions(db: Kysely<any>): Promise<void> {
 }
 
 /**
- * Migration 015 (evidence): audit records are hash-chained per session (evidence/audit-chain.ts)
+ * Migration 015 (evidence): audit records are hash-chained per session (domain/audit-chain.ts)
  * and projects get Ed25519 signing keys for their evidence packs (evidence/signing-keys.ts).
  * Existing records are chained in the order they were written (created_at, then id).
  */

@@ -174,7 +174,7 @@ export interface AuditTable {
   actor: string;
   details: string | null;
   created_at: string;
-  /** Hash chain per session (evidence/audit-chain.ts, migration 015). */
+  /** Hash chain per session (domain/audit-chain.ts, migration 015). */
   seq: number | null;
   prev_hash: string | null;
   hash: string | null;

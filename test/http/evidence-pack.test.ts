@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { verifyChain } from '../../src/evidence/audit-chain.ts';
+import { verifyChain } from '../../src/domain/audit-chain.ts';
 import { rotateSigningKey } from '../../src/evidence/signing-keys.ts';
 import { verifyPack } from '../../src/evidence/verify-pack.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';

@@ -53,7 +53,8 @@ describe('vkyc evidence export / verify: tampering with one byte is detected', (
     // One byte of one artifact.
     const selfie = join(out, 'artifacts', 'selfie');
     const bytes = await readFile(selfie);
-    bytes[bytes.length >> 1] ^= 0x01;
+    const mid = bytes.length >> 1;
+    bytes.writeUInt8(bytes.readUInt8(mid) ^ 0x01, mid);
     await writeFile(selfie, bytes);
     const art = await vkyc(rt, 'evidence', 'verify', ...args);
     assert.equal(art.code, 1);
@@ -61,7 +62,7 @@ describe('vkyc evidence export / verify: tampering with one byte is detected', (
     assert.match(art.stdout, /^ok {3}signature/m, 'the pack itself is intact');
     assert.match(art.stdout, /pack NOT verified: 1 check\(s\) failed \(artifact selfie\)/);
     process.stderr.write(`\n--- one byte of artifacts/selfie flipped\n${art.stdout}`);
-    bytes[bytes.length >> 1] ^= 0x01;
+    bytes.writeUInt8(bytes.readUInt8(mid) ^ 0x01, mid);
     await writeFile(selfie, bytes);
 
     // One byte of one audit record (the first record's actor), signature left as it was.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { auditRecordHash, type ChainedRecord, nextLink, verifyChain } from '../../../src/evidence/audit-chain.ts';
-import { canonicalJson } from '../../../src/evidence/canonical.ts';
-import { readAuditChain } from '../../../src/evidence/audit-trail.ts';
+import { auditRecordHash, type ChainedRecord, nextLink, verifyChain } from '../../../src/domain/audit-chain.ts';
+import { canonicalJson } from '../../../src/domain/canonical-json.ts';
+import { readAuditChain } from '../../../src/sessions/audit-trail.ts';
 import { backfillAuditChain } from '../../../src/storage/migrations.ts';
 import { makeRuntime, type DbKind, type TestRuntime } from '../../helpers/runtime.ts';
 import { decidedSession } from './decided-session.ts';

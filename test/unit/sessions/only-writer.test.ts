@@ -14,7 +14,7 @@ const ALLOWED: Record<(typeof OWNED)[number], string[]> = {
   artifacts: ['src/sessions/store.ts', 'src/storage/migrations.ts'],
   stage_runs: ['src/sessions/store.ts', 'src/storage/migrations.ts'],
   outbox: ['src/sessions/store.ts', 'src/outbox/outbox.ts', 'src/outbox/relay.ts', 'src/storage/migrations.ts'],
-  // The audit trail is a hash chain per session (evidence/audit-chain.ts): one writer keeps it linked.
+  // The audit trail is a hash chain per session (domain/audit-chain.ts): one writer keeps it linked.
   audit_log: ['src/sessions/store.ts', 'src/storage/migrations.ts'],
 };
 

@@ -1,8 +1,8 @@
 import { AppError } from '../domain/errors.ts';
 import type { Deps } from '../deps.ts';
-import { loadRawSession } from '../sessions/rows.ts';
+import { loadRawSession } from './rows.ts';
 import type { Db } from '../storage/db.ts';
-import type { ChainedRecord } from './audit-chain.ts';
+import type { ChainedRecord } from '../domain/audit-chain.ts';
 
 /** A session's audit chain in order (rows written before migration 015 were chained by it). */
 export async function readAuditChain(db: Db, projectId: string, sessionId: string): Promise<ChainedRecord[]> {

@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { canonicalJson, sha256Hex } from './canonical-json.ts';
 
 // The audit trail of a session is a hash chain: record n carries the hash of record n-1
 // (`prev_hash`, null for the first) and its own hash over a canonical JSON of its fields plus
