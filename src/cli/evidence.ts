@@ -2,11 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log.ts';
-import { buildRuntime } from '../main.ts';
-import { evidencePack } from '../evidence/sign-pack.ts';
-import { publishedKeys, rotateSigningKey } from '../evidence/signing-keys.ts';
 import { type Check, verifyPack } from '../evidence/verify-pack.ts';
 import type { Command } from './command.ts';
+import { buildRuntime } from './runtime.ts';
 
 const USAGE = `usage: vkyc evidence verify PACK.json [--key JWKS.json | --key-url URL] [--artifacts DIR] [--pdf PACK.pdf]
        vkyc evidence export ID --project NAME --out DIR     pack.json, pack.pdf, keys.json and artifacts/<kind> of a decided session
@@ -34,6 +32,8 @@ export const evidenceCommand: Command = {
     }
     if (!values.project || !['export', 'rotate-key'].includes(sub ?? '')) throw new Error(USAGE);
     if (sub === 'export' && (positionals.length !== 1 || !values.out)) throw new Error(USAGE);
+    // Pack building (PDF, images, models list) loads only for export and rotate-key.
+    const [{ evidencePack }, { publishedKeys, rotateSigningKey }] = await Promise.all([import('../evidence/sign-pack.ts'), import('../evidence/signing-keys.ts')]);
     const rt = await buildRuntime(config, { log: createLogger(config.LOG_LEVEL === 'debug' ? 'debug' : 'warn') });
     try {
       const p = await rt.deps.db.selectFrom('projects').select('id').where('name', '=', values.project).executeTakeFirst();

@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig } from '../config/config.ts';
-import { serve, worker } from './serve.ts';
 import { extraCommands } from './commands.ts';
 
 const USAGE = `usage: vkyc <command>
@@ -14,11 +13,12 @@ async function main(argv: string[]) {
   const [cmd, ...rest] = argv;
   const config = loadConfig(process.env);
   switch (cmd) {
+    // The server's modules load only for the commands that run it (seconds under load).
     case 'serve':
-      await serve(config, { workers: true });
+      await (await import('./serve.ts')).serve(config, { workers: true });
       return;
     case 'worker':
-      await worker(config);
+      await (await import('./serve.ts')).worker(config);
       return;
     default: {
       const extra = extraCommands.find((c) => c.name === cmd);
