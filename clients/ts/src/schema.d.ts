@@ -2696,7 +2696,7 @@ export interface operations {
                         /** @description The capture steps, in this order: `document` (a photo of the identity document; its MRZ is read and checked, and its portrait compared), `selfie`, `video`. 1–3 steps, no repeats. */
                         steps: ("document" | "selfie" | "video")[];
                         /**
-                         * @description `self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits in a waiting room (status in_progress, waiting_room true) until an agent decides with POST /v1/sessions/{id}/review.
+                         * @description `self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits for an agent (status in_progress, state awaiting_agent, then in_call during the call) until the agent decides (dashboard, or POST /v1/sessions/{id}/review).
                          * @default self_record
                          * @enum {string}
                          */
@@ -5824,7 +5824,7 @@ export interface operations {
                         /** @description The capture steps, in this order: `document` (a photo of the identity document; its MRZ is read and checked, and its portrait compared), `selfie`, `video`. 1–3 steps, no repeats. */
                         steps: ("document" | "selfie" | "video")[];
                         /**
-                         * @description `self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits in a waiting room (status in_progress, waiting_room true) until an agent decides with POST /v1/sessions/{id}/review.
+                         * @description `self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits for an agent (status in_progress, state awaiting_agent, then in_call during the call) until the agent decides (dashboard, or POST /v1/sessions/{id}/review).
                          * @default self_record
                          * @enum {string}
                          */
