@@ -46,7 +46,7 @@ import { createUsearchFaceIndex } from './duplicates/usearch-index.ts';
 import { tableTemplateSource } from './duplicates/templates.ts';
 import { templateCodec } from './duplicates/template-codec.ts';
 import { listDocs, listRoutes } from './http/routes/lists.ts';
-import { evidenceDocs, evidencePackRoutes, wellKnownDocs, wellKnownRoutes } from './http/routes/evidence.ts';
+import { dashboardEvidenceRoutes, evidenceDocs, evidencePackRoutes, wellKnownDocs, wellKnownRoutes } from './http/routes/evidence.ts';
 import { speechStage } from './verification/stages/speech.ts';
 import { livenessStage } from './verification/stages/liveness.ts';
 import { documentStage } from './verification/stages/document.ts';
@@ -169,7 +169,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   };
   // Evidence packs (issue 19): under /v1/sessions next to the session routes, keys at a well-known URL.
   extras.apiRoutes!.push({ path: '/sessions', app: evidencePackRoutes<{ Variables: Vars }>(deps, (c) => c.get('principal').projectId), docs: evidenceDocs });
-  extras.publicRoutes!.push({ app: wellKnownRoutes(deps), docs: wellKnownDocs });
+  extras.publicRoutes!.push({ app: wellKnownRoutes(deps), docs: wellKnownDocs }, { app: dashboardEvidenceRoutes(deps) });
   const staleParts = await removeStaleParts(deps);
   if (staleParts) log.info('stale upload parts removed', { parts: staleParts });
   const app = createApp(deps, extras);

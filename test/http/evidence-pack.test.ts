@@ -92,3 +92,38 @@ describe('evidence pack: signed JSON + PDF of a decided session, keys at a well-
     assert.deepEqual(check, { ok: true, records: 3, head: trail[2]!.hash });
   });
 });
+
+describe('evidence pack from the dashboard: signed-in users of the project', () => {
+  test('a signed-in auditor gets the same signed pack; signed out is 401; another project\'s user gets 404', async () => {
+    const { serve } = await import('@hono/node-server');
+    const { DashClient, makeUser } = await import('../helpers/dashboard-client.ts');
+    const { createKey } = await import('../../src/projects/keys.ts');
+    const rt = await makeRuntime();
+    const server = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+      const s = await decidedSession(rt);
+      const viaApi = await (await rt.req('GET', `/v1/sessions/${s.id}/evidence-pack`)).json();
+      const auditor = await makeUser(rt.deps, { login: 'aud', projectId: rt.projectId, roles: ['auditor'] });
+      const dash = new DashClient(base);
+      assert.equal((await dash.req('GET', `/sessions/${s.id}/evidence-pack`)).status, 401);
+      assert.equal((await dash.login(auditor.login, auditor.password)).status, 200);
+      const res = await dash.req('GET', `/sessions/${s.id}/evidence-pack`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+      assert.deepEqual(await res.json(), viaApi);
+      const pdf = await dash.req('GET', `/sessions/${s.id}/evidence-pack/pdf`);
+      assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+      assert.equal(sha(new Uint8Array(await pdf.arrayBuffer())), (viaApi as Json).pack.pdf.sha256);
+      const other = await createKey(rt.deps, 'other-project', 'test');
+      const stranger = await makeUser(rt.deps, { login: 'str', projectId: other.project.id, roles: ['admin'] });
+      const dash2 = new DashClient(base);
+      await dash2.login(stranger.login, stranger.password);
+      assert.equal((await dash2.req('GET', `/sessions/${s.id}/evidence-pack`)).status, 404, 'tenant isolation');
+    } finally {
+      await new Promise((r) => server.close(r));
+      await rt.cleanup();
+    }
+  });
+});

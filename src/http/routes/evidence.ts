@@ -1,8 +1,10 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { parseTrustedProxies } from '../../config/trusted-proxies.ts';
 import type { Deps } from '../../deps.ts';
 import { evidencePack, WELL_KNOWN_KEYS_PATH } from '../../evidence/sign-pack.ts';
 import { publishedKeys } from '../../evidence/signing-keys.ts';
 import { EvidenceKeys, EvidencePack } from '../contract/evidence.ts';
+import { dashboardSession, type DashVars } from '../dashboard/auth.ts';
 import { fails, ok, type RouteDoc } from '../openapi.ts';
 
 const notFound = fails('No such session in this project, or erased (its audit trail stays at …/audit)', 'session_not_found');
@@ -43,3 +45,25 @@ export function wellKnownRoutes(deps: Deps) {
   app.get(WELL_KNOWN_KEYS_PATH, async (c) => c.json(await publishedKeys(deps.db), 200, { 'cache-control': 'public, max-age=300' }));
   return app;
 }
+
+/**
+ * The same packs for signed-in dashboard users (every role reads, as with sessions), at
+ * /dashboard/api/sessions/{id}/evidence-pack[/pdf]: its own app with the dashboard's cookie check,
+ * so the dashboard module needs no change to offer it.
+ */
+export function dashboardEvidenceRoutes(deps: Deps) {
+  const app = new Hono<{ Variables: DashVars }>();
+  const trusted = parseTrustedProxies(deps.config.TRUST_PROXY);
+  app.use('/dashboard/api/sessions/:id/evidence-pack/*', noStore, dashboardSession(deps, trusted));
+  app.use('/dashboard/api/sessions/:id/evidence-pack', noStore, dashboardSession(deps, trusted));
+  app.route('/dashboard/api/sessions', evidencePackRoutes<{ Variables: DashVars }>(deps, (c) => c.get('actor').projectId));
+  const outer = new Hono();
+  outer.route('/', app);
+  return outer;
+}
+
+/** Packs name people: no cache keeps them (as every dashboard answer). */
+const noStore: MiddlewareHandler = async (c, next) => {
+  c.header('cache-control', 'no-store');
+  await next();
+};
