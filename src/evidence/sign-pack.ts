@@ -17,7 +17,9 @@ export type SignedPack = { pack: EvidencePack & { pdf: { sha256: string; bytes: 
 export async function evidencePack(deps: Deps, projectId: string, sessionId: string): Promise<{ signed: SignedPack; pdf: Uint8Array }> {
   const { pack, images } = await buildPackContent(deps, projectId, sessionId);
   const pdf = await renderPackPdf(pack, images);
-  const full = { ...pack, pdf: { sha256: sha256Hex(pdf), bytes: pdf.length } };
+  // Signed in the form it is served: what JSON carries (no undefined, dates as strings) is what the
+  // verifier will canonicalise from the file.
+  const full = JSON.parse(JSON.stringify({ ...pack, pdf: { sha256: sha256Hex(pdf), bytes: pdf.length } })) as SignedPack['pack'];
   const key = await activeSigningKey(deps, projectId);
   const signature: Signature = {
     alg: 'EdDSA', kid: key.kid, value: signBytes(key, new TextEncoder().encode(canonicalJson(full))), canonicalization: 'sorted-keys-json',

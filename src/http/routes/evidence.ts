@@ -1,4 +1,4 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type Env, type MiddlewareHandler } from 'hono';
 import { parseTrustedProxies } from '../../config/trusted-proxies.ts';
 import type { Deps } from '../../deps.ts';
 import { evidencePack, WELL_KNOWN_KEYS_PATH } from '../../evidence/sign-pack.ts';
@@ -27,8 +27,7 @@ export const wellKnownDocs: RouteDoc[] = [
  * `/:id/evidence-pack` and `/:id/evidence-pack/pdf` for any caller that knows its project: mounted
  * under /v1/sessions (API key) and, for signed-in users, under /dashboard/api/sessions.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function evidencePackRoutes<E extends { Variables: any }>(deps: Deps, projectOf: (c: Context<E>) => string) {
+export function evidencePackRoutes<E extends Env>(deps: Deps, projectOf: (c: Context<E>) => string) {
   const app = new Hono<E>();
   app.get('/:id/evidence-pack', async (c) => c.json((await evidencePack(deps, projectOf(c), c.req.param('id'))).signed));
   app.get('/:id/evidence-pack/pdf', async (c) => {
