@@ -3431,7 +3431,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such session in this project (or erased) (session_not_found) */
+            /** @description No such session in this project (an erased session still answers) (session_not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6559,7 +6559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such session in this project (or erased) (session_not_found) */
+            /** @description No such session in this project (an erased session still answers) (session_not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
