@@ -3,7 +3,7 @@
 // `--server URL` (or VKYC_SERVER) with the API key from VKYC_API_KEY: a key on the command line
 // would sit in the shell history and in `ps`.
 
-export interface ServerTarget { url: string; apiKey: string }
+interface ServerTarget { url: string; apiKey: string }
 
 /** The server to ask, or null to run the models here. Throws when a server is named without a key. */
 export function serverTarget(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): ServerTarget | null {

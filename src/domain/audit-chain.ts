@@ -9,9 +9,9 @@ import { canonicalJson, sha256Hex } from './canonical-json.ts';
 // session: the session's row lock serialises its writers (sessions/store.ts), and a unique index
 // on (project_id, session_id, seq) refuses a fork should a writer ever bypass it.
 
-export const AUDIT_CHAIN_VERSION = 1;
+const AUDIT_CHAIN_VERSION = 1;
 
-export interface ChainFields {
+interface ChainFields {
   id: string;
   project_id: string;
   session_id: string | null;
@@ -29,7 +29,7 @@ export interface ChainedRecord extends ChainFields {
   details: string | null;
 }
 
-export const detailsHash = (details: string | null) => (details === null ? null : sha256Hex(details));
+const detailsHash = (details: string | null) => (details === null ? null : sha256Hex(details));
 
 export function auditRecordHash(f: ChainFields): string {
   return sha256Hex(canonicalJson({
@@ -47,7 +47,7 @@ export function nextLink(last: { seq: number; hash: string } | null, row: Omit<C
   return { ...fields, hash: auditRecordHash(fields) };
 }
 
-export type ChainCheck = { ok: true; records: number; head: string | null } | { ok: false; seq: number; id: string; problem: string };
+type ChainCheck = { ok: true; records: number; head: string | null } | { ok: false; seq: number; id: string; problem: string };
 
 /** Walks a chain in order: each record's hash, its link to the previous one, its details against their hash. */
 export function verifyChain(records: ChainedRecord[]): ChainCheck {

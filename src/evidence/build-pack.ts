@@ -13,8 +13,8 @@ import { modelsInResults, serverModels } from './models.ts';
 // state: built twice from the same state it is the same (the PDF made from it too), so the PDF's
 // hash can sit in the signed JSON and a PDF fetched later still matches.
 
-export const PACK_FORMAT = 'vkyc.evidence-pack';
-export const PACK_VERSION = 1;
+const PACK_FORMAT = 'vkyc.evidence-pack';
+const PACK_VERSION = 1;
 
 /** Images up to this size are embedded in the PDF (evidence crops and photos are ~20–500 kB). */
 const EMBED_MAX_BYTES = 4 * 1024 * 1024;
@@ -32,10 +32,7 @@ const EVIDENCE_KINDS: Record<string, string[]> = {
   duplicates: ['evidence_selfie_face'],
 };
 
-export interface ArtifactEntry { kind: string; ref: string; content_type: string; bytes: number; sha256: string; created_at: string }
-
-/** What the route needs besides the JSON: the image bytes the PDF embeds. */
-export interface PackInput { pack: EvidencePack; images: Map<string, { bytes: Uint8Array; content_type: string }> }
+interface ArtifactEntry { kind: string; ref: string; content_type: string; bytes: number; sha256: string; created_at: string }
 
 export type EvidencePack = Awaited<ReturnType<typeof buildPackContent>>['pack'];
 

@@ -10,9 +10,9 @@ import { activeSigningKey, signBytes } from './signing-keys.ts';
 
 export const WELL_KNOWN_KEYS_PATH = '/.well-known/vkyc-evidence-keys.json';
 
-export interface Signature { alg: 'EdDSA'; kid: string; value: string; canonicalization: 'sorted-keys-json'; keys_url: string }
+interface Signature { alg: 'EdDSA'; kid: string; value: string; canonicalization: 'sorted-keys-json'; keys_url: string }
 
-export type SignedPack = { pack: EvidencePack & { pdf: { sha256: string; bytes: number } }; signature: Signature };
+type SignedPack = { pack: EvidencePack & { pdf: { sha256: string; bytes: number } }; signature: Signature };
 
 export async function evidencePack(deps: Deps, projectId: string, sessionId: string): Promise<{ signed: SignedPack; pdf: Uint8Array }> {
   const { pack, images } = await buildPackContent(deps, projectId, sessionId);

@@ -9,13 +9,13 @@ import { open, seal } from '../storage/secret-box.ts';
 // its own purpose (a webhook-secret key never opens it) and bound to the key's id. Rotation retires
 // the key instead of deleting it: packs signed before stay verifiable from the published set.
 
-export type KeyDeps = { db: Db; secret: string; clock: Clock };
+type KeyDeps = { db: Db; secret: string; clock: Clock };
 
 const PURPOSE = 'vkyc:evidence-signing-key' as const;
 
-export interface PublicJwk { kty: 'OKP'; crv: 'Ed25519'; x: string; kid: string; alg: 'EdDSA'; use: 'sig' }
+interface PublicJwk { kty: 'OKP'; crv: 'Ed25519'; x: string; kid: string; alg: 'EdDSA'; use: 'sig' }
 
-export interface SigningKey { kid: string; privateKey: KeyObject; jwk: PublicJwk }
+interface SigningKey { kid: string; privateKey: KeyObject; jwk: PublicJwk }
 
 const newKid = () => `evk_${randomBytes(12).toString('hex')}`;
 

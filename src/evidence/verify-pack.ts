@@ -25,7 +25,7 @@ const packShape = z.object({
 
 const jwksShape = z.object({ keys: z.array(z.object({ kid: z.string() }).passthrough()) });
 
-export type Files = { read(ref: string): Promise<Uint8Array | null> };
+type Files = { read(ref: string): Promise<Uint8Array | null> };
 
 /**
  * `raw`: the pack file as parsed JSON; `jwks`: the published key set; `files`: where artifact
