@@ -7,6 +7,7 @@ import type { Config } from './config/config.ts';
 import type { Deps } from './deps.ts';
 import { type Clock, systemClock } from './domain/time.ts';
 import { createApp, type AppExtras } from './http/app.ts';
+import type { Vars } from './http/auth.ts';
 import { pageRoutes } from './http/routes/pages.ts';
 import { frameAncestorsOf, handoffDocs, handoffRoutes } from './http/routes/handoff.ts';
 import { dashboardApi } from './http/dashboard/index.ts';
@@ -51,6 +52,7 @@ import { createUsearchFaceIndex } from './duplicates/usearch-index.ts';
 import { tableTemplateSource } from './duplicates/templates.ts';
 import { templateCodec } from './duplicates/template-codec.ts';
 import { listDocs, listRoutes } from './http/routes/lists.ts';
+import { dashboardEvidenceRoutes, evidenceDocs, evidencePackRoutes, wellKnownDocs, wellKnownRoutes } from './http/routes/evidence.ts';
 import { speechStage } from './verification/stages/speech.ts';
 import { livenessStage } from './verification/stages/liveness.ts';
 import { documentStage } from './verification/stages/document.ts';
@@ -220,6 +222,9 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     metrics: { exposition: prom, token: config.METRICS_TOKEN },
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
   };
+  // Evidence packs (issue 19): under /v1/sessions next to the session routes, keys at a well-known URL.
+  extras.apiRoutes!.push({ path: '/sessions', app: evidencePackRoutes<{ Variables: Vars }>(deps, (c) => c.get('principal').projectId), docs: evidenceDocs });
+  extras.publicRoutes!.push({ app: wellKnownRoutes(deps), docs: wellKnownDocs }, { app: dashboardEvidenceRoutes(deps) });
   const staleParts = await removeStaleParts(deps);
   if (staleParts) log.info('stale upload parts removed', { parts: staleParts });
   const app = createApp(deps, extras);

@@ -7,7 +7,8 @@ import { listsCommand } from './lists.ts';
 import { usersCommand } from './users.ts';
 import { keysCommand } from './keys.ts';
 import { sessionsCommand } from './sessions.ts';
+import { evidenceCommand } from './evidence.ts';
 
 // Capability commands (faces compare, mrz read, transcribe) register here so main.ts stays small.
 
-export const extraCommands: Command[] = [facesCommand, mrzCommand, transcribeCommand, settingsCommand, listsCommand, usersCommand, keysCommand, sessionsCommand];
+export const extraCommands: Command[] = [facesCommand, mrzCommand, transcribeCommand, settingsCommand, listsCommand, usersCommand, keysCommand, sessionsCommand, evidenceCommand];

@@ -1,19 +1,18 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config.ts';
 import { systemClock } from '../domain/time.ts';
-import { loadOrCreateSecret } from '../main.ts';
 import { createKey } from '../projects/keys.ts';
 import { listKeys, revokeKey } from '../projects/manage-keys.ts';
-import { openDatabase } from '../storage/db.ts';
+import type { Db } from '../storage/db.ts';
 import type { Command } from './command.ts';
+import { serverSecret, openDb } from './runtime.ts';
 
 const USAGE = `usage: vkyc keys create --project NAME [--test]   print a new API key on stdout (shown once)
        vkyc keys list [--project NAME]            every key (id, prefix, mode, dates) as JSON; never the key itself
        vkyc keys revoke ID|PREFIX                 the key stops authenticating at once`;
 
-async function withDb<T>(config: Config, f: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
-  const h = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), secret: loadOrCreateSecret(config) });
+async function withDb<T>(config: Config, f: (db: Db) => Promise<T>): Promise<T> {
+  const h = await openDb(config, { secret: await serverSecret(config) });
   try {
     return await f(h.db);
   } finally {

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GLOBAL, IP_LISTS, importIpList, parseIpListFile, type IpListName } from '../risk/ip-lists.ts';
-import { openDatabase } from '../storage/db.ts';
 import type { Command } from './command.ts';
+import { openDb } from './runtime.ts';
 
 const USAGE = `usage: vkyc lists import|refresh --file PATH [--list ${IP_LISTS.join('|')}] [--project NAME]`;
 
@@ -22,7 +22,7 @@ export const listsCommand: Command = {
     if ((sub !== 'import' && sub !== 'refresh') || !values.file) throw new Error(USAGE);
     if (values.list !== undefined && !(IP_LISTS as readonly string[]).includes(values.list)) throw new Error(`--list must be one of ${IP_LISTS.join(', ')}`);
     const entries = parseIpListFile(await readFile(values.file, 'utf8'), (values.list as IpListName | undefined) ?? null);
-    const h = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite') });
+    const h = await openDb(config);
     try {
       let projectId = GLOBAL;
       if (values.project) {

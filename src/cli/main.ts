@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig } from '../config/config.ts';
-import { serve, worker } from './serve.ts';
 import { ArgsError, parseProcessArgs } from './process-args.ts';
 import { extraCommands } from './commands.ts';
 
@@ -19,13 +18,14 @@ async function main(argv: string[]) {
   const [cmd, ...rest] = argv;
   const config = loadConfig(process.env);
   switch (cmd) {
+    // The server's modules load only for the commands that run it (seconds under load).
     case 'serve': {
       const a = parseProcessArgs('serve', rest);
-      await serve(config, { workers: a.workers, classes: a.classes, drainMs: a.drainMs });
+      await (await import('./serve.ts')).serve(config, { workers: a.workers, classes: a.classes, drainMs: a.drainMs });
       return;
     }
     case 'worker':
-      await worker(config, parseProcessArgs('worker', rest));
+      await (await import('./serve.ts')).worker(config, parseProcessArgs('worker', rest));
       return;
     default: {
       const extra = extraCommands.find((c) => c.name === cmd);

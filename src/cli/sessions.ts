@@ -3,12 +3,10 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Config } from '../config/config.ts';
 import { createLogger } from '../log.ts';
-import { buildRuntime, type Runtime } from '../main.ts';
-import { eraseSession } from '../sessions/erase-session.ts';
-import { getSession } from '../sessions/get-session.ts';
-import { listSessions } from '../sessions/list-sessions.ts';
-import { listSessionsQuery } from '../sessions/schemas.ts';
+import type { Runtime } from '../main.ts';
+import type { listSessionsQuery } from '../sessions/schemas.ts';
 import type { Command } from './command.ts';
+import { buildRuntime } from './runtime.ts';
 
 const USAGE = `usage: vkyc sessions get ID --project NAME
        vkyc sessions list --project NAME [--status S] [--result R] [--external-id X] [--limit N] [--cursor C]
@@ -36,11 +34,15 @@ export const sessionsCommand: Command = {
     if (sub !== 'list' && (!id || positionals.length > 1)) throw new Error(USAGE);
     if (sub === 'erase' && !values.yes) throw new Error(`erasing ${id} deletes its media and results for good; add --yes to confirm`);
     // The query goes through the API's own schema: same limits, same messages.
-    const query = sub === 'list' ? parseQuery({ status: values.status, result: values.result, external_id: values['external-id'], limit: values.limit, cursor: values.cursor }) : null;
+    const query = sub === 'list' ? await parseQuery({ status: values.status, result: values.result, external_id: values['external-id'], limit: values.limit, cursor: values.cursor }) : null;
     // The full runtime (models stay unloaded): views sign media URLs and erase reaches blobs and the face index.
     const rt = await buildRuntime(config, { log: createLogger(config.LOG_LEVEL === 'debug' ? 'debug' : 'warn') });
     try {
       const projectId = await projectIdOf(rt, values.project);
+      // The use cases load with the runtime, not with the CLI (they pull in the blob and face-index code).
+      const [{ eraseSession }, { getSession }, { listSessions }] = await Promise.all([
+        import('../sessions/erase-session.ts'), import('../sessions/get-session.ts'), import('../sessions/list-sessions.ts'),
+      ]);
       const out = sub === 'get' ? await getSession(rt.deps, projectId, id!)
         : sub === 'erase' ? await eraseSession(rt.deps, projectId, id!, systemActor(projectId, 'cli'))
           : await listSessions(rt.deps, projectId, query!);
@@ -51,7 +53,8 @@ export const sessionsCommand: Command = {
   },
 };
 
-function parseQuery(raw: Record<string, string | undefined>) {
+async function parseQuery(raw: Record<string, string | undefined>) {
+  const { listSessionsQuery } = await import('../sessions/schemas.ts');
   const r = listSessionsQuery.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
   if (!r.success) throw new Error(`invalid option: ${r.error.issues.map((i) => `--${String(i.path[0] ?? '').replace('_', '-')}: ${i.message}`).join('; ')}`);
   return r.data satisfies z.infer<typeof listSessionsQuery>;

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getProjectSettings, projectSettingsPatch, settingsView, updateProjectSettings } from '../projects/settings.ts';
-import { openDatabase } from '../storage/db.ts';
 import type { Command } from './command.ts';
+import { openDb } from './runtime.ts';
 
 /**
  * `vkyc settings --project NAME [--non-english-phrase digits_spotting|review|none]`: prints the
@@ -15,9 +14,10 @@ export const settingsCommand: Command = {
   async run(args, config) {
     const { values } = parseArgs({ args, options: { project: { type: 'string' }, 'non-english-phrase': { type: 'string' } } });
     if (!values.project) throw new Error('usage: vkyc settings --project NAME [--non-english-phrase digits_spotting|review|none]');
+    const { getProjectSettings, projectSettingsPatch, settingsView, updateProjectSettings } = await import('../projects/settings.ts');
     const patch = projectSettingsPatch.safeParse(values['non-english-phrase'] === undefined ? {} : { non_english_phrase: values['non-english-phrase'] });
     if (!patch.success) throw new Error(`invalid setting: ${patch.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const h = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite') });
+    const h = await openDb(config);
     try {
       const project = await h.db.selectFrom('projects').select('id').where('name', '=', values.project).executeTakeFirst();
       if (!project) throw new Error(`no project named ${values.project} (create one with: vkyc keys create --project NAME)`);

@@ -1,5 +1,3 @@
-import { createSpeechEngines, speechConfigFromEnv } from '../engines/speech/select.ts';
-import { runTranscribeCommand } from '../speech/transcribe-command.ts';
 import type { Command } from './command.ts';
 
 /** `vkyc transcribe file.wav --lang en`: text, words with times, confidence, engine (JSON). */
@@ -8,6 +6,8 @@ export const transcribeCommand: Command = {
   usage: 'transcribe FILE --lang en',
   help: 'transcribe speech (JSON)',
   async run(args) {
+    // Imported on use: other commands do not pay for the speech engines' modules.
+    const [{ createSpeechEngines, speechConfigFromEnv }, { runTranscribeCommand }] = await Promise.all([import('../engines/speech/select.ts'), import('../speech/transcribe-command.ts')]);
     const engines = await createSpeechEngines(speechConfigFromEnv(process.env));
     process.exitCode = await runTranscribeCommand(args, { engines, write: (t) => process.stdout.write(t) });
   },

@@ -1,13 +1,11 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resetUserPassword } from '../accounts/manage-users.ts';
 import { revokeUserSessions } from '../accounts/login-sessions.ts';
 import { clearFailures } from '../accounts/throttle.ts';
 import { createUser, findUserByLogin, grantRole, listAllUsers, roleSchema } from '../accounts/users.ts';
 import { iso, systemClock } from '../domain/time.ts';
-import { loadOrCreateSecret } from '../main.ts';
-import { openDatabase } from '../storage/db.ts';
 import type { Command } from './command.ts';
+import { serverSecret, openDb } from './runtime.ts';
 
 const USAGE = `usage: vkyc users create --project NAME --role admin|reviewer|agent|auditor --login LOGIN [--name "Display Name"]
        vkyc users list
@@ -27,7 +25,7 @@ export const usersCommand: Command = {
   async run(args, config) {
     const [sub, ...rest] = args;
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { project: { type: 'string' }, role: { type: 'string' }, login: { type: 'string' }, name: { type: 'string' } } });
-    const h = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), secret: loadOrCreateSecret(config) });
+    const h = await openDb(config, { secret: await serverSecret(config) });
     const out = (s: string) => process.stdout.write(`${s}\n`);
     const note = (s: string) => process.stderr.write(`${s}\n`);
     const byLogin = async (login: string | undefined) => {

@@ -228,6 +228,7 @@ const TAGS = [
   { name: 'lists', description: 'Block and allow lists applied by the duplicates and risk stages' },
   { name: 'project', description: 'Settings of the API key\'s project' },
   { name: 'media', description: 'Signed media links' },
+  { name: 'evidence', description: 'Signed evidence packs of decided sessions and the keys that verify them (docs/evidence.md)' },
   { name: 'operations', description: 'Health probes' },
 ];
 

@@ -47,8 +47,5 @@ export async function releaseReview(deps: Deps, projectId: string, id: string, a
   return { id, object: 'review_claim' as const, released: true };
 }
 
-export async function auditTrail(deps: Deps, projectId: string, id: string) {
-  await loadSession(deps.db, projectId, id);
-  const rows = await deps.db.selectFrom('audit_log').selectAll().where('project_id', '=', projectId).where('session_id', '=', id).orderBy('created_at').execute();
-  return { object: 'list' as const, data: rows.map((r) => ({ id: r.id, action: r.action, actor: r.actor, details: r.details ? JSON.parse(r.details) : null, created_at: r.created_at })) };
-}
+/** The audit chain lives with the evidence module (hash-chained, readable after erase). */
+export { auditTrail } from './audit-trail.ts';

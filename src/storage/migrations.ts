@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { isSealed, sealWebhookSecret } from './secret-box.ts';
+import { nextLink } from '../domain/audit-chain.ts';
 
 export type DialectKind = 'sqlite' | 'postgres';
 
@@ -377,6 +378,44 @@ export async function backfillEventSessions(db: Kysely<any>): Promise<void> {
   }
 }
 
+/**
+ * Migration 015 (evidence): audit records are hash-chained per session (domain/audit-chain.ts)
+ * and projects get Ed25519 signing keys for their evidence packs (evidence/signing-keys.ts).
+ * Existing records are chained in the order they were written (created_at, then id).
+ */
+const evidenceChain: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('audit_log').addColumn('seq', 'integer').execute();
+    await db.schema.alterTable('audit_log').addColumn('prev_hash', 'text').execute();
+    await db.schema.alterTable('audit_log').addColumn('hash', 'text').execute();
+    await db.schema.alterTable('audit_log').addColumn('details_sha256', 'text').execute();
+    await backfillAuditChain(db);
+    await db.schema.createIndex('audit_chain').on('audit_log').columns(['project_id', 'session_id', 'seq']).unique().execute();
+    await db.schema.createTable('evidence_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+      .addColumn('public_jwk', 'text', (c) => c.notNull())
+      .addColumn('private_key', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('retired_at', 'text').execute();
+    await db.schema.createIndex('evidence_keys_project').on('evidence_keys').columns(['project_id', 'retired_at']).execute();
+  },
+};
+
+/** Migration 015's data work, exported so a test can run it on records written before the chain. */
+export async function backfillAuditChain(db: Kysely<any>): Promise<void> {
+  type Row = { id: string; project_id: string; session_id: string | null; action: string; actor: string; details: string | null; created_at: string };
+  const rows: Row[] = await db.selectFrom('audit_log').select(['id', 'project_id', 'session_id', 'action', 'actor', 'details', 'created_at'])
+    .where('hash', 'is', null).orderBy('project_id').orderBy('session_id').orderBy('created_at').orderBy('id').execute();
+  let last: { seq: number; hash: string; chain: string } | null = null;
+  for (const r of rows) {
+    const chain = `${r.project_id}/${r.session_id ?? ''}`;
+    const link = nextLink(last?.chain === chain ? last : null, r);
+    await db.updateTable('audit_log').set({ seq: link.seq, prev_hash: link.prev_hash, hash: link.hash, details_sha256: link.details_sha256 }).where('id', '=', r.id).execute();
+    last = { seq: link.seq, hash: link.hash, chain };
+  }
+}
+
 const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Migration> => ({
   '001_initial': initial(kind),
   '002_phrase_attempts': phraseAttempts,
@@ -389,6 +428,7 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '009_accounts': accounts,
   '011_upload_parts': uploadParts,
   '014_handoffs': handoffs,
+  '015_evidence_chain': evidenceChain,
 });
 
 /**

@@ -174,6 +174,21 @@ export interface AuditTable {
   actor: string;
   details: string | null;
   created_at: string;
+  /** Hash chain per session (domain/audit-chain.ts, migration 015). */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+  details_sha256: string | null;
+}
+
+/** A project's Ed25519 key for evidence packs; the private key sealed (secret-box, purpose-bound). */
+export interface EvidenceKeysTable {
+  id: string;
+  project_id: string;
+  public_jwk: string;
+  private_key: string;
+  created_at: string;
+  retired_at: string | null;
 }
 
 export interface NoncesTable { nonce: string; expires_at: string }
@@ -204,6 +219,7 @@ export interface Database {
   delivery_attempts: DeliveryAttemptsTable;
   idempotency_keys: IdempotencyTable;
   audit_log: AuditTable;
+  evidence_keys: EvidenceKeysTable;
   nonces: NoncesTable;
   uploads: UploadsTable;
   risk_ip_entries: RiskIpEntriesTable;

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
-// Secrets at rest that must be read back (webhook signing secrets, dashboard TOTP keys): they are
+// Secrets at rest that must be read back (webhook signing secrets, dashboard TOTP keys, evidence signing keys): they are
 // encrypted, not hashed: AES-256-GCM under a key derived from VKYC_SECRET with HKDF and a purpose
 // string per kind, so no such key is ever the one that signs capture tokens or media URLs, and a
 // value sealed for one purpose does not open for another. The owning row's id is bound as
@@ -9,7 +9,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 const PREFIX = 'enc1.';
 
-export type SealPurpose = 'vkyc:webhook-secret-encryption' | 'vkyc:totp-secret-encryption';
+export type SealPurpose = 'vkyc:webhook-secret-encryption' | 'vkyc:totp-secret-encryption' | 'vkyc:evidence-signing-key';
 
 function keyFor(secret: string, purpose: SealPurpose): Buffer {
   if (!secret || secret.length < 32) throw new Error('signing secret missing or too short'); // never store in clear

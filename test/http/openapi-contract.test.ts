@@ -154,6 +154,15 @@ describe('OpenAPI contract: real answers validate against /openapi.json', () => 
       await expect(call('get', '/v1/sessions/{id}/video', { params: { id: s.id } }), 200);
       await expect(call('get', '/v1/sessions/{id}/audit', { params: { id: s.id } }), 200);
       await expect(call('get', '/v1/sessions/{id}/audit', { params: { id: 'ses_nope' } }), 404, 'session_not_found');
+      // The signed evidence pack of the decided session, its PDF, and the keys that verify it.
+      await expect(call('get', '/v1/sessions/{id}/evidence-pack', { params: { id: s.id } }), 200);
+      await expect(call('get', '/v1/sessions/{id}/evidence-pack/pdf', { params: { id: s.id } }), 200);
+      await expect(call('get', '/v1/sessions/{id}/evidence-pack', { params: { id: 'ses_nope' } }), 404, 'session_not_found');
+      await expect(call('get', '/v1/sessions/{id}/evidence-pack/pdf', { params: { id: 'ses_nope' } }), 404, 'session_not_found');
+      const undecided = await expect(call('post', '/v1/sessions', { json: { profile: { steps: ['selfie'] } } }), 201);
+      await expect(call('get', '/v1/sessions/{id}/evidence-pack', { params: { id: undecided.id } }), 409, 'session_not_decided');
+      await expect(call('get', '/v1/sessions/{id}/evidence-pack/pdf', { params: { id: undecided.id } }), 409, 'session_not_decided');
+      await expect(call('get', '/.well-known/vkyc-evidence-keys.json', { auth: 'none' }), 200);
       // Signed media links.
       const media = new URL(done.artifacts.find((a: { kind: string }) => a.kind === 'selfie').url);
       const [, , , id, , kind] = media.pathname.split('/');

@@ -141,7 +141,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit trail of the session (decisions, reviews, cancellation) */
+        /** Audit trail of the session (decisions, reviews, cancellation, erase): hash-chained, and still answered after erase (details removed) */
         get: operations["getV1SessionsIdAudit"];
         put?: never;
         post?: never;
@@ -738,7 +738,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Alias of GET /v1/sessions/{id}/audit: Audit trail of the session (decisions, reviews, cancellation) */
+        /** Alias of GET /v1/sessions/{id}/audit: Audit trail of the session (decisions, reviews, cancellation, erase): hash-chained, and still answered after erase (details removed) */
         get: operations["getApiV1SessionsIdAudit"];
         put?: never;
         post?: never;
@@ -799,6 +799,23 @@ export interface paths {
         put?: never;
         /** Face Match result of a decided session (Verisoul verify-face): decision Real/Suspicious/Fake, risk_score, risk_flags, device/network and referring-session signals, signed photo URL, session data, linked accounts. Key in x-api-key (or Authorization: Bearer) */
         post: operations["postLivenessVerifyFace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/vkyc-evidence-keys.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public keys that verify evidence packs (JWK set; retired keys included) */
+        get: operations["getWellKnownVkycEvidenceKeysJson"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -930,6 +947,43 @@ export interface paths {
         post?: never;
         /** Remove an entry (face entries: value as listed, e.g. session:<id>) */
         delete: operations["deleteV1ListsListKindValue"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/evidence-pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Signed evidence pack of a decided session (JSON)
+         * @description Artifact hashes (SHA-256 of the plaintext), model names and versions, scores and thresholds, reasons with their evidence frames, the decision history with actors and the hash-chained audit trail, signed with the project's Ed25519 key (made on first use; public keys at /.well-known/vkyc-evidence-keys.json). `pack.pdf.sha256` names the PDF of …/evidence-pack/pdf. Check offline with `vkyc evidence verify pack.json`.
+         */
+        get: operations["getV1SessionsIdEvidencePack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/evidence-pack/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The evidence pack's human-readable PDF (its SHA-256 is in the signed JSON) */
+        get: operations["getV1SessionsIdEvidencePackPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1348,13 +1402,17 @@ export interface components {
          *       "data": [
          *         {
          *           "id": "aud_5c…",
+         *           "seq": 1,
          *           "action": "decision.auto",
          *           "actor": "auto",
          *           "details": {
          *             "result": "approved",
          *             "reasons": []
          *           },
-         *           "created_at": "2026-01-05T10:19:02.000Z"
+         *           "details_sha256": "9f2c…",
+         *           "created_at": "2026-01-05T10:19:02.000Z",
+         *           "prev_hash": null,
+         *           "hash": "41d0…"
          *         }
          *       ]
          *     }
@@ -1364,10 +1422,14 @@ export interface components {
             object: "list";
             data: {
                 id: string;
+                seq: number;
                 action: string;
                 actor: string;
                 details: unknown | null;
+                details_sha256: string | null;
                 created_at: string;
+                prev_hash: string | null;
+                hash: string;
             }[];
         };
         /**
@@ -2444,6 +2506,154 @@ export interface components {
                 }[];
             };
         };
+        /** @description A decided session's case file, signed with the project's Ed25519 key (docs/evidence.md) */
+        EvidencePack: {
+            pack: {
+                /** @constant */
+                format: "vkyc.evidence-pack";
+                /** @constant */
+                version: 1;
+                issuer: string;
+                project_id: string;
+                as_of: string;
+                session: {
+                    id: string;
+                    status: string;
+                    state: string;
+                    result: string | null;
+                    created_at: string;
+                    completed_at: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                decision: {
+                    result: string;
+                    decided_by: string;
+                    decided_at: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                decision_history: {
+                    seq: number;
+                    at: string;
+                    action: string;
+                    actor: string;
+                    result: string | null;
+                    previous_result: string | null;
+                    reviewed_by: unknown;
+                    notes: string | null;
+                    reasons: unknown;
+                }[];
+                reasons: {
+                    code: string;
+                    message: string;
+                    stage: string | null;
+                    details: unknown;
+                    evidence_frames: {
+                        kind: string;
+                        ref: string;
+                        sha256: string;
+                    }[];
+                }[];
+                scores: {
+                    face_match: unknown;
+                    liveness: unknown;
+                    speech: unknown;
+                    risk: unknown;
+                };
+                models: {
+                    recorded_by_stages: {
+                        stage: string;
+                        field: string;
+                        name: string;
+                    }[];
+                    server: {
+                        [key: string]: string | null;
+                    };
+                };
+                stages: {
+                    stage: string;
+                    status: string;
+                    attempts: number;
+                    started_at: string | null;
+                    finished_at: string | null;
+                    result: {
+                        [key: string]: unknown;
+                    } | null;
+                }[];
+                artifacts: {
+                    kind: string;
+                    ref: string;
+                    content_type: string;
+                    bytes: number;
+                    sha256: string;
+                    created_at: string;
+                }[];
+                audit: {
+                    /** @constant */
+                    chain_version: 1;
+                    verified_by_server: boolean;
+                    head: string | null;
+                    records: {
+                        id: string;
+                        seq: number;
+                        action: string;
+                        actor: string;
+                        details: unknown | null;
+                        details_sha256: string | null;
+                        created_at: string;
+                        prev_hash: string | null;
+                        hash: string;
+                    }[];
+                };
+                pdf: {
+                    sha256: string;
+                    bytes: number;
+                };
+            };
+            signature: {
+                /** @constant */
+                alg: "EdDSA";
+                kid: string;
+                value: string;
+                /** @constant */
+                canonicalization: "sorted-keys-json";
+                keys_url: string;
+            };
+        };
+        /**
+         * @description JWK set of every project's evidence-pack keys
+         * @example {
+         *       "keys": [
+         *         {
+         *           "kty": "OKP",
+         *           "crv": "Ed25519",
+         *           "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+         *           "kid": "evk_3f9c…",
+         *           "alg": "EdDSA",
+         *           "use": "sig",
+         *           "created_at": "2026-01-05T10:00:00.000Z",
+         *           "retired_at": null
+         *         }
+         *       ]
+         *     }
+         */
+        EvidenceKeys: {
+            keys: {
+                /** @constant */
+                kty: "OKP";
+                /** @constant */
+                crv: "Ed25519";
+                x: string;
+                kid: string;
+                /** @constant */
+                alg: "EdDSA";
+                /** @constant */
+                use: "sig";
+                created_at: string;
+                retired_at: string | null;
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -2588,7 +2798,7 @@ export interface operations {
                         /** @description The capture steps, in this order: `document` (a photo of the identity document; its MRZ is read and checked, and its portrait compared), `selfie`, `video`. 1–3 steps, no repeats. */
                         steps: ("document" | "selfie" | "video")[];
                         /**
-                         * @description `self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits in a waiting room (status in_progress, waiting_room true) until an agent decides with POST /v1/sessions/{id}/review.
+                         * @description `self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits for an agent (status in_progress, state awaiting_agent, then in_call during the call) until the agent decides (dashboard, or POST /v1/sessions/{id}/review).
                          * @default self_record
                          * @enum {string}
                          */
@@ -3296,13 +3506,17 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "id": "aud_5c…",
+                     *           "seq": 1,
                      *           "action": "decision.auto",
                      *           "actor": "auto",
                      *           "details": {
                      *             "result": "approved",
                      *             "reasons": []
                      *           },
-                     *           "created_at": "2026-01-05T10:19:02.000Z"
+                     *           "details_sha256": "9f2c…",
+                     *           "created_at": "2026-01-05T10:19:02.000Z",
+                     *           "prev_hash": null,
+                     *           "hash": "41d0…"
                      *         }
                      *       ]
                      *     }
@@ -3319,7 +3533,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such session in this project (or erased) (session_not_found) */
+            /** @description No such session in this project (an erased session still answers) (session_not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5863,7 +6077,7 @@ export interface operations {
                         /** @description The capture steps, in this order: `document` (a photo of the identity document; its MRZ is read and checked, and its portrait compared), `selfie`, `video`. 1–3 steps, no repeats. */
                         steps: ("document" | "selfie" | "video")[];
                         /**
-                         * @description `self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits in a waiting room (status in_progress, waiting_room true) until an agent decides with POST /v1/sessions/{id}/review.
+                         * @description `self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits for an agent (status in_progress, state awaiting_agent, then in_call during the call) until the agent decides (dashboard, or POST /v1/sessions/{id}/review).
                          * @default self_record
                          * @enum {string}
                          */
@@ -6571,13 +6785,17 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "id": "aud_5c…",
+                     *           "seq": 1,
                      *           "action": "decision.auto",
                      *           "actor": "auto",
                      *           "details": {
                      *             "result": "approved",
                      *             "reasons": []
                      *           },
-                     *           "created_at": "2026-01-05T10:19:02.000Z"
+                     *           "details_sha256": "9f2c…",
+                     *           "created_at": "2026-01-05T10:19:02.000Z",
+                     *           "prev_hash": null,
+                     *           "hash": "41d0…"
                      *         }
                      *       ]
                      *     }
@@ -6594,7 +6812,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such session in this project (or erased) (session_not_found) */
+            /** @description No such session in this project (an erased session still answers) (session_not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6871,6 +7089,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWellKnownVkycEvidenceKeysJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "keys": [
+                     *         {
+                     *           "kty": "OKP",
+                     *           "crv": "Ed25519",
+                     *           "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+                     *           "kid": "evk_3f9c…",
+                     *           "alg": "EdDSA",
+                     *           "use": "sig",
+                     *           "created_at": "2026-01-05T10:00:00.000Z",
+                     *           "retired_at": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EvidenceKeys"];
                 };
             };
         };
@@ -7713,6 +7967,122 @@ export interface operations {
             };
             /** @description Unknown list or kind (validation_failed) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed credentials from this address (Retry-After) (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1SessionsIdEvidencePack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed pack */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePack"];
+                };
+            };
+            /** @description No API key, or not a valid one (unauthorized, api_key_invalid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such session in this project, or erased (its audit trail stays at …/audit) (session_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The session has no decision yet (session_not_decided) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed credentials from this address (Retry-After) (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1SessionsIdEvidencePackPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description No API key, or not a valid one (unauthorized, api_key_invalid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such session in this project, or erased (its audit trail stays at …/audit) (session_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The session has no decision yet (session_not_decided) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

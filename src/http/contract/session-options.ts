@@ -7,7 +7,7 @@ import { SESSION_TTL, VIDEO_DURATION } from '../../domain/session.ts';
 export const SESSION_OPTION_DOCS: Record<string, string> = {
   profile: 'What the user is asked to capture, and how.',
   'profile.steps': 'The capture steps, in this order: `document` (a photo of the identity document; its MRZ is read and checked, and its portrait compared), `selfie`, `video`. 1–3 steps, no repeats.',
-  'profile.video_mode': '`self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits in a waiting room (status in_progress, waiting_room true) until an agent decides with POST /v1/sessions/{id}/review.',
+  'profile.video_mode': '`self_record` (default): the user records a video with the phrase and challenges; it is verified automatically. `live_agent`: after the other steps the session waits for an agent (status in_progress, state awaiting_agent, then in_call during the call) until the agent decides (dashboard, or POST /v1/sessions/{id}/review).',
   'profile.video_max_duration': `Longest self-recorded video in seconds (${VIDEO_DURATION.min}–${VIDEO_DURATION.max}, default ${VIDEO_DURATION.default}); longer uploads are refused with video_too_long.`,
   'profile.video_language': 'Language of the prompts and of the spoken phrase: en, es, fr, de, pt (default en). Non-English phrases follow the project setting non_english_phrase.',
   'profile.document_back': 'Also capture the back of the document (ID cards; passports have none). Default false.',

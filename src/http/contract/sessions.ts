@@ -173,8 +173,16 @@ export const ReviewReleased = named('ReviewReleased', z.object({ id: z.string(),
 
 export const AuditTrail = named('AuditTrail', z.object({
   object: z.literal('list'),
-  data: z.array(z.object({ id: z.string(), action: z.string().describe('decision.auto, decision.review, session.canceled, session.erased'), actor: z.string(), details: z.unknown().nullable(), created_at: timestamp })),
-}), { example: { object: 'list', data: [{ id: 'aud_5c…', action: 'decision.auto', actor: 'auto', details: { result: 'approved', reasons: [] }, created_at: '2026-01-05T10:19:02.000Z' }] } });
+  data: z.array(z.object({
+    id: z.string(), seq: z.number().int().describe('Position in the session\'s chain, from 1'),
+    action: z.string().describe('decision.auto, decision.review, decision.agent, review.claimed, review.released, call.started, call.ended, session.canceled, session.erased'), actor: z.string(),
+    details: z.unknown().nullable().describe('null once the session is erased (details_sha256 stays)'),
+    details_sha256: z.string().nullable().describe('SHA-256 (hex) of the details JSON text as stored'),
+    created_at: timestamp,
+    prev_hash: z.string().nullable().describe('hash of the previous record (null for the first)'),
+    hash: z.string().describe('SHA-256 (hex) of the canonical JSON of { v: 1, id, project_id, session_id, seq, action, actor, created_at, details_sha256, prev_hash } (docs/evidence.md)'),
+  })),
+}).describe('Hash-chained: each record carries the previous record\'s hash; answers after erase too'), { example: { object: 'list', data: [{ id: 'aud_5c…', seq: 1, action: 'decision.auto', actor: 'auto', details: { result: 'approved', reasons: [] }, details_sha256: '9f2c…', created_at: '2026-01-05T10:19:02.000Z', prev_hash: null, hash: '41d0…' }] } });
 
 export const SessionErased = named('SessionErased', z.object({
   id: z.string(), object: z.literal('session'), deleted: z.literal(true), erased_at: timestamp, blobs_deleted: z.number().int(),

@@ -45,8 +45,8 @@ export const sessionDocs: RouteDoc[] = [
     responses: { 200: ok(ReviewClaim, 'Claimed'), 404: notFound, 409: fails('Held by another reviewer, or not reviewable', 'review_claimed_by_other', 'session_not_reviewable') } },
   { method: 'post', path: '/v1/sessions/{id}/review/release', tag: 'sessions', auth: 'apiKey', summary: 'Release a review claim held by the caller',
     responses: { 200: ok(ReviewReleased, 'Released'), 404: notFound, 409: fails('Not held by the caller', 'review_not_claimed') } },
-  { method: 'get', path: '/v1/sessions/{id}/audit', tag: 'sessions', auth: 'apiKey', summary: 'Audit trail of the session (decisions, reviews, cancellation)',
-    responses: { 200: ok(AuditTrail, 'Audit records, oldest first'), 404: notFound } },
+  { method: 'get', path: '/v1/sessions/{id}/audit', tag: 'sessions', auth: 'apiKey', summary: 'Audit trail of the session (decisions, reviews, cancellation, erase): hash-chained, and still answered after erase (details removed)',
+    responses: { 200: ok(AuditTrail, 'Audit records, oldest first'), 404: fails('No such session in this project (an erased session still answers)', 'session_not_found') } },
   { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', auth: 'apiKey', summary: 'Erase every artifact and derived datum (keeps a tombstone and an audit record)',
     responses: { 200: ok(SessionErased, 'Erased'), 404: notFound } },
 ];
