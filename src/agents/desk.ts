@@ -339,16 +339,21 @@ export class AgentDesk {
       const reason = !open ? 'outside_hours' : online === 0 ? 'no_agent' : waited > settings.agent_queue_timeout_seconds ? 'queue_timeout' : null;
       if (reason && this.told.get(r.session_id) !== reason) {
         this.told.set(r.session_id, reason);
+        // The user chooses: the page offers the fallback (a `fallback` message applies self-record).
         u.link.send({ type: 'unavailable', reason, fallback: settings.agent_fallback, opens_at: open ? null : nextOpening(settings.agent_working_hours, now) });
-        if (settings.agent_fallback === 'self_record') {
-          await this.switchToSelfRecord(projectId, r.session_id, u.link);
-          continue;
-        }
       } else if (!reason) this.told.delete(r.session_id);
       u.link.send({ type: 'queue', position, eta_seconds: Math.round((mean * position) / Math.max(1, online)), agents_available: available, agents_online: online });
     }
     if (open) await this.makeOffers(projectId, queue, agents, settings.agent_offer_timeout_seconds);
     for (const c of this.consoles.get(projectId) ?? []) c.send({ type: 'console', ...(await this.snapshot(c.actor)) });
+  }
+
+  /** The user took the self-record fallback the desk offered (`unavailable`); only when the project offers it. */
+  async chooseSelfRecord(projectId: string, sessionId: string, link: Link): Promise<void> {
+    const settings = await getProjectSettings(this.deps.db, projectId);
+    if (settings.agent_fallback !== 'self_record') throw new AppError('validation_failed', 'this project does not offer a self-recorded video instead of the call');
+    await this.switchToSelfRecord(projectId, sessionId, link);
+    await this.refresh(projectId);
   }
 
   private async switchToSelfRecord(projectId: string, sessionId: string, link: Link) {

@@ -297,6 +297,7 @@ describe('live agent mode: queue, agent pool, workspace, decisions', () => {
     u6.send({ type: 'join', role: 'user', token: sessions.u6!.token });
     const unavailable = await u6.wait((m) => m.type === 'unavailable', { past: true });
     assert.deepEqual([unavailable.reason, unavailable.fallback, unavailable.opens_at], ['outside_hours', 'self_record', null]);
+    u6.send({ type: 'fallback', choice: 'self_record' });
     await u6.wait((m) => m.type === 'switched', { past: true });
     const s6 = await loadSession(server.runtime.deps.db, projectId, sessions.u6!.id);
     assert.deepEqual([s6.state, s6.profile.video_mode], ['in_progress', 'self_record']);
