@@ -94,6 +94,13 @@ for (const db of ['sqlite', 'postgres'] as const) {
       await writeFile(tmp, await buffer(await rt.deps.blobs.get(art.blob_key)));
       const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', tmp]);
       assert.ok(Math.abs(Number(stdout) - 2) < 0.5, stdout);
+      // The date/time stamp rides along as a WebVTT track: one cue per second of wall-clock time.
+      const streams = (await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name', '-of', 'csv=p=0', tmp])).stdout.trim().split('\n').sort();
+      assert.deepEqual(streams, ['opus,audio', 'vp8,video', 'webvtt,subtitle']);
+      const cues = (await run('ffmpeg', ['-v', 'error', '-i', tmp, '-map', '0:s:0', '-f', 'webvtt', '-'])).stdout;
+      const started = JSON.parse(art.meta!).started_at as string;
+      assert.ok(cues.includes(`${started.replace('T', ' ').slice(0, 19)} UTC`), cues);
+      assert.equal((cues.match(/ UTC/g) ?? []).length, Math.ceil(Number(stdout)), cues);
       assert.deepEqual((await readdir(dir)).filter((f) => f.includes('user-1')), [], 'the raw segment is gone once stored');
       assert.equal((await queueRow(rt.deps.db, rt.projectId, id))?.agent_id, null);
     });
