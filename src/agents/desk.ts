@@ -244,7 +244,8 @@ export class AgentDesk {
     void this.refresh(projectId);
   }
 
-  private sendTo(agentId: string, m: Record<string, unknown>) {
+  /** Pushes to every console socket of that agent. */
+  sendTo(agentId: string, m: Record<string, unknown>) {
     for (const set of this.consoles.values()) for (const c of set) if (c.actor.id === agentId) c.send(m);
   }
 
