@@ -1,17 +1,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listActivity } from '../../agents/activity.ts';
-import { callbackDone, listCallbacks } from '../../agents/callbacks.ts';
-import { decideCall, decisionBody, leaveCall, type Review } from '../../agents/decide.ts';
-import type { AgentDesk, CallControl } from '../../agents/desk.ts';
-import { frameBody, LiveFace } from '../../agents/live-face.ts';
-import { answerBody, captureStill, notesBody, saveNotes, stillBody, workspace, answerQuestion, requireCallAccess } from '../../agents/workspace.ts';
-import { hasRole } from '../../domain/actor.ts';
-import { getProjectSettings, projectSettingsPatch, updateProjectSettings } from '../../projects/settings.ts';
-import { AppError } from '../../domain/errors.ts';
-import type { Deps } from '../../deps.ts';
-import { requireRole, type DashVars } from '../dashboard/auth.ts';
-import { jsonBody, queryOf } from '../validate.ts';
+import { listActivity } from './activity.ts';
+import { callbackDone, listCallbacks } from './callbacks.ts';
+import { decideCall, decisionBody, leaveCall, type Review } from './decide.ts';
+import type { AgentDesk, CallControl } from './desk.ts';
+import { frameBody, LiveFace } from './live-face.ts';
+import { answerBody, captureStill, notesBody, saveNotes, stillBody, workspace, answerQuestion, requireCallAccess } from './workspace.ts';
+import { hasRole } from '../domain/actor.ts';
+import { getProjectSettings, projectSettingsPatch, updateProjectSettings } from '../projects/settings.ts';
+import { AppError } from '../domain/errors.ts';
+import type { Deps } from '../deps.ts';
+import { requireRole, type DashVars } from '../http/dashboard/auth.ts';
+import { jsonBody, queryOf } from '../http/validate.ts';
 
 // /dashboard/api/agents/* and /dashboard/api/calls/* (docs/live-calls-api.md §3–4): the agent
 // console and workspace. Mounted inside the dashboard API, so the cookie, the CSRF token on writes
