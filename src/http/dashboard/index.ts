@@ -11,7 +11,7 @@ import { dashboardUserRoutes } from './user-routes.ts';
  * writes), never by an API key; the /v1 API stays the machines' (API keys only). Sign-in is the
  * one route without a session; everything after it goes through dashboardSession.
  */
-/** `extra`: routes of other rooms under /dashboard/api behind the same session middleware (live agents: http/routes/agents.ts). */
+/** `extra`: routes of other rooms under /dashboard/api behind the same session middleware (live agents: agents/routes.ts). */
 export function dashboardApi(deps: Deps, extra?: Hono<{ Variables: DashVars }>) {
   const trusted = parseTrustedProxies(deps.config.TRUST_PROXY);
   const api = new Hono<{ Variables: DashVars }>();
