@@ -100,8 +100,8 @@ describe('live agent mode: queue, agent pool, workspace, decisions', () => {
     return sessions[name];
   }
 
-  async function userJoins(name: string) {
-    const u = await Sock.open(`${ws}/v1/capture/call/ws`, { origin: server.baseUrl });
+  async function userJoins(name: string, headers: Record<string, string> = {}) {
+    const u = await Sock.open(`${ws}/v1/capture/call/ws`, { origin: server.baseUrl, ...headers });
     u.send({ type: 'join', role: 'user', token: sessions[name]!.token });
     await u.wait((m) => m.type === 'queue', { past: true });
     users[name] = u;
@@ -127,7 +127,8 @@ describe('live agent mode: queue, agent pool, workspace, decisions', () => {
   };
 
   before(async () => {
-    server = await startServer({ workers: false });
+    // The test client is the trusted proxy: X-Forwarded-For gives the user's IP (location vs IP).
+    server = await startServer({ workers: false, env: { TRUST_PROXY: '127.0.0.1' } });
     server.runtime.attachCalls(server.httpServer);
     ws = server.baseUrl.replace('http:', 'ws:');
     projectId = (await server.runtime.deps.db.selectFrom('projects').select('id').where('name', '=', 'e2e').executeTakeFirstOrThrow()).id;
@@ -148,7 +149,7 @@ describe('live agent mode: queue, agent pool, workspace, decisions', () => {
     server.clock.advance(60); // ann has been idle a minute longer than bob
     await json(await bob.req('POST', '/agents/me/status', { status: 'available' }));
     await waitingSession('u1');
-    const u1 = await userJoins('u1');
+    const u1 = await userJoins('u1', { 'x-forwarded-for': '8.8.8.8' });
     const offer = await ann.console!.wait((m) => m.type === 'offer', { past: true });
     assert.equal(offer.session_id, sessions.u1!.id);
     assert.equal(bob.console!.msgs.some((m) => m.type === 'offer'), false, 'only one agent is offered a user at a time');
@@ -226,6 +227,10 @@ describe('live agent mode: queue, agent pool, workspace, decisions', () => {
     assert.equal(w.questions.length, 3, 'three of the default script per call');
     assert.equal(new Set(w.questions.map((q) => q.id)).size, 3);
     assert.equal(w.location.browser.latitude, 52.52);
+    // 8.8.8.8 is in the United States in DB-IP: thousands of km from Berlin.
+    const loc = w.location as unknown as { ip: { country: string; latitude: number }; distance_km: number };
+    assert.equal(loc.ip.country, 'US');
+    assert.ok(loc.distance_km > 5000, JSON.stringify(loc));
     assert.match(w.images.selfie!, /\/v1\/sessions\/ses_.+\/media\/selfie\?exp=/);
     assert.equal(w.images.document_front, null);
     const answered = await json<{ data: Array<{ id: string; answer: string | null }> }>(await bob.req('POST', `/calls/${id}/questions/${w.questions[0]!.id}`, { answer: 'correct' }));
