@@ -346,8 +346,9 @@ const reviewDashboard: Migration = {
       await db.schema.alterTable('sessions').addColumn(name, type).execute();
     }
     await backfillReviewColumns(db);
-    await db.schema.createIndex('sessions_project_created').on('sessions').columns(['project_id', 'created_at', 'id']).execute();
-    await db.schema.createIndex('sessions_project_result').on('sessions').columns(['project_id', 'result']).execute();
+    // The review queue (processed, automatic needs_review/declined, oldest decision first); the
+    // created_at list uses migration 001's sessions_project_created.
+    await db.schema.createIndex('sessions_review_queue').on('sessions').columns(['project_id', 'result', 'decided_at']).execute();
   },
 };
 

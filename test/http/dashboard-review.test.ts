@@ -33,7 +33,7 @@ describe('dashboard review', { timeout: 300_000 }, () => {
       server.clock.advance(7); // sign-in rate limit: 10 a minute per address
     }
   });
-  after(async () => { await server.stop(); });
+  after(async () => { await server?.stop(); });
 
   test('claim race: of two reviewers claiming at once exactly one wins; the other can neither claim nor decide until release', async () => {
     const sid = await decided({ findings: [UNCERTAIN], faceScore: 55 });
