@@ -25,7 +25,7 @@ const SOURCE_IMAGE: Record<string, string> = { video: 'best_frame', selfie: 'sel
 const SOURCE_FALLBACK: Record<string, string> = { selfie: 'selfie', document: 'document_front' };
 
 /** MRZ fields, each next to what the person declared; check digits and data checks passed or failed. */
-function documentPart(r: StageResults['document']) {
+export function documentPart(r: StageResults['document']) {
   if (!r || r.skipped) return null;
   const reading = r.reading ?? null;
   const compared = new Map((r.comparisons ?? []).map((c) => [c.field, c]));
@@ -47,7 +47,7 @@ function documentPart(r: StageResults['document']) {
   };
 }
 
-function videoPart(results: StageResults, s: { capture_plan: { challenges?: Array<{ type: string; at_seconds: number }> } | null; phrase_attempts: unknown[] }, videoUrl: string | null) {
+export function videoPart(results: StageResults, s: { capture_plan: { challenges?: Array<{ type: string; at_seconds: number }> } | null; phrase_attempts: unknown[] }, videoUrl: string | null) {
   const probe = results.probe;
   const live = results.liveness;
   const faces = results.faces && !results.faces.skipped ? results.faces : null;
