@@ -85,7 +85,10 @@ export class AgentDesk implements CallDesk {
 
   /** The user's socket joined. A session waiting for an agent is (still) in the queue: a reconnect keeps its place. */
   async userJoined(projectId: string, sessionId: string, link: Link, ip: string | null): Promise<void> {
-    const s = await loadSession(this.deps.db, projectId, sessionId);
+    let s = await loadSession(this.deps.db, projectId, sessionId);
+    // A user back after leaving the queue (or a page that joins before submitting): the aggregate
+    // puts them in the queue when their capture steps are done (steps_incomplete otherwise).
+    if (s.state === 'in_progress' || s.state === 'pending') s = (await execute(this.deps, { projectId, sessionId }, { type: 'queue_joined' }, captureActor(projectId, sessionId))).session;
     this.users.set(sessionId, { projectId, link, ip });
     if (s.state === 'awaiting_agent') {
       const raw = (s.metadata as Record<string, unknown> | null)?.queue_priority;

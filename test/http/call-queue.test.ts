@@ -283,6 +283,20 @@ describe('live agent mode: queue, agent pool, workspace, decisions', () => {
     assert.equal((await rita.req('POST', '/agents/next', {})).status, 403);
   });
 
+  test('a user who leaves the queue goes back to capture; joining again queues them at the end', async () => {
+    await waitingSession('u8');
+    const u8 = await userJoins('u8');
+    u8.send({ type: 'leave_queue' });
+    await u8.wait(() => false, { ms: 300 }).catch(() => undefined);
+    assert.equal(u8.closed, 1000);
+    assert.equal((await loadSession(server.runtime.deps.db, projectId, sessions.u8!.id)).state, 'in_progress');
+    const back = await userJoins('u8');
+    const snap = await json<{ queue: Array<{ session_id: string }> }>(await agents.ann!.req('GET', '/agents/console'));
+    assert.equal(snap.queue.at(-1)!.session_id, sessions.u8!.id);
+    assert.equal((await loadSession(server.runtime.deps.db, projectId, sessions.u8!.id)).state, 'awaiting_agent');
+    back.send({ type: 'leave_queue' });
+  });
+
   test('callback requests are stored and listed to agents; the self-record fallback switches the session back to capture', async () => {
     await waitingSession('u5');
     const u5 = await userJoins('u5');
