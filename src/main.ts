@@ -67,6 +67,10 @@ import { endUnprocessable } from './verification/finish-session.ts';
 import { makeDeliverWebhook, WEBHOOK_ATTEMPT_TIMEOUT_MS } from './webhooks/deliver.ts';
 import { CallService, type CallHooks } from './calls/call-service.ts';
 import { attachCallSignalling } from './calls/signalling.ts';
+import { AgentDesk } from './agents/desk.ts';
+import { recoverCalls } from './agents/recover.ts';
+import { agentRoutes } from './agents/routes.ts';
+import { reviewAsUser } from './http/dashboard/session-routes.ts';
 import { callPageRoutes } from './http/routes/call-pages.ts';
 
 // The composition root: configuration → adapters → use cases → HTTP app and workers. The only place
@@ -88,6 +92,8 @@ export interface Runtime {
   readiness: Readiness;
   /** Live calls (src/calls): the registry and its hooks; `attachCalls` adds the signalling WebSocket to the HTTP server. */
   calls: CallService;
+  /** The live-agent queue and agent pool (src/agents). */
+  desk: AgentDesk;
   attachCalls(server: import('node:http').Server): void;
   close(): Promise<void>;
 }
@@ -216,8 +222,14 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     metrics: prom.metrics,
     limits: limitsClient ? redisWindows(limitsClient, clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
+  // Live agent mode: the desk (queue, agents, offers) drives the call service through its hooks;
+  // hooks given by a test come on top of the desk's.
+  const desk = new AgentDesk(deps);
+  const calls = new CallService(deps, combineHooks(desk.hooks, o.callHooks));
+  desk.attach(calls);
+  const agentApi = agentRoutes(deps, desk, calls, (actor, id, body) => reviewAsUser(deps, actor, id, body));
   const extras: AppExtras = {
-    publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes(undefined, { frameAncestors: frameAncestorsOf(deps) }) }, { app: handoffRoutes(deps), docs: handoffDocs }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
+    publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes(undefined, { frameAncestors: frameAncestorsOf(deps) }) }, { app: handoffRoutes(deps), docs: handoffDocs }, { app: dashboardApi(deps, agentApi) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
     notReady: () => readiness.notReady(),
     metrics: { exposition: prom, token: config.METRICS_TOKEN },
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
@@ -225,6 +237,9 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   // Evidence packs (issue 19): under /v1/sessions next to the session routes, keys at a well-known URL.
   extras.apiRoutes!.push({ path: '/sessions', app: evidencePackRoutes<{ Variables: Vars }>(deps, (c) => c.get('principal').projectId), docs: evidenceDocs });
   extras.publicRoutes!.push({ app: wellKnownRoutes(deps), docs: wellKnownDocs }, { app: dashboardEvidenceRoutes(deps) });
+  // Calls a crash or a restart cut: their raw segments are stored, the sessions go back to the queue.
+  const recovered = await recoverCalls(deps);
+  if (recovered.sessions) log.info('calls cut by a restart recovered', recovered);
   const staleParts = await removeStaleParts(deps);
   if (staleParts) log.info('stale upload parts removed', { parts: staleParts });
   const app = createApp(deps, extras);
@@ -245,7 +260,6 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   };
   const running: Workers[] = [];
   let scheduler: NodeJS.Timeout | undefined;
-  const calls = new CallService(deps, o.callHooks);
   const signalling: Array<{ close(): Promise<void> }> = [];
   return {
     deps,
@@ -254,7 +268,8 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     calls,
     metrics: prom,
     readiness,
-    attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, calls)),
+    desk,
+    attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, calls, desk)),
     startWorkers(opts = {}) {
       const { concurrency = Math.max(1, config.WORKERS), classes = JOB_CLASSES, ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
@@ -292,6 +307,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       // Calls end before the stores close: their recordings are remuxed and stored on the way out.
       await Promise.all(signalling.map((s) => s.close()));
       await calls.endAll();
+      await desk.stop();
       await Promise.all(running.map((w) => w.stop()));
       // A hand-over waiting on a queue whose Redis is down would hold shutdown: bounded; the row
       // stays in the outbox for the next start.
@@ -303,5 +319,14 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       await selected.close();
       await handle.close();
     },
+  };
+}
+
+/** The desk's hooks, then the caller's (tests observe calls through them). */
+function combineHooks(a: Required<CallHooks>, b: CallHooks | undefined): CallHooks {
+  if (!b) return a;
+  return {
+    onCallStarted: async (id) => { await a.onCallStarted(id); await b.onCallStarted?.(id); },
+    onCallEnded: async (id, r) => { await a.onCallEnded(id, r); await b.onCallEnded?.(id, r); },
   };
 }

@@ -11,6 +11,23 @@ const candidate = z.strictObject({
   usernameFragment: z.string().max(256).nullish(),
 });
 
+/** Browser geolocation, sent by the user's page only after the user consented (or their refusal). */
+export const locationMessage = z.union([
+  z.strictObject({ type: z.literal('location'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), accuracy_m: z.number().min(0).max(100_000) }),
+  z.strictObject({ type: z.literal('location'), denied: z.literal(true) }),
+]);
+
+/** A callback request: the fallback when no agent can take the user now. */
+export const callbackMessage = z.strictObject({
+  type: z.literal('callback'),
+  phone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'a phone number'),
+  preferred_time: z.iso.datetime({ offset: true }).optional(),
+  note: z.string().max(500).optional(),
+});
+
+/** What the user's page says while queued (handled by the desk, not the call). */
+export type QueueMessage = z.infer<typeof locationMessage> | z.infer<typeof callbackMessage> | { type: 'leave_queue' } | { type: 'fallback'; choice: 'self_record' };
+
 // A plain union: the two `join` shapes share their discriminator value.
 export const clientMessageSchema = z.union([
   /** The user's page sends its capture token here (never in the URL: URLs end up in logs). */
@@ -22,6 +39,12 @@ export const clientMessageSchema = z.union([
   z.strictObject({ type: z.literal('stats'), stats: browserStatsSchema }),
   /** Hang up: ends the call for both sides. */
   z.strictObject({ type: z.literal('leave') }),
+  // The user's page in the queue (docs/live-calls-api.md §1).
+  ...locationMessage.options,
+  callbackMessage,
+  z.strictObject({ type: z.literal('leave_queue') }),
+  /** The user takes the fallback the server offered (`unavailable`): record a video instead. */
+  z.strictObject({ type: z.literal('fallback'), choice: z.literal('self_record') }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 

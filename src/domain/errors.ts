@@ -40,6 +40,11 @@ export const errorStatus = {
   session_not_reviewable: 409,
   review_claimed_by_other: 409,
   review_not_claimed: 409,
+  override_confirmation_required: 409,
+  approval_pending: 409,
+  no_pending_approval: 409,
+  four_eyes_same_user: 403,
+  override_reason_required: 422,
   transition_not_allowed: 409,
   session_not_expired: 409,
   actor_forbidden: 403,
@@ -49,6 +54,7 @@ export const errorStatus = {
   token_expired: 410,
   token_invalid: 401,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   unsupported_media_type: 415,
   media_unreadable: 422,
   image_too_large: 422,
@@ -71,6 +77,13 @@ export const errorStatus = {
   engine_unavailable: 503,
   capture_page_not_built: 503,
   server_stopping: 503,
+  // Live agent mode (src/agents).
+  call_not_assigned: 409,
+  agent_busy: 409,
+  queue_empty: 404,
+  offer_not_found: 404,
+  not_in_call: 409,
+  callback_not_found: 404,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

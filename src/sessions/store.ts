@@ -141,6 +141,19 @@ export function recordEvidence(deps: StoreDeps, ref: SessionRef, artifact: Artif
   return execute(deps, ref, { type: 'evidence_stored', kind: artifact.kind }, actor, (tx, next) => upsertArtifact(tx, next.session, artifact, iso(deps.clock.now())));
 }
 
+/** A live call ended (src/agents): its recordings' artifact rows commit with the session's move back to the queue, or with the decision that follows. */
+export function recordCallEnded(deps: StoreDeps, ref: SessionRef, recordings: ArtifactRow[], c: { recorded_at: string | null; duration_seconds: number; final: boolean }, actor: Actor) {
+  const command = { type: 'call_ended' as const, recordings: recordings.map((r) => r.kind), ...c };
+  return execute(deps, ref, command, actor, async (tx, next) => {
+    for (const r of recordings) await upsertArtifact(tx, next.session, r, next.session.updated_at);
+  });
+}
+
+/** A still the agent captured during a call (the blob is stored). */
+export function recordCallStill(deps: StoreDeps, ref: SessionRef, artifact: ArtifactRow, actor: Actor) {
+  return execute(deps, ref, { type: 'call_still_stored', kind: artifact.kind }, actor, (tx, next) => upsertArtifact(tx, next.session, artifact, iso(deps.clock.now())));
+}
+
 /** A stage begins: its run row is (re)marked running, counting the attempt. */
 export function recordStageStarted(deps: StoreDeps, ref: SessionRef, stage: string, actor: Actor) {
   const started = iso(deps.clock.now());
@@ -207,6 +220,9 @@ export async function purgeErased(deps: StoreDeps, ref: SessionRef, actor: Actor
     const artifacts = await tx.deleteFrom('artifacts').where('session_id', '=', sessionId).where('project_id', '=', projectId).executeTakeFirst();
     const stages = await tx.deleteFrom('stage_runs').where('session_id', '=', sessionId).executeTakeFirst();
     await tx.deleteFrom('uploads').where('session_id', '=', sessionId).execute();
+    // Live-agent rows (src/agents): location, notes, answers, callback phone numbers are the person's.
+    // The agents' activity log stays: it records what the agent did, not who the user was.
+    for (const t of ['live_calls', 'live_queue', 'callback_requests'] as const) await tx.deleteFrom(t).where('session_id', '=', sessionId).where('project_id', '=', projectId).execute();
     await tx.deleteFrom('outbox').where('session_id', '=', sessionId).where('project_id', '=', projectId).execute();
     const events = (await tx.selectFrom('webhook_events').select('id').where('project_id', '=', projectId).where('session_id', '=', sessionId).execute()).map((e) => e.id);
     if (events.length) {

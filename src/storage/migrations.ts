@@ -350,6 +350,76 @@ const handoffs: Migration = {
       .addColumn('expires_at', 'text', (c) => c.notNull())
       .addColumn('opened_at', 'text').execute();
     await db.schema.createIndex('handoffs_session').on('handoffs').columns(['project_id', 'session_id']).execute();
+ * Migration 012 (review dashboard, issue 15): columns the dashboard filters, sorts and counts on,
+ * copied out of the JSON they live in (profile, decision, the face_match stage) by the session
+ * store on every write, so a list query is plain indexed SQL on both databases; and the four-eyes
+ * `pending_approval` (a reviewer's approval waiting for a second person).
+ */
+const reviewDashboard: Migration = {
+  async up(db: Kysely<any>) {
+    for (const [name, type] of [['video_mode', 'text'], ['language', 'text'], ['reason_codes', 'text'], ['decided_at', 'text'], ['face_score', 'double precision'], ['pending_approval', 'text']] as const) {
+      await db.schema.alterTable('sessions').addColumn(name, type).execute();
+    }
+    await backfillReviewColumns(db);
+    // The review queue (processed, automatic needs_review/declined, oldest decision first); the
+    // created_at list uses migration 001's sessions_project_created.
+    await db.schema.createIndex('sessions_review_queue').on('sessions').columns(['project_id', 'result', 'decided_at']).execute();
+  },
+};
+
+/** Migration 012's data work: the new columns of sessions written before it (the store writes them from then on). */
+export async function backfillReviewColumns(db: Kysely<any>): Promise<void> {
+  const rows: Array<{ id: string; profile: string; decision: string | null }> = await db.selectFrom('sessions').select(['id', 'profile', 'decision']).execute();
+  for (const r of rows) {
+    const profile = JSON.parse(r.profile) as { video_mode?: string; video_language?: string };
+    const decision = r.decision ? (JSON.parse(r.decision) as { decided_at?: string; reasons?: Array<{ code?: string }> }) : null;
+    const codes = (decision?.reasons ?? []).map((x) => x.code).filter((c): c is string => typeof c === 'string');
+    const fm: { result: string | null } | undefined = await db.selectFrom('stage_runs').select('result').where('session_id', '=', r.id).where('stage', '=', 'face_match').where('status', '=', 'completed').executeTakeFirst();
+    const score = fm?.result ? (JSON.parse(fm.result) as { face_match_score?: unknown }).face_match_score : null;
+    await db.updateTable('sessions').set({
+      video_mode: profile.video_mode ?? 'self_record', language: profile.video_language ?? 'en',
+      reason_codes: codes.length ? `,${[...new Set(codes)].join(',')},` : null, decided_at: decision?.decided_at ?? null,
+      face_score: typeof score === 'number' && Number.isFinite(score) ? score : null,
+    }).where('id', '=', r.id).execute();
+  }
+}
+
+/**
+ * Migration 013 (issue 16, live agent mode): agents' availability, the live-agent queue, what an
+ * agent did in a call (questions, location, stills, notes, quality), callback requests, and the
+ * per-agent activity log. The sessions/artifacts rows of a call stay the session store's.
+ */
+const liveAgent: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('agent_presence')
+      .addColumn('project_id', 'text', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull()).addColumn('changed_at', 'text', (c) => c.notNull())
+      .addColumn('idle_since', 'text')
+      .addPrimaryKeyConstraint('agent_presence_pk', ['project_id', 'user_id']).execute();
+    await db.schema.createTable('live_queue')
+      .addColumn('session_id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('priority', 'integer', (c) => c.notNull()).addColumn('joined_at', 'text', (c) => c.notNull()).addColumn('seq', 'double precision', (c) => c.notNull())
+      .addColumn('agent_id', 'text').addColumn('assigned_at', 'text').execute();
+    await db.schema.createIndex('live_queue_project').on('live_queue').columns(['project_id', 'priority', 'joined_at']).execute();
+    await db.schema.createTable('live_calls')
+      .addColumn('session_id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('agent_id', 'text').addColumn('questions', 'text').addColumn('location', 'text').addColumn('stills', 'text')
+      .addColumn('face', 'text').addColumn('notes', 'text').addColumn('quality', 'text')
+      .addColumn('started_at', 'text').addColumn('ended_at', 'text').addColumn('duration_seconds', 'real').addColumn('end_reason', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createTable('callback_requests')
+      .addColumn('id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('session_id', 'text', (c) => c.notNull()).addColumn('phone', 'text', (c) => c.notNull())
+      .addColumn('preferred_time', 'text').addColumn('note', 'text').addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('done_at', 'text').addColumn('done_by', 'text').execute();
+    await db.schema.createIndex('callback_requests_project').on('callback_requests').columns(['project_id', 'created_at']).execute();
+    await db.schema.createTable('agent_activity')
+      .addColumn('id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull()).addColumn('session_id', 'text')
+      .addColumn('action', 'text', (c) => c.notNull()).addColumn('details', 'text').addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('seq', 'double precision', (c) => c.notNull()).execute();
+    await db.schema.createIndex('agent_activity_user').on('agent_activity').columns(['project_id', 'user_id', 'created_at']).execute();
+    await db.schema.createIndex('agent_activity_session').on('agent_activity').columns(['project_id', 'session_id', 'created_at']).execute();
   },
 };
 
@@ -427,6 +497,8 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '008_session_aggregate': sessionAggregate,
   '009_accounts': accounts,
   '011_upload_parts': uploadParts,
+  '012_review_dashboard': reviewDashboard,
+  '013_live_agent': liveAgent,
   '014_handoffs': handoffs,
   '015_evidence_chain': evidenceChain,
 });

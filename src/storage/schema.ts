@@ -55,6 +55,16 @@ export interface SessionsTable {
   review_claim: string | null;
   /** JSON of who took the human decision: { kind, id, name?, name_source? } (sessions/aggregate.ts). */
   reviewed_by: string | null;
+  /** Copies for the dashboard's filters and sorts (migration 012), written by the store from profile/decision/results. */
+  video_mode: string | null;
+  language: string | null;
+  /** The decision's reason codes as `,code1,code2,` (a LIKE '%,code,%' finds one exactly). */
+  reason_codes: string | null;
+  decided_at: string | null;
+  /** The video result's face-match score (0–100), set when the pipeline decides. */
+  face_score: number | null;
+  /** JSON of a four-eyes approval waiting for a second person (sessions/rows.ts pendingApprovalSchema). */
+  pending_approval: string | null;
 }
 
 export interface ArtifactsTable {
@@ -231,6 +241,11 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   outbox: OutboxTable;
   handoffs: HandoffsTable;
+  agent_presence: AgentPresenceTable;
+  live_queue: LiveQueueTable;
+  live_calls: LiveCallsTable;
+  callback_requests: CallbackRequestsTable;
+  agent_activity: AgentActivityTable;
 }
 
 /** A desktop-to-phone hand-off link (src/handoff); the code itself is never stored. */
@@ -245,6 +260,20 @@ export interface HandoffsTable {
   /** When the phone opened the link (single use); null while unused. */
   opened_at: string | null;
 }
+
+/** Live agent mode (src/agents, migration 013). `status` is what the agent chose: available | away. */
+export interface AgentPresenceTable { project_id: string; user_id: string; status: string; changed_at: string; idle_since: string | null }
+/** A session waiting for (or assigned to) an agent; `agent_id` set once an agent took it. */
+/** `seq`: arrival order where joined_at ties (agents/sequence.ts). */
+export interface LiveQueueTable { session_id: string; project_id: string; priority: number; joined_at: string; seq: number; agent_id: string | null; assigned_at: string | null }
+/** The agent's side of a session's call: JSON columns written by src/agents only. */
+export interface LiveCallsTable {
+  session_id: string; project_id: string; agent_id: string | null; questions: string | null; location: string | null; stills: string | null;
+  face: string | null; notes: string | null; quality: string | null; started_at: string | null; ended_at: string | null;
+  duration_seconds: number | null; end_reason: string | null; updated_at: string;
+}
+export interface CallbackRequestsTable { id: string; project_id: string; session_id: string; phone: string; preferred_time: string | null; note: string | null; created_at: string; done_at: string | null; done_by: string | null }
+export interface AgentActivityTable { id: string; project_id: string; user_id: string; session_id: string | null; action: string; details: string | null; created_at: string; seq: number }
 
 /** A person who signs in to the dashboard (src/accounts). */
 export interface UsersTable {

@@ -3,6 +3,10 @@ import type { Deps } from '../../deps.ts';
 import { parseTrustedProxies } from '../../config/trusted-proxies.ts';
 import { accountRoutes, signInRoute } from './account-routes.ts';
 import { dashboardSession, type DashVars } from './auth.ts';
+import { eventsRoute } from './events-route.ts';
+import { dashboardMediaRoute } from './media-route.ts';
+import { dashboardReviewRoutes } from './review-routes.ts';
+import { dashboardSettingsRoutes } from './settings-routes.ts';
 import { dashboardSessionRoutes } from './session-routes.ts';
 import { dashboardUserRoutes } from './user-routes.ts';
 
@@ -11,7 +15,8 @@ import { dashboardUserRoutes } from './user-routes.ts';
  * writes), never by an API key; the /v1 API stays the machines' (API keys only). Sign-in is the
  * one route without a session; everything after it goes through dashboardSession.
  */
-export function dashboardApi(deps: Deps) {
+/** `extra`: routes of other rooms under /dashboard/api behind the same session middleware (live agents: agents/routes.ts). */
+export function dashboardApi(deps: Deps, extra?: Hono<{ Variables: DashVars }>) {
   const trusted = parseTrustedProxies(deps.config.TRUST_PROXY);
   const api = new Hono<{ Variables: DashVars }>();
   // Answers name people and carry the CSRF token: no cache keeps them. Set before the route runs
@@ -23,8 +28,14 @@ export function dashboardApi(deps: Deps) {
   api.route('/', signInRoute(deps, trusted));
   api.use('*', dashboardSession(deps, trusted));
   api.route('/', accountRoutes(deps, trusted));
+  // Before the session routes: /sessions/facets must not be read as a session id.
+  api.route('/', dashboardReviewRoutes(deps));
+  api.route('/', eventsRoute(deps));
+  api.route('/', dashboardMediaRoute(deps));
+  api.route('/', dashboardSettingsRoutes(deps));
   api.route('/sessions', dashboardSessionRoutes(deps));
   api.route('/', dashboardUserRoutes(deps));
+  if (extra) api.route('/', extra);
   const app = new Hono();
   app.route('/dashboard/api', api);
   return app;
