@@ -7,7 +7,9 @@ import type { SessionRow } from './types.ts';
 export type SortKey = 'created_at' | 'updated_at' | 'decided_at' | 'face_score';
 
 export function Badge({ value }: { value: string | null | undefined }) {
-  return <span class={`badge ${value ?? ''}`}>{label(value ?? 'none')}</span>;
+  // No result yet (the session is open or running): a dash, not a grey "None" badge that reads like a verdict.
+  if (!value) return <span class="muted" title="No result yet">—</span>;
+  return <span class={`badge ${value}`}>{label(value)}</span>;
 }
 
 function SortHeader({ k, text, sort, order, onSort }: { k: SortKey; text: string; sort?: SortKey; order?: 'asc' | 'desc'; onSort?: (k: SortKey) => void }) {

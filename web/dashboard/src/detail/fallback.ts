@@ -18,7 +18,9 @@ const WINDOW_S = 4;
 export function fromSession(raw: unknown): Evidence {
   const s = raw as Plain;
   const media: Evidence['media'] = {};
-  for (const a of s.artifacts ?? []) (media as Record<string, unknown>)[a.kind] = { url: a.url, content_type: a.content_type, bytes: a.bytes };
+  // The face crops the face stage stores as evidence stand for the pair images.
+  const alias: Record<string, string> = { evidence_video_face_1: 'best_frame', evidence_document_portrait: 'document_portrait' };
+  for (const a of s.artifacts ?? []) (media as Record<string, unknown>)[alias[a.kind] ?? a.kind] = { url: a.url, content_type: a.content_type, bytes: a.bytes };
   const pairs: FacePair[] = Object.entries(s.face_match?.pairs ?? {}).flatMap(([pair, p]) => (p ? [{ pair, label: '', ...p }] : []));
   return {
     object: 'evidence',
