@@ -8,7 +8,8 @@ import { errText, Missing, useLoad } from './use-load.tsx';
 
 interface PS {
   four_eyes: boolean; four_eyes_risk_score: number; review_claim_minutes: number; retention_days: number | null;
-  thresholds: { face_match: number | null; liveness: number | null };
+  /** Absent on a server that keeps thresholds global: the fields are then not shown. */
+  thresholds?: { face_match: number | null; liveness: number | null };
   branding: { name: string | null; logo_data_url: string | null; color: string | null };
 }
 /** The server's limit for a logo (docs/dashboard-api.md). */
@@ -27,10 +28,11 @@ export function ProjectSettings() {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
     try {
+      // Only the settings this server returned are sent back (its PATCH is strict).
       await patch('/project/settings', {
         four_eyes: f.get('four_eyes') === 'on', four_eyes_risk_score: Number(f.get('four_eyes_risk_score')), review_claim_minutes: Number(f.get('review_claim_minutes')),
         retention_days: numOrNull(f.get('retention_days')),
-        thresholds: { face_match: numOrNull(f.get('t_face')), liveness: numOrNull(f.get('t_live')) },
+        ...(data!.thresholds ? { thresholds: { face_match: numOrNull(f.get('t_face')), liveness: numOrNull(f.get('t_live')) } } : {}),
         branding: { name: String(f.get('b_name') ?? '').trim() || null, color: String(f.get('b_color_on')) === 'on' ? String(f.get('b_color')) : null, logo_data_url: logo === undefined ? data!.branding.logo_data_url : logo },
       });
       if (sec.data && (f.get('require_totp') === 'on') !== sec.data.require_totp) await patch('/project/security', { require_totp: f.get('require_totp') === 'on' });
@@ -53,14 +55,16 @@ export function ProjectSettings() {
       <section class="card" aria-labelledby="h-review">
         <h3 id="h-review">Review policy</h3>
         <label class="radio"><input type="checkbox" name="four_eyes" defaultChecked={data.four_eyes} id="four-eyes" /> Four-eyes: approving a declined or high-risk session needs a second reviewer</label>
-        <label for="fe-risk">High risk from risk score</label><input id="fe-risk" name="four_eyes_risk_score" type="number" min={0} max={100} defaultValue={String(data.four_eyes_risk_score)} />
+        <label for="fe-risk">"High risk" from risk score (0–1)</label><input id="fe-risk" name="four_eyes_risk_score" type="number" min={0} max={1} step="0.05" defaultValue={String(data.four_eyes_risk_score)} />
         <label for="claim-min">A claim lasts (minutes)</label><input id="claim-min" name="review_claim_minutes" type="number" min={1} max={240} defaultValue={String(data.review_claim_minutes)} />
         {sec.data && <label class="radio"><input type="checkbox" name="require_totp" defaultChecked={sec.data.require_totp} /> Require two-factor sign-in for everyone in this project</label>}
       </section>
       <section class="card" aria-labelledby="h-thresholds">
-        <h3 id="h-thresholds">Thresholds and retention</h3>
-        <label for="t-face">Face match threshold (0–100; empty = server default)</label><input id="t-face" name="t_face" type="number" min={0} max={100} step="0.1" defaultValue={data.thresholds.face_match?.toString() ?? ''} />
-        <label for="t-live">Liveness threshold (0–100; empty = server default)</label><input id="t-live" name="t_live" type="number" min={0} max={100} step="0.1" defaultValue={data.thresholds.liveness?.toString() ?? ''} />
+        <h3 id="h-thresholds">{data.thresholds ? 'Thresholds and retention' : 'Retention'}</h3>
+        {data.thresholds && <>
+          <label for="t-face">Face match threshold (0–100; empty = server default)</label><input id="t-face" name="t_face" type="number" min={0} max={100} step="0.1" defaultValue={data.thresholds.face_match?.toString() ?? ''} />
+          <label for="t-live">Liveness threshold (0–100; empty = server default)</label><input id="t-live" name="t_live" type="number" min={0} max={100} step="0.1" defaultValue={data.thresholds.liveness?.toString() ?? ''} />
+        </>}
         <label for="ret">Keep media for (days; empty = server default)</label><input id="ret" name="retention_days" type="number" min={1} max={3650} defaultValue={data.retention_days?.toString() ?? ''} />
       </section>
       <section class="card" aria-labelledby="h-brand">
@@ -68,7 +72,7 @@ export function ProjectSettings() {
         <label for="b-name">Name shown to users</label><input id="b-name" name="b_name" maxLength={80} defaultValue={data.branding.name ?? ''} />
         <label class="radio"><input type="checkbox" name="b_color_on" defaultChecked={!!data.branding.color} /> Use a brand colour</label>
         <label for="b-color">Colour</label><input id="b-color" name="b_color" type="color" defaultValue={data.branding.color ?? '#1f5fbf'} />
-        <label for="b-logo">Logo (PNG, JPEG or SVG, at most 200 KB)</label><input id="b-logo" type="file" accept="image/png,image/jpeg,image/svg+xml" onChange={pickLogo} />
+        <label for="b-logo">Logo (PNG, JPEG, WebP or SVG, at most 200 KB)</label><input id="b-logo" type="file" accept="image/png,image/jpeg,image/webp,image/svg+xml" onChange={pickLogo} />
         {shownLogo && <div class="row"><img src={shownLogo} alt="Current logo" class="logo" /><button type="button" class="small-btn secondary" onClick={() => setLogo(null)}>Remove logo</button></div>}
       </section>
       <div class="save-bar"><button type="submit">Save settings</button> <span role="status">{msg}</span>{error && <span class="error">{error}</span>}</div>

@@ -47,12 +47,12 @@ export function Users({ me }: { me: Me }) {
                 {ROLES.map((r) => <td key={r}><input type="checkbox" checked={u.roles.includes(r)} onChange={() => toggleRole(u, r)} aria-label={`${u.login} has the role ${r}`} disabled={u.id === me.user.id && r === 'admin'} /></td>)}
                 <td>{u.totp_enabled ? 'on' : 'off'}</td>
                 <td class="small">{when(u.last_login_at)}</td>
-                <td class="row tight">
+                <td><div class="row tight">
                   {u.id !== me.user.id && <button type="button" class="small-btn secondary" onClick={() => act(u, 'disable', () => patch(`/users/${u.id}`, { disabled: !u.disabled }))}>{u.disabled ? 'Enable' : 'Disable'}</button>}
                   <button type="button" class="small-btn secondary" onClick={() => act(u, 'reset-password', () => post(`/users/${u.id}/reset-password`))}>Reset password</button>
                   {u.totp_enabled && <button type="button" class="small-btn secondary" onClick={() => act(u, 'reset-totp', () => post(`/users/${u.id}/reset-totp`))}>Reset two-factor</button>}
                   {!!u.locked_for_seconds && <button type="button" class="small-btn secondary" onClick={() => act(u, 'unlock', () => post(`/users/${u.id}/unlock`))}>Unlock</button>}
-                </td>
+                </div></td>
               </tr>
             ))}</tbody>
           </table>
