@@ -5,11 +5,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildAtomically } from '../build-atomic.ts';
 
 // Bundles the reviewers' dashboard (Preact + uPlot, TypeScript/TSX) into `outDir`: app.js (one ES
-// module), styles.css (ours + uPlot's) and index.html. The server only serves that directory
+// module), charts.js (uPlot, loaded by the overview only), styles.css (ours + uPlot's) and index.html. The server only serves that directory
 // (src/http/routes/dashboard.ts); `npm run build:web` (web/capture/build.ts) runs this.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const DASHBOARD_FILES = ['app.js', 'styles.css', 'index.html'] as const;
+export const DASHBOARD_FILES = ['app.js', 'charts.js', 'styles.css', 'index.html'] as const;
 export const DASHBOARD_OUT_DIR = path.resolve(here, '../build/dashboard');
 
 export async function buildDashboardAssets(outDir: string = DASHBOARD_OUT_DIR): Promise<{ bytes: number }> {
@@ -21,8 +21,9 @@ export async function buildDashboardAssets(outDir: string = DASHBOARD_OUT_DIR): 
 
 async function bundle(outDir: string): Promise<void> {
   await build({
-    entryPoints: [path.join(here, 'src/main.tsx')],
-    outfile: path.join(outDir, 'app.js'),
+    // Two bundles: the app, and uPlot's charts which only the overview loads (import at run time).
+    entryPoints: { app: path.join(here, 'src/main.tsx'), charts: path.join(here, 'src/uplot-charts.ts') },
+    outdir: outDir,
     bundle: true,
     format: 'esm',
     platform: 'browser',

@@ -7,7 +7,7 @@ import { AppError } from '../../domain/errors.ts';
 // web/build/dashboard (`npm run build:web`; the server never imports build code), over the
 // dashboard API (/dashboard/api, signed in with an account; http/dashboard/). The page never holds
 // an API key. Routing is in the URL fragment (#/sessions/ses_…), so /dashboard is the one page.
-const FILES: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'styles.css': 'text/css; charset=utf-8' };
+const FILES: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'charts.js': 'text/javascript; charset=utf-8', 'styles.css': 'text/css; charset=utf-8' };
 // Everything is our own origin: no inline script or style (uPlot and Preact set styles through the
 // CSSOM, which style-src does not govern). img/media blob: for the evidence viewer; data: for a
 // branding logo stored as a data URL. connect-src 'self' covers the live-updates stream.
