@@ -2,6 +2,11 @@
 
 const dtf = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const when = (iso: string | null | undefined) => (iso ? dtf.format(new Date(iso)) : '—');
+const short = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** Table cells: "Dec 6, 15:50" (the full date is in the cell's title). */
+export const whenShort = (iso: string | null | undefined) => (iso ? short.format(new Date(iso)) : '—');
+/** "ses_f2e56312": enough to recognise and to search (the list's id search takes a prefix of ≥ 8). */
+export const shortId = (id: string) => (id.length > 12 ? id.slice(0, 12) : id);
 
 /** "in 12 min" / "3 min ago": claim expiry and freshness. */
 export function relative(iso: string, now = Date.now()): string {

@@ -38,7 +38,7 @@ export function Detail({ id, me, canDecide }: { id: string; me: Me; canDecide: b
   const img = (k: keyof Evidence['media']) => ev.media[k]?.url;
   return (
     <div class="detail">
-      <div class="evidence">
+      <div class="detail-head">
         <nav aria-label="Breadcrumb" class="crumbs"><a href={href('queue')}>Queue</a> / <a href={href('sessions')}>Sessions</a> / <span class="mono">{s.id}</span></nav>
         <h2 tabIndex={-1} id="detail-title">Session <span class="mono">{s.id}</span></h2>
         <p class="summary">
@@ -49,7 +49,8 @@ export function Detail({ id, me, canDecide }: { id: string; me: Me; canDecide: b
         <nav aria-label="Sections" class="sections">
           {[['reasons', 'Reasons'], ['document', 'Document'], ['faces', 'Faces'], ['video', 'Video'], ['device', 'Device'], ['webhooks', 'Webhooks'], ['audit', 'Audit trail'], ['raw', 'Raw JSON']].map(([a, t]) => <a key={a} href={`#/sessions/${s.id}`} onClick={(e) => { e.preventDefault(); document.getElementById(`sec-${a}`)?.scrollIntoView(); document.getElementById(`sec-${a}`)?.focus(); }}>{t}</a>)}
         </nav>
-
+      </div>
+      <div class="evidence">
         <section id="sec-reasons" tabIndex={-1} class="card" aria-labelledby="h-reasons">
           <h3 id="h-reasons">Why the system decided {label(s.decision?.result ?? s.result)}</h3>
           {ev.reasons.length === 0 ? <p class="muted">No findings: every check passed{s.decision ? '' : ' or has not run yet'}.</p> : (
