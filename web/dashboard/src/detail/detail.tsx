@@ -79,7 +79,7 @@ export function Detail({ id, me, canDecide }: { id: string; me: Me; canDecide: b
 
         <section id="sec-video" tabIndex={-1} class="card" aria-labelledby="h-video">
           <h3 id="h-video">Video</h3>
-          {ev.video ? <VideoEvidence v={ev.video} /> : <p class="muted">No video in this session.</p>}
+          {ev.video ? <VideoEvidence v={ev.video} lang={s.profile.video_language} /> : <p class="muted">No video in this session.</p>}
         </section>
 
         <section id="sec-device" tabIndex={-1} class="card" aria-labelledby="h-device">

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { label, secs } from '../format.ts';
-import type { Evidence, Frame } from '../types.ts';
+import type { Evidence, Frame, Segment } from '../types.ts';
 
 // The recording with its timeline: challenge windows (band) and the moment each was detected
 // (marker), transcript segments, flagged moments, sampled frames (ticks); face boxes of the nearest
@@ -12,7 +12,7 @@ const W = 1000;
 /** A sampled frame's boxes are shown while the playhead is within this many seconds of it (frames are sampled ~2/s). */
 const FRAME_NEAR_S = 0.35;
 
-export function VideoEvidence({ v }: { v: V }) {
+export function VideoEvidence({ v, lang }: { v: V; lang?: string }) {
   const ref = useRef<HTMLVideoElement>(null);
   const [t, setT] = useState(0);
   const [dur, setDur] = useState(v.duration_seconds ?? 0);
@@ -26,6 +26,7 @@ export function VideoEvidence({ v }: { v: V }) {
   const D = dur || v.duration_seconds || Math.max(1, ...v.challenges.map((c) => c.window[1]), ...(v.transcript?.segments ?? []).map((s) => s.end));
   const x = (s: number) => (s / D) * W;
   const frame = nearest(v.frames, t);
+  const captions = useCaptions(v.transcript?.segments ?? []);
   useEffect(() => { performance.mark('vkyc:video-meta'); }, [size]);
   return (
     <div class="video-evidence">
@@ -35,7 +36,9 @@ export function VideoEvidence({ v }: { v: V }) {
           onLoadedMetadata={(e) => { const el = e.currentTarget; if (Number.isFinite(el.duration)) setDur(el.duration); setSize([el.videoWidth, el.videoHeight]); }}
           onTimeUpdate={(e) => setT(e.currentTarget.currentTime)}
           onSeeked={(e) => setT(e.currentTarget.currentTime)}
-        />
+        >
+          {captions && <track kind="captions" src={captions} srcLang={lang ?? 'en'} label="Transcript (speech recognition)" />}
+        </video>
         {frame && size[0] > 0 && (
           <svg class="boxes" viewBox={`0 0 ${size[0]} ${size[1]}`} aria-hidden="true" preserveAspectRatio="xMidYMid meet">
             {frame.faces.map((f, i) => {
@@ -107,6 +110,23 @@ export function VideoEvidence({ v }: { v: V }) {
       </div>
     </div>
   );
+}
+
+/**
+ * The transcript as a WebVTT captions track (a blob: URL, which the CSP's media-src allows): a
+ * reviewer who cannot hear the audio reads what the recogniser heard, in time with the picture.
+ */
+function useCaptions(segments: Segment[]): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!segments.length) return;
+    const ts = (s: number) => new Date(s * 1000).toISOString().slice(11, 23);
+    const vtt = `WEBVTT\n\n${segments.map((s) => `${ts(s.start)} --> ${ts(s.end)}\n${s.text.replace(/-->/g, '→')}`).join('\n\n')}\n`;
+    const u = URL.createObjectURL(new Blob([vtt], { type: 'text/vtt' }));
+    setUrl(u);
+    return () => URL.revokeObjectURL(u);
+  }, [segments]);
+  return url;
 }
 
 function nearest(frames: Frame[], t: number): Frame | null {
