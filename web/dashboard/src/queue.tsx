@@ -57,9 +57,10 @@ export function Queue({ me }: { me: Me }) {
     <section aria-labelledby="queue-title">
       <div class="page-head">
         <h2 id="queue-title" tabIndex={-1}>Review queue</h2>
-        <div role="tablist" aria-label="Queue" class="tabs">
-          <button role="tab" type="button" aria-selected={kind === 'review'} onClick={() => setKind('review')} id="tab-review">Needs review</button>
-          <button role="tab" type="button" aria-selected={kind === 'second_approval'} onClick={() => setKind('second_approval')} id="tab-second">Awaiting second approval</button>
+        {/* Two toggle buttons rather than an ARIA tab list: plain Tab/Enter, no arrow-key pattern to half-implement. */}
+        <div role="group" aria-label="Which queue" class="tabs">
+          <button type="button" aria-pressed={kind === 'review'} onClick={() => setKind('review')} id="tab-review">Needs review</button>
+          <button type="button" aria-pressed={kind === 'second_approval'} onClick={() => setKind('second_approval')} id="tab-second">Awaiting second approval</button>
         </div>
       </div>
       <p class="muted small">Oldest first. Claim a session before you open it: nobody else can decide it while you hold it, and the hold ends by itself when it expires.</p>
