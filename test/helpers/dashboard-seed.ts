@@ -21,7 +21,8 @@ export async function createSession(srv: Srv, body: Record<string, unknown>): Pr
 /** A full self-recorded session (expired passport, selfie and video of the same person), submitted for verification. */
 export async function submitExpiredPassportSession(srv: Srv, externalId: string): Promise<string> {
   const { id, token } = await createSession(srv, {
-    profile: { steps: ['document', 'selfie', 'video'], video_mode: 'self_record' },
+    // No phrase and a 10 s limit: the plan's two challenges (at 1 s and 5 s) fall inside the 8 s video, so a test can seek to them.
+    profile: { steps: ['document', 'selfie', 'video'], video_mode: 'self_record', phrase: 'none', video_max_duration: 10 },
     external_id: externalId, account_id: 'acct-42',
     expected_data: { first_name: 'Elsa Maria', last_name: 'Lindqvist', birth_date: '1991-03-07', document_number: 'K4T209386' },
   });
