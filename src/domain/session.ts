@@ -103,6 +103,10 @@ export interface Decision {
   decided_at: string;
   /** Who decided, from authentication (absent on decisions stored before actors existed). */
   actor?: DecisionActor;
+  /** `resubmission_requested`: a reviewer declined and asked for a new capture (sessions/aggregate.ts). */
+  outcome?: 'resubmission_requested';
+  /** Four-eyes: the second person who confirmed this decision. */
+  confirmed_by?: { kind: DecisionActor['kind']; id: string; name?: string | undefined; name_source?: 'integrator' | 'account' | undefined };
 }
 
 export interface DecisionActor { kind: 'api_key' | 'user' | 'capture' | 'system'; id: string }

@@ -10,10 +10,11 @@ import type { ReviewedBy, SessionRecord } from './rows.ts';
  * - liveness:  a liveness check on the session (capture token, API key, the server)
  * - agent:     live calls and the agent's decision (API key; users with the agent or admin role)
  * - review:    claim, release, decide a processed session (API key; users with the reviewer or admin role)
+ * - confirm:   four-eyes second approval (users with the reviewer, admin or auditor role: issue 16's "concurrent audit")
  * - system:    the pipeline, the sweeps (the server only)
  * - erase:     API key, admin, the retention job
  */
-export type Right = 'integrate' | 'capture' | 'liveness' | 'agent' | 'review' | 'system' | 'erase';
+export type Right = 'integrate' | 'capture' | 'liveness' | 'agent' | 'review' | 'confirm' | 'system' | 'erase';
 
 export function mayAct(actor: Actor, right: Right, s: Pick<SessionRecord, 'id' | 'project_id'>): boolean {
   // Defence in depth: a route already scoped the session to the caller's project.
@@ -24,6 +25,7 @@ export function mayAct(actor: Actor, right: Right, s: Pick<SessionRecord, 'id' |
     case 'liveness': return (actor.kind === 'capture' && actor.id === s.id) || actor.kind === 'api_key' || actor.kind === 'system';
     case 'agent': return actor.kind === 'api_key' || hasRole(actor, 'agent', 'admin');
     case 'review': return actor.kind === 'api_key' || hasRole(actor, 'reviewer', 'admin');
+    case 'confirm': return hasRole(actor, 'reviewer', 'admin', 'auditor');
     case 'system': return actor.kind === 'system';
     case 'erase': return actor.kind === 'api_key' || actor.kind === 'system' || hasRole(actor, 'admin');
   }

@@ -1,9 +1,10 @@
 import type { Actor } from '../domain/actor.ts';
 import { decide, type Finding } from '../domain/decision.ts';
-import { type Decision, isAutomatic, isLiveAgentState, publicStatus, requiredArtifacts, type SessionState } from '../domain/session.ts';
-import { actorRef, agentLabel, mayAct, type Right } from './aggregate-rights.ts';
+import { type Decision, isLiveAgentState, publicStatus, requiredArtifacts, type SessionState } from '../domain/session.ts';
+import { agentLabel, mayAct, type Right } from './aggregate-rights.ts';
+import { claimReview, humanDecision, releaseReview, secondApproval } from './aggregate-review.ts';
 import type { CaptureReport } from './capture-report.ts';
-import type { CapturePlan, PhraseAttempt, ReviewedBy, SessionRecord } from './rows.ts';
+import type { CapturePlan, PhraseAttempt, SessionRecord } from './rows.ts';
 
 // The session aggregate: the one place that decides whether a command may change a session and
 // what it becomes. Pure — no I/O, no clock (the store passes `at`): `apply` returns the next session
@@ -29,7 +30,7 @@ export type Command =
   | { type: 'queue_left' }
   | { type: 'call_started' }
   | { type: 'call_ended' }
-  | { type: 'agent_decided'; result: HumanResult; notes?: string | undefined; reasons?: string[] | undefined }
+  | ({ type: 'agent_decided' } & HumanDecisionInput)
   | { type: 'processing_started' }
   | { type: 'stage_started'; stage: string }
   | { type: 'stage_finished'; stage: string; status: 'completed' | 'failed' }
@@ -39,7 +40,9 @@ export type Command =
   | { type: 'processing_failed'; reason: 'job_failed' | 'stuck'; numbers: Record<string, unknown> }
   | { type: 'review_claimed'; ttl_seconds: number }
   | { type: 'review_released' }
-  | { type: 'review_decided'; result: HumanResult; notes?: string | undefined; reasons?: string[] | undefined }
+  | ({ type: 'review_decided' } & HumanDecisionInput)
+  /** Four-eyes: a second person confirms (or rejects) the decision waiting in `pending_approval`. */
+  | { type: 'second_approval_decided'; confirm: boolean; notes?: string | undefined }
   | { type: 'cancel' }
   | { type: 'expire' }
   | { type: 'erase' };
@@ -47,19 +50,37 @@ export type Command =
 export type CommandType = Command['type'];
 export type HumanResult = 'approved' | 'declined';
 
+/** A person's decision (a reviewer's or a live agent's); aggregate-review.ts applies it. */
+export interface HumanDecisionInput {
+  result: HumanResult;
+  notes?: string | undefined;
+  /** Reason codes (the dashboard's come from domain/review-reasons.ts). */
+  reasons?: string[] | undefined;
+  /** Declined, asking the integrator for a new capture (`video.resubmission_requested`). */
+  resubmission?: boolean | undefined;
+  /** The person confirmed that approving overrides the pipeline's decline (required of users). */
+  confirm_override?: boolean | undefined;
+  /**
+   * Present when the project requires four-eyes (projects/settings.ts `four_eyes`); `high_risk`:
+   * the use case found the session's risk score at or above the project's bar. The aggregate has
+   * no risk results, so the caller says.
+   */
+  four_eyes?: { high_risk: boolean } | undefined;
+}
 export type Effect =
   | { type: 'job'; name: 'verify-session'; payload: { sessionId: string; projectId: string }; dedupeKey: string }
-  | { type: 'webhook'; event: 'video.completed' | 'video.reviewed'; data: Record<string, unknown> }
+  | { type: 'webhook'; event: 'video.completed' | 'video.reviewed' | 'video.resubmission_requested'; data: Record<string, unknown> }
   | { type: 'audit'; action: string; details?: unknown }
   | { type: 'realtime'; event: RealtimeEventType; data: Record<string, unknown> };
 
-export type RealtimeEventType = 'session.state_changed' | 'session.updated' | 'session.stage' | 'session.review_claimed' | 'session.review_released' | 'session.erased';
+export type RealtimeEventType = 'session.state_changed' | 'session.updated' | 'session.stage' | 'session.review_claimed' | 'session.review_released' | 'session.review_pending' | 'session.erased';
 
 /** Stable codes of a refused command (each is also an HTTP error code in domain/errors.ts). */
 export const REJECTIONS = [
   'session_erased', 'session_expired', 'session_canceled', 'session_already_completed', 'session_not_cancelable',
   'steps_incomplete', 'transition_not_allowed', 'session_not_reviewable', 'decision_final', 'review_claimed_by_other',
   'review_not_claimed', 'actor_forbidden', 'session_not_expired', 'idempotency_conflict',
+  'override_confirmation_required', 'override_reason_required', 'approval_pending', 'no_pending_approval', 'four_eyes_same_user',
 ] as const;
 export type RejectionCode = (typeof REJECTIONS)[number];
 
@@ -69,7 +90,7 @@ export type Outcome = Accepted | Rejection;
 
 export const isRejection = (o: Outcome): o is Rejection => 'error' in o;
 
-const reject = (error: RejectionCode, message: string, details?: unknown): Rejection => ({ error, message, ...(details === undefined ? {} : { details }) });
+export const reject = (error: RejectionCode, message: string, details?: unknown): Rejection => ({ error, message, ...(details === undefined ? {} : { details }) });
 
 /** The right each command needs (aggregate-rights.ts says who holds it). */
 const RIGHT: Record<CommandType, Right> = {
@@ -77,7 +98,7 @@ const RIGHT: Record<CommandType, Right> = {
   queue_joined: 'capture', queue_left: 'capture', call_started: 'agent', call_ended: 'agent', agent_decided: 'agent',
   processing_started: 'system', stage_started: 'system', stage_finished: 'system', evidence_stored: 'system',
   liveness_checked: 'liveness', decided: 'system', processing_failed: 'system', review_claimed: 'review',
-  review_released: 'review', review_decided: 'review', cancel: 'integrate', expire: 'system', erase: 'erase',
+  review_released: 'review', review_decided: 'review', second_approval_decided: 'confirm', cancel: 'integrate', expire: 'system', erase: 'erase',
 };
 
 /**
@@ -166,15 +187,13 @@ function step(a: SessionAggregate, c: Exclude<Command, { type: 'create' }>, acto
     }
     case 'review_claimed':
       return claimReview(a, c.ttl_seconds, actor, at);
-    case 'review_released': {
-      const claim = activeClaim(s, at);
-      if (!claim) return reject('review_not_claimed', 'nobody holds this session for review');
-      if (!sameActor(claim.actor, actor)) return reject('review_claimed_by_other', 'another reviewer holds this session');
-      return same(a, { review_claim: null }, undefined, [{ type: 'audit', action: 'review.released' }, { type: 'realtime', event: 'session.review_released', data: { session_id: s.id } }]);
-    }
+    case 'review_released':
+      return releaseReview(a, actor, at);
     case 'review_decided':
       // Reviews are for processed sessions: the pipeline's decision (or its failure) is what a human reviews.
       return s.state === 'completed' || s.state === 'failed' ? humanDecision(a, c, actor, at, 'decision.review') : notIn(s, 'be reviewed yet', 'session_not_reviewable');
+    case 'second_approval_decided':
+      return secondApproval(a, c, actor, at);
     case 'cancel':
       return s.state === 'pending' || s.state === 'in_progress' || s.state === 'awaiting_agent'
         ? move(a, 'canceled', at, {}, [{ type: 'audit', action: 'session.canceled' }])
@@ -198,21 +217,21 @@ function captureOpen(s: SessionRecord, at: string, submitted = 'this verificatio
   return open ? null : reject('session_already_completed', submitted);
 }
 
-const notIn = (s: SessionRecord, what: string, code: RejectionCode = 'transition_not_allowed') => reject(code, `a session in state ${s.state} cannot ${what}`);
+export const notIn = (s: SessionRecord, what: string, code: RejectionCode = 'transition_not_allowed') => reject(code, `a session in state ${s.state} cannot ${what}`);
 
 function changed(s: SessionRecord, from: SessionState | null): Effect {
   return { type: 'realtime', event: 'session.state_changed', data: { session_id: s.id, state: s.state, status: s.status, previous_state: from } };
 }
 
 /** A state change: the new state (and its public status), the other column changes, its effects, a realtime event. */
-function move(a: SessionAggregate, to: SessionState, at: string, patch: Partial<SessionRecord> = {}, effects: Effect[] = [], artifacts = a.artifacts): Accepted {
+export function move(a: SessionAggregate, to: SessionState, at: string, patch: Partial<SessionRecord> = {}, effects: Effect[] = [], artifacts = a.artifacts): Accepted {
   const from = a.session.state;
   const session: SessionRecord = { ...a.session, ...patch, state: to, status: publicStatus(to), updated_at: at };
   return { next: { session, artifacts }, effects: [...effects, from === to ? { type: 'realtime', event: 'session.updated', data: { session_id: session.id, state: to } } : changed(session, from)] };
 }
 
 /** A change that keeps the state (data, stage bookkeeping). */
-function same(a: SessionAggregate, patch: Partial<SessionRecord>, artifacts = a.artifacts, effects: Effect[] = []): Accepted {
+export function same(a: SessionAggregate, patch: Partial<SessionRecord>, artifacts = a.artifacts, effects: Effect[] = []): Accepted {
   return { next: { session: { ...a.session, ...patch }, artifacts }, effects };
 }
 
@@ -222,57 +241,11 @@ function autoDecision(a: SessionAggregate, d: ReturnType<typeof decide>, numbers
   // Never overwrite a decision; the pipeline only decides where none exists.
   if (s.decision) return reject('decision_final', 'this session already has a decision');
   const decision: Decision = { result: d.result, reasons: d.reasons, decided_by: 'auto', decided_at: at };
-  return move(a, to, at, { result: d.result, decision, completed_at: at }, [
+  const face = numbers.face_match_score;
+  const face_score = typeof face === 'number' && Number.isFinite(face) ? face : null;
+  return move(a, to, at, { result: d.result, decision, completed_at: at, face_score }, [
     { type: 'audit', action: 'decision.auto', details: { result: d.result, reasons: d.reasons.map((r) => r.code) } },
     { type: 'webhook', event: 'video.completed', data: { session_id: s.id, video_mode: s.profile.video_mode, status: 'completed', result: d.result, reasons: d.reasons.map((r) => r.code), external_id: s.external_id, ...numbers } },
-  ]);
-}
-
-function humanDecision(a: SessionAggregate, c: { result: HumanResult; notes?: string | undefined; reasons?: string[] | undefined }, actor: Actor, at: string, action: string): Outcome {
-  const s = a.session;
-  const by = actorRef(actor);
-  const claim = activeClaim(s, at);
-  if (claim && !sameActor(claim.actor, actor)) return reject('review_claimed_by_other', 'another reviewer holds this session');
-  const label = agentLabel(actor);
-  const decision: Decision = {
-    result: c.result,
-    // The reviewer's own reasons when given; otherwise the automatic findings stay as the context
-    // the human decided on (the previous decision is also in the audit log).
-    reasons: c.reasons?.length ? c.reasons.map((code) => ({ code, message: 'set by reviewer', stage: 'review' })) : (s.decision?.reasons ?? []),
-    decided_by: label,
-    decided_at: at,
-    actor: { kind: actor.kind, id: actor.id },
-  };
-  if (s.decision && !isAutomatic(s.decision)) return reject('decision_final', 'this session already has a human decision');
-  return move(a, 'completed', at, {
-    result: c.result, decision, reviewed_at: at, agent_id: label, agent_notes: c.notes ?? null, reviewed_by: by,
-    completed_at: s.completed_at ?? at, review_claim: null,
-  }, [
-    { type: 'audit', action, details: { previous: s.decision, result: c.result, notes: c.notes ?? null, reviewed_by: by } },
-    { type: 'webhook', event: 'video.reviewed', data: {
-      session_id: s.id, video_mode: s.profile.video_mode, status: 'completed', result: c.result, previous_result: s.result,
-      reviewed_at: at, agent_id: label, agent_notes: c.notes ?? null, reviewed_by: by, external_id: s.external_id,
-    } },
-  ]);
-}
-
-function activeClaim(s: SessionRecord, at: string) {
-  return s.review_claim && new Date(s.review_claim.expires_at) > new Date(at) ? s.review_claim : null;
-}
-
-const sameActor = (a: ReviewedBy, b: Actor) => a.kind === b.kind && a.id === b.id;
-
-function claimReview(a: SessionAggregate, ttlSeconds: number, actor: Actor, at: string): Outcome {
-  const s = a.session;
-  if (s.state !== 'completed' && s.state !== 'failed') return notIn(s, 'be claimed for review', 'session_not_reviewable');
-  if (s.decision && !isAutomatic(s.decision)) return reject('decision_final', 'this session already has a human decision');
-  const claim = activeClaim(s, at);
-  if (claim && !sameActor(claim.actor, actor)) return reject('review_claimed_by_other', 'another reviewer holds this session');
-  const expires_at = new Date(new Date(at).getTime() + ttlSeconds * 1000).toISOString();
-  const review_claim = { actor: actorRef(actor), expires_at };
-  return same(a, { review_claim }, undefined, [
-    { type: 'audit', action: 'review.claimed', details: { expires_at } },
-    { type: 'realtime', event: 'session.review_claimed', data: { session_id: s.id, by: review_claim.actor, expires_at } },
   ]);
 }
 

@@ -48,6 +48,10 @@ export async function createSession(deps: Deps, projectId: string, body: CreateS
     state: 'pending',
     version: 0,
     review_claim: null,
+    pending_approval: null,
+    face_score: null,
+    // Derived by the store from profile and decision (rows.ts listColumns).
+    video_mode: null, language: null, reason_codes: null, decided_at: null,
     reviewed_by: null,
   };
   const s = await insertSession(deps, toRecord(row), actor);

@@ -4,6 +4,7 @@ import { isLiveAgentState } from '../domain/session.ts';
 import type { Deps } from '../deps.ts';
 import { loadSession } from './rows.ts';
 import { execute } from './store.ts';
+import { fourEyesOf } from '../review/decide-session.ts';
 
 export const reviewBody = z.strictObject({
   result: z.enum(['approved', 'declined']),
@@ -23,10 +24,11 @@ export const reviewBody = z.strictObject({
 export async function reviewSession(deps: Deps, projectId: string, id: string, body: z.infer<typeof reviewBody>, actor: Actor) {
   const s = await loadSession(deps.db, projectId, id);
   const by: Actor = actor.kind === 'api_key' ? { ...actor, name: body.reviewer } : actor;
-  const decision = { result: body.result, notes: body.notes, reasons: body.reasons };
+  // Four-eyes applies to every person's decision, from any route (projects/settings.ts four_eyes).
+  const decision = { result: body.result, notes: body.notes, reasons: body.reasons, four_eyes: await fourEyesOf(deps, s) };
   const command = isLiveAgentState(s.state) ? { type: 'agent_decided' as const, ...decision } : { type: 'review_decided' as const, ...decision };
   const next = (await execute(deps, { projectId, sessionId: id }, command, by)).session;
-  return { id, status: 'completed' as const, result: body.result, reviewed_at: next.reviewed_at, decision: next.decision, reviewed_by: next.reviewed_by };
+  return { id, status: next.status, result: next.result, reviewed_at: next.reviewed_at, decision: next.decision, reviewed_by: next.reviewed_by, ...(next.pending_approval ? { pending_approval: next.pending_approval } : {}) };
 }
 
 export const claimReviewBody = z.strictObject({

@@ -8,12 +8,17 @@ import type { SessionsTable } from '../storage/schema.ts';
 // Reading session rows back: stored JSON is parsed with the same schemas it was written with, so a
 // corrupted row fails loudly instead of leaking an odd shape to clients.
 
-export interface SessionRecord extends Omit<SessionsTable, 'profile' | 'metadata' | 'decision' | 'client_info' | 'expected_data' | 'capture_plan' | 'status' | 'phrase_attempts' | 'state' | 'review_claim' | 'reviewed_by'> {
+/** Columns the store derives from the record on every write (mutableColumns): never set directly. */
+type DerivedColumns = 'video_mode' | 'language' | 'reason_codes' | 'decided_at';
+
+export interface SessionRecord extends Omit<SessionsTable, 'profile' | 'metadata' | 'decision' | 'client_info' | 'expected_data' | 'capture_plan' | 'status' | 'phrase_attempts' | 'state' | 'review_claim' | 'reviewed_by' | 'pending_approval' | DerivedColumns> {
   /** The API's six-valued status, a projection of `state` (domain/session.ts publicStatus). */
   status: SessionStatus;
   state: SessionState;
   review_claim: ReviewClaim | null;
   reviewed_by: ReviewedBy | null;
+  /** A four-eyes approval waiting for a second person (null: none waits). */
+  pending_approval: PendingApproval | null;
   profile: Profile;
   metadata: Record<string, unknown> | null;
   decision: Decision | null;
@@ -49,6 +54,10 @@ const decisionSchema = z.object({
   decided_by: z.string(),
   decided_at: z.string(),
   actor: z.object({ kind: actorKind, id: z.string() }).optional(),
+  /** `resubmission_requested`: declined by a reviewer who asks the integrator for a new capture. */
+  outcome: z.enum(['resubmission_requested']).optional(),
+  /** Four-eyes: the second person who confirmed this human decision. */
+  confirmed_by: z.lazy(() => reviewedBySchema).optional(),
 });
 
 /**
@@ -67,6 +76,22 @@ export type ReviewedBy = z.infer<typeof reviewedBySchema>;
 export const reviewClaimSchema = z.object({ actor: reviewedBySchema, expires_at: z.string() });
 export type ReviewClaim = z.infer<typeof reviewClaimSchema>;
 
+/**
+ * A human decision that four-eyes holds back (project setting `four_eyes`): what the first person
+ * decided, waiting for a different person to confirm or reject it. `action` is the audit action the
+ * final decision will carry (an agent's or a reviewer's).
+ */
+export const pendingApprovalSchema = z.object({
+  result: z.enum(['approved', 'declined']),
+  notes: z.string().nullable(),
+  reasons: z.array(z.string()),
+  action: z.enum(['decision.review', 'decision.agent']),
+  why: z.enum(['overrides_decline', 'high_risk']),
+  by: reviewedBySchema,
+  at: z.string(),
+});
+export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
+
 const json = (s: string | null) => (s === null ? null : JSON.parse(s));
 
 export function toRecord(r: SessionsTable): SessionRecord {
@@ -76,6 +101,8 @@ export function toRecord(r: SessionsTable): SessionRecord {
     state: z.enum(SESSION_STATES).parse(r.state ?? r.status),
     review_claim: r.review_claim ? reviewClaimSchema.parse(JSON.parse(r.review_claim)) : null,
     reviewed_by: r.reviewed_by ? reviewedBySchema.parse(JSON.parse(r.reviewed_by)) : null,
+    pending_approval: r.pending_approval ? pendingApprovalSchema.parse(JSON.parse(r.pending_approval)) : null,
+    face_score: r.face_score === null || r.face_score === undefined ? null : Number(r.face_score),
     profile: profileSchema.parse(JSON.parse(r.profile)),
     metadata: json(r.metadata),
     decision: r.decision ? (decisionSchema.parse(JSON.parse(r.decision)) as Decision) : null,
@@ -101,7 +128,17 @@ export function mutableColumns(s: SessionRecord) {
     decision: j(s.decision), capture_plan: j(s.capture_plan), phrase_attempts: s.phrase_attempts.length ? JSON.stringify(s.phrase_attempts) : null,
     external_id: s.external_id, account_id: s.account_id, redirect_url: s.redirect_url, completed_at: s.completed_at, recorded_at: s.recorded_at,
     reviewed_at: s.reviewed_at, agent_id: s.agent_id, agent_notes: s.agent_notes, erased_at: s.erased_at, updated_at: s.updated_at,
-    review_claim: j(s.review_claim), reviewed_by: j(s.reviewed_by),
+    review_claim: j(s.review_claim), reviewed_by: j(s.reviewed_by), pending_approval: j(s.pending_approval), face_score: s.face_score,
+    ...listColumns(s),
+  };
+}
+
+/** The dashboard's filter/sort copies (migration 012), always recomputed from the record they copy. */
+function listColumns(s: SessionRecord) {
+  const codes = [...new Set((s.decision?.reasons ?? []).map((r) => r.code))];
+  return {
+    video_mode: s.profile.video_mode, language: s.profile.video_language,
+    reason_codes: codes.length ? `,${codes.join(',')},` : null, decided_at: s.decision?.decided_at ?? null,
   };
 }
 

@@ -335,6 +335,41 @@ const uploadParts: Migration = {
 };
 
 /**
+ * Migration 012 (review dashboard, issue 15): columns the dashboard filters, sorts and counts on,
+ * copied out of the JSON they live in (profile, decision, the face_match stage) by the session
+ * store on every write, so a list query is plain indexed SQL on both databases; and the four-eyes
+ * `pending_approval` (a reviewer's approval waiting for a second person).
+ */
+const reviewDashboard: Migration = {
+  async up(db: Kysely<any>) {
+    for (const [name, type] of [['video_mode', 'text'], ['language', 'text'], ['reason_codes', 'text'], ['decided_at', 'text'], ['face_score', 'double precision'], ['pending_approval', 'text']] as const) {
+      await db.schema.alterTable('sessions').addColumn(name, type).execute();
+    }
+    await backfillReviewColumns(db);
+    // The review queue (processed, automatic needs_review/declined, oldest decision first); the
+    // created_at list uses migration 001's sessions_project_created.
+    await db.schema.createIndex('sessions_review_queue').on('sessions').columns(['project_id', 'result', 'decided_at']).execute();
+  },
+};
+
+/** Migration 012's data work: the new columns of sessions written before it (the store writes them from then on). */
+export async function backfillReviewColumns(db: Kysely<any>): Promise<void> {
+  const rows: Array<{ id: string; profile: string; decision: string | null }> = await db.selectFrom('sessions').select(['id', 'profile', 'decision']).execute();
+  for (const r of rows) {
+    const profile = JSON.parse(r.profile) as { video_mode?: string; video_language?: string };
+    const decision = r.decision ? (JSON.parse(r.decision) as { decided_at?: string; reasons?: Array<{ code?: string }> }) : null;
+    const codes = (decision?.reasons ?? []).map((x) => x.code).filter((c): c is string => typeof c === 'string');
+    const fm: { result: string | null } | undefined = await db.selectFrom('stage_runs').select('result').where('session_id', '=', r.id).where('stage', '=', 'face_match').where('status', '=', 'completed').executeTakeFirst();
+    const score = fm?.result ? (JSON.parse(fm.result) as { face_match_score?: unknown }).face_match_score : null;
+    await db.updateTable('sessions').set({
+      video_mode: profile.video_mode ?? 'self_record', language: profile.video_language ?? 'en',
+      reason_codes: codes.length ? `,${[...new Set(codes)].join(',')},` : null, decided_at: decision?.decided_at ?? null,
+      face_score: typeof score === 'number' && Number.isFinite(score) ? score : null,
+    }).where('id', '=', r.id).execute();
+  }
+}
+
+/**
  * Migration 008's data work, exported so a test can run it on rows written by earlier versions: the
  * state of every session without one (its status; a live-agent session parked with the plan's
  * `waiting_room` flag is `awaiting_agent`), and the flag leaves the plan.
@@ -370,6 +405,7 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '008_session_aggregate': sessionAggregate,
   '009_accounts': accounts,
   '011_upload_parts': uploadParts,
+  '012_review_dashboard': reviewDashboard,
 });
 
 /**

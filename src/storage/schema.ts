@@ -55,6 +55,16 @@ export interface SessionsTable {
   review_claim: string | null;
   /** JSON of who took the human decision: { kind, id, name?, name_source? } (sessions/aggregate.ts). */
   reviewed_by: string | null;
+  /** Copies for the dashboard's filters and sorts (migration 012), written by the store from profile/decision/results. */
+  video_mode: string | null;
+  language: string | null;
+  /** The decision's reason codes as `,code1,code2,` (a LIKE '%,code,%' finds one exactly). */
+  reason_codes: string | null;
+  decided_at: string | null;
+  /** The video result's face-match score (0–100), set when the pipeline decides. */
+  face_score: number | null;
+  /** JSON of a four-eyes approval waiting for a second person (sessions/rows.ts pendingApprovalSchema). */
+  pending_approval: string | null;
 }
 
 export interface ArtifactsTable {

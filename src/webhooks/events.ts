@@ -2,7 +2,8 @@ import { newDeliveryId, newEventId } from '../domain/ids.ts';
 import type { OutboxMessage } from '../outbox/outbox.ts';
 import type { Db } from '../storage/db.ts';
 
-export const EVENT_TYPES = ['video.completed', 'video.reviewed'] as const;
+/** `video.resubmission_requested`: a reviewer declined and asks for a new capture (issue 15). */
+export const EVENT_TYPES = ['video.completed', 'video.reviewed', 'video.resubmission_requested'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**

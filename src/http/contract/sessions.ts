@@ -35,7 +35,14 @@ export const Decision = named('Decision', z.object({
   decided_by: z.string().describe('"auto" for the pipeline, else the reviewer'),
   decided_at: timestamp,
   actor: ActorRef.optional().describe('Who took a human decision, from authentication'),
+  outcome: z.literal('resubmission_requested').optional().describe('A reviewer declined and asked for a new capture'),
+  confirmed_by: ActorRef.optional().describe('Four-eyes: who confirmed this human decision'),
 }));
+
+const PendingApproval = named('PendingApproval', z.object({
+  result: z.enum(['approved', 'declined']), notes: z.string().nullable(), reasons: z.array(z.string()),
+  action: z.enum(['decision.review', 'decision.agent']), why: z.enum(['overrides_decline', 'high_risk']), by: ActorRef, at: timestamp,
+}), { description: 'Four-eyes (project setting four_eyes): a human approval waiting for a second, different person; no webhook until confirmed' });
 
 const pair = z.object({
   score: z.number().describe('0–100 similarity'),
@@ -162,7 +169,9 @@ export const VideoResult = named('VideoResult', z.object({
 export const SessionCanceled = named('SessionCanceled', z.object({ id: z.string(), status: z.literal('canceled') }), { example: { id: SES, status: 'canceled' } });
 
 export const SessionReviewed = named('SessionReviewed', z.object({
-  id: z.string(), status: z.literal('completed'), result: z.enum(['approved', 'declined']), reviewed_at: timestamp, decision: Decision, reviewed_by: ActorRef,
+  id: z.string(), status, result: z.enum(RESULTS).nullable().describe('The decision\'s result; unchanged while pending_approval waits'),
+  reviewed_at: nullableTimestamp, decision: Decision.nullable(), reviewed_by: ActorRef.nullable(),
+  pending_approval: PendingApproval.optional().describe('Present when four-eyes holds the decision back'),
 }));
 
 export const ReviewClaim = named('ReviewClaim', z.object({ id: z.string(), object: z.literal('review_claim'), actor: ActorRef, expires_at: timestamp }),

@@ -78,9 +78,27 @@ export const VideoReviewedEvent = named('VideoReviewedEvent', envelope('video.re
   agent_notes: z.string().nullable(),
   reviewed_by: ActorRef.describe('Who decided, from authentication'),
   external_id: z.string().nullable(),
+  confirmed_by: ActorRef.optional().describe('Four-eyes: the second person who confirmed the decision'),
 })), {
   description: 'A human decided (POST /v1/sessions/{id}/review)',
   example: { event: 'video.reviewed', data: { session_id: 'ses_0d7c…', video_mode: 'self_record', status: 'completed', result: 'approved', previous_result: 'needs_review', reviewed_at: '2026-01-05T11:02:00.000Z', agent_id: 'alice', agent_notes: 'phrase fine on replay', reviewed_by: { kind: 'api_key', id: 'key_3f…', name: 'alice', name_source: 'integrator' }, external_id: 'order-1042' }, timestamp: '2026-01-05T11:02:00.000Z', webhook_id: 'wh_evt_9a…' },
 });
 
-export const EVENT_SCHEMAS = { 'video.completed': VideoCompletedEvent, 'video.reviewed': VideoReviewedEvent } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodType>;
+export const VideoResubmissionRequestedEvent = named('VideoResubmissionRequestedEvent', envelope('video.resubmission_requested', z.object({
+  session_id: z.string(),
+  video_mode: z.enum(['self_record', 'live_agent']),
+  status: z.literal('completed'),
+  result: z.literal('declined'),
+  previous_result: z.enum(RESULTS).nullable(),
+  reasons: z.array(z.string()).describe('The reviewer\'s reason codes (e.g. poor_quality, document_unreadable)'),
+  reviewed_at: timestamp,
+  agent_id: z.string(),
+  agent_notes: z.string().nullable(),
+  reviewed_by: ActorRef.describe('Who decided, from authentication'),
+  external_id: z.string().nullable(),
+})), {
+  description: 'A reviewer declined and asks for a new capture: start a new session (referring_session_id: this one)',
+  example: { event: 'video.resubmission_requested', data: { session_id: 'ses_0d7c…', video_mode: 'self_record', status: 'completed', result: 'declined', previous_result: 'needs_review', reasons: ['poor_quality'], reviewed_at: '2026-01-05T11:02:00.000Z', agent_id: 'usr_…', agent_notes: 'video too dark', reviewed_by: { kind: 'user', id: 'usr_…', name: 'Ann', name_source: 'account' }, external_id: 'order-1042' }, timestamp: '2026-01-05T11:02:00.000Z', webhook_id: 'wh_evt_9b…' },
+});
+
+export const EVENT_SCHEMAS = { 'video.completed': VideoCompletedEvent, 'video.reviewed': VideoReviewedEvent, 'video.resubmission_requested': VideoResubmissionRequestedEvent } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodType>;

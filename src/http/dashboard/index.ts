@@ -3,6 +3,9 @@ import type { Deps } from '../../deps.ts';
 import { parseTrustedProxies } from '../../config/trusted-proxies.ts';
 import { accountRoutes, signInRoute } from './account-routes.ts';
 import { dashboardSession, type DashVars } from './auth.ts';
+import { eventsRoute } from './events-route.ts';
+import { dashboardReviewRoutes } from './review-routes.ts';
+import { dashboardSettingsRoutes } from './settings-routes.ts';
 import { dashboardSessionRoutes } from './session-routes.ts';
 import { dashboardUserRoutes } from './user-routes.ts';
 
@@ -23,6 +26,10 @@ export function dashboardApi(deps: Deps) {
   api.route('/', signInRoute(deps, trusted));
   api.use('*', dashboardSession(deps, trusted));
   api.route('/', accountRoutes(deps, trusted));
+  // Before the session routes: /sessions/facets must not be read as a session id.
+  api.route('/', dashboardReviewRoutes(deps));
+  api.route('/', eventsRoute(deps));
+  api.route('/', dashboardSettingsRoutes(deps));
   api.route('/sessions', dashboardSessionRoutes(deps));
   api.route('/', dashboardUserRoutes(deps));
   const app = new Hono();

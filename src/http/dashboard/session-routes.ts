@@ -3,10 +3,8 @@ import { z } from 'zod';
 import type { Actor } from '../../domain/actor.ts';
 import type { Deps } from '../../deps.ts';
 import { getSession, getVideo } from '../../sessions/get-session.ts';
-import { listSessions } from '../../sessions/list-sessions.ts';
 import { auditTrail, reviewSession } from '../../sessions/review-session.ts';
-import { listSessionsQuery } from '../../sessions/schemas.ts';
-import { jsonBody, queryOf } from '../validate.ts';
+import { jsonBody } from '../validate.ts';
 import { requireRole, type DashVars } from './auth.ts';
 
 /** The dashboard's decision: no reviewer field — who decides is the signed-in user. */
@@ -33,7 +31,6 @@ export function reviewAsUser(deps: Deps, actor: Actor, sessionId: string, body: 
 export function dashboardSessionRoutes(deps: Deps) {
   const app = new Hono<{ Variables: DashVars }>();
   const pid = (c: { get(k: 'actor'): Actor }) => c.get('actor').projectId;
-  app.get('/', async (c) => c.json(await listSessions(deps, pid(c), queryOf(c, listSessionsQuery))));
   app.get('/:id', async (c) => c.json(await getSession(deps, pid(c), c.req.param('id'))));
   app.get('/:id/video', async (c) => c.json(await getVideo(deps, pid(c), c.req.param('id'))));
   app.get('/:id/audit', async (c) => c.json(await auditTrail(deps, pid(c), c.req.param('id'))));

@@ -21,7 +21,7 @@ function record(state: SessionState, over: Partial<SessionRecord> = {}): Session
     id: ID, project_id: P, status: publicStatus(state), state, result: null, profile: selfRecord, external_id: 'ext-1', account_id: null,
     referring_session_id: null, redirect_url: null, metadata: null, expected_data: null, client_info: null, decision: null, capture_plan: null,
     phrase_attempts: [], expires_at: LATER, created_at: NOW, updated_at: NOW, completed_at: null, recorded_at: null, reviewed_at: null,
-    agent_id: null, agent_notes: null, erased_at: null, version: 0, review_claim: null, reviewed_by: null, ...over,
+    agent_id: null, agent_notes: null, erased_at: null, version: 0, review_claim: null, reviewed_by: null, pending_approval: null, face_score: null, ...over,
   };
 }
 
