@@ -30,7 +30,8 @@ export type Facets = { object: 'facets'; total: number } & Record<'status' | 're
 export interface MediaRef { url: string; content_type: string; bytes: number }
 export interface FacePair { pair: string; label: string; score: number; threshold: number; decline_below: number; outcome: 'match' | 'review' | 'mismatch' }
 export interface Challenge { type: string; window: [number, number]; detected_at: number | null; passed: boolean | null }
-export interface Frame { t: number; faces: Array<{ box: [number, number, number, number]; score?: number }> }
+/** A sampled frame: how many faces it had and the first one's box (video pixels). */
+export interface Frame { t: number; count: number; faces: Array<{ box: [number, number, number, number] }> }
 export interface Segment { start: number; end: number; text: string }
 export interface EvidenceReason { code: string; sentence: string; severity: string; stage?: string; evidence?: unknown }
 
@@ -49,13 +50,13 @@ export interface Evidence {
   object: 'evidence';
   session: SessionCore;
   media: Partial<Record<'document_front' | 'document_back' | 'selfie' | 'video' | 'best_frame' | 'document_portrait', MediaRef | null>>;
-  document: { mrz: { fields: Array<{ name: string; value: string | null; expected: string | null; match: boolean | null }>; check_digits: Array<{ name: string; passed: boolean }>; data_checks: Array<{ code: string; passed: boolean; message: string }> } | null } | null;
+  document: { read: boolean; error: string | null; mrz: { fields: Array<{ name: string; value: string | null; expected: string | null; match: boolean | null }>; check_digits: Array<{ name: string; passed: boolean }>; data_checks: Array<{ code: string; passed: boolean; message: string }> } | null } | null;
   faces: { threshold: number; pairs: FacePair[] } | null;
-  video: { url: string; duration_seconds: number | null; challenges: Challenge[]; frames: Frame[]; transcript: { text: string; segments: Segment[] } | null; phrase: { expected: string; attempts: Array<Record<string, unknown>> } | null; flags: Array<{ t: number; code: string; label: string }> } | null;
+  video: { url: string; duration_seconds: number | null; challenges: Challenge[]; frames: Frame[]; transcript: { text: string; segments: Segment[] } | null; phrase: { expected: string; attempts: Array<Record<string, unknown>> } | null; flags: Array<{ t: number | null; code: string; label: string }> } | null;
   reasons: EvidenceReason[];
   client: Record<string, unknown> | null;
   risk: Record<string, unknown> | null;
-  webhooks: Array<{ id: string; event: string; status: string; attempts: number; created_at: string }>;
+  webhooks: Array<{ id: string; event: string; url?: string; status: string; attempts: number; created_at: string }>;
   audit: Array<{ action: string; actor: string | Actor; details: unknown; created_at: string }>;
   raw: unknown;
 }

@@ -7,6 +7,7 @@ import type { Evidence, Me } from '../types.ts';
 import { DecidePanel } from './decide.tsx';
 import { DocumentEvidence } from './document.tsx';
 import { fromSession } from './fallback.ts';
+import { fromEvidence } from './normalize.ts';
 import { FacePairs } from './scorebar.tsx';
 import { VideoEvidence } from './video.tsx';
 
@@ -20,7 +21,7 @@ export function Detail({ id, me, canDecide }: { id: string; me: Me; canDecide: b
   const [error, setError] = useState('');
   async function load() {
     try {
-      setEv(await get<Evidence>(`/sessions/${id}/evidence`));
+      setEv(fromEvidence(await get<unknown>(`/sessions/${id}/evidence`)));
     } catch (e) {
       // A server without the evidence endpoint: the plain session, drawn with what it has.
       if (isMissing(e)) {

@@ -20,14 +20,14 @@ export function DocumentEvidence({ ev }: { ev: Evidence }) {
       <div class="doc-images">
         {shots.length === 0 && <p class="muted">No document image was captured.</p>}
         {shots.map((s, i) => (
-          <button type="button" class="thumb" key={s.alt} onClick={() => setOpen(i)} data-doc={i === 0 ? 'front' : 'back'} aria-label={`${s.alt}: open zoomable view`}>
+          <button type="button" class="thumb" key={s.alt} onClick={() => setOpen(i)} data-doc={i === 0 ? 'front' : 'back'}>
             <img src={s.src} alt="" />
-            <span>{s.alt} — click to zoom</span>
+            <span>{s.alt} — open to zoom</span>
           </button>
         ))}
       </div>
       <div class="mrz">
-        {!mrz ? <p class="muted">No machine-readable zone was read{ev.document ? '' : ' (the document stage did not run)'}.</p> : (
+        {!mrz ? <p class="muted">{!ev.document ? 'The document stage did not run.' : `No machine-readable zone was read${ev.document.error ? `: ${label(ev.document.error)}` : ''}.`}</p> : (
           <>
             <table class="compact" id="mrz-fields"><caption>MRZ fields against the expected data</caption>
               <thead><tr><th scope="col">Field</th><th scope="col">On the document</th><th scope="col">Expected</th><th scope="col">Match</th></tr></thead>

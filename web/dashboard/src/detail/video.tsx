@@ -48,7 +48,7 @@ export function VideoEvidence({ v, lang }: { v: V; lang?: string }) {
           </svg>
         )}
       </div>
-      <p class="small" id="video-time" aria-live="off">At {secs(t)} of {secs(D)}{frame ? ` · sampled frame ${frame.t.toFixed(1)} s: ${frame.faces.length} face${frame.faces.length === 1 ? '' : 's'}` : ''}</p>
+      <p class="small" id="video-time" aria-live="off">At {secs(t)} of {secs(D)}{frame ? ` · sampled frame ${frame.t.toFixed(1)} s: ${frame.count} face${frame.count === 1 ? '' : 's'}` : ''}</p>
       <svg class="timeline" viewBox={`0 0 ${W} 96`} role="img" aria-label="Timeline of the recording: challenges, speech, flags and sampled frames" onClick={(e) => {
         const r = (e.currentTarget as SVGSVGElement).getBoundingClientRect();
         seek(((e.clientX - r.left) / r.width) * D);
@@ -63,8 +63,8 @@ export function VideoEvidence({ v, lang }: { v: V; lang?: string }) {
         <text x="2" y="46" class="lane">Speech</text>
         {(v.transcript?.segments ?? []).map((s, i) => <rect key={i} x={x(s.start)} y="50" width={Math.max(2, x(s.end) - x(s.start))} height="10" class="speech" />)}
         <text x="2" y="74" class="lane">Flags · frames</text>
-        {v.frames.map((f, i) => <line key={i} x1={x(f.t)} x2={x(f.t)} y1="78" y2="84" class={f.faces.length === 1 ? 'frame' : 'frame odd'} />)}
-        {v.flags.map((f, i) => <path key={i} d={`M${x(f.t)} 76 l6 10 h-12 z`} class="flag" />)}
+        {v.frames.map((f, i) => <line key={i} x1={x(f.t)} x2={x(f.t)} y1="78" y2="84" class={f.count === 1 ? 'frame' : 'frame odd'} />)}
+        {v.flags.map((f, i) => (f.t === null ? null : <path key={i} d={`M${x(f.t)} 76 l6 10 h-12 z`} class="flag" />))}
         <line x1={x(t)} x2={x(t)} y1="0" y2="96" class="playhead" />
       </svg>
       <div class="cols">
@@ -84,7 +84,7 @@ export function VideoEvidence({ v, lang }: { v: V; lang?: string }) {
           )}
           {v.flags.length > 0 && <>
             <h4>Flagged moments</h4>
-            <ul class="moments">{v.flags.map((f, i) => <li key={i}><button type="button" class="link" onClick={() => seek(f.t)}>{secs(f.t)}</button> {f.label || label(f.code)}</li>)}</ul>
+            <ul class="moments" id="flags">{v.flags.map((f, i) => <li key={i}>{f.t !== null && <><button type="button" class="link" onClick={() => seek(f.t ?? 0)}>{secs(f.t)}</button>{' '}</>}{f.label || label(f.code)}{f.t === null ? ' (whole video)' : ''}</li>)}</ul>
           </>}
         </div>
         <div>
