@@ -132,6 +132,8 @@ describe('dashboard review with four-eyes in Chromium', { timeout: 600_000 }, ()
     await page.click('#decide-submit');
     await page.waitForSelector('#override-confirm');
     await page.click('#confirm-override');
+    await page.waitForSelector('#second-approval, #decide-error:not(:empty), #decided');
+    assert.equal(await page.locator('#decide-error').count() ? await page.textContent('#decide-error') : '', '', 'the decision was accepted');
     await page.waitForSelector('#second-approval #own-approval');
     assert.equal(recv.received.length, before, 'no webhook before the second approval');
 

@@ -24,6 +24,8 @@ export function DecidePanel({ ev, me, canDecide, onChanged }: { ev: Evidence; me
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
+  // The decision's own answer says whether it waits for a second reviewer: shown at once, before the reload.
+  const [answered, setAnswered] = useState<PendingApproval | null>(null);
   useEffect(() => { get<{ data: ReviewReason[] }>('/review-reasons').then((r) => setReasons(r.data), () => setReasons([])); }, []);
   const autoDeclined = s.decision?.result === 'declined' && s.decision.decided_by === 'auto' && !s.reviewed_at;
   const override = action === 'approve' && autoDeclined;
@@ -32,7 +34,8 @@ export function DecidePanel({ ev, me, canDecide, onChanged }: { ev: Evidence; me
   const claimer = claim ? claim.by ?? claim.actor : null;
   const claimActive = claim && new Date(claim.expires_at).getTime() > Date.now();
   const heldByOther = claimActive && claimer && claimer.id !== me.user.id;
-  const pending = s.pending_approval ?? null;
+  // The server's word when it gives one (evidence answers carry pending_approval); else the decision's answer.
+  const pending = s.pending_approval !== undefined ? s.pending_approval : answered;
 
   async function claimIt() {
     try { await post(`/sessions/${s.id}/claim`); onChanged(); } catch (e) { setError(msgOf(e)); }
@@ -47,8 +50,9 @@ export function DecidePanel({ ev, me, canDecide, onChanged }: { ev: Evidence; me
     if (override && notes.trim().length < OVERRIDE_NOTES_MIN) { setError(`Overriding an automatic decline needs a written reason (at least ${OVERRIDE_NOTES_MIN} characters).`); return; }
     if (override && !confirming) { setConfirming(true); return; }
     try {
-      const r = await post<{ final: boolean }>(`/sessions/${s.id}/decision`, { action, reason_code: code, ...(notes.trim() ? { notes: notes.trim() } : {}), ...(override ? { confirm_override: true } : {}) });
+      const r = await post<{ final: boolean; pending_approval?: PendingApproval | null }>(`/sessions/${s.id}/decision`, { action, reason_code: code, ...(notes.trim() ? { notes: notes.trim() } : {}), ...(override ? { confirm_override: true } : {}) });
       setConfirming(false);
+      if (!r.final && r.pending_approval) setAnswered(r.pending_approval);
       setDone(r.final ? 'Decision saved. The integrator is notified.' : 'Approval recorded. It waits for a second reviewer (four-eyes).');
       onChanged();
     } catch (err) {
