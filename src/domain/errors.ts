@@ -53,6 +53,7 @@ export const errorStatus = {
   token_expired: 410,
   token_invalid: 401,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   unsupported_media_type: 415,
   media_unreadable: 422,
   image_too_large: 422,

@@ -52,6 +52,8 @@ export function bodyRules(c: UploadLimits): BodyRule[] {
     { method: 'POST', path: /^\/v1\/capture\/phrase\/attempts$/, bytes: 10 * MiB, why: 'a few seconds of audio or video' },
     { method: 'POST', path: /^\/v1\/faces\/compare$/, bytes: 2 * base64(c.MAX_IMAGE_BYTES), why: 'two images, base64 or multipart' },
     { method: 'POST', path: /^\/v1\/(faces\/detect|documents\/recognize)$/, bytes: base64(c.MAX_IMAGE_BYTES), why: 'one image, base64 or multipart' },
+    // The dashboard's settings carry the capture page's logo (≤ 200 KB, projects/settings.ts LOGO_MAX_BYTES) as a data URL.
+    { method: 'PATCH', path: /^\/dashboard\/api\/project\/settings$/, bytes: 320 * KiB, why: 'settings with a ≤ 200 KB logo as base64' },
   ];
 }
 

@@ -57,6 +57,12 @@ const fields = {
   retention_days: z.number().int().min(1).max(3650).nullable(),
   /** The capture page's branding: a name, a logo (data URL ≤ 200 KB), an accent colour; null: vkyc's own. */
   branding: brandingSchema,
+  /**
+   * The face-match bar (0–100 score) the face_match stage decides with; null: the calibrated
+   * MATCH_THRESHOLD (50, domain/face-match.ts). Document pairs keep their review band under it and
+   * video ↔ selfie keeps approving from max(95, this).
+   */
+  face_match_threshold: z.number().min(1).max(99).nullable(),
 };
 
 /** Stored form: every field defaulted; keys this version does not know are dropped. */
@@ -69,6 +75,7 @@ export const projectSettingsSchema = z.object({
   review_claim_minutes: fields.review_claim_minutes.default(15),
   retention_days: fields.retention_days.default(null),
   branding: fields.branding.default({ name: null, logo_data_url: null, color: null }),
+  face_match_threshold: fields.face_match_threshold.default(null),
 });
 type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 

@@ -41,7 +41,7 @@ function documentPart(r: StageResults['document']) {
   };
 }
 
-function videoPart(results: StageResults, s: { capture_plan: { challenges?: Array<{ type: string; at_seconds: number }> } | null; phrase_attempts: unknown[] }, media: Record<string, unknown>) {
+function videoPart(results: StageResults, s: { capture_plan: { challenges?: Array<{ type: string; at_seconds: number }> } | null; phrase_attempts: unknown[] }, videoUrl: string | null) {
   const probe = results.probe;
   const live = results.liveness;
   const faces = results.faces && !results.faces.skipped ? results.faces : null;
@@ -60,7 +60,7 @@ function videoPart(results: StageResults, s: { capture_plan: { challenges?: Arra
       : []),
   ];
   return {
-    url: media.video ? dashboardMediaPathFrom(media.video) : null,
+    url: videoUrl,
     duration_seconds: probe?.duration_seconds ?? null,
     challenges,
     frames: faces ? faces.per_frame : [],
@@ -72,8 +72,6 @@ function videoPart(results: StageResults, s: { capture_plan: { challenges?: Arra
     liveness_score: live?.liveness_score ?? null,
   };
 }
-
-const dashboardMediaPathFrom = (m: unknown) => (m as { url: string }).url;
 
 export async function sessionEvidence(deps: Deps, actor: Actor, id: string) {
   const s = await loadSession(deps.db, actor.projectId, id);
@@ -102,7 +100,7 @@ export async function sessionEvidence(deps: Deps, actor: Actor, id: string) {
       threshold: fm.threshold, face_match_score: fm.face_match_score,
       pairs: Object.entries(fm.pairs).filter(([, p]) => p !== null).map(([pair, p]) => ({ pair, label: PAIR_LABELS[pair] ?? pair, ...p! })),
     } : null,
-    video: videoPart(results, s, media),
+    video: videoPart(results, s, media.video?.url ?? null),
     reasons: (s.decision?.reasons ?? []).map(reasonInWords),
     client: s.client_info,
     risk: view.risk,

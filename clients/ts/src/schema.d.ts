@@ -939,6 +939,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "video.resubmission_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A reviewer declined and asks for a new capture: start a new session (referring_session_id: this one)
+         * @description POSTed to each endpoint registered for this event (POST /v1/webhooks). Retried with backoff for about 28 h until your endpoint answers 2xx within 10 s: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. Verify the signature over the raw body before parsing it.
+         */
+        post: operations["webhookVideoResubmission_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -954,7 +974,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping";
+                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "override_confirmation_required" | "approval_pending" | "no_pending_approval" | "four_eyes_same_user" | "override_reason_required" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "range_not_satisfiable" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping";
                 message: string;
                 details?: unknown;
             };
@@ -1022,6 +1042,22 @@ export interface components {
             decided_by: string;
             decided_at: string;
             actor?: components["schemas"]["ActorRef"];
+            /** @constant */
+            outcome?: "resubmission_requested";
+            confirmed_by?: components["schemas"]["ActorRef"];
+        };
+        /** @description Four-eyes (project setting four_eyes): a human approval waiting for a second, different person; no webhook until confirmed */
+        PendingApproval: {
+            /** @enum {string} */
+            result: "approved" | "declined";
+            notes: string | null;
+            reasons: string[];
+            /** @enum {string} */
+            action: "decision.review" | "decision.agent";
+            /** @enum {string} */
+            why: "overrides_decline" | "high_risk";
+            by: components["schemas"]["ActorRef"];
+            at: string;
         };
         /** @description Every face comparison by name; null until the face_match stage ran */
         FaceMatch: {
@@ -1264,13 +1300,13 @@ export interface components {
         };
         SessionReviewed: {
             id: string;
-            /** @constant */
-            status: "completed";
             /** @enum {string} */
-            result: "approved" | "declined";
-            reviewed_at: string;
-            decision: components["schemas"]["Decision"];
-            reviewed_by: components["schemas"]["ActorRef"];
+            status: "pending" | "in_progress" | "processing" | "completed" | "expired" | "canceled";
+            result: ("approved" | "declined" | "needs_review") | null;
+            reviewed_at: string | null;
+            decision: components["schemas"]["Decision"] | null;
+            reviewed_by: components["schemas"]["ActorRef"] | null;
+            pending_approval?: components["schemas"]["PendingApproval"];
         };
         /**
          * @example {
@@ -1368,7 +1404,7 @@ export interface components {
             /** @constant */
             object: "webhook";
             url: string;
-            events: ("video.completed" | "video.reviewed" | "*")[];
+            events: ("video.completed" | "video.reviewed" | "video.resubmission_requested" | "*")[];
             description: string | null;
             secret: string;
             created_at: string;
@@ -1400,7 +1436,7 @@ export interface components {
                 /** @constant */
                 object: "webhook";
                 url: string;
-                events: ("video.completed" | "video.reviewed" | "*")[];
+                events: ("video.completed" | "video.reviewed" | "video.resubmission_requested" | "*")[];
                 description: string | null;
                 enabled: boolean;
                 created_at: string;
@@ -1457,7 +1493,7 @@ export interface components {
                 object: "delivery";
                 event_id: string;
                 /** @enum {string} */
-                type: "video.completed" | "video.reviewed";
+                type: "video.completed" | "video.reviewed" | "video.resubmission_requested";
                 /** @enum {string} */
                 status: "pending" | "retrying" | "delivered" | "failed";
                 attempts: number;
@@ -1567,6 +1603,57 @@ export interface components {
                 /** @enum {string} */
                 result: "approved" | "declined";
                 previous_result: ("approved" | "declined" | "needs_review") | null;
+                reviewed_at: string;
+                agent_id: string;
+                agent_notes: string | null;
+                reviewed_by: components["schemas"]["ActorRef"];
+                external_id: string | null;
+                confirmed_by?: components["schemas"]["ActorRef"];
+            };
+            timestamp: string;
+            webhook_id: string;
+        };
+        /**
+         * @description A reviewer declined and asks for a new capture: start a new session (referring_session_id: this one)
+         * @example {
+         *       "event": "video.resubmission_requested",
+         *       "data": {
+         *         "session_id": "ses_0d7c…",
+         *         "video_mode": "self_record",
+         *         "status": "completed",
+         *         "result": "declined",
+         *         "previous_result": "needs_review",
+         *         "reasons": [
+         *           "poor_quality"
+         *         ],
+         *         "reviewed_at": "2026-01-05T11:02:00.000Z",
+         *         "agent_id": "usr_…",
+         *         "agent_notes": "video too dark",
+         *         "reviewed_by": {
+         *           "kind": "user",
+         *           "id": "usr_…",
+         *           "name": "Ann",
+         *           "name_source": "account"
+         *         },
+         *         "external_id": "order-1042"
+         *       },
+         *       "timestamp": "2026-01-05T11:02:00.000Z",
+         *       "webhook_id": "wh_evt_9b…"
+         *     }
+         */
+        VideoResubmissionRequestedEvent: {
+            /** @constant */
+            event: "video.resubmission_requested";
+            data: {
+                session_id: string;
+                /** @enum {string} */
+                video_mode: "self_record" | "live_agent";
+                /** @constant */
+                status: "completed";
+                /** @constant */
+                result: "declined";
+                previous_result: ("approved" | "declined" | "needs_review") | null;
+                reasons: string[];
                 reviewed_at: string;
                 agent_id: string;
                 agent_notes: string | null;
@@ -1868,6 +1955,28 @@ export interface components {
             } | null;
             /** @default false */
             require_totp: boolean;
+            /** @default false */
+            four_eyes: boolean;
+            /** @default 0.6 */
+            four_eyes_risk_score: number;
+            /** @default 15 */
+            review_claim_minutes: number;
+            /** @default null */
+            retention_days: number | null;
+            /**
+             * @default {
+             *       "name": null,
+             *       "logo_data_url": null,
+             *       "color": null
+             *     }
+             */
+            branding: {
+                name: string | null;
+                logo_data_url: string | null;
+                color: string | null;
+            };
+            /** @default null */
+            face_match_threshold: number | null;
             /** @constant */
             object: "project_settings";
         };
@@ -3325,7 +3434,7 @@ export interface operations {
                      *       "*"
                      *     ]
                      */
-                    events?: ("video.completed" | "video.reviewed" | "*")[];
+                    events?: ("video.completed" | "video.reviewed" | "video.resubmission_requested" | "*")[];
                     /** @description Your note (at most 500 characters) */
                     description?: string;
                 };
@@ -6697,6 +6806,16 @@ export interface operations {
                         review?: ("tor" | "recent_fraud_ip" | "vpn" | "proxy" | "datacenter" | "spoofed_ip" | "automation" | "headless" | "emulator" | "virtual_camera" | "timezone_mismatch" | "language_mismatch" | "impossible_travel" | "ip_mismatch" | "user_agent_mismatch" | "device_timezone_mismatch")[];
                     } | null;
                     require_totp?: boolean;
+                    four_eyes?: boolean;
+                    four_eyes_risk_score?: number;
+                    review_claim_minutes?: number;
+                    retention_days?: number | null;
+                    branding?: {
+                        name: string | null;
+                        logo_data_url: string | null;
+                        color: string | null;
+                    };
+                    face_match_threshold?: number | null;
                 };
             };
         };
@@ -7513,6 +7632,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["VideoReviewedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookVideoResubmission_requested: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry of the event (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; refuse it when more than 5 minutes from your clock */
+                "webhook-timestamp": string;
+                /** @description Space-separated "v1,<base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`>" with the base64 key after whsec_ (Standard Webhooks) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VideoResubmissionRequestedEvent"];
             };
         };
         responses: {

@@ -4,6 +4,7 @@ import { parseTrustedProxies } from '../../config/trusted-proxies.ts';
 import { accountRoutes, signInRoute } from './account-routes.ts';
 import { dashboardSession, type DashVars } from './auth.ts';
 import { eventsRoute } from './events-route.ts';
+import { dashboardMediaRoute } from './media-route.ts';
 import { dashboardReviewRoutes } from './review-routes.ts';
 import { dashboardSettingsRoutes } from './settings-routes.ts';
 import { dashboardSessionRoutes } from './session-routes.ts';
@@ -29,6 +30,7 @@ export function dashboardApi(deps: Deps) {
   // Before the session routes: /sessions/facets must not be read as a session id.
   api.route('/', dashboardReviewRoutes(deps));
   api.route('/', eventsRoute(deps));
+  api.route('/', dashboardMediaRoute(deps));
   api.route('/', dashboardSettingsRoutes(deps));
   api.route('/sessions', dashboardSessionRoutes(deps));
   api.route('/', dashboardUserRoutes(deps));

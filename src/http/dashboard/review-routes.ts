@@ -3,7 +3,9 @@ import type { Actor } from '../../domain/actor.ts';
 import type { Deps } from '../../deps.ts';
 import { getProjectSettings } from '../../projects/settings.ts';
 import { decideSession, decisionBody, reviewReasons, secondApproval, secondApprovalBody } from '../../review/decide-session.ts';
+import { sessionEvidence } from '../../review/evidence.ts';
 import { sessionFacets } from '../../review/facets.ts';
+import { projectStats, statsQuery } from '../../review/stats.ts';
 import { dashListQuery, facetsQuery, queueQuery } from '../../review/list-query.ts';
 import { listDashboardSessions, reviewQueue } from '../../review/list-sessions.ts';
 import { claimReview, releaseReview } from '../../sessions/review-session.ts';
@@ -24,6 +26,8 @@ export function dashboardReviewRoutes(deps: Deps) {
   app.get('/sessions', async (c) => c.json(await listDashboardSessions(deps, c.get('actor'), queryOf(c, dashListQuery))));
   app.get('/sessions/facets', async (c) => c.json(await sessionFacets(deps, c.get('actor'), queryOf(c, facetsQuery))));
   app.get('/queue', requireRole('admin', 'reviewer', 'auditor'), async (c) => c.json(await reviewQueue(deps, c.get('actor'), queryOf(c, queueQuery))));
+  app.get('/sessions/:id/evidence', async (c) => c.json(await sessionEvidence(deps, c.get('actor'), c.req.param('id'))));
+  app.get('/stats', requireRole('admin', 'reviewer', 'auditor'), async (c) => c.json(await projectStats(deps, c.get('actor'), queryOf(c, statsQuery))));
   app.get('/review-reasons', (c) => c.json(reviewReasons()));
   app.post('/sessions/:id/claim', reviewers, async (c) => {
     const body = await jsonBody(c, claimBody);

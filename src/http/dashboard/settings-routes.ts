@@ -11,8 +11,8 @@ import { requireRole, type DashVars } from './auth.ts';
 // webhook endpoints. Re-sending one delivery is also open to reviewers (from the evidence view).
 
 /** The settings the dashboard edits; the others (risk policy, phrase policy) stay with /v1/project/settings and the CLI. */
-const DASHBOARD_SETTINGS = ['four_eyes', 'four_eyes_risk_score', 'review_claim_minutes', 'retention_days', 'branding'] as const;
-const dashboardSettingsPatch = projectSettingsPatch.pick({ four_eyes: true, four_eyes_risk_score: true, review_claim_minutes: true, retention_days: true, branding: true }).strict();
+const DASHBOARD_SETTINGS = ['four_eyes', 'four_eyes_risk_score', 'review_claim_minutes', 'retention_days', 'branding', 'face_match_threshold'] as const;
+const dashboardSettingsPatch = projectSettingsPatch.pick({ four_eyes: true, four_eyes_risk_score: true, review_claim_minutes: true, retention_days: true, branding: true, face_match_threshold: true }).strict();
 
 const view = (s: Awaited<ReturnType<typeof getProjectSettings>>) =>
   ({ object: 'project_settings' as const, ...Object.fromEntries(DASHBOARD_SETTINGS.map((k) => [k, s[k]])) });

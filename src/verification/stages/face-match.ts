@@ -7,6 +7,7 @@ import { documentPortrait } from '../../faces/document-portrait.ts';
 import { embedForMatching, embedSingleFace } from '../../faces/face-for-matching.ts';
 import { saveEvidence } from '../evidence.ts';
 import type { StageFinding } from '../../domain/findings.ts';
+import { getProjectSettings } from '../../projects/settings.ts';
 import { defineStage, type RunContext, type StageContext } from '../pipeline.ts';
 import { FACE_SOURCES, faceMatchResult } from '../results/face-match.ts';
 import { frameEmbedding, padBox } from './faces.ts';
@@ -27,10 +28,11 @@ type Source = (typeof FACE_SOURCES)[number];
  * session, gets one above it (VIDEO_SELFIE_APPROVE_SCORE): a genuine pair scores far higher, and
  * a look-alike's selfie that clears the decline threshold goes to a person, not through.
  */
-export function pairThresholds(a: Source, b: Source): { threshold: number; declineBelow: number } {
-  if (b === 'document') return { threshold: MATCH_THRESHOLD, declineBelow: MATCH_THRESHOLD - DOCUMENT_REVIEW_BAND };
-  if (a === 'video' && b === 'selfie') return { threshold: VIDEO_SELFIE_APPROVE_SCORE, declineBelow: MATCH_THRESHOLD };
-  return { threshold: MATCH_THRESHOLD, declineBelow: MATCH_THRESHOLD };
+export function pairThresholds(a: Source, b: Source, match: number = MATCH_THRESHOLD): { threshold: number; declineBelow: number } {
+  // `match`: the project's face_match_threshold (projects/settings.ts) when it sets one; the bands move with it.
+  if (b === 'document') return { threshold: match, declineBelow: Math.max(0, match - DOCUMENT_REVIEW_BAND) };
+  if (a === 'video' && b === 'selfie') return { threshold: Math.max(VIDEO_SELFIE_APPROVE_SCORE, match), declineBelow: match };
+  return { threshold: match, declineBelow: match };
 }
 interface Side { embeddings: Embedding[]; evidence: string | null }
 type Finding = StageFinding;
@@ -87,7 +89,8 @@ export const faceMatchStage = defineStage(faceMatchResult)({
     const selfieFindings: Finding[] = [];
     const documentFindings: Finding[] = [];
     // The three sides are independent: with face worker threads they are embedded side by side.
-    const [v, s, d] = await Promise.all([videoSide(ctx), selfieSide(ctx, engine, selfieFindings), documentSide(ctx, engine, documentFindings)]);
+    const [v, s, d, settings] = await Promise.all([videoSide(ctx), selfieSide(ctx, engine, selfieFindings), documentSide(ctx, engine, documentFindings), getProjectSettings(ctx.deps.db, ctx.session.project_id)]);
+    const match = settings.face_match_threshold ?? MATCH_THRESHOLD;
     const findings: Finding[] = [...selfieFindings, ...documentFindings];
     const sides: Partial<Record<Source, Side>> = {};
     if (v) sides.video = v;
@@ -101,7 +104,7 @@ export const faceMatchStage = defineStage(faceMatchResult)({
       const sb = sides[b];
       if (!sa || !sb) continue;
       const score = pairScore(engine, sa, sb);
-      const { threshold, declineBelow } = pairThresholds(a, b);
+      const { threshold, declineBelow } = pairThresholds(a, b, match);
       const outcome = score >= threshold ? 'match' : score >= declineBelow ? 'review' : 'mismatch';
       pairs.push({ pair: `${a}_${b}`, a, b, score, threshold, decline_below: declineBelow, outcome, match: outcome === 'match' });
       if (outcome === 'match') continue;
@@ -115,7 +118,7 @@ export const faceMatchStage = defineStage(faceMatchResult)({
     const face_match_score = (primary.length ? primary : pairs).reduce<number | null>((m, p) => (m === null ? p.score : Math.min(m, p.score)), null);
     return {
       face_match_score,
-      threshold: MATCH_THRESHOLD,
+      threshold: match,
       pairs,
       // In FACE_SOURCES order (video, selfie, document), as the sides were added.
       sources: FACE_SOURCES.filter((k) => sides[k]),
