@@ -4,7 +4,8 @@ import { useEffect, useRef } from 'preact/hooks';
 // EventSource reconnects by itself; events are at least once, so callers only refetch, never count.
 
 export interface LiveEvent { type: string; session_id?: string; previous_state?: string | null; [k: string]: unknown }
-const TYPES = ['session.state_changed', 'session.updated', 'session.stage', 'session.review_claimed', 'session.review_released', 'session.review_pending', 'session.erased'];
+// `ready` opens every stream (the server ends each after 30 s): events in between are not replayed, so pages refetch on it.
+const TYPES = ['ready', 'session.state_changed', 'session.updated', 'session.stage', 'session.review_claimed', 'session.review_released', 'session.review_pending', 'session.erased'];
 
 export function useLive(onEvent: (e: LiveEvent) => void): void {
   const cb = useRef(onEvent);
@@ -16,7 +17,9 @@ export function useLive(onEvent: (e: LiveEvent) => void): void {
     const on = (m: MessageEvent<string>) => {
       if (m.lastEventId && seen.has(m.lastEventId)) return;
       if (m.lastEventId) seen.add(m.lastEventId);
-      try { cb.current({ ...(JSON.parse(m.data) as object), type: m.type }); } catch { /* a malformed event is skipped */ }
+      let data: object = {};
+      try { data = m.data ? (JSON.parse(m.data) as object) : {}; } catch { /* `ready` and pings carry no JSON */ }
+      cb.current({ ...data, type: m.type });
     };
     for (const t of TYPES) es.addEventListener(t, on as EventListener);
     return () => es.close();

@@ -54,7 +54,7 @@ export function Sessions({ query }: { query: URLSearchParams }) {
   }
   useEffect(() => { setRows([]); setFresh(new Set()); setLoading(true); void load(); }, [key]);
   const refetch = useThrottled(() => void load(), 1000);
-  useLive((e) => { if (e.type === 'session.state_changed' || e.type === 'session.updated' || e.type === 'session.review_pending') refetch(); });
+  useLive((e) => { if (e.type === 'ready' || e.type === 'session.state_changed' || e.type === 'session.updated' || e.type === 'session.review_pending') refetch(); });
 
   function apply(e: Event) {
     e.preventDefault();

@@ -32,7 +32,7 @@ export function Detail({ id, me, canDecide }: { id: string; me: Me; canDecide: b
   }
   useEffect(() => { setEv(null); void load(); }, [id]);
   const refetch = useThrottled(() => void load(), 800);
-  useLive((e) => { if (e.session_id === id) refetch(); });
+  useLive((e) => { if (e.session_id === id || e.type === 'ready') refetch(); });
   if (error) return <section><h2 tabIndex={-1}>Session {id}</h2><p class="error" role="alert">{error}</p><a href={href('sessions')}>Back to sessions</a></section>;
   if (!ev) return <section><h2 tabIndex={-1}>Session {id}</h2><p class="muted">Loading evidence…</p></section>;
   const s = ev.session;

@@ -20,7 +20,7 @@ interface Raw {
     challenges: Array<{ type: string; starts_at: number; detected_at: number | null; passed: boolean | null }>;
     frames: Array<{ t: number | null; faces: number; box?: { x: number; y: number; w: number; h: number } }>;
     transcript: { text: string; words: Array<{ word: string; start: number; end: number }> } | null;
-    phrase: { expected: string | null; attempts: Array<Record<string, unknown>> } | null;
+    phrase: { expected: { text?: string } | string | null; attempts: Array<Record<string, unknown>> } | null;
     flags: Array<{ code: string; t: number | null; blocking?: boolean }>;
   };
   reasons: Array<{ code: string; sentence: string; severity: string | null; stage?: string | null; evidence?: unknown }>;
@@ -62,7 +62,7 @@ export function fromEvidence(json: unknown): Evidence {
     challenges: v.challenges.map((c, i) => ({ type: c.type, window: [c.starts_at, v.challenges[i + 1]?.starts_at ?? c.starts_at + WINDOW_S] as [number, number], detected_at: c.detected_at, passed: c.passed })),
     frames: v.frames.flatMap((f): Frame[] => (f.t === null ? [] : [{ t: f.t, count: f.faces, faces: f.box ? [{ box: [f.box.x, f.box.y, f.box.w, f.box.h] }] : [] }])),
     transcript: v.transcript ? { text: v.transcript.text, segments: lines(v.transcript.words ?? []) } : null,
-    phrase: v.phrase && (v.phrase.expected || v.phrase.attempts.length) ? { expected: v.phrase.expected ?? '', attempts: v.phrase.attempts } : null,
+    phrase: v.phrase && (v.phrase.expected || v.phrase.attempts.length) ? { expected: typeof v.phrase.expected === 'string' ? v.phrase.expected : v.phrase.expected?.text ?? '', attempts: v.phrase.attempts } : null,
     flags: v.flags.map((f) => ({ t: f.t, code: f.code, label: '' })),
   } : null;
   return {

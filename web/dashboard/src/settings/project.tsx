@@ -8,8 +8,8 @@ import { errText, Missing, useLoad } from './use-load.tsx';
 
 interface PS {
   four_eyes: boolean; four_eyes_risk_score: number; review_claim_minutes: number; retention_days: number | null;
-  /** Absent on a server that keeps thresholds global: the fields are then not shown. */
-  thresholds?: { face_match: number | null; liveness: number | null };
+  /** 1–99 on the 0–100 face score; null: the calibrated default (50). Absent on a server without per-project thresholds. */
+  face_match_threshold?: number | null;
   branding: { name: string | null; logo_data_url: string | null; color: string | null };
 }
 /** The server's limit for a logo (docs/dashboard-api.md). */
@@ -32,7 +32,7 @@ export function ProjectSettings() {
       await patch('/project/settings', {
         four_eyes: f.get('four_eyes') === 'on', four_eyes_risk_score: Number(f.get('four_eyes_risk_score')), review_claim_minutes: Number(f.get('review_claim_minutes')),
         retention_days: numOrNull(f.get('retention_days')),
-        ...(data!.thresholds ? { thresholds: { face_match: numOrNull(f.get('t_face')), liveness: numOrNull(f.get('t_live')) } } : {}),
+        ...(data!.face_match_threshold !== undefined ? { face_match_threshold: numOrNull(f.get('t_face')) } : {}),
         branding: { name: String(f.get('b_name') ?? '').trim() || null, color: String(f.get('b_color_on')) === 'on' ? String(f.get('b_color')) : null, logo_data_url: logo === undefined ? data!.branding.logo_data_url : logo },
       });
       if (sec.data && (f.get('require_totp') === 'on') !== sec.data.require_totp) await patch('/project/security', { require_totp: f.get('require_totp') === 'on' });
@@ -60,10 +60,11 @@ export function ProjectSettings() {
         {sec.data && <label class="radio"><input type="checkbox" name="require_totp" defaultChecked={sec.data.require_totp} /> Require two-factor sign-in for everyone in this project</label>}
       </section>
       <section class="card" aria-labelledby="h-thresholds">
-        <h3 id="h-thresholds">{data.thresholds ? 'Thresholds and retention' : 'Retention'}</h3>
-        {data.thresholds && <>
-          <label for="t-face">Face match threshold (0–100; empty = server default)</label><input id="t-face" name="t_face" type="number" min={0} max={100} step="0.1" defaultValue={data.thresholds.face_match?.toString() ?? ''} />
-          <label for="t-live">Liveness threshold (0–100; empty = server default)</label><input id="t-live" name="t_live" type="number" min={0} max={100} step="0.1" defaultValue={data.thresholds.liveness?.toString() ?? ''} />
+        <h3 id="h-thresholds">{data.face_match_threshold !== undefined ? 'Threshold and retention' : 'Retention'}</h3>
+        {data.face_match_threshold !== undefined && <>
+          <label for="t-face">Face match threshold (1–99 on the 0–100 score; empty = the calibrated default, 50)</label>
+          <input id="t-face" name="t_face" type="number" min={1} max={99} step="1" defaultValue={data.face_match_threshold?.toString() ?? ''} aria-describedby="t-face-help" />
+          <p class="muted small" id="t-face-help">Sessions scoring below it are declined or sent to review. Liveness has no per-project threshold: its bars are per challenge.</p>
         </>}
         <label for="ret">Keep media for (days; empty = server default)</label><input id="ret" name="retention_days" type="number" min={1} max={3650} defaultValue={data.retention_days?.toString() ?? ''} />
       </section>

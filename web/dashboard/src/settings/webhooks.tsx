@@ -7,7 +7,7 @@ import { errText, Missing, useLoad } from './use-load.tsx';
 // delivery log with each attempt, re-send a delivery, delete an endpoint.
 
 interface Endpoint { id: string; url: string; events?: string[]; description?: string | null; created_at: string }
-interface Delivery { id: string; event: string; status: string; attempts: number; created_at: string; last_status_code?: number | null; attempt_log?: Array<{ at: string; status_code: number | null; error?: string | null }> }
+interface Delivery { id: string; type: string; status: string; attempts: number; created_at: string; next_attempt_at: string | null; attempt_log: Array<{ attempted_at: string; status_code: number | null; error: string | null; duration_ms: number }> }
 
 export function Webhooks() {
   const { data, error, missing, reload } = useLoad(() => get<{ data: Endpoint[] }>('/webhooks'));
@@ -44,7 +44,7 @@ export function Webhooks() {
               <button type="button" class="small-btn secondary" aria-expanded={open === w.id} onClick={() => setOpen(open === w.id ? null : w.id)}>Delivery log</button>
               <button type="button" class="small-btn secondary danger" onClick={() => confirm(`Delete ${w.url}?`) && run('Endpoint deleted.', () => del(`/webhooks/${w.id}`))}>Delete</button>
             </div>
-            {open === w.id && <DeliveryLog id={w.id} onResend={(d) => run(`${d.event} queued again.`, () => post(`/deliveries/${d.id}/resend`))} />}
+            {open === w.id && <DeliveryLog id={w.id} onResend={(d) => run(`${d.type} queued again.`, () => post(`/deliveries/${d.id}/resend`))} />}
           </li>
         ))}</ul>
       </section>
@@ -67,8 +67,11 @@ function DeliveryLog({ id, onResend }: { id: string; onResend: (d: Delivery) => 
   if (!data.data.length) return <p class="muted small">Nothing delivered yet.</p>;
   return (
     <table class="compact"><caption class="sr-only">Deliveries</caption>
-      <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
-      <tbody>{data.data.map((d) => <tr key={d.id}><td class="mono">{d.event}</td><td>{label(d.status)}{d.last_status_code ? ` (HTTP ${d.last_status_code})` : ''}</td><td>{d.attempts}</td><td class="small">{when(d.created_at)}</td><td><button type="button" class="small-btn secondary" onClick={() => onResend(d)}>Re-send</button></td></tr>)}</tbody>
+      <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts (last answer)</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
+      <tbody>{data.data.map((d) => {
+        const last = d.attempt_log.at(-1);
+        return <tr key={d.id}><td class="mono">{d.type}</td><td>{label(d.status)}{d.next_attempt_at && d.status !== 'delivered' ? <div class="muted small">next try {when(d.next_attempt_at)}</div> : null}</td><td>{d.attempts}{last ? ` (${last.status_code ? `HTTP ${last.status_code}` : last.error ?? 'no answer'}, ${last.duration_ms} ms)` : ''}</td><td class="small">{when(d.created_at)}</td><td><button type="button" class="small-btn secondary" onClick={() => onResend(d)}>Re-send</button></td></tr>;
+      })}</tbody>
     </table>
   );
 }
