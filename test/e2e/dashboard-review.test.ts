@@ -105,10 +105,15 @@ describe('dashboard review with four-eyes in Chromium', { timeout: 600_000 }, ()
     await ch.waitFor();
     await page.evaluate(() => (document.getElementById('video') as HTMLVideoElement).play());
     await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).currentTime > 0.2, undefined, { timeout: 30_000 });
-    const target = Number(/asked ([\d.]+)/.exec(await ch.innerText())?.[1]);
-    await ch.click();
+    // The button seeks to the moment the challenge was detected, or to its window's start.
+    const target = Number(await ch.getAttribute('data-seek'));
     await page.evaluate(() => (document.getElementById('video') as HTMLVideoElement).pause());
-    await page.waitForFunction((t) => Math.abs((document.getElementById('video') as HTMLVideoElement).currentTime - t) < 1.5, target);
+    await ch.click();
+    const videoState = () => page.evaluate(() => {
+      const v = document.getElementById('video') as HTMLVideoElement;
+      return { t: v.currentTime, seekable: v.seekable.length ? [v.seekable.start(0), v.seekable.end(0)] : [], duration: v.duration };
+    });
+    await page.waitForFunction((t) => Math.abs((document.getElementById('video') as HTMLVideoElement).currentTime - t) < 0.5, target).catch(async () => assert.fail(`seek to ${target}: ${JSON.stringify(await videoState())}`));
     await page.screenshot({ path: path.join(SCREENS, 'dashboard-11-detail.png'), fullPage: true });
 
     // Zoom the document: open the lightbox from the keyboard, zoom with +, close with Esc.

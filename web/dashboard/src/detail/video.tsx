@@ -74,7 +74,7 @@ export function VideoEvidence({ v, lang }: { v: V; lang?: string }) {
             <ol class="moments" id="challenges">
               {v.challenges.map((c, i) => (
                 <li key={i}>
-                  <button type="button" class="link" data-challenge={c.type} onClick={() => seek(c.detected_at ?? c.window[0])}>
+                  <button type="button" class="link" data-challenge={c.type} data-seek={c.detected_at ?? c.window[0]} onClick={() => seek(c.detected_at ?? c.window[0])}>
                     {label(c.type)} — asked {c.window[0].toFixed(1)}–{c.window[1].toFixed(1)} s
                   </button>{' '}
                   {c.passed === null ? <span class="muted">not checked</span> : c.passed ? <span class="ok">✓ seen at {c.detected_at?.toFixed(1)} s</span> : <span class="bad">✗ not seen in its window</span>}
