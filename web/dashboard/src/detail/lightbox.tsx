@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 // A zoomable image viewer in a modal <dialog> (the browser traps focus in it and Esc closes it).
 // Keyboard: + / − zoom, arrow keys pan, 0 resets; the mouse wheel zooms and dragging pans. The
@@ -20,7 +20,8 @@ export function Lightbox({ shots, index, onClose }: { shots: Shot[]; index: numb
     const d = dlg.current;
     if (d && !d.open) d.showModal();
   }, []);
-  useEffect(() => {
+  // Layout effect: the image moves in the same frame as the zoom label changes.
+  useLayoutEffect(() => {
     if (img.current) img.current.style.transform = `translate(${z.x}px, ${z.y}px) scale(${z.s})`;
   }, [z, i]);
   const zoom = (f: number) => setZ((o) => ({ ...o, s: Math.min(MAX, Math.max(MIN, o.s * f)) }));
