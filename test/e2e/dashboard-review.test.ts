@@ -139,7 +139,7 @@ describe('dashboard review with four-eyes in Chromium', { timeout: 600_000 }, ()
     await page.waitForSelector('#second-approval, #decide-error:not(:empty), #decided');
     assert.equal(await page.locator('#decide-error').count() ? await page.textContent('#decide-error') : '', '', 'the decision was accepted');
     await page.waitForSelector('#second-approval #own-approval');
-    assert.equal(recv.received.filter((r) => (JSON.parse(r.body) as { type: string }).type === 'video.reviewed').length, 0, 'no video.reviewed before the second approval');
+    assert.equal(recv.received.filter((r) => (JSON.parse(r.body) as { event: string }).event === 'video.reviewed').length, 0, 'no video.reviewed before the second approval');
     const waiting = (await (await fetch(`${server.baseUrl}/v1/sessions/${id}`, { headers: { authorization: `Bearer ${server.apiKey}` } })).json()) as { result: string; reviewed_at: string | null };
     assert.deepEqual([waiting.result, waiting.reviewed_at], ['declined', null], 'the first approval alone decides nothing');
 
@@ -154,15 +154,18 @@ describe('dashboard review with four-eyes in Chromium', { timeout: 600_000 }, ()
     await admin.page.waitForSelector('#decided');
 
     // video.completed (from the pipeline) may still be on its way: wait for the review's own event.
-    const typeOf = (r: { body: string }) => (JSON.parse(r.body) as { type: string }).type;
+    const typeOf = (r: { body: string }) => (JSON.parse(r.body) as { event: string }).event;
     const deadline = Date.now() + 60_000;
     while (!recv.received.some((r) => typeOf(r) === 'video.reviewed') && Date.now() < deadline) await recv.waitFor(recv.received.length + 1, Math.max(1, deadline - Date.now())).catch(() => undefined);
     const reviewed = recv.received.find((r) => typeOf(r) === 'video.reviewed');
     assert.ok(reviewed, `video.reviewed arrived (got ${recv.received.map(typeOf).join(', ')})`);
     assert.equal(reviewed.verified, true, 'signed with the endpoint secret');
-    const body = JSON.parse(reviewed.body) as { data: { session_id: string; result: string } };
+    const body = JSON.parse(reviewed.body) as { data: { session_id: string; result: string; reviewed_by?: { id: string }; confirmed_by?: { id: string } } };
     assert.equal(body.data.session_id, id);
     assert.equal(body.data.result, 'approved');
+    // The two people, from their sign-ins: the reviewer who approved and the admin who confirmed.
+    assert.equal(body.data.reviewed_by?.id, rosa.id);
+    assert.equal(body.data.confirmed_by?.id, ivan.id);
 
     // The overview draws its charts.
     await admin.page.goto(`${server.baseUrl}/dashboard#/overview`);
