@@ -56,8 +56,9 @@ export function VideoEvidence({ v, lang }: { v: V; lang?: string }) {
         <text x="2" y="12" class="lane">Challenges</text>
         {v.challenges.map((c, i) => (
           <g key={i}>
-            <rect x={x(c.window[0])} y="16" width={Math.max(2, x(c.window[1]) - x(c.window[0]))} height="14" class={c.passed ? 'win ok' : c.passed === false ? 'win bad' : 'win'} />
-            {c.detected_at !== null && <line x1={x(c.detected_at)} x2={x(c.detected_at)} y1="13" y2="33" class="detected" />}
+            {/* 1-unit gaps so back-to-back windows stay two windows. */}
+            <rect x={x(c.window[0]) + 1} y="16" width={Math.max(2, x(c.window[1]) - x(c.window[0]) - 2)} height="14" class={c.passed ? 'win ok' : c.passed === false ? 'win bad' : 'win'} />
+            {c.detected_at !== null && <line x1={x(c.detected_at)} x2={x(c.detected_at)} y1="13" y2="33" class={c.passed === false ? 'detected miss' : 'detected'} />}
           </g>
         ))}
         <text x="2" y="46" class="lane">Speech</text>
@@ -77,7 +78,7 @@ export function VideoEvidence({ v, lang }: { v: V; lang?: string }) {
                   <button type="button" class="link" data-challenge={c.type} data-seek={c.detected_at ?? c.window[0]} onClick={() => seek(c.detected_at ?? c.window[0])}>
                     {label(c.type)} — asked {c.window[0].toFixed(1)}–{c.window[1].toFixed(1)} s
                   </button>{' '}
-                  {c.passed === null ? <span class="muted">not checked</span> : c.passed ? <span class="ok">✓ seen at {c.detected_at?.toFixed(1)} s</span> : <span class="bad">✗ not seen in its window</span>}
+                  {c.passed === null ? <span class="muted">not checked</span> : c.passed ? <span class="ok">✓ seen at {c.detected_at?.toFixed(1)} s</span> : <span class="bad">✗ not seen in its window{c.detected_at !== null ? ` (closest at ${c.detected_at.toFixed(1)} s)` : ''}</span>}
                 </li>
               ))}
             </ol>
