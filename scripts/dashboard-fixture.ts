@@ -2,6 +2,7 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { makeUser } from '../test/helpers/dashboard-client.ts';
 import { CHROMIUM_ARGS } from '../test/helpers/dashboard-browser.ts';
 import { createSession, submitExpiredPassportSession, waitForStatus } from '../test/helpers/dashboard-seed.ts';
+import { startReceiver } from '../test/helpers/receiver.ts';
 import { startServer } from '../test/helpers/server.ts';
 
 // A dashboard with something to look at, for the screenshot and measurement scripts: a real server
@@ -13,6 +14,9 @@ export interface Fixture { server: Awaited<ReturnType<typeof startServer>>; brow
 export async function dashboardFixture(): Promise<Fixture> {
   const server = await startServer({ workers: false });
   const srv = { baseUrl: server.baseUrl, apiKey: server.apiKey };
+  // A webhook endpoint (a local receiver) so the delivery log and the evidence's webhook list have rows.
+  const recv = await startReceiver();
+  await fetch(`${server.baseUrl}/v1/webhooks`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: recv.url, description: 'the bank\'s case system' }) });
   const projectId = (await server.runtime.deps.db.selectFrom('projects').select('id').where('name', '=', 'e2e').executeTakeFirstOrThrow()).id;
   const processedId = await submitExpiredPassportSession(srv, 'order-7');
   for (let i = 0; i < 12; i++) await createSession(srv, { profile: { steps: i % 3 ? ['document', 'selfie', 'video'] : ['selfie', 'video'], video_mode: 'self_record', video_language: (['en', 'de', 'fr'] as const)[i % 3] }, external_id: `order-${100 + i}`, account_id: `acct-${i % 4}` });
@@ -38,6 +42,7 @@ export async function dashboardFixture(): Promise<Fixture> {
     async close() {
       await browser.close();
       await server.stop();
+      await recv.close();
     },
   };
 }

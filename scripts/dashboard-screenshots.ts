@@ -33,6 +33,7 @@ try {
     for (const [id, hash, ready] of pages) {
       await page.goto(`${f.server.baseUrl}/dashboard${hash}`);
       await page.waitForSelector(ready);
+      if (id === 'settings-webhooks') await page.click('.endpoints button:has-text("Delivery log")').catch(() => undefined);
       await page.waitForTimeout(600); // charts and images settle
       await page.screenshot({ path: path.join(OUT, `${id}-${name}.png`), fullPage: true });
     }

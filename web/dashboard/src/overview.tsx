@@ -10,6 +10,11 @@ import type { Stats } from './types.ts';
 
 const duration = (s: number | null) => (s === null ? '—' : s < 120 ? `${Math.round(s)} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
 
+/** A neutral horizontal bar (SVG attributes: the CSP allows no style attributes); the number is printed beside it. */
+const Bar = ({ value, max }: { value: number; max: number }) => (
+  <svg viewBox="0 0 100 10" preserveAspectRatio="none" class="hbar" aria-hidden="true"><rect width={(value / max) * 100} height="10" /></svg>
+);
+
 export function Overview({ query }: { query: URLSearchParams }) {
   const from = query.get('from') ?? '';
   const to = query.get('to') ?? '';
@@ -34,9 +39,9 @@ export function Overview({ query }: { query: URLSearchParams }) {
       {st && <>
         <div class="tiles" id="tiles">
           <div class="tile"><span>Sessions</span><b>{st.sessions_per_day.reduce((a, d) => a + d.total, 0)}</b></div>
-          <div class="tile ok"><span>Approved</span><b>{pct(st.rates.approved)}</b></div>
-          <div class="tile warn"><span>Needs review</span><b>{pct(st.rates.needs_review)}</b></div>
-          <div class="tile bad"><span>Declined</span><b>{pct(st.rates.declined)}</b></div>
+          <div class="tile ok"><span>Approved (of decided)</span><b>{pct(st.rates.approved)}</b></div>
+          <div class="tile warn"><span>Needs review (of decided)</span><b>{pct(st.rates.needs_review)}</b></div>
+          <div class="tile bad"><span>Declined (of decided)</span><b>{pct(st.rates.declined)}</b></div>
           <div class="tile"><span>Median to decision (automatic)</span><b>{duration(st.median_seconds_to_decision.auto)}</b></div>
           <div class="tile"><span>Median to decision (human)</span><b>{duration(st.median_seconds_to_decision.human)}</b></div>
         </div>
@@ -47,12 +52,12 @@ export function Overview({ query }: { query: URLSearchParams }) {
           </section>
           <section class="card" aria-labelledby="h-reasons"><h3 id="h-reasons">Top reasons</h3>
             {st.top_reasons.length === 0 ? <p class="muted">No reasons in this period.</p> : (
-              <ul class="hbars">{st.top_reasons.map((r) => <li key={r.code}><span class="hb-label">{r.label || label(r.code)}</span><meter min={0} max={maxReason} value={r.count} aria-label={`${r.label || r.code}: ${r.count}`} /><b>{r.count}</b></li>)}</ul>
+              <ul class="hbars">{st.top_reasons.map((r) => <li key={r.code}><span class="hb-label">{r.label || label(r.code)}</span><Bar value={r.count} max={maxReason} /><b>{r.count}</b></li>)}</ul>
             )}
           </section>
           <section class="card" aria-labelledby="h-throughput"><h3 id="h-throughput">Reviewer throughput</h3>
             {st.reviewer_throughput.length === 0 ? <p class="muted">No human decisions in this period.</p> : (
-              <ul class="hbars">{st.reviewer_throughput.map((r) => <li key={r.user_id}><span class="hb-label">{r.name}</span><meter min={0} max={maxThroughput} value={r.decisions} aria-label={`${r.name}: ${r.decisions} decisions`} /><b>{r.decisions}</b></li>)}</ul>
+              <ul class="hbars">{st.reviewer_throughput.map((r) => <li key={r.user_id}><span class="hb-label">{r.name}</span><Bar value={r.decisions} max={maxThroughput} /><b>{r.decisions}</b></li>)}</ul>
             )}
           </section>
         </div>

@@ -14,6 +14,8 @@ export function drawDaily(el: HTMLElement, width: number, days: Day[]): () => vo
     width, height: 220,
     scales: { x: { time: true } },
     axes: [{}, { label: 'sessions' }],
+    // The legend names the lines; values under the cursor are noise at a glance.
+    legend: { live: false },
     series: [{}, ...keys.map((k) => ({ label: k === 'needs_review' ? 'needs review' : k, stroke: COLORS[k], width: 2, points: { show: days.length < 40 } }))],
   }, [xs, ...keys.map((k) => days.map((d) => d[k]))], el);
   return () => plot.destroy();
@@ -28,7 +30,7 @@ export function drawHistogram(el: HTMLElement, width: number, threshold: number,
     scales: { x: { time: false, range: [first.from, last.to] } },
     axes: [{ label: 'score' }, { label: 'sessions' }],
     legend: { show: false },
-    series: [{}, { label: 'sessions', fill: 'rgba(31,95,191,.35)', stroke: COLORS.total, paths: uPlot.paths.bars!({ size: [0.9, Infinity], align: 0 }) }],
+    series: [{}, { label: 'sessions', fill: 'rgba(31,95,191,.35)', stroke: COLORS.total, points: { show: false }, paths: uPlot.paths.bars!({ size: [0.9, Infinity], align: 0 }) }],
     hooks: {
       // The threshold as a dashed red line, so the share of sessions on each side is visible.
       draw: [(u) => {
