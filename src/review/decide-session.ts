@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/actor.ts';
-import { AppError } from '../domain/errors.ts';
 import { isReviewReason, REASON_NEEDS_NOTES, REVIEW_ACTIONS, REVIEW_REASONS, type ReviewAction } from '../domain/review-reasons.ts';
 import { isLiveAgentState } from '../domain/session.ts';
 import type { Deps } from '../deps.ts';
-import { getProjectSettings } from '../projects/settings.ts';
 import type { HumanDecisionInput } from '../sessions/aggregate.ts';
 import { loadSession, type SessionRecord } from '../sessions/rows.ts';
 import { execute } from '../sessions/store.ts';
-import { readStoredResults } from '../verification/results/read.ts';
+import { fourEyesOf } from '../sessions/four-eyes.ts';
 
 // A dashboard user's decision (issue 15 item 4): approve, decline or request a resubmission, with a
 // reason from the fixed list. The rules (claims, override confirmation, four-eyes) are the
@@ -30,16 +28,6 @@ export const decisionBody = z.strictObject({
   }
 });
 export type DecisionBody = z.infer<typeof decisionBody>;
-
-/** Four-eyes input for the aggregate: absent when the project does not require it. */
-export async function fourEyesOf(deps: Pick<Deps, 'db'>, s: SessionRecord): Promise<HumanDecisionInput['four_eyes']> {
-  const settings = await getProjectSettings(deps.db, s.project_id);
-  if (!settings.four_eyes) return undefined;
-  const rows = await deps.db.selectFrom('stage_runs').select(['stage', 'result']).where('session_id', '=', s.id).where('stage', '=', 'risk').where('status', '=', 'completed').execute();
-  const risk = readStoredResults(rows).results.risk;
-  const score = risk && !risk.skipped ? risk.risk_score : null;
-  return { high_risk: typeof score === 'number' && score >= settings.four_eyes_risk_score };
-}
 
 const RESULT_OF: Record<ReviewAction, 'approved' | 'declined'> = { approve: 'approved', decline: 'declined', request_resubmission: 'declined' };
 

@@ -18,8 +18,14 @@ const PAIR_LABELS: Record<string, string> = {
   video_selfie: 'Video frame ↔ selfie', video_document: 'Video frame ↔ document photo', selfie_document: 'Selfie ↔ document photo',
 };
 
+/** Aliases (the viewer's names) of the evidence crops the face stages store (verification/stages/faces.ts, face-match.ts). */
+const FACE_CROPS: Record<string, string> = { best_frame: 'evidence_video_face_1', document_portrait: 'evidence_document_portrait', selfie_face: 'evidence_selfie_face' };
+/** The image shown for each face source of a pair: the crop the score was computed on. */
+const SOURCE_IMAGE: Record<string, string> = { video: 'best_frame', selfie: 'selfie_face', document: 'document_portrait' };
+const SOURCE_FALLBACK: Record<string, string> = { selfie: 'selfie', document: 'document_front' };
+
 /** MRZ fields, each next to what the person declared; check digits and data checks passed or failed. */
-function documentPart(r: StageResults['document']) {
+export function documentPart(r: StageResults['document']) {
   if (!r || r.skipped) return null;
   const reading = r.reading ?? null;
   const compared = new Map((r.comparisons ?? []).map((c) => [c.field, c]));
@@ -41,7 +47,7 @@ function documentPart(r: StageResults['document']) {
   };
 }
 
-function videoPart(results: StageResults, s: { capture_plan: { challenges?: Array<{ type: string; at_seconds: number }> } | null; phrase_attempts: unknown[] }, videoUrl: string | null) {
+export function videoPart(results: StageResults, s: { capture_plan: { challenges?: Array<{ type: string; at_seconds: number }> } | null; phrase_attempts: unknown[] }, videoUrl: string | null) {
   const probe = results.probe;
   const live = results.liveness;
   const faces = results.faces && !results.faces.skipped ? results.faces : null;
@@ -90,6 +96,10 @@ export async function sessionEvidence(deps: Deps, actor: Actor, id: string) {
     const meta = a.meta ? (JSON.parse(a.meta) as { evidence?: unknown }) : {};
     media[a.kind] = { url: dashboardMediaPath(s.id, a.kind), content_type: a.content_type, bytes: a.bytes, evidence: meta.evidence === true };
   }
+  // Named views of the face stages' crops, for the face-pair panel (the first best video frame is the one matched first).
+  for (const [alias, kind] of Object.entries(FACE_CROPS)) if (media[kind]) media[alias] = media[kind]!;
+  // Without a crop (stored before crops existed): the whole image the face came from.
+  const faceImage = (source: string) => media[SOURCE_IMAGE[source] ?? ''] ?? media[SOURCE_FALLBACK[source] ?? ''] ?? null;
   const fm = faceMatchView(stages);
   return {
     object: 'evidence' as const,
@@ -98,7 +108,10 @@ export async function sessionEvidence(deps: Deps, actor: Actor, id: string) {
     document: documentPart(results.document),
     faces: fm ? {
       threshold: fm.threshold, face_match_score: fm.face_match_score,
-      pairs: Object.entries(fm.pairs).filter(([, p]) => p !== null).map(([pair, p]) => ({ pair, label: PAIR_LABELS[pair] ?? pair, ...p! })),
+      pairs: Object.entries(fm.pairs).filter(([, p]) => p !== null).map(([pair, p]) => {
+        const [a, b] = pair.split('_') as [string, string];
+        return { pair, label: PAIR_LABELS[pair] ?? pair, ...p!, images: { a: faceImage(a)?.url ?? null, b: faceImage(b)?.url ?? null } };
+      }),
     } : null,
     video: videoPart(results, s, media.video?.url ?? null),
     reasons: (s.decision?.reasons ?? []).map(reasonInWords),

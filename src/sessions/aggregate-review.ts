@@ -2,7 +2,7 @@ import type { Actor } from '../domain/actor.ts';
 import { reviewReasonLabel } from '../domain/review-reasons.ts';
 import { type Decision, type DecisionActor, isAutomatic } from '../domain/session.ts';
 import { actorRef, agentLabel } from './aggregate-rights.ts';
-import { type Accepted, type Effect, type HumanDecisionInput, move, type Outcome, reject, same, type SessionAggregate, notIn } from './aggregate.ts';
+import { type Accepted, type Effect, type HumanDecisionInput, move, type Outcome, reject, same, type SessionAggregate, notIn } from './aggregate-kernel.ts';
 import type { PendingApproval, ReviewedBy, SessionRecord } from './rows.ts';
 
 // The review part of the session aggregate (sessions/aggregate.ts dispatches to it): claims, human

@@ -1,21 +1,21 @@
 import type { Actor } from '../domain/actor.ts';
 import { decide, type Finding } from '../domain/decision.ts';
-import { type Decision, isLiveAgentState, publicStatus, requiredArtifacts, type SessionState } from '../domain/session.ts';
+import { type Decision, isLiveAgentState, requiredArtifacts } from '../domain/session.ts';
 import { agentLabel, mayAct, type Right } from './aggregate-rights.ts';
 import { claimReview, humanDecision, releaseReview, secondApproval } from './aggregate-review.ts';
 import type { CaptureReport } from './capture-report.ts';
 import type { CapturePlan, PhraseAttempt, SessionRecord } from './rows.ts';
+import { type Accepted, changed, type Effect, type HumanDecisionInput, move, notIn, type Outcome, reject, type Rejection, type RejectionCode, same, type SessionAggregate } from './aggregate-kernel.ts';
+
+export {
+  type Accepted, type Effect, type HumanDecisionInput, type HumanResult, isRejection, move, notIn, type Outcome, type RealtimeEventType, reject, REJECTIONS,
+  type Rejection, type RejectionCode, same, type SessionAggregate,
+} from './aggregate-kernel.ts';
 
 // The session aggregate: the one place that decides whether a command may change a session and
 // what it becomes. Pure — no I/O, no clock (the store passes `at`): `apply` returns the next session
 // and the effects to commit with it, or a typed rejection. sessions/store.ts is the only caller
 // that persists its answer; see docs/ARCHITECTURE.md for the state diagram.
-
-/** What the aggregate sees: the session row and the kinds of artifact it has. */
-export interface SessionAggregate {
-  session: SessionRecord;
-  artifacts: readonly string[];
-}
 
 export type Command =
   | { type: 'create'; session: SessionRecord }
@@ -48,49 +48,7 @@ export type Command =
   | { type: 'erase' };
 
 export type CommandType = Command['type'];
-export type HumanResult = 'approved' | 'declined';
 
-/** A person's decision (a reviewer's or a live agent's); aggregate-review.ts applies it. */
-export interface HumanDecisionInput {
-  result: HumanResult;
-  notes?: string | undefined;
-  /** Reason codes (the dashboard's come from domain/review-reasons.ts). */
-  reasons?: string[] | undefined;
-  /** Declined, asking the integrator for a new capture (`video.resubmission_requested`). */
-  resubmission?: boolean | undefined;
-  /** The person confirmed that approving overrides the pipeline's decline (required of users). */
-  confirm_override?: boolean | undefined;
-  /**
-   * Present when the project requires four-eyes (projects/settings.ts `four_eyes`); `high_risk`:
-   * the use case found the session's risk score at or above the project's bar. The aggregate has
-   * no risk results, so the caller says.
-   */
-  four_eyes?: { high_risk: boolean } | undefined;
-}
-export type Effect =
-  | { type: 'job'; name: 'verify-session'; payload: { sessionId: string; projectId: string }; dedupeKey: string }
-  | { type: 'webhook'; event: 'video.completed' | 'video.reviewed' | 'video.resubmission_requested'; data: Record<string, unknown> }
-  | { type: 'audit'; action: string; details?: unknown }
-  | { type: 'realtime'; event: RealtimeEventType; data: Record<string, unknown> };
-
-export type RealtimeEventType = 'session.state_changed' | 'session.updated' | 'session.stage' | 'session.review_claimed' | 'session.review_released' | 'session.review_pending' | 'session.erased';
-
-/** Stable codes of a refused command (each is also an HTTP error code in domain/errors.ts). */
-export const REJECTIONS = [
-  'session_erased', 'session_expired', 'session_canceled', 'session_already_completed', 'session_not_cancelable',
-  'steps_incomplete', 'transition_not_allowed', 'session_not_reviewable', 'decision_final', 'review_claimed_by_other',
-  'review_not_claimed', 'actor_forbidden', 'session_not_expired', 'idempotency_conflict',
-  'override_confirmation_required', 'override_reason_required', 'approval_pending', 'no_pending_approval', 'four_eyes_same_user',
-] as const;
-export type RejectionCode = (typeof REJECTIONS)[number];
-
-export interface Rejection { error: RejectionCode; message: string; details?: unknown }
-export interface Accepted { next: SessionAggregate; effects: Effect[] }
-export type Outcome = Accepted | Rejection;
-
-export const isRejection = (o: Outcome): o is Rejection => 'error' in o;
-
-export const reject = (error: RejectionCode, message: string, details?: unknown): Rejection => ({ error, message, ...(details === undefined ? {} : { details }) });
 
 /** The right each command needs (aggregate-rights.ts says who holds it). */
 const RIGHT: Record<CommandType, Right> = {
@@ -217,23 +175,8 @@ function captureOpen(s: SessionRecord, at: string, submitted = 'this verificatio
   return open ? null : reject('session_already_completed', submitted);
 }
 
-export const notIn = (s: SessionRecord, what: string, code: RejectionCode = 'transition_not_allowed') => reject(code, `a session in state ${s.state} cannot ${what}`);
 
-function changed(s: SessionRecord, from: SessionState | null): Effect {
-  return { type: 'realtime', event: 'session.state_changed', data: { session_id: s.id, state: s.state, status: s.status, previous_state: from } };
-}
 
-/** A state change: the new state (and its public status), the other column changes, its effects, a realtime event. */
-export function move(a: SessionAggregate, to: SessionState, at: string, patch: Partial<SessionRecord> = {}, effects: Effect[] = [], artifacts = a.artifacts): Accepted {
-  const from = a.session.state;
-  const session: SessionRecord = { ...a.session, ...patch, state: to, status: publicStatus(to), updated_at: at };
-  return { next: { session, artifacts }, effects: [...effects, from === to ? { type: 'realtime', event: 'session.updated', data: { session_id: session.id, state: to } } : changed(session, from)] };
-}
-
-/** A change that keeps the state (data, stage bookkeeping). */
-export function same(a: SessionAggregate, patch: Partial<SessionRecord>, artifacts = a.artifacts, effects: Effect[] = []): Accepted {
-  return { next: { session: { ...a.session, ...patch }, artifacts }, effects };
-}
 
 function autoDecision(a: SessionAggregate, d: ReturnType<typeof decide>, numbers: Record<string, unknown>, at: string, to: 'completed' | 'failed'): Outcome {
   const s = a.session;

@@ -4,7 +4,7 @@ import { isLiveAgentState } from '../domain/session.ts';
 import type { Deps } from '../deps.ts';
 import { loadSession } from './rows.ts';
 import { execute } from './store.ts';
-import { fourEyesOf } from '../review/decide-session.ts';
+import { fourEyesOf } from './four-eyes.ts';
 
 export const reviewBody = z.strictObject({
   result: z.enum(['approved', 'declined']),

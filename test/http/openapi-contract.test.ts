@@ -66,7 +66,7 @@ describe('OpenAPI contract: real answers validate against /openapi.json', () => 
       const node = body.properties[option] ?? body.properties.profile.properties[option];
       assert.ok(node?.description?.length > 20, `option ${option} is described`);
     }
-    assert.deepEqual(Object.keys(contract.doc.webhooks).sort(), ['video.completed', 'video.reviewed']);
+    assert.deepEqual(Object.keys(contract.doc.webhooks).sort(), ['video.completed', 'video.resubmission_requested', 'video.reviewed']);
     assert.ok(contract.doc.paths['/v1/documents/recognize'].post.responses['200']);
   });
 

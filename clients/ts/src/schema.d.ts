@@ -1937,7 +1937,17 @@ export interface components {
          *       "object": "project_settings",
          *       "non_english_phrase": "digits_spotting",
          *       "risk_policy": null,
-         *       "require_totp": false
+         *       "require_totp": false,
+         *       "four_eyes": false,
+         *       "four_eyes_risk_score": 0.6,
+         *       "review_claim_minutes": 15,
+         *       "retention_days": null,
+         *       "branding": {
+         *         "name": null,
+         *         "logo_data_url": null,
+         *         "color": null
+         *       },
+         *       "face_match_threshold": null
          *     }
          */
         ProjectSettings: {
@@ -6751,7 +6761,17 @@ export interface operations {
                      *       "object": "project_settings",
                      *       "non_english_phrase": "digits_spotting",
                      *       "risk_policy": null,
-                     *       "require_totp": false
+                     *       "require_totp": false,
+                     *       "four_eyes": false,
+                     *       "four_eyes_risk_score": 0.6,
+                     *       "review_claim_minutes": 15,
+                     *       "retention_days": null,
+                     *       "branding": {
+                     *         "name": null,
+                     *         "logo_data_url": null,
+                     *         "color": null
+                     *       },
+                     *       "face_match_threshold": null
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];
@@ -6831,7 +6851,17 @@ export interface operations {
                      *       "object": "project_settings",
                      *       "non_english_phrase": "digits_spotting",
                      *       "risk_policy": null,
-                     *       "require_totp": false
+                     *       "require_totp": false,
+                     *       "four_eyes": false,
+                     *       "four_eyes_risk_score": 0.6,
+                     *       "review_claim_minutes": 15,
+                     *       "retention_days": null,
+                     *       "branding": {
+                     *         "name": null,
+                     *         "logo_data_url": null,
+                     *         "color": null
+                     *       },
+                     *       "face_match_threshold": null
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];

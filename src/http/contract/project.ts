@@ -22,7 +22,10 @@ export const ListEntryDeleted = named('ListEntryDeleted', z.object({
 }), { example: { object: 'list_entry', list: 'block', kind: 'ip', value: '203.0.113.7', deleted: true } });
 
 export const ProjectSettings = named('ProjectSettings', projectSettingsSchema.extend({ object: z.literal('project_settings') }),
-  { example: { object: 'project_settings', non_english_phrase: 'digits_spotting', risk_policy: null, require_totp: false } });
+  { example: {
+    object: 'project_settings', non_english_phrase: 'digits_spotting', risk_policy: null, require_totp: false,
+    four_eyes: false, four_eyes_risk_score: 0.6, review_claim_minutes: 15, retention_days: null, branding: { name: null, logo_data_url: null, color: null }, face_match_threshold: null,
+  } });
 
 export const Health = named('Health', z.object({ ok: z.boolean(), reason: z.string().optional().describe('When not ready: engines loading, database unreachable') }),
   { example: { ok: true } });
