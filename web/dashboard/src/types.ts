@@ -28,7 +28,7 @@ export interface ListPage<T> { object: 'list'; data: T[]; has_more: boolean; nex
 export type Facets = { object: 'facets'; total: number } & Record<'status' | 'result' | 'reason' | 'mode' | 'language', Record<string, number>>;
 
 export interface MediaRef { url: string; content_type: string; bytes: number }
-export interface FacePair { pair: string; label: string; score: number; threshold: number; decline_below: number; outcome: 'match' | 'review' | 'mismatch' }
+export interface FacePair { pair: string; label: string; score: number; threshold: number; decline_below: number; outcome: 'match' | 'review' | 'mismatch'; images?: { a: string | null; b: string | null } }
 export interface Challenge { type: string; window: [number, number]; detected_at: number | null; passed: boolean | null }
 /** A sampled frame: how many faces it had and the first one's box (video pixels). */
 export interface Frame { t: number; count: number; faces: Array<{ box: [number, number, number, number] }> }

@@ -50,10 +50,10 @@ export function fromEvidence(json: unknown): Evidence {
   const media: Evidence['media'] = {
     document_front: m.document_front ?? null,
     document_back: m.document_back ?? null,
-    selfie: m.evidence_selfie_face ?? m.selfie ?? null,
+    selfie: m.selfie_face ?? m.evidence_selfie_face ?? m.selfie ?? null,
     video: m.video ?? null,
-    best_frame: videoFace ? m[videoFace] ?? null : null,
-    document_portrait: m.evidence_document_portrait ?? null,
+    best_frame: m.best_frame ?? (videoFace ? m[videoFace] ?? null : null),
+    document_portrait: m.document_portrait ?? m.evidence_document_portrait ?? null,
   };
   const v = r.video;
   const video: Evidence['video'] = v && v.url ? {

@@ -30,7 +30,8 @@ export function FacePairs({ pairs, images }: { pairs: FacePair[]; images: Record
     <div class="pairs">
       {pairs.map((p) => {
         const [a, b] = p.pair.split('_') as [string, string];
-        const img = (side: string) => images[side === 'video' ? 'best_frame' : side === 'document' ? 'document_portrait' : side];
+        // The server names each pair's two images; older answers: the session's face crops by side.
+        const img = (side: string) => (side === a ? p.images?.a : p.images?.b) ?? images[side === 'video' ? 'best_frame' : side === 'document' ? 'document_portrait' : side];
         return (
           <figure class={`pair ${p.outcome}`} key={p.pair} data-pair={p.pair}>
             <figcaption><strong>{p.label || label(p.pair)}</strong> <span class={`badge ${p.outcome}`}>{OUTCOME[p.outcome]}</span></figcaption>
