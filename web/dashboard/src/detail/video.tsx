@@ -17,6 +17,8 @@ export function VideoEvidence({ v, lang }: { v: V; lang?: string }) {
   const [t, setT] = useState(0);
   const [dur, setDur] = useState(v.duration_seconds ?? 0);
   const [size, setSize] = useState<[number, number]>([0, 0]);
+  // Boxes only once a picture is there: a box over the black pre-load frame reads as "face on a black screen".
+  const [hasFrame, setHasFrame] = useState(false);
   const seek = (s: number) => {
     const el = ref.current;
     if (!el) return;
@@ -32,14 +34,15 @@ export function VideoEvidence({ v, lang }: { v: V; lang?: string }) {
     <div class="video-evidence">
       <div class="player">
         <video
-          ref={ref} id="video" src={v.url} controls preload="metadata"
+          ref={ref} id="video" src={v.url} controls preload="auto"
           onLoadedMetadata={(e) => { const el = e.currentTarget; if (Number.isFinite(el.duration)) setDur(el.duration); setSize([el.videoWidth, el.videoHeight]); }}
+          onLoadedData={() => setHasFrame(true)}
           onTimeUpdate={(e) => setT(e.currentTarget.currentTime)}
           onSeeked={(e) => setT(e.currentTarget.currentTime)}
         >
           {captions && <track kind="captions" src={captions} srcLang={lang ?? 'en'} label="Transcript (speech recognition)" />}
         </video>
-        {frame && size[0] > 0 && (
+        {frame && hasFrame && size[0] > 0 && (
           <svg class="boxes" viewBox={`0 0 ${size[0]} ${size[1]}`} aria-hidden="true" preserveAspectRatio="xMidYMid meet">
             {frame.faces.map((f, i) => {
               const [bx, by, bw, bh] = f.box.every((n) => n <= 1) ? [f.box[0] * size[0], f.box[1] * size[1], f.box[2] * size[0], f.box[3] * size[1]] : f.box;
