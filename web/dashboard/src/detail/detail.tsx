@@ -37,6 +37,10 @@ export function Detail({ id, me, canDecide }: { id: string; me: Me; canDecide: b
   if (!ev) return <section><h2 tabIndex={-1}>Session {id}</h2><p class="muted">Loading evidence…</p></section>;
   const s = ev.session;
   const img = (k: keyof Evidence['media']) => ev.media[k]?.url;
+  // The audit names people by id: put the names the session knows (reviewer, claimer, first approver, me) next to them.
+  const names = new Map<string, string>([[me.user.id, me.user.display_name]]);
+  for (const a of [s.reviewed_by, s.review_claim?.actor, s.review_claim?.by, s.pending_approval?.by]) if (a?.name) names.set(a.id, a.name);
+  const who = (a: string | { id: string; name?: string }) => (typeof a === 'string' ? names.get(a) ?? a : a.name ?? names.get(a.id) ?? a.id);
   return (
     <div class="detail">
       <div class="detail-head">
@@ -97,7 +101,7 @@ export function Detail({ id, me, canDecide }: { id: string; me: Me; canDecide: b
           <h3 id="h-audit">Audit trail</h3>
           <table class="compact" id="audit"><caption class="sr-only">Audit trail</caption>
             <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who</th><th scope="col">Details</th></tr></thead>
-            <tbody>{ev.audit.map((a, i) => <tr key={i}><td class="small">{when(a.created_at)}</td><td>{label(a.action.replace(/\./g, '_'))}</td><td>{typeof a.actor === 'string' ? a.actor : a.actor.name ?? a.actor.id}</td><td>{a.details ? <details><summary>Show</summary><EvidenceList value={a.details} /></details> : ''}</td></tr>)}</tbody>
+            <tbody>{ev.audit.map((a, i) => <tr key={i}><td class="small">{when(a.created_at)}</td><td>{label(a.action.replace(/\./g, '_'))}</td><td>{who(a.actor)}</td><td>{a.details ? <details><summary>Show</summary><EvidenceList value={a.details} /></details> : ''}</td></tr>)}</tbody>
           </table>
         </section>
 
