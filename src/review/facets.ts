@@ -16,7 +16,7 @@ const COLUMN_FACETS = { status: 'status', result: 'result', mode: 'video_mode', 
 const REASON_SCAN_MAX = 20_000;
 
 export async function sessionFacets(deps: Pick<Deps, 'db'>, actor: Actor, f: Filters) {
-  const out: Record<string, Record<string, number>> = {};
+  const out = { status: {}, result: {}, mode: {}, language: {} } as Record<keyof typeof COLUMN_FACETS, Record<string, number>>;
   for (const [facet, column] of Object.entries(COLUMN_FACETS) as Array<[keyof typeof COLUMN_FACETS, (typeof COLUMN_FACETS)[keyof typeof COLUMN_FACETS]]>) {
     const rows = await applyFilters(projectSessions(deps, actor.projectId), f, facet)
       .select((eb) => [eb.ref(column).as('value'), eb.fn.countAll<number | string>().as('n')]).groupBy(column).execute();
