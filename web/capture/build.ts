@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildCallAssets, CALL_FILES } from '../calls/build.ts';
 import { buildAtomically } from '../build-atomic.ts';
+import { buildDashboardAssets, DASHBOARD_FILES, DASHBOARD_OUT_DIR } from '../dashboard/build.ts';
 
 // Bundle the capture page into `outDir`: app.js (one ES module, minified, es2020 so iOS 14+ and
 // Android Chrome 80+ run it), styles.css and index.html. Human is NOT bundled: the page imports
@@ -39,6 +40,7 @@ const missingAny = async (dir: string, files: readonly string[]) =>
 export async function ensureCaptureAssets(outDir: string = DEFAULT_OUT_DIR): Promise<void> {
   if (await missingAny(outDir, FILES)) await buildCaptureAssets(outDir);
   if (await missingAny(CALLS_OUT_DIR, CALL_FILES)) await buildCallAssets(CALLS_OUT_DIR);
+  if (await missingAny(DASHBOARD_OUT_DIR, DASHBOARD_FILES)) await buildDashboardAssets(DASHBOARD_OUT_DIR);
 }
 
 async function bundle(outDir: string): Promise<void> {
@@ -77,6 +79,8 @@ async function cli(out: string | undefined): Promise<void> {
   if (!out) {
     await buildCallAssets(CALLS_OUT_DIR);
     console.log(`call pages: ${CALL_FILES.join(', ')} → ${CALLS_OUT_DIR}`);
+    await buildDashboardAssets(DASHBOARD_OUT_DIR);
+    console.log(`dashboard: ${DASHBOARD_FILES.join(', ')} → ${DASHBOARD_OUT_DIR}`);
   }
 }
 
