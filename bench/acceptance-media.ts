@@ -76,10 +76,14 @@ export const SCREENS = {
   laptop: { width: 400, display: 'colorbalance=rs=0.08:bs=-0.08,eq=contrast=0.9', grid: 4, gridAlpha: 0.12, corners: 'x0=60:y0=30:x1=600:y1=0:x2=40:y2=450:x3=640:y3=480' },
 } satisfies Record<string, ScreenVariant>;
 
-/** A looped clip: [from, to] played `times` times in a row (a short genuine take replayed). */
+/**
+ * A looped clip: [from, to] played `times` times in a row (a short genuine take replayed). The loop
+ * filter keeps its input's timestamps; without renumbering them the encoder's fps filter dropped
+ * every replayed frame and held the last one (the attack was a take plus a frozen tail, not a loop).
+ */
 export function loopedClip(src: string, from: number, to: number, times: number, out: string): string {
   const frames = Math.round((to - from) * 30);
-  return encode(['-i', src], `[0:v]trim=${from}:${to},setpts=PTS-STARTPTS,fps=30,loop=loop=${times - 1}:size=${frames}:start=0`, out, null, (to - from) * times);
+  return encode(['-i', src], `[0:v]trim=${from}:${to},setpts=PTS-STARTPTS,fps=30,loop=loop=${times - 1}:size=${frames}:start=0,setpts=N/30/TB`, out, null, (to - from) * times);
 }
 
 /** A frozen stream: the live clip until `freezeAt`, then its last frame repeated to `seconds`. */

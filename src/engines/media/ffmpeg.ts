@@ -102,12 +102,20 @@ export interface Frame { t: number; path: string }
 /** `-t` as an output option: decoding stops at that much media time, whatever the header says. */
 const bound = (maxSeconds?: number) => (maxSeconds === undefined ? [] : ['-t', String(maxSeconds)]);
 
-/** Samples frames at `fps` as JPEG files (scaled to at most `maxWidth` px wide, rotation applied). */
-export async function extractFrames(tools: MediaTools, file: string, outDir: string, opts: { fps: number; maxWidth?: number; signal?: AbortSignal; maxSeconds?: number }): Promise<Frame[]> {
+/** Every frame as grey thumbnails, in the same decode: `width`×`height`, constant `fps`, raw bytes into `file`. */
+interface ThumbsOutput { file: string; width: number; height: number; fps: number }
+
+/**
+ * Samples frames at `fps` as JPEG files (scaled to at most `maxWidth` px wide, rotation applied);
+ * optionally also writes a thumbnail of every frame (`thumbs`), decoding the video only once.
+ */
+export async function extractFrames(tools: MediaTools, file: string, outDir: string, opts: { fps: number; maxWidth?: number; signal?: AbortSignal; maxSeconds?: number; thumbs?: ThumbsOutput }): Promise<Frame[]> {
   const w = opts.maxWidth ?? 640;
+  const th = opts.thumbs;
+  const thumbs = th ? [...bound(opts.maxSeconds), '-map', '0:v:0', '-vf', `fps=${th.fps},scale=${th.width}:${th.height}:flags=area,format=gray`, '-f', 'rawvideo', '-y', th.file] : [];
   const r = await run(tools.ffmpeg, [
     '-hide_banner', '-nostats', '-v', 'error', '-i', file, ...bound(opts.maxSeconds), '-map', '0:v:0',
-    '-vf', `fps=${opts.fps},scale='min(${w},iw)':-2`, '-q:v', '3', join(outDir, 'f_%05d.jpg'),
+    '-vf', `fps=${opts.fps},scale='min(${w},iw)':-2`, '-q:v', '3', join(outDir, 'f_%05d.jpg'), ...thumbs,
   ], 120_000, opts.signal);
   if (r.code !== 0) throw new MediaError('media_unreadable', firstLine(r.stderr) || 'frame extraction failed');
   const files = (await readdir(outDir)).filter((f) => /^f_\d+\.jpg$/.test(f)).sort();

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { readWav } from '../../engines/speech/audio.ts';
 import { monoAudio } from '../../liveness/av-sync.ts';
 import { frameSignature } from '../../liveness/frame-signature.ts';
@@ -6,7 +7,8 @@ import { checkCameraInjection, checkVirtualCamera } from '../../liveness/camera-
 import { challengeSearchOf, scheduleOf } from '../challenge-search.ts';
 import type { Embedding } from '../../engines/face/port.ts';
 import type { StageFinding } from '../../domain/findings.ts';
-import type { ReplayReason } from '../../liveness/outcome.ts';
+import type { CheckOutcome, ReplayReason } from '../../liveness/outcome.ts';
+import { scanForLoop, splitThumbs } from '../../liveness/loop-scan.ts';
 import { defineStage } from '../pipeline.ts';
 import type { ResultOf } from '../results/index.ts';
 import { livenessResult } from '../results/liveness.ts';
@@ -46,7 +48,8 @@ export const livenessStage = defineStage(livenessResult)({
     }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;
-    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null });
+    const assessed = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null });
+    const a = { ...assessed, checks: [...assessed.checks, await loopOverEveryFrame(decodedOf(ctx).thumbs)] };
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
@@ -78,5 +81,12 @@ export const livenessStage = defineStage(livenessResult)({
     };
   },
 });
+
+/** The loop scan over every frame's thumbnail; unflagged when decode wrote none (a pipeline without it). */
+async function loopOverEveryFrame(thumbs: string | null | undefined): Promise<CheckOutcome> {
+  const raw = thumbs ? await readFile(thumbs).catch(() => null) : null;
+  if (!raw) return { reason: 'looped_frames', flagged: false, blocking: true, evidence: { scan: 'every_frame', frames: 0 } };
+  return scanForLoop(splitThumbs(raw));
+}
 
 const passiveScore = (faces: ResultOf<'faces'>): number | null => (faces.skipped ? null : faces.passive.score);
