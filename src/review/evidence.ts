@@ -56,6 +56,10 @@ export function videoPart(results: StageResults, s: { capture_plan: { challenges
   const byIndex = new Map((live?.challenges?.results ?? []).map((c) => [c.index, c]));
   const challenges = schedule.map((c, i) => {
     const r = byIndex.get(i);
+    // starts_at: when the page was to prompt it (the plan). detected_at: the video time (seconds from
+    // the recording's start) of the frame where the move was measured. The pipeline searches the
+    // moves in order through the video (verification/challenge-search.ts), not in fixed windows, so
+    // a move done early or a recording that started late puts detected_at before starts_at.
     return { index: i, type: c.type, starts_at: c.at_seconds, detected_at: r?.atT ?? null, passed: r ? r.passed : null, value: r?.value ?? null, threshold: r?.threshold ?? null, failure: r?.failure ?? null };
   });
   const flags = [

@@ -7,6 +7,7 @@ import { sessionFacets } from '../../src/review/facets.ts';
 import { dashListQuery, facetsQuery, queueQuery } from '../../src/review/list-query.ts';
 import { listDashboardSessions, reviewQueue } from '../../src/review/list-sessions.ts';
 import { projectStats } from '../../src/review/stats.ts';
+import { claimReview } from '../../src/sessions/review-session.ts';
 import { execute } from '../../src/sessions/store.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { storeArtifact, submitCapture } from '../helpers/session-fixtures.ts';
@@ -67,6 +68,20 @@ for (const db of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(st.sessions_per_day.map((d) => [d.total, d.approved, d.declined, d.needs_review]), [[4, 2, 1, 1]]);
       assert.deepEqual(st.reviewer_throughput.map((r) => [r.user_id, r.decisions]), [['usr_t', 1]]);
       assert.deepEqual(st.scores.face_match.buckets.filter((b) => b.count).map((b) => [b.from, b.count]), [[20, 1], [60, 1], [90, 1]]);
+    });
+
+    test('claim race: two reviewers at once, one claim (the row lock on PostgreSQL, the single connection on SQLite)', async () => {
+      const sid = await decided([{ code: 'face_match_uncertain', message: 'm', stage: 'face_match' }], 55);
+      const other: Actor = { ...actor, id: 'usr_other' };
+      const outcomes = await Promise.allSettled([claimReview(rt.deps, rt.projectId, sid, 900, actor), claimReview(rt.deps, rt.projectId, sid, 900, other)]);
+      assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
+      const lost = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      assert.equal((lost.reason as { code: string }).code, 'review_claimed_by_other');
+      const decisions = await Promise.allSettled([
+        decideSession(rt.deps, actor, sid, { action: 'decline', reason_code: 'suspected_fraud' }),
+        decideSession(rt.deps, other, sid, { action: 'approve', reason_code: 'evidence_verified' }),
+      ]);
+      assert.equal(decisions.filter((o) => o.status === 'fulfilled').length, 1, 'one decision, by the claim holder');
     });
   });
 }
