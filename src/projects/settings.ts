@@ -64,6 +64,7 @@ function checkOrigin(raw: string, ctx: z.RefinementCtx): void {
   // Stored exactly as the browser spells it, so the CSP and postMessage comparisons are plain equality.
   else if (raw !== u.origin) ctx.addIssue({ code: 'custom', message: `${raw}: write the origin as ${u.origin} (no path, query, credentials or trailing slash)` });
 }
+
 /** A logo small enough to inline in the capture page: 200 KB of image (base64 adds a third). */
 export const LOGO_MAX_BYTES = 200 * 1024;
 const LOGO_DATA_URL = /^data:image\/(png|jpeg|webp|svg\+xml);base64,([A-Za-z0-9+/]+={0,2})$/;
@@ -90,6 +91,7 @@ const fields = {
   allowed_origins: z.array(z.string().max(300).superRefine(checkOrigin)).max(MAX_ALLOWED_ORIGINS),
   /** Document steps offer a photo file input: never, when the camera fails (denied / missing), or always (docs/embed.md). */
   document_upload_fallback: z.enum(DOCUMENT_UPLOAD_FALLBACKS),
+  /**
    * Four-eyes (issue 15): a person's approval of a session the pipeline declined, or of a high-risk
    * one, waits for a second, different person (reviewer, admin or auditor) before it is final.
    */

@@ -350,6 +350,10 @@ const handoffs: Migration = {
       .addColumn('expires_at', 'text', (c) => c.notNull())
       .addColumn('opened_at', 'text').execute();
     await db.schema.createIndex('handoffs_session').on('handoffs').columns(['project_id', 'session_id']).execute();
+  },
+};
+
+/**
  * Migration 012 (review dashboard, issue 15): columns the dashboard filters, sorts and counts on,
  * copied out of the JSON they live in (profile, decision, the face_match stage) by the session
  * store on every write, so a list query is plain indexed SQL on both databases; and the four-eyes
