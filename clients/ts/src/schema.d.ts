@@ -1031,6 +1031,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "video.resubmission_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A reviewer declined and asks for a new capture: start a new session (referring_session_id: this one)
+         * @description POSTed to each endpoint registered for this event (POST /v1/webhooks). Retried with backoff for about 28 h until your endpoint answers 2xx within 10 s: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. Verify the signature over the raw body before parsing it.
+         */
+        post: operations["webhookVideoResubmission_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -1046,7 +1066,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "capture_handed_off" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping";
+                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "capture_handed_off" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "override_confirmation_required" | "approval_pending" | "no_pending_approval" | "four_eyes_same_user" | "override_reason_required" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "range_not_satisfiable" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping" | "call_not_assigned" | "agent_busy" | "queue_empty" | "offer_not_found" | "not_in_call" | "callback_not_found";
                 message: string;
                 details?: unknown;
             };
@@ -1114,6 +1134,22 @@ export interface components {
             decided_by: string;
             decided_at: string;
             actor?: components["schemas"]["ActorRef"];
+            /** @constant */
+            outcome?: "resubmission_requested";
+            confirmed_by?: components["schemas"]["ActorRef"];
+        };
+        /** @description Four-eyes (project setting four_eyes): a human approval waiting for a second, different person; no webhook until confirmed */
+        PendingApproval: {
+            /** @enum {string} */
+            result: "approved" | "declined";
+            notes: string | null;
+            reasons: string[];
+            /** @enum {string} */
+            action: "decision.review" | "decision.agent";
+            /** @enum {string} */
+            why: "overrides_decline" | "high_risk";
+            by: components["schemas"]["ActorRef"];
+            at: string;
         };
         /** @description Every face comparison by name; null until the face_match stage ran */
         FaceMatch: {
@@ -1356,13 +1392,13 @@ export interface components {
         };
         SessionReviewed: {
             id: string;
-            /** @constant */
-            status: "completed";
             /** @enum {string} */
-            result: "approved" | "declined";
-            reviewed_at: string;
-            decision: components["schemas"]["Decision"];
-            reviewed_by: components["schemas"]["ActorRef"];
+            status: "pending" | "in_progress" | "processing" | "completed" | "expired" | "canceled";
+            result: ("approved" | "declined" | "needs_review") | null;
+            reviewed_at: string | null;
+            decision: components["schemas"]["Decision"] | null;
+            reviewed_by: components["schemas"]["ActorRef"] | null;
+            pending_approval?: components["schemas"]["PendingApproval"];
         };
         /**
          * @example {
@@ -1468,7 +1504,7 @@ export interface components {
             /** @constant */
             object: "webhook";
             url: string;
-            events: ("video.completed" | "video.reviewed" | "*")[];
+            events: ("video.completed" | "video.reviewed" | "video.resubmission_requested" | "*")[];
             description: string | null;
             secret: string;
             created_at: string;
@@ -1500,7 +1536,7 @@ export interface components {
                 /** @constant */
                 object: "webhook";
                 url: string;
-                events: ("video.completed" | "video.reviewed" | "*")[];
+                events: ("video.completed" | "video.reviewed" | "video.resubmission_requested" | "*")[];
                 description: string | null;
                 enabled: boolean;
                 created_at: string;
@@ -1557,7 +1593,7 @@ export interface components {
                 object: "delivery";
                 event_id: string;
                 /** @enum {string} */
-                type: "video.completed" | "video.reviewed";
+                type: "video.completed" | "video.reviewed" | "video.resubmission_requested";
                 /** @enum {string} */
                 status: "pending" | "retrying" | "delivered" | "failed";
                 attempts: number;
@@ -1667,6 +1703,57 @@ export interface components {
                 /** @enum {string} */
                 result: "approved" | "declined";
                 previous_result: ("approved" | "declined" | "needs_review") | null;
+                reviewed_at: string;
+                agent_id: string;
+                agent_notes: string | null;
+                reviewed_by: components["schemas"]["ActorRef"];
+                external_id: string | null;
+                confirmed_by?: components["schemas"]["ActorRef"];
+            };
+            timestamp: string;
+            webhook_id: string;
+        };
+        /**
+         * @description A reviewer declined and asks for a new capture: start a new session (referring_session_id: this one)
+         * @example {
+         *       "event": "video.resubmission_requested",
+         *       "data": {
+         *         "session_id": "ses_0d7c…",
+         *         "video_mode": "self_record",
+         *         "status": "completed",
+         *         "result": "declined",
+         *         "previous_result": "needs_review",
+         *         "reasons": [
+         *           "poor_quality"
+         *         ],
+         *         "reviewed_at": "2026-01-05T11:02:00.000Z",
+         *         "agent_id": "usr_…",
+         *         "agent_notes": "video too dark",
+         *         "reviewed_by": {
+         *           "kind": "user",
+         *           "id": "usr_…",
+         *           "name": "Ann",
+         *           "name_source": "account"
+         *         },
+         *         "external_id": "order-1042"
+         *       },
+         *       "timestamp": "2026-01-05T11:02:00.000Z",
+         *       "webhook_id": "wh_evt_9b…"
+         *     }
+         */
+        VideoResubmissionRequestedEvent: {
+            /** @constant */
+            event: "video.resubmission_requested";
+            data: {
+                session_id: string;
+                /** @enum {string} */
+                video_mode: "self_record" | "live_agent";
+                /** @constant */
+                status: "completed";
+                /** @constant */
+                result: "declined";
+                previous_result: ("approved" | "declined" | "needs_review") | null;
+                reasons: string[];
                 reviewed_at: string;
                 agent_id: string;
                 agent_notes: string | null;
@@ -1951,10 +2038,41 @@ export interface components {
          *       "non_english_phrase": "digits_spotting",
          *       "risk_policy": null,
          *       "require_totp": false,
-         *       "allowed_origins": [
-         *         "https://shop.example"
+         *       "allowed_origins": [],
+         *       "document_upload_fallback": "off",
+         *       "four_eyes": false,
+         *       "four_eyes_risk_score": 0.6,
+         *       "review_claim_minutes": 15,
+         *       "retention_days": null,
+         *       "branding": {
+         *         "name": null,
+         *         "logo_data_url": null,
+         *         "color": null
+         *       },
+         *       "face_match_threshold": null,
+         *       "agent_working_hours": null,
+         *       "agent_fallback": "wait",
+         *       "agent_queue_timeout_seconds": 600,
+         *       "agent_offer_timeout_seconds": 20,
+         *       "agent_questions": [
+         *         {
+         *           "id": "dob",
+         *           "text": "Please tell me your date of birth."
+         *         },
+         *         {
+         *           "id": "address",
+         *           "text": "Please confirm your current address."
+         *         },
+         *         {
+         *           "id": "purpose",
+         *           "text": "What is the purpose of the account you are opening?"
+         *         },
+         *         {
+         *           "id": "own_will",
+         *           "text": "Are you taking part in this call of your own free will?"
+         *         }
          *       ],
-         *       "document_upload_fallback": "on_camera_failure"
+         *       "agent_questions_per_call": 3
          *     }
          */
         ProjectSettings: {
@@ -1979,6 +2097,73 @@ export interface components {
              * @enum {string}
              */
             document_upload_fallback: "off" | "on_camera_failure" | "always";
+            /** @default false */
+            four_eyes: boolean;
+            /** @default 0.6 */
+            four_eyes_risk_score: number;
+            /** @default 15 */
+            review_claim_minutes: number;
+            /** @default null */
+            retention_days: number | null;
+            /**
+             * @default {
+             *       "name": null,
+             *       "logo_data_url": null,
+             *       "color": null
+             *     }
+             */
+            branding: {
+                name: string | null;
+                logo_data_url: string | null;
+                color: string | null;
+            };
+            /** @default null */
+            face_match_threshold: number | null;
+            /** @default null */
+            agent_working_hours: {
+                timezone: string;
+                days: {
+                    [key: string]: [
+                        string,
+                        string
+                    ][];
+                };
+            } | null;
+            /**
+             * @default wait
+             * @enum {string}
+             */
+            agent_fallback: "self_record" | "callback" | "wait";
+            /** @default 600 */
+            agent_queue_timeout_seconds: number;
+            /** @default 20 */
+            agent_offer_timeout_seconds: number;
+            /**
+             * @default [
+             *       {
+             *         "id": "dob",
+             *         "text": "Please tell me your date of birth."
+             *       },
+             *       {
+             *         "id": "address",
+             *         "text": "Please confirm your current address."
+             *       },
+             *       {
+             *         "id": "purpose",
+             *         "text": "What is the purpose of the account you are opening?"
+             *       },
+             *       {
+             *         "id": "own_will",
+             *         "text": "Are you taking part in this call of your own free will?"
+             *       }
+             *     ]
+             */
+            agent_questions: {
+                id: string;
+                text: string;
+            }[];
+            /** @default 3 */
+            agent_questions_per_call: number;
             /** @constant */
             object: "project_settings";
         };
@@ -3641,7 +3826,7 @@ export interface operations {
                      *       "*"
                      *     ]
                      */
-                    events?: ("video.completed" | "video.reviewed" | "*")[];
+                    events?: ("video.completed" | "video.reviewed" | "video.resubmission_requested" | "*")[];
                     /** @description Your note (at most 500 characters) */
                     description?: string;
                 };
@@ -7150,10 +7335,41 @@ export interface operations {
                      *       "non_english_phrase": "digits_spotting",
                      *       "risk_policy": null,
                      *       "require_totp": false,
-                     *       "allowed_origins": [
-                     *         "https://shop.example"
+                     *       "allowed_origins": [],
+                     *       "document_upload_fallback": "off",
+                     *       "four_eyes": false,
+                     *       "four_eyes_risk_score": 0.6,
+                     *       "review_claim_minutes": 15,
+                     *       "retention_days": null,
+                     *       "branding": {
+                     *         "name": null,
+                     *         "logo_data_url": null,
+                     *         "color": null
+                     *       },
+                     *       "face_match_threshold": null,
+                     *       "agent_working_hours": null,
+                     *       "agent_fallback": "wait",
+                     *       "agent_queue_timeout_seconds": 600,
+                     *       "agent_offer_timeout_seconds": 20,
+                     *       "agent_questions": [
+                     *         {
+                     *           "id": "dob",
+                     *           "text": "Please tell me your date of birth."
+                     *         },
+                     *         {
+                     *           "id": "address",
+                     *           "text": "Please confirm your current address."
+                     *         },
+                     *         {
+                     *           "id": "purpose",
+                     *           "text": "What is the purpose of the account you are opening?"
+                     *         },
+                     *         {
+                     *           "id": "own_will",
+                     *           "text": "Are you taking part in this call of your own free will?"
+                     *         }
                      *       ],
-                     *       "document_upload_fallback": "on_camera_failure"
+                     *       "agent_questions_per_call": 3
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];
@@ -7211,6 +7427,34 @@ export interface operations {
                     allowed_origins?: string[];
                     /** @enum {string} */
                     document_upload_fallback?: "off" | "on_camera_failure" | "always";
+                    four_eyes?: boolean;
+                    four_eyes_risk_score?: number;
+                    review_claim_minutes?: number;
+                    retention_days?: number | null;
+                    branding?: {
+                        name: string | null;
+                        logo_data_url: string | null;
+                        color: string | null;
+                    };
+                    face_match_threshold?: number | null;
+                    agent_working_hours?: {
+                        timezone: string;
+                        days: {
+                            [key: string]: [
+                                string,
+                                string
+                            ][];
+                        };
+                    } | null;
+                    /** @enum {string} */
+                    agent_fallback?: "self_record" | "callback" | "wait";
+                    agent_queue_timeout_seconds?: number;
+                    agent_offer_timeout_seconds?: number;
+                    agent_questions?: {
+                        id: string;
+                        text: string;
+                    }[];
+                    agent_questions_per_call?: number;
                 };
             };
         };
@@ -7227,10 +7471,41 @@ export interface operations {
                      *       "non_english_phrase": "digits_spotting",
                      *       "risk_policy": null,
                      *       "require_totp": false,
-                     *       "allowed_origins": [
-                     *         "https://shop.example"
+                     *       "allowed_origins": [],
+                     *       "document_upload_fallback": "off",
+                     *       "four_eyes": false,
+                     *       "four_eyes_risk_score": 0.6,
+                     *       "review_claim_minutes": 15,
+                     *       "retention_days": null,
+                     *       "branding": {
+                     *         "name": null,
+                     *         "logo_data_url": null,
+                     *         "color": null
+                     *       },
+                     *       "face_match_threshold": null,
+                     *       "agent_working_hours": null,
+                     *       "agent_fallback": "wait",
+                     *       "agent_queue_timeout_seconds": 600,
+                     *       "agent_offer_timeout_seconds": 20,
+                     *       "agent_questions": [
+                     *         {
+                     *           "id": "dob",
+                     *           "text": "Please tell me your date of birth."
+                     *         },
+                     *         {
+                     *           "id": "address",
+                     *           "text": "Please confirm your current address."
+                     *         },
+                     *         {
+                     *           "id": "purpose",
+                     *           "text": "What is the purpose of the account you are opening?"
+                     *         },
+                     *         {
+                     *           "id": "own_will",
+                     *           "text": "Are you taking part in this call of your own free will?"
+                     *         }
                      *       ],
-                     *       "document_upload_fallback": "on_camera_failure"
+                     *       "agent_questions_per_call": 3
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];
@@ -8147,6 +8422,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["VideoReviewedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer (or none within 10 s) is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookVideoResubmission_requested: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry of the event (deduplicate on it) */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; refuse it when more than 5 minutes from your clock */
+                "webhook-timestamp": string;
+                /** @description Space-separated "v1,<base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`>" with the base64 key after whsec_ (Standard Webhooks) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VideoResubmissionRequestedEvent"];
             };
         };
         responses: {
