@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { followSession, takeStreamSlot, type FollowOptions } from '../../handoff/follow-stream.ts';
 import type { Deps } from '../../deps.ts';
 import { createHandoff, handoffState, openHandoff, peekHandoff } from '../../handoff/handoffs.ts';
 import { checkOpenNonce, confirmPage, linkPage, OPEN_PAGE_CSP, openNonce, type LinkProblem } from '../../handoff/open-page.ts';
@@ -16,6 +18,7 @@ import { CapturePageSettings, HandoffLink, HandoffState } from '../contract/hand
 //   GET  /v1/capture/page-settings  embed origins + document upload fallback of the session's project
 //   POST /v1/capture/handoff        a single-use link (and its QR code) for the phone
 //   GET  /v1/capture/handoff        whether the phone opened it (the desktop polls this)
+//   GET  /v1/capture/events         the session's progress as Server-Sent Events (the desktop follows the phone)
 //   GET  /c/{code}                  the phone's entry: a "Continue here" page, spends nothing (link previews)
 //   POST /c/{code}                  the page's button: spends the code, redirects to the phone's own capture link
 
@@ -27,12 +30,17 @@ export const handoffDocs: RouteDoc[] = [
     description: 'At most 5 links per session per 10 minutes. Once the phone opens the link, only the phone may upload; this token keeps reading the session and the hand-off state.',
     responses: { 201: ok(HandoffLink, 'Link created'), 409: closed, 429: fails('Too many links for this session, or too many requests', 'rate_limited') } },
   { method: 'get', path: '/v1/capture/handoff', tag: 'capture', auth: 'capture', summary: 'Hand-off state: whether a phone opened the link and whether this device may still upload', responses: { 200: ok(HandoffState, 'State') } },
+  { method: 'get', path: '/v1/capture/events', tag: 'capture', auth: 'capture', summary: "The session's capture progress as Server-Sent Events (a device that handed off follows the phone)",
+    description: 'Each `session` event carries the same JSON as `GET /v1/capture/session`: one at once, then one whenever the session changes (an upload, submit, cancel, expiry). '
+      + 'A comment line every 15 s keeps proxies from closing an idle stream. The stream ends after the view of a session that no longer takes captures, or after 10 minutes (reconnect). '
+      + 'Read it with fetch (the capture token goes in the Authorization header, which EventSource cannot send). At most 4 open streams per session.',
+    responses: { 200: { description: 'text/event-stream of `session` events', binary: ['text/event-stream'] }, 429: fails('Too many open streams for this session, or too many requests', 'rate_limited') } },
 ];
 
 /** Per client address, per minute: a person scans a code once or twice; a script guessing codes is stopped here too. */
 const OPEN_LIMIT_PER_MINUTE = 20;
 
-export function handoffRoutes(deps: Deps) {
+export function handoffRoutes(deps: Deps, o: { follow?: FollowOptions } = {}) {
   const app = new Hono();
   const token = (c: { req: { header(n: string): string | undefined } }) => captureTokenOf(c.req.header('authorization'));
   const claims = (t: string) => readCaptureToken(deps.secret, t, deps.clock.now().getTime());
@@ -51,6 +59,18 @@ export function handoffRoutes(deps: Deps) {
     const t = token(c);
     const s = await captureSession(deps, t, { forWrite: false });
     return c.json(await handoffState(deps, s, claims(t).hid ?? null));
+  });
+
+  app.get('/v1/capture/events', async (c) => {
+    const s = await captureSession(deps, token(c), { forWrite: false });
+    const release = takeStreamSlot(s.id);
+    return streamSSE(c, async (stream) => {
+      try {
+        await followSession(deps, s, stream, o.follow);
+      } finally {
+        release();
+      }
+    });
   });
 
   app.use('/c/*', rateLimit({ name: 'handoff-open', limit: OPEN_LIMIT_PER_MINUTE, key: (_r, ip) => ip, windows: deps.limits }));
