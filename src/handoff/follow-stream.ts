@@ -1,8 +1,6 @@
 import type { SSEStreamingApi } from 'hono/streaming';
 import { AppError } from '../domain/errors.ts';
 import type { Deps } from '../deps.ts';
-import { captureView } from '../sessions/complete-capture.ts';
-import { loadSession } from '../sessions/rows.ts';
 
 // The desktop follows the phone's progress (docs/embed.md): `GET /v1/capture/events` streams the
 // capture view (the same JSON as GET /v1/capture/session) as Server-Sent Events, once at the start
@@ -47,10 +45,17 @@ export function takeStreamSlot(sessionId: string): () => void {
   };
 }
 
-const takesCaptures = (v: { status: string; waiting_room: boolean }) => (v.status === 'pending' || v.status === 'in_progress') && !v.waiting_room;
+/** What the stream sends: the capture view (sessions/complete-capture.ts), read by the caller. */
+export interface FollowView { status: string; waiting_room: boolean }
 
-/** Writes the session's views to `stream` until the session stops taking captures, the client goes, or maxMs passes. */
-export async function followSession(deps: Deps, s: { id: string; project_id: string }, stream: SSEStreamingApi, o: FollowOptions = {}): Promise<void> {
+const takesCaptures = (v: FollowView) => (v.status === 'pending' || v.status === 'in_progress') && !v.waiting_room;
+
+/**
+ * Writes the session's views to `stream` until the session stops taking captures, the client goes,
+ * or maxMs passes. `read` answers the current view; it throws once the session is gone (erased).
+ * (The route passes it: handoff/ does not import sessions/, which imports handoff/guard.)
+ */
+export async function followSession(deps: Pick<Deps, 'realtime'>, s: { id: string; project_id: string }, read: () => Promise<FollowView>, stream: SSEStreamingApi, o: FollowOptions = {}): Promise<void> {
   const keepAliveMs = o.keepAliveMs ?? KEEPALIVE_MS;
   const until = Date.now() + (o.maxMs ?? STREAM_MAX_MS);
   let dirty = true;
@@ -71,9 +76,9 @@ export async function followSession(deps: Deps, s: { id: string; project_id: str
     while (!gone && Date.now() < until) {
       // Cleared before the read: an event that lands while we read marks the next round dirty.
       dirty = false;
-      let view: Awaited<ReturnType<typeof captureView>>;
+      let view: FollowView;
       try {
-        view = await captureView(deps, await loadSession(deps.db, s.project_id, s.id));
+        view = await read();
       } catch {
         return; // erased meanwhile: nothing more to follow (the page's next read says why)
       }

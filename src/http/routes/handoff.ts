@@ -8,6 +8,8 @@ import { qrSvg } from '../../handoff/qr.ts';
 import { getProjectSettings } from '../../projects/settings.ts';
 import { captureSession } from '../../sessions/capture-guard.ts';
 import { mintCaptureToken, readCaptureToken } from '../../sessions/capture-token.ts';
+import { captureView } from '../../sessions/complete-capture.ts';
+import { loadSession } from '../../sessions/rows.ts';
 import { verifyToken } from '../../domain/signing.ts';
 import { captureTokenOf } from '../auth.ts';
 import { fails, ok, type RouteDoc } from '../openapi.ts';
@@ -66,7 +68,7 @@ export function handoffRoutes(deps: Deps, o: { follow?: FollowOptions } = {}) {
     const release = takeStreamSlot(s.id);
     return streamSSE(c, async (stream) => {
       try {
-        await followSession(deps, s, stream, o.follow);
+        await followSession(deps, s, async () => captureView(deps, await loadSession(deps.db, s.project_id, s.id)), stream, o.follow);
       } finally {
         release();
       }
