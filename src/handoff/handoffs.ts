@@ -49,20 +49,40 @@ export async function createHandoff(deps: Deps, s: { id: string; project_id: str
 /** `opened`: the caller mints the phone's capture token for this hand-off (sessions/capture-token.ts, claim `hid`). */
 export type OpenOutcome = { outcome: 'opened'; handoff_id: string; session_id: string; project_id: string; session_expires_at: string } | { outcome: 'not_found' } | { outcome: 'expired' } | { outcome: 'used' };
 
-/** The phone opens the link: single use, checked and spent in one conditional update. */
-export async function openHandoff(deps: Deps, code: string): Promise<OpenOutcome> {
+export type PeekOutcome = { outcome: 'usable' } | Exclude<OpenOutcome, { outcome: 'opened' }>;
+
+/** Whether a code could be opened now, without spending it (the confirm page's GET; a link preview). */
+export async function peekHandoff(deps: Deps, code: string): Promise<PeekOutcome> {
   if (!CODE_PATTERN.test(code)) return { outcome: 'not_found' };
-  const row = await deps.db.selectFrom('handoffs').selectAll().where('code_hash', '=', hashCode(code)).executeTakeFirst();
+  const row = await deps.db.selectFrom('handoffs').select(['opened_at', 'expires_at']).where('code_hash', '=', hashCode(code)).executeTakeFirst();
   if (!row) return { outcome: 'not_found' };
   if (row.opened_at) return { outcome: 'used' };
+  if (new Date(row.expires_at) <= deps.clock.now()) return { outcome: 'expired' };
+  return { outcome: 'usable' };
+}
+
+/** The phone confirmed (POST /c/{code}): single use, checked and spent in one conditional update. */
+export async function openHandoff(deps: Deps, code: string): Promise<OpenOutcome> {
+  const peek = await peekHandoff(deps, code);
+  if (peek.outcome !== 'usable') return peek;
+  const row = await deps.db.selectFrom('handoffs').selectAll().where('code_hash', '=', hashCode(code)).executeTakeFirstOrThrow();
   const now = deps.clock.now();
-  if (new Date(row.expires_at) <= now) return { outcome: 'expired' };
   // Two phones racing on one code: only the update that still sees opened_at null wins.
   const r = await deps.db.updateTable('handoffs').set({ opened_at: iso(now) }).where('id', '=', row.id).where('opened_at', 'is', null).executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) return { outcome: 'used' };
   const session = await deps.db.selectFrom('sessions').select('expires_at').where('id', '=', row.session_id).where('project_id', '=', row.project_id).executeTakeFirst();
   if (!session) return { outcome: 'not_found' };
   return { outcome: 'opened', handoff_id: row.id, session_id: row.session_id, project_id: row.project_id, session_expires_at: session.expires_at };
+}
+
+/**
+ * Erase and retention: a session's hand-off rows go with it. They hold no personal data (ids, a
+ * hash, times), but a tombstone keeps only what the erase use case lists, and these rows would
+ * otherwise outlive the session forever.
+ */
+export async function deleteHandoffsOf(deps: Pick<Deps, 'db'>, projectId: string, sessionId: string): Promise<number> {
+  const r = await deps.db.deleteFrom('handoffs').where('project_id', '=', projectId).where('session_id', '=', sessionId).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 export interface HandoffState {

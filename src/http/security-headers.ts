@@ -14,6 +14,14 @@ import type { Context, MiddlewareHandler } from 'hono';
 /** Pages and API answers that set no policy of their own: nothing may load, nothing may frame them. */
 const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/** Whether a CSP lets some origin frame the page (a frame-ancestors other than 'none'). */
+function allowsFraming(policy: string | null): boolean {
+  const directive = policy?.split(';').map((d) => d.trim()).find((d) => d.toLowerCase().startsWith('frame-ancestors'));
+  if (!directive) return false;
+  const sources = directive.split(/\s+/).slice(1);
+  return sources.length > 0 && !(sources.length === 1 && sources[0] === "'none'");
+}
+
 export function securityHeaders({ csp = DEFAULT_CSP, extra = () => ({}) }: { csp?: string; extra?: (c: Context) => Record<string, string> } = {}): MiddlewareHandler {
   return async (c, next) => {
     await next();
@@ -24,7 +32,10 @@ export function securityHeaders({ csp = DEFAULT_CSP, extra = () => ({}) }: { csp
       if (!headers.has(k)) headers.set(k, v);
     };
     set('content-security-policy', csp);
-    set('x-frame-options', 'DENY');
+    // XFO cannot name origins: sending DENY beside a frame-ancestors that lists some (the capture
+    // page of a project with allowed_origins) would make a browser that knows only XFO refuse the
+    // merchant's frame, and contradicts the policy. The route's CSP decides alone then.
+    if (!allowsFraming(headers.get('content-security-policy'))) set('x-frame-options', 'DENY');
     headers.set('x-content-type-options', 'nosniff');
     set('referrer-policy', 'no-referrer');
     for (const [k, v] of Object.entries(extra(c))) headers.set(k, v);

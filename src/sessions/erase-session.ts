@@ -6,11 +6,12 @@ import { sessionBlobPrefix } from './blob-keys.ts';
 import { removeScratchOf, scratchRoot } from '../storage/scratch.ts';
 import { deleteTemplate } from '../duplicates/templates.ts';
 import { eraseFinished, markErased, purgeErased } from './store.ts';
+import { deleteHandoffsOf } from '../handoff/handoffs.ts';
 
 /**
  * Erases every artifact and derived datum of a session (media, evidence crops, stage results,
  * client info, decision details, webhook payloads, stored idempotent answers, outbox rows, scratch
- * files) and keeps a tombstone row (id, project, timestamps, erased_at) and an audit record with
+ * files, hand-off links) and keeps a tombstone row (id, project, timestamps, erased_at) and an audit record with
  * what was removed. Three steps:
  * 1. the session is marked erased: from then on the store refuses every write to it, so a
  *    verification still running (here or in another process) stops and writes nothing more;
@@ -31,7 +32,10 @@ export async function eraseSession(deps: Deps, projectId: string, id: string, ac
   await removeScratchOf(scratchRoot(deps.config.DATA_DIR), id);
   // The face template is biometric data: it goes with the session, from the table and the index.
   const templates = await deleteTemplate(deps, projectId, id);
-  await purgeErased(deps, ref, actor, { blobs_deleted: blobs, face_templates_deleted: templates });
+  // Hand-off links of the session (src/handoff owns that table): after the mark, so no phone can
+  // open one of them in between and get a token for an erased session.
+  const handoffs = await deleteHandoffsOf(deps, projectId, id);
+  await purgeErased(deps, ref, actor, { blobs_deleted: blobs, face_templates_deleted: templates, handoffs_deleted: handoffs });
   const erased = await loadRawSession(deps.db, projectId, id);
   return { id, object: 'session' as const, deleted: true, erased_at: erased?.erased_at ?? null, blobs_deleted: blobs };
 }

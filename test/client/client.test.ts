@@ -75,17 +75,29 @@ describe('typed client and example merchant against a running server', () => {
     assert.equal((await bad.sessions.list().then(() => null, (e: VkycError) => e))?.code, 'api_key_invalid');
   });
 
-  test('merchant: session for the order, redirect to the capture page, verified webhook, outcome shown', async () => {
+  test('merchant: session for the order, capture page embedded (or redirect), verified webhook, outcome shown', async () => {
     const merchant = await startMerchant({ vkycUrl: server.baseUrl, apiKey: server.apiKey, steps: ['document', 'selfie'] });
     try {
-      const start = await fetch(`${merchant.url}/verify`, { method: 'POST', redirect: 'manual' });
+      // At start the shop allowed its own origin to frame vkyc's capture page.
+      assert.ok((await createVkycClient({ baseUrl: server.baseUrl, apiKey: server.apiKey }).project.settings()).allowed_origins.includes(merchant.url));
+      const start = await fetch(`${merchant.url}/verify?redirect=1`, { method: 'POST', redirect: 'manual' });
       assert.equal(start.status, 303);
       const capture = new URL(start.headers.get('location')!);
       assert.equal(capture.origin, server.baseUrl);
       const order = [...merchant.orders.values()][0]!;
       assert.equal(order.status, 'started');
-      const embedded = await (await fetch(`${merchant.url}/verify?embed=1`, { method: 'POST' })).text();
-      assert.match(embedded, /<iframe src="http:\/\/127\.0\.0\.1:\d+\/capture\/cap_[^"]+" allow="camera; microphone"/);
+      // The default checkout embeds the capture page with vkyc's element and listens to its events.
+      const embedded = await (await fetch(`${merchant.url}/verify`, { method: 'POST' })).text();
+      assert.ok(embedded.includes(`<script src="${server.baseUrl}/embed.js"></script>`));
+      assert.match(embedded, /<vkyc-capture id="kyc" session="http:\/\/127\.0\.0\.1:\d+\/capture\/cap_[^"]+"/);
+      assert.match(embedded, /kyc\.addEventListener\('completed'/);
+      // Page events are recorded per order (validated), and never change its outcome.
+      const pageEvent = (id: string, body: unknown) => fetch(`${merchant.url}/orders/${id}/page-events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal((await pageEvent(order.id, { type: 'started', detail: { session_id: order.sessionId } })).status, 204);
+      assert.equal((await pageEvent(order.id, { type: 'approved', detail: {} })).status, 422);
+      assert.equal((await pageEvent('order-nope', { type: 'started', detail: {} })).status, 404);
+      assert.deepEqual(order.pageEvents, [{ type: 'started', detail: { session_id: order.sessionId } }]);
+      assert.equal(order.status, 'started');
 
       // The customer's phone: what the capture page uploads, with the token of the link.
       const token = capture.pathname.split('/').pop()!;

@@ -8,7 +8,8 @@ import { startServer } from '../helpers/server.ts';
 
 // Desktop-to-phone hand-off in real Chromium with two browser contexts: the desktop shows the QR
 // code of a single-use link, the "phone" (mobile viewport, touch, iPhone user agent) opens it and
-// captures, the desktop follows the phone's steps live and finishes when the phone does.
+// confirms ("Continue here") and captures, the desktop follows the phone's steps live (pushed over
+// GET /v1/capture/events; polled when the stream is blocked) and finishes when the phone does.
 
 const SHOTS = '/tmp/vkyc-shots/embed';
 const REDIRECT = 'https://shop.example/kyc-done';
@@ -61,7 +62,18 @@ describe('desktop-to-phone hand-off (Chromium)', { timeout: 300_000 }, () => {
       const phone = await phoneCtx.newPage();
       phone.on('pageerror', (e) => console.error('[phone pageerror]', e));
       await phone.route(`${REDIRECT}**`, (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<h1>back at the shop</h1>' }));
-      await phone.goto(link);
+      // Opening the link only shows a confirm page (what a link preview would fetch): nothing spent yet.
+      const confirm = await phone.goto(link);
+      assert.equal(confirm?.status(), 200);
+      await phone.waitForSelector('[data-testid="handoff-confirm"]');
+      assert.equal(await desktop.locator('[data-screen="handoff"]').count(), 1, 'the desktop still shows the QR');
+      await phone.screenshot({ path: `${SHOTS}/05b-phone-confirm.png` });
+      // Count the desktop's session reads from here on: following should need none (the stream pushes).
+      const desktopReads: string[] = [];
+      desktop.on('request', (r) => {
+        if (new URL(r.url()).pathname === '/v1/capture/session') desktopReads.push(r.url());
+      });
+      await Promise.all([phone.waitForURL(/\/capture\/cap_/), phone.click('[data-action="handoff-continue"]')]);
       assert.match(new URL(phone.url()).pathname, /^\/capture\/cap_/);
       await phone.waitForSelector('[data-screen="consent"]');
       // The phone is where the capture happens: no further hand-off offered there.
@@ -78,10 +90,16 @@ describe('desktop-to-phone hand-off (Chromium)', { timeout: 300_000 }, () => {
       await phone.click('[data-action="use"]');
       await desktop.waitForSelector('[data-testid="follow-steps"] li[data-step="document"][data-done="true"]', { timeout: 30_000 });
       assert.equal(await desktop.locator('li[data-step="selfie"][data-done="false"]').count(), 1);
+      // The phone's document reached the desktop through the event stream, not by polling.
+      assert.equal(await desktop.locator('[data-screen="handoff-follow"][data-follow="stream"]').count(), 1);
+      assert.deepEqual(desktopReads, [], 'no GET /v1/capture/session while following over the stream');
       await desktop.screenshot({ path: `${SHOTS}/08-handoff-following.png` });
       // A reload of the desktop goes straight back to following (its token may no longer upload).
+      // With the stream blocked (a proxy that refuses it) the desktop falls back to polling.
+      await desktop.route('**/v1/capture/events', (r) => r.abort());
       await desktop.reload();
       await desktop.waitForSelector('[data-screen="handoff-follow"] li[data-step="document"][data-done="true"]');
+      await desktop.waitForSelector('[data-screen="handoff-follow"][data-follow="poll"]', { timeout: 30_000 });
 
       const use = phone.locator('[data-screen="selfie"] [data-action="use"]');
       const manual = phone.locator('[data-screen="selfie"] [data-action="capture"]');
@@ -90,8 +108,9 @@ describe('desktop-to-phone hand-off (Chromium)', { timeout: 300_000 }, () => {
       await use.click({ timeout: 30_000 });
       await phone.waitForSelector('[data-screen="done"]', { timeout: 60_000 });
       await phone.screenshot({ path: `${SHOTS}/09-phone-done.png` });
-      // The desktop ticks the selfie, then finishes with the session's redirect.
+      // The desktop (polling now) ticks the selfie, then finishes with the session's redirect.
       await desktop.waitForSelector('[data-screen="done"]', { timeout: 30_000 });
+      assert.ok(desktopReads.length > 1, 'the fallback polled the session');
       await desktop.screenshot({ path: `${SHOTS}/10-desktop-done.png` });
       await desktop.waitForURL(`${REDIRECT}**`, { timeout: 20_000 });
       assert.equal(new URL(desktop.url()).searchParams.get('session_id'), s.id);
@@ -102,6 +121,7 @@ describe('desktop-to-phone hand-off (Chromium)', { timeout: 300_000 }, () => {
       const again = await phoneCtx.newPage();
       const r2 = await again.goto(link);
       assert.equal(r2?.status(), 410);
+      assert.match(await again.content(), /already used/);
     } finally {
       await desktopCtx.close();
       await phoneCtx.close();

@@ -26,6 +26,8 @@ describe('embedding headers over a real socket', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-security-policy'), CAPTURE_CSP);
     assert.equal(frameAncestors(res.headers), "'none'");
+    // Nobody may frame it: XFO says the same for browsers that know only XFO.
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
   });
 
   test('allowed origins: listed in frame-ancestors; a bad or foreign token gets none', async () => {
@@ -33,10 +35,16 @@ describe('embedding headers over a real socket', () => {
     try {
       const page = await fetch(server.baseUrl + (await capturePath()));
       assert.equal(frameAncestors(page.headers), 'https://shop.example http://localhost:5173');
+      // XFO cannot name origins: with embedding allowed it is left out, frame-ancestors decides.
+      assert.equal(page.headers.get('x-frame-options'), null);
+      assert.equal(page.headers.get('x-content-type-options'), 'nosniff', 'the other security headers stay');
       // The rest of the policy is untouched.
       assert.equal(page.headers.get('content-security-policy')?.replace(/frame-ancestors [^;]+/, "frame-ancestors 'none'"), CAPTURE_CSP);
       const forged = await fetch(`${server.baseUrl}/capture/cap_eyJzaWQiOiJ4IiwicGlkIjoieSIsImV4cCI6OTk5OTk5OTk5OX0.AAAA`);
       assert.equal(frameAncestors(forged.headers), "'none'");
+      assert.equal(forged.headers.get('x-frame-options'), 'DENY');
+      // The API and other pages keep DENY whatever the project allows.
+      assert.equal((await api('GET', '/v1/project/settings')).headers.get('x-frame-options'), 'DENY');
     } finally {
       await api('PATCH', '/v1/project/settings', { allowed_origins: [] });
     }

@@ -4,6 +4,7 @@ import { newCaptureSession } from '../helpers/capture-session.ts';
 import { jpeg } from '../helpers/media.ts';
 import { decodeQr } from '../helpers/qr-decode.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { purgeRetention } from '../../src/sessions/purge-retention.ts';
 
 // Desktop-to-phone hand-off and the capture page's project settings through the real app and
 // database (SQLite here; migration 014 on PostgreSQL is covered by the run on `db: 'postgres'`).
@@ -13,12 +14,24 @@ for (const db of ['sqlite', 'postgres'] as const) {
     let rt: TestRuntime;
     before(async () => {
       // Gates off: these tests are about who may upload, not whether a grey JPEG is a document.
-      rt = await makeRuntime({ db, env: { UPLOAD_QUALITY_GATES: 'false' } });
+      rt = await makeRuntime({ db, env: { UPLOAD_QUALITY_GATES: 'false', RETENTION_DAYS: '30' } });
     });
     after(async () => rt.cleanup());
 
     const json = async (r: Response) => ({ status: r.status, body: (await r.json()) as Record<string, any> });
-    const open = (url: string) => Promise.resolve(rt.app.request(new URL(url).pathname, { redirect: 'manual' }));
+    const path = (url: string) => new URL(url).pathname;
+    /** What the phone's browser does: GET the confirm page, then submit its form (the button). */
+    const open = async (url: string) => {
+      const page = await rt.app.request(path(url), { redirect: 'manual' });
+      if (page.status !== 200) return page;
+      const nonce = /name="nonce" value="([^"]+)"/.exec(await page.text())?.[1];
+      assert.ok(nonce, 'the confirm page carries a nonce');
+      return post(url, nonce);
+    };
+    const post = (url: string, nonce?: string) => Promise.resolve(rt.app.request(path(url), {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: nonce === undefined ? '' : new URLSearchParams({ nonce }).toString(),
+    }));
+    const countHandoffs = async (sessionId: string) => (await rt.deps.db.selectFrom('handoffs').select('id').where('session_id', '=', sessionId).execute()).length;
 
     test('link → phone token; the desktop may then only read; the code is single use', async () => {
       const { id, cap } = await newCaptureSession(rt, { steps: ['document', 'selfie'] });
@@ -37,6 +50,28 @@ for (const db of ['sqlite', 'postgres'] as const) {
       assert.equal(rows.length, 1);
       assert.ok(!JSON.stringify(rows).includes(code));
 
+      // GET only shows the confirm page (a link preview fetching the URL spends nothing), as often as asked.
+      let linkNonce = '';
+      for (let i = 0; i < 3; i++) {
+        const preview = await rt.app.request(path(link.url));
+        assert.equal(preview.status, 200);
+        assert.match(preview.headers.get('content-type') ?? '', /^text\/html/);
+        assert.match(preview.headers.get('content-security-policy') ?? '', /form-action 'self'/);
+        const text = await preview.text();
+        assert.match(text, /<form method="post" action="\/c\/[0-9A-Z]{20}"[\s\S]*Continue here/);
+        linkNonce = /name="nonce" value="([^"]+)"/.exec(text)![1]!;
+      }
+      assert.equal((await json(await cap('GET', '/handoff'))).body.state, 'waiting');
+      // A POST without our page's nonce (another site's form, a replayed or foreign nonce) spends nothing.
+      const other = (await json(await cap('POST', '/handoff'))).body as { url: string };
+      const otherNonce = /name="nonce" value="([^"]+)"/.exec(await (await rt.app.request(path(other.url))).text())![1]!;
+      for (const bad of [undefined, 'forged.nonce', otherNonce]) {
+        const r = await post(link.url, bad);
+        assert.equal(r.status, 403, String(bad));
+        assert.match(await r.text(), /data-outcome="stale"/);
+      }
+      assert.equal((await json(await cap('GET', '/handoff'))).body.state, 'waiting');
+
       const opened = await open(link.url);
       assert.equal(opened.status, 303);
       const phonePath = opened.headers.get('location')!;
@@ -47,6 +82,10 @@ for (const db of ['sqlite', 'postgres'] as const) {
       const again = await open(link.url);
       assert.equal(again.status, 410);
       assert.match(await again.text(), /data-outcome="used"/);
+      // A second POST with the page's nonce (a double tap, a resubmitted form) finds it spent too.
+      const twice = await post(link.url, linkNonce);
+      assert.equal(twice.status, 410);
+      assert.match(await twice.text(), /data-outcome="used"/);
 
       // The desktop: reads, but no longer uploads.
       const blocked = await json(await cap('PUT', '/document/front', await jpeg()));
@@ -105,6 +144,35 @@ for (const db of ['sqlite', 'postgres'] as const) {
       const put = (t: string) => Promise.resolve(rt.app.request('/v1/capture/selfie', { method: 'PUT', headers: { authorization: `Bearer ${t}`, 'content-type': 'image/jpeg' }, body: img as Uint8Array<ArrayBuffer> }));
       assert.equal(((await (await put(first)).json()) as { error: { code: string } }).error.code, 'capture_handed_off');
       assert.equal((await put(second)).status, 200);
+    });
+
+    test('erase and retention delete the session\'s hand-off links', async () => {
+      const a = await newCaptureSession(rt, { steps: ['selfie'] });
+      const link = (await json(await a.cap('POST', '/handoff'))).body as { url: string };
+      await a.cap('POST', '/handoff');
+      assert.equal(await countHandoffs(a.id), 2);
+      const kept = await newCaptureSession(rt, { steps: ['selfie'] });
+      await kept.cap('POST', '/handoff');
+      const erased = await json(await rt.req('DELETE', `/v1/sessions/${a.id}`));
+      assert.equal(erased.status, 200, JSON.stringify(erased.body));
+      assert.equal(await countHandoffs(a.id), 0);
+      assert.equal(await countHandoffs(kept.id), 1, 'only the erased session\'s links');
+      assert.equal((await rt.app.request(path(link.url))).status, 404, 'its link is unknown now');
+      const audit = await rt.deps.db.selectFrom('audit_log').select('details').where('session_id', '=', a.id).where('action', '=', 'session.erased').executeTakeFirst();
+      assert.match(String(audit?.details ?? ''), /"handoffs_deleted":2/);
+
+      // Retention erases old finished sessions the same way.
+      const b = await newCaptureSession(rt, { steps: ['selfie'] });
+      await b.cap('POST', '/handoff');
+      assert.equal((await rt.req('POST', `/v1/sessions/${b.id}/cancel`)).status, 200);
+      rt.clock.advance(31 * 86400);
+      try {
+        await purgeRetention(rt.deps);
+      } finally {
+        rt.clock.advance(-31 * 86400);
+      }
+      assert.equal(await countHandoffs(b.id), 0);
+      assert.equal(await countHandoffs(kept.id), 1, 'an open session keeps its links');
     });
 
     test('page settings: allowed_origins validated, served to the page with the upload fallback', async () => {

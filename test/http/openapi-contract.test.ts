@@ -121,6 +121,8 @@ describe('OpenAPI contract: real answers validate against /openapi.json', () => 
       await expect(call('post', '/v1/capture/complete', { auth: cap }), 200);
       await expect(call('post', '/v1/capture/complete', { auth: cap }), 409, 'session_already_completed');
       await expect(call('post', '/v1/capture/handoff', { auth: cap }), 409, 'session_already_completed');
+      // Submitted: the progress stream answers the one view and ends (so the answer can be read whole).
+      await expect(call('get', '/v1/capture/events', { auth: cap }), 200);
 
       // The pipeline decides; video.completed arrives signed and matches its documented payload.
       const w = rt.startWorkers({ pollMs: 20 });

@@ -490,6 +490,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/capture/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session's capture progress as Server-Sent Events (a device that handed off follows the phone)
+         * @description Each `session` event carries the same JSON as `GET /v1/capture/session`: one at once, then one whenever the session changes (an upload, submit, cancel, expiry). A comment line every 15 s keeps proxies from closing an idle stream. The stream ends after the view of a session that no longer takes captures, or after 10 minutes (reconnect). Read it with fetch (the capture token goes in the Authorization header, which EventSource cannot send). At most 4 open streams per session.
+         */
+        get: operations["getV1CaptureEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/zoloz/videoverify/initialize": {
         parameters: {
             query?: never;
@@ -5425,6 +5445,44 @@ export interface operations {
                 };
             };
             /** @description Too many links for this session, or too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1CaptureEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of `session` events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Capture token missing, invalid or expired (capture_token_invalid, capture_token_expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many open streams for this session, or too many requests (rate_limited) */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -1,10 +1,15 @@
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { followSession, takeStreamSlot, type FollowOptions } from '../../handoff/follow-stream.ts';
 import type { Deps } from '../../deps.ts';
-import { createHandoff, handoffState, openHandoff, type OpenOutcome } from '../../handoff/handoffs.ts';
+import { createHandoff, handoffState, openHandoff, peekHandoff } from '../../handoff/handoffs.ts';
+import { checkOpenNonce, confirmPage, linkPage, OPEN_PAGE_CSP, openNonce, type LinkProblem } from '../../handoff/open-page.ts';
 import { qrSvg } from '../../handoff/qr.ts';
 import { getProjectSettings } from '../../projects/settings.ts';
 import { captureSession } from '../../sessions/capture-guard.ts';
 import { mintCaptureToken, readCaptureToken } from '../../sessions/capture-token.ts';
+import { captureView } from '../../sessions/complete-capture.ts';
+import { loadSession } from '../../sessions/rows.ts';
 import { verifyToken } from '../../domain/signing.ts';
 import { captureTokenOf } from '../auth.ts';
 import { fails, ok, type RouteDoc } from '../openapi.ts';
@@ -15,7 +20,9 @@ import { CapturePageSettings, HandoffLink, HandoffState } from '../contract/hand
 //   GET  /v1/capture/page-settings  embed origins + document upload fallback of the session's project
 //   POST /v1/capture/handoff        a single-use link (and its QR code) for the phone
 //   GET  /v1/capture/handoff        whether the phone opened it (the desktop polls this)
-//   GET  /c/{code}                  the phone's entry: spends the code, redirects to its own capture link
+//   GET  /v1/capture/events         the session's progress as Server-Sent Events (the desktop follows the phone)
+//   GET  /c/{code}                  the phone's entry: a "Continue here" page, spends nothing (link previews)
+//   POST /c/{code}                  the page's button: spends the code, redirects to the phone's own capture link
 
 const closed = fails('The session no longer takes captures, or this device handed it off', 'session_expired', 'session_canceled', 'session_already_completed', 'capture_handed_off');
 
@@ -25,12 +32,17 @@ export const handoffDocs: RouteDoc[] = [
     description: 'At most 5 links per session per 10 minutes. Once the phone opens the link, only the phone may upload; this token keeps reading the session and the hand-off state.',
     responses: { 201: ok(HandoffLink, 'Link created'), 409: closed, 429: fails('Too many links for this session, or too many requests', 'rate_limited') } },
   { method: 'get', path: '/v1/capture/handoff', tag: 'capture', auth: 'capture', summary: 'Hand-off state: whether a phone opened the link and whether this device may still upload', responses: { 200: ok(HandoffState, 'State') } },
+  { method: 'get', path: '/v1/capture/events', tag: 'capture', auth: 'capture', summary: "The session's capture progress as Server-Sent Events (a device that handed off follows the phone)",
+    description: 'Each `session` event carries the same JSON as `GET /v1/capture/session`: one at once, then one whenever the session changes (an upload, submit, cancel, expiry). '
+      + 'A comment line every 15 s keeps proxies from closing an idle stream. The stream ends after the view of a session that no longer takes captures, or after 10 minutes (reconnect). '
+      + 'Read it with fetch (the capture token goes in the Authorization header, which EventSource cannot send). At most 4 open streams per session.',
+    responses: { 200: { description: 'text/event-stream of `session` events', binary: ['text/event-stream'] }, 429: fails('Too many open streams for this session, or too many requests', 'rate_limited') } },
 ];
 
 /** Per client address, per minute: a person scans a code once or twice; a script guessing codes is stopped here too. */
 const OPEN_LIMIT_PER_MINUTE = 20;
 
-export function handoffRoutes(deps: Deps) {
+export function handoffRoutes(deps: Deps, o: { follow?: FollowOptions } = {}) {
   const app = new Hono();
   const token = (c: { req: { header(n: string): string | undefined } }) => captureTokenOf(c.req.header('authorization'));
   const claims = (t: string) => readCaptureToken(deps.secret, t, deps.clock.now().getTime());
@@ -51,15 +63,35 @@ export function handoffRoutes(deps: Deps) {
     return c.json(await handoffState(deps, s, claims(t).hid ?? null));
   });
 
+  app.get('/v1/capture/events', async (c) => {
+    const s = await captureSession(deps, token(c), { forWrite: false });
+    const release = takeStreamSlot(s.id);
+    return streamSSE(c, async (stream) => {
+      try {
+        await followSession(deps, s, async () => captureView(deps, await loadSession(deps.db, s.project_id, s.id)), stream, o.follow);
+      } finally {
+        release();
+      }
+    });
+  });
+
   app.use('/c/*', rateLimit({ name: 'handoff-open', limit: OPEN_LIMIT_PER_MINUTE, key: (_r, ip) => ip, windows: deps.limits }));
   app.get('/c/:code', async (c) => {
-    const r = await openHandoff(deps, c.req.param('code').toUpperCase());
-    if (r.outcome === 'opened') {
-      // The phone's own token: same session, marked with the hand-off (the upload right follows it).
-      const phoneToken = mintCaptureToken(deps.secret, r.session_id, r.project_id, new Date(r.session_expires_at), r.handoff_id);
-      return new Response(null, { status: 303, headers: { location: `/capture/${encodeURIComponent(phoneToken)}`, 'cache-control': 'no-store' } });
-    }
-    return new Response(linkPage(r.outcome), { status: r.outcome === 'not_found' ? 404 : 410, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+    const code = c.req.param('code').toUpperCase();
+    const r = await peekHandoff(deps, code);
+    if (r.outcome !== 'usable') return problem(r.outcome);
+    return html(confirmPage(code, openNonce(deps.secret, code, deps.clock.now().getTime())), 200);
+  });
+  app.post('/c/:code', async (c) => {
+    const code = c.req.param('code').toUpperCase();
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    // Only the form of our own confirm page for this code carries a valid nonce (open-page.ts).
+    if (!checkOpenNonce(deps.secret, code, (form as Record<string, unknown>).nonce, deps.clock.now().getTime())) return problem('stale');
+    const r = await openHandoff(deps, code);
+    if (r.outcome !== 'opened') return problem(r.outcome);
+    // The phone's own token: same session, marked with the hand-off (the upload right follows it).
+    const phoneToken = mintCaptureToken(deps.secret, r.session_id, r.project_id, new Date(r.session_expires_at), r.handoff_id);
+    return new Response(null, { status: 303, headers: { location: `/capture/${encodeURIComponent(phoneToken)}`, 'cache-control': 'no-store' } });
   });
   return app;
 }
@@ -82,14 +114,9 @@ export function frameAncestorsOf(deps: Deps): (token: string) => Promise<string[
   };
 }
 
-const MESSAGES: Record<Exclude<OpenOutcome['outcome'], 'opened'>, string> = {
-  not_found: 'This link is not valid. Scan the code shown on your computer again.',
-  expired: 'This link has expired. On your computer, ask for a new code.',
-  used: 'This link was already used. On your computer, ask for a new code.',
-};
+const PROBLEM_STATUS: Record<LinkProblem, number> = { not_found: 404, expired: 410, used: 410, stale: 403 };
 
-/** A phone that scanned a spent code gets a sentence, not JSON. Static text only: nothing from the request is echoed. */
-function linkPage(outcome: keyof typeof MESSAGES): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Identity verification</title></head>`
-    + `<body><h1>Link not usable</h1><p data-outcome="${outcome}">${MESSAGES[outcome]}</p></body></html>`;
-}
+const html = (body: string, status: number) =>
+  new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': OPEN_PAGE_CSP } });
+/** A phone that scanned a spent code gets a sentence, not JSON. */
+const problem = (p: LinkProblem) => html(linkPage(p), PROBLEM_STATUS[p]);
