@@ -58,9 +58,11 @@ function onFeed(m: { type: string } & Record<string, unknown>) {
     case 'offer_withdrawn':
       if ($('offer').dataset.session === m.session_id) renderOffer(null);
       return;
-    case 'workspace':
-      if (workspace?.id === m.session_id && m.face) void workspace.handle.then((w) => w?.onFace(m.face as FaceSample));
+    case 'workspace': {
+      const open = workspace;
+      if (open?.id === m.session_id && m.face) void open.handle.then((w) => w?.onFace(m.face as FaceSample));
       return;
+    }
   }
 }
 
