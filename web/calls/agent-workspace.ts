@@ -13,7 +13,7 @@ interface Workspace {
   questions: Question[];
   location: LocationView | null;
   face: FaceSample | null;
-  stills: Array<Still & { url?: string }>;
+  stills: Still[];
   notes: string;
 }
 
@@ -70,12 +70,13 @@ export async function openWorkspace(api: DashApi, sessionId: string, done: (reas
     if (ws.face) renderFace(ws.face);
     renderQuestions(ws.questions, answer);
     $<HTMLTextAreaElement>('notes').value = ws.notes ?? '';
-    $('stills').replaceChildren(...ws.stills.map((s) => renderStill(s, s.url ?? '')));
+    // Stills taken before a reload: listed with their MRZ results (the images are in the session's media).
+    $('stills').replaceChildren(...ws.stills.slice().reverse().map((s) => renderStill(s, null)));
   };
 
   const answer = (id: string, a: 'correct' | 'incorrect' | 'unanswered') => {
-    api.post<Question[] | { questions: Question[] }>(PATHS.question(sessionId, id), { answer: a })
-      .then((r) => renderQuestions(Array.isArray(r) ? r : r.questions, answer))
+    api.post<{ data: Question[] }>(PATHS.question(sessionId, id), { answer: a })
+      .then((r) => renderQuestions(r.data, answer))
       .catch((e: unknown) => status(`The answer was not saved: ${errText(e)}`, 'bad'));
   };
 

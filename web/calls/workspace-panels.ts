@@ -8,10 +8,10 @@ import { h } from './dash-api.ts';
 export interface Match { score: number; threshold: number; outcome: string }
 export interface FaceSample { face_present: boolean; faces: number; match_selfie: Match | null; match_document: Match | null; head_moved: boolean; blink: boolean; at: string }
 export interface Compare { field: string; document: string | null; still: string | null; match: boolean | null }
-export interface Still { n: number; label: string; kind: string; mrz: { found: boolean; fields: Record<string, string | null>; checks_ok: boolean } | null; compare: Compare[] }
+export interface Still { n: number; label: string; kind: string; mrz: { found: boolean; fields: Record<string, string | null>; checks_ok: boolean | null } | null; compare: Compare[] }
 export interface Question { id: string; text: string; answer: 'correct' | 'incorrect' | 'unanswered' | null }
-export interface Place { latitude?: number; longitude?: number; accuracy_m?: number; country?: string; city?: string; denied?: boolean; at?: string }
-export interface LocationView { browser: Place | null; ip: Place | null; distance_km: number | null; same_country: boolean | null }
+export interface Place { latitude?: number | null; longitude?: number | null; accuracy_m?: number; country?: string | null; city?: string | null; denied?: boolean; at?: string }
+export interface LocationView { browser: Place | null; ip: Place | null; distance_km: number | null; same_country?: boolean | null }
 
 const pct = (m: Match | null) => (m ? `${Math.round(m.score)} (${m.outcome}; threshold ${m.threshold})` : '–');
 
@@ -30,11 +30,12 @@ export function renderFace(f: FaceSample) {
   $('hints').dataset.at = f.at;
 }
 
-const FIELD_LABEL: Record<string, string> = { document_number: 'Document number', surname: 'Surname', given_names: 'Given names', nationality: 'Nationality', date_of_birth: 'Date of birth', sex: 'Sex', expiry_date: 'Expiry date' };
+const FIELD_LABEL: Record<string, string> = { document_type: 'Type', issuing_country: 'Issuing state', document_number: 'Document number', surname: 'Surname', given_names: 'Given names', nationality: 'Nationality', birth_date: 'Date of birth', sex: 'Sex', expiry_date: 'Expiry date' };
 
-export function renderStill(s: Still, imageUrl: string): HTMLElement {
+export function renderStill(s: Still, imageUrl: string | null): HTMLElement {
   const mrz = s.mrz;
-  const summary = !mrz ? 'No MRZ read on this still.' : mrz.found ? `MRZ read; check digits ${mrz.checks_ok ? 'valid' : 'WRONG'}.` : 'No MRZ found: hold the data page flat and closer.';
+  const summary = !mrz ? 'No MRZ read on this still.' : mrz.found ? `MRZ read; check digits ${mrz.checks_ok ? 'valid' : 'WRONG'}.` : 'No MRZ found: ask the user to hold the data page flat and closer.';
+  const noDoc = mrz?.found && !s.compare.length ? h('p', { class: 'muted' }, 'The first document’s MRZ could not be read: nothing to compare with.') : null;
   const mark = (m: boolean | null) => (m === null ? h('span', { class: 'muted' }, '–') : m ? h('span', { class: 'good' }, '✓ same') : h('span', { class: 'bad' }, '✗ differs'));
   const table = s.compare.length
     ? h('table', { class: 'list compare' },
@@ -44,9 +45,9 @@ export function renderStill(s: Still, imageUrl: string): HTMLElement {
       )
     : null;
   return h('figure', { class: 'still', 'data-still': String(s.n) },
-    h('img', { src: imageUrl, alt: `Still ${s.n} (${s.label})` }),
+    imageUrl ? h('img', { src: imageUrl, alt: `Still ${s.n} (${s.label})` }) : null,
     h('figcaption', {}, h('strong', {}, `#${s.n} ${s.label}`), ' — ', h('span', { class: mrz?.found && mrz.checks_ok ? 'good' : 'bad' }, summary)),
-    table,
+    table ?? noDoc,
   );
 }
 
@@ -68,7 +69,7 @@ const place = (p: Place | null) => {
   if (!p) return 'not shared yet';
   if (p.denied) return 'refused by the user';
   const where = [p.city, p.country].filter(Boolean).join(', ');
-  const coords = p.latitude !== undefined && p.longitude !== undefined ? `${p.latitude.toFixed(4)}, ${p.longitude.toFixed(4)}` : '';
+  const coords = typeof p.latitude === 'number' && typeof p.longitude === 'number' ? `${p.latitude.toFixed(4)}, ${p.longitude.toFixed(4)}` : '';
   return [where, coords, p.accuracy_m !== undefined ? `±${p.accuracy_m} m` : ''].filter(Boolean).join(' · ') || 'unknown';
 };
 
