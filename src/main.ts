@@ -59,6 +59,10 @@ import { endUnprocessable } from './verification/finish-session.ts';
 import { makeDeliverWebhook, WEBHOOK_ATTEMPT_TIMEOUT_MS } from './webhooks/deliver.ts';
 import { CallService, type CallHooks } from './calls/call-service.ts';
 import { attachCallSignalling } from './calls/signalling.ts';
+import { AgentDesk } from './agents/desk.ts';
+import { recoverCalls } from './agents/recover.ts';
+import { agentRoutes } from './http/routes/agents.ts';
+import { reviewAsUser } from './http/dashboard/session-routes.ts';
 import { callPageRoutes } from './http/routes/call-pages.ts';
 
 // The composition root: configuration → adapters → use cases → HTTP app and workers. The only place
@@ -75,6 +79,8 @@ export interface Runtime {
   startWorkers(opts?: { concurrency?: number; leaseMs?: number; pollMs?: number }): Workers;
   /** Live calls (src/calls): the registry and its hooks; `attachCalls` adds the signalling WebSocket to the HTTP server. */
   calls: CallService;
+  /** The live-agent queue and agent pool (src/agents). */
+  desk: AgentDesk;
   attachCalls(server: import('node:http').Server): void;
   close(): Promise<void>;
 }
@@ -161,10 +167,19 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     templateCodec: codec,
     limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
+  // Live agent mode: the desk (queue, agents, offers) drives the call service through its hooks;
+  // hooks given by a test come on top of the desk's.
+  const desk = new AgentDesk(deps);
+  const calls = new CallService(deps, combineHooks(desk.hooks, o.callHooks));
+  desk.attach(calls);
+  const agentApi = agentRoutes(deps, desk, calls, (actor, id, body) => reviewAsUser(deps, actor, id, body));
   const extras: AppExtras = {
-    publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
+    publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes() }, { app: dashboardApi(deps, agentApi) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
   };
+  // Calls a crash or a restart cut: their raw segments are stored, the sessions go back to the queue.
+  const recovered = await recoverCalls(deps);
+  if (recovered.sessions) log.info('calls cut by a restart recovered', recovered);
   const staleParts = await removeStaleParts(deps);
   if (staleParts) log.info('stale upload parts removed', { parts: staleParts });
   const app = createApp(deps, extras);
@@ -185,14 +200,14 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   };
   const running: Workers[] = [];
   let scheduler: NodeJS.Timeout | undefined;
-  const calls = new CallService(deps, o.callHooks);
   const signalling: Array<{ close(): Promise<void> }> = [];
   return {
     deps,
     app,
     handle,
     calls,
-    attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, calls)),
+    desk,
+    attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, calls, desk)),
     startWorkers(opts = {}) {
       const { concurrency = Math.max(1, config.WORKERS), ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
@@ -225,6 +240,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       // Calls end before the stores close: their recordings are remuxed and stored on the way out.
       await Promise.all(signalling.map((s) => s.close()));
       await calls.endAll();
+      desk.stop();
       await Promise.all(running.map((w) => w.stop()));
       await relay.stop();
       await deps.engines.close();
@@ -232,5 +248,14 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       await deps.limits.close?.();
       await handle.close();
     },
+  };
+}
+
+/** The desk's hooks, then the caller's (tests observe calls through them). */
+function combineHooks(a: Required<CallHooks>, b: CallHooks | undefined): CallHooks {
+  if (!b) return a;
+  return {
+    onCallStarted: async (id) => { await a.onCallStarted(id); await b.onCallStarted?.(id); },
+    onCallEnded: async (id, r) => { await a.onCallEnded(id, r); await b.onCallEnded?.(id, r); },
   };
 }

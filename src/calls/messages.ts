@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { browserStatsSchema } from './quality.ts';
+import { callbackMessage } from '../agents/callbacks.ts';
+import { locationMessage } from '../agents/workspace.ts';
 
 // The signalling protocol (JSON text frames; docs/live-calls.md). The server is the offerer: after
 // `join` it sends `offer`, the page answers with `answer`; candidates trickle both ways.
@@ -22,6 +24,10 @@ export const clientMessageSchema = z.union([
   z.strictObject({ type: z.literal('stats'), stats: browserStatsSchema }),
   /** Hang up: ends the call for both sides. */
   z.strictObject({ type: z.literal('leave') }),
+  // The user's page in the queue (docs/live-calls-api.md §1).
+  ...locationMessage.options,
+  callbackMessage,
+  z.strictObject({ type: z.literal('leave_queue') }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 

@@ -33,9 +33,24 @@ export interface StoredRecording {
 export const callsDir = (dataDir: string, sessionId: string) => join(dataDir, 'calls', sessionId);
 
 export class SegmentRecorder {
-  readonly startedAt = new Date();
+  readonly startedAt: Date = new Date();
   private recorder: MediaRecorder | null = null;
-  private constructor(private readonly file: string, readonly side: Side, readonly segment: number) {}
+  private constructor(private readonly file: string, readonly side: Side, readonly segment: number, startedAt?: Date) {
+    if (startedAt) this.startedAt = startedAt;
+  }
+
+  /**
+   * A raw segment a crashed process left behind (`<side>-<n>.raw.webm`): finish() remuxes and
+   * stores what it holds. Its start is the file's creation time (birth time where the file system
+   * keeps one, else the last change minus nothing better known).
+   */
+  static async recovered(file: string): Promise<SegmentRecorder | null> {
+    const m = /(user|agent)-(\d+)\.raw\.webm$/.exec(file);
+    if (!m) return null;
+    const st = await stat(file);
+    const born = st.birthtimeMs > 0 ? st.birthtime : st.ctime;
+    return new SegmentRecorder(file, m[1] as Side, Number(m[2]), born);
+  }
 
   static async start(dataDir: string, sessionId: string, side: Side, segment: number, tracks: MediaStreamTrack[]): Promise<SegmentRecorder> {
     const dir = callsDir(dataDir, sessionId);

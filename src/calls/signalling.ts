@@ -11,6 +11,11 @@ import { captureSession } from '../sessions/capture-guard.ts';
 import { loadSession, type SessionRecord } from '../sessions/rows.ts';
 import type { CallService, Participant } from './call-service.ts';
 import { clientMessageSchema, MAX_MESSAGE_BYTES, type ServerMessage } from './messages.ts';
+import type { AgentDesk } from '../agents/desk.ts';
+import { requestCallback } from '../agents/callbacks.ts';
+import { saveLocation } from '../agents/workspace.ts';
+import { resolveClientIp } from '../http/client-ip.ts';
+import { parseTrustedProxies } from '../config/trusted-proxies.ts';
 
 // Call signalling over WebSocket, attached to the Node HTTP server @hono/node-server created.
 //   /v1/capture/call/ws      the user: the first message is `join` with the capture token
@@ -22,6 +27,8 @@ import { clientMessageSchema, MAX_MESSAGE_BYTES, type ServerMessage } from './me
 
 export const USER_PATH = '/v1/capture/call/ws';
 export const AGENT_PATH = '/dashboard/api/calls/ws';
+/** The agent console: queue, agents and offers pushed live (docs/live-calls-api.md §2). */
+export const CONSOLE_PATH = '/dashboard/api/agents/ws';
 
 /** A socket that has not joined within this long is closed (a join is one round trip). */
 const JOIN_TIMEOUT_MS = 10_000;
@@ -30,17 +37,18 @@ const MESSAGE_BUDGET = 200;
 
 type Ctx = Deps;
 
-export function attachCallSignalling(server: Server, deps: Ctx, calls: CallService): { close(): Promise<void> } {
+export function attachCallSignalling(server: Server, deps: Ctx, calls: CallService, desk?: AgentDesk): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const origin = new URL(deps.config.PUBLIC_URL).origin;
+  const trusted = parseTrustedProxies(deps.config.TRUST_PROXY);
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== USER_PATH && path !== AGENT_PATH) return void socket.destroy();
+    if (path !== USER_PATH && path !== AGENT_PATH && !(path === CONSOLE_PATH && desk)) return void socket.destroy();
     if (req.headers.origin !== origin) return refuse(socket, 403, 'origin not allowed');
     void (async () => {
       // The agent is authenticated before the upgrade; the user's token comes in the first message.
       let agent: Agent | null = null;
-      if (path === AGENT_PATH) {
+      if (path === AGENT_PATH || path === CONSOLE_PATH) {
         try {
           agent = await agentOf(deps, req);
         } catch (e) {
@@ -48,7 +56,9 @@ export function attachCallSignalling(server: Server, deps: Ctx, calls: CallServi
           throw e;
         }
       }
-      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(deps, calls, ws, agent));
+      if (path === CONSOLE_PATH) return wss.handleUpgrade(req, socket, head, (ws) => serveConsole(deps, desk!, ws, agent!));
+      const ip = resolveClientIp(req.socket.remoteAddress ?? null, headerOf(req, 'x-forwarded-for'), trusted);
+      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(deps, calls, ws, agent, desk ?? null, ip));
     })().catch((e: unknown) => {
       deps.log.error('call upgrade failed', { err: String(e) });
       refuse(socket, 500, 'internal error');
@@ -68,7 +78,12 @@ function refuse(socket: Duplex, status: number, reason: string) {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-interface Agent { userId: string; projectId: string }
+interface Agent { userId: string; projectId: string; actor: import('../domain/actor.ts').Actor }
+
+const headerOf = (req: IncomingMessage, name: string) => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+};
 
 async function agentOf(deps: Ctx, req: IncomingMessage): Promise<Agent> {
   const secure = deps.config.PUBLIC_URL.startsWith('https:');
@@ -80,7 +95,7 @@ async function agentOf(deps: Ctx, req: IncomingMessage): Promise<Agent> {
   if (login.user.must_change_password) throw new AppError('password_change_required', 'set a new password first');
   const roles = await rolesIn(deps.db, login.user.id, login.session.project_id);
   if (!roles.some((r) => r === 'agent' || r === 'admin')) throw new AppError('forbidden', 'live calls need the role agent or admin in this project');
-  return { userId: login.user.id, projectId: login.session.project_id };
+  return { userId: login.user.id, projectId: login.session.project_id, actor: { kind: 'user', id: login.user.id, projectId: login.session.project_id, roles, name: login.user.display_name } };
 }
 
 function assertLiveAgent(s: SessionRecord) {
@@ -88,9 +103,36 @@ function assertLiveAgent(s: SessionRecord) {
   if (['expired', 'canceled'].includes(s.status)) throw new AppError(s.status === 'expired' ? 'session_expired' : 'session_canceled', `this session is ${s.status}`);
 }
 
-function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent | null) {
+/** The console socket: snapshots and offers pushed by the desk; the page only pings. */
+function serveConsole(deps: Ctx, desk: AgentDesk, ws: WebSocket, agent: Agent) {
+  const send = (m: Record<string, unknown>) => ws.readyState === ws.OPEN && void ws.send(JSON.stringify(m));
+  const closeLink = desk.consoleOpened({ actor: agent.actor, send });
+  let budget = MESSAGE_BUDGET;
+  const refill = setInterval(() => (budget = MESSAGE_BUDGET), 10_000);
+  ws.on('message', (data) => {
+    if (--budget < 0) return void ws.close(4429, 'too many messages');
+    let m: unknown = null;
+    try {
+      m = JSON.parse(data.toString());
+    } catch {
+      /* answered below */
+    }
+    if ((m as { type?: unknown } | null)?.type === 'ping') send({ type: 'pong' });
+    else send({ type: 'error', code: 'validation_failed', message: 'the console socket takes only {type:"ping"}' });
+  });
+  ws.on('close', () => {
+    clearInterval(refill);
+    closeLink();
+  });
+  ws.on('error', () => undefined);
+  deps.log.debug?.('agent console opened', { user: agent.userId });
+}
+
+function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent | null, desk: AgentDesk | null, ip: string | null) {
   const send = (m: ServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
   const signal = { send, close: (code: number, reason: string) => ws.close(code, reason) };
+  // The desk pushes queue messages that are not part of the call protocol's ServerMessage union.
+  const link = { send: (m: Record<string, unknown>) => void (ws.readyState === ws.OPEN && ws.send(JSON.stringify(m))), close: signal.close };
   let who: Participant | null = null;
   let budget = MESSAGE_BUDGET;
   const refill = setInterval(() => (budget = MESSAGE_BUDGET), 10_000);
@@ -118,12 +160,28 @@ function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent 
       const m = parsed.data;
       if (m.type === 'join') {
         if (who) throw new AppError('validation_failed', 'already joined');
-        who = await identify(deps, m, agent);
+        const joining = await identify(deps, m, agent);
+        if (joining.side === 'agent') await desk?.authorizeAgent(joining.projectId, joining.sessionId, joining.userId);
+        who = joining;
         clearTimeout(joinTimer);
         await calls.join(who, signal);
+        if (who.side === 'user') await desk?.userJoined(who.projectId, who.sessionId, link, ip);
         return;
       }
       if (!who) throw new AppError('validation_failed', 'join first');
+      if (m.type === 'location' || m.type === 'callback' || m.type === 'leave_queue') {
+        if (who.side !== 'user') throw new AppError('validation_failed', `${m.type} is a message of the user's page`);
+        if (m.type === 'location') {
+          await saveLocation(deps, who.projectId, who.sessionId, m);
+          link.send({ type: 'location_saved' });
+        } else if (m.type === 'callback') {
+          link.send({ type: 'callback_saved', id: await requestCallback(deps, who.projectId, who.sessionId, m) });
+        } else if (desk) {
+          await desk.leaveQueue(who.projectId, who.sessionId);
+          ws.close(1000, 'left the queue');
+        }
+        return;
+      }
       await calls.handle(who, signal, m);
     }).catch(fail);
   });
@@ -131,6 +189,7 @@ function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent 
     clearTimeout(joinTimer);
     clearInterval(refill);
     if (who) calls.dropped(who, signal);
+    if (who?.side === 'user') desk?.userDropped(who.sessionId, link);
   });
   ws.on('error', () => undefined);
 }

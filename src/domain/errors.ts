@@ -70,6 +70,13 @@ export const errorStatus = {
   engine_unavailable: 503,
   capture_page_not_built: 503,
   server_stopping: 503,
+  // Live agent mode (src/agents).
+  call_not_assigned: 409,
+  agent_busy: 409,
+  queue_empty: 404,
+  offer_not_found: 404,
+  not_in_call: 409,
+  callback_not_found: 404,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -22,7 +22,8 @@ export function mayAct(actor: Actor, right: Right, s: Pick<SessionRecord, 'id' |
     case 'integrate': return actor.kind === 'api_key' || actor.kind === 'system' || hasRole(actor, 'admin');
     case 'capture': return (actor.kind === 'capture' && actor.id === s.id) || actor.kind === 'api_key';
     case 'liveness': return (actor.kind === 'capture' && actor.id === s.id) || actor.kind === 'api_key' || actor.kind === 'system';
-    case 'agent': return actor.kind === 'api_key' || hasRole(actor, 'agent', 'admin');
+    // system: the server ends calls it finds cut by a restart (the agent is gone by then).
+    case 'agent': return actor.kind === 'api_key' || actor.kind === 'system' || hasRole(actor, 'agent', 'admin');
     case 'review': return actor.kind === 'api_key' || hasRole(actor, 'reviewer', 'admin');
     case 'system': return actor.kind === 'system';
     case 'erase': return actor.kind === 'api_key' || actor.kind === 'system' || hasRole(actor, 'admin');

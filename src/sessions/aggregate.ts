@@ -28,8 +28,19 @@ export type Command =
   | { type: 'queue_joined' }
   | { type: 'queue_left' }
   | { type: 'call_started' }
-  | { type: 'call_ended' }
+  /**
+   * The call ended: its recordings (artifact kinds the store writes with it), when both sides first
+   * connected, and whether a decision follows (`final`: the agent decided, `video.completed` goes out).
+   * Without `final` the user is back in the queue.
+   */
+  | { type: 'call_ended'; recordings?: string[] | undefined; recorded_at?: string | null | undefined; duration_seconds?: number | undefined; final?: boolean | undefined }
   | { type: 'agent_decided'; result: HumanResult; notes?: string | undefined; reasons?: string[] | undefined }
+  /** The agent hands the decision to a reviewer (result needs_review, the agent's reasons). */
+  | { type: 'agent_escalated'; reasons: string[]; notes?: string | undefined }
+  /** A still of the user's video the agent captured (artifact `call_still-<n>`). */
+  | { type: 'call_still_stored'; kind: string }
+  /** No agent (hours, none online, timeout) and the project's fallback is self-record: back to capture with a recorded video. */
+  | { type: 'switched_to_self_record' }
   | { type: 'processing_started' }
   | { type: 'stage_started'; stage: string }
   | { type: 'stage_finished'; stage: string; status: 'completed' | 'failed' }
@@ -75,6 +86,7 @@ const reject = (error: RejectionCode, message: string, details?: unknown): Rejec
 const RIGHT: Record<CommandType, Right> = {
   create: 'integrate', upload: 'capture', capture_plan_drawn: 'system', client_info_recorded: 'capture', phrase_attempt_recorded: 'capture', complete: 'capture',
   queue_joined: 'capture', queue_left: 'capture', call_started: 'agent', call_ended: 'agent', agent_decided: 'agent',
+  agent_escalated: 'agent', call_still_stored: 'agent', switched_to_self_record: 'capture',
   processing_started: 'system', stage_started: 'system', stage_finished: 'system', evidence_stored: 'system',
   liveness_checked: 'liveness', decided: 'system', processing_failed: 'system', review_claimed: 'review',
   review_released: 'review', review_decided: 'review', cancel: 'integrate', expire: 'system', erase: 'erase',
@@ -142,8 +154,16 @@ function step(a: SessionAggregate, c: Exclude<Command, { type: 'create' }>, acto
     case 'call_started':
       return s.state === 'awaiting_agent' ? move(a, 'in_call', at, { agent_id: agentLabel(actor) }, [{ type: 'audit', action: 'call.started' }]) : notIn(s, 'start a call');
     case 'call_ended':
-      // A call that ends without a decision puts the user back in the queue (a dropped connection).
-      return s.state === 'in_call' ? move(a, 'awaiting_agent', at, {}, [{ type: 'audit', action: 'call.ended' }]) : notIn(s, 'end a call');
+      return callEnded(a, c, at);
+    case 'agent_escalated':
+      return s.state === 'awaiting_agent' || s.state === 'in_call' ? escalate(a, c, actor, at) : notIn(s, 'be escalated by an agent', 'session_not_reviewable');
+    case 'call_still_stored':
+      return s.state === 'in_call' ? same(a, { updated_at: at }, [...new Set([...a.artifacts, c.kind])]) : notIn(s, 'store a still of a call');
+    case 'switched_to_self_record':
+      // The capture page then records the video itself; the video step is required again.
+      return s.state === 'awaiting_agent'
+        ? move(a, 'in_progress', at, { profile: { ...s.profile, video_mode: 'self_record' } }, [{ type: 'audit', action: 'call.fallback_self_record' }])
+        : notIn(s, 'switch to a self-recorded video');
     case 'agent_decided':
       return s.state === 'awaiting_agent' || s.state === 'in_call' ? humanDecision(a, c, actor, at, 'decision.agent') : notIn(s, 'take an agent decision', 'session_not_reviewable');
     case 'processing_started':
@@ -186,6 +206,44 @@ function step(a: SessionAggregate, c: Exclude<Command, { type: 'create' }>, acto
     case 'erase':
       return erase(a, at);
   }
+}
+
+/**
+ * A call that ends without a decision puts the user back in the queue (a dropped connection, an
+ * agent who left). Its recordings are the session's whatever happened meanwhile.
+ */
+function callEnded(a: SessionAggregate, c: Extract<Command, { type: 'call_ended' }>, at: string): Outcome {
+  const s = a.session;
+  const artifacts = [...new Set([...a.artifacts, ...(c.recordings ?? [])])];
+  const patch: Partial<SessionRecord> = c.recorded_at ? { recorded_at: s.recorded_at ?? c.recorded_at } : {};
+  const effects: Effect[] = [{ type: 'audit', action: 'call.ended', details: { recordings: c.recordings ?? [], duration_seconds: c.duration_seconds ?? null, final: c.final ?? false } }];
+  if (c.final) {
+    effects.push({ type: 'webhook', event: 'video.completed', data: {
+      session_id: s.id, video_mode: s.profile.video_mode, status: 'completed', result: s.result, agent_id: s.agent_id,
+      recorded_at: patch.recorded_at ?? s.recorded_at, duration_seconds: c.duration_seconds ?? null, external_id: s.external_id,
+    } });
+  }
+  if (s.state === 'in_call') return move(a, 'awaiting_agent', at, patch, effects, artifacts);
+  // Recordings are evidence in every other state too (a waiting room left for self-record, a
+  // decision or an expiry while the call was ending): kept, the state unchanged.
+  return same(a, { ...patch, updated_at: at }, artifacts, effects);
+}
+
+/**
+ * Escalation is not a decision: the session completes as needs_review with the agent's reasons, and
+ * the decision is marked as the system's (actor kind system) so a reviewer may still take the human
+ * decision on it; who escalated is `decided_by` and the audit record.
+ */
+function escalate(a: SessionAggregate, c: Extract<Command, { type: 'agent_escalated' }>, actor: Actor, at: string): Outcome {
+  const s = a.session;
+  const label = agentLabel(actor);
+  const decision: Decision = {
+    result: 'needs_review', reasons: c.reasons.map((code) => ({ code, message: 'escalated by the agent', stage: 'agent' })),
+    decided_by: label, decided_at: at, actor: { kind: 'system', id: 'agent_escalation' },
+  };
+  return move(a, 'completed', at, { result: 'needs_review', decision, agent_id: label, agent_notes: c.notes ?? null, completed_at: at }, [
+    { type: 'audit', action: 'decision.escalated', details: { reasons: c.reasons, notes: c.notes ?? null, by: actorRef(actor) } },
+  ]);
 }
 
 const liveAgent = (s: SessionRecord) => s.profile.video_mode === 'live_agent' && s.profile.steps.includes('video');

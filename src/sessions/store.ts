@@ -131,6 +131,19 @@ export function recordEvidence(deps: StoreDeps, ref: SessionRef, artifact: Artif
   return execute(deps, ref, { type: 'evidence_stored', kind: artifact.kind }, actor, (tx, next) => upsertArtifact(tx, next.session, artifact, iso(deps.clock.now())));
 }
 
+/** A live call ended (src/agents): its recordings' artifact rows commit with the session's move back to the queue, or with the decision that follows. */
+export function recordCallEnded(deps: StoreDeps, ref: SessionRef, recordings: ArtifactRow[], c: { recorded_at: string | null; duration_seconds: number; final: boolean }, actor: Actor) {
+  const command = { type: 'call_ended' as const, recordings: recordings.map((r) => r.kind), ...c };
+  return execute(deps, ref, command, actor, async (tx, next) => {
+    for (const r of recordings) await upsertArtifact(tx, next.session, r, next.session.updated_at);
+  });
+}
+
+/** A still the agent captured during a call (the blob is stored). */
+export function recordCallStill(deps: StoreDeps, ref: SessionRef, artifact: ArtifactRow, actor: Actor) {
+  return execute(deps, ref, { type: 'call_still_stored', kind: artifact.kind }, actor, (tx, next) => upsertArtifact(tx, next.session, artifact, iso(deps.clock.now())));
+}
+
 /** A stage begins: its run row is (re)marked running, counting the attempt. */
 export function recordStageStarted(deps: StoreDeps, ref: SessionRef, stage: string, actor: Actor) {
   const started = iso(deps.clock.now());

@@ -335,6 +335,44 @@ const uploadParts: Migration = {
 };
 
 /**
+ * Migration 013 (issue 16, live agent mode): agents' availability, the live-agent queue, what an
+ * agent did in a call (questions, location, stills, notes, quality), callback requests, and the
+ * per-agent activity log. The sessions/artifacts rows of a call stay the session store's.
+ */
+const liveAgent: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('agent_presence')
+      .addColumn('project_id', 'text', (c) => c.notNull()).addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull()).addColumn('changed_at', 'text', (c) => c.notNull())
+      .addColumn('idle_since', 'text')
+      .addPrimaryKeyConstraint('agent_presence_pk', ['project_id', 'user_id']).execute();
+    await db.schema.createTable('live_queue')
+      .addColumn('session_id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('priority', 'integer', (c) => c.notNull()).addColumn('joined_at', 'text', (c) => c.notNull())
+      .addColumn('agent_id', 'text').addColumn('assigned_at', 'text').execute();
+    await db.schema.createIndex('live_queue_project').on('live_queue').columns(['project_id', 'priority', 'joined_at']).execute();
+    await db.schema.createTable('live_calls')
+      .addColumn('session_id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('agent_id', 'text').addColumn('questions', 'text').addColumn('location', 'text').addColumn('stills', 'text')
+      .addColumn('face', 'text').addColumn('notes', 'text').addColumn('quality', 'text')
+      .addColumn('started_at', 'text').addColumn('ended_at', 'text').addColumn('duration_seconds', 'real').addColumn('end_reason', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createTable('callback_requests')
+      .addColumn('id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('session_id', 'text', (c) => c.notNull()).addColumn('phone', 'text', (c) => c.notNull())
+      .addColumn('preferred_time', 'text').addColumn('note', 'text').addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('done_at', 'text').addColumn('done_by', 'text').execute();
+    await db.schema.createIndex('callback_requests_project').on('callback_requests').columns(['project_id', 'created_at']).execute();
+    await db.schema.createTable('agent_activity')
+      .addColumn('id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull()).addColumn('session_id', 'text')
+      .addColumn('action', 'text', (c) => c.notNull()).addColumn('details', 'text').addColumn('created_at', 'text', (c) => c.notNull()).execute();
+    await db.schema.createIndex('agent_activity_user').on('agent_activity').columns(['project_id', 'user_id', 'created_at']).execute();
+    await db.schema.createIndex('agent_activity_session').on('agent_activity').columns(['project_id', 'session_id', 'created_at']).execute();
+  },
+};
+
+/**
  * Migration 008's data work, exported so a test can run it on rows written by earlier versions: the
  * state of every session without one (its status; a live-agent session parked with the plan's
  * `waiting_room` flag is `awaiting_agent`), and the flag leaves the plan.
@@ -370,6 +408,7 @@ const migrations = (kind: DialectKind, ctx: MigrationContext): Record<string, Mi
   '008_session_aggregate': sessionAggregate,
   '009_accounts': accounts,
   '011_upload_parts': uploadParts,
+  '013_live_agent': liveAgent,
 });
 
 /**

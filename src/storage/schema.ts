@@ -214,7 +214,25 @@ export interface Database {
   login_sessions: LoginSessionsTable;
   login_throttle: LoginThrottleTable;
   outbox: OutboxTable;
+  agent_presence: AgentPresenceTable;
+  live_queue: LiveQueueTable;
+  live_calls: LiveCallsTable;
+  callback_requests: CallbackRequestsTable;
+  agent_activity: AgentActivityTable;
 }
+
+/** Live agent mode (src/agents, migration 013). `status` is what the agent chose: available | away. */
+export interface AgentPresenceTable { project_id: string; user_id: string; status: string; changed_at: string; idle_since: string | null }
+/** A session waiting for (or assigned to) an agent; `agent_id` set once an agent took it. */
+export interface LiveQueueTable { session_id: string; project_id: string; priority: number; joined_at: string; agent_id: string | null; assigned_at: string | null }
+/** The agent's side of a session's call: JSON columns written by src/agents only. */
+export interface LiveCallsTable {
+  session_id: string; project_id: string; agent_id: string | null; questions: string | null; location: string | null; stills: string | null;
+  face: string | null; notes: string | null; quality: string | null; started_at: string | null; ended_at: string | null;
+  duration_seconds: number | null; end_reason: string | null; updated_at: string;
+}
+export interface CallbackRequestsTable { id: string; project_id: string; session_id: string; phone: string; preferred_time: string | null; note: string | null; created_at: string; done_at: string | null; done_by: string | null }
+export interface AgentActivityTable { id: string; project_id: string; user_id: string; session_id: string | null; action: string; details: string | null; created_at: string }
 
 /** A person who signs in to the dashboard (src/accounts). */
 export interface UsersTable {

@@ -11,7 +11,8 @@ import { dashboardUserRoutes } from './user-routes.ts';
  * writes), never by an API key; the /v1 API stays the machines' (API keys only). Sign-in is the
  * one route without a session; everything after it goes through dashboardSession.
  */
-export function dashboardApi(deps: Deps) {
+/** `extra`: routes of other rooms under /dashboard/api behind the same session middleware (live agents: http/routes/agents.ts). */
+export function dashboardApi(deps: Deps, extra?: Hono<{ Variables: DashVars }>) {
   const trusted = parseTrustedProxies(deps.config.TRUST_PROXY);
   const api = new Hono<{ Variables: DashVars }>();
   // Answers name people and carry the CSRF token: no cache keeps them. Set before the route runs
@@ -25,6 +26,7 @@ export function dashboardApi(deps: Deps) {
   api.route('/', accountRoutes(deps, trusted));
   api.route('/sessions', dashboardSessionRoutes(deps));
   api.route('/', dashboardUserRoutes(deps));
+  if (extra) api.route('/', extra);
   const app = new Hono();
   app.route('/dashboard/api', api);
   return app;
