@@ -136,7 +136,16 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  test('queue → offer → call with face match, still + MRZ, reload, decision, recordings, webhook', async () => {
+  test('queue → offer → call with face match, still + MRZ, reload, decision, recordings, webhook', async (t) => {
+  const pages: Page[] = [];
+  // On a failure, both pages as they were: the first thing to look at.
+  t.after(async () => {
+    if (!failed) return;
+    for (const [i, p] of pages.entries()) await shoot(p, `call-fail-${i ? 'user' : 'agent'}.png`).catch(() => undefined);
+    process.stderr.write(`# page console:\n${consoleLog.join('\n')}\n`);
+  });
+  let failed = true;
+  const consoleLog: string[] = [];
     const { deps } = server.runtime;
     const api = (method: string, p: string, body?: unknown) => fetch(`${server.baseUrl}${p}`, { method, headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     secret = ((await (await api('POST', '/v1/webhooks', { url: receiver.url })).json()) as { secret: string }).secret;
@@ -161,10 +170,14 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
     const agentPage = await agentCtx.newPage();
     const userCtx = await userBrowser.newContext({ viewport: { width: 420, height: 860 }, geolocation: USER_PLACE, permissions: ['geolocation'], locale: 'en-GB' });
     const userPage = await userCtx.newPage();
+    pages.push(agentPage, userPage);
     const problems: string[] = [];
     for (const p of [agentPage, userPage]) {
       p.on('pageerror', (e) => problems.push(String(e)));
-      p.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text()); });
+      p.on('console', (m) => {
+        consoleLog.push(`${p === agentPage ? 'agent' : 'user'} ${m.type()}: ${m.text()}`);
+        if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+      });
     }
 
     // The user waits: first in the queue, no agent yet; they consent to share their location.
@@ -279,5 +292,6 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
     const body = JSON.parse(hook.body) as { data: Record<string, unknown> };
     assert.equal(body.data.session_id ?? body.data.id, session.id);
     process.stderr.write(`# live call: ${JSON.stringify(report)}\n`);
+    failed = false;
   });
 });

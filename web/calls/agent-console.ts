@@ -40,6 +40,7 @@ export function renderConsole(s: ConsoleSnapshot, onCallbackDone: (id: string) =
       h('li', { class: `agent-row ${a.status}` }, h('span', { class: `dot ${a.status}`, 'aria-hidden': 'true' }), h('strong', {}, a.name), ` — ${a.status}`, a.session_id ? h('span', { class: 'muted' }, ` (in a call)`) : a.status === 'available' && a.idle_since ? h('span', { class: 'muted' }, ` idle since ${new Date(a.idle_since).toLocaleTimeString()}`) : ''),
     ),
   );
+  $('agents-empty').hidden = s.agents.length > 0;
   const open = s.callbacks.filter((c) => !c.done_at);
   $('callbacks').replaceChildren(
     ...open.map((c) => {

@@ -45,6 +45,11 @@ export function startCall(o: CallOptions): CallHandle {
   let over = false;
   let attempt = 0;
   let stats: number | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  // werift emits its candidates while it builds the offer, so some arrive before the offer they
+  // belong to: they wait here until the remote description is set (else the browser refuses them
+  // and, when all of them came early, the peer never connects).
+  let early: RTCIceCandidateInit[] = [];
 
   const send = (m: Msg) => {
     if (ws?.readyState !== WebSocket.OPEN) return false;
@@ -63,6 +68,7 @@ export function startCall(o: CallOptions): CallHandle {
       case 'joined': {
         attempt = 0;
         closePeer();
+        early = [];
         const peer = new RTCPeerConnection({ iceServers: (m.ice_servers as RTCIceServer[] | undefined) ?? [] });
         pc = peer;
         const remote = new MediaStream();
@@ -71,7 +77,10 @@ export function startCall(o: CallOptions): CallHandle {
           o.on({ type: 'remote', stream: remote });
         };
         peer.onicecandidate = (e) => send({ type: 'candidate', candidate: e.candidate ? e.candidate.toJSON() : null });
-        peer.onconnectionstatechange = () => o.on({ type: 'connection', state: peer.connectionState });
+        peer.onconnectionstatechange = () => {
+          console.info(`vkyc call: connection ${peer.connectionState}`);
+          o.on({ type: 'connection', state: peer.connectionState });
+        };
         o.on({ type: 'joining', rejoined: m.rejoined === true });
         stats = window.setInterval(() => void sampleStats(), STATS_EVERY_MS);
         return;
@@ -84,11 +93,15 @@ export function startCall(o: CallOptions): CallHandle {
         for (const t of o.local.getTracks()) if (!senders.includes(t)) pc.addTrack(t, o.local);
         await pc.setLocalDescription(await pc.createAnswer());
         send({ type: 'answer', sdp: pc.localDescription?.sdp });
+        for (const c of early.splice(0)) await pc.addIceCandidate(c).catch((e: unknown) => console.warn('vkyc call: candidate refused', e));
         return;
       }
       case 'candidate': {
         const c = m.candidate as RTCIceCandidateInit | null;
-        if (pc && c?.candidate) await pc.addIceCandidate(c).catch(() => undefined);
+        // A candidate that does not fit (an old peer's, a malformed one) is not worth failing the call for.
+        if (!pc || !c?.candidate) return;
+        if (!pc.remoteDescription) return void early.push(c);
+        await pc.addIceCandidate(c).catch((e: unknown) => console.warn('vkyc call: candidate refused', e));
         return;
       }
       case 'peer':
@@ -153,7 +166,8 @@ export function startCall(o: CallOptions): CallHandle {
       } catch {
         return;
       }
-      onMessage(m).catch((err: unknown) => o.on({ type: 'error', code: 'page_error', message: String(err) }));
+      // One message at a time: a candidate must not be added while the offer is still being applied.
+      queue = queue.then(() => onMessage(m)).catch((err: unknown) => o.on({ type: 'error', code: 'page_error', message: String(err) }));
     };
     ws.onclose = () => {
       closePeer();

@@ -37,6 +37,7 @@ function show(next: Screen) {
 
 function status(key: MessageKey, kind: 'wait' | 'ok' | 'bad', vars?: Record<string, string | number>) {
   const el = $('state');
+  el.hidden = false;
   el.textContent = t(key, vars);
   el.className = `state ${kind}`;
 }
@@ -67,7 +68,8 @@ async function loadLanguage() {
 function onQueue(m: Record<string, unknown>) {
   if (screen === 'starting' || screen === 'in-call') show('waiting');
   if (screen !== 'waiting') return;
-  status('waiting.heading', 'wait');
+  // The card says it all while waiting; the status line comes back for problems and the call.
+  $('state').hidden = true;
   const pos = typeof m.position === 'number' ? m.position : null;
   $('position').textContent = pos === null ? t('waiting.joining') : pos <= 1 ? t('waiting.next') : t('waiting.position', { n: pos });
   const eta = typeof m.eta_seconds === 'number' ? m.eta_seconds : null;
