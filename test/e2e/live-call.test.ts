@@ -168,7 +168,10 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
     const signIn = await agentCtx.request.post(`${server.baseUrl}/dashboard/api/login`, { data: { login: agent.login, password: agent.password }, headers: { origin: server.baseUrl } });
     assert.equal(signIn.status(), 200);
     const agentPage = await agentCtx.newPage();
-    const userCtx = await userBrowser.newContext({ viewport: { width: 420, height: 860 }, geolocation: USER_PLACE, permissions: ['geolocation'], locale: 'en-GB' });
+    // Camera and microphone are granted with the location: a context granted only geolocation makes
+    // Chromium hide its host addresses behind mDNS names (.local), which the server's peer cannot
+    // resolve in the namespace, and the user's peer never connects.
+    const userCtx = await userBrowser.newContext({ viewport: { width: 420, height: 860 }, geolocation: USER_PLACE, permissions: ['geolocation', 'camera', 'microphone'], locale: 'en-GB' });
     const userPage = await userCtx.newPage();
     pages.push(agentPage, userPage);
     const problems: string[] = [];

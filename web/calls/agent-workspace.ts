@@ -59,6 +59,8 @@ export async function openWorkspace(api: DashApi, sessionId: string, done: (reas
   const load = async (first: boolean) => {
     const ws = await api.get<Workspace>(PATHS.workspace(sessionId));
     renderLocation(ws.location);
+    // The script is drawn when the call starts: a workspace opened a moment earlier gets it on a later read.
+    if (!first && ws.questions.length !== document.querySelectorAll('#questions li').length) renderQuestions(ws.questions, answer);
     if (!first) return;
     const img = (id: string, src: string | null) => {
       const el = $<HTMLImageElement>(id);

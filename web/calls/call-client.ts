@@ -64,6 +64,7 @@ export function startCall(o: CallOptions): CallHandle {
   };
 
   const onMessage = async (m: Msg) => {
+    if (m.type !== 'candidate' && m.type !== 'quality') console.info(`vkyc call: ${m.type}${m.type === 'ended' || m.type === 'error' ? ` ${String(m.reason ?? m.code)}` : ''}`);
     switch (m.type) {
       case 'joined': {
         attempt = 0;

@@ -183,6 +183,7 @@ function onEvent(local: MediaStream) {
       case 'ended':
         return ended(e.reason);
       case 'error':
+        console.warn(`vkyc call: ${e.code}: ${e.message}`);
         status('error.generic', 'bad', { message: e.message });
         return;
       case 'message':

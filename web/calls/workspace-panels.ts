@@ -75,7 +75,8 @@ const place = (p: Place | null) => {
 
 export function renderLocation(l: LocationView | null) {
   $('loc-user').textContent = place(l?.browser ?? null);
-  $('loc-ip').textContent = l?.ip ? place(l.ip) : 'no IP location (private or unknown address)';
+  const ipKnown = l?.ip && (l.ip.country || l.ip.city || typeof l.ip.latitude === 'number');
+  $('loc-ip').textContent = ipKnown ? place(l.ip) : 'no IP location (private address, or no IP database configured)';
   const d = l?.distance_km;
   $('loc-distance').textContent = d === null || d === undefined ? '–' : `${d < 10 ? d.toFixed(1) : Math.round(d)} km${l?.same_country === false ? ' · different country' : l?.same_country ? ' · same country' : ''}`;
   $('loc-distance').className = l?.same_country === false || (d ?? 0) > 200 ? 'bad' : '';
