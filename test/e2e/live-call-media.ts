@@ -20,7 +20,7 @@ const run = promisify(execFile);
 export const HOLDER = { number: 'K4T209386', surname: 'LINDQVIST', given: 'ELSA MARIA', birth: '910307', sex: 'F', expiry: '330812' };
 export const MRZ_LINES = td3(HOLDER);
 export const FACE_SECONDS = 5;
-export const DOC_SECONDS = 5;
+export const DOC_SECONDS = 8;
 const FPS = 15;
 /** The passport page's paper (face-media.ts passportPage): the document phase is this bright, the face phase is not. */
 export const PAPER_RGB = [244, 239, 228] as const;
