@@ -240,7 +240,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       // Calls end before the stores close: their recordings are remuxed and stored on the way out.
       await Promise.all(signalling.map((s) => s.close()));
       await calls.endAll();
-      desk.stop();
+      await desk.stop();
       await Promise.all(running.map((w) => w.stop()));
       await relay.stop();
       await deps.engines.close();

@@ -60,10 +60,16 @@ export class AgentDesk {
     this.calls = calls;
   }
 
-  stop() {
+  /** Server stopping, after the calls ended: waits for their ends to be recorded, then goes quiet. */
+  async stop() {
     clearInterval(this.tick);
     for (const o of this.offers.values()) clearTimeout(o.timer);
+    await Promise.all([...this.ending.values()]);
+    await Promise.all([...this.refreshing.values()]);
+    this.stopped = true;
   }
+
+  private stopped = false;
 
   private now = () => this.deps.clock.now();
 
@@ -166,7 +172,11 @@ export class AgentDesk {
     if (!(await assign(this.deps.db, actor.projectId, sessionId, actor.id, now))) return false;
     this.withdrawOffer(sessionId, 'taken', actor.id);
     this.told.delete(sessionId);
-    await patchCall(this.deps.db, actor.projectId, sessionId, { agent_id: actor.id }, now);
+    const current = await callOf(this.deps.db, actor.projectId, sessionId);
+    const settings = await getProjectSettings(this.deps.db, actor.projectId);
+    // Questions are drawn once per session: a requeued user meets the same script, answers kept.
+    const questions = current?.questions ?? drawQuestions(settings.agent_questions, settings.agent_questions_per_call).map((q) => ({ ...q, answer: null, note: null, answered_at: null }));
+    await patchCall(this.deps.db, actor.projectId, sessionId, { agent_id: actor.id, questions }, now);
     await logActivity(this.deps.db, now, { projectId: actor.projectId, userId: actor.id, sessionId, action: 'call.accepted' });
     this.users.get(sessionId)?.link.send({ type: 'assigned', agent_name: actor.name ?? null });
     await this.refresh(actor.projectId);
@@ -302,6 +312,7 @@ export class AgentDesk {
 
   /** Recomputes a project's queue: positions to users, snapshots to consoles, fallbacks, offers. Serialised per project. */
   refresh(projectId: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     const prev = this.refreshing.get(projectId) ?? Promise.resolve();
     const run = prev.then(() => this.refreshNow(projectId)).catch((e: unknown) => this.deps.log.error('agent desk refresh failed', { project: projectId, err: String(e) }));
     this.refreshing.set(projectId, run);
@@ -328,16 +339,21 @@ export class AgentDesk {
       const reason = !open ? 'outside_hours' : online === 0 ? 'no_agent' : waited > settings.agent_queue_timeout_seconds ? 'queue_timeout' : null;
       if (reason && this.told.get(r.session_id) !== reason) {
         this.told.set(r.session_id, reason);
+        // The user chooses: the page offers the fallback (a `fallback` message applies self-record).
         u.link.send({ type: 'unavailable', reason, fallback: settings.agent_fallback, opens_at: open ? null : nextOpening(settings.agent_working_hours, now) });
-        if (settings.agent_fallback === 'self_record') {
-          await this.switchToSelfRecord(projectId, r.session_id, u.link);
-          continue;
-        }
       } else if (!reason) this.told.delete(r.session_id);
       u.link.send({ type: 'queue', position, eta_seconds: Math.round((mean * position) / Math.max(1, online)), agents_available: available, agents_online: online });
     }
     if (open) await this.makeOffers(projectId, queue, agents, settings.agent_offer_timeout_seconds);
     for (const c of this.consoles.get(projectId) ?? []) c.send({ type: 'console', ...(await this.snapshot(c.actor)) });
+  }
+
+  /** The user took the self-record fallback the desk offered (`unavailable`); only when the project offers it. */
+  async chooseSelfRecord(projectId: string, sessionId: string, link: Link): Promise<void> {
+    const settings = await getProjectSettings(this.deps.db, projectId);
+    if (settings.agent_fallback !== 'self_record') throw new AppError('validation_failed', 'this project does not offer a self-recorded video instead of the call');
+    await this.switchToSelfRecord(projectId, sessionId, link);
+    await this.refresh(projectId);
   }
 
   private async switchToSelfRecord(projectId: string, sessionId: string, link: Link) {
@@ -362,10 +378,7 @@ export class AgentDesk {
       const s = await loadSession(this.deps.db, row.project_id, sessionId);
       if (s.state === 'awaiting_agent') await execute(this.deps, { projectId: row.project_id, sessionId }, { type: 'call_started' }, agent);
       const current = await callOf(this.deps.db, row.project_id, sessionId);
-      const settings = await getProjectSettings(this.deps.db, row.project_id);
-      // Questions are drawn once per session: a requeued user meets the same script, answers kept.
-      const questions = current?.questions ?? drawQuestions(settings.agent_questions, settings.agent_questions_per_call).map((q) => ({ ...q, answer: null, note: null, answered_at: null }));
-      await patchCall(this.deps.db, row.project_id, sessionId, { started_at: current?.started_at ?? now.toISOString(), questions }, now);
+      await patchCall(this.deps.db, row.project_id, sessionId, { started_at: current?.started_at ?? now.toISOString() }, now);
       await logActivity(this.deps.db, now, { projectId: row.project_id, userId: agent.id, sessionId, action: 'call.joined' });
     },
     onCallEnded: (sessionId, r) => {

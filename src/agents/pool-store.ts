@@ -1,16 +1,17 @@
 import type { Db } from '../storage/db.ts';
 import type { LiveCallsTable } from '../storage/schema.ts';
+import { nextSeq } from './sequence.ts';
 
 // The rows src/agents owns: agents' chosen availability, the live-agent queue, and the agent's side
 // of each call (live_calls). Every query is scoped by project.
 
 export type AgentChoice = 'available' | 'away';
 
-export interface QueueRow { session_id: string; project_id: string; priority: number; joined_at: string; agent_id: string | null; assigned_at: string | null }
+export interface QueueRow { session_id: string; project_id: string; priority: number; joined_at: string; seq: number; agent_id: string | null; assigned_at: string | null }
 
 /** Joins the queue once: a user who reconnects or is requeued keeps their first place (joined_at). */
 export async function enqueue(db: Db, projectId: string, sessionId: string, priority: number, at: Date): Promise<void> {
-  await db.insertInto('live_queue').values({ session_id: sessionId, project_id: projectId, priority, joined_at: at.toISOString(), agent_id: null, assigned_at: null })
+  await db.insertInto('live_queue').values({ session_id: sessionId, project_id: projectId, priority, joined_at: at.toISOString(), seq: nextSeq(), agent_id: null, assigned_at: null })
     .onConflict((oc) => oc.column('session_id').doUpdateSet({ agent_id: null, assigned_at: null })).execute();
 }
 
@@ -20,7 +21,7 @@ export async function dequeue(db: Db, projectId: string, sessionId: string): Pro
 
 /** Priority first (higher first), then FIFO; assigned rows included (the console shows them). */
 export async function queueOf(db: Db, projectId: string): Promise<QueueRow[]> {
-  return db.selectFrom('live_queue').selectAll().where('project_id', '=', projectId).orderBy('priority', 'desc').orderBy('joined_at').orderBy('session_id').execute();
+  return db.selectFrom('live_queue').selectAll().where('project_id', '=', projectId).orderBy('priority', 'desc').orderBy('joined_at').orderBy('seq').execute();
 }
 
 export async function queueRow(db: Db, projectId: string, sessionId: string): Promise<QueueRow | undefined> {

@@ -28,6 +28,8 @@ export const clientMessageSchema = z.union([
   ...locationMessage.options,
   callbackMessage,
   z.strictObject({ type: z.literal('leave_queue') }),
+  /** The user takes the fallback the server offered (`unavailable`): record a video instead. */
+  z.strictObject({ type: z.literal('fallback'), choice: z.literal('self_record') }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 

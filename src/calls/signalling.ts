@@ -169,13 +169,15 @@ function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent 
         return;
       }
       if (!who) throw new AppError('validation_failed', 'join first');
-      if (m.type === 'location' || m.type === 'callback' || m.type === 'leave_queue') {
+      if (m.type === 'location' || m.type === 'callback' || m.type === 'leave_queue' || m.type === 'fallback') {
         if (who.side !== 'user') throw new AppError('validation_failed', `${m.type} is a message of the user's page`);
         if (m.type === 'location') {
           await saveLocation(deps, who.projectId, who.sessionId, m);
           link.send({ type: 'location_saved' });
         } else if (m.type === 'callback') {
           link.send({ type: 'callback_saved', id: await requestCallback(deps, who.projectId, who.sessionId, m) });
+        } else if (m.type === 'fallback') {
+          if (desk) await desk.chooseSelfRecord(who.projectId, who.sessionId, link);
         } else if (desk) {
           await desk.leaveQueue(who.projectId, who.sessionId);
           ws.close(1000, 'left the queue');

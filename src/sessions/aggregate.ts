@@ -224,9 +224,10 @@ function callEnded(a: SessionAggregate, c: Extract<Command, { type: 'call_ended'
     } });
   }
   if (s.state === 'in_call') return move(a, 'awaiting_agent', at, patch, effects, artifacts);
-  // Recordings are evidence in every other state too (a waiting room left for self-record, a
-  // decision or an expiry while the call was ending): kept, the state unchanged.
-  return same(a, { ...patch, updated_at: at }, artifacts, effects);
+  // Recordings are evidence in the states a call can end into too (the waiting room's own call, a
+  // switch to self-record, a decision, expiry or cancel while it was ending): kept, state unchanged.
+  if (['awaiting_agent', 'in_progress', 'completed', 'expired', 'canceled'].includes(s.state)) return same(a, { ...patch, updated_at: at }, artifacts, effects);
+  return notIn(s, 'end a call');
 }
 
 /**

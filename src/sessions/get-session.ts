@@ -22,7 +22,13 @@ export async function getVideo(deps: Deps, projectId: string, id: string) {
   ]);
   const { results, invalid } = readStoredResults(stages);
   for (const e of invalid) deps.log.warn('stored stage result refused', { session: s.id, stage: e.stage, err: e.message });
-  return videoView(deps, s, video, videoResults(results, video?.meta ?? null));
+  const numbers = videoResults(results, video?.meta ?? null);
+  // A live-agent session has no uploaded video: its duration is the call's (src/agents, live_calls).
+  if (numbers.duration_seconds === null && s.profile.video_mode === 'live_agent') {
+    const call = await deps.db.selectFrom('live_calls').select('duration_seconds').where('project_id', '=', projectId).where('session_id', '=', s.id).executeTakeFirst();
+    if (call?.duration_seconds != null) numbers.duration_seconds = Math.round(call.duration_seconds);
+  }
+  return videoView(deps, s, video, numbers);
 }
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);

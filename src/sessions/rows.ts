@@ -102,6 +102,8 @@ export function mutableColumns(s: SessionRecord) {
     external_id: s.external_id, account_id: s.account_id, redirect_url: s.redirect_url, completed_at: s.completed_at, recorded_at: s.recorded_at,
     reviewed_at: s.reviewed_at, agent_id: s.agent_id, agent_notes: s.agent_notes, erased_at: s.erased_at, updated_at: s.updated_at,
     review_claim: j(s.review_claim), reviewed_by: j(s.reviewed_by),
+    // The profile changes once in a live-agent session's life: no agent → self-record (aggregate switched_to_self_record).
+    profile: JSON.stringify(s.profile),
   };
 }
 

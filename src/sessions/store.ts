@@ -208,6 +208,9 @@ export async function purgeErased(deps: StoreDeps, ref: SessionRef, actor: Actor
     const artifacts = await tx.deleteFrom('artifacts').where('session_id', '=', sessionId).where('project_id', '=', projectId).executeTakeFirst();
     const stages = await tx.deleteFrom('stage_runs').where('session_id', '=', sessionId).executeTakeFirst();
     await tx.deleteFrom('uploads').where('session_id', '=', sessionId).execute();
+    // Live-agent rows (src/agents): location, notes, answers, callback phone numbers are the person's.
+    // The agents' activity log stays: it records what the agent did, not who the user was.
+    for (const t of ['live_calls', 'live_queue', 'callback_requests'] as const) await tx.deleteFrom(t).where('session_id', '=', sessionId).where('project_id', '=', projectId).execute();
     await tx.deleteFrom('outbox').where('session_id', '=', sessionId).where('project_id', '=', projectId).execute();
     const events = (await tx.selectFrom('webhook_events').select('id').where('project_id', '=', projectId).where('session_id', '=', sessionId).execute()).map((e) => e.id);
     if (events.length) {

@@ -348,7 +348,7 @@ const liveAgent: Migration = {
       .addPrimaryKeyConstraint('agent_presence_pk', ['project_id', 'user_id']).execute();
     await db.schema.createTable('live_queue')
       .addColumn('session_id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
-      .addColumn('priority', 'integer', (c) => c.notNull()).addColumn('joined_at', 'text', (c) => c.notNull())
+      .addColumn('priority', 'integer', (c) => c.notNull()).addColumn('joined_at', 'text', (c) => c.notNull()).addColumn('seq', 'double precision', (c) => c.notNull())
       .addColumn('agent_id', 'text').addColumn('assigned_at', 'text').execute();
     await db.schema.createIndex('live_queue_project').on('live_queue').columns(['project_id', 'priority', 'joined_at']).execute();
     await db.schema.createTable('live_calls')
@@ -366,7 +366,8 @@ const liveAgent: Migration = {
     await db.schema.createTable('agent_activity')
       .addColumn('id', 'text', (c) => c.primaryKey()).addColumn('project_id', 'text', (c) => c.notNull())
       .addColumn('user_id', 'text', (c) => c.notNull()).addColumn('session_id', 'text')
-      .addColumn('action', 'text', (c) => c.notNull()).addColumn('details', 'text').addColumn('created_at', 'text', (c) => c.notNull()).execute();
+      .addColumn('action', 'text', (c) => c.notNull()).addColumn('details', 'text').addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('seq', 'double precision', (c) => c.notNull()).execute();
     await db.schema.createIndex('agent_activity_user').on('agent_activity').columns(['project_id', 'user_id', 'created_at']).execute();
     await db.schema.createIndex('agent_activity_session').on('agent_activity').columns(['project_id', 'session_id', 'created_at']).execute();
   },

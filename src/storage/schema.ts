@@ -224,7 +224,8 @@ export interface Database {
 /** Live agent mode (src/agents, migration 013). `status` is what the agent chose: available | away. */
 export interface AgentPresenceTable { project_id: string; user_id: string; status: string; changed_at: string; idle_since: string | null }
 /** A session waiting for (or assigned to) an agent; `agent_id` set once an agent took it. */
-export interface LiveQueueTable { session_id: string; project_id: string; priority: number; joined_at: string; agent_id: string | null; assigned_at: string | null }
+/** `seq`: arrival order where joined_at ties (agents/sequence.ts). */
+export interface LiveQueueTable { session_id: string; project_id: string; priority: number; joined_at: string; seq: number; agent_id: string | null; assigned_at: string | null }
 /** The agent's side of a session's call: JSON columns written by src/agents only. */
 export interface LiveCallsTable {
   session_id: string; project_id: string; agent_id: string | null; questions: string | null; location: string | null; stills: string | null;
@@ -232,7 +233,7 @@ export interface LiveCallsTable {
   duration_seconds: number | null; end_reason: string | null; updated_at: string;
 }
 export interface CallbackRequestsTable { id: string; project_id: string; session_id: string; phone: string; preferred_time: string | null; note: string | null; created_at: string; done_at: string | null; done_by: string | null }
-export interface AgentActivityTable { id: string; project_id: string; user_id: string; session_id: string | null; action: string; details: string | null; created_at: string }
+export interface AgentActivityTable { id: string; project_id: string; user_id: string; session_id: string | null; action: string; details: string | null; created_at: string; seq: number }
 
 /** A person who signs in to the dashboard (src/accounts). */
 export interface UsersTable {

@@ -954,7 +954,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping";
+                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping" | "call_not_assigned" | "agent_busy" | "queue_empty" | "offer_not_found" | "not_in_call" | "callback_not_found";
                 message: string;
                 details?: unknown;
             };
@@ -1868,6 +1868,51 @@ export interface components {
             } | null;
             /** @default false */
             require_totp: boolean;
+            /** @default null */
+            agent_working_hours: {
+                timezone: string;
+                days: {
+                    [key: string]: [
+                        string,
+                        string
+                    ][];
+                };
+            } | null;
+            /**
+             * @default wait
+             * @enum {string}
+             */
+            agent_fallback: "self_record" | "callback" | "wait";
+            /** @default 600 */
+            agent_queue_timeout_seconds: number;
+            /** @default 20 */
+            agent_offer_timeout_seconds: number;
+            /**
+             * @default [
+             *       {
+             *         "id": "dob",
+             *         "text": "Please tell me your date of birth."
+             *       },
+             *       {
+             *         "id": "address",
+             *         "text": "Please confirm your current address."
+             *       },
+             *       {
+             *         "id": "purpose",
+             *         "text": "What is the purpose of the account you are opening?"
+             *       },
+             *       {
+             *         "id": "own_will",
+             *         "text": "Are you taking part in this call of your own free will?"
+             *       }
+             *     ]
+             */
+            agent_questions: {
+                id: string;
+                text: string;
+            }[];
+            /** @default 3 */
+            agent_questions_per_call: number;
             /** @constant */
             object: "project_settings";
         };
@@ -6697,6 +6742,24 @@ export interface operations {
                         review?: ("tor" | "recent_fraud_ip" | "vpn" | "proxy" | "datacenter" | "spoofed_ip" | "automation" | "headless" | "emulator" | "virtual_camera" | "timezone_mismatch" | "language_mismatch" | "impossible_travel" | "ip_mismatch" | "user_agent_mismatch" | "device_timezone_mismatch")[];
                     } | null;
                     require_totp?: boolean;
+                    agent_working_hours?: {
+                        timezone: string;
+                        days: {
+                            [key: string]: [
+                                string,
+                                string
+                            ][];
+                        };
+                    } | null;
+                    /** @enum {string} */
+                    agent_fallback?: "self_record" | "callback" | "wait";
+                    agent_queue_timeout_seconds?: number;
+                    agent_offer_timeout_seconds?: number;
+                    agent_questions?: {
+                        id: string;
+                        text: string;
+                    }[];
+                    agent_questions_per_call?: number;
                 };
             };
         };

@@ -6,6 +6,7 @@ import { decideCall, decisionBody, leaveCall, type Review } from '../../agents/d
 import type { AgentDesk, CallControl } from '../../agents/desk.ts';
 import { answerBody, captureStill, notesBody, saveNotes, stillBody, workspace, answerQuestion, requireCallAccess } from '../../agents/workspace.ts';
 import { hasRole } from '../../domain/actor.ts';
+import { getProjectSettings, projectSettingsPatch, updateProjectSettings } from '../../projects/settings.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Deps } from '../../deps.ts';
 import { requireRole, type DashVars } from '../dashboard/auth.ts';
@@ -14,6 +15,10 @@ import { jsonBody, queryOf } from '../validate.ts';
 // /dashboard/api/agents/* and /dashboard/api/calls/* (docs/live-calls-api.md §3–4): the agent
 // console and workspace. Mounted inside the dashboard API, so the cookie, the CSRF token on writes
 // and the project come from its middleware; every route here needs the role agent or admin.
+
+const AGENT_FIELDS = ['agent_working_hours', 'agent_fallback', 'agent_queue_timeout_seconds', 'agent_offer_timeout_seconds', 'agent_questions', 'agent_questions_per_call'] as const;
+const agentSettingsPatch = projectSettingsPatch.pick(Object.fromEntries(AGENT_FIELDS.map((f) => [f, true])) as { [K in (typeof AGENT_FIELDS)[number]]: true });
+const agentSettingsView = (s: Awaited<ReturnType<typeof getProjectSettings>>) => Object.fromEntries(AGENT_FIELDS.map((f) => [f, s[f]]));
 
 const statusBody = z.strictObject({ status: z.enum(['available', 'away']) });
 const empty = z.strictObject({});
@@ -45,6 +50,13 @@ export function agentRoutes(deps: Deps, desk: AgentDesk, calls: CallControl, rev
     // An agent reads their own log; admins (and auditors, who reach this only as admin here) anyone's in the project.
     if (userId !== actor.id && !hasRole(actor, 'admin')) throw new AppError('forbidden', 'an agent reads only their own activity');
     return c.json(await listActivity(deps.db, actor.projectId, { userId }, queryOf(c, limitQuery).limit));
+  });
+
+  // Settings → Agents (admins): the live-agent fields of the project settings, nothing else.
+  app.get('/agents/settings', async (c) => c.json(agentSettingsView(await getProjectSettings(deps.db, c.get('actor').projectId))));
+  app.patch('/agents/settings', requireRole('admin'), async (c) => {
+    const patch = await jsonBody(c, agentSettingsPatch);
+    return c.json(agentSettingsView(await updateProjectSettings(deps.db, c.get('actor').projectId, patch)));
   });
 
   app.get('/calls/:id/workspace', async (c) => c.json(await workspace(deps, c.get('actor'), sid(c.req.param('id')))));

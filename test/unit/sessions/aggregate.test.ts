@@ -97,7 +97,24 @@ const cases: Case[] = [
   ...fromEvery({ type: 'call_started' }, user('u_agent', 'agent'), { awaiting_agent: to('in_call') }, 'transition_not_allowed'),
   { name: 'call_started by a reviewer without the agent role', from: agg('awaiting_agent'), command: { type: 'call_started' }, actor: user('u_rev', 'reviewer'), expect: refused('actor_forbidden') },
   { name: 'call_started by the capture page', from: agg('awaiting_agent'), command: { type: 'call_started' }, actor: capture, expect: refused('actor_forbidden') },
-  ...fromEvery({ type: 'call_ended' }, user('u_agent', 'agent'), { in_call: to('awaiting_agent') }, 'transition_not_allowed'),
+  ...fromEvery({ type: 'call_ended' }, user('u_agent', 'agent'), { in_call: to('awaiting_agent'), awaiting_agent: to('awaiting_agent'), in_progress: to('in_progress'), completed: to('completed'), expired: to('expired'), canceled: to('canceled') }, 'transition_not_allowed'),
+  { name: 'call_ended keeps the recordings and, final, sends video.completed', from: agg('in_call'), command: { type: 'call_ended', recordings: ['call_user-1', 'call_agent-1'], recorded_at: '2026-01-01T00:00:00.000Z', duration_seconds: 61, final: true }, actor: system, expect: to('awaiting_agent'), check: (n, e) => {
+    assert.equal(n.recorded_at, '2026-01-01T00:00:00.000Z');
+    const hook = e.find((x) => x.type === 'webhook');
+    assert.equal(hook?.type === 'webhook' && hook.event, 'video.completed');
+    assert.equal(hook?.type === 'webhook' && hook.data.duration_seconds, 61);
+  } },
+  { name: 'call_ended without final sends no webhook (the user is requeued)', from: agg('in_call'), command: { type: 'call_ended', recordings: [] }, actor: system, expect: to('awaiting_agent'), check: (_n, e) => assert.equal(e.some((x) => x.type === 'webhook'), false) },
+  ...fromEvery({ type: 'agent_escalated', reasons: ['second_opinion'] }, user('u_agent', 'agent'), { awaiting_agent: to('completed'), in_call: to('completed') }, 'session_not_reviewable'),
+  { name: 'agent_escalated leaves a decision a reviewer may still take', from: agg('in_call'), command: { type: 'agent_escalated', reasons: ['document_unclear'], notes: 'blurry' }, actor: user('u_agent', 'agent'), expect: to('completed'), check: (n) => {
+    assert.equal(n.result, 'needs_review');
+    assert.equal(n.agent_notes, 'blurry');
+    assert.equal(n.decision?.actor?.kind, 'system');
+  } },
+  ...fromEvery({ type: 'call_still_stored', kind: 'call_still-1' }, user('u_agent', 'agent'), { in_call: to('in_call') }, 'transition_not_allowed'),
+  ...fromEvery({ type: 'switched_to_self_record' }, capture, { awaiting_agent: to('in_progress') }, 'transition_not_allowed'),
+  { name: 'switched_to_self_record makes the video a self-recorded one', from: agg('awaiting_agent', { profile: { ...liveAgent } as never }), command: { type: 'switched_to_self_record' }, actor: capture, expect: to('in_progress'), check: (n) => assert.equal(n.profile.video_mode, 'self_record') },
+  { name: 'switched_to_self_record by an agent', from: agg('awaiting_agent'), command: { type: 'switched_to_self_record' }, actor: user('u_agent', 'agent'), expect: refused('actor_forbidden') },
   ...fromEvery({ type: 'agent_decided', result: 'approved' }, user('u_agent', 'agent'), { awaiting_agent: to('completed'), in_call: to('completed') }, 'session_not_reviewable'),
   { name: 'agent_decided emits video.reviewed with the agent', from: agg('in_call'), command: { type: 'agent_decided', result: 'declined', notes: 'n' }, actor: user('u_agent', 'agent'), expect: to('completed'), check: (n, e) => {
     assert.equal(n.result, 'declined');
