@@ -53,7 +53,7 @@ function read(previous: AgentSettings): AgentSettings | string {
     return { id, text };
   });
   const perCall = Number(val('set-per-call'));
-  if (!Number.isInteger(perCall) || perCall < 0 || perCall > 50) return 'Questions per call: a whole number from 0 to 50.';
+  if (!Number.isInteger(perCall) || perCall < 0 || perCall > 20) return 'Questions per call: a whole number from 0 to 20.';
   const queueMin = Number(val('set-queue-timeout'));
   if (!Number.isInteger(queueMin) || queueMin < 1 || queueMin > 240) return 'Queue timeout: 1 to 240 minutes.';
   const offerS = Number(val('set-offer-timeout'));

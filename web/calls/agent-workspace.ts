@@ -50,6 +50,7 @@ export async function openWorkspace(api: DashApi, sessionId: string, done: (reas
   let call: CallHandle | null = null;
   let ended = false;
   let local: MediaStream | null = null;
+  let sampler: number | undefined;
 
   const status = (text: string, kind: 'wait' | 'ok' | 'bad') => {
     $('state').textContent = text;
@@ -89,8 +90,14 @@ export async function openWorkspace(api: DashApi, sessionId: string, done: (reas
     try {
       const r = await api.post<{ face: FaceSample }>(PATHS.frames(sessionId), { image });
       renderFace(r.face);
-    } catch {
-      // A frame is a sample: the next one comes in 2 s.
+    } catch (e) {
+      // A server without the live face match answers 404 for the route: stop asking, say so.
+      if (e instanceof DashError && e.status === 404 && e.code !== 'session_not_found') {
+        clearInterval(sampler);
+        say('score-selfie', 'not available on this server');
+        say('score-document', 'not available on this server');
+      }
+      // Otherwise a frame is a sample: the next one comes in 2 s.
     }
   };
 
@@ -171,7 +178,8 @@ export async function openWorkspace(api: DashApi, sessionId: string, done: (reas
   $<HTMLVideoElement>('local').srcObject = local;
   call = startCall({ wsPath: '/dashboard/api/calls/ws', join: { role: 'agent', session_id: sessionId }, local, on: onCall });
   await load(true).catch((e: unknown) => status(`The workspace did not load: ${errText(e)}`, 'bad'));
-  timers.push(window.setInterval(() => void sampleFrame(), FRAME_EVERY_MS));
+  sampler = window.setInterval(() => void sampleFrame(), FRAME_EVERY_MS);
+  timers.push(sampler);
   timers.push(window.setInterval(() => void load(false).catch(() => undefined), REFRESH_EVERY_MS));
   return { onFace: renderFace, close: () => finish('closed') };
 }

@@ -19,6 +19,8 @@ export type CallEvent =
 
 export interface CallOptions {
   wsPath: string;
+  /** `ended` reasons after which the server keeps this participant (requeued): the page reconnects and joins again. */
+  rejoinAfter?: readonly string[];
   join: Record<string, unknown>;
   local: MediaStream;
   on(e: CallEvent): void;
@@ -109,8 +111,12 @@ export function startCall(o: CallOptions): CallHandle {
         o.on({ type: 'peer', role: String(m.role), state: m.state as PeerState });
         return;
       case 'ended':
-        // The agent left without deciding: the server requeues the user and keeps this socket and peer.
-        if (m.reason === 'agent_left') return o.on({ type: 'ended', reason: 'agent_left' });
+        // e.g. the agent left without deciding: the server requeues the user and closes this socket;
+        // the reconnect below joins again (a new peer, the same place in the queue).
+        if (o.rejoinAfter?.includes(String(m.reason))) {
+          closePeer();
+          return o.on({ type: 'ended', reason: String(m.reason) });
+        }
         over = true;
         closePeer();
         ws?.close();

@@ -66,7 +66,7 @@ async function loadLanguage() {
 }
 
 function onQueue(m: Record<string, unknown>) {
-  if (screen === 'starting' || screen === 'in-call') show('waiting');
+  if (screen === 'starting') show('waiting');
   if (screen !== 'waiting') return;
   // The card says it all while waiting; the status line comes back for problems and the call.
   $('state').hidden = true;
@@ -103,8 +103,11 @@ function inCall(agentName?: string) {
   if (agentName) $('peer').textContent = t('call.assigned', { name: agentName });
 }
 
+/** The server requeues the user after these (docs/live-calls-api.md §1): the page rejoins and waits again. */
+const REQUEUED = ['agent_left', 'agent_hung_up', 'agent_did_not_return', 'server_stopping'] as const;
+
 function ended(reason: string) {
-  if (reason === 'agent_left') {
+  if ((REQUEUED as readonly string[]).includes(reason)) {
     // Requeued by the server: back to the waiting room; a `queue` message follows.
     $<HTMLVideoElement>('remote').srcObject = null;
     show('waiting');
@@ -268,7 +271,7 @@ async function main() {
   show('waiting');
   status('waiting.joining', 'wait');
   $('position').textContent = t('waiting.joining');
-  call = startCall({ wsPath: '/v1/capture/call/ws', join: { role: 'user', token }, local, on: onEvent(local) });
+  call = startCall({ wsPath: '/v1/capture/call/ws', join: { role: 'user', token }, local, rejoinAfter: REQUEUED, on: onEvent(local) });
 }
 
 void main();

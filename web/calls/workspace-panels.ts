@@ -36,7 +36,7 @@ export function renderStill(s: Still, imageUrl: string | null): HTMLElement {
   const mrz = s.mrz;
   const summary = !mrz ? 'No MRZ read on this still.' : mrz.found ? `MRZ read; check digits ${mrz.checks_ok ? 'valid' : 'WRONG'}.` : 'No MRZ found: ask the user to hold the data page flat and closer.';
   const noDoc = mrz?.found && !s.compare.length ? h('p', { class: 'muted' }, 'The first document’s MRZ could not be read: nothing to compare with.') : null;
-  const mark = (m: boolean | null) => (m === null ? h('span', { class: 'muted' }, '–') : m ? h('span', { class: 'good' }, '✓ same') : h('span', { class: 'bad' }, '✗ differs'));
+  const mark = (m: boolean | null) => (m === null ? h('span', { class: 'muted' }, '–') : h('span', { class: m ? 'good' : 'bad', title: m ? 'same' : 'differs' }, m ? '✓' : '✗', h('span', { class: 'sr' }, m ? ' same' : ' differs')));
   const table = s.compare.length
     ? h('table', { class: 'list compare' },
         h('caption', {}, 'Still vs first document'),
