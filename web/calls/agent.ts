@@ -60,7 +60,7 @@ function onFeed(m: { type: string } & Record<string, unknown>) {
       return;
     case 'workspace': {
       const open = workspace;
-      if (open?.id === m.session_id && m.face) void open.handle.then((w) => w?.onFace(m.face as FaceSample));
+      if (open && open.id === m.session_id && m.face) void open.handle.then((w) => w?.onFace(m.face as FaceSample));
       return;
     }
   }

@@ -83,6 +83,9 @@ export function startCall(o: CallOptions): CallHandle {
         peer.onconnectionstatechange = () => {
           console.info(`vkyc call: connection ${peer.connectionState}`);
           o.on({ type: 'connection', state: peer.connectionState });
+          // ICE gave up (network change, consent checks lost): the server drops this peer and waits
+          // for a rejoin within its grace period, so rejoin now with a fresh socket and peer.
+          if (peer.connectionState === 'failed' && pc === peer) ws?.close();
         };
         o.on({ type: 'joining', rejoined: m.rejoined === true });
         stats = window.setInterval(() => void sampleStats(), STATS_EVERY_MS);
