@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaStreamTrack } from 'werift';
 import { MediaRecorder } from 'werift/nonstandard';
@@ -72,8 +72,18 @@ export class SegmentRecorder {
     const startedAt = this.startedAt.toISOString();
     try {
       // creation_time becomes the Matroska DateUTC; VKYC_STARTED_AT keeps the milliseconds.
-      await run(deps.media.ffmpeg, ['-v', 'error', '-y', '-i', this.file, '-map', '0', '-c', 'copy', '-metadata', `creation_time=${startedAt}`, '-metadata', `VKYC_STARTED_AT=${startedAt}`, '-metadata', `VKYC_SIDE=${this.side}`, out]);
-      const duration = await probeDuration(deps.media.ffprobe, out);
+      const plain = this.file.replace(/\.raw\.webm$/, '.plain.webm');
+      await run(deps.media.ffmpeg, ['-v', 'error', '-y', '-i', this.file, '-map', '0', '-c', 'copy', plain]);
+      const duration = await probeDuration(deps.media.ffprobe, plain);
+      // The date/time stamp as a timed track: a WebVTT subtitle cue per second with the wall-clock
+      // time, muxed beside the media (players show it as subtitles; `ffmpeg -map 0:s` extracts it).
+      // A stamp burned into the picture would need a re-encode: CPU per call the relay avoids.
+      const vtt = this.file.replace(/\.raw\.webm$/, '.stamps.vtt');
+      await writeFile(vtt, stampsVtt(this.startedAt, duration));
+      await run(deps.media.ffmpeg, ['-v', 'error', '-y', '-i', plain, '-i', vtt, '-map', '0', '-map', '1', '-c', 'copy', '-metadata:s:s:0', 'title=wall-clock time (UTC)',
+        '-metadata', `creation_time=${startedAt}`, '-metadata', `VKYC_STARTED_AT=${startedAt}`, '-metadata', `VKYC_SIDE=${this.side}`, out]);
+      await rm(plain, { force: true });
+      await rm(vtt, { force: true });
       const kind = `call_${this.side}` as const;
       const key = `${sessionBlobPrefix(projectId, sessionId)}${kind}-${this.segment}.webm`;
       const put = await deps.blobs.put(key, createReadStream(out));
@@ -83,6 +93,17 @@ export class SegmentRecorder {
       await rm(out, { force: true });
     }
   }
+}
+
+/** One cue per second of the segment: `YYYY-MM-DD HH:MM:SS UTC` of that second. */
+export function stampsVtt(startedAt: Date, seconds: number): string {
+  const t = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+  const cues: string[] = ['WEBVTT', ''];
+  for (let i = 0; i < Math.max(1, Math.ceil(seconds)); i++) {
+    const wall = new Date(startedAt.getTime() + i * 1000).toISOString().replace('T', ' ').slice(0, 19);
+    cues.push(`${t(i * 1000)} --> ${t(Math.min((i + 1) * 1000, Math.round(seconds * 1000)))}`, `${wall} UTC`, '');
+  }
+  return cues.join('\n');
 }
 
 function run(cmd: string, args: string[]): Promise<string> {

@@ -7,6 +7,9 @@ import { parseSettings } from '../../src/projects/settings.ts';
 import { SPOTTABLE_DIGITS } from '../../src/speech/spot-digits.ts';
 import { makeRuntime, type DbKind, type TestRuntime } from '../helpers/runtime.ts';
 
+/** The live-agent fields (src/agents) at their defaults: not what these tests are about. */
+const agentDefaults = Object.fromEntries(Object.entries(parseSettings(null)).filter(([k]) => k.startsWith('agent_')));
+
 const session = (language: string, extra: Record<string, unknown> = {}) => ({
   profile: { steps: ['selfie', 'video'], video_mode: 'self_record', video_language: language, ...extra },
   expected_data: { first_name: 'Ana', last_name: 'García' },
@@ -29,14 +32,14 @@ for (const db of ['sqlite', 'postgres'] as DbKind[]) {
     test('GET returns the defaults for a project that never set anything', async () => {
       const res = await rt.req('GET', '/v1/project/settings');
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { object: 'project_settings', non_english_phrase: 'digits_spotting', risk_policy: null, require_totp: false });
+      assert.deepEqual(await res.json(), { object: 'project_settings', non_english_phrase: 'digits_spotting', risk_policy: null, require_totp: false, ...agentDefaults });
     });
 
     test('PATCH changes a setting, GET returns it; another project keeps its own', async () => {
       const res = await rt.req('PATCH', '/v1/project/settings', { non_english_phrase: 'review' });
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { object: 'project_settings', non_english_phrase: 'review', risk_policy: null, require_totp: false });
-      assert.deepEqual(await (await rt.req('GET', '/v1/project/settings')).json(), { object: 'project_settings', non_english_phrase: 'review', risk_policy: null, require_totp: false });
+      assert.deepEqual(await res.json(), { object: 'project_settings', non_english_phrase: 'review', risk_policy: null, require_totp: false, ...agentDefaults });
+      assert.deepEqual(await (await rt.req('GET', '/v1/project/settings')).json(), { object: 'project_settings', non_english_phrase: 'review', risk_policy: null, require_totp: false, ...agentDefaults });
       const other = await createKey(rt.deps, 'other-project', 'test');
       const theirs = await rt.app.request('/v1/project/settings', { headers: { authorization: `Bearer ${other.key}` } });
       assert.equal((await theirs.json() as { non_english_phrase: string }).non_english_phrase, 'digits_spotting');
@@ -103,7 +106,7 @@ for (const db of ['sqlite', 'postgres'] as DbKind[]) {
 }
 
 test('stored settings are validated on read: absent keys take defaults, unknown values fail loudly', () => {
-  assert.deepEqual(parseSettings(null), { non_english_phrase: 'digits_spotting', risk_policy: null, require_totp: false });
-  assert.deepEqual(parseSettings('{"non_english_phrase":"none","later_setting":1}'), { non_english_phrase: 'none', risk_policy: null, require_totp: false });
+  assert.deepEqual(parseSettings(null), { non_english_phrase: 'digits_spotting', risk_policy: null, require_totp: false, ...agentDefaults });
+  assert.deepEqual(parseSettings('{"non_english_phrase":"none","later_setting":1}'), { non_english_phrase: 'none', risk_policy: null, require_totp: false, ...agentDefaults });
   assert.throws(() => parseSettings('{"non_english_phrase":"sometimes"}'), /does not match its schema: non_english_phrase/);
 });

@@ -1850,7 +1850,30 @@ export interface components {
          *       "object": "project_settings",
          *       "non_english_phrase": "digits_spotting",
          *       "risk_policy": null,
-         *       "require_totp": false
+         *       "require_totp": false,
+         *       "agent_working_hours": null,
+         *       "agent_fallback": "wait",
+         *       "agent_queue_timeout_seconds": 600,
+         *       "agent_offer_timeout_seconds": 20,
+         *       "agent_questions": [
+         *         {
+         *           "id": "dob",
+         *           "text": "Please tell me your date of birth."
+         *         },
+         *         {
+         *           "id": "address",
+         *           "text": "Please confirm your current address."
+         *         },
+         *         {
+         *           "id": "purpose",
+         *           "text": "What is the purpose of the account you are opening?"
+         *         },
+         *         {
+         *           "id": "own_will",
+         *           "text": "Are you taking part in this call of your own free will?"
+         *         }
+         *       ],
+         *       "agent_questions_per_call": 3
          *     }
          */
         ProjectSettings: {
@@ -6687,7 +6710,30 @@ export interface operations {
                      *       "object": "project_settings",
                      *       "non_english_phrase": "digits_spotting",
                      *       "risk_policy": null,
-                     *       "require_totp": false
+                     *       "require_totp": false,
+                     *       "agent_working_hours": null,
+                     *       "agent_fallback": "wait",
+                     *       "agent_queue_timeout_seconds": 600,
+                     *       "agent_offer_timeout_seconds": 20,
+                     *       "agent_questions": [
+                     *         {
+                     *           "id": "dob",
+                     *           "text": "Please tell me your date of birth."
+                     *         },
+                     *         {
+                     *           "id": "address",
+                     *           "text": "Please confirm your current address."
+                     *         },
+                     *         {
+                     *           "id": "purpose",
+                     *           "text": "What is the purpose of the account you are opening?"
+                     *         },
+                     *         {
+                     *           "id": "own_will",
+                     *           "text": "Are you taking part in this call of your own free will?"
+                     *         }
+                     *       ],
+                     *       "agent_questions_per_call": 3
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];
@@ -6775,7 +6821,30 @@ export interface operations {
                      *       "object": "project_settings",
                      *       "non_english_phrase": "digits_spotting",
                      *       "risk_policy": null,
-                     *       "require_totp": false
+                     *       "require_totp": false,
+                     *       "agent_working_hours": null,
+                     *       "agent_fallback": "wait",
+                     *       "agent_queue_timeout_seconds": 600,
+                     *       "agent_offer_timeout_seconds": 20,
+                     *       "agent_questions": [
+                     *         {
+                     *           "id": "dob",
+                     *           "text": "Please tell me your date of birth."
+                     *         },
+                     *         {
+                     *           "id": "address",
+                     *           "text": "Please confirm your current address."
+                     *         },
+                     *         {
+                     *           "id": "purpose",
+                     *           "text": "What is the purpose of the account you are opening?"
+                     *         },
+                     *         {
+                     *           "id": "own_will",
+                     *           "text": "Are you taking part in this call of your own free will?"
+                     *         }
+                     *       ],
+                     *       "agent_questions_per_call": 3
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectSettings"];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIST_KINDS, LIST_NAMES } from '../../duplicates/lists.ts';
-import { projectSettingsSchema } from '../../projects/settings.ts';
+import { projectSettingsSchema, parseSettings } from '../../projects/settings.ts';
 import { named, timestamp } from './registry.ts';
 
 // Project-level answers: block/allow lists and settings.
@@ -22,7 +22,7 @@ export const ListEntryDeleted = named('ListEntryDeleted', z.object({
 }), { example: { object: 'list_entry', list: 'block', kind: 'ip', value: '203.0.113.7', deleted: true } });
 
 export const ProjectSettings = named('ProjectSettings', projectSettingsSchema.extend({ object: z.literal('project_settings') }),
-  { example: { object: 'project_settings', non_english_phrase: 'digits_spotting', risk_policy: null, require_totp: false } });
+  { example: { object: 'project_settings', ...parseSettings(null) } });
 
 export const Health = named('Health', z.object({ ok: z.boolean(), reason: z.string().optional().describe('When not ready: engines loading, database unreachable') }),
   { example: { ok: true } });
