@@ -197,6 +197,7 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
     const tOffer = Date.now();
     await agentPage.check('input[name=availability][value=available]');
     await agentPage.waitForSelector('#offer:not([hidden])', { timeout: 20_000 });
+    const offerMs = Date.now() - tOffer;
     await agentPage.click('#offer-accept');
     await agentPage.waitForSelector('#workspace:not([hidden]) #peer:has-text("User connected")', { timeout: 30_000 });
     await userPage.waitForSelector('#in-call:not([hidden])', { timeout: 20_000 });
@@ -233,7 +234,9 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
       return false;
     }, [...PAPER_RGB]);
     assert.ok(clickedOnPaper, 'the agent sees the passport page');
+    const tStill = Date.now();
     await agentPage.waitForSelector('#stills figure.still', { timeout: 90_000 });
+    const stillMs = Date.now() - tStill;
     await agentPage.waitForSelector('#workspace tr[data-field="document_number"]', { timeout: 5000 }).catch(() => undefined);
     const still = await agentPage.$eval('#stills figure.still', (f) => f.textContent ?? '');
     assert.match(still, /MRZ read; check digits valid/, still);
@@ -254,11 +257,11 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
     await userPage.waitForSelector('#in-call:not([hidden])', { timeout: 30_000 });
     await agentPage.waitForSelector('#peer:has-text("User connected")', { timeout: 30_000 });
     assert.ok(near(await waitColour(userPage, AGENT_RGB), AGENT_RGB), 'after the reload the user sees the agent again');
+    const rejoinMs = Date.now() - tReload;
     const frameTime = () => agentPage.evaluate(() => (document.getElementById('remote') as HTMLVideoElement).currentTime);
     const t1 = await frameTime();
     await new Promise((r) => setTimeout(r, 3000));
     assert.ok((await frameTime()) > t1 + 1.5, 'the agent\'s video keeps playing after the rejoin');
-    const rejoinMs = Date.now() - tReload;
     assert.ok(server.runtime.calls.isLive(session.id), 'still the same call');
 
     // The server's live face match on the frames the agent's page sampled (person A vs their selfie).
@@ -295,7 +298,7 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
     const kinds = recs.map((r) => r.kind).sort();
     assert.ok(kinds.includes('call_agent-1') && kinds.includes('call_user-1') && kinds.includes('call_user-2'), kinds.join());
     assert.ok(kinds.includes('call_still-1'), kinds.join());
-    const report: Record<string, unknown> = { connectMs, rejoinMs, callSeconds };
+    const report: Record<string, unknown> = { offerMs, connectMs, stillMs, rejoinMs, callSeconds };
     let sawDocument = false;
     const agentSeconds: number[] = [];
     for (const r of recs.filter((x) => /^call_(user|agent)-/.test(x.kind))) {
