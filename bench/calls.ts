@@ -65,6 +65,11 @@ async function main() {
   // The first session's capture steps load the face models (selfie checks) into this process: the
   // baseline is taken after them, so "per call" is what calls add, not what the capture API loads.
   const pending = [await queuedSession(server, selfie)];
+  // Password hashing at sign-in (scrypt) also grows RSS once and keeps it: one sign-in before the baseline.
+  const warm = await makeUser(deps, { login: 'bench-warm-up', projectId, roles: ['agent'] });
+  const warmCtx = await browsers[1]!.newContext();
+  await warmCtx.request.post(`${server.baseUrl}/dashboard/api/login`, { data: { login: warm.login, password: warm.password }, headers: { origin: server.baseUrl } });
+  await warmCtx.close();
   const idle = process.memoryUsage().rss;
   for (const n of ramp) {
     const connect: number[] = [];

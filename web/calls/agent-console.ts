@@ -27,7 +27,7 @@ export function renderConsole(s: ConsoleSnapshot, onCallbackDone: (id: string) =
       h('tr', { 'data-session': q.session_id, class: q.state },
         h('td', {}, String(q.position)),
         h('td', {}, h('code', {}, q.session_id), q.connected ? '' : h('span', { class: 'pill warn', title: 'The user’s page is not connected (reloading or offline)' }, 'offline')),
-        h('td', {}, `${fmtSeconds(q.waiting_seconds)} · ${STATE_LABEL[q.state]}`),
+        h('td', { class: 'waited', 'data-since': String(Date.now() - q.waiting_seconds * 1000), 'data-state': STATE_LABEL[q.state] }, `${fmtSeconds(q.waiting_seconds)} · ${STATE_LABEL[q.state]}`),
         h('td', {}, q.priority ? String(q.priority) : '–'),
       ),
     ),
@@ -58,6 +58,17 @@ export function renderOffer(offer: { session_id: string; expires_at: string } | 
   $('offer').hidden = !offer;
   if (!offer) return;
   $('offer').dataset.session = offer.session_id;
+  $('offer').dataset.expires = offer.expires_at;
   const secs = Math.max(0, Math.round((Date.parse(offer.expires_at) - Date.now()) / 1000));
   $('offer-text').textContent = `A user is waiting for you (session ${offer.session_id}). Accept within ${secs} s, or it goes to the next agent.`;
+}
+
+/** Waiting times tick between snapshots (the server sends one only when something changes). */
+export function tickWaiting() {
+  const offer = $('offer');
+  if (!offer.hidden && offer.dataset.session && offer.dataset.expires) renderOffer({ session_id: offer.dataset.session, expires_at: offer.dataset.expires });
+  for (const td of document.querySelectorAll<HTMLElement>('#queue td.waited')) {
+    const since = Number(td.dataset.since);
+    if (Number.isFinite(since)) td.textContent = `${fmtSeconds(Math.max(0, (Date.now() - since) / 1000))} · ${td.dataset.state ?? ''}`;
+  }
 }

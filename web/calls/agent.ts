@@ -1,4 +1,4 @@
-import { renderConsole, renderOffer, type ConsoleSnapshot } from './agent-console.ts';
+import { renderConsole, renderOffer, tickWaiting, type ConsoleSnapshot } from './agent-console.ts';
 import { openSettings } from './agent-settings.ts';
 import { openWorkspace, type WorkspaceHandle } from './agent-workspace.ts';
 import { $ } from './call-client.ts';
@@ -114,6 +114,7 @@ async function main() {
   const direct = new URLSearchParams(location.search).get('session');
   if (direct && /^ses_[A-Za-z0-9_-]{1,64}$/.test(direct)) enterCall(direct);
   else showConsole();
+  setInterval(tickWaiting, 1000);
   openFeed(PATHS.consoleWs, onFeed, (open) => {
     if (!open) status('Live updates lost; reconnecting…', 'bad');
     else if (!workspace) status('Ready', 'ok');
