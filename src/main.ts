@@ -61,7 +61,7 @@ import { CallService, type CallHooks } from './calls/call-service.ts';
 import { attachCallSignalling } from './calls/signalling.ts';
 import { AgentDesk } from './agents/desk.ts';
 import { recoverCalls } from './agents/recover.ts';
-import { agentRoutes } from './http/routes/agents.ts';
+import { agentRoutes } from './agents/routes.ts';
 import { reviewAsUser } from './http/dashboard/session-routes.ts';
 import { callPageRoutes } from './http/routes/call-pages.ts';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { callbackMessage } from '../calls/messages.ts';
 import type { Actor } from '../domain/actor.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Deps } from '../deps.ts';
@@ -8,12 +9,6 @@ import { logActivity } from './activity.ts';
 // Callback requests: the fallback when no agent can take the user now. Stored with the session,
 // listed to the project's agents, ticked off when someone called back.
 
-export const callbackMessage = z.strictObject({
-  type: z.literal('callback'),
-  phone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'a phone number'),
-  preferred_time: z.iso.datetime({ offset: true }).optional(),
-  note: z.string().max(500).optional(),
-});
 
 export async function requestCallback(deps: Deps, projectId: string, sessionId: string, m: z.infer<typeof callbackMessage>) {
   const id = `cbk_${randomUUID()}`;

@@ -4,6 +4,10 @@ import { AppError } from '../domain/errors.ts';
 import type { Deps } from '../deps.ts';
 import { rolesIn } from '../accounts/users.ts';
 import type { CallHooks } from '../calls/call-service.ts';
+import type { QueueMessage } from '../calls/messages.ts';
+import type { CallDesk } from '../calls/signalling.ts';
+import { requestCallback } from './callbacks.ts';
+import { saveLocation } from './workspace.ts';
 import type { CallResult } from '../calls/call.ts';
 import { getProjectSettings } from '../projects/settings.ts';
 import { loadSession } from '../sessions/rows.ts';
@@ -37,7 +41,7 @@ export interface CallControl {
   isLive(sessionId: string): boolean;
 }
 
-export class AgentDesk {
+export class AgentDesk implements CallDesk {
   private readonly users = new Map<string, { projectId: string; link: Link; ip: string | null }>();
   private readonly consoles = new Map<string, Set<ConsoleLink>>();
   private readonly offers = new Map<string, Offer>();
@@ -103,6 +107,22 @@ export class AgentDesk {
   private async rememberIp(projectId: string, sessionId: string, ip: string) {
     const loc = ((await callOf(this.deps.db, projectId, sessionId))?.location ?? {}) as Record<string, unknown>;
     await patchCall(this.deps.db, projectId, sessionId, { location: { ...loc, ip_address: ip } }, this.now());
+  }
+
+  /** What the user's page says while queued: location, callback request, leave, the self-record fallback. */
+  async userMessage(projectId: string, sessionId: string, m: QueueMessage, link: Link): Promise<void> {
+    switch (m.type) {
+      case 'location':
+        await saveLocation(this.deps, projectId, sessionId, m);
+        return link.send({ type: 'location_saved' });
+      case 'callback':
+        return link.send({ type: 'callback_saved', id: await requestCallback(this.deps, projectId, sessionId, m) });
+      case 'fallback':
+        return this.chooseSelfRecord(projectId, sessionId, link);
+      case 'leave_queue':
+        await this.leaveQueue(projectId, sessionId);
+        return link.close?.(1000, 'left the queue');
+    }
   }
 
   /** The user gives up waiting: back to capture. */
@@ -244,7 +264,8 @@ export class AgentDesk {
     void this.refresh(projectId);
   }
 
-  private sendTo(agentId: string, m: Record<string, unknown>) {
+  /** Pushes to every console socket of that agent. */
+  sendTo(agentId: string, m: Record<string, unknown>) {
     for (const set of this.consoles.values()) for (const c of set) if (c.actor.id === agentId) c.send(m);
   }
 

@@ -1,5 +1,6 @@
 import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
+import type { locationMessage } from '../calls/messages.ts';
 import { hasRole, type Actor } from '../domain/actor.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Deps } from '../deps.ts';
@@ -53,10 +54,6 @@ export async function workspace(deps: Deps, actor: Actor, sessionId: string) {
 
 // ── location ─────────────────────────────────────────────────────────────────────────────────────
 
-export const locationMessage = z.union([
-  z.strictObject({ type: z.literal('location'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), accuracy_m: z.number().min(0).max(100_000) }),
-  z.strictObject({ type: z.literal('location'), denied: z.literal(true) }),
-]);
 
 interface LocationDoc { ip_address?: string; browser?: { latitude: number; longitude: number; accuracy_m: number; at: string } | { denied: true; at: string } }
 

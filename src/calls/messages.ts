@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import { browserStatsSchema } from './quality.ts';
-import { callbackMessage } from '../agents/callbacks.ts';
-import { locationMessage } from '../agents/workspace.ts';
 
 // The signalling protocol (JSON text frames; docs/live-calls.md). The server is the offerer: after
 // `join` it sends `offer`, the page answers with `answer`; candidates trickle both ways.
@@ -12,6 +10,23 @@ const candidate = z.strictObject({
   sdpMLineIndex: z.number().int().min(0).max(64).nullish(),
   usernameFragment: z.string().max(256).nullish(),
 });
+
+/** Browser geolocation, sent by the user's page only after the user consented (or their refusal). */
+export const locationMessage = z.union([
+  z.strictObject({ type: z.literal('location'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), accuracy_m: z.number().min(0).max(100_000) }),
+  z.strictObject({ type: z.literal('location'), denied: z.literal(true) }),
+]);
+
+/** A callback request: the fallback when no agent can take the user now. */
+export const callbackMessage = z.strictObject({
+  type: z.literal('callback'),
+  phone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'a phone number'),
+  preferred_time: z.iso.datetime({ offset: true }).optional(),
+  note: z.string().max(500).optional(),
+});
+
+/** What the user's page says while queued (handled by the desk, not the call). */
+export type QueueMessage = z.infer<typeof locationMessage> | z.infer<typeof callbackMessage> | { type: 'leave_queue' } | { type: 'fallback'; choice: 'self_record' };
 
 // A plain union: the two `join` shapes share their discriminator value.
 export const clientMessageSchema = z.union([

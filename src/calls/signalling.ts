@@ -10,10 +10,8 @@ import { COOKIE } from '../http/dashboard/auth.ts';
 import { captureSession } from '../sessions/capture-guard.ts';
 import { loadSession, type SessionRecord } from '../sessions/rows.ts';
 import type { CallService, Participant } from './call-service.ts';
-import { clientMessageSchema, MAX_MESSAGE_BYTES, type ServerMessage } from './messages.ts';
-import type { AgentDesk } from '../agents/desk.ts';
-import { requestCallback } from '../agents/callbacks.ts';
-import { saveLocation } from '../agents/workspace.ts';
+import { clientMessageSchema, MAX_MESSAGE_BYTES, type QueueMessage, type ServerMessage } from './messages.ts';
+import type { Actor } from '../domain/actor.ts';
 import { resolveClientIp } from '../http/client-ip.ts';
 import { parseTrustedProxies } from '../config/trusted-proxies.ts';
 
@@ -37,7 +35,24 @@ const MESSAGE_BUDGET = 200;
 
 type Ctx = Deps;
 
-export function attachCallSignalling(server: Server, deps: Ctx, calls: CallService, desk?: AgentDesk): { close(): Promise<void> } {
+/** A socket the desk pushes JSON to. */
+export interface DeskLink { send(m: Record<string, unknown>): void; close?(code: number, reason: string): void }
+
+/**
+ * The live-agent desk as the signalling sees it (src/agents implements it; main.ts wires it): the
+ * queue around the call. A port, so the media core does not depend on the queue.
+ */
+export interface CallDesk {
+  /** Throws (call_not_assigned) unless this agent holds the session. */
+  authorizeAgent(projectId: string, sessionId: string, userId: string): Promise<void>;
+  userJoined(projectId: string, sessionId: string, link: DeskLink, ip: string | null): Promise<void>;
+  userDropped(sessionId: string, link: DeskLink): void;
+  userMessage(projectId: string, sessionId: string, m: QueueMessage, link: DeskLink): Promise<void>;
+  /** An agent console socket; returns what to call when it closes. */
+  consoleOpened(link: DeskLink & { actor: Actor }): () => void;
+}
+
+export function attachCallSignalling(server: Server, deps: Ctx, calls: CallService, desk?: CallDesk): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const origin = new URL(deps.config.PUBLIC_URL).origin;
   const trusted = parseTrustedProxies(deps.config.TRUST_PROXY);
@@ -78,7 +93,7 @@ function refuse(socket: Duplex, status: number, reason: string) {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-interface Agent { userId: string; projectId: string; actor: import('../domain/actor.ts').Actor }
+interface Agent { userId: string; projectId: string; actor: Actor }
 
 const headerOf = (req: IncomingMessage, name: string) => {
   const v = req.headers[name];
@@ -104,7 +119,7 @@ function assertLiveAgent(s: SessionRecord) {
 }
 
 /** The console socket: snapshots and offers pushed by the desk; the page only pings. */
-function serveConsole(deps: Ctx, desk: AgentDesk, ws: WebSocket, agent: Agent) {
+function serveConsole(deps: Ctx, desk: CallDesk, ws: WebSocket, agent: Agent) {
   const send = (m: Record<string, unknown>) => ws.readyState === ws.OPEN && void ws.send(JSON.stringify(m));
   const closeLink = desk.consoleOpened({ actor: agent.actor, send });
   let budget = MESSAGE_BUDGET;
@@ -128,7 +143,7 @@ function serveConsole(deps: Ctx, desk: AgentDesk, ws: WebSocket, agent: Agent) {
   deps.log.debug?.('agent console opened', { user: agent.userId });
 }
 
-function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent | null, desk: AgentDesk | null, ip: string | null) {
+function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent | null, desk: CallDesk | null, ip: string | null) {
   const send = (m: ServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
   const signal = { send, close: (code: number, reason: string) => ws.close(code, reason) };
   // The desk pushes queue messages that are not part of the call protocol's ServerMessage union.
@@ -171,17 +186,8 @@ function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent 
       if (!who) throw new AppError('validation_failed', 'join first');
       if (m.type === 'location' || m.type === 'callback' || m.type === 'leave_queue' || m.type === 'fallback') {
         if (who.side !== 'user') throw new AppError('validation_failed', `${m.type} is a message of the user's page`);
-        if (m.type === 'location') {
-          await saveLocation(deps, who.projectId, who.sessionId, m);
-          link.send({ type: 'location_saved' });
-        } else if (m.type === 'callback') {
-          link.send({ type: 'callback_saved', id: await requestCallback(deps, who.projectId, who.sessionId, m) });
-        } else if (m.type === 'fallback') {
-          if (desk) await desk.chooseSelfRecord(who.projectId, who.sessionId, link);
-        } else if (desk) {
-          await desk.leaveQueue(who.projectId, who.sessionId);
-          ws.close(1000, 'left the queue');
-        }
+        if (!desk) throw new AppError('validation_failed', 'this server has no agent queue');
+        await desk.userMessage(who.projectId, who.sessionId, m, link);
         return;
       }
       await calls.handle(who, signal, m);

@@ -304,6 +304,16 @@ describe('live agent mode: queue, agent pool, workspace, decisions', () => {
     await json(await api('PATCH', '/v1/project/settings', { agent_working_hours: null, agent_fallback: 'wait' }));
   });
 
+  test('a user waiting past the queue timeout is told, with the project\'s fallback', async () => {
+    await json(await api('PATCH', '/v1/project/settings', { agent_queue_timeout_seconds: 60, agent_fallback: 'callback' }));
+    const next = users.u4!.wait((m) => m.type === 'unavailable' && m.reason === 'queue_timeout');
+    server.clock.advance(61);
+    const told = await next;
+    assert.deepEqual([told.reason, told.fallback], ['queue_timeout', 'callback']);
+    // still queued: the fallback is offered, not forced
+    assert.ok((await users.u4!.until('queue', () => true)).position);
+  });
+
   test('settings: bad working hours and fallback values are refused with a stable code', async () => {
     const r = await api('PATCH', '/v1/project/settings', { agent_working_hours: { timezone: 'Mars/Olympus', days: {} } });
     assert.equal(r.status, 422);

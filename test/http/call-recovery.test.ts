@@ -18,7 +18,8 @@ import { testPatternVideo } from '../helpers/media.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { storeArtifact } from '../helpers/session-fixtures.ts';
 import { jpeg } from '../helpers/media.ts';
-import { passportPage, personA1 } from '../helpers/face-media.ts';
+import { passportPage, personA1, personA3, personB } from '../helpers/face-media.ts';
+import { LiveFace } from '../../src/agents/live-face.ts';
 import { td3 } from '../unit/documents/mrz-fixtures.ts';
 import { captureStill } from '../../src/agents/workspace.ts';
 
@@ -102,6 +103,33 @@ for (const db of ['sqlite', 'postgres'] as const) {
       // a picture that is not a document: stored, no MRZ, nothing compared
       const blank = await captureStill(rt.deps, carl, id, { label: 'tilted', image: dataUrl(Buffer.from(await jpeg(640, 480))) });
       assert.deepEqual([blank.still.mrz.found, blank.still.compare.length], [false, 0]);
+    });
+
+    test('live face check: sampled call frames against the selfie and the document portrait, with liveness hints', { skip: db === 'postgres' && 'the face engine is the same on both databases' }, async () => {
+      const res = await rt.req('POST', '/v1/sessions', { profile: { steps: ['document', 'selfie', 'video'], video_mode: 'live_agent' } });
+      const { id } = (await res.json()) as { id: string };
+      await storeArtifact(rt, id, 'document_front', await passportPage(await personA1(), td3({ number: 'K4T209386', surname: 'LINDQVIST', given: 'ELSA MARIA', birth: '910307', sex: 'F', expiry: '330812' })));
+      await storeArtifact(rt, id, 'selfie', await personA3());
+      await execute(rt.deps, { projectId: rt.projectId, sessionId: id }, { type: 'queue_joined' }, captureActor(rt.projectId, id));
+      await rt.desk.userJoined(rt.projectId, id, { send: () => undefined }, null);
+      const dora: Actor = { ...agent, id: (await makeUser(rt.deps, { login: 'dora', projectId: rt.projectId, roles: ['agent'] })).id };
+      assert.deepEqual(await rt.desk.next(dora), { session_id: id });
+      const pushed: Array<Record<string, unknown>> = [];
+      const live = new LiveFace(rt.deps, (_agent, m) => pushed.push(m));
+      const frame = async (b: Buffer | Uint8Array) => (await live.sample(dora, id, { image: `data:image/jpeg;base64,${Buffer.from(b).toString('base64')}` })).face;
+      const same = await frame(await personA1());
+      assert.deepEqual([same.face_present, same.faces], [true, 1]);
+      assert.equal(same.match_selfie?.outcome, 'match', JSON.stringify(same));
+      assert.equal(same.match_document?.outcome, 'match', JSON.stringify(same));
+      const other = await frame(await personB());
+      assert.equal(other.match_selfie?.outcome, 'mismatch', JSON.stringify(other));
+      assert.equal(typeof other.head_moved, 'boolean');
+      const empty = await frame(await jpeg(640, 480));
+      assert.deepEqual([empty.face_present, empty.faces, empty.match_selfie, empty.samples], [false, 0, null, 3]);
+      assert.equal(pushed.length, 3);
+      assert.equal(pushed[0]!.type, 'workspace');
+      // only the assigned agent samples
+      await assert.rejects(live.sample(agent, id, { image: `data:image/jpeg;base64,${Buffer.from(await jpeg(64, 64)).toString('base64')}` }), /not yours/);
     });
 
     test('a restart stores the raw segments of a cut call and puts its user back in the queue', async () => {

@@ -1,16 +1,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listActivity } from '../../agents/activity.ts';
-import { callbackDone, listCallbacks } from '../../agents/callbacks.ts';
-import { decideCall, decisionBody, leaveCall, type Review } from '../../agents/decide.ts';
-import type { AgentDesk, CallControl } from '../../agents/desk.ts';
-import { answerBody, captureStill, notesBody, saveNotes, stillBody, workspace, answerQuestion, requireCallAccess } from '../../agents/workspace.ts';
-import { hasRole } from '../../domain/actor.ts';
-import { getProjectSettings, projectSettingsPatch, updateProjectSettings } from '../../projects/settings.ts';
-import { AppError } from '../../domain/errors.ts';
-import type { Deps } from '../../deps.ts';
-import { requireRole, type DashVars } from '../dashboard/auth.ts';
-import { jsonBody, queryOf } from '../validate.ts';
+import { listActivity } from './activity.ts';
+import { callbackDone, listCallbacks } from './callbacks.ts';
+import { decideCall, decisionBody, leaveCall, type Review } from './decide.ts';
+import type { AgentDesk, CallControl } from './desk.ts';
+import { frameBody, LiveFace } from './live-face.ts';
+import { answerBody, captureStill, notesBody, saveNotes, stillBody, workspace, answerQuestion, requireCallAccess } from './workspace.ts';
+import { hasRole } from '../domain/actor.ts';
+import { getProjectSettings, projectSettingsPatch, updateProjectSettings } from '../projects/settings.ts';
+import { AppError } from '../domain/errors.ts';
+import type { Deps } from '../deps.ts';
+import { requireRole, type DashVars } from '../http/dashboard/auth.ts';
+import { jsonBody, queryOf } from '../http/validate.ts';
 
 // /dashboard/api/agents/* and /dashboard/api/calls/* (docs/live-calls-api.md §3–4): the agent
 // console and workspace. Mounted inside the dashboard API, so the cookie, the CSRF token on writes
@@ -26,9 +27,11 @@ const sessionId = z.string().regex(/^ses_[A-Za-z0-9_-]{1,64}$/);
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 /** Still bodies are base64 images: 8 MB of image is ~11 MB of JSON. */
 const STILL_BODY_BYTES = 12 * 1024 * 1024;
+const FRAME_BODY_BYTES = 6 * 1024 * 1024;
 
 export function agentRoutes(deps: Deps, desk: AgentDesk, calls: CallControl, review: Review) {
   const app = new Hono<{ Variables: DashVars }>();
+  const face = new LiveFace(deps, (agentId, m) => desk.sendTo(agentId, m));
   const sid = (raw: string | undefined) => {
     const r = sessionId.safeParse(raw);
     if (!r.success) throw new AppError('session_not_found', 'no such session');
@@ -65,6 +68,7 @@ export function agentRoutes(deps: Deps, desk: AgentDesk, calls: CallControl, rev
     await requireCallAccess(deps, c.get('actor'), id);
     return c.json(await listActivity(deps.db, c.get('actor').projectId, { sessionId: id }, queryOf(c, limitQuery).limit));
   });
+  app.post('/calls/:id/frames', async (c) => c.json(await face.sample(c.get('actor'), sid(c.req.param('id')), await jsonBody(c, frameBody, FRAME_BODY_BYTES))));
   app.post('/calls/:id/stills', async (c) => c.json(await captureStill(deps, c.get('actor'), sid(c.req.param('id')), await jsonBody(c, stillBody, STILL_BODY_BYTES))));
   app.post('/calls/:id/questions/:qid', async (c) => c.json(await answerQuestion(deps, c.get('actor'), sid(c.req.param('id')), c.req.param('qid'), await jsonBody(c, answerBody))));
   app.put('/calls/:id/notes', async (c) => c.json(await saveNotes(deps, c.get('actor'), sid(c.req.param('id')), await jsonBody(c, notesBody))));
