@@ -83,10 +83,16 @@ export async function openWorkspace(api: DashApi, sessionId: string, done: (reas
       .catch((e: unknown) => status(`The answer was not saved: ${errText(e)}`, 'bad'));
   };
 
+  // One frame in flight at most, and a slow answer slows the sampling down: the face engines run
+  // on the server the call's media relay runs on, and a queue of frames there would starve the call.
+  let sampling = false;
+  let nextSampleAt = 0;
   const sampleFrame = async () => {
-    if (ended || remote.paused) return;
+    if (ended || remote.paused || sampling || Date.now() < nextSampleAt) return;
     const image = grab(remote, SAMPLE_WIDTH, 0.8);
     if (!image) return;
+    sampling = true;
+    const t0 = Date.now();
     try {
       const r = await api.post<{ face: FaceSample }>(PATHS.frames(sessionId), { image });
       renderFace(r.face);
@@ -98,6 +104,9 @@ export async function openWorkspace(api: DashApi, sessionId: string, done: (reas
         say('score-document', 'not available on this server');
       }
       // Otherwise a frame is a sample: the next one comes in 2 s.
+    } finally {
+      sampling = false;
+      nextSampleAt = Date.now() + Math.max(0, 2 * (Date.now() - t0) - FRAME_EVERY_MS);
     }
   };
 
