@@ -176,7 +176,12 @@ export async function openWorkspace(api: DashApi, sessionId: string, done: (reas
       .then(() => say('notes-state', `Saved at ${new Date().toLocaleTimeString()}`))
       .catch((e: unknown) => say('notes-state', `Not saved: ${errText(e)}`));
   };
-  wireDecision(api, sessionId, (r) => status(r, 'ok'));
+  // The decision ends the call on the server: the workspace closes its side without waiting for
+  // `ended`, which a socket that is reconnecting at that moment would never get.
+  wireDecision(api, sessionId, (r) => {
+    finish('agent_decided');
+    status(r, 'ok');
+  });
 
   try {
     local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });

@@ -36,6 +36,8 @@ export interface CallHandle {
 
 type Msg = { type: string } & Record<string, unknown>;
 
+/** Server errors after which joining again cannot succeed (docs/live-calls.md, docs/live-calls-api.md). */
+const FINAL_ERRORS = new Set(['call_not_assigned', 'capture_token_invalid', 'capture_token_expired', 'session_not_found', 'session_expired', 'session_canceled', 'step_not_in_profile']);
 /** Browser stats every 2 s: often enough for the agent to see a drop, few enough to be free. */
 const STATS_EVERY_MS = 2000;
 /** Reconnect back-off after a dropped socket; the server's grace period is 30 s by default. */
@@ -127,6 +129,13 @@ export function startCall(o: CallOptions): CallHandle {
         return;
       case 'error':
         o.on({ type: 'error', code: String(m.code), message: String(m.message) });
+        // Refusals a reconnect cannot fix (the call is not, or no longer, this participant's): stop here.
+        if (FINAL_ERRORS.has(String(m.code))) {
+          over = true;
+          closePeer();
+          ws?.close();
+          o.on({ type: 'ended', reason: String(m.code) });
+        }
         return;
       default:
         o.on({ type: 'message', message: m });

@@ -116,6 +116,12 @@ function ended(reason: string) {
   }
   show('ended');
   call?.close();
+  if (/^(capture_token_|session_|step_not_in_profile)/.test(reason)) {
+    // The server refused this page for good (expired link, canceled session…): its message stays shown.
+    $('ended-body').textContent = $('state').textContent ?? '';
+    $('back-to-capture').hidden = true;
+    return;
+  }
   const left = reason === 'user_left_queue';
   $('ended-body').textContent = t(left ? 'ended.left' : 'ended.body');
   $('back-to-capture').hidden = !left;
