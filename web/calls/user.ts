@@ -261,6 +261,24 @@ function wireButtons() {
   };
 }
 
+/**
+ * A safety net beside the socket: if the session was decided while this page was reconnecting (the
+ * `ended` went to a socket that no longer existed), the capture API says so. Waiting and in-call
+ * sessions are `in_progress`; anything past it means the call is over.
+ */
+const SESSION_POLL_MS = 10_000;
+async function watchSession() {
+  if (screen !== 'waiting' && screen !== 'in-call') return;
+  try {
+    const res = await fetch('/v1/capture/session', { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' });
+    if (!res.ok) return;
+    const s = (await res.json()) as { status?: unknown };
+    if (typeof s.status === 'string' && s.status !== 'pending' && s.status !== 'in_progress') ended('agent_decided');
+  } catch {
+    // offline for a moment: the socket's own reconnect handles it
+  }
+}
+
 async function main() {
   await loadLanguage();
   translatePage();
@@ -278,6 +296,7 @@ async function main() {
   status('waiting.joining', 'wait');
   $('position').textContent = t('waiting.joining');
   call = startCall({ wsPath: '/v1/capture/call/ws', join: { role: 'user', token }, local, rejoinAfter: REQUEUED, on: onEvent(local) });
+  setInterval(() => void watchSession(), SESSION_POLL_MS);
 }
 
 void main();
