@@ -320,7 +320,8 @@ describe('live agent mode: queue, console, workspace and a recorded call in two 
         agentSegs.push({ start: Date.parse(probe.tags.VKYC_STARTED_AT ?? probe.tags.vkyc_started_at ?? ''), seconds: probe.duration });
         assert.ok(samples.filter((c) => near(c, AGENT_RGB, 45)).length >= samples.length * 0.8, `${r.kind} shows the agent's camera`);
       } else {
-        assert.ok(!samples.some((c) => near(c, AGENT_RGB, 45)), `${r.kind} never shows the agent's camera`);
+        if (samples.some((c) => near(c, AGENT_RGB, 45))) await copyFile(file, path.join(SCREENS[0]!, `call-fail-${r.kind}.webm`));
+        assert.ok(!samples.some((c) => near(c, AGENT_RGB, 45)), `${r.kind} never shows the agent's camera: ${JSON.stringify(samples)} (kept in test-artifacts/screens)`);
         sawDocument ||= samples.some((c) => near(c, PAPER_RGB, 30));
       }
     }
