@@ -42,27 +42,10 @@ export async function doneScreen(ctx: Ctx, redirectUrl: string | null, navigate:
   navigate(url);
 }
 
-/** live_agent sessions: the call itself comes with a later issue; poll until the session moves on. */
-export async function waitingRoom(ctx: Ctx, pollMs = 10_000): Promise<void> {
-  const { t } = ctx.i18n;
-  show(
-    ctx.shell,
-    h(
-      'section',
-      { class: 'screen screen-message', 'data-screen': 'waiting' },
-      h('div', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('h1', {}, t('waiting.heading')),
-      h('p', {}, t('waiting.body')),
-      h('p', { class: 'muted' }, t('waiting.notYet')),
-    ),
-  );
-  for (;;) {
-    await delay(pollMs);
-    try {
-      const s = await ctx.api.session();
-      if (s.status !== 'pending' && s.status !== 'in_progress') return doneScreen(ctx, s.redirect_url);
-    } catch {
-      // Keep waiting: a transient network error must not throw the user out of the queue.
-    }
-  }
+/**
+ * live_agent sessions: the queue and the call live on the call page (/capture/call/<token>, web/calls),
+ * which shows the position, the wait and the call itself. `replace`: Back must not return here.
+ */
+export async function waitingRoom(ctx: Ctx, go: (url: string) => void = (u) => location.replace(u)): Promise<void> {
+  go(`/capture/call/${encodeURIComponent(ctx.api.token)}`);
 }
