@@ -26,6 +26,7 @@ import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers } from 
 import { createSqlQueue } from './queue/sql-queue.ts';
 import { createOutboxRelay } from './outbox/relay.ts';
 import { createMemoryBus } from './realtime/memory-bus.ts';
+import { createRedisBus } from './realtime/redis-bus.ts';
 import { combineWorkers, startWorkers, type Workers } from './queue/worker.ts';
 import { expireSessions } from './sessions/expire-sessions.ts';
 import { purgeRetention } from './sessions/purge-retention.ts';
@@ -138,7 +139,8 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
   const codec = templateCodec(encryptionKey);
   const queue = createSqlQueue(handle.db, clock);
-  const realtime = createMemoryBus();
+  // With REDIS_URL the bus spans every node (dashboards, erase signals to workers on other machines).
+  const realtime = config.REDIS_URL ? createRedisBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log: log.child({ component: 'realtime' }) }) : createMemoryBus();
   const relay = createOutboxRelay({ db: handle.db, queue, bus: realtime, clock, log: log.child({ component: 'outbox' }) });
   const deps: Deps = {
     db: handle.db,
@@ -227,6 +229,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       await calls.endAll();
       await Promise.all(running.map((w) => w.stop()));
       await relay.stop();
+      await realtime.close?.();
       await deps.engines.close();
       await deps.faceIndex.close();
       await deps.limits.close?.();
