@@ -60,6 +60,7 @@ import { endUnprocessable } from './verification/finish-session.ts';
 import { makeDeliverWebhook, WEBHOOK_ATTEMPT_TIMEOUT_MS } from './webhooks/deliver.ts';
 import { CallService, type CallHooks } from './calls/call-service.ts';
 import { attachCallSignalling } from './calls/signalling.ts';
+import { createCallAffinity, type CallAffinity } from './calls/affinity.ts';
 import { callPageRoutes } from './http/routes/call-pages.ts';
 
 // The composition root: configuration → adapters → use cases → HTTP app and workers. The only place
@@ -77,6 +78,8 @@ export interface Runtime {
   /** Live calls (src/calls): the registry and its hooks; `attachCalls` adds the signalling WebSocket to the HTTP server. */
   calls: CallService;
   attachCalls(server: import('node:http').Server): void;
+  /** With REDIS_URL: which node owns each call; signalling reaching another node is forwarded to it. */
+  callAffinity?: CallAffinity;
   close(): Promise<void>;
 }
 
@@ -189,12 +192,15 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   let scheduler: NodeJS.Timeout | undefined;
   const calls = new CallService(deps, o.callHooks);
   const signalling: Array<{ close(): Promise<void> }> = [];
+  // Several API nodes share REDIS_URL: a call's signalling is forwarded to the node holding its media.
+  const callAffinity = config.REDIS_URL ? createCallAffinity(calls, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, log: log.child({ component: 'calls' }) }) : undefined;
   return {
     deps,
     app,
     handle,
     calls,
-    attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, calls)),
+    callAffinity,
+    attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, callAffinity ?? calls)),
     startWorkers(opts = {}) {
       const { concurrency = Math.max(1, config.WORKERS), ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
@@ -227,6 +233,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       // Calls end before the stores close: their recordings are remuxed and stored on the way out.
       await Promise.all(signalling.map((s) => s.close()));
       await calls.endAll();
+      await callAffinity?.close();
       await Promise.all(running.map((w) => w.stop()));
       await relay.stop();
       await realtime.close?.();

@@ -9,7 +9,8 @@ import type { Deps } from '../deps.ts';
 import { COOKIE } from '../http/dashboard/auth.ts';
 import { captureSession } from '../sessions/capture-guard.ts';
 import { loadSession, type SessionRecord } from '../sessions/rows.ts';
-import type { CallService, Participant } from './call-service.ts';
+import type { Participant } from './call-service.ts';
+import type { CallEndpoint } from './affinity.ts';
 import { clientMessageSchema, MAX_MESSAGE_BYTES, type ServerMessage } from './messages.ts';
 
 // Call signalling over WebSocket, attached to the Node HTTP server @hono/node-server created.
@@ -30,7 +31,7 @@ const MESSAGE_BUDGET = 200;
 
 type Ctx = Deps;
 
-export function attachCallSignalling(server: Server, deps: Ctx, calls: CallService): { close(): Promise<void> } {
+export function attachCallSignalling(server: Server, deps: Ctx, calls: CallEndpoint): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const origin = new URL(deps.config.PUBLIC_URL).origin;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -88,7 +89,7 @@ function assertLiveAgent(s: SessionRecord) {
   if (['expired', 'canceled'].includes(s.status)) throw new AppError(s.status === 'expired' ? 'session_expired' : 'session_canceled', `this session is ${s.status}`);
 }
 
-function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent | null) {
+function serveSocket(deps: Ctx, calls: CallEndpoint, ws: WebSocket, agent: Agent | null) {
   const send = (m: ServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
   const signal = { send, close: (code: number, reason: string) => ws.close(code, reason) };
   let who: Participant | null = null;
