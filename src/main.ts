@@ -162,7 +162,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     lookup: o.lookup,
     risk: { ...createRiskRuntime(riskConfigFromEnv(process.env), parseTrustedProxies(config.TRUST_PROXY)), policyFor: async (projectId) => (await getProjectSettings(handle.db, projectId)).risk_policy },
     // The index is derived from the face_templates table and rebuilt from it when its files are absent or stale.
-    faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec) }),
+    faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec), now: () => clock.now().getTime() }),
     templateCodec: codec,
     limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
