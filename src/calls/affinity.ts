@@ -32,7 +32,7 @@ import type { ClientMessage } from './messages.ts';
 /** What the signalling layer calls; CallService itself when there is one node. */
 export type CallEndpoint = Pick<CallService, 'join' | 'handle' | 'dropped'>;
 
-export interface AffinityOptions {
+interface AffinityOptions {
   redisUrl: string;
   prefix?: string;
   log: Logger;

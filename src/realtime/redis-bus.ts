@@ -18,13 +18,13 @@ import type { RealtimeBus, RealtimeEvent, RealtimeListener } from './port.ts';
 /** Recent event ids a node remembers to drop a re-published event (as in memory-bus.ts). */
 const SEEN_IDS = 1024;
 
-export interface RedisBusOptions {
+interface RedisBusOptions {
   url: string;
   prefix?: string;
   log: Logger;
 }
 
-export type ClosableBus = RealtimeBus & { ready(): Promise<void>; close(): Promise<void> };
+type ClosableBus = RealtimeBus & { ready(): Promise<void>; close(): Promise<void> };
 
 export function createRedisBus(o: RedisBusOptions): ClosableBus {
   const prefix = o.prefix ?? 'vkyc:';
