@@ -6,17 +6,18 @@
 //   --sessions N     sessions per run (default 50)
 //   --kills N        SIGKILLs per run (default 2)
 //   --workers 1,2    worker process counts to compare (default 1,2)
+//   --clients N      clients submitting sessions at once (default 3)
 //   --json FILE      write the results as JSON
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { hasBullmqAdapter, runMultinode, type MultinodeResult } from './multinode/run.ts';
 
-const { values: args } = parseArgs({ options: { sessions: { type: 'string', default: '50' }, kills: { type: 'string', default: '2' }, workers: { type: 'string', default: '1,2' }, json: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { sessions: { type: 'string', default: '50' }, kills: { type: 'string', default: '2' }, workers: { type: 'string', default: '1,2' }, clients: { type: 'string', default: '3' }, json: { type: 'string' } } });
 const results: Array<MultinodeResult & { loadBefore: number }> = [];
 for (const workers of args.workers.split(',').map(Number)) {
   const loadBefore = Math.round(loadavg()[0]! * 10) / 10;
-  const r = await runMultinode({ sessions: Number(args.sessions), workers, kills: Number(args.kills), budgetMs: 60 * 60_000 });
+  const r = await runMultinode({ sessions: Number(args.sessions), workers, kills: Number(args.kills), clients: Number(args.clients), budgetMs: 60 * 60_000 });
   results.push({ ...r, loadBefore });
   process.stdout.write(`${JSON.stringify({ ...r, loadBefore })}\n`);
 }

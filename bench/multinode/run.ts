@@ -28,6 +28,8 @@ export interface MultinodeOptions {
   kills: number;
   /** Bound for the whole run after the processes are up. */
   budgetMs: number;
+  /** Clients submitting sessions at once (default 3). */
+  clients?: number;
   redisUrl?: string;
   log?: (s: string) => void;
 }
@@ -188,8 +190,9 @@ export async function runMultinode(o: MultinodeOptions): Promise<MultinodeResult
     const t0 = Date.now();
     const deadline = t0 + o.budgetMs;
 
-    const submit = async () => {
-      for (let i = 0; i < o.sessions; i++) {
+    let nextSession = 0;
+    const submitOne = async () => {
+      for (let i = nextSession++; i < o.sessions; i = nextSession++) {
         const r = await api('POST', '/v1/sessions', { profile: { steps: ['selfie', 'video'], phrase: 'none', challenges: [] }, external_id: `mn-${i}` });
         if (r.status !== 201) throw new Error(`session: ${r.status} ${await r.text()}`);
         const s = (await r.json()) as { id: string; capture_url: string };
@@ -214,6 +217,8 @@ export async function runMultinode(o: MultinodeOptions): Promise<MultinodeResult
         ids.push(s.id);
       }
     };
+    // Several clients at once, as real users arrive; each client's requests alternate nodes.
+    const submit = () => Promise.all(Array.from({ length: o.clients ?? 3 }, submitOne));
 
     const decidedCount = async () => Number((await pgq(`select count(*)::int as n from sessions where id = any($1) and status not in ('pending', 'in_progress', 'processing')`, [ids]))[0]?.n ?? 0);
     let killsDone = 0;

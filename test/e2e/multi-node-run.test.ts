@@ -9,7 +9,7 @@ import { runMultinode } from '../../bench/multinode/run.ts';
 // Every session is decided exactly once and its decision webhook delivered; nothing is lost.
 
 test('2 API nodes + 2 workers, a worker killed -9 mid-run: every session decided once, every webhook delivered', { timeout: 15 * 60_000 }, async () => {
-  const r = await runMultinode({ sessions: 6, workers: 2, kills: 1, budgetMs: 12 * 60_000, log: (s) => process.stderr.write(`# multinode: ${s}\n`) });
+  const r = await runMultinode({ sessions: 6, workers: 2, kills: 1, budgetMs: 12 * 60_000, clients: 1, log: (s) => process.stderr.write(`# multinode: ${s}\n`) });
   process.stderr.write(`# multinode: ${JSON.stringify(r)}\n`);
   assert.equal(r.sessions, 6);
   assert.equal(r.killsDone, 1, 'the worker was killed mid-run');
