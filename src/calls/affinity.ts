@@ -150,7 +150,8 @@ export function createCallAffinity(calls: CallService, o: AffinityOptions): Call
         return void byConn.get(w.conn)?.close(w.code, w.reason);
     }
   });
-  const listening = sub.subscribe(channelOf(nodeId)).then(() => undefined, warn);
+  let isListening = false;
+  const listening = sub.subscribe(channelOf(nodeId)).then(() => void (isListening = true), warn);
 
   /** The owner of the session's call: this node if nobody held it. Redis down: this node. */
   async function claim(sessionId: string): Promise<string> {
@@ -189,12 +190,14 @@ export function createCallAffinity(calls: CallService, o: AffinityOptions): Call
   }
 
   async function join(who: Participant, signal: Signal, retried = false): Promise<void> {
-    await listening;
     const owner = await claim(who.sessionId);
     if (owner === nodeId) {
       owned.add(who.sessionId);
       return calls.join(who, signal);
     }
+    // The owner's answers come on this node's channel: without it a live owner would look gone.
+    if (!isListening) await Promise.race([listening, new Promise((r) => setTimeout(r, forwardTimeout).unref())]);
+    if (!isListening) throw new AppError('internal_error', 'call routing is unavailable; try again');
     try {
       await forwardJoin(owner, who, signal);
     } catch (e) {
@@ -209,9 +212,10 @@ export function createCallAffinity(calls: CallService, o: AffinityOptions): Call
   // lost its claim are closed so their pages reconnect to a live owner.
   const tick = setInterval(() => {
     void (async () => {
+      // Relayed sockets of calls that ended here (their proxy node may be gone without a `drop`).
+      for (const [conn, r] of remote) if (!calls.isLive(r.who.sessionId)) remote.delete(conn);
       for (const s of owned) {
-        const live = calls.isLive(s) || [...remote.values()].some((r) => r.who.sessionId === s);
-        if (live) await redis.eval(CAS_REFRESH, 1, key(s), nodeId, String(ttl));
+        if (calls.isLive(s)) await redis.eval(CAS_REFRESH, 1, key(s), nodeId, String(ttl));
         else {
           owned.delete(s);
           await redis.eval(CAS_DELETE, 1, key(s), nodeId);

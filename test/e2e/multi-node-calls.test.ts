@@ -175,3 +175,18 @@ test('an owner that no longer answers: the node that takes the socket waits for 
   user.send({ type: 'leave' });
   await user.wait((m) => m.type === 'ended', 'ended');
 });
+
+test('Redis unreachable: the node that takes the socket serves the call itself', async () => {
+  const joined: string[] = [];
+  // Routing only: a stand-in for the call registry records which calls this node was asked to run.
+  const local = { join: async (who: { sessionId: string }) => void joined.push(who.sessionId), handle: async () => undefined, dropped: () => undefined, isLive: () => true };
+  const { createCallAffinity } = await import('../../src/calls/affinity.ts');
+  const { createLogger } = await import('../../src/log.ts');
+  const aff = createCallAffinity(local as unknown as Parameters<typeof createCallAffinity>[0], { redisUrl: 'redis://127.0.0.1:1', prefix, log: createLogger('silent') });
+  try {
+    await aff.join({ side: 'user', sessionId: 'ses_offline', projectId: 'prj_x' }, { send: () => undefined, close: () => undefined });
+    assert.deepEqual(joined, ['ses_offline']);
+  } finally {
+    await aff.close();
+  }
+});
