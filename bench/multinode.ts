@@ -7,17 +7,18 @@
 //   --kills N        SIGKILLs per run (default 2)
 //   --workers 1,2    worker process counts to compare (default 1,2)
 //   --clients N      clients submitting sessions at once (default 3)
+//   --queue sql|bullmq   QUEUE for every process (default: BullMQ when REDIS_URL selects it)
 //   --json FILE      write the results as JSON
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { hasBullmqAdapter, runMultinode, type MultinodeResult } from './multinode/run.ts';
 
-const { values: args } = parseArgs({ options: { sessions: { type: 'string', default: '50' }, kills: { type: 'string', default: '2' }, workers: { type: 'string', default: '1,2' }, clients: { type: 'string', default: '3' }, json: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { sessions: { type: 'string', default: '50' }, kills: { type: 'string', default: '2' }, workers: { type: 'string', default: '1,2' }, clients: { type: 'string', default: '3' }, queue: { type: 'string' }, json: { type: 'string' } } });
 const results: Array<MultinodeResult & { loadBefore: number }> = [];
 for (const workers of args.workers.split(',').map(Number)) {
   const loadBefore = Math.round(loadavg()[0]! * 10) / 10;
-  const r = await runMultinode({ sessions: Number(args.sessions), workers, kills: Number(args.kills), clients: Number(args.clients), budgetMs: 60 * 60_000 });
+  const r = await runMultinode({ sessions: Number(args.sessions), workers, kills: Number(args.kills), clients: Number(args.clients), queue: args.queue as 'sql' | 'bullmq' | undefined, budgetMs: 60 * 60_000 });
   results.push({ ...r, loadBefore });
   process.stdout.write(`${JSON.stringify({ ...r, loadBefore })}\n`);
 }

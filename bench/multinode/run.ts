@@ -30,6 +30,8 @@ export interface MultinodeOptions {
   budgetMs: number;
   /** Clients submitting sessions at once (default 3). */
   clients?: number;
+  /** QUEUE for every process; unset: what REDIS_URL selects (BullMQ where the adapter is wired). */
+  queue?: 'sql' | 'bullmq';
   redisUrl?: string;
   log?: (s: string) => void;
 }
@@ -152,6 +154,7 @@ export async function runMultinode(o: MultinodeOptions): Promise<MultinodeResult
       BLOB_URL: `s3://${bucket}/media`, S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
       VKYC_SECRET: randomBytes(32).toString('hex'), PUBLIC_URL: proxy.url, WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn',
       TRUST_PROXY: '127.0.0.1',
+      ...(o.queue ? { QUEUE: o.queue } : {}),
     };
     // The key command opens the database first: it runs the migrations before any node starts.
     const k = spawnSync(process.execPath, ['bin/vkyc.mjs', 'keys', 'create', '--project', 'multinode', '--test'], { env: { ...common, DATA_DIR: await tempDir('vkyc-mn-cli-') }, encoding: 'utf8', timeout: 120_000 });
