@@ -12,6 +12,7 @@ import type { RiskRuntime } from './risk/runtime.ts';
 import type { FaceIndex } from './duplicates/face-index.ts';
 import type { RateWindows } from './limits/rate-windows.ts';
 import type { TemplateCodec } from './duplicates/template-codec.ts';
+import type { Metrics } from './metrics/port.ts';
 
 /**
  * Name resolution for outgoing webhooks (all addresses of a host); tests pass a fake to aim public
@@ -46,4 +47,6 @@ export interface Deps {
   templateCodec: TemplateCodec;
   /** Rate-limit windows: in memory, or shared by every node in Redis (REDIS_URL). */
   limits: RateWindows;
+  /** Prometheus counters and histograms (metrics/prometheus.ts); absent: nothing is recorded. */
+  metrics?: Metrics;
 }

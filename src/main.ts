@@ -22,8 +22,13 @@ import { createFaceEnginePool } from './engines/face/worker-pool.ts';
 import { createSpeechEngines, speechConfigFromEnv } from './engines/speech/select.ts';
 import { createPaddleOcr } from './engines/ocr/paddle.ts';
 import { createLogger, infoAsDebug, type Logger } from './log.ts';
-import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers } from './queue/catalogue.ts';
+import { catalogue, type GiveUpHandlers, JOB_CLASSES, type JobClass, type JobHandlers } from './queue/catalogue.ts';
 import { createSqlQueue } from './queue/sql-queue.ts';
+import { createBullmqQueue } from './queue/bullmq-queue.ts';
+import type { JobQueue } from './queue/port.ts';
+import { createPrometheusMetrics, type PrometheusMetrics } from './metrics/prometheus.ts';
+import { createReadiness, type Readiness } from './metrics/readiness.ts';
+import { Redis } from 'ioredis';
 import { createOutboxRelay } from './outbox/relay.ts';
 import { createMemoryBus } from './realtime/memory-bus.ts';
 import { createRedisBus } from './realtime/redis-bus.ts';
@@ -73,8 +78,13 @@ export interface Runtime {
   /**
    * Starts one worker pool per concurrency class: `concurrency` verification slots (default
    * WORKERS), WEBHOOK_CONCURRENCY delivery slots shared fairly between projects, one maintenance slot.
+   * `classes` limits the pools to some classes (`vkyc worker --queues verify,webhook`).
    */
-  startWorkers(opts?: { concurrency?: number; leaseMs?: number; pollMs?: number }): Workers;
+  startWorkers(opts?: { concurrency?: number; leaseMs?: number; pollMs?: number; classes?: readonly JobClass[] }): Workers;
+  /** Prometheus registry of this process (GET /metrics, METRICS_PORT). */
+  metrics: PrometheusMetrics;
+  /** What /readyz checks; a worker process registers its model loading here. */
+  readiness: Readiness;
   /** Live calls (src/calls): the registry and its hooks; `attachCalls` adds the signalling WebSocket to the HTTP server. */
   calls: CallService;
   attachCalls(server: import('node:http').Server): void;
@@ -95,6 +105,28 @@ export interface BuildOptions {
   stages?: (deps: Deps) => Stage[];
   /** What happens when a live call starts and ends (the session aggregate, later). */
   callHooks?: CallHooks;
+  /** The `process` label of this process's metrics (vkyc serve: all or api; vkyc worker: worker). */
+  process?: 'api' | 'worker' | 'all';
+}
+
+/**
+ * The job queue adapter: BullMQ when REDIS_URL is set (or QUEUE=bullmq), else the database's jobs
+ * table. BullMQ gets its own connection: its workers need `maxRetriesPerRequest: null` (a command
+ * waits for Redis to come back rather than failing a claim), unlike the fail-fast limits client.
+ */
+function selectQueue(config: Config, handle: DbHandle, clock: Clock, log: Logger): { queue: JobQueue; close(): Promise<void> } {
+  const kind = config.QUEUE ?? (config.REDIS_URL ? 'bullmq' : 'sql');
+  if (kind === 'sql' || !config.REDIS_URL) return { queue: createSqlQueue(handle.db, clock), close: async () => undefined };
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // ioredis reconnects by itself; its errors are reported here (once a minute), not as unhandled events.
+  let lastWarn = 0;
+  redis.on('error', (e: Error) => {
+    if (Date.now() - lastWarn < 60_000) return;
+    lastWarn = Date.now();
+    log.warn('job queue: Redis unavailable, retrying', { err: e.message });
+  });
+  const queue = createBullmqQueue({ connection: redis, clock, prefix: `${config.REDIS_PREFIX}bull` });
+  return { queue, close: async () => { await queue.close(); await redis.quit().catch(() => redis.disconnect()); } };
 }
 
 export function loadOrCreateSecret(config: Config): string {
@@ -141,7 +173,12 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const handle = await openDatabase({ url: config.DATABASE_URL, sqlitePath: join(config.DATA_DIR, 'vkyc.sqlite'), schema: o.pgSchema, secret });
   const encryptionKey = config.BLOB_ENCRYPTION_KEY ? Buffer.from(config.BLOB_ENCRYPTION_KEY, 'hex') : undefined;
   const codec = templateCodec(encryptionKey);
-  const queue = createSqlQueue(handle.db, clock);
+  const selected = selectQueue(config, handle, clock, log.child({ component: 'queue' }));
+  const queue = selected.queue;
+  const prom = createPrometheusMetrics({ queue, process: o.process ?? 'all' });
+  // The limits client fails fast (no offline queue): what a readiness probe wants to ask Redis with.
+  const limitsClient = config.REDIS_URL ? limitsRedis(config.REDIS_URL) : undefined;
+  const readiness = createReadiness({ db: handle.db, redis: limitsClient });
   // With REDIS_URL the bus spans every node (dashboards, erase signals to workers on other machines).
   const realtime = config.REDIS_URL ? createRedisBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log: log.child({ component: 'realtime' }) }) : createMemoryBus();
   const relay = createOutboxRelay({ db: handle.db, queue, bus: realtime, clock, log: log.child({ component: 'outbox' }) });
@@ -164,10 +201,13 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     // The index is derived from the face_templates table and rebuilt from it when its files are absent or stale.
     faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec), now: () => clock.now().getTime() }),
     templateCodec: codec,
-    limits: config.REDIS_URL ? redisWindows(limitsRedis(config.REDIS_URL), clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
+    metrics: prom.metrics,
+    limits: limitsClient ? redisWindows(limitsClient, clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
   };
   const extras: AppExtras = {
     publicRoutes: [{ app: callPageRoutes() }, { app: pageRoutes() }, { app: dashboardApi(deps) }, { app: zolozRoutes(deps), docs: zolozDocs }, { app: livenessPublicRoutes(deps), docs: livenessDocs }, { app: verilockRoutes(deps), docs: verilockDocs }, { app: amlkycRoutes(deps), docs: amlkycDocs }, { app: verisoulRoutes(deps), docs: verisoulDocs }],
+    notReady: () => readiness.notReady(),
+    metrics: { exposition: prom, token: config.METRICS_TOKEN },
     apiRoutes: [{ path: '/faces', app: faceRoutes(deps), docs: faceDocs }, { path: '/documents', app: documentRoutes(deps), docs: documentDocs }, { path: '/liveness', app: livenessApiRoutes(deps), docs: [] }, { path: '/lists', app: listRoutes(deps), docs: listDocs }],
   };
   const staleParts = await removeStaleParts(deps);
@@ -200,16 +240,19 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     handle,
     calls,
     callAffinity,
+    metrics: prom,
+    readiness,
     attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, callAffinity ?? calls)),
     startWorkers(opts = {}) {
-      const { concurrency = Math.max(1, config.WORKERS), ...rest } = opts;
+      const { concurrency = Math.max(1, config.WORKERS), classes = JOB_CLASSES, ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
-        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: routineQuiet(cls, log.child({ component: 'worker', class: cls })), clock, ...rest, jobClass: cls, concurrency: slots, maxPerGroup });
-      const w = combineWorkers([
-        pool('verify', concurrency),
-        pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),
-        pool('maintenance', 1),
-      ]);
+        startWorkers({ queue: deps.queue, handlers, onGiveUp, log: routineQuiet(cls, log.child({ component: 'worker', class: cls })), clock, onFinished: prom.metrics.jobFinished, ...rest, jobClass: cls, concurrency: slots, maxPerGroup });
+      const slots: Record<JobClass, () => Workers> = {
+        verify: () => pool('verify', concurrency),
+        webhook: () => pool('webhook', config.WEBHOOK_CONCURRENCY, config.WEBHOOK_PROJECT_SLOTS),
+        maintenance: () => pool('maintenance', 1),
+      };
+      const w = combineWorkers(JOB_CLASSES.filter((c) => classes.includes(c)).map((c) => slots[c]()));
       // Drain hands over the outbox first: a state change commits its jobs there, not in the queue.
       const drained: Workers = { stop: w.stop, drain: async (t) => { await relay.flush(); await w.drain(t); await relay.flush(); await w.drain(t); } };
       running.push(w);
@@ -223,9 +266,13 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
         void schedule('expire-sessions', minute);
         void schedule('purge-retention', hour);
       };
-      tick();
-      scheduler ??= setInterval(tick, 30_000);
-      scheduler.unref();
+      // Scheduled by the processes that run maintenance jobs (every one of them: the dedupe key
+      // keeps it to one job per minute).
+      if (classes.includes('maintenance')) {
+        tick();
+        scheduler ??= setInterval(tick, 30_000);
+        scheduler.unref();
+      }
       return drained;
     },
     async close() {
@@ -240,6 +287,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       await deps.engines.close();
       await deps.faceIndex.close();
       await deps.limits.close?.();
+      await selected.close();
       await handle.close();
     },
   };

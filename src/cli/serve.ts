@@ -3,6 +3,10 @@ import { type Config } from '../config/config.ts';
 import { buildRuntime } from '../main.ts';
 import { demoOnStart } from './demo.ts';
 import { firstAdminOnStart } from '../accounts/first-admin.ts';
+import { startMetricsServer } from '../metrics/http.ts';
+import type { Runtime } from '../main.ts';
+import type { JobClass } from '../queue/catalogue.ts';
+import { DEFAULT_DRAIN_MS, type ProcessArgs } from './process-args.ts';
 
 type Handler = (r: Request, env?: unknown) => Response | Promise<Response>;
 
@@ -22,18 +26,35 @@ async function listen(config: Config, fetch: Handler): Promise<ServerType> {
   });
 }
 
-/** `vkyc serve`: API + in-process workers; prints where to go next. */
-export async function serve(config: Config, opts: { workers: boolean }) {
+/** METRICS_PORT: /metrics, /healthz, /readyz on their own listener (metrics/http.ts). */
+async function metricsListener(config: Config, rt: Runtime) {
+  if (config.METRICS_PORT === undefined) return null;
+  return startMetricsServer({ port: config.METRICS_PORT, host: config.METRICS_HOST, exposition: rt.metrics, notReady: () => rt.readiness.notReady() });
+}
+
+/** A process that runs verification loads its models at start, and /readyz says so until they are in. */
+function warmModels(rt: Runtime, classes: readonly JobClass[]) {
+  if (!classes.includes('verify')) return;
+  const loaded = rt.deps.engines.face();
+  loaded.catch((e) => rt.deps.log.error('face models failed to load', { err: e instanceof Error ? e.message : String(e) }));
+  rt.readiness.loading('face models', loaded);
+}
+
+/** `vkyc serve`: API + in-process workers (or API only with --no-workers); prints where to go next. */
+export async function serve(config: Config, opts: { workers: boolean; classes?: readonly JobClass[]; drainMs?: number }) {
   let handler: Handler | null = null;
   // The adapter's env (the Node request and response) must reach the app: client addresses and
   // body limits read it.
   const server = await listen(config, (r, env) => (handler ? handler(r, env) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } })));
-  const rt = await buildRuntime(config);
+  const runsWorkers = opts.workers && config.WORKERS > 0;
+  const rt = await buildRuntime(config, { process: runsWorkers ? 'all' : 'api' });
   const { deps } = rt;
   handler = rt.app.fetch;
+  const metricsServer = await metricsListener(config, rt);
   rt.attachCalls(server as import('node:http').Server);
   const out = (s: string) => process.stderr.write(s + '\n');
-  const workers = opts.workers && config.WORKERS > 0 ? rt.startWorkers({ concurrency: config.WORKERS }) : null;
+  const workers = runsWorkers ? rt.startWorkers({ concurrency: config.WORKERS, classes: opts.classes }) : null;
+  if (workers) warmModels(rt, opts.classes ?? ['verify']);
 
   // Handlers before the banner: whoever reads the banner may signal at once.
   let stopping = false;
@@ -46,7 +67,8 @@ export async function serve(config: Config, opts: { workers: boolean }) {
     await rt.calls.endAll();
     // Stop taking requests first; in-flight uploads finish (or their resumable offset is kept).
     await new Promise<void>((r) => server.close(() => r()));
-    await workers?.stop(15_000);
+    await workers?.stop(opts.drainMs ?? DEFAULT_DRAIN_MS);
+    metricsServer?.close();
     await rt.close();
     process.exit(0);
   };
@@ -77,15 +99,28 @@ export async function serve(config: Config, opts: { workers: boolean }) {
   return { server, rt };
 }
 
-/** `vkyc worker`: workers only (scale-out: run as many as you like against the same database). */
-export async function worker(config: Config) {
-  const rt = await buildRuntime(config);
-  const w = rt.startWorkers({ concurrency: Math.max(1, config.WORKERS) });
-  const stop = async () => {
-    await w.stop(15_000);
+/**
+ * `vkyc worker`: workers only, for the classes named by --queues (scale-out: run as many as you like
+ * against the same database and queue). SIGTERM drains: no new claims, running jobs get
+ * `drainMs` to finish, the rest are released (their run not counted) for another worker, exit 0.
+ */
+export async function worker(config: Config, args: Pick<ProcessArgs, 'classes' | 'drainMs'> = { classes: ['verify', 'webhook', 'maintenance'], drainMs: DEFAULT_DRAIN_MS }) {
+  const rt = await buildRuntime(config, { process: 'worker' });
+  const metricsServer = await metricsListener(config, rt);
+  const w = rt.startWorkers({ concurrency: Math.max(1, config.WORKERS), classes: args.classes });
+  warmModels(rt, args.classes);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.deps.log.info('draining', { signal, drain_ms: args.drainMs });
+    await w.stop(args.drainMs);
+    metricsServer?.close();
     await rt.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  rt.deps.log.info('worker started', { queues: args.classes.join(','), pid: process.pid });
+  process.stderr.write(`vkyc worker running (queues: ${args.classes.join(', ')})\n`);
 }

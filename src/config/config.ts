@@ -81,6 +81,17 @@ const configSchema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** At most this many delivery slots per project at once, counted over all processes sharing the database (default half of 4), so one project's slow receivers cannot take them all. */
   WEBHOOK_PROJECT_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * The job queue: `sql` (the jobs table of the database) or `bullmq` (BullMQ on REDIS_URL). Default:
+   * bullmq when REDIS_URL is set, else sql. Every process of a deployment must use the same one.
+   */
+  QUEUE: z.enum(['sql', 'bullmq']).optional(),
+  /** Serves GET /metrics on the API port to `Authorization: Bearer <token>` (docs/scale-out.md). 16+ chars. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(256).optional(),
+  /** A separate listener for /metrics, /healthz and /readyz without auth (worker processes are scraped here). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Where METRICS_PORT listens: loopback by default, since it has no auth. */
+  METRICS_HOST: z.string().default('127.0.0.1'),
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
   MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(40_000_000),
@@ -175,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     c.MEDIA_DELIVERY === 'presigned' && !c.BLOB_URL ? 'MEDIA_DELIVERY=presigned needs BLOB_URL=s3://…' : null,
     c.MEDIA_DELIVERY === 'presigned' && c.BLOB_ENCRYPTION_KEY ? 'MEDIA_DELIVERY=presigned cannot serve blobs encrypted with BLOB_ENCRYPTION_KEY (use S3_SSE for encryption at rest)' : null,
     Boolean(c.S3_ACCESS_KEY_ID) !== Boolean(c.S3_SECRET_ACCESS_KEY) ? 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together' : null,
+    c.QUEUE === 'bullmq' && !c.REDIS_URL ? 'QUEUE=bullmq needs REDIS_URL=redis://…' : null,
   ].filter(Boolean);
   if (conflicts.length) throw new ConfigError(`invalid configuration:\n${conflicts.map((l) => `  ${l}`).join('\n')}`);
   const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST === '0.0.0.0' ? '127.0.0.1' : c.HOST}:${c.PORT}`).replace(/\/$/, '');

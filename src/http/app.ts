@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
+import { httpMetrics, metricsHandler, type Exposition } from '../metrics/http.ts';
 import type { Deps } from '../deps.ts';
 import { apiKeyAuth, failedAuthLimit, type Vars } from './auth.ts';
 import { rateLimit, tokenOrIp } from './rate-limit.ts';
@@ -26,18 +27,22 @@ export interface AppExtras {
   apiRoutes?: Array<{ path: string; app: Hono<{ Variables: Vars }>; docs: RouteDoc[] }>;
   /** Routes with their own auth (capture, compat, static pages), mounted at the root. */
   publicRoutes?: Array<{ app: Hono; docs?: RouteDoc[] }>;
-  isReady?: () => Promise<boolean>;
+  /** null when ready, otherwise why not (database, Redis, models: metrics/readiness.ts). Default: the database answers. */
+  notReady?: () => Promise<string | null>;
+  /** GET /metrics, served only with a token (metrics/http.ts says why). */
+  metrics?: { exposition: Exposition; token?: string };
 }
 
 const opsDocs: RouteDoc[] = [
   { method: 'get', path: '/healthz', tag: 'operations', auth: 'none', summary: 'Liveness probe: the process answers', responses: { 200: ok(Health, 'Up') } },
-  { method: 'get', path: '/readyz', tag: 'operations', auth: 'none', summary: 'Readiness probe: the database answers and the engines are loaded',
+  { method: 'get', path: '/readyz', tag: 'operations', auth: 'none', summary: 'Readiness probe: the database answers, Redis answers when configured, and a worker process has loaded its models',
     responses: { 200: ok(Health, 'Ready'), 503: ok(Health, 'Not ready: reason says why') } },
 ];
 
 export function createApp(deps: Deps, extras: AppExtras = {}) {
   const app = new Hono<{ Variables: Vars }>();
   const log = deps.log;
+  app.use('*', httpMetrics(deps.metrics));
 
   app.use('*', async (c, next) => {
     const id = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
@@ -62,14 +67,11 @@ export function createApp(deps: Deps, extras: AppExtras = {}) {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {
-    try {
-      await sql`select 1`.execute(deps.db);
-      if (extras.isReady && !(await extras.isReady())) return c.json({ ok: false, reason: 'engines loading' }, 503);
-      return c.json({ ok: true });
-    } catch {
-      return c.json({ ok: false, reason: 'database unreachable' }, 503);
-    }
+    const notReady = extras.notReady ?? (() => sql`select 1`.execute(deps.db).then(() => null, () => 'database unreachable'));
+    const reason = await notReady();
+    return reason ? c.json({ ok: false, reason }, 503) : c.json({ ok: true });
   });
+  if (extras.metrics?.token) app.get('/metrics', metricsHandler(extras.metrics.exposition, extras.metrics.token));
 
   const docs: RouteDoc[] = [...sessionDocs, ...webhookDocs, ...captureDocs, ...mediaDocs, ...opsDocs];
   // A capture flow makes a few dozen requests (1 MiB chunks of a ≤ 200 MB video included); 600 a

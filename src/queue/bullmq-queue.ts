@@ -100,7 +100,7 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
 
   /** Lease expiry: active jobs whose lock is gone go back to wait (the front, as BullMQ's stalled check does). */
   const recoverExpired = async (q: Queue) => {
-    const active = await (await rc(q)).lrange(q.keys.active, 0, -1);
+    const active = await (await rc(q)).lrange(q.toKey('active'), 0, -1);
     const locked = await hasLock(q, active);
     for (const [i, id] of active.entries()) {
       // Token '0' skips the lock-owner check: there is no lock. A job that finished meanwhile is no
@@ -111,7 +111,7 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
 
   /** Promotes delayed jobs that are due by the injected clock. */
   const promoteDue = async (q: Queue) => {
-    const due = await (await rc(q)).zrangebyscore(q.keys.delayed, 0, (now() + 1) * SCORE_SHIFT - 1, 'LIMIT', 0, 100);
+    const due = await (await rc(q)).zrangebyscore(q.toKey('delayed'), 0, (now() + 1) * SCORE_SHIFT - 1, 'LIMIT', 0, 100);
     for (const id of due) await q.backend.promote(id).catch(() => undefined); // a racing claimer promoted it
   };
 
@@ -131,10 +131,10 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
    */
   const pickFair = async (q: Queue, cap: number): Promise<string | null | undefined> => {
     const c = await rc(q);
-    const active = await c.lrange(q.keys.active, 0, -1);
+    const active = await c.lrange(q.toKey('active'), 0, -1);
     const locked = await hasLock(q, active);
     const live = active.filter((_, i) => locked[i]);
-    const waiting = (await c.lrange(q.keys.wait, -FAIR_WINDOW, -1)).reverse(); // next to pop first
+    const waiting = (await c.lrange(q.toKey('wait'), -FAIR_WINDOW, -1)).reverse(); // next to pop first
     if (waiting.length === 0) return undefined;
     const ids = [...live, ...waiting];
     const rows = (await c.pipeline(ids.map((id) => ['hmget', q.toKey(id), 'data', 'vkrun'])).exec()) ?? [];
@@ -178,7 +178,7 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
 
   const runAtOf = async (q: Queue, job: Job): Promise<number> => {
     const c = await rc(q);
-    const [score, run] = await Promise.all([c.zscore(q.keys.delayed, job.id!), c.hget(q.toKey(job.id!), 'vkrun')]);
+    const [score, run] = await Promise.all([c.zscore(q.toKey('delayed'), job.id!), c.hget(q.toKey(job.id!), 'vkrun')]);
     if (score !== null) return Math.floor(Number(score) / SCORE_SHIFT);
     return run ? Number(run) : (job.data as Data).r;
   };
@@ -210,7 +210,9 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
     const prop = target === 'completed' ? 'returnvalue' : 'failedReason';
     // `attempts` only feeds BullMQ's retries-exhausted event; the runner has decided already.
     const attempts = Math.max(...namesOfClass(cls).map((n) => catalogue[n].retry.maxAttempts));
-    const args = q.backend.moveToFinishedArgs({ id, opts: { attempts } } as Job, value, prop, false, target, workerId, now(), false);
+    // moveToFinishedArgs is protected; it is the only way to finish at a timestamp of our clock.
+    const backend = q.backend as unknown as { moveToFinishedArgs(...a: unknown[]): (string | number | Buffer)[] };
+    const args = backend.moveToFinishedArgs({ id, opts: { attempts } } as Job, value, prop, false, target, workerId, now(), false);
     await q.backend.moveToFinished(id, args).catch(notHeld);
   };
 
@@ -239,7 +241,7 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
         if (pick === null) return null;
         // Put the chosen job next in line (BullMQ pops the right end). A racing claimer may still
         // take it first: the cap is soft, as the port says.
-        if (pick) await (await rc(q)).multi().lrem(q.keys.wait, 1, pick).rpush(q.keys.wait, pick).exec();
+        if (pick) await (await rc(q)).multi().lrem(q.toKey('wait'), 1, pick).rpush(q.toKey('wait'), pick).exec();
       }
       const job = await workerOf(jobClass, lockMs(leaseMs)).getNextJob(workerId, { block: false });
       if (!job) return null;
@@ -299,7 +301,7 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
     async list(filter) {
       const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), LIST_MAX);
       const q = queueOf(catalogue[filter.name].class);
-      const jobs = (await q.getJobs(['wait', 'paused', 'prioritized', 'active', 'delayed', 'completed', 'failed']))
+      const jobs = (await q.getJobs(['wait', 'prioritized', 'active', 'delayed', 'completed', 'failed']))
         .filter((j): j is Job => !!j && j.name === filter.name && (filter.group === undefined || (j.data as Data).g === filter.group))
         .sort((a, b) => a.timestamp - b.timestamp || a.id!.localeCompare(b.id!))
         .slice(0, limit);
@@ -322,6 +324,11 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
         for (const state of ['completed', 'failed'] as const) n += (await q.backend.cleanJobsByState(state, olderThan.getTime() - 1, 0)).length;
       }
       return n;
+    },
+
+    async counts(jobClass) {
+      const c = await queueOf(jobClass).getJobCounts('wait', 'prioritized', 'delayed', 'active');
+      return { waiting: (c.wait ?? 0) + (c.prioritized ?? 0), delayed: c.delayed ?? 0, active: c.active ?? 0 };
     },
 
     async close() {

@@ -39,6 +39,9 @@ import type { JobClass, JobName, JobPayload } from './catalogue.ts';
  * - `remove` → `job.remove()` (BullMQ refuses a locked job, as this port does).
  * - `prune(olderThan)` → `Queue.clean(now − olderThan, limit, 'completed' | 'failed')`, or
  *   `removeOnComplete/removeOnFail: { age }` on add.
+ * - `counts` → `Queue.getJobCounts('wait', 'prioritized', 'delayed', 'active')`.
+ * bullmq-queue.ts follows this mapping; where it departs (lease expiry checked by each claim rather
+ * than by the two-pass stalled check, finish times on the injected clock) its header says why.
  */
 export interface JobQueue {
   /**
@@ -68,6 +71,14 @@ export interface JobQueue {
   remove(id: string): Promise<boolean>;
   /** Deletes completed and failed jobs that finished before `olderThan`; returns how many. */
   prune(olderThan: Date): Promise<number>;
+  /** Unfinished jobs of one class by state (the /metrics queue depth). */
+  counts(jobClass: JobClass): Promise<JobCounts>;
+}
+
+export interface JobCounts {
+  waiting: number;
+  delayed: number;
+  active: number;
 }
 
 export interface EnqueueOptions {

@@ -180,6 +180,16 @@ export function createSqlQueue(db: Db, clock: Clock): JobQueue {
       const res = await db.deleteFrom('jobs').where('status', 'in', ['completed', 'failed']).where('updated_at', '<', iso(olderThan)).executeTakeFirst();
       return Number(res.numDeletedRows);
     },
+
+    async counts(jobClass) {
+      const now = iso(clock.now());
+      const rows = await db.selectFrom('jobs').select([
+        sql<number>`sum(case when (status = 'queued' and run_at <= ${now}) or (status = 'running' and lease_until < ${now}) then 1 else 0 end)`.as('waiting'),
+        sql<number>`sum(case when status = 'queued' and run_at > ${now} then 1 else 0 end)`.as('delayed'),
+        sql<number>`sum(case when status = 'running' and lease_until >= ${now} then 1 else 0 end)`.as('active'),
+      ]).where('name', 'in', namesOfClass(jobClass)).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+      return { waiting: Number(rows?.waiting ?? 0), delayed: Number(rows?.delayed ?? 0), active: Number(rows?.active ?? 0) };
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../domain/time.ts';
-import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers, RetryAtError, UnrecoverableError } from './catalogue.ts';
+import { catalogue, type GiveUpHandlers, type JobClass, type JobHandlers, type JobName, RetryAtError, UnrecoverableError } from './catalogue.ts';
 import type { ClaimedJob, JobQueue } from './port.ts';
 
 export interface WorkerOptions {
@@ -19,6 +19,8 @@ export interface WorkerOptions {
   onGiveUp?: GiveUpHandlers;
   /** Fair sharing of these slots between job groups (projects): see ClaimOptions. */
   maxPerGroup?: number;
+  /** Told of every run's end (the job-duration metric); `released` = given back at shutdown. */
+  onFinished?: (name: JobName, outcome: 'completed' | 'retry' | 'failed' | 'released', seconds: number) => void;
 }
 
 export interface Workers {
@@ -75,16 +77,19 @@ export function startWorkers(o: WorkerOptions): Workers {
       const handler = o.handlers[job.name] as (p: unknown, c: unknown) => Promise<void>;
       await handler(payload, { jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, signal: abort.signal });
       await o.queue.complete(job.id, workerId);
+      o.onFinished?.(job.name, 'completed', (Date.now() - started) / 1000);
       o.log.info('job completed', { job: job.id, name: job.name, attempt: job.attempt, ms: Date.now() - started });
     } catch (e) {
       if (stopping && abort.signal.aborted) {
         await o.queue.release(job.id, workerId).catch(() => undefined);
+        o.onFinished?.(job.name, 'released', (Date.now() - started) / 1000);
         o.log.warn('job released at shutdown', { job: job.id, name: job.name });
         return;
       }
       const permanent = e instanceof UnrecoverableError || job.attempt >= job.maxAttempts || (e as { name?: string })?.name === 'ZodError';
       const retryAt = permanent ? null : e instanceof RetryAtError ? e.at : new Date(o.clock.now().getTime() + def.retry.backoff(job.attempt));
       await o.queue.fail(job.id, workerId, errorText(e), retryAt).catch(() => undefined);
+      o.onFinished?.(job.name, permanent ? 'failed' : 'retry', (Date.now() - started) / 1000);
       o.log.warn(permanent ? 'job failed permanently' : 'job failed, will retry', {
         job: job.id, name: job.name, attempt: job.attempt, err: errorText(e), retry_at: retryAt?.toISOString(),
       });

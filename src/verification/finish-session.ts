@@ -39,7 +39,10 @@ async function endWith(run: () => Promise<unknown>): Promise<boolean> {
 /** Decides a processing session from findings; returns false when it was no longer processing (or erased). */
 export async function finishSession(deps: Deps, session: SessionRecord, findings: Finding[], numbers?: VideoResults, actor: Actor = systemActor(session.project_id, 'pipeline')): Promise<boolean> {
   const nums = numbers ?? (await storedNumbers(deps, session.id));
-  return endWith(() => execute(deps, { projectId: session.project_id, sessionId: session.id }, { type: 'decided', findings, numbers: { ...nums } }, actor));
+  return endWith(async () => {
+    const done = await execute(deps, { projectId: session.project_id, sessionId: session.id }, { type: 'decided', findings, numbers: { ...nums } }, actor);
+    if (done.session.decision) deps.metrics?.decision(done.session.decision.result, 'pipeline');
+  });
 }
 
 /**
@@ -52,6 +55,7 @@ export async function endUnprocessable(deps: Deps, projectId: string, sessionId:
   const actor = systemActor(projectId, why === 'job_failed' ? 'job-runner' : 'sweeper');
   const nums = await storedNumbers(deps, sessionId);
   const ended = await endWith(() => execute(deps, { projectId, sessionId }, { type: 'processing_failed', reason: why, numbers: { ...nums } }, actor));
+  if (ended) deps.metrics?.decision('needs_review', 'processing_failed');
   if (ended) deps.log.warn('session ended unprocessed', { session: sessionId, reason: why });
   return ended;
 }

@@ -166,8 +166,10 @@ async function runOne(deps: Deps, session: SessionRecord, stage: Stage, ctx: Sta
     // Stored and shown: a stable code only. The raw text (paths, ffmpeg stderr) stays in the logs.
     deps.log.warn('stage failed', { session: session.id, stage: stage.name, err: e instanceof Error ? e.message.slice(0, 1000) : String(e) });
     await recordStageFinished(deps, ref, stage.name, { status: 'failed', errorCode: stageErrorCode(e), durationMs: Math.round(performance.now() - t0) }, actor);
+    deps.metrics?.stageFinished(stage.name, 'failed', (performance.now() - t0) / 1000);
     throw e;
   }
   await recordStageFinished(deps, ref, stage.name, { status: 'completed', resultJson: result.json, durationMs: Math.round(performance.now() - t0) }, actor);
+  deps.metrics?.stageFinished(stage.name, 'completed', (performance.now() - t0) / 1000);
   return result.value;
 }

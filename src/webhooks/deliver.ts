@@ -1,4 +1,5 @@
 import { catalogue, RetryAtError, UnrecoverableError, type JobContext } from '../queue/catalogue.ts';
+import type { WebhookOutcome } from '../metrics/port.ts';
 import { iso } from '../domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { DeliveryError, postPinned } from './pinned-post.ts';
@@ -73,6 +74,7 @@ export function makeDeliverWebhook(deps: Deps) {
   };
 }
 
-async function mark(deps: Deps, id: string, status: string, attempts: number, next: Date | null) {
+async function mark(deps: Deps, id: string, status: WebhookOutcome, attempts: number, next: Date | null) {
+  deps.metrics?.webhookDelivery(status);
   await deps.db.updateTable('webhook_deliveries').set({ status, attempts, next_attempt_at: next ? iso(next) : null, updated_at: iso(deps.clock.now()) }).where('id', '=', id).execute();
 }

@@ -56,16 +56,18 @@ for (const [name, open] of [['sqlite', sqliteDb], ...(havePg ? [['postgres', pgD
 
 // BullMQ on the real Redis. Due times follow the injected clock, but Redis expires locks in real
 // time: the adapter's locks are leaseMs × LEASE_SCALE long, and each clock advance makes the next
-// queue call wait the scaled time (capped: no lease in the suite is longer than 30 s), so a lease
-// the suite lets run out has run out in Redis too. The SQL runs above keep their instant clock.
+// queue call wait the scaled time (capped at 6 s scaled: the longest lease the suite lets run out is
+// 5 s), so a lease the suite lets run out has run out in Redis too. 0.25: a 5 s lease is a 1.25 s
+// lock, long enough that a loaded machine does not lose a lease the suite expects held (0.1 did,
+// once in four runs). The SQL runs above keep their instant clock.
 const haveRedis = await redisAvailable();
 if (!haveRedis && process.env.CI) throw new Error(`Redis is required in CI at ${REDIS_URL}`);
-const LEASE_SCALE = 0.1;
+const LEASE_SCALE = 0.25;
 class WaitingClock extends TestClock {
   pending: Promise<void> = Promise.resolve();
   override advance(seconds: number) {
     super.advance(seconds);
-    const ms = Math.min(seconds * 1000, 30_000) * LEASE_SCALE + 50;
+    const ms = Math.min(seconds * 1000, 6_000) * LEASE_SCALE + 100;
     const prev = this.pending;
     this.pending = prev.then(() => new Promise((r) => setTimeout(r, ms)));
   }

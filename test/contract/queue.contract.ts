@@ -244,5 +244,20 @@ export function queueContract(name: string, make: () => Promise<{ queue: JobQueu
       assert.equal(await q.prune(cutoff), 0);
       assert.equal(await q.remove(queued), true);
     });
+
+    test('counts: unfinished jobs of one class by state', async () => {
+      // Earlier tests leave nothing unfinished in the webhook class (list and claimThis complete what they claim).
+      for (let c = await q.claim('w', 'webhook', 5_000); c; c = await q.claim('w', 'webhook', 5_000)) await q.complete(c.id, 'w');
+      const base = await q.counts('webhook');
+      await q.enqueue('deliver-webhook', { deliveryId: 'c1' });
+      await q.enqueue('deliver-webhook', { deliveryId: 'c2' });
+      const later = await q.enqueue('deliver-webhook', { deliveryId: 'c3' }, { runAt: new Date(clock.now().getTime() + 3_600_000) });
+      const held = await q.claim('w', 'webhook', 30_000);
+      assert.deepEqual(await q.counts('webhook'), { waiting: base.waiting + 1, delayed: base.delayed + 1, active: base.active + 1 });
+      await q.complete(held!.id, 'w');
+      for (let c = await q.claim('w', 'webhook', 5_000); c; c = await q.claim('w', 'webhook', 5_000)) await q.complete(c.id, 'w');
+      assert.equal(await q.remove(later), true);
+      assert.deepEqual(await q.counts('webhook'), base);
+    });
   });
 }

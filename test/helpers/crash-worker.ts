@@ -18,6 +18,7 @@ const stages = (): Stage[] => [
   },
 ];
 
-const config = loadConfig({ DATA_DIR: process.argv[2], LOG_LEVEL: 'silent' });
+// REDIS_URL/REDIS_PREFIX from the parent: the same crash with the jobs in BullMQ (crash-resume-bullmq.test.ts).
+const config = loadConfig({ DATA_DIR: process.argv[2], LOG_LEVEL: 'silent', REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: process.env.REDIS_PREFIX });
 const rt = await buildRuntime(config, { stages });
 rt.startWorkers({ leaseMs: 1500, pollMs: 20 });

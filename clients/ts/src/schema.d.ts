@@ -442,7 +442,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness probe: the database answers and the engines are loaded */
+        /** Readiness probe: the database answers, Redis answers when configured, and a worker process has loaded its models */
         get: operations["getReadyz"];
         put?: never;
         post?: never;
