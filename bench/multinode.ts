@@ -12,7 +12,7 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { hasBullmqAdapter, runMultinode, type MultinodeResult } from './multinode/run.ts';
+import { runMultinode, type MultinodeResult } from './multinode/run.ts';
 
 const { values: args } = parseArgs({ options: { sessions: { type: 'string', default: '50' }, kills: { type: 'string', default: '2' }, workers: { type: 'string', default: '1,2' }, clients: { type: 'string', default: '3' }, queue: { type: 'string' }, json: { type: 'string' } } });
 const results: Array<MultinodeResult & { loadBefore: number }> = [];
@@ -26,7 +26,6 @@ const line = (r: MultinodeResult & { loadBefore: number }) =>
   `| ${r.workers} | ${r.sessions} | ${r.killsDone} | ${r.queue} | ${(r.elapsedMs / 1000).toFixed(0)} s | ${r.sessionsPerMinute} | ${r.decidedOnce}/${r.sessions} | ${r.deliveredOnce}/${r.sessions} | ${r.redeliveries} | ${r.uploadsOnBothNodes}/${r.sessions} | ${r.loadBefore} |`;
 process.stdout.write([
   '',
-  `BullMQ adapter in this checkout: ${hasBullmqAdapter() ? 'yes' : 'no'}`,
   '| worker processes | sessions | kills | queue | elapsed | sessions/min | decided once | webhook delivered once | redeliveries | uploads split over both nodes | load avg before |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
   ...results.map(line),

@@ -9,7 +9,6 @@
 // Used by bench/multinode.ts (figures) and test/e2e/multi-node-run.test.ts (assertions).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -301,5 +300,3 @@ export async function runMultinode(o: MultinodeOptions): Promise<MultinodeResult
   }
 }
 
-/** Whether this checkout has the BullMQ adapter (merged from the queue work); informational. */
-export const hasBullmqAdapter = () => existsSync(new URL('../../src/queue/bullmq-queue.ts', import.meta.url));
