@@ -20,7 +20,7 @@ import type { ClientMessage } from './messages.ts';
 //   channels   `{prefix}calls:node:{node id}`: each node listens on its own channel. A node that
 //              takes a socket for a call it does not own sends `join` there and relays the socket's
 //              messages; the owner answers through the proxy node's channel (`send`, `close`).
-//   failover   an owner that does not acknowledge a join within FORWARD_TIMEOUT is taken as gone:
+//   failover   an owner that does not acknowledge receipt of a join within 5 s is taken as gone:
 //              its claim is deleted (only if it still names it) and this node takes the call. Its
 //              media died with it; the pages reconnect and a new call starts. Sockets a proxy node
 //              relays to an owner whose claim vanished or changed are closed (4503) so pages
@@ -45,6 +45,7 @@ interface AffinityOptions {
 
 type Wire =
   | { op: 'join'; conn: string; from: string; who: Participant }
+  | { op: 'accepted'; conn: string }
   | { op: 'joined'; conn: string; error?: { code: string; message: string } }
   | { op: 'msg'; conn: string; m: Exclude<ClientMessage, { type: 'join' }> }
   | { op: 'drop'; conn: string }
@@ -55,6 +56,9 @@ const CAS_REFRESH = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.
 const CAS_DELETE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 class OwnerGone extends Error {}
+
+/** After its receipt, how long a forwarded join may take on the owner (a peer and its offer). */
+const JOIN_ANSWER_MS = 30_000;
 
 export interface CallAffinity extends CallEndpoint {
   readonly nodeId: string;
@@ -92,13 +96,16 @@ export function createCallAffinity(calls: CallService, o: AffinityOptions): Call
   // Proxy side: local sockets relayed to an owner elsewhere.
   const relayed = new Map<Signal, { conn: string; owner: string; sessionId: string }>();
   const byConn = new Map<string, Signal>();
-  const pending = new Map<string, { resolve(): void; reject(e: Error): void }>();
+  const pending = new Map<string, { accepted(): void; resolve(): void; reject(e: Error): void }>();
 
   const onOwner = async (w: Wire & { op: 'join' | 'msg' | 'drop' }) => {
     if (w.op === 'join') {
       const signal: Signal = { send: (m) => void send(w.from, { op: 'send', conn: w.conn, m }), close: (code, reason) => void send(w.from, { op: 'close', conn: w.conn, code, reason }) };
       remote.set(w.conn, { who: w.who, signal, queue: Promise.resolve() });
       owned.add(w.who.sessionId);
+      // Receipt at once: the join itself (a new peer, its offer) may take seconds on a loaded node,
+      // and only a missing receipt means the owner is gone.
+      await send(w.from, { op: 'accepted', conn: w.conn });
       try {
         await calls.join(w.who, signal);
         await send(w.from, { op: 'joined', conn: w.conn });
@@ -136,6 +143,8 @@ export function createCallAffinity(calls: CallService, o: AffinityOptions): Call
       case 'msg':
       case 'drop':
         return void onOwner(w).catch((e: unknown) => log.error('call affinity failed', { err: String(e) }));
+      case 'accepted':
+        return void pending.get(w.conn)?.accepted();
       case 'joined': {
         const p = pending.get(w.conn);
         if (!p) return;
@@ -176,12 +185,17 @@ export function createCallAffinity(calls: CallService, o: AffinityOptions): Call
       byConn.delete(conn);
     };
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const giveUp = (e: Error) => () => {
         pending.delete(conn);
         forget();
-        reject(new OwnerGone(owner));
-      }, forwardTimeout);
+        reject(e);
+      };
+      let timer = setTimeout(giveUp(new OwnerGone(owner)), forwardTimeout);
       pending.set(conn, {
+        accepted: () => {
+          clearTimeout(timer);
+          timer = setTimeout(giveUp(new AppError('internal_error', 'the node holding this call did not answer; try again')), JOIN_ANSWER_MS);
+        },
         resolve: () => (clearTimeout(timer), resolve()),
         reject: (e) => (clearTimeout(timer), forget(), reject(e)),
       });
