@@ -56,6 +56,9 @@ export interface MultinodeResult {
   duplicated: string[];
   /** Deliveries of an id already received (at-least-once redelivery after a kill; receivers dedupe by webhook-id). */
   redeliveries: number;
+  /** When (s after the start) each kill and each redelivery happened, with the first delivery's time: to tell kill-caused repeats from others. */
+  killsAtS: number[];
+  redeliveriesAtS: Array<{ firstS: number; againS: number }>;
   /** verify-session job runs (SQL queue: attempts summed; a killed run is retried). */
   verifyRuns: number | null;
   /** Requests each API node served, and resumable uploads whose chunks reached both nodes. */
@@ -224,6 +227,7 @@ export async function runMultinode(o: MultinodeOptions): Promise<MultinodeResult
 
     const decidedCount = async () => Number((await pgq(`select count(*)::int as n from sessions where id = any($1) and status not in ('pending', 'in_progress', 'processing')`, [ids]))[0]?.n ?? 0);
     let killsDone = 0;
+    const killsAtS: number[] = [];
     const killer = async () => {
       for (let k2 = 0; k2 < o.kills; k2++) {
         // Kill k lands when a share of the sessions is decided: models are loaded, work is queued.
@@ -234,6 +238,7 @@ export async function runMultinode(o: MultinodeOptions): Promise<MultinodeResult
         log(`kill -9 ${w.name} (pid ${w.child?.pid}) at ${at} decided`);
         await w.kill9();
         killsDone++;
+        killsAtS.push(Math.round((Date.now() - t0) / 1000));
         w.start();
       }
     };
@@ -272,6 +277,13 @@ export async function runMultinode(o: MultinodeOptions): Promise<MultinodeResult
     const queue: MultinodeResult['queue'] = (jobs[0]?.n ?? 0) > 0 ? 'sql' : 'bullmq';
     const raw = recv.deliveries.filter((d) => d.type === 'video.completed' && d.sessionId && ids.includes(d.sessionId)).length;
     const distinct = [...per.values()].reduce((s, v) => s + v.size, 0);
+    const firstAt = new Map<string, number>();
+    const redeliveriesAtS: MultinodeResult['redeliveriesAtS'] = [];
+    for (const d of recv.deliveries.filter((d) => d.type === 'video.completed' && d.sessionId && ids.includes(d.sessionId))) {
+      const first = firstAt.get(d.webhookId);
+      if (first === undefined) firstAt.set(d.webhookId, d.at);
+      else redeliveriesAtS.push({ firstS: Math.round((first - t0) / 1000), againS: Math.round((d.at - t0) / 1000) });
+    }
     return {
       sessions: ids.length,
       workers: o.workers,
@@ -287,6 +299,8 @@ export async function runMultinode(o: MultinodeOptions): Promise<MultinodeResult
       undelivered: ids.filter((id) => !per.has(id)),
       duplicated: ids.filter((id) => (audit.get(id) ?? 0) > 1 || (events.get(id) ?? 0) > 1 || (per.get(id)?.size ?? 0) > 1),
       redeliveries: raw - distinct,
+      killsAtS,
+      redeliveriesAtS,
       verifyRuns: queue === 'sql' ? (jobs[0]?.runs ?? null) : null,
       servedPerNode: [...proxy.served],
       uploadsOnBothNodes,
