@@ -240,8 +240,10 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
         const pick = await pickFair(q, opts.maxPerGroup);
         if (pick === null) return null;
         // Put the chosen job next in line (BullMQ pops the right end). A racing claimer may still
-        // take it first: the cap is soft, as the port says.
-        if (pick) await (await rc(q)).multi().lrem(q.toKey('wait'), 1, pick).rpush(q.toKey('wait'), pick).exec();
+        // take it first: the cap is soft, as the port says. Only a job still waiting is moved: an
+        // unconditional LREM+RPUSH put a job another process had just claimed back on the wait
+        // list, and a second worker ran it at the same time (the multi-node run's repeated webhooks).
+        if (pick) await (await rc(q)).eval(MOVE_IF_WAITING, 1, q.toKey('wait'), pick);
       }
       const job = await workerOf(jobClass, lockMs(leaseMs)).getNextJob(workerId, { block: false });
       if (!job) return null;
@@ -337,6 +339,9 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
     },
   };
 }
+
+/** Moves a job id to the claim end of the wait list only if it is still on it. */
+const MOVE_IF_WAITING = "if redis.call('lrem', KEYS[1], 1, ARGV[1]) == 1 then redis.call('rpush', KEYS[1], ARGV[1]) return 1 end return 0";
 
 /** A lock another worker holds (-6), or none (-2), or a job gone (-1): the caller lost its lease. */
 function notHeld(e: unknown): void {
