@@ -27,7 +27,7 @@ export interface Deps {
   queue: JobQueue;
   /** Hands committed outbox rows (jobs, realtime events) to the queue and the bus (outbox/relay.ts). */
   relay: OutboxRelay;
-  /** Realtime events of a project's sessions (in-process now; Redis pub/sub later). */
+  /** Realtime events of a project's sessions (in-process, or Redis pub/sub across nodes with REDIS_URL). */
   realtime: RealtimeBus;
   clock: Clock;
   config: Config;

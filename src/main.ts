@@ -33,6 +33,7 @@ import { createReadiness, type Readiness } from './metrics/readiness.ts';
 import { Redis } from 'ioredis';
 import { createOutboxRelay } from './outbox/relay.ts';
 import { createMemoryBus } from './realtime/memory-bus.ts';
+import { createRedisBus } from './realtime/redis-bus.ts';
 import { combineWorkers, startWorkers, type Workers } from './queue/worker.ts';
 import { expireSessions } from './sessions/expire-sessions.ts';
 import { purgeRetention } from './sessions/purge-retention.ts';
@@ -71,6 +72,7 @@ import { AgentDesk } from './agents/desk.ts';
 import { recoverCalls } from './agents/recover.ts';
 import { agentRoutes } from './agents/routes.ts';
 import { reviewAsUser } from './http/dashboard/session-routes.ts';
+import { createCallAffinity, type CallAffinity } from './calls/affinity.ts';
 import { callPageRoutes } from './http/routes/call-pages.ts';
 
 // The composition root: configuration → adapters → use cases → HTTP app and workers. The only place
@@ -95,6 +97,8 @@ export interface Runtime {
   /** The live-agent queue and agent pool (src/agents). */
   desk: AgentDesk;
   attachCalls(server: import('node:http').Server): void;
+  /** With REDIS_URL: which node owns each call; signalling reaching another node is forwarded to it. */
+  callAffinity?: CallAffinity;
   close(): Promise<void>;
 }
 
@@ -198,7 +202,8 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   // The limits client fails fast (no offline queue): what a readiness probe wants to ask Redis with.
   const limitsClient = config.REDIS_URL ? limitsRedis(config.REDIS_URL) : undefined;
   const readiness = createReadiness({ db: handle.db, redis: limitsClient });
-  const realtime = createMemoryBus();
+  // With REDIS_URL the bus spans every node (dashboards, erase signals to workers on other machines).
+  const realtime = config.REDIS_URL ? createRedisBus({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log: log.child({ component: 'realtime' }) }) : createMemoryBus();
   const relay = createOutboxRelay({ db: handle.db, queue, bus: realtime, clock, log: log.child({ component: 'outbox' }) });
   const deps: Deps = {
     db: handle.db,
@@ -217,7 +222,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     lookup: o.lookup,
     risk: { ...createRiskRuntime(riskConfigFromEnv(process.env), parseTrustedProxies(config.TRUST_PROXY)), policyFor: async (projectId) => (await getProjectSettings(handle.db, projectId)).risk_policy },
     // The index is derived from the face_templates table and rebuilt from it when its files are absent or stale.
-    faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec) }),
+    faceIndex: createUsearchFaceIndex({ dir: join(config.DATA_DIR, 'face-index'), source: tableTemplateSource(handle.db, codec), now: () => clock.now().getTime() }),
     templateCodec: codec,
     metrics: prom.metrics,
     limits: limitsClient ? redisWindows(limitsClient, clock, log.child({ component: 'limits' }), config.REDIS_PREFIX) : memoryWindows(clock),
@@ -261,15 +266,18 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
   const running: Workers[] = [];
   let scheduler: NodeJS.Timeout | undefined;
   const signalling: Array<{ close(): Promise<void> }> = [];
+  // Several API nodes share REDIS_URL: a call's signalling is forwarded to the node holding its media.
+  const callAffinity = config.REDIS_URL ? createCallAffinity(calls, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, log: log.child({ component: 'calls' }) }) : undefined;
   return {
     deps,
     app,
     handle,
     calls,
+    callAffinity,
     metrics: prom,
     readiness,
     desk,
-    attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, calls, desk)),
+    attachCalls: (server) => void signalling.push(attachCallSignalling(server, deps, callAffinity ?? calls, desk)),
     startWorkers(opts = {}) {
       const { concurrency = Math.max(1, config.WORKERS), classes = JOB_CLASSES, ...rest } = opts;
       const pool = (cls: JobClass, slots: number, maxPerGroup?: number) =>
@@ -308,11 +316,13 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
       await Promise.all(signalling.map((s) => s.close()));
       await calls.endAll();
       await desk.stop();
+      await callAffinity?.close();
       await Promise.all(running.map((w) => w.stop()));
       // A hand-over waiting on a queue whose Redis is down would hold shutdown: bounded; the row
       // stays in the outbox for the next start.
       const relayStopped = relay.stop();
       await Promise.race([relayStopped, sleep(QUEUE_CLOSE_GRACE_MS)]);
+      await realtime.close?.();
       await deps.engines.close();
       await deps.faceIndex.close();
       await deps.limits.close?.();

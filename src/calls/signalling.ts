@@ -9,7 +9,8 @@ import type { Deps } from '../deps.ts';
 import { COOKIE } from '../http/dashboard/auth.ts';
 import { captureSession } from '../sessions/capture-guard.ts';
 import { loadSession, type SessionRecord } from '../sessions/rows.ts';
-import type { CallService, Participant } from './call-service.ts';
+import type { Participant } from './call-service.ts';
+import type { CallEndpoint } from './affinity.ts';
 import { clientMessageSchema, MAX_MESSAGE_BYTES, type QueueMessage, type ServerMessage } from './messages.ts';
 import type { Actor } from '../domain/actor.ts';
 import { resolveClientIp } from '../http/client-ip.ts';
@@ -52,7 +53,7 @@ export interface CallDesk {
   consoleOpened(link: DeskLink & { actor: Actor }): () => void;
 }
 
-export function attachCallSignalling(server: Server, deps: Ctx, calls: CallService, desk?: CallDesk): { close(): Promise<void> } {
+export function attachCallSignalling(server: Server, deps: Ctx, calls: CallEndpoint, desk?: CallDesk): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const origin = new URL(deps.config.PUBLIC_URL).origin;
   const trusted = parseTrustedProxies(deps.config.TRUST_PROXY);
@@ -143,7 +144,7 @@ function serveConsole(deps: Ctx, desk: CallDesk, ws: WebSocket, agent: Agent) {
   deps.log.debug?.('agent console opened', { user: agent.userId });
 }
 
-function serveSocket(deps: Ctx, calls: CallService, ws: WebSocket, agent: Agent | null, desk: CallDesk | null, ip: string | null) {
+function serveSocket(deps: Ctx, calls: CallEndpoint, ws: WebSocket, agent: Agent | null, desk: CallDesk | null, ip: string | null) {
   const send = (m: ServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
   const signal = { send, close: (code: number, reason: string) => ws.close(code, reason) };
   // The desk pushes queue messages that are not part of the call protocol's ServerMessage union.

@@ -9,7 +9,12 @@ export interface FaceHit {
   distance: number;
 }
 
-export interface StoredTemplate { seq: number; template: Float32Array }
+export interface StoredTemplate {
+  seq: number;
+  template: Float32Array;
+  /** When the row was written (ms since epoch); absent = long settled (see usearch-index.ts SETTLE_MS). */
+  createdAt?: number;
+}
 
 /** Where an index (re)loads its templates from: the face_templates table. */
 export interface TemplateSource {

@@ -22,9 +22,9 @@ export function tableTemplateSource(db: Db, codec: TemplateCodec): TemplateSourc
       return Number(r?.m ?? 0);
     },
     async since(projectId, after, limit): Promise<StoredTemplate[]> {
-      const rows = await db.selectFrom('face_templates').select(['seq', 'session_id', 'template'])
+      const rows = await db.selectFrom('face_templates').select(['seq', 'session_id', 'template', 'created_at'])
         .where('project_id', '=', projectId).where('seq', '>', after).orderBy('seq').limit(limit).execute();
-      return rows.map((r) => ({ seq: Number(r.seq), template: codec.decode(r.session_id, r.template) }));
+      return rows.map((r) => ({ seq: Number(r.seq), template: codec.decode(r.session_id, r.template), createdAt: Date.parse(r.created_at) }));
     },
   };
 }

@@ -49,7 +49,28 @@ const REBUILD_SAVE_EVERY = 100_000;
 
 interface Exact { mode: 'exact'; seqs: number[]; vectors: Float32Array }
 interface Graph { mode: 'hnsw'; index: Index }
-interface ProjectIndex { maxSeq: number; size: number; store: Exact | Graph; dirty: number }
+/**
+ * How long after its created_at a face_templates row may still become visible. Rows are numbered
+ * when inserted but seen when committed, and with several workers (PostgreSQL) a lower seq can
+ * commit after a higher one: an index that only pulled `seq > highest seen` would skip that row
+ * for good on every node whose pull ran in between. So the watermark a pull resumes from (`settled`)
+ * only passes rows older than this; rows above it are re-listed on each sync, and the ones already
+ * held are skipped. An insert is one autocommit statement (milliseconds); the margin covers load and
+ * clock skew between machines (keep them on NTP).
+ */
+export const SETTLE_MS = 2 * 60_000;
+
+interface ProjectIndex {
+  /** Highest seq held. */
+  maxSeq: number;
+  /** Every committed row with seq ≤ settled is held (or was removed); pulls resume from here. */
+  settled: number;
+  /** Rows above `settled` already held: seq → created_at (ms). */
+  recent: Map<number, number>;
+  size: number;
+  store: Exact | Graph;
+  dirty: number;
+}
 
 interface UsearchIndexOptions {
   /** DATA_DIR/face-index: one `<project>.usearch` graph + `<project>.json` stamp per large project. */
@@ -58,12 +79,15 @@ interface UsearchIndexOptions {
   exactBelow?: number;
   /** Graph parameters (bench:risk compares settings); HNSW by default. */
   hnsw?: Partial<HnswParams>;
+  /** The clock rows' created_at is compared with (deps.clock). */
+  now?: () => number;
 }
 
 const SCALARS = { f32: ScalarKind.F32, f16: ScalarKind.F16 } as const;
 
 export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
   const exactBelow = o.exactBelow ?? EXACT_BELOW;
+  const now = o.now ?? Date.now;
   const h = { ...HNSW, ...o.hnsw };
   const newGraph = () => new Index({ dimensions: TEMPLATE_DIMENSIONS, metric: MetricKind.L2sq, quantization: SCALARS[h.quantization], multi: false, connectivity: h.connectivity, expansion_add: h.expansion_add, expansion_search: h.expansion_search });
   const projects = new Map<string, ProjectIndex>();
@@ -107,15 +131,20 @@ export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
   }
 
   async function pull(projectId: string, p: ProjectIndex) {
+    const horizon = now() - SETTLE_MS;
+    let after = p.settled;
+    let settling = false;
     for (;;) {
-      const rows = await o.source.since(projectId, p.maxSeq, PAGE);
+      const listed = await o.source.since(projectId, after, PAGE);
+      // Rows above the watermark that are held already are listed again: skip them.
+      const rows = listed.filter((r) => !p.recent.has(r.seq));
       for (let i = 0; i < rows.length; i += ADD_CHUNK) {
         const part = rows.slice(i, i + ADD_CHUNK);
         if (p.store.mode === 'hnsw' && part.length > 1) {
           // Batch insert: usearch spreads a batch over its worker threads.
           p.store.index.add(BigUint64Array.from(part.map((r) => BigInt(r.seq))), concat(part.map((r) => r.template)));
           p.size += part.length;
-          p.maxSeq = part[part.length - 1]!.seq;
+          p.maxSeq = Math.max(p.maxSeq, part[part.length - 1]!.seq);
           p.dirty += part.length;
           // A native add blocks the event loop; between chunks other requests run (a rebuild of a
           // large project takes minutes), and a long rebuild is saved as it goes so a crash resumes it.
@@ -125,20 +154,35 @@ export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
           for (const r of part) addOne(p, r.seq, r.template);
         }
       }
-      if (rows.length < PAGE) return;
+      // The watermark passes old rows only, and stops at the first recent one.
+      for (const r of listed) {
+        if (!settling && (r.createdAt === undefined || r.createdAt < horizon)) {
+          p.settled = r.seq;
+          p.recent.delete(r.seq);
+        } else {
+          settling = true;
+          p.recent.set(r.seq, r.createdAt ?? 0);
+        }
+      }
+      if (listed.length) after = listed[listed.length - 1]!.seq;
+      if (listed.length < PAGE) break;
     }
+    // Nothing recent left above the watermark: it moves to the top (removed rows included).
+    if (!settling) p.settled = Math.max(p.settled, p.maxSeq);
+    for (const seq of p.recent.keys()) if (seq <= p.settled) p.recent.delete(seq);
   }
 
   async function loadFromDisk(projectId: string, dbMax: number): Promise<ProjectIndex | null> {
     const f = files(projectId);
-    const stamp = await readFile(f.stamp, 'utf8').then((s) => JSON.parse(s) as { maxSeq: number; size: number; dimensions: number; params?: string }).catch(() => null);
+    const stamp = await readFile(f.stamp, 'utf8').then((s) => JSON.parse(s) as { maxSeq: number; size: number; dimensions: number; params?: string; settled?: number; recent?: Array<[number, number]> }).catch(() => null);
     // A stamp ahead of the table means the database was restored or replaced: the file is not ours.
     // A graph built with other parameters (an older stamp has none: the f32 defaults) is rebuilt with these.
     if (!stamp || stamp.dimensions !== TEMPLATE_DIMENSIONS || stamp.maxSeq > dbMax || (stamp.params ?? LEGACY_PARAMS) !== paramsKey(h)) return null;
     try {
       const index = newGraph();
       index.load(f.graph);
-      return { maxSeq: stamp.maxSeq, size: index.size(), store: { mode: 'hnsw', index }, dirty: 0 };
+      // Older stamps have no watermark: their maxSeq was one.
+      return { maxSeq: stamp.maxSeq, settled: stamp.settled ?? stamp.maxSeq, recent: new Map(stamp.recent ?? []), size: index.size(), store: { mode: 'hnsw', index }, dirty: 0 };
     } catch {
       return null;
     }
@@ -151,7 +195,7 @@ export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
     const tmp = `${f.graph}.${process.pid}.tmp`;
     p.store.index.save(tmp);
     await rename(tmp, f.graph);
-    await writeFile(f.stamp, JSON.stringify({ maxSeq: p.maxSeq, size: p.size, dimensions: TEMPLATE_DIMENSIONS, params: paramsKey(h) }), { mode: 0o600 });
+    await writeFile(f.stamp, JSON.stringify({ maxSeq: p.maxSeq, settled: p.settled, recent: [...p.recent], size: p.size, dimensions: TEMPLATE_DIMENSIONS, params: paramsKey(h) }), { mode: 0o600 });
     p.dirty = 0;
   }
 
@@ -160,10 +204,10 @@ export function createUsearchFaceIndex(o: UsearchIndexOptions): FaceIndex {
     const dbMax = await o.source.maxSeq(projectId);
     if (p && p.maxSeq > dbMax) p = undefined; // table restored or emptied under us: rebuild
     if (!p) {
-      p = (await loadFromDisk(projectId, dbMax)) ?? { maxSeq: 0, size: 0, store: { mode: 'exact', seqs: [], vectors: new Float32Array(0) }, dirty: 0 };
+      p = (await loadFromDisk(projectId, dbMax)) ?? { maxSeq: 0, settled: 0, recent: new Map(), size: 0, store: { mode: 'exact', seqs: [], vectors: new Float32Array(0) }, dirty: 0 };
       projects.set(projectId, p);
     }
-    if (p.maxSeq < dbMax) await pull(projectId, p);
+    if (p.maxSeq < dbMax || p.settled < dbMax) await pull(projectId, p);
     if (p.dirty >= Math.max(SAVE_EVERY, p.size / 100)) await save(projectId, p);
     return p;
   }

@@ -349,6 +349,7 @@ export function createBullmqQueue(o: BullmqQueueOptions): BullmqQueue {
   };
 }
 
+
 /** A lock another worker holds (-6), or none (-2), or a job gone (-1): the caller lost its lease. */
 function notHeld(e: unknown): void {
   const msg = e instanceof Error ? e.message : String(e);

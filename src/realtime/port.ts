@@ -19,4 +19,10 @@ export interface RealtimeBus {
   publish(e: RealtimeEvent): Promise<void>;
   /** Listens to one project's events; returns the function that stops listening. */
   subscribe(projectId: string, listener: RealtimeListener): () => void;
+  /**
+   * Resolves once every subscribe made so far receives events. A Redis subscription takes a round
+   * trip; an event published before it is in effect is not seen (pub/sub keeps nothing).
+   */
+  ready?(): Promise<void>;
+  close?(): Promise<void>;
 }
