@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { fakeCamera, fakeMicrophone } from '../helpers/fake-media.ts';
 import { startServer } from '../helpers/server.ts';
 
@@ -85,7 +86,11 @@ describe('embedded capture (Chromium)', { timeout: 240_000 }, () => {
   }
 
   test('allowed origin: the session completes in the frame; events in order, from vkyc only', async () => {
-    assert.equal((await api('PATCH', '/v1/project/settings', { allowed_origins: [allowed.origin] })).status, 200);
+    // The project's branding (dashboard Settings → Project) shows in the frame: name, logo, colour.
+    const logo = `data:image/png;base64,${(await sharp({ create: { width: 40, height: 20, channels: 3, background: '#0b5cad' } }).png().toBuffer()).toString('base64')}`;
+    const branding = { name: 'Acme Bank', logo_data_url: logo, color: '#0b5cad' };
+    const patched = await api('PATCH', '/v1/project/settings', { allowed_origins: [allowed.origin], branding });
+    assert.equal(patched.status, 200, await patched.text());
     // The selfie step runs Human inside the frame: not cross-origin isolated there (the host is not),
     // so tfjs must do without WASM threads.
     const s = await newSession(['document', 'selfie']);
@@ -94,6 +99,10 @@ describe('embedded capture (Chromium)', { timeout: 240_000 }, () => {
     try {
       const frame = page.frameLocator('vkyc-capture iframe');
       await frame.locator('[data-screen="consent"]').waitFor({ timeout: 30_000 });
+      await frame.locator('.brand img.brand-logo').waitFor();
+      assert.equal((await frame.locator('.brand').textContent())?.trim(), 'Acme Bank');
+      const primary = await frame.locator('[data-action="start"]').evaluate((b) => getComputedStyle(b).backgroundColor);
+      assert.equal(primary, 'rgb(11, 92, 173)', 'the start button takes the brand colour');
       await page.screenshot({ path: `${SHOTS}/01-embed-consent.png` });
       await frame.locator('#agree').check();
       await frame.locator('[data-action="start"]').click();
@@ -160,7 +169,7 @@ describe('embedded capture (Chromium)', { timeout: 240_000 }, () => {
       assert.deepEqual(await page.evaluate(() => (window as unknown as { __events: unknown[] }).__events), []);
     } finally {
       await ctx.close();
-      await api('PATCH', '/v1/project/settings', { allowed_origins: [] });
+      await api('PATCH', '/v1/project/settings', { allowed_origins: [], branding: { name: null, logo_data_url: null, color: null } });
     }
   });
 });

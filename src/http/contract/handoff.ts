@@ -8,7 +8,12 @@ export const CapturePageSettings = named('CapturePageSettings', z.object({
   object: z.literal('capture_page_settings'),
   embed_origins: z.array(z.string()).describe("The project's allowed_origins: the only parents the embedded page posts its events to"),
   document_upload_fallback: z.enum(DOCUMENT_UPLOAD_FALLBACKS).describe('When the document steps offer a photo file input'),
-}), { example: { object: 'capture_page_settings', embed_origins: ['https://shop.example'], document_upload_fallback: 'on_camera_failure' } });
+  branding: z.object({
+    name: z.string().nullable().describe('Shown in the top bar instead of "Identity verification"'),
+    logo_data_url: z.string().nullable().describe('A data:image/… URL (≤ 200 KB) shown before the name'),
+    color: z.string().nullable().describe('#rrggbb accent for buttons; ignored by the page when white text on it would fall below 4.5:1 contrast'),
+  }).describe("The project's branding (dashboard Settings → Project); null fields: vkyc's own look"),
+}), { example: { object: 'capture_page_settings', embed_origins: ['https://shop.example'], document_upload_fallback: 'on_camera_failure', branding: { name: 'Acme Bank', logo_data_url: null, color: '#0b5cad' } } });
 
 export const HandoffLink = named('HandoffLink', z.object({
   object: z.literal('capture_handoff_link'),

@@ -27,7 +27,7 @@ import { CapturePageSettings, HandoffLink, HandoffState } from '../contract/hand
 const closed = fails('The session no longer takes captures, or this device handed it off', 'session_expired', 'session_canceled', 'session_already_completed', 'capture_handed_off');
 
 export const handoffDocs: RouteDoc[] = [
-  { method: 'get', path: '/v1/capture/page-settings', tag: 'capture', auth: 'capture', summary: "The project's capture-page settings (embedding origins, document upload fallback)", responses: { 200: ok(CapturePageSettings, 'Settings') } },
+  { method: 'get', path: '/v1/capture/page-settings', tag: 'capture', auth: 'capture', summary: "The project's capture-page settings (embedding origins, document upload fallback, branding)", responses: { 200: ok(CapturePageSettings, 'Settings') } },
   { method: 'post', path: '/v1/capture/handoff', tag: 'capture', auth: 'capture', summary: 'Create a 10-minute single-use link (with its QR code) to continue this session on a phone',
     description: 'At most 5 links per session per 10 minutes. Once the phone opens the link, only the phone may upload; this token keeps reading the session and the hand-off state.',
     responses: { 201: ok(HandoffLink, 'Link created'), 409: closed, 429: fails('Too many links for this session, or too many requests', 'rate_limited') } },
@@ -50,7 +50,7 @@ export function handoffRoutes(deps: Deps, o: { follow?: FollowOptions } = {}) {
   app.get('/v1/capture/page-settings', async (c) => {
     const s = await captureSession(deps, token(c), { forWrite: false });
     const settings = await getProjectSettings(deps.db, s.project_id);
-    return c.json({ object: 'capture_page_settings' as const, embed_origins: settings.allowed_origins, document_upload_fallback: settings.document_upload_fallback });
+    return c.json({ object: 'capture_page_settings' as const, embed_origins: settings.allowed_origins, document_upload_fallback: settings.document_upload_fallback, branding: settings.branding });
   });
   app.post('/v1/capture/handoff', async (c) => {
     const s = await captureSession(deps, token(c), { forWrite: true });

@@ -25,13 +25,23 @@ export interface CaptureSession {
 
 export type UploadFallback = 'off' | 'on_camera_failure' | 'always';
 
+/** The project's look on this page (Settings → Project in the dashboard); null fields: vkyc's own. */
+export interface Branding {
+  name: string | null;
+  logo_data_url: string | null;
+  color: string | null;
+}
+
 /** The project's settings for this page (GET /v1/capture/page-settings). */
 export interface PageSettings {
   embed_origins: string[];
   document_upload_fallback: UploadFallback;
+  branding: Branding;
 }
 
-export const DEFAULT_PAGE_SETTINGS: PageSettings = { embed_origins: [], document_upload_fallback: 'off' };
+export const DEFAULT_PAGE_SETTINGS: PageSettings = { embed_origins: [], document_upload_fallback: 'off', branding: { name: null, logo_data_url: null, color: null } };
+
+const str = (v: unknown, re?: RegExp): string | null => (typeof v === 'string' && v && (!re || re.test(v)) ? v : null);
 
 export interface HandoffLink {
   url: string;
@@ -181,6 +191,12 @@ export class CaptureApi {
     return {
       embed_origins: Array.isArray(r.embed_origins) ? r.embed_origins.filter((o) => typeof o === 'string') : [],
       document_upload_fallback: fallback === 'on_camera_failure' || fallback === 'always' ? fallback : 'off',
+      branding: {
+        name: str(r.branding?.name),
+        // Only inline images: the page's CSP allows data: images and nothing from other hosts.
+        logo_data_url: str(r.branding?.logo_data_url, /^data:image\/(png|jpeg|webp|svg\+xml);base64,/),
+        color: str(r.branding?.color, /^#[0-9a-fA-F]{6}$/),
+      },
     };
   }
 

@@ -10,7 +10,7 @@ import { errorKind, showError, withRecovery, type ErrorKind } from './steps/erro
 import { followPhone, handoffStep } from './steps/handoff.ts';
 import { selfieStep } from './steps/selfie.ts';
 import { videoStep } from './steps/video.ts';
-import { mountShell, setProgress, type Shell } from './ui.ts';
+import { applyBranding, mountShell, setProgress, type Shell } from './ui.ts';
 
 // Entry point of the capture page: read the token from /capture/{token}, load the session, then
 // run consent and only the steps of the session's profile, in its order, skipping the ones the
@@ -106,6 +106,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   document.documentElement.lang = i18n.lang;
   document.title = i18n.t('app.title');
   root.querySelector('.brand')!.textContent = i18n.t('app.title');
+  applyBranding(root, settings.branding);
   let reported = false;
   const ctx: Ctx = {
     completeBody: null,

@@ -28,6 +28,39 @@ export interface Shell {
   progress: HTMLElement;
 }
 
+/**
+ * The project's name, logo and accent colour in the top bar and on the buttons. The colour is used
+ * only when white text on it keeps WCAG AA contrast (4.5:1); a lighter brand colour would make
+ * every button unreadable, so the page keeps its own then.
+ */
+export function applyBranding(root: HTMLElement, b: { name: string | null; logo_data_url: string | null; color: string | null }): void {
+  const brand = root.querySelector<HTMLElement>('.brand');
+  if (brand && (b.name || b.logo_data_url)) {
+    const logo = b.logo_data_url ? h('img', { class: 'brand-logo', src: b.logo_data_url, alt: b.name ? '' : 'logo' }) : null;
+    brand.replaceChildren(...(logo ? [logo] : []), ...(b.name ? [b.name] : []));
+  }
+  if (b.color && contrastWithWhite(b.color) >= 4.5) {
+    document.documentElement.style.setProperty('--primary', b.color);
+    document.documentElement.style.setProperty('--primary-dark', darken(b.color, 0.25));
+  }
+}
+
+const channels = (hex: string) => [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+
+/** WCAG 2 contrast ratio of white text on `hex`. */
+export function contrastWithWhite(hex: string): number {
+  const lin = channels(hex).map((c) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  const l = 0.2126 * lin[0]! + 0.7152 * lin[1]! + 0.0722 * lin[2]!;
+  return 1.05 / (l + 0.05);
+}
+
+function darken(hex: string, by: number): string {
+  return `#${channels(hex).map((c) => Math.round(c * (1 - by)).toString(16).padStart(2, '0')).join('')}`;
+}
+
 export function mountShell(root: HTMLElement, title: string): Shell {
   const progress = h('p', { class: 'progress', 'aria-live': 'off' });
   const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
