@@ -121,8 +121,16 @@ async function liveSession(rt: TestRuntime) {
   return { id: s.id, token: new URL(s.capture_url).pathname.split('/').pop()! };
 }
 
-async function agentCookie(on: TestRuntime, projectId: string, login: string) {
+async function agentCookie(on: TestRuntime, projectId: string, login: string, sessionId: string) {
   const u = await makeUser(on.deps, { login, projectId, roles: ['agent'] });
+  // Only the agent the queue assigned may join (call_not_assigned): this file is about where the
+  // call lives, not about the queue (test/http/call-queue.test.ts), so the assignment is written
+  // straight into the shared queue table, as the desk's `next` would.
+  const at = new Date().toISOString();
+  const queued = await on.deps.db.updateTable('live_queue').set({ agent_id: u.id, assigned_at: at }).where('session_id', '=', sessionId).executeTakeFirst();
+  if (Number(queued.numUpdatedRows) === 0) {
+    await on.deps.db.insertInto('live_queue').values({ session_id: sessionId, project_id: projectId, priority: 0, joined_at: at, seq: Date.now(), agent_id: u.id, assigned_at: at }).execute();
+  }
   const res = await on.app.request('/dashboard/api/login', { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN }, body: JSON.stringify({ login: u.login, password: u.password }) });
   assert.equal(res.status, 200);
   return res.headers.get('set-cookie')!.split(';')[0]!;
@@ -135,7 +143,7 @@ test('the agent reaches node B; B forwards to node A, which holds the call: both
   await user.wait((m) => m.type === 'offer', 'offer for the user');
   assert.equal(await a.callAffinity!.ownerOf(s.id), a.callAffinity!.nodeId, 'the node that took the first socket owns the call');
 
-  const cookie = await agentCookie(b, a.projectId, 'agent-on-b');
+  const cookie = await agentCookie(b, a.projectId, 'agent-on-b', s.id);
   const agent = await participant(`${urls.get(b)}/dashboard/api/calls/ws`, { cookie });
   agent.send({ type: 'join', role: 'agent', session_id: s.id });
   const joined = await agent.wait((m) => m.type === 'joined', 'joined for the agent');

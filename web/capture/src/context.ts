@@ -11,6 +11,8 @@ export interface Ctx {
   shell: Shell;
   /** Send client signals once, on the first camera attempt (the camera label is one of them). */
   reportClient(cameraLabel: string | null, video?: HTMLVideoElement): void;
+  /** Settles once the device report (if any) was sent or failed: before the page navigates away. */
+  clientReported(): Promise<void>;
   /** The project's page settings (embedding origins, document upload fallback). */
   settings: PageSettings;
   /** Events for an embedding page (no-ops when not framed by an allowed origin). */

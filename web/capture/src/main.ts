@@ -108,6 +108,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   root.querySelector('.brand')!.textContent = i18n.t('app.title');
   applyBranding(root, settings.branding);
   let reported = false;
+  let report: Promise<void> = Promise.resolve();
   const ctx: Ctx = {
     completeBody: null,
     api,
@@ -120,10 +121,11 @@ export async function boot(root: HTMLElement): Promise<void> {
       if (reported) return;
       reported = true;
       // Fire and forget: risk signals must never block the user's capture (the jitter sample takes ≤ 1.5 s).
-      void (video ? measureFrameJitter(video) : Promise.resolve({}))
+      report = (video ? measureFrameJitter(video) : Promise.resolve({}))
         .then((jitter) => api.clientInfo({ ...collectClientInfo(label), ...jitter }))
         .catch((e: unknown) => console.warn('client-info failed', e));
     },
+    clientReported: () => report,
   };
   if (session.waiting_room && (session.status === 'pending' || session.status === 'in_progress')) return waitingRoom(ctx);
   const closed = closedKind(session.status);

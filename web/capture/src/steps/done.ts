@@ -47,5 +47,7 @@ export async function doneScreen(ctx: Ctx, redirectUrl: string | null, navigate:
  * which shows the position, the wait and the call itself. `replace`: Back must not return here.
  */
 export async function waitingRoom(ctx: Ctx, go: (url: string) => void = (u) => location.replace(u)): Promise<void> {
+  // The device report (risk signals) is still on its way after the selfie: leaving would cancel it.
+  await Promise.race([ctx.clientReported(), delay(3000)]);
   go(`/capture/call/${encodeURIComponent(ctx.api.token)}`);
 }
