@@ -64,9 +64,13 @@ export function humanDecision(a: SessionAggregate, c: HumanDecisionInput, actor:
     if (c.confirm_override !== true) return reject('override_confirmation_required', 'approving overrides the automatic decline: confirm it (confirm_override: true) and write why in the notes', { previous_result: s.result });
     if ((c.notes?.trim().length ?? 0) < OVERRIDE_NOTES_MIN) return reject('override_reason_required', `overriding a decline needs a written reason in the notes (at least ${OVERRIDE_NOTES_MIN} characters)`);
   }
-  if (c.four_eyes && c.result === 'approved' && (overridesDecline || c.four_eyes.high_risk)) {
+  // A live-agent approval is the whole verification resting on one person's call: with four-eyes on,
+  // it always waits for the concurrent audit (issue 16: V-CIP / video-ident ask for a second check).
+  const liveCall = s.profile.video_mode === 'live_agent';
+  if (c.four_eyes && c.result === 'approved' && (overridesDecline || c.four_eyes.high_risk || liveCall)) {
     const pending: PendingApproval = {
-      result: c.result, notes: c.notes ?? null, reasons: c.reasons ?? [], action, why: overridesDecline ? 'overrides_decline' : 'high_risk', by: actorRef(actor), at,
+      result: c.result, notes: c.notes ?? null, reasons: c.reasons ?? [], action,
+      why: overridesDecline ? 'overrides_decline' : c.four_eyes.high_risk ? 'high_risk' : 'live_agent_call', by: actorRef(actor), at,
     };
     return same(a, { pending_approval: pending, review_claim: null, updated_at: at }, undefined, [
       { type: 'audit', action: 'review.pending_second_approval', details: { result: c.result, why: pending.why, notes: pending.notes, reasons: pending.reasons } },

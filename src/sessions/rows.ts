@@ -86,7 +86,7 @@ export const pendingApprovalSchema = z.object({
   notes: z.string().nullable(),
   reasons: z.array(z.string()),
   action: z.enum(['decision.review', 'decision.agent']),
-  why: z.enum(['overrides_decline', 'high_risk']),
+  why: z.enum(['overrides_decline', 'high_risk', 'live_agent_call']),
   by: reviewedBySchema,
   at: z.string(),
 });

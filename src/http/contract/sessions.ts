@@ -41,7 +41,7 @@ export const Decision = named('Decision', z.object({
 
 const PendingApproval = named('PendingApproval', z.object({
   result: z.enum(['approved', 'declined']), notes: z.string().nullable(), reasons: z.array(z.string()),
-  action: z.enum(['decision.review', 'decision.agent']), why: z.enum(['overrides_decline', 'high_risk']), by: ActorRef, at: timestamp,
+  action: z.enum(['decision.review', 'decision.agent']), why: z.enum(['overrides_decline', 'high_risk', 'live_agent_call']), by: ActorRef, at: timestamp,
 }), { description: 'Four-eyes (project setting four_eyes): a human approval waiting for a second, different person; no webhook until confirmed' });
 
 const pair = z.object({

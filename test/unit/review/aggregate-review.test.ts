@@ -59,6 +59,18 @@ test('four-eyes holds an approval of a decline or a high-risk session, without a
   assert.deepEqual(webhooks(decline.effects), ['video.reviewed'], 'a decline is never held');
 });
 
+test('four-eyes holds every approval of a live-agent call (the concurrent audit); without four-eyes the agent decides alone', () => {
+  const live = processed('needs_review', { profile: { ...profile, steps: ['selfie', 'video'], video_mode: 'live_agent' } });
+  const held = ok(run(live, approve({ four_eyes: { high_risk: false } }), ann));
+  assert.equal(held.next.session.pending_approval?.why, 'live_agent_call');
+  assert.deepEqual(webhooks(held.effects), []);
+  const confirmed = ok(run(held.next, { type: 'second_approval_decided', confirm: true }, aud));
+  assert.deepEqual(webhooks(confirmed.effects), ['video.reviewed'], 'the auditor confirms: final');
+  const alone = ok(run(live, approve(), ann));
+  assert.equal(alone.next.session.pending_approval, null);
+  assert.deepEqual(webhooks(alone.effects), ['video.reviewed']);
+});
+
 test('second approval: not the same person, not without a pending decision; confirm finalises as the first reviewer, reject drops it', () => {
   const held = ok(run(processed('declined'), approve({ confirm_override: true, notes: 'same person, older photo', four_eyes: { high_risk: false } }), ann)).next;
   assert.equal(code(run(held, { type: 'second_approval_decided', confirm: true }, ann)), 'four_eyes_same_user');
