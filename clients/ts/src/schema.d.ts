@@ -459,7 +459,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The project's capture-page settings (embedding origins, document upload fallback) */
+        /** The project's capture-page settings (embedding origins, document upload fallback, branding) */
         get: operations["getV1CapturePageSettings"];
         put?: never;
         post?: never;
@@ -1167,7 +1167,7 @@ export interface components {
             /** @enum {string} */
             action: "decision.review" | "decision.agent";
             /** @enum {string} */
-            why: "overrides_decline" | "high_risk";
+            why: "overrides_decline" | "high_risk" | "live_agent_call";
             by: components["schemas"]["ActorRef"];
             at: string;
         };
@@ -2202,7 +2202,12 @@ export interface components {
          *       "embed_origins": [
          *         "https://shop.example"
          *       ],
-         *       "document_upload_fallback": "on_camera_failure"
+         *       "document_upload_fallback": "on_camera_failure",
+         *       "branding": {
+         *         "name": "Acme Bank",
+         *         "logo_data_url": null,
+         *         "color": "#0b5cad"
+         *       }
          *     }
          */
         CapturePageSettings: {
@@ -2211,6 +2216,11 @@ export interface components {
             embed_origins: string[];
             /** @enum {string} */
             document_upload_fallback: "off" | "on_camera_failure" | "always";
+            branding: {
+                name: string | null;
+                logo_data_url: string | null;
+                color: string | null;
+            };
         };
         /**
          * @example {
@@ -5325,7 +5335,12 @@ export interface operations {
                      *       "embed_origins": [
                      *         "https://shop.example"
                      *       ],
-                     *       "document_upload_fallback": "on_camera_failure"
+                     *       "document_upload_fallback": "on_camera_failure",
+                     *       "branding": {
+                     *         "name": "Acme Bank",
+                     *         "logo_data_url": null,
+                     *         "color": "#0b5cad"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["CapturePageSettings"];
