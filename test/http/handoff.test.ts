@@ -186,7 +186,7 @@ for (const db of ['sqlite', 'postgres'] as const) {
       const ok = await json(await rt.req('PATCH', '/v1/project/settings', { allowed_origins: ['https://shop.example', 'http://localhost:5173'], document_upload_fallback: 'on_camera_failure' }));
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       const { cap } = await newCaptureSession(rt, { steps: ['document'] });
-      assert.deepEqual((await json(await cap('GET', '/page-settings'))).body, { object: 'capture_page_settings', embed_origins: ['https://shop.example', 'http://localhost:5173'], document_upload_fallback: 'on_camera_failure' });
+      assert.deepEqual((await json(await cap('GET', '/page-settings'))).body, { object: 'capture_page_settings', embed_origins: ['https://shop.example', 'http://localhost:5173'], document_upload_fallback: 'on_camera_failure', branding: { name: null, logo_data_url: null, color: null } });
       await rt.req('PATCH', '/v1/project/settings', { allowed_origins: [], document_upload_fallback: 'off' });
     });
   });
