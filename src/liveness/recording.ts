@@ -54,6 +54,8 @@ export function assessRecording(input: {
   search?: ReportedSearch;
   /** Packet timestamps of the recorded video (seconds), when the container has them. */
   containerTimes?: readonly number[] | null;
+  /** Checks made outside the sampled frames (the every-frame loop scan, loop-scan.ts): they count like the others. */
+  extraChecks?: readonly CheckOutcome[];
 }): RecordingAssessment {
   const o = input.options ?? {};
   const frames = [...input.frames].sort((a, b) => a.t - b.t);
@@ -70,6 +72,7 @@ export function assessRecording(input: {
     checkStill(sigs, o.image, frames.map((f) => f.embedding)),
     // A recording's embeddings are spread over time: a change of identity at one moment is a swap.
     checkFaceSwap(frames.map((f) => f.embedding), o.faceSwapMaxDistance, o.faceSwapSplitGap ?? FACE_SWAP_SPLIT_GAP),
+    ...(input.extraChecks ?? []),
   ];
   const mouth = frames.flatMap((f) => (f.face && Number.isFinite(f.face.mouthOpen) ? [{ t: f.t, open: f.face.mouthOpen }] : []));
   const avSync = input.audio ? audioVisualSync(mouth, input.audio, o.avSync) : null;

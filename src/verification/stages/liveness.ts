@@ -48,8 +48,8 @@ export const livenessStage = defineStage(livenessResult)({
     }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;
-    const assessed = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null });
-    const a = { ...assessed, checks: [...assessed.checks, await loopOverEveryFrame(decodedOf(ctx).thumbs)] };
+    const loop = await loopOverEveryFrame(decodedOf(ctx).thumbs);
+    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop] });
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
