@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { makeUser } from '../test/helpers/dashboard-client.ts';
-import { CHROMIUM_ARGS } from '../test/helpers/dashboard-browser.ts';
+import { CHROMIUM_ARGS } from '../test/helpers/chromium.ts';
 import { createSession, submitExpiredPassportSession, waitForStatus } from '../test/helpers/dashboard-seed.ts';
 import { startReceiver } from '../test/helpers/receiver.ts';
 import { startServer } from '../test/helpers/server.ts';

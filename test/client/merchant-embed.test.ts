@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchWithFakeMedia } from '../helpers/chromium.ts';
 import { startMerchant } from '../../clients/ts/example/merchant.ts';
 import { fakeCamera, fakeMicrophone } from '../helpers/fake-media.ts';
 import { startServer } from '../helpers/server.ts';
@@ -23,11 +24,7 @@ describe('example merchant embeds the capture page (Chromium)', { timeout: 240_0
     const [video, audio] = await Promise.all([fakeCamera(), fakeMicrophone()]);
     server = await startServer({ workers: false });
     merchant = await startMerchant({ vkycUrl: server.baseUrl, apiKey: server.apiKey, steps: ['document'] });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`, `--use-file-for-fake-audio-capture=${audio}`],
-    });
+    browser = await launchWithFakeMedia({ video, audio });
   });
   after(async () => {
     await browser?.close();

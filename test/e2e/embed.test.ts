@@ -3,7 +3,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchWithFakeMedia } from '../helpers/chromium.ts';
 import sharp from 'sharp';
 import { fakeCamera, fakeMicrophone } from '../helpers/fake-media.ts';
 import { startServer } from '../helpers/server.ts';
@@ -54,11 +55,7 @@ describe('embedded capture (Chromium)', { timeout: 240_000 }, () => {
     server = await startServer({ workers: false });
     allowed = await startHost(() => hostPage(server.baseUrl, session));
     stranger = await startHost(() => hostPage(server.baseUrl, session));
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`, `--use-file-for-fake-audio-capture=${audio}`],
-    });
+    browser = await launchWithFakeMedia({ video, audio });
   });
   after(async () => {
     await browser?.close();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchWithFakeMedia } from '../helpers/chromium.ts';
 import { fakeCamera, fakeMicrophone, fakeSelfieJpeg } from '../helpers/fake-media.ts';
 import { startServer } from '../helpers/server.ts';
 
@@ -21,11 +22,7 @@ describe('document upload fallback (Chromium, camera denied)', { timeout: 180_00
     const [video, audio] = await Promise.all([fakeCamera(), fakeMicrophone()]);
     photo = await fakeSelfieJpeg(); // any sharp photo passes the document gates (blur, glare)
     server = await startServer({ workers: false });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`, `--use-file-for-fake-audio-capture=${audio}`],
-    });
+    browser = await launchWithFakeMedia({ video, audio }, { fakeUi: false });
   });
   after(async () => {
     await browser?.close();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchWithFakeMedia } from '../helpers/chromium.ts';
 import { fakeCamera, fakeMicrophone } from '../helpers/fake-media.ts';
 import { decodeQr } from '../helpers/qr-decode.ts';
 import { startServer } from '../helpers/server.ts';
@@ -23,11 +24,7 @@ describe('desktop-to-phone hand-off (Chromium)', { timeout: 300_000 }, () => {
     await mkdir(SHOTS, { recursive: true });
     const [video, audio] = await Promise.all([fakeCamera(), fakeMicrophone()]);
     server = await startServer({ workers: false });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`, `--use-file-for-fake-audio-capture=${audio}`],
-    });
+    browser = await launchWithFakeMedia({ video, audio });
   });
   after(async () => {
     await browser?.close();

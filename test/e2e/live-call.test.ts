@@ -4,7 +4,8 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchWithFakeMedia } from '../helpers/chromium.ts';
 import { readBlob } from '../../src/storage/blob-port.ts';
 import { makeUser } from '../helpers/dashboard-client.ts';
 import { MEDIA_DIR, fakeMicrophone } from '../helpers/fake-media.ts';
@@ -56,12 +57,7 @@ async function colourCamera(rgb: readonly number[]): Promise<string> {
 }
 
 function launch(camera: string, mic: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`, `--use-file-for-fake-audio-capture=${mic}`,
-      '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'],
-  });
+  return launchWithFakeMedia({ video: camera, audio: mic }, { extra: ['--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'] });
 }
 
 /** Mean RGB of the remote <video>'s current frame (the top third: the agent camera's square moves lower down). */

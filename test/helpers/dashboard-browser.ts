@@ -19,8 +19,6 @@ export async function axeSerious(page: Page): Promise<AxeProblem[]> {
   });
 }
 
-/** Headless Debian Chromium as the other browser tests launch it. */
-export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Collects page errors and CSP refusals: each test ends asserting there were none. */
 export function watch(page: Page): string[] {
