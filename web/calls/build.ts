@@ -1,6 +1,7 @@
 import { build } from 'esbuild';
 import { copyFile } from 'node:fs/promises';
 import { buildAtomically } from '../build-atomic.ts';
+import { PAGE_SCRIPT } from '../bundle.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,14 +20,7 @@ async function bundle(outDir: string): Promise<void> {
   await build({
     entryPoints: { user: path.join(here, 'user.ts'), agent: path.join(here, 'agent.ts') },
     outdir: outDir,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    sourcemap: false,
+    ...PAGE_SCRIPT,
   });
   for (const f of ['calls.css', 'user.html', 'agent.html']) await copyFile(path.join(here, f), path.join(outDir, f));
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildCallAssets, CALL_FILES } from '../calls/build.ts';
 import { buildAtomically } from '../build-atomic.ts';
+import { bundleCss, PAGE_SCRIPT, totalBytes } from '../bundle.ts';
 import { buildDashboardAssets, DASHBOARD_FILES, DASHBOARD_OUT_DIR } from '../dashboard/build.ts';
 
 // Bundle the capture page into `outDir`: app.js (one ES module, minified, es2020 so iOS 14+ and
@@ -22,9 +23,7 @@ const FILES = ['app.js', 'styles.css', 'index.html', 'embed.js'];
 
 export async function buildCaptureAssets(outDir: string = DEFAULT_OUT_DIR): Promise<{ files: string[]; bytes: number }> {
   await buildAtomically(outDir, FILES, bundle);
-  let bytes = 0;
-  for (const f of FILES) bytes += (await stat(path.join(outDir, f))).size;
-  return { files: FILES, bytes };
+  return { files: FILES, bytes: await totalBytes(outDir, FILES) };
 }
 
 /** Where the server looks for the live-call pages (CALL_BUILD_DIR in src/http/routes/call-pages.ts). */
@@ -47,28 +46,13 @@ async function bundle(outDir: string): Promise<void> {
   await build({
     entryPoints: [path.join(here, 'src/main.ts')],
     outfile: path.join(outDir, 'app.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    // Not written into outDir: the server serves outDir publicly and maps are not needed there.
-    sourcemap: false,
+    ...PAGE_SCRIPT,
   });
-  await build({
-    entryPoints: [path.join(here, 'styles.css')],
-    outfile: path.join(outDir, 'styles.css'),
-    bundle: true,
-    minify: true,
-    target: ['chrome80', 'safari14', 'firefox80'],
-    logLevel: 'warning',
-  });
+  await bundleCss(path.join(here, 'styles.css'), path.join(outDir, 'styles.css'), ['chrome80', 'safari14', 'firefox80']);
   await copyFile(path.join(here, 'index.html'), path.join(outDir, 'index.html'));
   // The <vkyc-capture> element for merchants' pages (web/embed, served as /embed.js): a classic
   // script (document.currentScript tells it our origin), deterministic bytes so an SRI hash holds.
-  await build({ entryPoints: [path.join(here, '../embed/vkyc-capture.ts')], outfile: path.join(outDir, 'embed.js'), bundle: true, format: 'iife', platform: 'browser', target: 'es2020', minify: true, legalComments: 'none', logLevel: 'warning' });
+  await build({ entryPoints: [path.join(here, '../embed/vkyc-capture.ts')], outfile: path.join(outDir, 'embed.js'), ...PAGE_SCRIPT, format: 'iife' });
 }
 
 async function cli(out: string | undefined): Promise<void> {

@@ -1,8 +1,9 @@
 import { build } from 'esbuild';
-import { copyFile, stat } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildAtomically } from '../build-atomic.ts';
+import { bundleCss, PAGE_SCRIPT, totalBytes } from '../bundle.ts';
 
 // Bundles the reviewers' dashboard (Preact + uPlot, TypeScript/TSX) into `outDir`: app.js (one ES
 // module), charts.js (uPlot, loaded by the overview only), styles.css (ours + uPlot's) and index.html. The server only serves that directory
@@ -14,9 +15,7 @@ export const DASHBOARD_OUT_DIR = path.resolve(here, '../build/dashboard');
 
 export async function buildDashboardAssets(outDir: string = DASHBOARD_OUT_DIR): Promise<{ bytes: number }> {
   await buildAtomically(outDir, DASHBOARD_FILES, bundle);
-  let bytes = 0;
-  for (const f of DASHBOARD_FILES) bytes += (await stat(path.join(outDir, f))).size;
-  return { bytes };
+  return { bytes: await totalBytes(outDir, DASHBOARD_FILES) };
 }
 
 async function bundle(outDir: string): Promise<void> {
@@ -24,26 +23,12 @@ async function bundle(outDir: string): Promise<void> {
     // Two bundles: the app, and uPlot's charts which only the overview loads (import at run time).
     entryPoints: { app: path.join(here, 'src/main.tsx'), charts: path.join(here, 'src/uplot-charts.ts') },
     outdir: outDir,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    // Reviewers work on desktop/tablet browsers of the last few years; no capture-page-style reach needed.
-    target: 'es2020',
+    ...PAGE_SCRIPT,
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    sourcemap: false,
   });
-  await build({
-    entryPoints: [path.join(here, 'styles.css')],
-    outfile: path.join(outDir, 'styles.css'),
-    bundle: true,
-    minify: true,
-    target: ['chrome100', 'safari15', 'firefox100'],
-    logLevel: 'warning',
-  });
+  // Reviewers work on desktop/tablet browsers of the last few years; no capture-page-style reach needed.
+  await bundleCss(path.join(here, 'styles.css'), path.join(outDir, 'styles.css'), ['chrome100', 'safari15', 'firefox100']);
   await copyFile(path.join(here, 'index.html'), path.join(outDir, 'index.html'));
 }
 
