@@ -168,6 +168,13 @@ describe('dashboard lists, evidence, stats, settings', { timeout: 600_000 }, () 
     assert.deepEqual([g.review_claim_minutes, g.branding.name, g.four_eyes], [5, 'Bank A', false]);
     const big = `data:image/png;base64,${Buffer.alloc(201 * 1024, 1).toString('base64')}`;
     assert.equal(await errorCode(await admin.req('PATCH', '/project/settings', { branding: { name: null, color: null, logo_data_url: big } })), 'validation_failed');
+    // The route's own body limit (320 KiB, over the 64 KiB default) holds over the socket: a 190 KB
+    // logo (≈ 254 KiB as JSON) fits, a body past the limit is cut with 413 before validation.
+    const fits = `data:image/png;base64,${Buffer.alloc(190 * 1024, 1).toString('base64')}`;
+    assert.equal((await admin.req('PATCH', '/project/settings', { branding: { name: null, color: null, logo_data_url: fits } })).status, 200);
+    const huge = `data:image/png;base64,${Buffer.alloc(400 * 1024, 1).toString('base64')}`;
+    const cut = await admin.req('PATCH', '/project/settings', { branding: { name: null, color: null, logo_data_url: huge } });
+    assert.deepEqual([cut.status, await errorCode(cut)], [413, 'payload_too_large']);
     assert.equal(await errorCode(await admin.req('PATCH', '/project/settings', { require_totp: true })), 'validation_failed', 'not a dashboard setting here');
     const sid = await decided({ findings: [UNCERTAIN] });
     const claim = await body(await rev.req('POST', `/sessions/${sid}/claim`, {}));

@@ -52,6 +52,21 @@ describe('security headers over a real socket', () => {
     assert.match(csp, /script-src 'self'(;|$)/);
   });
 
+  test('live-call pages: same-origin CSP (media from the camera, sockets to this host), no framing', async () => {
+    const token = capturePath.split('/').pop();
+    for (const path of [`/capture/call/${token}`, '/dashboard/call']) {
+      const res = await fetch(server.baseUrl + path);
+      assert.equal(res.status, 200, path);
+      assertFrameProtected(res.headers, path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /default-src 'self'/, path);
+      assert.match(csp, /media-src 'self' blob: mediastream:/, path);
+      assert.match(csp, /connect-src 'self'(;|$)/, path);
+      assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/, path);
+      assert.equal(res.headers.get('x-robots-tag'), 'noindex, nofollow', path);
+    }
+  });
+
   test('Swagger UI does not persist entered keys', async () => {
     const init = await (await fetch(`${server.baseUrl}/docs/assets/init.js`)).text();
     assert.match(init, /persistAuthorization: false/);
