@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
+import { loadOrCreateSecret } from './config/secret.ts';
 import type { Deps } from './deps.ts';
 import { type Clock, systemClock } from './domain/time.ts';
 import { createApp, type AppExtras } from './http/app.ts';
@@ -150,19 +149,6 @@ function selectQueue(config: Config, handle: DbHandle, clock: Clock, log: Logger
       redis.disconnect();
     },
   };
-}
-
-export function loadOrCreateSecret(config: Config): string {
-  if (config.VKYC_SECRET) return config.VKYC_SECRET;
-  const file = join(config.DATA_DIR, 'secret.key');
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    mkdirSync(config.DATA_DIR, { recursive: true, mode: DIR_MODE });
-    const s = randomBytes(32).toString('hex');
-    writeFileSync(file, s, { mode: 0o600, flag: 'wx' });
-    return readFileSync(file, 'utf8').trim();
-  }
 }
 
 /**
