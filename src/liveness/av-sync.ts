@@ -63,6 +63,11 @@ export interface AvSyncOptions {
   minSpeechSeconds?: number;
   /** Loudness of the 300–3400 Hz band (true) or of the whole track. */
   speechBandOnly?: boolean;
+  /**
+   * Only mouth frames in [from, to] (s): where the person was asked to speak (the phrase window).
+   * Elsewhere the mouth is sampled too sparsely and may move without speech (open_mouth, smile).
+   */
+  window?: { from: number; to: number } | null;
 }
 
 export const AV_SYNC_DEFAULTS: Required<AvSyncOptions> = {
@@ -75,6 +80,7 @@ export const AV_SYNC_DEFAULTS: Required<AvSyncOptions> = {
   abstainBelow: 0.15,
   minSpeechSeconds: 0.5,
   speechBandOnly: false,
+  window: null,
 };
 
 export interface AvSyncResult {
@@ -112,7 +118,8 @@ export function audioVisualSync(
   options: AvSyncOptions = {},
 ): AvSyncResult {
   const o = { ...AV_SYNC_DEFAULTS, ...options };
-  const m = mouth.filter((x) => Number.isFinite(x.open)).sort((a, b) => a.t - b.t);
+  const w = o.window;
+  const m = mouth.filter((x) => Number.isFinite(x.open) && (!w || (x.t >= w.from && x.t <= w.to))).sort((a, b) => a.t - b.t);
   const dur = audio.samples.length / audio.sampleRate;
   const from = Math.max(0, m[0]?.t ?? 0), to = Math.min(dur, m.at(-1)?.t ?? 0);
   const none = (note: string, extra: Partial<AvSyncResult> = {}): AvSyncResult => ({ synced: null, correlation: null, lagSeconds: null, curve: [], windows: 0, speechSeconds: 0, frames: m.length, note, ...extra });
