@@ -26,7 +26,12 @@ export const livenessResult = z.object({
   schedule: z.array(z.object({ type: z.string(), at_seconds: z.number() })).optional(),
   challenges: z.object({ passed: z.boolean(), score: measured, baseline: z.unknown(), results: z.array(challengeResult) }).optional(),
   checks: z.array(check).optional(),
-  av_sync: z.object({ synced: z.boolean().nullable(), correlation: measured, lag_seconds: measured, note: z.string().nullable() }).nullable().optional(),
+  av_sync: z.object({
+    synced: z.boolean().nullable(), correlation: measured, lag_seconds: measured, note: z.string().nullable(),
+    // Evidence (issue 20): where it was measured and on how much (optional: results stored before it lack them).
+    window_seconds: z.array(z.number()).nullable().optional(), frames: z.number().optional(), speech_seconds: z.number().optional(),
+    windows: z.number().optional(), curve: z.array(z.object({ lag: z.number(), r: z.number() })).optional(),
+  }).nullable().optional(),
   passive_score: z.number().nullable().optional(),
   findings: findingsSchema,
 });

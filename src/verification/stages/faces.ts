@@ -69,7 +69,8 @@ export async function frameEmbedding(ctx: RunContext, index: number): Promise<Em
  * - outside any window: 1 frame/s — tracking, best frames, identity changes;
  * - challenge windows: 2.5 frames/s (head turns and expressions last ≥ 0.5 s), every decoded frame
  *   (FRAME_RATE, 10/s) for blink (a blink lasts 100–400 ms: at 5/s bench:liveness missed 2 of 3);
- * - the phrase window: 2.5 frames/s of mouth opening for audio-visual sync.
+ * - the phrase window: every decoded frame (mesh only) of mouth opening for audio-visual sync:
+ *   syllables come 4–5 times a second, so at 2.5/s the mouth cannot follow them (bench:av-sync).
  * The iris model runs only for blink windows and the expression model only for smile windows.
  */
 const BASE_FPS = 1;
@@ -97,7 +98,7 @@ function frameSelector(ctx: RunContext, windows: Window[]): (index: number, t: n
   const every = (rate: number) => Math.max(1, Math.round(fps / rate));
   return (i, t) => {
     const inside = windows.filter((w) => t >= w.from && t <= w.to);
-    if (inside.some((w) => w.type === 'blink' || w.type === DENSE)) return true;
+    if (inside.some((w) => w.type === 'blink' || w.type === DENSE || w.type === 'phrase')) return true;
     if (inside.length) return i % every(WINDOW_FPS) === 0;
     return i % every(BASE_FPS) === 0;
   };

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { readWav } from '../../engines/speech/audio.ts';
-import { monoAudio } from '../../liveness/av-sync.ts';
+import { monoAudio, type AvSyncResult } from '../../liveness/av-sync.ts';
 import { frameSignature } from '../../liveness/frame-signature.ts';
 import { assessRecording } from '../../liveness/recording.ts';
 import { checkCameraInjection, checkVirtualCamera } from '../../liveness/camera-label.ts';
-import { challengeSearchOf, scheduleOf } from '../challenge-search.ts';
+import { challengeSearchOf, phraseWindowOf, scheduleOf } from '../challenge-search.ts';
 import type { Embedding } from '../../engines/face/port.ts';
 import type { StageFinding } from '../../domain/findings.ts';
 import type { CheckOutcome, ReplayReason } from '../../liveness/outcome.ts';
@@ -49,7 +49,9 @@ export const livenessStage = defineStage(livenessResult)({
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;
     const loop = await loopOverEveryFrame(decodedOf(ctx).thumbs);
-    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop] });
+    // AV sync only where the phrase was said: the faces stage measured every decoded frame there.
+    const avWindow = phraseWindowOf(plan);
+    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop], options: { avSync: { window: avWindow } } });
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
@@ -60,7 +62,8 @@ export const livenessStage = defineStage(livenessResult)({
       // A non-blocking check (delivery stalls) only sends the session to review (decision.ts).
       findings.push({ code: 'replay_suspected', message: `the video looks replayed or manipulated (${c.reason})`, blocking: c.blocking, details: c });
     }
-    if (a.reasons.includes('av_desync')) findings.push({ code: 'av_sync_failed', message: 'mouth movement and speech do not line up', details: { correlation: a.avSync?.correlation, lag_seconds: a.avSync?.lagSeconds } });
+    const av = a.avSync ? avSyncEvidence(a.avSync, avWindow) : null;
+    if (a.reasons.includes('av_desync')) findings.push({ code: 'av_sync_failed', message: `mouth movement and speech do not line up (best correlation ${av?.correlation} at ${av?.lag_seconds} s)`, details: av ?? {} });
     const cameraLabel = typeof ctx.session.client_info?.camera_label === 'string' ? ctx.session.client_info.camera_label : null;
     const virtual = checkVirtualCamera(cameraLabel ? [cameraLabel] : []);
     const injected = checkCameraInjection(cameraLabel ? [cameraLabel] : []);
@@ -75,7 +78,7 @@ export const livenessStage = defineStage(livenessResult)({
       schedule,
       challenges: a.challenges,
       checks: [...a.checks, virtual, injected],
-      av_sync: a.avSync ? { synced: a.avSync.synced, correlation: a.avSync.correlation, lag_seconds: a.avSync.lagSeconds, note: a.avSync.note ?? null } : null,
+      av_sync: av,
       passive_score: passiveScore(ctx.input('faces')),
       findings,
     };
@@ -87,6 +90,18 @@ async function loopOverEveryFrame(thumbs: string | null | undefined): Promise<Ch
   const raw = thumbs ? await readFile(thumbs).catch(() => null) : null;
   if (!raw) return { reason: 'looped_frames', flagged: false, blocking: true, evidence: { scan: 'every_frame', frames: 0 } };
   return scanForLoop(splitThumbs(raw));
+}
+
+/**
+ * The AV-sync verdict with what it rests on: the phrase window searched, the mouth frames and seconds
+ * of speech in it, the sub-windows averaged, and the correlation curve every 0.1 s of lag.
+ */
+function avSyncEvidence(r: AvSyncResult, window: { from: number; to: number } | null) {
+  return {
+    synced: r.synced, correlation: r.correlation, lag_seconds: r.lagSeconds, note: r.note ?? null,
+    window_seconds: window ? [window.from, window.to] : null, frames: r.frames, speech_seconds: r.speechSeconds, windows: r.windows,
+    curve: r.curve.filter((p) => Math.abs(Math.round(p.lag * 10) - p.lag * 10) < 1e-6),
+  };
 }
 
 const passiveScore = (faces: ResultOf<'faces'>): number | null => (faces.skipped ? null : faces.passive.score);

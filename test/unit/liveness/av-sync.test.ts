@@ -58,3 +58,52 @@ test('silence or a still mouth cannot be judged (null, not a guess)', () => {
   const still = mouth.map((m) => ({ ...m, open: 0.1 }));
   assert.equal(audioVisualSync(still, readWav(wav(0, 'b.wav'))).synced, null);
 });
+
+// Real speech (espeak-ng) and a mouth that opens wherever ffmpeg's silencedetect hears sound: an
+// independent measure of the voice, like a face mesh is. Another sentence muxed on the same mouth is
+// the dubbed case.
+function speech(text: string, name: string, shiftSeconds = 0): Buffer {
+  const raw = join(dir, `${name}.raw.wav`), out = join(dir, `${name}.wav`);
+  execFileSync('espeak-ng', ['-s', '150', '-g', '12', '-w', raw, text]);
+  const pad = shiftSeconds > 0 ? `adelay=${Math.round(shiftSeconds * 1000)},` : shiftSeconds < 0 ? `atrim=start=${-shiftSeconds},asetpts=PTS-STARTPTS,` : '';
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', raw, '-af', `${pad}apad=whole_dur=9`, '-t', '9', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', out]);
+  return readFileSync(out);
+}
+function voicedMouth(file: string, fps = 10): Array<{ t: number; open: number }> {
+  const err = execFileSync('sh', ['-c', `ffmpeg -hide_banner -nostats -i '${file}' -af silencedetect=n=-35dB:d=0.06 -f null - 2>&1`], { encoding: 'utf8' });
+  const starts = [...err.matchAll(/silence_start: ([\d.]+)/g)].map((x) => Number(x[1]));
+  const ends = [...err.matchAll(/silence_end: ([\d.]+)/g)].map((x) => Number(x[1]));
+  const silent = (t: number) => starts.some((s, i) => t >= s && t < (ends[i] ?? Infinity));
+  return Array.from({ length: 9 * fps }, (_, i) => ({ t: i / fps, open: silent(i / fps) ? 0.05 : 0.5 + 0.1 * Math.sin(i) }));
+}
+
+test('espeak-ng speech: its own track is in sync; shifted by ≥ 0.5 s or another sentence (dubbed) is not', () => {
+  const text = 'four, seven. two; nine, one. eight, three';
+  const own = join(dir, 'own.wav');
+  assertAudio(speech(text, 'own'), own);
+  const mouth10 = voicedMouth(own);
+  const ok = audioVisualSync(mouth10, readWav(readFileSync(own)));
+  assert.equal(ok.synced, true, JSON.stringify({ r: ok.correlation, lag: ok.lagSeconds, note: ok.note }));
+  for (const s of [0.5, -0.5, 1, -1]) {
+    const r = audioVisualSync(mouth10, readWav(speech(text, `sh${s}`, s)));
+    assert.notEqual(r.synced, true, `shift ${s}: r=${r.correlation} lag=${r.lagSeconds}`);
+  }
+  const dub = audioVisualSync(mouth10, readWav(speech('the quick brown fox jumps over the lazy dog near the river bank', 'dub')));
+  assert.notEqual(dub.synced, true, `dubbed: r=${dub.correlation} lag=${dub.lagSeconds}`);
+});
+
+test('the phrase window limits which mouth frames count; a window without speech gives no verdict', () => {
+  const own = join(dir, 'own2.wav');
+  assertAudio(speech('five, six. seven; eight, nine', 'own2'), own);
+  const mouth10 = voicedMouth(own);
+  const audio = readWav(readFileSync(own));
+  const whole = audioVisualSync(mouth10, audio);
+  assert.equal(whole.synced, true, JSON.stringify({ r: whole.correlation, lag: whole.lagSeconds }));
+  // espeak's sentence ends by ~4 s and the track is padded with silence to 9 s.
+  const after = audioVisualSync(mouth10, audio, { window: { from: 5, to: 9 } });
+  assert.equal(after.synced, null, JSON.stringify(after.note));
+});
+
+function assertAudio(buf: Buffer, path: string): void {
+  assert.ok(buf.length > 44, `${path}: espeak-ng/ffmpeg produced no audio`);
+}
