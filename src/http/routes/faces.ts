@@ -24,11 +24,11 @@ export const faceDocs: RouteDoc[] = [
 export function faceRoutes(deps: Deps) {
   const app = new Hono<{ Variables: Vars }>();
   app.post('/compare', async (c) => {
-    const { a, b } = await readImages(c, ['a', 'b'] as const, deps.config.MAX_IMAGE_BYTES);
+    const { a, b } = await readImages(c, ['a', 'b'] as const, deps.config.MAX_IMAGE_BYTES, deps.config.MAX_IMAGE_PIXELS);
     return c.json(await compareFaces(await deps.engines.face(), a, b));
   });
   app.post('/detect', async (c) => {
-    const { image } = await readImages(c, ['image'] as const, deps.config.MAX_IMAGE_BYTES);
+    const { image } = await readImages(c, ['image'] as const, deps.config.MAX_IMAGE_BYTES, deps.config.MAX_IMAGE_PIXELS);
     return c.json(await detectFaces(await deps.engines.face(), image));
   });
   return app;
