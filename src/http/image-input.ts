@@ -1,9 +1,14 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../domain/errors.ts';
-import { storableImage } from '../engines/image-decode.ts';
+import { ACCEPTED_IMAGE_FORMATS, storableImage } from '../engines/image-decode.ts';
+import { fails } from './openapi.ts';
 import { readText } from './body-limit.ts';
 import { check, parseJson } from './validate.ts';
+
+/** For the API docs of every route that takes an image. */
+export const IMAGE_FORMATS = `Accepted image formats (told by magic bytes, not the name or Content-Type): ${ACCEPTED_IMAGE_FORMATS}. Other recognised formats (SVG, PDF, JPEG 2000, JPEG XL, PSD, ICO…) get 415 unsupported_image_format with details.format; bytes that are no image get 422 not_an_image.`;
+export const unsupportedInput = fails('Neither multipart nor JSON, or an image format we do not read (details.format names it)', 'unsupported_media_type', 'unsupported_image_format');
 
 /** config.MAX_IMAGE_PIXELS' default, for callers without the config at hand. */
 const DEFAULT_MAX_PIXELS = 40_000_000;

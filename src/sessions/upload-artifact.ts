@@ -38,7 +38,10 @@ export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<Ar
   const upload = await readLimited(body, deps.config.MAX_IMAGE_BYTES);
   // Sniffed, never trusted from the Content-Type; BMP/netpbm/HEIC are stored as lossless PNG so
   // every later reader of the blob (sharp) opens it (engines/image-decode.ts).
-  const stored = await storableImage(upload, deps.config.MAX_IMAGE_PIXELS, 'unsupported_media_type');
+  const stored = await storableImage(upload, deps.config.MAX_IMAGE_PIXELS, 'unsupported_media_type').catch((e: unknown) => {
+    // A BMP/netpbm/HEIC that our decoders cannot read is corrupt, as sharp's failures below are.
+    throw e instanceof AppError && e.code === 'not_an_image' ? new AppError('media_unreadable', 'the image could not be decoded (truncated or corrupt)') : e;
+  });
   const buf = Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset, stored.bytes.length);
   const type = stored.contentType;
   let meta: sharp.Metadata;
