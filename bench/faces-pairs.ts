@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { euclidean } from '../src/domain/face-match.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { Box, Embedding, FaceEngine } from '../src/engines/face/port.ts';
-import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../src/faces/face-for-matching.ts';
+import { detectForMatching, embedPhotoFace, largest } from '../src/faces/face-for-matching.ts';
 
 export interface Pair { a: string; b: string; same: boolean }
 
@@ -82,9 +82,8 @@ export class EmbeddingCache {
     // The data set is one person per image; on the rare extra (background) face take the largest.
     const face = largest(found.faces);
     if (!face) return { embedding: null, faces: 0, note: 'no face' };
-    // Same augmentation rule as singleFace (face height in the image as given, before enlargement).
-    const small = face.box.height / found.scale < SMALL_FACE_PX;
-    return { embedding: await embedForMatching(this.engine, found.image, face, { augment: small }), faces: found.faces.length };
+    // The descriptor faces/compare uses (embedSingleFace).
+    return { embedding: await embedPhotoFace(this.engine, found.image, face), faces: found.faces.length };
   }
 }
 
