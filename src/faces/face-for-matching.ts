@@ -72,7 +72,7 @@ export async function toRgb(input: ImageInput): Promise<RgbImage> {
   return isRgbImage(input) ? input : decodeImage(input);
 }
 
-interface MatchFace {
+export interface MatchFace {
   /** Image the face was found in (the original, or a padded copy when padding was needed). */
   image: RgbImage;
   face: DetectedFace;
@@ -123,7 +123,7 @@ export async function zoomOnFace(engine: FaceEngine, image: RgbImage, face: Dete
 }
 
 /** The single face of a one-person photo, or a typed AppError (no_face, multiple_faces, face_too_small). */
-async function singleFace(engine: FaceEngine, image: RgbImage, label: string): Promise<MatchFace> {
+export async function singleFace(engine: FaceEngine, image: RgbImage, label: string): Promise<MatchFace> {
   const found = await detectForMatching(engine, image);
   const faces = [...found.faces].sort((a, b) => b.box.height - a.box.height);
   const main = faces[0];
@@ -153,10 +153,24 @@ export async function embedSingleFace(engine: FaceEngine, image: RgbImage, label
  * pixels; on the crop the mesh settles, and the mirror evens out what asymmetry is left.
  * bench:faces (split faces-split-v1, recipes chosen on the calibration side's margin between
  * the farthest genuine and the nearest impostor pair, +0.010 → +0.015 real, +0.005 → +0.011
- * ID-portrait): all pairs TAR @ FAR 0.1 % 97.4 → 98.2 % real, 94.8 → 97.4 % ID-portrait. Gating
- * it to small faces (120–400 px) kept none of the gain: both sides must be embedded alike.
- * Cost: one more mesh detection on a ≤ 384-px crop and a second descriptor per photo.
+ * ID-portrait): all pairs TAR @ FAR 0.1 % 97.4 → 98.2 % real, 94.8 → 97.4 % ID-portrait (applied
+ * to every photo). Cost: one more mesh detection on the crop and a second descriptor per photo;
+ * faces/compare spends it only on pairs with a face under PAIR_ZOOM_BELOW_PX.
  */
+/**
+ * Two photos compared with each other (faces/compare) are embedded alike: both with embedPhotoFace
+ * when either face is lower than this (px in its original image), both plainly (engine.embed)
+ * otherwise. bench:faces, split faces-split-v1, limits 200–600 px and per-photo gates tried, chosen
+ * on the calibration side's genuine–impostor margin (+0.015 at 400 and 600 px, +0.007 at 250–300,
+ * +0.010 plain); every pair of large faces then costs what it did before (41 % of the real pairs).
+ * Gating each photo on its own size lost the gain: mixed recipes leave the two sides unalike.
+ */
+export const PAIR_ZOOM_BELOW_PX = 400;
+
+export function pairNeedsZoom(a: MatchFace, b: MatchFace): boolean {
+  return Math.min(a.box.height, b.box.height) < PAIR_ZOOM_BELOW_PX;
+}
+
 export async function embedPhotoFace(engine: FaceEngine, image: RgbImage, face: DetectedFace): Promise<Embedding> {
   const zoomed = await zoomOnFace(engine, image, face, Number.POSITIVE_INFINITY);
   return engine.embed(zoomed.image, zoomed.face, { augment: true });
