@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { euclidean } from '../src/domain/face-match.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { Box, Embedding, FaceEngine } from '../src/engines/face/port.ts';
-import { detectForMatching, embedForMatching, largest, SMALL_FACE_PX } from '../src/faces/face-for-matching.ts';
+import { detectForMatching, embedPhotoFace, largest, PAIR_ZOOM_BELOW_PX } from '../src/faces/face-for-matching.ts';
 
 export interface Pair { a: string; b: string; same: boolean }
 
@@ -42,7 +42,15 @@ export async function degradePortrait(buf: Uint8Array, box: { x: number; y: numb
 
 export type Variant = 'real' | 'degraded' | 'portrait';
 
-export interface EmbedOutcome { embedding: Embedding | null; faces: number; note?: string }
+export interface EmbedOutcome {
+  /** engine.embed as detected, and embedPhotoFace (zoomed + mirrored); null without a face. */
+  embedding: Embedding | null;
+  photo?: Embedding;
+  /** Face box height in the image as given (px). */
+  height?: number;
+  faces: number;
+  note?: string;
+}
 
 export class EmbeddingCache {
   private readonly cache = new Map<string, Promise<EmbedOutcome>>();
@@ -82,9 +90,9 @@ export class EmbeddingCache {
     // The data set is one person per image; on the rare extra (background) face take the largest.
     const face = largest(found.faces);
     if (!face) return { embedding: null, faces: 0, note: 'no face' };
-    // Same augmentation rule as singleFace (face height in the image as given, before enlargement).
-    const small = face.box.height / found.scale < SMALL_FACE_PX;
-    return { embedding: await embedForMatching(this.engine, found.image, face, { augment: small }), faces: found.faces.length };
+    // Both descriptors faces/compare may use; pairDistances picks by the pair's face sizes.
+    const [plain, photo] = await Promise.all([this.engine.embed(found.image, face), embedPhotoFace(this.engine, found.image, face)]);
+    return { embedding: plain, photo, height: face.box.height / found.scale, faces: found.faces.length };
   }
 }
 
@@ -103,7 +111,10 @@ export async function pairDistances(pairs: Pair[], cache: EmbeddingCache, varian
   const out: PairDistance[] = [];
   for (const p of pairs) {
     const [ea, eb] = [await cache.get(p.a, 'real'), await cache.get(p.b, variant)];
-    out.push({ ...p, distance: ea.embedding && eb.embedding ? euclidean(ea.embedding, eb.embedding) : null });
+    // faces/compare's rule (PAIR_ZOOM_BELOW_PX): both sides zoomed + mirrored when either face is small.
+    const zoom = Math.min(ea.height ?? 0, eb.height ?? 0) < PAIR_ZOOM_BELOW_PX;
+    const [x, y] = zoom ? [ea.photo, eb.photo] : [ea.embedding, eb.embedding];
+    out.push({ ...p, distance: x && y ? euclidean(x, y) : null });
   }
   return out;
 }

@@ -56,6 +56,7 @@ export const errorStatus = {
   payload_too_large: 413,
   range_not_satisfiable: 416,
   unsupported_media_type: 415,
+  unsupported_image_format: 415,
   media_unreadable: 422,
   image_too_large: 422,
   video_too_long: 422,

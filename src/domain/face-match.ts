@@ -14,6 +14,9 @@
 //   portrait at 200 px): FAR 0.18 %, FRR 1.1 %, AUC 0.9998. Small, blurry faces are the weak spot;
 //   the face_match stage gives document pairs a review band below the threshold.
 //   The threshold was chosen on the same pairs it is reported on: the rates are optimistic.
+//   Issue 20 (faces/compare embeds both photos zoomed + mirrored when either face is under 400 px,
+//   faces/face-for-matching.ts PAIR_ZOOM_BELOW_PX): at 0.60 still FAR 0.18 % (1/563), FRR 0.37 %;
+//   AUC 0.99996. Split-by-identity figures (bench/faces-split.ts) in docs/model-card-faces.md.
 
 /** Distance at which the score is exactly MATCH_THRESHOLD (see calibration note). */
 export const DISTANCE_AT_THRESHOLD = 0.6;

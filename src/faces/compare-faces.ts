@@ -5,7 +5,7 @@
 import { AppError } from '../domain/errors.ts';
 import { MATCH_THRESHOLD, isMatch } from '../domain/face-match.ts';
 import type { Box, FaceEngine, FaceQuality } from '../engines/face/port.ts';
-import { embedSingleFace, toRgb, type ImageInput } from './face-for-matching.ts';
+import { embedPhotoFace, pairNeedsZoom, singleFace, toRgb, type ImageInput, type MatchFace } from './face-for-matching.ts';
 
 interface CompareSide { box: Box; quality: FaceQuality }
 
@@ -19,13 +19,17 @@ interface CompareResult {
 
 export async function compareFaces(engine: FaceEngine, a: ImageInput, b: ImageInput): Promise<CompareResult> {
   // Both sides at once: decoding runs on libuv's pool, the models on the engine's worker threads.
-  const side = async (input: ImageInput, label: 'a' | 'b') => embedSingleFace(engine, await withLabel(toRgb(input), label), label);
+  const side = async (input: ImageInput, label: 'a' | 'b') => singleFace(engine, await withLabel(toRgb(input), label), label);
   const [ra, rb] = await Promise.allSettled([side(a, 'a'), side(b, 'b')]);
   // When both fail, report image a's error, as a sequential compare would.
   if (ra.status === 'rejected') throw ra.reason;
   if (rb.status === 'rejected') throw rb.reason;
   const fa = ra.value, fb = rb.value;
-  const score = engine.similarity(fa.embedding, fb.embedding);
+  // Both sides embedded the same way (see PAIR_ZOOM_BELOW_PX); the two run on two workers at once.
+  const zoom = pairNeedsZoom(fa, fb);
+  const embed = (f: MatchFace) => (zoom ? embedPhotoFace(engine, f.image, f.face) : engine.embed(f.image, f.face));
+  const [ea, eb] = await Promise.all([embed(fa), embed(fb)]);
+  const score = engine.similarity(ea, eb);
   return {
     score,
     match: isMatch(score),

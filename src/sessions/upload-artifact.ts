@@ -4,7 +4,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import { AppError } from '../domain/errors.ts';
-import { sniffImage, sniffVideo } from '../domain/sniff.ts';
+import { sniffVideo } from '../domain/sniff.ts';
+import { storableImage } from '../engines/image-decode.ts';
 import { type Actor, captureActor } from '../domain/actor.ts';
 import { VIDEO_DURATION_SLACK } from '../domain/session.ts';
 import { MediaError, probe } from '../engines/media/ffmpeg.ts';
@@ -34,9 +35,15 @@ export async function readLimited(body: Body, limit: number): Promise<Buffer> {
 
 /** `actor`: the capture token's (the route resolved `s` from it), or an API key for the compat APIs. */
 export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<ArtifactKind, 'video'>, body: Body, actor: Actor = captureActor(s.project_id, s.id)) {
-  const buf = await readLimited(body, deps.config.MAX_IMAGE_BYTES);
-  const type = sniffImage(buf);
-  if (!type) throw new AppError('unsupported_media_type', 'expected a JPEG, PNG or WebP image');
+  const upload = await readLimited(body, deps.config.MAX_IMAGE_BYTES);
+  // Sniffed, never trusted from the Content-Type; BMP/netpbm/HEIC are stored as lossless PNG so
+  // every later reader of the blob (sharp) opens it (engines/image-decode.ts).
+  const stored = await storableImage(upload, deps.config.MAX_IMAGE_PIXELS, 'unsupported_media_type').catch((e: unknown) => {
+    // A BMP/netpbm/HEIC that our decoders cannot read is corrupt, as sharp's failures below are.
+    throw e instanceof AppError && e.code === 'not_an_image' ? new AppError('media_unreadable', 'the image could not be decoded (truncated or corrupt)') : e;
+  });
+  const buf = Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset, stored.bytes.length);
+  const type = stored.contentType;
   let meta: sharp.Metadata;
   try {
     meta = await sharp(buf, { limitInputPixels: false }).metadata();
@@ -52,7 +59,7 @@ export async function uploadImage(deps: Deps, s: SessionRecord, kind: Exclude<Ar
   if (deps.config.UPLOAD_QUALITY_GATES) await qualityGate(deps, kind, buf);
   const key = `${sessionBlobPrefix(s.project_id, s.id)}${kind}`;
   await deps.blobs.put(key, buf);
-  const artifact = { kind, content_type: type, bytes: buf.length, width, height, orientation: meta.orientation ?? null };
+  const artifact = { kind, content_type: type, bytes: buf.length, width, height, orientation: meta.orientation ?? null, source_format: stored.format };
   await saveArtifact(deps, s, actor, key, { kind, content_type: type, bytes: buf.length, meta: JSON.stringify(artifact) });
   return { artifact };
 }

@@ -248,7 +248,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Upload the document front (JPEG/PNG/WebP, sniffed) */
+        /** Upload the document front (JPEG, PNG, WebP, GIF, BMP, TIFF, PGM/PPM, HEIC, AVIF; sniffed) */
         put: operations["putV1CaptureDocumentFront"];
         post?: never;
         delete?: never;
@@ -871,7 +871,7 @@ export interface paths {
         put?: never;
         /**
          * Compare the faces of two images: { score 0–100, match, threshold, faces }
-         * @description Multipart fields `a` and `b`, or JSON with base64 images (data URLs accepted). Each image must hold exactly one usable face; details.image names the failing one.
+         * @description Multipart fields `a` and `b`, or JSON with base64 images (data URLs accepted). Each image must hold exactly one usable face; details.image names the failing one. Accepted image formats (told by magic bytes, not the name or Content-Type): JPEG (EXIF orientation applied, CMYK converted), PNG (alpha flattened on white, 16-bit), WebP, GIF (first frame), BMP, TIFF, PGM/PPM/PBM, HEIC/HEIF, AVIF. Other recognised formats (SVG, PDF, JPEG 2000, JPEG XL, PSD, ICO…) get 415 unsupported_image_format with details.format; bytes that are no image get 422 not_an_image.
          */
         post: operations["postV1FacesCompare"];
         delete?: never;
@@ -889,7 +889,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Detect faces with pose, eyes, mouth, smile and quality (no identity data) */
+        /**
+         * Detect faces with pose, eyes, mouth, smile and quality (no identity data)
+         * @description Accepted image formats (told by magic bytes, not the name or Content-Type): JPEG (EXIF orientation applied, CMYK converted), PNG (alpha flattened on white, 16-bit), WebP, GIF (first frame), BMP, TIFF, PGM/PPM/PBM, HEIC/HEIF, AVIF. Other recognised formats (SVG, PDF, JPEG 2000, JPEG XL, PSD, ICO…) get 415 unsupported_image_format with details.format; bytes that are no image get 422 not_an_image.
+         */
         post: operations["postV1FacesDetect"];
         delete?: never;
         options?: never;
@@ -908,7 +911,7 @@ export interface paths {
         put?: never;
         /**
          * Read the MRZ of a document photo: fields, per-field confidence, repaired mrz.lines, check-digit results
-         * @description Multipart field `image`, or JSON `{ "image": "<base64 or data URL>" }`. Passports (TD3), ID cards (TD1, TD2), visas (MRV-A/B) and the French national ID; the photo may be rotated. `mrz.valid` is true only when every check digit holds.
+         * @description Multipart field `image`, or JSON `{ "image": "<base64 or data URL>" }`. Passports (TD3), ID cards (TD1, TD2), visas (MRV-A/B) and the French national ID; the photo may be rotated. `mrz.valid` is true only when every check digit holds. Accepted image formats (told by magic bytes, not the name or Content-Type): JPEG (EXIF orientation applied, CMYK converted), PNG (alpha flattened on white, 16-bit), WebP, GIF (first frame), BMP, TIFF, PGM/PPM/PBM, HEIC/HEIF, AVIF. Other recognised formats (SVG, PDF, JPEG 2000, JPEG XL, PSD, ICO…) get 415 unsupported_image_format with details.format; bytes that are no image get 422 not_an_image.
          */
         post: operations["postV1DocumentsRecognize"];
         delete?: never;
@@ -1086,7 +1089,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "capture_handed_off" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "override_confirmation_required" | "approval_pending" | "no_pending_approval" | "four_eyes_same_user" | "override_reason_required" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "range_not_satisfiable" | "unsupported_media_type" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping" | "call_not_assigned" | "agent_busy" | "queue_empty" | "offer_not_found" | "not_in_call" | "callback_not_found";
+                code: "validation_failed" | "invalid_json" | "unauthorized" | "api_key_invalid" | "capture_token_invalid" | "capture_token_expired" | "login_failed" | "totp_required" | "totp_invalid" | "signin_required" | "forbidden" | "csrf_failed" | "password_change_required" | "totp_enrolment_required" | "media_url_invalid" | "media_url_expired" | "not_found" | "session_not_found" | "webhook_not_found" | "user_not_found" | "verification_not_found" | "method_not_allowed" | "idempotency_conflict" | "session_expired" | "session_already_completed" | "session_canceled" | "session_not_cancelable" | "session_not_decided" | "step_not_in_profile" | "capture_handed_off" | "steps_incomplete" | "upload_offset_mismatch" | "decision_final" | "login_taken" | "totp_not_pending" | "session_not_reviewable" | "review_claimed_by_other" | "review_not_claimed" | "override_confirmation_required" | "approval_pending" | "no_pending_approval" | "four_eyes_same_user" | "override_reason_required" | "transition_not_allowed" | "session_not_expired" | "actor_forbidden" | "session_erased" | "token_used" | "attempts_exhausted" | "token_expired" | "token_invalid" | "payload_too_large" | "range_not_satisfiable" | "unsupported_media_type" | "unsupported_image_format" | "media_unreadable" | "image_too_large" | "video_too_long" | "not_an_image" | "no_face" | "multiple_faces" | "face_too_small" | "selfie_eyes_closed" | "image_blurry" | "image_glare" | "no_document" | "document_unreadable" | "multiple_documents" | "webhook_url_refused" | "rate_limited" | "login_locked" | "internal_error" | "media_integrity_failed" | "engine_unavailable" | "capture_page_not_built" | "server_stopping" | "call_not_assigned" | "agent_busy" | "queue_empty" | "offer_not_found" | "not_in_call" | "callback_not_found";
                 message: string;
                 details?: unknown;
             };
@@ -1852,7 +1855,8 @@ export interface components {
          *         "bytes": 182044,
          *         "width": 1280,
          *         "height": 960,
-         *         "orientation": null
+         *         "orientation": null,
+         *         "source_format": "jpeg"
          *       }
          *     }
          */
@@ -1861,7 +1865,9 @@ export interface components {
                 /** @enum {string} */
                 kind: "document_front" | "document_back" | "selfie";
                 /** @enum {string} */
-                content_type: "image/jpeg" | "image/png" | "image/webp";
+                content_type: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/tiff" | "image/avif";
+                /** @enum {string} */
+                source_format: "jpeg" | "png" | "webp" | "gif" | "bmp" | "tiff" | "pnm" | "heic" | "avif";
                 bytes: number;
                 width: number;
                 height: number;
@@ -4205,6 +4211,12 @@ export interface operations {
                 "image/jpeg": string;
                 "image/png": string;
                 "image/webp": string;
+                "image/gif": string;
+                "image/bmp": string;
+                "image/tiff": string;
+                "image/x-portable-anymap": string;
+                "image/heic": string;
+                "image/avif": string;
             };
         };
         responses: {
@@ -4222,7 +4234,8 @@ export interface operations {
                      *         "bytes": 182044,
                      *         "width": 1280,
                      *         "height": 960,
-                     *         "orientation": null
+                     *         "orientation": null,
+                     *         "source_format": "jpeg"
                      *       }
                      *     }
                      */
@@ -4256,7 +4269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not a JPEG, PNG or WebP image (sniffed from the bytes) (unsupported_media_type) */
+            /** @description Not an image (unsupported_media_type), or an image format we do not read, e.g. SVG, PDF, JPEG 2000, JPEG XL (unsupported_image_format, details.format names it); sniffed from the bytes (unsupported_media_type, unsupported_image_format) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4298,6 +4311,12 @@ export interface operations {
                 "image/jpeg": string;
                 "image/png": string;
                 "image/webp": string;
+                "image/gif": string;
+                "image/bmp": string;
+                "image/tiff": string;
+                "image/x-portable-anymap": string;
+                "image/heic": string;
+                "image/avif": string;
             };
         };
         responses: {
@@ -4315,7 +4334,8 @@ export interface operations {
                      *         "bytes": 182044,
                      *         "width": 1280,
                      *         "height": 960,
-                     *         "orientation": null
+                     *         "orientation": null,
+                     *         "source_format": "jpeg"
                      *       }
                      *     }
                      */
@@ -4349,7 +4369,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not a JPEG, PNG or WebP image (sniffed from the bytes) (unsupported_media_type) */
+            /** @description Not an image (unsupported_media_type), or an image format we do not read, e.g. SVG, PDF, JPEG 2000, JPEG XL (unsupported_image_format, details.format names it); sniffed from the bytes (unsupported_media_type, unsupported_image_format) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4391,6 +4411,12 @@ export interface operations {
                 "image/jpeg": string;
                 "image/png": string;
                 "image/webp": string;
+                "image/gif": string;
+                "image/bmp": string;
+                "image/tiff": string;
+                "image/x-portable-anymap": string;
+                "image/heic": string;
+                "image/avif": string;
             };
         };
         responses: {
@@ -4408,7 +4434,8 @@ export interface operations {
                      *         "bytes": 182044,
                      *         "width": 1280,
                      *         "height": 960,
-                     *         "orientation": null
+                     *         "orientation": null,
+                     *         "source_format": "jpeg"
                      *       }
                      *     }
                      */
@@ -4442,7 +4469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not a JPEG, PNG or WebP image (sniffed from the bytes) (unsupported_media_type) */
+            /** @description Not an image (unsupported_media_type), or an image format we do not read, e.g. SVG, PDF, JPEG 2000, JPEG XL (unsupported_image_format, details.format names it); sniffed from the bytes (unsupported_media_type, unsupported_image_format) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5962,6 +5989,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A frame or the selfie is in an image format we do not read (details.format names it; accepted: JPEG, PNG, WebP, GIF, BMP, TIFF, PGM/PPM, HEIC, AVIF) (unsupported_image_format) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The body does not match the schema (details.issues name each field) (validation_failed) */
             422: {
                 headers: {
@@ -6173,6 +6209,15 @@ export interface operations {
             };
             /** @description The body is over the route's limit, checked while it streams (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A frame or the selfie is in an image format we do not read (details.format names it; accepted: JPEG, PNG, WebP, GIF, BMP, TIFF, PGM/PPM, HEIC, AVIF) (unsupported_image_format) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7728,7 +7773,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Neither multipart nor JSON (unsupported_media_type) */
+            /** @description Neither multipart nor JSON, or an image format we do not read (details.format names it) (unsupported_media_type, unsupported_image_format) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7867,7 +7912,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Neither multipart nor JSON (unsupported_media_type) */
+            /** @description Neither multipart nor JSON, or an image format we do not read (details.format names it) (unsupported_media_type, unsupported_image_format) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8004,7 +8049,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Neither multipart nor JSON (unsupported_media_type) */
+            /** @description Neither multipart nor JSON, or an image format we do not read (details.format names it) (unsupported_media_type, unsupported_image_format) */
             415: {
                 headers: {
                     [name: string]: unknown;

@@ -1,37 +1,44 @@
 // Image decoding and small pixel helpers shared by the face adapter and the pipeline.
-// sharp does the decoding (libvips: JPEG/PNG/WebP/GIF/TIFF/HEIF…), honours EXIF orientation
-// (phone photos are often stored sideways) and refuses anything that is not a raster image.
+// Formats are told by magic bytes and opened by engines/image-decode.ts; sharp converts, honours
+// EXIF orientation (phone photos are often stored sideways) and refuses corrupt data.
 
 import sharp from 'sharp';
 import { AppError } from '../../domain/errors.ts';
+import { openSharp, sharpSource } from '../image-decode.ts';
 import type { Box, RgbImage } from './port.ts';
 
 /** 40 MP: larger than any phone camera we expect, small enough to keep RGB buffers < 120 MB. */
 const DEFAULT_MAX_PIXELS = 40_000_000;
 
-/** Decodes an encoded image (JPEG, PNG, …) to RGB, auto-rotated by EXIF. */
+/**
+ * Decodes an image in any accepted format (engines/image-decode.ts) to 8-bit sRGB: EXIF
+ * orientation applied, CMYK/grey/16-bit converted, alpha flattened on white (a cut-out portrait's
+ * transparent background would otherwise turn black or keep whatever colour hides under it),
+ * first frame of a GIF/TIFF.
+ */
 export async function decodeImage(buf: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbImage> {
+  const src = await sharpSource(buf, maxPixels);
   let meta: sharp.Metadata;
   try {
-    meta = await sharp(buf, { limitInputPixels: false }).metadata();
+    meta = await openSharp(src, false).metadata();
   } catch (err) {
-    throw new AppError('not_an_image', 'the file is not a decodable image', { cause: String(err) });
+    throw new AppError('not_an_image', 'the file is not a decodable image', { format: src.format, cause: String(err) });
   }
-  if (!meta.width || !meta.height) throw new AppError('not_an_image', 'the image has no dimensions');
+  if (!meta.width || !meta.height) throw new AppError('not_an_image', 'the image has no dimensions', { format: src.format });
   if (meta.width * meta.height > maxPixels) {
     throw new AppError('image_too_large', `image has ${meta.width}x${meta.height} pixels, limit ${maxPixels}`);
   }
   try {
-    const { data, info } = await sharp(buf, { limitInputPixels: maxPixels })
+    const { data, info } = await openSharp(src, maxPixels)
       .rotate() // no argument = apply EXIF orientation
-      .removeAlpha()
+      .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
-      .raw()
+      .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (err) {
-    throw new AppError('not_an_image', 'the image could not be decoded', { cause: String(err) });
+    throw new AppError('not_an_image', 'the image could not be decoded', { format: src.format, cause: String(err) });
   }
 }
 

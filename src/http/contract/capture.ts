@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DECODABLE_IMAGE_FORMATS } from '../../domain/sniff.ts';
 import { SESSION_STATUSES, STEPS } from '../../domain/session.ts';
 import { LANGUAGES } from '../../domain/languages.ts';
 import { named, timestamp } from './registry.ts';
@@ -25,13 +26,14 @@ export const CaptureView = named('CaptureView', z.object({
 export const ImageStored = named('ImageStored', z.object({
   artifact: z.object({
     kind: z.enum(['document_front', 'document_back', 'selfie']),
-    content_type: z.enum(['image/jpeg', 'image/png', 'image/webp']).describe('Sniffed from the bytes, not the header'),
+    content_type: z.enum(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff', 'image/avif']).describe('Of the stored image, sniffed from the bytes, not the header; BMP, netpbm and HEIC uploads are stored as lossless PNG'),
+    source_format: z.enum(DECODABLE_IMAGE_FORMATS).describe('Format of the uploaded bytes (magic bytes)'),
     bytes: z.number().int(),
     width: z.number().int(),
     height: z.number().int(),
     orientation: z.number().int().nullable().describe('EXIF orientation'),
   }),
-}), { example: { artifact: { kind: 'selfie', content_type: 'image/jpeg', bytes: 182044, width: 1280, height: 960, orientation: null } } });
+}), { example: { artifact: { kind: 'selfie', content_type: 'image/jpeg', bytes: 182044, width: 1280, height: 960, orientation: null, source_format: 'jpeg' } } });
 
 const videoArtifact = z.object({
   kind: z.literal('video'),

@@ -18,13 +18,14 @@ import { CaptureSubmitted, CaptureView, ChunkAppended, ClientInfoSaved, ImageSto
 import { bodyStream, jsonBody } from '../validate.ts';
 
 const startUploadBody = z.strictObject({ content_type: z.enum(['video/webm', 'video/mp4', 'video/quicktime']), size: z.number().int().positive() });
-const IMAGES = ['image/jpeg', 'image/png', 'image/webp'];
+// Told by magic bytes, whatever the Content-Type (engines/image-decode.ts ACCEPTED_IMAGE_FORMATS).
+const IMAGES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/bmp', 'image/tiff', 'image/x-portable-anymap', 'image/heic', 'image/avif'];
 
 const open = fails('The session no longer takes captures', 'session_expired', 'session_canceled', 'session_already_completed');
 const image = (side: string): RouteDoc['responses'] => ({
   200: ok(ImageStored, `${side} stored (replaces an earlier upload)`),
   409: fails('The session no longer takes captures, or its profile has no such step', 'session_expired', 'session_canceled', 'session_already_completed', 'step_not_in_profile'),
-  415: fails('Not a JPEG, PNG or WebP image (sniffed from the bytes)', 'unsupported_media_type'),
+  415: fails('Not an image (unsupported_media_type), or an image format we do not read, e.g. SVG, PDF, JPEG 2000, JPEG XL (unsupported_image_format, details.format names it); sniffed from the bytes', 'unsupported_media_type', 'unsupported_image_format'),
   422: fails('Undecodable, too many pixels, or (UPLOAD_QUALITY_GATES) unusable: retake it', 'media_unreadable', 'image_too_large', 'no_face', 'multiple_faces', 'face_too_small', 'selfie_eyes_closed', 'image_blurry', 'image_glare'),
 });
 const videoStep = fails('The session no longer takes captures, or has no self-recorded video', 'session_expired', 'session_canceled', 'session_already_completed', 'step_not_in_profile');
@@ -32,7 +33,7 @@ const uploadHeaders = { 'upload-offset': 'Bytes received so far', 'upload-length
 
 export const captureDocs: RouteDoc[] = [
   { method: 'get', path: '/v1/capture/session', tag: 'capture', auth: 'capture', summary: 'What the capture page must do for this session (steps, phrase, challenges)', responses: { 200: ok(CaptureView, 'Capture plan') } },
-  { method: 'put', path: '/v1/capture/document/front', tag: 'capture', auth: 'capture', summary: 'Upload the document front (JPEG/PNG/WebP, sniffed)', binary: IMAGES, responses: image('Document front') },
+  { method: 'put', path: '/v1/capture/document/front', tag: 'capture', auth: 'capture', summary: 'Upload the document front (JPEG, PNG, WebP, GIF, BMP, TIFF, PGM/PPM, HEIC, AVIF; sniffed)', binary: IMAGES, responses: image('Document front') },
   { method: 'put', path: '/v1/capture/document/back', tag: 'capture', auth: 'capture', summary: 'Upload the document back (profile.document_back)', binary: IMAGES, responses: image('Document back') },
   { method: 'put', path: '/v1/capture/selfie', tag: 'capture', auth: 'capture', summary: 'Upload the selfie', binary: IMAGES, responses: image('Selfie') },
   { method: 'put', path: '/v1/capture/video', tag: 'capture', auth: 'capture', summary: 'Upload the recorded video in one request (webm/mp4, streamed to disk)', binary: ['video/webm', 'video/mp4'],

@@ -17,6 +17,7 @@ const verifyAnswers: RouteDoc['responses'] = {
   404: fails('The session the token was issued for does not exist', 'verification_not_found'),
   409: fails('The token was already used', 'token_used'),
   410: fails('The token expired', 'token_expired'),
+  415: fails('A frame or the selfie is in an image format we do not read (details.format names it; accepted: JPEG, PNG, WebP, GIF, BMP, TIFF, PGM/PPM, HEIC, AVIF)', 'unsupported_image_format'),
   429: fails('Too many verifications from this address (30 a minute)', 'rate_limited'),
 };
 
