@@ -9,6 +9,7 @@ import type { Embedding } from '../../engines/face/port.ts';
 import type { StageFinding } from '../../domain/findings.ts';
 import type { CheckOutcome, ReplayReason } from '../../liveness/outcome.ts';
 import { scanForLoop, splitThumbs } from '../../liveness/loop-scan.ts';
+import { checkScreenReplay } from '../../liveness/screen-frame.ts';
 import { defineStage } from '../pipeline.ts';
 import type { ResultOf } from '../results/index.ts';
 import { livenessResult } from '../results/liveness.ts';
@@ -19,7 +20,7 @@ import { IDENTITY_SAMPLES, sampleIndices } from '../../faces/track-faces.ts';
 type Finding = StageFinding;
 
 /** Integrity reasons of assessRecording that mean the video is not a live capture. */
-const REPLAY_REASONS = new Set<ReplayReason>(['still_image', 'looped_frames', 'frozen_stream', 'replay_suspected', 'face_swap']);
+const REPLAY_REASONS = new Set<ReplayReason>(['still_image', 'looped_frames', 'frozen_stream', 'replay_suspected', 'face_swap', 'screen_replay']);
 
 /**
  * Liveness of a self-recorded video, recomputed on the server from its frames with the same code as
@@ -49,7 +50,8 @@ export const livenessStage = defineStage(livenessResult)({
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;
     const loop = await loopOverEveryFrame(decodedOf(ctx).thumbs);
-    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop] });
+    const screen = checkScreenReplay(spread(measurements.flatMap((m, i) => (m.faces[0] ? [{ t: m.t, image: frames[i]!.image, face: m.faces[0].box }] : [])), SCREEN_FRAMES));
+    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop, screen] });
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
@@ -87,6 +89,15 @@ async function loopOverEveryFrame(thumbs: string | null | undefined): Promise<Ch
   const raw = thumbs ? await readFile(thumbs).catch(() => null) : null;
   if (!raw) return { reason: 'looped_frames', flagged: false, blocking: true, evidence: { scan: 'every_frame', frames: 0 } };
   return scanForLoop(splitThumbs(raw));
+}
+
+/** Frames the screen check looks at (~20 ms each): enough that a few frames without the screen's edges in view don't decide. */
+const SCREEN_FRAMES = 8;
+
+/** At most n items spread evenly over xs (first to last). */
+function spread<T>(xs: readonly T[], n: number): T[] {
+  if (xs.length <= n) return [...xs];
+  return Array.from({ length: n }, (_, k) => xs[Math.round((k * (xs.length - 1)) / (n - 1))]!);
 }
 
 const passiveScore = (faces: ResultOf<'faces'>): number | null => (faces.skipped ? null : faces.passive.score);
