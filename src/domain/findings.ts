@@ -17,7 +17,8 @@ export const FINDING_SEVERITY = {
   liveness_uncertain: 'review',
   challenge_failed: 'decline',
   replay_suspected: 'decline',
-  virtual_camera: 'review',
+  // Declines when the software feeds any video (OBS, ManyCam…); the stage marks phone-as-webcam apps and filters non-blocking (review).
+  virtual_camera: 'decline',
   camera_injection: 'decline',
   av_sync_failed: 'review',
   phrase_mismatch: 'review',

@@ -70,10 +70,31 @@ function gradients(img: RgbImage): Grey & { scale: number } {
 }
 
 /**
- * Best coverage of a straight line running along `axis` ('h': y = off + t·(x − mid), 'v': x = off +
- * t·(y − mid)) with off in [offFrom, offTo], over the points along from `from` to `to`.
+ * Pixels with a strong edge across lines running along `axis` (normal gradient ≥ EDGE_MIN and
+ * dominant), widened by 1 px across: a tilted line is rasterised to the nearest row/column.
  */
-function bestLine(g: Grey, axis: 'h' | 'v', offFrom: number, offTo: number, from: number, to: number): number {
+function edgeMap(g: Grey, axis: 'h' | 'v'): Uint8Array {
+  const normal = axis === 'h' ? g.gy : g.gx;
+  const tangent = axis === 'h' ? g.gx : g.gy;
+  const edge = new Uint8Array(g.w * g.h);
+  for (let i = 0; i < edge.length; i++) {
+    const n = Math.abs(normal[i]!);
+    edge[i] = n >= EDGE_MIN && n >= Math.abs(tangent[i]!) ? 1 : 0;
+  }
+  const wide = new Uint8Array(edge.length);
+  const step = axis === 'h' ? g.w : 1;
+  for (let i = step; i < edge.length - step; i++) wide[i] = edge[i]! | edge[i - step]! | edge[i + step]!;
+  return wide;
+}
+
+const TILTS = Array.from({ length: Math.round((2 * MAX_TILT_DEG) / TILT_STEP_DEG) + 1 }, (_, k) => Math.tan(((-MAX_TILT_DEG + k * TILT_STEP_DEG) * Math.PI) / 180));
+
+/**
+ * Best coverage of a straight line running along `axis` ('h': y = off + t·(x − mid), 'v': x = off +
+ * t·(y − mid)) with off in [offFrom, offTo], over the points along from `from` to `to`. A Hough vote:
+ * every edge pixel votes once per tilt for the line through it, so the cost is edges × tilts.
+ */
+function bestLine(g: Grey, edge: Uint8Array, axis: 'h' | 'v', offFrom: number, offTo: number, from: number, to: number): number {
   const along = axis === 'h' ? g.w : g.h;
   const across = axis === 'h' ? g.h : g.w;
   const a0 = Math.max(1, Math.round(from));
@@ -82,31 +103,22 @@ function bestLine(g: Grey, axis: 'h' | 'v', offFrom: number, offTo: number, from
   const o1 = Math.min(across - 1 - BORDER_MARGIN, Math.round(offTo));
   if (a1 - a0 < 8 || o1 < o0) return 0;
   const mid = (a0 + a1) / 2;
-  // Edge strength across the line at every pixel (normal component, and dominant over the other).
-  const normal = axis === 'h' ? g.gy : g.gx;
-  const tangent = axis === 'h' ? g.gx : g.gy;
-  const edge = new Uint8Array(g.w * g.h);
-  for (let i = 0; i < edge.length; i++) {
-    const n = Math.abs(normal[i]!);
-    edge[i] = n >= EDGE_MIN && n >= Math.abs(tangent[i]!) ? 1 : 0;
-  }
-  const at = (a: number, c: number) => (axis === 'h' ? edge[c * g.w + a]! : edge[a * g.w + c]!);
-  let best = 0;
-  const n = a1 - a0 + 1;
-  for (let deg = -MAX_TILT_DEG; deg <= MAX_TILT_DEG; deg += TILT_STEP_DEG) {
-    const t = Math.tan((deg * Math.PI) / 180);
-    for (let off = o0; off <= o1; off++) {
-      let hits = 0;
-      for (let a = a0; a <= a1; a++) {
-        const c = Math.round(off + t * (a - mid));
-        if (c < 1 || c >= across - 1) continue;
-        // ±1 px across: a tilted line is rasterised to the nearest row/column.
-        if (at(a, c) || at(a, c - 1) || at(a, c + 1)) hits++;
+  const span = o1 - o0 + 1;
+  const drift = Math.ceil(Math.tan((MAX_TILT_DEG * Math.PI) / 180) * (a1 - a0) / 2) + 1;
+  const votes = new Uint16Array(TILTS.length * span);
+  for (let a = a0; a <= a1; a++) {
+    for (let c = Math.max(1, o0 - drift); c <= Math.min(across - 2, o1 + drift); c++) {
+      if (!(axis === 'h' ? edge[c * g.w + a] : edge[a * g.w + c])) continue;
+      for (let k = 0; k < TILTS.length; k++) {
+        // The line of tilt k whose rasterised point at `a` is c (the inverse of c = round(off + t·(a − mid))).
+        const off = Math.round(c - TILTS[k]! * (a - mid));
+        if (off >= o0 && off <= o1) votes[k * span + off - o0]!++;
       }
-      if (hits > best * n) best = hits / n;
     }
   }
-  return best;
+  let best = 0;
+  for (const v of votes) if (v > best) best = v;
+  return Math.min(1, best / (a1 - a0 + 1));
 }
 
 /** Coverage of the best straight edge on each side of the face (0–1), searched across the face's extent. */
@@ -120,11 +132,13 @@ export function screenSides(img: RgbImage, face: Box): SideCoverage {
   const hFrom = cx - 0.9 * fw, hTo = cx + 0.9 * fw;
   const vFrom = cy - 0.9 * fh, vTo = cy + 0.9 * fh;
   const gap = 0.05;
+  const horizontal = edgeMap(g, 'h');
+  const vertical = edgeMap(g, 'v');
   return {
-    top: bestLine(g, 'h', 0, y0 - gap * fh, hFrom, hTo),
-    bottom: bestLine(g, 'h', y0 + fh * (1 + gap), g.h, hFrom, hTo),
-    left: bestLine(g, 'v', 0, x0 - gap * fw, vFrom, vTo),
-    right: bestLine(g, 'v', x0 + fw * (1 + gap), g.w, vFrom, vTo),
+    top: bestLine(g, horizontal, 'h', 0, y0 - gap * fh, hFrom, hTo),
+    bottom: bestLine(g, horizontal, 'h', y0 + fh * (1 + gap), g.h, hFrom, hTo),
+    left: bestLine(g, vertical, 'v', 0, x0 - gap * fw, vFrom, vTo),
+    right: bestLine(g, vertical, 'v', x0 + fw * (1 + gap), g.w, vFrom, vTo),
   };
 }
 

@@ -67,13 +67,17 @@ export const livenessStage = defineStage(livenessResult)({
     const virtual = checkVirtualCamera(cameraLabel ? [cameraLabel] : []);
     const injected = checkCameraInjection(cameraLabel ? [cameraLabel] : []);
     if (injected.flagged) findings.push({ code: 'camera_injection', message: 'the camera is named after a file or a face-injection tool: the video was not captured by a camera', blocking: true, details: injected.evidence });
-    else if (virtual.flagged) findings.push({ code: 'virtual_camera', message: 'the camera reports itself as a virtual camera', details: virtual.evidence });
+    else if (virtual.flagged) {
+      // Software that sends any video as the camera declines (the injection channel itself); a phone-as-webcam app or an effect filter goes to review.
+      const feeds = (virtual.evidence.feeds_any_video as string[]).length > 0;
+      findings.push({ code: 'virtual_camera', message: feeds ? 'the camera is virtual-camera software that can send any video as the camera' : 'the camera reports itself as a virtual camera', blocking: feeds, details: virtual.evidence });
+    }
     if (!schedule.length) findings.push({ code: 'liveness_uncertain', message: 'no active challenge was asked; passive signals alone are too weak to establish liveness' });
 
     const blocked = a.checks.some((c) => c.flagged && c.blocking) || injected.flagged;
     return {
       liveness_score: schedule.length ? (blocked ? 0 : Math.round(a.livenessScore * 1000) / 10) : null,
-      passed: findings.every((f) => f.code === 'virtual_camera' || f.blocking === false),
+      passed: findings.every((f) => f.blocking === false),
       schedule,
       challenges: a.challenges,
       checks: [...a.checks, virtual, injected],
