@@ -10,6 +10,7 @@ import type { StageFinding } from '../../domain/findings.ts';
 import type { CheckOutcome, ReplayReason } from '../../liveness/outcome.ts';
 import { scanForLoop, splitThumbs } from '../../liveness/loop-scan.ts';
 import { checkScreenReplay } from '../../liveness/screen-frame.ts';
+import { scanForFreeze } from '../../liveness/freeze-scan.ts';
 import { defineStage } from '../pipeline.ts';
 import type { ResultOf } from '../results/index.ts';
 import { livenessResult } from '../results/liveness.ts';
@@ -49,9 +50,9 @@ export const livenessStage = defineStage(livenessResult)({
     }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;
-    const loop = await loopOverEveryFrame(decodedOf(ctx).thumbs);
+    const { loop, freeze } = await everyFrameChecks(decodedOf(ctx).thumbs, decodedOf(ctx).containerTimes ?? null);
     const screen = checkScreenReplay(spread(measurements.flatMap((m, i) => (m.faces[0] ? [{ t: m.t, image: frames[i]!.image, face: m.faces[0].box }] : [])), SCREEN_FRAMES));
-    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop, screen] });
+    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop, freeze, screen] });
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
@@ -88,11 +89,15 @@ export const livenessStage = defineStage(livenessResult)({
   },
 });
 
-/** The loop scan over every frame's thumbnail; unflagged when decode wrote none (a pipeline without it). */
-async function loopOverEveryFrame(thumbs: string | null | undefined): Promise<CheckOutcome> {
+/** The loop and freeze scans over every frame's thumbnail; unflagged when decode wrote none (a pipeline without it). */
+async function everyFrameChecks(thumbs: string | null | undefined, containerTimes: readonly number[] | null): Promise<{ loop: CheckOutcome; freeze: CheckOutcome }> {
   const raw = thumbs ? await readFile(thumbs).catch(() => null) : null;
-  if (!raw) return { reason: 'looped_frames', flagged: false, blocking: true, evidence: { scan: 'every_frame', frames: 0 } };
-  return scanForLoop(splitThumbs(raw));
+  if (!raw) {
+    const none = { scan: 'every_frame', frames: 0 };
+    return { loop: { reason: 'looped_frames', flagged: false, blocking: true, evidence: none }, freeze: { reason: 'frozen_stream', flagged: false, blocking: true, evidence: none } };
+  }
+  const frames = splitThumbs(raw);
+  return { loop: scanForLoop(frames), freeze: scanForFreeze(frames, containerTimes) };
 }
 
 /** Frames the screen check looks at (~20 ms each): enough that a few frames without the screen's edges in view don't decide. */
