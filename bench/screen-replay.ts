@@ -4,7 +4,7 @@
 // pipeline (extractFrames, JPEG ≤ 640 px), faces from the face engine. Prints each video's framing
 // (third-best side coverage, median over frames) and framed share; then the real screen-replay and
 // bona fide stills of ../shared/data/spoof.
-//   node --import tsx bench/screen-replay.ts [--split calibration|report]   (media cached in SCREEN_MEDIA_DIR)
+//   node --import tsx bench/screen-replay.ts [--split calibration|report] [--stills]   (media cached in SCREEN_MEDIA_DIR; --stills: the real stills only)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { createFaceEngine } from '../src/engines/face/human-faceapi.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { Box, FaceEngine, RgbImage } from '../src/engines/face/port.ts';
 import { extractFrames } from '../src/engines/media/ffmpeg.ts';
-import { checkScreenReplay, framing, screenSides } from '../src/liveness/screen-frame.ts';
+import { checkScreenReplay, framing, SCREEN_DEFAULTS, screenSides } from '../src/liveness/screen-frame.ts';
 import { clipPath, GENUINE } from './acceptance-clips.ts';
 import { recording, screenReplay, SCREENS } from './acceptance-media.ts';
 
@@ -53,7 +53,8 @@ const started = Date.now();
 type Row = { clip: string; split: string; kind: string; framing: number; share: number; flagged: boolean };
 const rows: Row[] = [];
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0; };
-for (const c of GENUINE.filter((g) => !split || g.split === split)) {
+const stillsOnly = process.argv.includes('--stills');
+for (const c of GENUINE.filter((g) => !stillsOnly && (!split || g.split === split))) {
   const src = clipPath(data, c.name);
   const seconds = Math.min(SECONDS, c.duration);
   const videos: Array<[string, string]> = [['genuine', recording(src, seconds, join(dir, `rec_${c.name}.webm`))]];
@@ -87,6 +88,6 @@ for (const [file, label] of STILLS) {
   if (!face) { console.log(`${file.padEnd(28)} ${label.padEnd(9)} no face`); continue; }
   const s = screenSides(image, face.box);
   const f = framing(s);
-  console.log(`${file.padEnd(28)} ${label.padEnd(9)} ${image.width}x${image.height} framing ${f.toFixed(3)} ${f >= 0.75 ? 'FRAMED' : 'not framed'}   t ${s.top.toFixed(2)} b ${s.bottom.toFixed(2)} l ${s.left.toFixed(2)} r ${s.right.toFixed(2)}`);
+  console.log(`${file.padEnd(28)} ${label.padEnd(9)} ${image.width}x${image.height} framing ${f.toFixed(3)} ${f >= SCREEN_DEFAULTS.minCoverage ? 'FRAMED' : 'not framed'}   t ${s.top.toFixed(2)} b ${s.bottom.toFixed(2)} l ${s.left.toFixed(2)} r ${s.right.toFixed(2)}`);
 }
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Box, RgbImage } from '../../../src/engines/face/port.ts';
-import { checkScreenReplay, framing, screenSides } from '../../../src/liveness/screen-frame.ts';
+import { checkScreenReplay, framing, SCREEN_DEFAULTS, screenSides } from '../../../src/liveness/screen-frame.ts';
 
 // Synthetic 640×480 frames drawn in memory. A "live" frame: a room (a gradient wall, a door jamb
 // and a shelf — straight edges a real background has), a head (skin ellipse with hair) and a torso
@@ -70,14 +70,14 @@ function replay(hx: number, hy: number, seed: number, scale: number, deg: number
 test('a live frame with a door jamb and a shelf beside the head is not framed', () => {
   const f = live(320, 220, 1);
   const sides = screenSides(f.image, f.face);
-  assert.ok(framing(sides) < 0.75, JSON.stringify(sides));
+  assert.ok(framing(sides) < SCREEN_DEFAULTS.minCoverage, JSON.stringify(sides));
 });
 
 test('the same scene on a tilted screen is framed on three or four sides', () => {
   for (const [scale, deg, sx, sy] of [[0.6, 4, 120, 80], [0.7, -8, 90, 60], [0.5, 0, 170, 130]] as const) {
     const f = replay(320, 220, 2, scale, deg, sx, sy);
     const sides = screenSides(f.image, f.face);
-    assert.ok(framing(sides) >= 0.75, `scale ${scale} tilt ${deg}°: ${JSON.stringify(sides)}`);
+    assert.ok(framing(sides) >= SCREEN_DEFAULTS.minCoverage, `scale ${scale} tilt ${deg}°: ${JSON.stringify(sides)}`);
   }
 });
 
