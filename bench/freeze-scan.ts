@@ -5,24 +5,16 @@
 // Prints each video's longest still stretch (seconds every thumbnail stays within maxMad of the
 // stretch's first) for several maxMad; the scan flags ≥ minSeconds (2).
 //   node --import tsx bench/freeze-scan.ts [--split calibration|report]   (media cached in FREEZE_MEDIA_DIR)
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { extractFrames, packetTimes } from '../src/engines/media/ffmpeg.ts';
 import { scanForFreeze, stillStretches } from '../src/liveness/freeze-scan.ts';
 import { splitThumbs, THUMB_FPS, THUMB_HEIGHT, THUMB_WIDTH } from '../src/liveness/loop-scan.ts';
-import { clipPath, GENUINE } from './acceptance-clips.ts';
+import { clipBench, clipPath, GENUINE } from './acceptance-clips.ts';
 import { frozenTail, recording, slowCamera } from './acceptance-media.ts';
 
-const data = resolve(import.meta.dirname, '../../shared/data');
-if (!existsSync(join(data, 'video/liveportrait'))) {
-  console.error(`bench:freeze-scan needs the real clips in ${data}/video (not found)`);
-  process.exit(2);
-}
-const split = process.argv.includes('--split') ? process.argv[process.argv.indexOf('--split') + 1] : null;
-const dir = process.env.FREEZE_MEDIA_DIR ?? mkdtempSync(join(tmpdir(), 'vkyc-freeze-'));
-mkdirSync(dir, { recursive: true });
-const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
+const { data, split, dir, tools } = clipBench('freeze-scan', 'FREEZE_MEDIA_DIR');
 const MADS = [0.4, 0.6, 0.8, 1.0, 1.5];
 const TAIL = 4;
 

@@ -5,26 +5,18 @@
 // (third-best side coverage, median over frames) and framed share; then the real screen-replay and
 // bona fide stills of ../shared/data/spoof.
 //   node --import tsx bench/screen-replay.ts [--split calibration|report] [--stills]   (media cached in SCREEN_MEDIA_DIR; --stills: the real stills only)
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createFaceEngine } from '../src/engines/face/human-faceapi.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { Box, FaceEngine, RgbImage } from '../src/engines/face/port.ts';
 import { extractFrames } from '../src/engines/media/ffmpeg.ts';
 import { checkScreenReplay, framing, SCREEN_DEFAULTS, screenSides } from '../src/liveness/screen-frame.ts';
-import { clipPath, GENUINE } from './acceptance-clips.ts';
+import { clipBench, clipPath, GENUINE } from './acceptance-clips.ts';
 import { recording, screenReplay, SCREENS } from './acceptance-media.ts';
 
-const data = resolve(import.meta.dirname, '../../shared/data');
-if (!existsSync(join(data, 'video/liveportrait'))) {
-  console.error(`bench:screen-replay needs the real clips in ${data}/video (not found)`);
-  process.exit(2);
-}
-const split = process.argv.includes('--split') ? process.argv[process.argv.indexOf('--split') + 1] : null;
-const dir = process.env.SCREEN_MEDIA_DIR ?? mkdtempSync(join(tmpdir(), 'vkyc-screen-'));
-mkdirSync(dir, { recursive: true });
-const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
+const { data, split, dir, tools } = clipBench('screen-replay', 'SCREEN_MEDIA_DIR');
 /** Frames looked at per video (the liveness stage uses as many, spread over the recording). */
 const FRAMES = 8;
 const SECONDS = Number(process.env.SCREEN_SECONDS ?? 4);
