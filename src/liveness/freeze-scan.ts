@@ -22,8 +22,14 @@ interface FreezeScanOptions {
   deliveredFps?: number;
 }
 
-/** Calibrated by bench/freeze-scan.ts on the calibration split; see docs/acceptance.md. */
-export const FREEZE_DEFAULTS: Required<FreezeScanOptions> = { maxMad: 0.6, minSeconds: 2, deliveredFps: 2 };
+/**
+ * Calibration split, the pipeline's decode of the page-like recordings (docs/acceptance.md): a
+ * bit-identical 4 s tail re-encoded by VP8 stays within 1.0 of its first frame for 4.07 s, but only
+ * 2.5–2.8 s within 0.4–0.6 (the encoder's drift); genuine recordings (d12, d0, d14, d18, d3, d9, and
+ * d12 as 8 / 12 fps cameras) stay within 1.0 for at most 0.87 s. 3 s rather than 2: a person holding
+ * very still for a long moment was not in the clips, and a 4 s tail is still found.
+ */
+export const FREEZE_DEFAULTS: Required<FreezeScanOptions> = { maxMad: 1, minSeconds: 3, deliveredFps: 2 };
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 

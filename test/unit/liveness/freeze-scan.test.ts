@@ -63,8 +63,8 @@ test('a delivery gap (no container frames) repeats the last image but is a stall
   const take = Array.from({ length: seconds(3) }, (_, i) => moving(i));
   const last = take.at(-1)!;
   const after = Array.from({ length: seconds(2) }, (_, i) => moving(seconds(3) + i));
-  const video = [...take, ...Array.from({ length: seconds(3) }, () => last), ...after];
-  // The camera delivered nothing from 3 s to 6 s.
-  assert.equal(scanForFreeze(video, [...packets(0, 3), ...packets(6, 8)]).flagged, false);
-  assert.equal(scanForFreeze(video, packets(0, 8)).flagged, true);
+  const video = [...take, ...Array.from({ length: seconds(4) }, () => last), ...after];
+  // The camera delivered nothing from 3 s to 7 s.
+  assert.equal(scanForFreeze(video, [...packets(0, 3), ...packets(7, 9)]).flagged, false);
+  assert.equal(scanForFreeze(video, packets(0, 9)).flagged, true);
 });
