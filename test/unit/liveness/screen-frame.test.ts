@@ -2,17 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Box, RgbImage } from '../../../src/engines/face/port.ts';
 import { checkScreenReplay, framing, SCREEN_DEFAULTS, screenSides } from '../../../src/liveness/screen-frame.ts';
+import { rng } from './helpers.ts';
 
 // Synthetic 640×480 frames drawn in memory. A "live" frame: a room (a gradient wall, a door jamb
 // and a shelf — straight edges a real background has), a head (skin ellipse with hair) and a torso
 // that runs out of the frame at the bottom. A "replay": that frame shrunk onto a screen (picture
 // border, dark bezel) on another wall, tilted a few degrees, with noise — what a camera pointed at a
 // monitor sees. Deterministic noise so the test cannot flake.
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
 const W = 640, H = 480;
 type Px = [number, number, number];
 
