@@ -21,6 +21,8 @@ export interface Attack { type: string; name: string; build(tmp: string, data: s
 export const WEBCAM_LABEL = 'Integrated Camera (04f2:b6d9)';
 /** How long the page waits for one challenge before the retry prompt (contract: challenge_timeout_seconds). */
 const PAGE_TIMEOUT = 8;
+/** Seconds of frozen tail after a genuine take (issue 13: d3 + a frozen tail was approved). */
+const FROZEN_TAIL = 4;
 
 const clip = (name: string): GenuineClip => {
   const c = GENUINE.find((g) => g.name === name);
@@ -84,12 +86,15 @@ export function attacks(): Attack[] {
       const g = gen(c, tmp, data);
       return { ...g, video: media.screenReplay(clipPath(data, c.name), g.seconds, join(tmp, `screen_${c.name}.webm`)) };
     }),
-    // More screens (n = 3 was too few to say anything): a tablet held close and a laptop at an angle.
-    ...perClip('screen_replay', (c, tmp, data) => {
-      const g = gen(c, tmp, data);
-      const screen = c.name === 'd13' ? 'laptop' : 'tablet';
-      return { ...g, video: media.screenReplay(clipPath(data, c.name), g.seconds, join(tmp, `screen_${screen}_${c.name}.webm`), media.SCREENS[screen]) };
-    }, ['d9', 'd13', 'd10']).map((a) => ({ ...a, name: `${a.name}:${a.name.endsWith('d13') ? 'laptop' : 'tablet'}` })),
+    // More screens (n = 3 was too few to say anything), each variant of SCREENS on other clips of
+    // both splits: a tablet held close, a laptop at an angle, a phone at arm's length, a monitor filmed close.
+    ...([['d9', 'tablet'], ['d10', 'tablet'], ['d13', 'laptop'], ['d0', 'phone'], ['d20', 'phone'], ['d14', 'close'], ['d6', 'close']] as const).map(([n, screen]): Attack => ({
+      type: 'screen_replay', name: `screen_replay:${n}:${screen}`,
+      build: (tmp, data) => {
+        const g = gen(clip(n), tmp, data);
+        return { ...g, video: media.screenReplay(clipPath(data, n), g.seconds, join(tmp, `screen_${screen}_${n}.webm`), media.SCREENS[screen]) };
+      },
+    })),
     // The performing part of a genuine take played twice; the page saw the challenges in the first pass.
     ...perClip('looped_clip', (c, tmp, data) => {
       const g = gen(c, tmp, data);
@@ -101,6 +106,16 @@ export function attacks(): Attack[] {
       const freezeAt = c.challenges[0]!.seen_at + 0.6;
       return { ...g, video: media.frozenClip(clipPath(data, c.name), freezeAt, g.seconds, join(tmp, `frozen_${c.name}.webm`)) };
     }, ['d12', 'd3']),
+    // A genuine take, then its last frame held for 4 s (the page saw every challenge in the take):
+    // bit-identical, and with fresh noise on every frame (a re-filmed or re-encoded freeze).
+    ...perClip('frozen_tail', (c, tmp, data) => {
+      const g = gen(c, tmp, data);
+      return { ...g, video: media.frozenTail(clipPath(data, c.name), g.seconds, FROZEN_TAIL, false, join(tmp, `tail_${c.name}.webm`)), seconds: g.seconds + FROZEN_TAIL };
+    }),
+    ...perClip('frozen_tail', (c, tmp, data) => {
+      const g = gen(c, tmp, data);
+      return { ...g, video: media.frozenTail(clipPath(data, c.name), g.seconds, FROZEN_TAIL, true, join(tmp, `tail_noisy_${c.name}.webm`)), seconds: g.seconds + FROZEN_TAIL };
+    }, ['d3', 'd9', 'd20']).map((a) => ({ ...a, name: `${a.name}:noisy` })),
     // A virtual camera fed one JPEG: every frame bit-identical.
     ...perClip('injected_still', (c, tmp, data) => {
       const g = gen(c, tmp, data);

@@ -11,6 +11,9 @@
 //   speakers, so it is not a single dominant face (a capture like it is rightly `multiple_faces`).
 // - face_recognition/short_hamilton_clip.mp4 (stage performance, several actors) and
 //   facenet-pytorch/video.mp4 (street, several walking people): OUT, not selfie/KYC captures.
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { ChallengeType } from '../src/domain/liveness-challenges.ts';
 
 export type Move = 'turn_left' | 'turn_right' | 'look_up' | 'look_down' | 'blink' | 'wink' | 'smile' | 'open_mouth' | 'speaking';
@@ -101,3 +104,20 @@ export const GENUINE: GenuineClip[] = [
 ];
 
 export const clipPath = (dataDir: string, name: string): string => `${dataDir}/video/liveportrait/driving_${name}.mp4`;
+
+/**
+ * What the per-clip calibration benches (loop-scan, freeze-scan, screen-replay) start from: the real
+ * data dir (exits with a clear message when it is absent), `--split`, and the media cache dir
+ * (`envDir` or a fresh temp dir).
+ */
+export function clipBench(name: string, envDir: string): { data: string; split: string | null; dir: string; tools: { ffmpeg: string; ffprobe: string } } {
+  const data = resolve(import.meta.dirname, '../../shared/data');
+  if (!existsSync(join(data, 'video/liveportrait'))) {
+    console.error(`bench:${name} needs the real clips in ${data}/video (not found)`);
+    process.exit(2);
+  }
+  const split = process.argv.includes('--split') ? process.argv[process.argv.indexOf('--split') + 1] ?? null : null;
+  const dir = process.env[envDir] ?? mkdtempSync(join(tmpdir(), `vkyc-${name}-`));
+  mkdirSync(dir, { recursive: true });
+  return { data, split, dir, tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' } };
+}

@@ -74,6 +74,10 @@ export const SCREENS = {
   tablet: { width: 480, display: 'eq=gamma=0.9:contrast=1.1:saturation=1.2', grid: 2, gridAlpha: 0.15, corners: 'x0=10:y0=5:x1=630:y1=15:x2=5:y2=475:x3=635:y3=465' },
   /** A laptop seen at a steep angle with a warm white point, faint 4-px grid. */
   laptop: { width: 400, display: 'colorbalance=rs=0.08:bs=-0.08,eq=contrast=0.9', grid: 4, gridAlpha: 0.12, corners: 'x0=60:y0=30:x1=600:y1=0:x2=40:y2=450:x3=640:y3=480' },
+  /** A phone at arm's length: a small picture in the middle of the view, cool and dim, 2-px grid, tilted the other way. */
+  phone: { width: 240, display: 'eq=gamma=1.1:brightness=-0.05,colorbalance=bs=0.06', grid: 2, gridAlpha: 0.2, corners: 'x0=0:y0=40:x1=620:y1=10:x2=20:y2=480:x3=640:y3=450' },
+  /** A large monitor filmed close: the picture nearly fills the view, high contrast, 5-px grid, almost square-on. */
+  close: { width: 560, display: 'eq=gamma=0.8:contrast=1.2:saturation=1.1', grid: 5, gridAlpha: 0.3, corners: 'x0=5:y0=0:x1=640:y1=8:x2=0:y2=475:x3=634:y3=480' },
 } satisfies Record<string, ScreenVariant>;
 
 /**
@@ -89,6 +93,14 @@ export function loopedClip(src: string, from: number, to: number, times: number,
 /** A frozen stream: the live clip until `freezeAt`, then its last frame repeated to `seconds`. */
 export const frozenClip = (src: string, freezeAt: number, seconds: number, out: string) =>
   encode(['-i', src], `[0:v]trim=0:${freezeAt},setpts=PTS-STARTPTS,fps=30,tpad=stop_mode=clone:stop_duration=${seconds - freezeAt}`, out, null, seconds);
+
+/** A genuine take of `take` s, then its last frame repeated for `tail` s; `noisy`: fresh sensor noise on every frame (no two tail frames identical). */
+export const frozenTail = (src: string, take: number, tail: number, noisy: boolean, out: string) =>
+  encode(['-i', src], `[0:v]trim=0:${take},setpts=PTS-STARTPTS,fps=30,tpad=stop_mode=clone:stop_duration=${tail}${noisy ? ',noise=alls=6:allf=t+u' : ''}`, out, null, take + tail);
+
+/** The clip as a slower camera delivers it (`fps` frames a second, each repeated in the 30 fps recording, as MediaRecorder does). */
+export const slowCamera = (src: string, seconds: number, fps: number, out: string) =>
+  encode(['-t', String(seconds), '-i', src], `[0:v]scale='min(720,iw)':-2,fps=${fps}`, out, src, seconds);
 
 /** Face swap mid-video: person A's first half, then person B's clip (same frame size). */
 export function faceSwap(a: string, aSeconds: number, b: string, bFrom: number, bSeconds: number, out: string): string {

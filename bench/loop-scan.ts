@@ -3,23 +3,15 @@
 // re-encoded), decoded by the pipeline's own decode (extractFrames with thumbnails). Prints the
 // closest repeated moving stretch per video (grey levels; the scan flags ≤ its limit, 0.8).
 //   node --import tsx bench/loop-scan.ts [--split calibration|report]   (media cached in LOOP_MEDIA_DIR)
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { extractFrames } from '../src/engines/media/ffmpeg.ts';
 import { scanForLoop, splitThumbs, THUMB_FPS, THUMB_HEIGHT, THUMB_WIDTH } from '../src/liveness/loop-scan.ts';
-import { clipPath, GENUINE } from './acceptance-clips.ts';
+import { clipBench, clipPath, GENUINE } from './acceptance-clips.ts';
 import { loopedClip, recording } from './acceptance-media.ts';
 
-const data = resolve(import.meta.dirname, '../../shared/data');
-if (!existsSync(join(data, 'video/liveportrait'))) {
-  console.error(`bench:loop-scan needs the real clips in ${data}/video (not found)`);
-  process.exit(2);
-}
-const split = process.argv.includes('--split') ? process.argv[process.argv.indexOf('--split') + 1] : null;
-const dir = process.env.LOOP_MEDIA_DIR ?? mkdtempSync(join(tmpdir(), 'vkyc-loop-'));
-mkdirSync(dir, { recursive: true });
-const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
+const { data, split, dir, tools } = clipBench('loop-scan', 'LOOP_MEDIA_DIR');
 
 async function closest(video: string): Promise<{ distance: number | null; flagged: boolean }> {
   const work = mkdtempSync(join(tmpdir(), 'vkyc-loop-frames-'));

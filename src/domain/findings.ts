@@ -17,8 +17,11 @@ export const FINDING_SEVERITY = {
   liveness_uncertain: 'review',
   challenge_failed: 'decline',
   replay_suspected: 'decline',
-  virtual_camera: 'review',
+  // Declines when the software feeds any video (OBS, ManyCam…); the stage marks phone-as-webcam apps and filters non-blocking (review).
+  virtual_camera: 'decline',
   camera_injection: 'decline',
+  // Not raised while AV sync calls half of genuine talkers out of step (docs/speech.md); kept so the
+  // code stays known to API clients and the dashboard's words for reasons.
   av_sync_failed: 'review',
   phrase_mismatch: 'review',
   transcriber_unavailable: 'review',

@@ -1,7 +1,8 @@
 // The camera label the browser reports (MediaDeviceInfo.label) is chosen by the driver. The one
 // home of what a label tells: the liveness checks below and the risk stage's device signals
-// (risk/device.ts) read the same lists. A generic virtual camera (OBS, ManyCam, …) is common among
-// honest users and only goes to review (checkVirtualCamera). A label that is a file path or names a
+// (risk/device.ts) read the same lists. A virtual camera is common among honest users (a phone as
+// webcam, effect filters) and goes to review (checkVirtualCamera); one made to feed any video (OBS,
+// ManyCam, …) declines a self-recorded capture (FEEDS_ANY_VIDEO). A label that is a file path or names a
 // face-swap / injection tool is different: no physical or honest virtual camera is called that, only
 // a capture fed from a file (e.g. Chromium's --use-file-for-fake-video-capture=/tmp/x.y4m) or a
 // deepfake feed. That blocks (checkCameraInjection).
@@ -42,9 +43,19 @@ const INJECTION_TOOLS = [
 export const namesVirtualCamera = (label: string) => VIRTUAL_CAMERA_LABELS.some((re) => re.test(label));
 export const namesFileOrPath = (label: string) => FILE_PATH.some((re) => re.test(label)) || PATH_LIKE.test(label);
 
+/**
+ * Virtual cameras built to send any video or scene as the camera (a file, a window, a playlist):
+ * for a self-recorded KYC capture that is the injection channel itself, and a reviewer watching the
+ * injected replay of a genuine take sees a genuine person. The self-record pipeline declines these
+ * (docs/acceptance.md); phone-as-webcam apps (DroidCam, Iriun, EpocCam, Camo) and effect filters
+ * over a real camera (NVIDIA Broadcast, Snap Camera, mmhmm, YouCam, Logi Capture) stay review.
+ */
+const FEEDS_ANY_VIDEO: readonly RegExp[] = [/\bobs\b/i, /manycam/i, /xsplit/i, /splitcam/i, /camtwist/i, /e2esoft|vcam/i, /v4l2.?loopback/i, /dummy video device/i, /fake/i];
+
 export function checkVirtualCamera(labels: readonly string[]): CheckOutcome {
   const matched = labels.filter(namesVirtualCamera);
-  return { reason: 'virtual_camera', flagged: matched.length > 0, blocking: false, evidence: { labels: [...labels], matched } };
+  const feedsAnyVideo = matched.filter((l) => FEEDS_ANY_VIDEO.some((re) => re.test(l)));
+  return { reason: 'virtual_camera', flagged: matched.length > 0, blocking: false, evidence: { labels: [...labels], matched, feeds_any_video: feedsAnyVideo } };
 }
 
 export function checkCameraInjection(labels: readonly string[]): CheckOutcome {

@@ -100,7 +100,7 @@ export function correlation(a: Float32Array, b: Float32Array): number {
 }
 
 /** Mean absolute difference in grey levels. */
-export function meanAbsDiff(a: Float32Array, b: Float32Array): number {
+export function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
   return s / a.length;

@@ -8,6 +8,7 @@ export type ReplayReason =
   | 'still_image'
   | 'looped_frames'
   | 'face_swap'
+  | 'screen_replay'
   | 'client_data_mismatch'
   | 'virtual_camera'
   | 'camera_injection'

@@ -78,8 +78,8 @@ export function assessRecording(input: {
   const avSync = input.audio ? audioVisualSync(mouth, input.audio, o.avSync) : null;
 
   const { reasons, blocking, add } = captureReasons(challenges, frames, checks);
-  // Audio-visual sync separated shifted tracks well but accepted only 2 of 5 genuine talking clips
-  // in bench/liveness.ts: a reason for review, not a rejection.
+  // Audio-visual sync accepts about half of genuine talking windows (bench:av-sync): a non-blocking
+  // reason kept as evidence; the liveness stage raises no finding from it (docs/speech.md).
   if (avSync?.synced === false) add('av_desync', false);
   const integrityFailed = checks.some((c) => c.flagged && c.blocking);
   return {

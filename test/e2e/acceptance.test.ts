@@ -6,20 +6,21 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { clipPath, GENUINE } from '../../bench/acceptance-clips.ts';
 import { genuineSubmission, pageEvents, WEBCAM_LABEL, type Submission } from '../../bench/acceptance-attacks.ts';
-import { frameJpeg, stillPhoto } from '../../bench/acceptance-media.ts';
+import { frameJpeg, frozenTail, screenReplay, SCREENS, stillPhoto } from '../../bench/acceptance-media.ts';
 import { makeRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 // Acceptance, both sides of the promise, through the real pipeline (real ffmpeg, face models,
 // SQLite): a real person's clip (../shared/data/video, eye-labelled in bench/acceptance-clips.ts)
 // captured as the page does it is APPROVED; its twin, a still photo of the same person from the same
-// clip, with the same session options and the same selfie, is DECLINED. The real data set is
+// clip, with the same session options and the same selfie, is DECLINED; so are the same take filmed
+// off a monitor (screen replay) and the take followed by a frozen tail. The real data set is
 // required: without it this test fails (it never skips).
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data');
 /** d12: a man who smiles, turns left, turns right and opens his mouth (calibration split). */
 const CLIP = GENUINE.find((c) => c.name === 'd12')!;
 
-describe('acceptance: genuine capture approved, its still-photo twin declined', { timeout: 900_000 }, () => {
+describe('acceptance: genuine capture approved; its still-photo, screen-replay and frozen-tail twins declined', { timeout: 900_000 }, () => {
   let rt: TestRuntime;
   let tmp: string;
   before(async () => {
@@ -69,5 +70,25 @@ describe('acceptance: genuine capture approved, its still-photo twin declined', 
     const sub = { ...g, video: stillPhoto(photo, g.seconds, join(tmp, 'still.webm')), events: pageEvents(CLIP.challenges.map((c) => ({ type: c.type, seen_at: null }))) };
     const { result, codes } = await capture(sub);
     assert.equal(result, 'declined', codes.join());
+  });
+
+  /** The liveness stage's flagged checks, for the assertion messages and the reason asserted. */
+  const flaggedChecks = (full: { verification?: { stages?: Array<{ stage: string; result?: { checks?: Array<{ reason: string; flagged: boolean }> } }> } }) =>
+    full.verification?.stages?.find((s) => s.stage === 'liveness')?.result?.checks?.filter((c) => c.flagged).map((c) => c.reason) ?? [];
+
+  test('screen replay: the same genuine take filmed off a monitor, the page saw every challenge → declined as screen_replay', async () => {
+    const g = genuineSubmission(CLIP, tmp, DATA);
+    const sub = { ...g, video: screenReplay(clipPath(DATA, CLIP.name), g.seconds, join(tmp, 'screen.webm'), SCREENS.monitor) };
+    const { result, codes, full } = await capture(sub);
+    assert.equal(result, 'declined', codes.join());
+    assert.ok(flaggedChecks(full).includes('screen_replay'), JSON.stringify(flaggedChecks(full)));
+  });
+
+  test('frozen tail: the genuine take followed by 4 s of its last frame → declined as frozen_stream', async () => {
+    const g = genuineSubmission(CLIP, tmp, DATA);
+    const sub = { ...g, video: frozenTail(clipPath(DATA, CLIP.name), g.seconds, 4, false, join(tmp, 'tail.webm')), seconds: g.seconds + 4 };
+    const { result, codes, full } = await capture(sub);
+    assert.equal(result, 'declined', codes.join());
+    assert.ok(flaggedChecks(full).includes('frozen_stream'), JSON.stringify(flaggedChecks(full)));
   });
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../../domain/errors.ts';
-import { MATCH_THRESHOLD, VIDEO_SELFIE_APPROVE_SCORE } from '../../domain/face-match.ts';
+import { MATCH_THRESHOLD, VIDEO_SELFIE_APPROVE_SCORE, VIDEO_SELFIE_DECLINE_SCORE } from '../../domain/face-match.ts';
 import { cropImage, decodeImage, encodeJpeg } from '../../engines/face/image.ts';
 import type { Embedding, FaceEngine } from '../../engines/face/port.ts';
 import { documentPortrait } from '../../faces/document-portrait.ts';
@@ -31,7 +31,10 @@ type Source = (typeof FACE_SOURCES)[number];
 export function pairThresholds(a: Source, b: Source, match: number = MATCH_THRESHOLD): { threshold: number; declineBelow: number } {
   // `match`: the project's face_match_threshold (projects/settings.ts) when it sets one; the bands move with it.
   if (b === 'document') return { threshold: match, declineBelow: Math.max(0, match - DOCUMENT_REVIEW_BAND) };
-  if (a === 'video' && b === 'selfie') return { threshold: Math.max(VIDEO_SELFIE_APPROVE_SCORE, match), declineBelow: match };
+  if (a === 'video' && b === 'selfie') {
+    const threshold = Math.max(VIDEO_SELFIE_APPROVE_SCORE, match);
+    return { threshold, declineBelow: Math.min(threshold, Math.max(VIDEO_SELFIE_DECLINE_SCORE, match)) };
+  }
   return { threshold: match, declineBelow: match };
 }
 interface Side { embeddings: Embedding[]; evidence: string | null }

@@ -9,6 +9,8 @@ import type { Embedding } from '../../engines/face/port.ts';
 import type { StageFinding } from '../../domain/findings.ts';
 import type { CheckOutcome, ReplayReason } from '../../liveness/outcome.ts';
 import { scanForLoop, splitThumbs } from '../../liveness/loop-scan.ts';
+import { checkScreenReplay } from '../../liveness/screen-frame.ts';
+import { scanForFreeze } from '../../liveness/freeze-scan.ts';
 import { defineStage } from '../pipeline.ts';
 import type { ResultOf } from '../results/index.ts';
 import { livenessResult } from '../results/liveness.ts';
@@ -19,7 +21,7 @@ import { IDENTITY_SAMPLES, sampleIndices } from '../../faces/track-faces.ts';
 type Finding = StageFinding;
 
 /** Integrity reasons of assessRecording that mean the video is not a live capture. */
-const REPLAY_REASONS = new Set<ReplayReason>(['still_image', 'looped_frames', 'frozen_stream', 'replay_suspected', 'face_swap']);
+const REPLAY_REASONS = new Set<ReplayReason>(['still_image', 'looped_frames', 'frozen_stream', 'replay_suspected', 'face_swap', 'screen_replay']);
 
 /**
  * Liveness of a self-recorded video, recomputed on the server from its frames with the same code as
@@ -48,10 +50,11 @@ export const livenessStage = defineStage(livenessResult)({
     }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;
-    const loop = await loopOverEveryFrame(decodedOf(ctx).thumbs);
+    const { loop, freeze } = await everyFrameChecks(decodedOf(ctx).thumbs, decodedOf(ctx).containerTimes ?? null);
+    const screen = checkScreenReplay(spread(measurements.flatMap((m, i) => (m.faces[0] ? [{ t: m.t, image: frames[i]!.image, face: m.faces[0].box }] : [])), SCREEN_FRAMES));
     // AV sync only where the phrase was said: the faces stage measured every decoded frame there.
     const avWindow = phraseWindowOf(plan);
-    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop], options: { avSync: { window: avWindow } } });
+    const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop, freeze, screen], options: { avSync: { window: avWindow } } });
 
     if (schedule.length && !a.challenges.passed) {
       const failed = a.challenges.results.filter((r) => !r.passed).map((r) => ({ type: r.type, failure: r.failure }));
@@ -63,18 +66,24 @@ export const livenessStage = defineStage(livenessResult)({
       findings.push({ code: 'replay_suspected', message: `the video looks replayed or manipulated (${c.reason})`, blocking: c.blocking, details: c });
     }
     const av = a.avSync ? avSyncEvidence(a.avSync, avWindow) : null;
-    if (a.reasons.includes('av_desync')) findings.push({ code: 'av_sync_failed', message: `mouth movement and speech do not line up (best correlation ${av?.correlation} at ${av?.lag_seconds} s)`, details: av ?? {} });
+    // AV sync is evidence for the reviewer (`av_sync` in the result), not a finding: it calls half of
+    // genuine talking windows out of step (bench:av-sync, report split 48.6 % accepted), so as a
+    // review reason it would send every other genuine phrase session to a person (docs/speech.md).
     const cameraLabel = typeof ctx.session.client_info?.camera_label === 'string' ? ctx.session.client_info.camera_label : null;
     const virtual = checkVirtualCamera(cameraLabel ? [cameraLabel] : []);
     const injected = checkCameraInjection(cameraLabel ? [cameraLabel] : []);
     if (injected.flagged) findings.push({ code: 'camera_injection', message: 'the camera is named after a file or a face-injection tool: the video was not captured by a camera', blocking: true, details: injected.evidence });
-    else if (virtual.flagged) findings.push({ code: 'virtual_camera', message: 'the camera reports itself as a virtual camera', details: virtual.evidence });
+    else if (virtual.flagged) {
+      // Software that sends any video as the camera declines (the injection channel itself); a phone-as-webcam app or an effect filter goes to review.
+      const feeds = (virtual.evidence.feeds_any_video as string[]).length > 0;
+      findings.push({ code: 'virtual_camera', message: feeds ? 'the camera is virtual-camera software that can send any video as the camera' : 'the camera reports itself as a virtual camera', blocking: feeds, details: virtual.evidence });
+    }
     if (!schedule.length) findings.push({ code: 'liveness_uncertain', message: 'no active challenge was asked; passive signals alone are too weak to establish liveness' });
 
     const blocked = a.checks.some((c) => c.flagged && c.blocking) || injected.flagged;
     return {
       liveness_score: schedule.length ? (blocked ? 0 : Math.round(a.livenessScore * 1000) / 10) : null,
-      passed: findings.every((f) => f.code === 'virtual_camera' || f.blocking === false),
+      passed: findings.every((f) => f.blocking === false),
       schedule,
       challenges: a.challenges,
       checks: [...a.checks, virtual, injected],
@@ -85,11 +94,24 @@ export const livenessStage = defineStage(livenessResult)({
   },
 });
 
-/** The loop scan over every frame's thumbnail; unflagged when decode wrote none (a pipeline without it). */
-async function loopOverEveryFrame(thumbs: string | null | undefined): Promise<CheckOutcome> {
+/** The loop and freeze scans over every frame's thumbnail; unflagged when decode wrote none (a pipeline without it). */
+async function everyFrameChecks(thumbs: string | null | undefined, containerTimes: readonly number[] | null): Promise<{ loop: CheckOutcome; freeze: CheckOutcome }> {
   const raw = thumbs ? await readFile(thumbs).catch(() => null) : null;
-  if (!raw) return { reason: 'looped_frames', flagged: false, blocking: true, evidence: { scan: 'every_frame', frames: 0 } };
-  return scanForLoop(splitThumbs(raw));
+  if (!raw) {
+    const none = { scan: 'every_frame', frames: 0 };
+    return { loop: { reason: 'looped_frames', flagged: false, blocking: true, evidence: none }, freeze: { reason: 'frozen_stream', flagged: false, blocking: true, evidence: none } };
+  }
+  const frames = splitThumbs(raw);
+  return { loop: scanForLoop(frames), freeze: scanForFreeze(frames, containerTimes) };
+}
+
+/** Frames the screen check looks at (~20 ms each): enough that a few frames without the screen's edges in view don't decide. */
+const SCREEN_FRAMES = 8;
+
+/** At most n items spread evenly over xs (first to last). */
+function spread<T>(xs: readonly T[], n: number): T[] {
+  if (xs.length <= n) return [...xs];
+  return Array.from({ length: n }, (_, k) => xs[Math.round((k * (xs.length - 1)) / (n - 1))]!);
 }
 
 /**

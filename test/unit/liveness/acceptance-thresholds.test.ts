@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MATCH_THRESHOLD, VIDEO_SELFIE_APPROVE_SCORE } from '../../../src/domain/face-match.ts';
+import { MATCH_THRESHOLD, VIDEO_SELFIE_APPROVE_SCORE, VIDEO_SELFIE_DECLINE_SCORE } from '../../../src/domain/face-match.ts';
 import { checkFaceSwap, FACE_SWAP_SPLIT_GAP, identitySplitGap } from '../../../src/liveness/replay.ts';
 import { baselineOf, measure, verifyChallenges } from '../../../src/liveness/verify-challenges.ts';
 import { claimedMoments, verifyReportedChallenges } from '../../../src/liveness/verify-reported.ts';
@@ -72,8 +72,8 @@ test('every reported seen_at gets a dense stretch [seen − 0.5, seen + 1]; time
 });
 
 test('video ↔ selfie has an approve band above the decline threshold; document pairs a review band below', () => {
-  assert.deepEqual(pairThresholds('video', 'selfie'), { threshold: VIDEO_SELFIE_APPROVE_SCORE, declineBelow: MATCH_THRESHOLD });
-  assert.ok(VIDEO_SELFIE_APPROVE_SCORE > MATCH_THRESHOLD);
+  assert.deepEqual(pairThresholds('video', 'selfie'), { threshold: VIDEO_SELFIE_APPROVE_SCORE, declineBelow: VIDEO_SELFIE_DECLINE_SCORE });
+  assert.ok(VIDEO_SELFIE_APPROVE_SCORE > VIDEO_SELFIE_DECLINE_SCORE && VIDEO_SELFIE_DECLINE_SCORE > MATCH_THRESHOLD);
   assert.deepEqual(pairThresholds('video', 'document'), { threshold: MATCH_THRESHOLD, declineBelow: 35 });
   assert.deepEqual(pairThresholds('selfie', 'document'), { threshold: MATCH_THRESHOLD, declineBelow: 35 });
 });

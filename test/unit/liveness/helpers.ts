@@ -17,3 +17,9 @@ export function face(p: Partial<{ yaw: number; pitch: number; roll: number; eye:
     liveness: null,
   };
 }
+
+/** Deterministic noise (a small LCG) for synthetic frames, so tests cannot flake. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scanForLoop, THUMB_HEIGHT, THUMB_WIDTH } from '../../../src/liveness/loop-scan.ts';
+import { rng } from './helpers.ts';
 
 // Synthetic grey thumbnails: a bright disc (a "face") moving over a gradient, with sensor noise.
 // Deterministic noise (a small LCG) so the test cannot flake.
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
 function frame(cx: number, cy: number, noise: () => number, amp: number): Uint8Array {
   const t = new Uint8Array(THUMB_WIDTH * THUMB_HEIGHT);
   for (let y = 0; y < THUMB_HEIGHT; y++) for (let x = 0; x < THUMB_WIDTH; x++) {

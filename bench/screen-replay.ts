@@ -1,0 +1,85 @@
+// Calibration of the screen-replay check (src/liveness/screen-frame.ts): for each genuine clip, the
+// recording as the page uploads it and the same take replayed on every screen of SCREENS (monitor,
+// tablet, laptop, phone, close: size on the view, pixel grid, angle, display colour), decoded like the
+// pipeline (extractFrames, JPEG ≤ 640 px), faces from the face engine. Prints each video's framing
+// (third-best side coverage, median over frames) and framed share; then the real screen-replay and
+// bona fide stills of ../shared/data/spoof.
+//   node --import tsx bench/screen-replay.ts [--split calibration|report] [--stills]   (media cached in SCREEN_MEDIA_DIR; --stills: the real stills only)
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFaceEngine } from '../src/engines/face/human-faceapi.ts';
+import { decodeImage } from '../src/engines/face/image.ts';
+import type { Box, FaceEngine, RgbImage } from '../src/engines/face/port.ts';
+import { extractFrames } from '../src/engines/media/ffmpeg.ts';
+import { checkScreenReplay, framing, SCREEN_DEFAULTS, screenSides } from '../src/liveness/screen-frame.ts';
+import { clipBench, clipPath, GENUINE } from './acceptance-clips.ts';
+import { recording, screenReplay, SCREENS } from './acceptance-media.ts';
+
+const { data, split, dir, tools } = clipBench('screen-replay', 'SCREEN_MEDIA_DIR');
+/** Frames looked at per video (the liveness stage uses as many, spread over the recording). */
+const FRAMES = 8;
+const SECONDS = Number(process.env.SCREEN_SECONDS ?? 4);
+
+const largest = <T extends { box: Box }>(fs: T[]): T | null => fs.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0] ?? null;
+
+async function faceFrames(engine: FaceEngine, video: string): Promise<Array<{ t: number; image: RgbImage; face: Box }>> {
+  const work = mkdtempSync(join(tmpdir(), 'vkyc-screen-frames-'));
+  try {
+    const frames = await extractFrames(tools, video, work, { fps: 2 });
+    const step = Math.max(1, frames.length / FRAMES);
+    const out = [];
+    for (let k = 0; k < frames.length && out.length < FRAMES; k += step) {
+      const f = frames[Math.floor(k)]!;
+      const image = await decodeImage(readFileSync(f.path));
+      const face = largest(await engine.detect(image, { mesh: false, maxFaces: 3 }));
+      if (face) out.push({ t: f.t, image, face: face.box });
+    }
+    return out;
+  } finally { rmSync(work, { recursive: true, force: true }); }
+}
+
+const engine = createFaceEngine();
+await engine.init();
+const started = Date.now();
+type Row = { clip: string; split: string; kind: string; framing: number; share: number; flagged: boolean };
+const rows: Row[] = [];
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0; };
+const stillsOnly = process.argv.includes('--stills');
+for (const c of GENUINE.filter((g) => !stillsOnly && (!split || g.split === split))) {
+  const src = clipPath(data, c.name);
+  const seconds = Math.min(SECONDS, c.duration);
+  const videos: Array<[string, string]> = [['genuine', recording(src, seconds, join(dir, `rec_${c.name}.webm`))]];
+  for (const name of Object.keys(SCREENS) as Array<keyof typeof SCREENS>) videos.push([`screen:${name}`, screenReplay(src, seconds, join(dir, `screen_${name}_${c.name}.webm`), SCREENS[name])]);
+  for (const [kind, video] of videos) {
+    const frames = await faceFrames(engine, video);
+    const check = checkScreenReplay(frames);
+    const per = check.evidence.frames as Array<{ framing: number }>;
+    const row = { clip: c.name, split: c.split, kind, framing: median(per.map((p) => p.framing)), share: check.evidence.framed_share as number, flagged: check.flagged };
+    rows.push(row);
+    console.log(`${c.name.padEnd(5)} ${c.split.padEnd(12)} ${kind.padEnd(15)} frames ${String(per.length).padStart(2)}  framing median ${row.framing.toFixed(3)}  framed share ${row.share.toFixed(2)}  ${kind === 'genuine' ? (row.flagged ? 'FLAGGED' : 'ok') : (row.flagged ? 'flagged' : 'MISSED')}   [${per.map((p) => p.framing.toFixed(2)).join(' ')}]`);
+  }
+}
+
+console.log('\nper kind and split: flagged / n, framing median (min–max)');
+const kinds = [...new Set(rows.map((r) => r.kind))];
+for (const s of [...new Set(rows.map((r) => r.split))]) {
+  for (const k of kinds) {
+    const rs = rows.filter((r) => r.split === s && r.kind === k);
+    if (!rs.length) continue;
+    const fr = rs.map((r) => r.framing);
+    console.log(`${s.padEnd(12)} ${k.padEnd(15)} ${rs.filter((r) => r.flagged).length}/${rs.length}   ${median(fr).toFixed(3)} (${Math.min(...fr).toFixed(3)}–${Math.max(...fr).toFixed(3)})`);
+  }
+}
+
+console.log('\nreal stills (../shared/data/spoof): framing of the largest face, sides top/bottom/left/right');
+const STILLS: Array<[string, string]> = [['silent-face/image_F2.jpg', 'screen'], ['inspireface/rgb_fake.jpg', 'screen'], ['silent-face/image_F1.jpg', 'print'], ['doubango/spoof.jpg', '2d spoof'], ['silent-face/image_T1.jpg', 'real'], ['doubango/genuine.jpg', 'real']];
+for (const [file, label] of STILLS) {
+  const image = await decodeImage(readFileSync(join(data, 'spoof', file)));
+  const face = largest(await engine.detect(image, { mesh: false, maxFaces: 3 }));
+  if (!face) { console.log(`${file.padEnd(28)} ${label.padEnd(9)} no face`); continue; }
+  const s = screenSides(image, face.box);
+  const f = framing(s);
+  console.log(`${file.padEnd(28)} ${label.padEnd(9)} ${image.width}x${image.height} framing ${f.toFixed(3)} ${f >= SCREEN_DEFAULTS.minCoverage ? 'FRAMED' : 'not framed'}   t ${s.top.toFixed(2)} b ${s.bottom.toFixed(2)} l ${s.left.toFixed(2)} r ${s.right.toFixed(2)}`);
+}
+console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

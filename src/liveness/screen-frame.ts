@@ -1,0 +1,168 @@
+// Screen replay (issue 13): a genuine take played on a phone, tablet, laptop or monitor and filmed.
+// It performs exactly the asked challenges and its face is the selfie's owner, so no liveness or
+// identity check can see it. What the camera does see is the screen itself: the replayed picture
+// (face, shoulders, the victim's room) ends at a straight-edged rectangle — the picture's border and
+// the device's bezel — that encloses the face on three or four sides. A live person's body runs out
+// of the camera's view at the frame border; below the chin there is a neck and a torso, not a
+// straight line, and a room's straight edges (doors, shelves) rarely box the face in on three sides.
+//
+// The check: on a grey copy of the frame (≤ 320 px wide), for each side of the face, the straight
+// line (within ±MAX_TILT_DEG of the side's axis: screens are held at an angle) whose points carry the
+// strongest edge across the face's extent — its coverage is the share of points with a strong edge
+// across the line. A frame is framed when three sides reach the coverage limit. It does not see a
+// screen held so close that its borders leave the view (docs/acceptance.md says so).
+
+import type { Box, RgbImage } from '../engines/face/port.ts';
+import type { CheckOutcome } from './outcome.ts';
+
+/** Most a screen's edge is tilted from horizontal / vertical in the camera image. */
+const MAX_TILT_DEG = 12;
+const TILT_STEP_DEG = 0.5;
+/** Sobel response across the line that counts as an edge: ≈ a 10-grey-level step. */
+const EDGE_MIN = 40;
+/** Grey copy width: enough for a bezel a few pixels wide, cheap to scan (~20 ms a frame). */
+const WORK_WIDTH = 320;
+/** Lines this close to the image border are the border (or a letterbox bar's), not a screen. */
+const BORDER_MARGIN = 3;
+
+export interface ScreenOptions {
+  /** Share of a side line's points on a strong edge for that side to count as a screen border. */
+  minCoverage?: number;
+  /** Share of sampled frames that must be framed on three sides. */
+  minFramedShare?: number;
+}
+
+/** Calibrated on the calibration split (bench/screen-replay.ts); see docs/acceptance.md. */
+export const SCREEN_DEFAULTS: Required<ScreenOptions> = { minCoverage: 0.55, minFramedShare: 0.5 };
+
+export interface SideCoverage { top: number; bottom: number; left: number; right: number }
+
+interface Grey { w: number; h: number; gx: Float32Array; gy: Float32Array }
+
+/** Area-averaged grey copy at ≤ WORK_WIDTH and its Sobel gradients. */
+function gradients(img: RgbImage): Grey & { scale: number } {
+  const f = Math.max(1, Math.ceil(img.width / WORK_WIDTH));
+  const w = Math.floor(img.width / f);
+  const h = Math.floor(img.height / f);
+  const g = new Float32Array(w * h);
+  const d = img.data;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let dy = 0; dy < f; dy++) {
+        let p = ((y * f + dy) * img.width + x * f) * 3;
+        for (let dx = 0; dx < f; dx++, p += 3) s += 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!;
+      }
+      g[y * w + x] = s / (f * f);
+    }
+  }
+  const gx = new Float32Array(w * h);
+  const gy = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      const a = g[i - w - 1]!, b = g[i - w]!, c = g[i - w + 1]!, l = g[i - 1]!, r = g[i + 1]!, e = g[i + w - 1]!, m = g[i + w]!, n = g[i + w + 1]!;
+      gx[i] = c + 2 * r + n - a - 2 * l - e;
+      gy[i] = e + 2 * m + n - a - 2 * b - c;
+    }
+  }
+  return { w, h, gx, gy, scale: f };
+}
+
+/**
+ * Pixels with a strong edge across lines running along `axis` (normal gradient ≥ EDGE_MIN and
+ * dominant), widened by 1 px across: a tilted line is rasterised to the nearest row/column.
+ */
+function edgeMap(g: Grey, axis: 'h' | 'v'): Uint8Array {
+  const normal = axis === 'h' ? g.gy : g.gx;
+  const tangent = axis === 'h' ? g.gx : g.gy;
+  const edge = new Uint8Array(g.w * g.h);
+  for (let i = 0; i < edge.length; i++) {
+    const n = Math.abs(normal[i]!);
+    edge[i] = n >= EDGE_MIN && n >= Math.abs(tangent[i]!) ? 1 : 0;
+  }
+  const wide = new Uint8Array(edge.length);
+  const step = axis === 'h' ? g.w : 1;
+  for (let i = step; i < edge.length - step; i++) wide[i] = edge[i]! | edge[i - step]! | edge[i + step]!;
+  return wide;
+}
+
+const TILTS = Array.from({ length: Math.round((2 * MAX_TILT_DEG) / TILT_STEP_DEG) + 1 }, (_, k) => Math.tan(((-MAX_TILT_DEG + k * TILT_STEP_DEG) * Math.PI) / 180));
+
+/**
+ * Best coverage of a straight line running along `axis` ('h': y = off + t·(x − mid), 'v': x = off +
+ * t·(y − mid)) with off in [offFrom, offTo], over the points along from `from` to `to`. A Hough vote:
+ * every edge pixel votes once per tilt for the line through it, so the cost is edges × tilts.
+ */
+function bestLine(g: Grey, edge: Uint8Array, axis: 'h' | 'v', offFrom: number, offTo: number, from: number, to: number): number {
+  const along = axis === 'h' ? g.w : g.h;
+  const across = axis === 'h' ? g.h : g.w;
+  const a0 = Math.max(1, Math.round(from));
+  const a1 = Math.min(along - 2, Math.round(to));
+  const o0 = Math.max(BORDER_MARGIN, Math.round(offFrom));
+  const o1 = Math.min(across - 1 - BORDER_MARGIN, Math.round(offTo));
+  if (a1 - a0 < 8 || o1 < o0) return 0;
+  const mid = (a0 + a1) / 2;
+  const span = o1 - o0 + 1;
+  const drift = Math.ceil(Math.tan((MAX_TILT_DEG * Math.PI) / 180) * (a1 - a0) / 2) + 1;
+  const votes = new Uint16Array(TILTS.length * span);
+  for (let a = a0; a <= a1; a++) {
+    for (let c = Math.max(1, o0 - drift); c <= Math.min(across - 2, o1 + drift); c++) {
+      if (!(axis === 'h' ? edge[c * g.w + a] : edge[a * g.w + c])) continue;
+      for (let k = 0; k < TILTS.length; k++) {
+        // The line of tilt k whose rasterised point at `a` is c (the inverse of c = round(off + t·(a − mid))).
+        const off = Math.round(c - TILTS[k]! * (a - mid));
+        if (off >= o0 && off <= o1) votes[k * span + off - o0]!++;
+      }
+    }
+  }
+  let best = 0;
+  for (const v of votes) if (v > best) best = v;
+  return Math.min(1, best / (a1 - a0 + 1));
+}
+
+/** Coverage of the best straight edge on each side of the face (0–1), searched across the face's extent. */
+export function screenSides(img: RgbImage, face: Box): SideCoverage {
+  const g = gradients(img);
+  const s = g.scale;
+  const x0 = face.x / s, y0 = face.y / s, fw = face.width / s, fh = face.height / s;
+  const cx = x0 + fw / 2, cy = y0 + fh / 2;
+  // The line must run along 1.8 face widths / heights centred on the face (clipped to the image):
+  // a picture's border does, the outline of a shoulder or a door jamb beside the head rarely does.
+  const hFrom = cx - 0.9 * fw, hTo = cx + 0.9 * fw;
+  const vFrom = cy - 0.9 * fh, vTo = cy + 0.9 * fh;
+  const gap = 0.05;
+  const horizontal = edgeMap(g, 'h');
+  const vertical = edgeMap(g, 'v');
+  return {
+    top: bestLine(g, horizontal, 'h', 0, y0 - gap * fh, hFrom, hTo),
+    bottom: bestLine(g, horizontal, 'h', y0 + fh * (1 + gap), g.h, hFrom, hTo),
+    left: bestLine(g, vertical, 'v', 0, x0 - gap * fw, vFrom, vTo),
+    right: bestLine(g, vertical, 'v', x0 + fw * (1 + gap), g.w, vFrom, vTo),
+  };
+}
+
+/** How well three sides are framed: the third-best side's coverage (1 = three full straight borders). */
+export function framing(sides: SideCoverage): number {
+  return [sides.top, sides.bottom, sides.left, sides.right].sort((a, b) => b - a)[2]!;
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * `screen_replay` (blocking): in at least minFramedShare of the frames that have a face, the face is
+ * enclosed on three sides by straight edges covering ≥ minCoverage of their length.
+ */
+export function checkScreenReplay(frames: ReadonlyArray<{ t: number; image: RgbImage; face: Box }>, options: ScreenOptions = {}): CheckOutcome {
+  const o = { ...SCREEN_DEFAULTS, ...options };
+  const per = frames.map((f) => {
+    const sides = screenSides(f.image, f.face);
+    return { t: r3(f.t), framing: r3(framing(sides)), top: r3(sides.top), bottom: r3(sides.bottom), left: r3(sides.left), right: r3(sides.right) };
+  });
+  const framed = per.filter((p) => p.framing >= o.minCoverage).length;
+  const share = per.length ? framed / per.length : 0;
+  return {
+    reason: 'screen_replay', flagged: per.length > 0 && share >= o.minFramedShare, blocking: true,
+    evidence: { frames: per, framed_share: r3(share), min_coverage: o.minCoverage, min_framed_share: o.minFramedShare },
+  };
+}
