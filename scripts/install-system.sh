@@ -5,7 +5,8 @@ set -euo pipefail
 
 # espeak-ng at run time: its letter-to-sound rules pronounce names missing from pocketsphinx's dictionary.
 runtime_pkgs=(ffmpeg pocketsphinx pocketsphinx-en-us espeak-ng fonts-dejavu-core)
-test_pkgs=(chromium flite sox cmake g++ make)
+# fonts-ocr-b: the OCR-B font the synthetic MRZ specimens (bench/mrz-synth.ts, unit tests) are printed in.
+test_pkgs=(chromium flite sox cmake g++ make fonts-ocr-b)
 pkgs=("${runtime_pkgs[@]}")
 [ "${1:-}" = "--test" ] && pkgs+=("${test_pkgs[@]}")
 
