@@ -39,7 +39,7 @@ export function rng(seed: number): () => number {
 }
 
 type Rand = () => number;
-const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const pick = <T>(r: Rand, xs: ArrayLike<T>): T => xs[Math.floor(r() * xs.length)]!;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 const between = (r: Rand, lo: number, hi: number): number => lo + r() * (hi - lo);
 const pad = (s: string, n: number): string => (s + '<'.repeat(n)).slice(0, n);
@@ -62,14 +62,17 @@ function date(r: Rand, fromYear: number, toYear: number): string {
   return two(int(r, fromYear, toYear) % 100) + two(int(r, 1, 12)) + two(int(r, 1, 28));
 }
 
+// Letters in document numbers: issuers leave out the ones OCR-B confuses with digits (German
+// passports and ID cards use C F G H J K L M N P R T V W X Y Z); U and O would be unreadable for
+// any reader, since U weighs like 0 in the check digit.
+const NUMBER_LETTERS = 'CFGHJKLMNPRTVWXYZ';
+
 function docNumber(r: Rand): string {
-  const chars = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
   const digits = '0123456789';
-  const letters = int(r, 0, 2);
   let s = '';
-  for (let i = 0; i < letters; i++) s += pick(r, chars.slice(0, 23));
+  for (let i = int(r, 0, 2); i > 0; i--) s += pick(r, NUMBER_LETTERS);
   const length = pick(r, [8, 9, 9, 9]);
-  while (s.length < length) s += r() < 0.2 ? pick(r, chars) : pick(r, digits);
+  while (s.length < length) s += r() < 0.15 ? pick(r, NUMBER_LETTERS) : pick(r, digits);
   return s;
 }
 
