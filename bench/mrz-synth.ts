@@ -94,7 +94,9 @@ export function randomMrz(format: SynthFormat, r: Rand): SynthMrz {
   const fields = { document_number: number, surname, given_names: given, birth, expiry, sex, issuing, nationality };
   const visa = format.startsWith('MRV');
   const length = format === 'TD1' ? 30 : format === 'TD2' || format === 'MRV-B' ? 36 : 44;
-  const code = visa ? pick(r, ['V<', 'VC', 'VD']) : format === 'TD3' ? pick(r, ['P<', 'PP', 'PD']) : pick(r, ['I<', 'ID', 'IR', 'AC']);
+  const drawn = visa ? pick(r, ['V<', 'VC', 'VD']) : format === 'TD3' ? pick(r, ['P<', 'PP', 'PD']) : pick(r, ['I<', 'ID', 'IR', 'AC']);
+  // `IDFRA` on a 2×36 MRZ is the French national ID card's own layout, not ICAO TD2.
+  const code = format === 'TD2' && drawn === 'ID' && issuing === 'FRA' ? 'I<' : drawn;
   if (format === 'TD1') {
     const optional1 = r() < 0.4 ? pad(String(int(r, 1000, 99999999)), 15) : '<'.repeat(15);
     const l1 = `${code}${issuing}${num9}${cd(num9)}${optional1}`;

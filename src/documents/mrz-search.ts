@@ -215,7 +215,13 @@ async function confirmNames(ocr: OcrEngine, image: RgbImage, top: Candidate, rea
     return [{ text: repairMrz(lines, layout).lines[namesIndex]!, confidences: fit.confidences }];
   });
   if (alternatives.length === 0) return top;
-  const voted = vote([{ text: top.parsed.lines[namesIndex]!, confidences: top.block.confidences[namesIndex]! }, ...alternatives]);
+  const readings = [{ text: top.parsed.lines[namesIndex]!, confidences: top.block.confidences[namesIndex]! }, ...alternatives];
+  // The base of the vote is the reading with the most characters before its trailing fillers: the
+  // vote can substitute but not insert, and on spaced OCR-B names PP-OCRv4 drops letters far more
+  // often than it invents them (tuning cards: `SA<<B`, `SIVA<<BO` for `SILVA<<BO`).
+  const printed = (r: ReadRow): number => r.text.replace(/<+$/, '').length;
+  const base = readings.reduce((a, b) => (printed(b) > printed(a) ? b : a));
+  const voted = vote([base, ...readings.filter((r) => r !== base)]);
   if (voted === top.parsed.lines[namesIndex]) return top;
   const lines = [...top.parsed.lines];
   lines[namesIndex] = voted;
