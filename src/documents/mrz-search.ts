@@ -33,7 +33,7 @@ const REPAIRED_CONFIDENCE = 0.6;
  * (measured 32–34 × on the specimen photos).
  */
 const CROPS = [
-  { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0, ink: true },
+  { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0, ink: false },
   { pad: { x: 0.3, y: 0.15 }, stretch: 1.5, minAspect: 30, ink: true },
 ] as const;
 
@@ -46,7 +46,7 @@ interface Read { readonly row: Row; readonly text: ReadRow }
  * unstretched raw, `SILVA<<B` unstretched with more height), so three cuts vote per character.
  */
 const NAME_VOTERS = [
-  { pad: { x: 0.3, y: 0 }, stretch: 1, minAspect: 0, ink: false },
+  { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0, ink: true },
   { pad: { x: 0.3, y: 0.15 }, stretch: 1, minAspect: 0, ink: true },
 ] as const;
 
