@@ -32,6 +32,8 @@ const REPAIRED_CONFIDENCE = 0.6;
  * filler runs printed over guilloches (Czech specimen); 30 × the box height is a 44-character line
  * (measured 32–34 × on the specimen photos).
  */
+// Ink contrast (see inkContrast) only on the fallback: on first-pass crops it lost letters of
+// spaced OCR-B names (synthetic tuning card `SILVA<<BO` read `SA<<B`); it votes on names instead.
 const CROPS = [
   { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0, ink: false },
   { pad: { x: 0.3, y: 0.15 }, stretch: 1.5, minAspect: 30, ink: true },
@@ -106,8 +108,7 @@ function extend(row: Row, flip: boolean, minAspect: number): Row {
   return { ...row, region: { ...r, width, cx: r.cx + shift * Math.cos(a), cy: r.cy + shift * Math.sin(a) } };
 }
 
-async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], flip: boolean, pass: 0 | 1, cut: Cut = CROPS[pass]): Promise<Read[]> {
-  const crop = cut;
+async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], flip: boolean, crop: Cut): Promise<Read[]> {
   const crops = await Promise.all(rows.map(async (r) => {
     const line = await cropRegion(image, extend(r, flip, crop.minAspect).region, flip, crop.pad, crop.stretch);
     return crop.ink ? inkContrast(line) : line;
@@ -122,7 +123,7 @@ async function readOrientation(ocr: OcrEngine, image: RgbImage, all: readonly Ro
   const reads: Read[] = [];
   let best: Candidate[] = [];
   for (let i = 0; i < rows.length; i += STEP) {
-    reads.push(...(await readRows(ocr, image, rows.slice(i, i + STEP), flip, 0)));
+    reads.push(...(await readRows(ocr, image, rows.slice(i, i + STEP), flip, CROPS[0])));
     best = parseBlocks(ordered(reads, flip), now);
     if ((best[0] && settled(best[0].parsed)) || !looksUpright(reads)) break;
   }
@@ -144,7 +145,7 @@ async function readTwins(ocr: OcrEngine, image: RgbImage, all: readonly Row[], f
   const paired = twins.filter((a) => twins.some((b) => b !== a && Math.abs(b.across - a.across) < 2.5 * height &&
     (Math.abs(b.start - a.start) < height || Math.abs(b.end - a.end) < height)));
   if (paired.length < 2) return [];
-  const reads = await readRows(ocr, image, paired.slice(0, MAX_ROWS), first.flip, 0);
+  const reads = await readRows(ocr, image, paired.slice(0, MAX_ROWS), first.flip, CROPS[0]);
   return parseBlocks(ordered(reads, first.flip), now).filter((c) => c.parsed.valid);
 }
 
@@ -205,8 +206,10 @@ async function confirmNames(ocr: OcrEngine, image: RgbImage, top: Candidate, rea
   if (layout === null) return top;
   const namesIndex = layout.lines === 3 ? 2 : 0;
   const read = [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across))[top.block.start + namesIndex];
-  if (read === undefined) return top;
-  const extra = (await Promise.all(NAME_VOTERS.map((cut) => readRows(ocr, image, [read.row], flip, 0, cut)))).flat();
+  const primary = top.parsed.lines[namesIndex]!;
+  // Only a `K` can be changed (below): without one, the extra readings are not worth their cost.
+  if (read === undefined || !primary.includes('K')) return top;
+  const extra = (await Promise.all(NAME_VOTERS.map((cut) => readRows(ocr, image, [read.row], flip, cut)))).flat();
   const alternatives = extra.flatMap((r): ReadRow[] => {
     const fit = fitLength(r.text, layout.length, true);
     if (fit === null) return [];
@@ -215,14 +218,12 @@ async function confirmNames(ocr: OcrEngine, image: RgbImage, top: Candidate, rea
     return [{ text: repairMrz(lines, layout).lines[namesIndex]!, confidences: fit.confidences }];
   });
   if (alternatives.length === 0) return top;
-  const readings = [{ text: top.parsed.lines[namesIndex]!, confidences: top.block.confidences[namesIndex]! }, ...alternatives];
-  // The base of the vote is the reading with the most characters before its trailing fillers: the
-  // vote can substitute but not insert, and on spaced OCR-B names PP-OCRv4 drops letters far more
-  // often than it invents them (tuning cards: `SA<<B`, `SIVA<<BO` for `SILVA<<BO`).
-  const printed = (r: ReadRow): number => r.text.replace(/<+$/, '').length;
-  const base = readings.reduce((a, b) => (printed(b) > printed(a) ? b : a));
-  const voted = vote([base, ...readings.filter((r) => r !== base)]);
-  if (voted === top.parsed.lines[namesIndex]) return top;
+  const aligned = vote([{ text: primary, confidences: top.block.confidences[namesIndex]! }, ...alternatives]);
+  // Only the guilloche confusion is undone: a `K` the vote turns into `<`. The two ink-contrast
+  // voters err alike elsewhere (held-back synthetic cards read `IGOR` as `IG<R` when they could
+  // override any letter), so they may not change other characters.
+  const voted = [...primary].map((ch, i) => (ch === 'K' && aligned[i] === '<' ? '<' : ch)).join('');
+  if (voted === primary) return top;
   const lines = [...top.parsed.lines];
   lines[namesIndex] = voted;
   const parsed = parseMrz(lines, now);
@@ -266,7 +267,7 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
   const again = first ?? likeliest;
   const flip = again?.flip ?? false;
   const rows = again && again.reads.length > 0 ? again.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
-  const second = await readRows(ocr, image, rows, flip, 1);
+  const second = await readRows(ocr, image, rows, flip, CROPS[1]);
   sawFillers ||= second.some((r) => r.text.text.includes('<<'));
   const byRow = (reads: readonly Read[]): ReadRow[] => ordered(reads, flip);
   const readings = first ? [byRow(first.reads), byRow(second)] : [byRow(second)];
