@@ -6,7 +6,8 @@ set -euo pipefail
 # espeak-ng at run time: its letter-to-sound rules pronounce names missing from pocketsphinx's dictionary.
 runtime_pkgs=(ffmpeg pocketsphinx pocketsphinx-en-us espeak-ng fonts-dejavu-core)
 # libheif-examples: heif-enc makes the HEIC test images (test/helpers/image-formats.ts).
-test_pkgs=(chromium flite sox cmake g++ make libheif-examples)
+# fonts-ocr-b: the OCR-B font the synthetic MRZ specimens (bench/mrz-synth.ts, unit tests) are printed in.
+test_pkgs=(chromium flite sox cmake g++ make libheif-examples fonts-ocr-b)
 pkgs=("${runtime_pkgs[@]}")
 [ "${1:-}" = "--test" ] && pkgs+=("${test_pkgs[@]}")
 

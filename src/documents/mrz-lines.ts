@@ -16,6 +16,8 @@ export interface Block {
   readonly confidences: number[][];
   /** Characters inserted or removed to reach the layout's line length. */
   readonly edits: number;
+  /** Index of the block's first line among the rows it was assembled from. */
+  readonly start: number;
 }
 
 const SHAPES = [
@@ -102,7 +104,7 @@ export function assembleBlocks(rows: readonly ReadRow[]): Block[] {
         fitted.push(fit);
       }
       if (fitted.length === shape.lines) {
-        blocks.push({ lines: fitted.map((r) => r.text), confidences: fitted.map((r) => [...r.confidences]), edits });
+        blocks.push({ lines: fitted.map((r) => r.text), confidences: fitted.map((r) => [...r.confidences]), edits, start: i });
       }
     }
   }

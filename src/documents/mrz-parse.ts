@@ -44,6 +44,12 @@ export class MrzFormatError extends Error {
 // reported as warnings only so that specimens parse.
 const SPECIMEN_STATES = new Set(['UTO', 'XXA', 'XXB', 'XXC', 'XXX', 'EUE', 'UNO', 'UNA', 'UNK', 'XOM', 'XPO']);
 
+/** A state code ICAO lists, or a specimen code (filler-padded `D<<` is Germany). */
+export function isKnownState(code: string): boolean {
+  const c = code.replace(/</g, '');
+  return c in states || SPECIMEN_STATES.has(c);
+}
+
 const clean = (s: string): string => s.replace(/</g, ' ').replace(/\s+/g, ' ').trim();
 
 function names(field: string): { surname: string; given_names: string } {

@@ -6,6 +6,7 @@
 import { checkSpecs, verify } from './mrz-checks.ts';
 import type { Layout } from './mrz-format.ts';
 import { clearNameTail } from './mrz-lines.ts';
+import { isKnownState } from './mrz-parse.ts';
 
 // Confusions of the PP-OCRv4 recogniser on OCR-B seen on ../shared/data/docs specimens, plus the
 // classic OCR-B pairs listed by PassportEye (passporteye/mrz/text.py) and the `mrz` autocorrector.
@@ -175,10 +176,49 @@ function repairNameTails(lines: readonly string[], layout: Layout, repairs: Repa
   return out;
 }
 
+// Letters PP-OCRv4 confuses in OCR-B on blurred or low-resolution lines (synthetic tuning set:
+// CAN read as OAN, UTO as UT0 before positional repair).
+const LETTER_SWAPS: Record<string, string> = {
+  O: 'CDQGU', C: 'OGE', D: 'OB', Q: 'O', G: 'CO', B: 'DE', E: 'FB', F: 'EP', P: 'FR', R: 'PB', I: 'LTJ', L: 'I', T: 'I', J: 'I',
+  M: 'NH', N: 'MH', H: 'NM', U: 'VO', V: 'UY', Y: 'V', K: 'X<', X: 'K', '<': 'K',
+};
+
+/** Issuing state and nationality fields: [line, start]. */
+const STATE_FIELDS: Record<Layout['format'], readonly (readonly [number, number])[]> = {
+  TD3: [[0, 2], [1, 10]], 'MRV-A': [[0, 2], [1, 10]], TD2: [[0, 2], [1, 10]], 'MRV-B': [[0, 2], [1, 10]], TD1: [[0, 2], [1, 15]],
+  FRENCH_NATIONAL_ID: [[0, 2]],
+};
+
+/**
+ * State codes are not covered by check digits, but must be on ICAO's list: an unknown code with
+ * exactly one single look-alike substitution that gives a listed code takes it. Two or more
+ * candidates stay unrepaired (and parse with a `_unknown` warning), as before.
+ */
+function repairStateCodes(lines: readonly string[], layout: Layout, repairs: Repair[]): string[] {
+  const out = [...lines];
+  for (const [li, start] of STATE_FIELDS[layout.format]) {
+    const line = out[li] ?? '';
+    const code = line.slice(start, start + 3);
+    if (code.length < 3 || isKnownState(code)) continue;
+    const found: { code: string; index: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (const to of LETTER_SWAPS[code[i]!] ?? '') {
+        const candidate = code.slice(0, i) + to + code.slice(i + 1);
+        if (/^[A-Z]+<*$/.test(candidate) && isKnownState(candidate)) found.push({ code: candidate, index: i });
+      }
+    }
+    if (found.length !== 1) continue;
+    const { code: fixed, index } = found[0]!;
+    repairs.push({ line: li, index: start + index, from: code[index]!, to: fixed[index]! });
+    out[li] = line.slice(0, start) + fixed + line.slice(start + 3);
+  }
+  return out;
+}
+
 export function repairMrz(lines: readonly string[], layout: Layout, confidences?: readonly (readonly number[])[]): RepairResult {
   const repairs: Repair[] = [];
   const named = repairNameTails(repairPositions(lines, layout, repairs), layout, repairs);
-  const positional = repairRoundLetters(named, layout, repairs);
+  const positional = repairStateCodes(repairRoundLetters(named, layout, repairs), layout, repairs);
   // The suspect-character search goes first: when OCR flags one character, it beats guessing among
   // look-alike swaps, one of which passes a check digit by chance one time in ten.
   const searched = confidences === undefined ? positional : repairBySearch(positional, layout, confidences, repairs);

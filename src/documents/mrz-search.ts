@@ -3,10 +3,10 @@
  * as a reading has every check digit valid. Recognition dominates the cost (~0.3–0.45 s of CPU per
  * 44-character line on this machine), so rows are read two at a time, bottom of the page first.
  */
-import { cropRegion } from '../engines/ocr/crop.ts';
+import { cropRegion, inkContrast } from '../engines/ocr/crop.ts';
 import type { OcrEngine, RgbImage } from '../engines/ocr/port.ts';
 import { layoutFor, MRZ_ALPHABET } from './mrz-format.ts';
-import { assembleBlocks, cleanRow, type Block, type ReadRow } from './mrz-lines.ts';
+import { assembleBlocks, cleanRow, fitLength, type Block, type ReadRow } from './mrz-lines.ts';
 import { parseMrz, type ParsedMrz } from './mrz-parse.ts';
 import { repairMrz } from './mrz-repair.ts';
 import { longRows, mrzCandidates, type Row } from './mrz-zone.ts';
@@ -32,17 +32,40 @@ const REPAIRED_CONFIDENCE = 0.6;
  * filler runs printed over guilloches (Czech specimen); 30 × the box height is a 44-character line
  * (measured 32–34 × on the specimen photos).
  */
+// Ink contrast (see inkContrast) only on the fallback: on first-pass crops it lost letters of
+// spaced OCR-B names (synthetic tuning card `SILVA<<BO` read `SA<<B`); it votes on names instead.
 const CROPS = [
-  { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0 },
-  { pad: { x: 0.3, y: 0.15 }, stretch: 1.5, minAspect: 30 },
+  { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0, ink: false },
+  { pad: { x: 0.3, y: 0.15 }, stretch: 1.5, minAspect: 30, ink: true },
 ] as const;
 
 interface Read { readonly row: Row; readonly text: ReadRow }
+
+/**
+ * Extra cuts of the names line, which no check digit covers (it also holds the document code and
+ * issuing state in 2-line layouts). PP-OCRv4 drops or invents letters in spaced OCR-B names
+ * differently per crop (synthetic tuning card `SILVA<<BO`: `SA<<B` at stretch 1.25, `SILVA<<B0`
+ * unstretched raw, `SILVA<<B` unstretched with more height), so three cuts vote per character.
+ */
+const NAME_VOTERS = [
+  { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0, ink: true },
+  { pad: { x: 0.3, y: 0.15 }, stretch: 1, minAspect: 0, ink: true },
+] as const;
+
+type Cut = { readonly pad: { x: number; y: number }; readonly stretch: number; readonly minAspect: number; readonly ink: boolean };
 
 function score(c: Candidate): number {
   const p = c.parsed;
   return p.checks.filter((k) => k.valid).length - p.checks.length - p.errors.length - c.block.edits / 10 + c.confidence / 10;
 }
+
+// Errors that are facts of the printed document, not of the reading: check digits cover the date
+// characters, so a date that fails the calendar with valid check digits is printed that way (the
+// Czech specimen's birth date is 29 Feb 1911). Such a reading is final; searching on only costs time.
+const PRINTED_ERRORS = new Set(['birth_date_invalid', 'expiry_date_invalid']);
+
+/** A reading no other crop or orientation can improve on: every check digit holds. */
+const settled = (p: ParsedMrz): boolean => p.checks.every((c) => c.valid) && p.errors.every((e) => PRINTED_ERRORS.has(e));
 
 const meanOf = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
@@ -85,9 +108,11 @@ function extend(row: Row, flip: boolean, minAspect: number): Row {
   return { ...row, region: { ...r, width, cx: r.cx + shift * Math.cos(a), cy: r.cy + shift * Math.sin(a) } };
 }
 
-async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], flip: boolean, pass: 0 | 1): Promise<Read[]> {
-  const crop = CROPS[pass];
-  const crops = await Promise.all(rows.map((r) => cropRegion(image, extend(r, flip, crop.minAspect).region, flip, crop.pad, crop.stretch)));
+async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], flip: boolean, crop: Cut): Promise<Read[]> {
+  const crops = await Promise.all(rows.map(async (r) => {
+    const line = await cropRegion(image, extend(r, flip, crop.minAspect).region, flip, crop.pad, crop.stretch);
+    return crop.ink ? inkContrast(line) : line;
+  }));
   const lines = await ocr.recognize(crops, { alphabet: MRZ_ALPHABET });
   return lines.map((l, i) => ({ row: rows[i]!, text: cleanRow(l.text, l.chars.map((c) => c.confidence)) }));
 }
@@ -98,9 +123,9 @@ async function readOrientation(ocr: OcrEngine, image: RgbImage, all: readonly Ro
   const reads: Read[] = [];
   let best: Candidate[] = [];
   for (let i = 0; i < rows.length; i += STEP) {
-    reads.push(...(await readRows(ocr, image, rows.slice(i, i + STEP), flip, 0)));
+    reads.push(...(await readRows(ocr, image, rows.slice(i, i + STEP), flip, CROPS[0])));
     best = parseBlocks(ordered(reads, flip), now);
-    if (best[0]?.parsed.valid || !looksUpright(reads)) break;
+    if ((best[0] && settled(best[0].parsed)) || !looksUpright(reads)) break;
   }
   return { reads, best };
 }
@@ -120,8 +145,93 @@ async function readTwins(ocr: OcrEngine, image: RgbImage, all: readonly Row[], f
   const paired = twins.filter((a) => twins.some((b) => b !== a && Math.abs(b.across - a.across) < 2.5 * height &&
     (Math.abs(b.start - a.start) < height || Math.abs(b.end - a.end) < height)));
   if (paired.length < 2) return [];
-  const reads = await readRows(ocr, image, paired.slice(0, MAX_ROWS), first.flip, 0);
+  const reads = await readRows(ocr, image, paired.slice(0, MAX_ROWS), first.flip, CROPS[0]);
   return parseBlocks(ordered(reads, first.flip), now).filter((c) => c.parsed.valid);
+}
+
+/**
+ * For each character of `base`, the character of `other` aligned with it (edit-distance alignment),
+ * or undefined where `other` dropped it: a reading that lost one letter must not shift every later
+ * vote (Estonian specimen `MARI<LIIS` against a reading `MARI<LIS<`).
+ */
+function align(base: string, other: string): (number | undefined)[] {
+  const n = base.length;
+  const m = other.length;
+  const d: number[][] = Array.from({ length: n + 1 }, (_, i) => Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= m; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (base[i - 1] === other[j - 1] ? 0 : 1));
+    }
+  }
+  const out: (number | undefined)[] = new Array(n).fill(undefined);
+  let i = n;
+  let j = m;
+  while (i > 0 && j > 0) {
+    if (d[i]![j] === d[i - 1]![j - 1]! + (base[i - 1] === other[j - 1] ? 0 : 1)) { out[i - 1] = j - 1; i--; j--; }
+    else if (d[i]![j] === d[i - 1]![j]! + 1) i--;
+    else j--;
+  }
+  return out;
+}
+
+/**
+ * Per position of the first reading, the character with the largest summed confidence over the
+ * readings aligned with it: two readings that agree outvote a third; of two that disagree, the more
+ * confident wins.
+ */
+function vote(readings: readonly ReadRow[]): string {
+  const [first, ...others] = readings;
+  const maps = others.map((r) => align(first!.text, r.text));
+  let out = '';
+  for (let i = 0; i < first!.text.length; i++) {
+    const weight = new Map<string, number>([[first!.text[i]!, first!.confidences[i] ?? 0.5]]);
+    others.forEach((r, k) => {
+      const j = maps[k]![i];
+      if (j === undefined) return;
+      const ch = r.text[j]!;
+      weight.set(ch, (weight.get(ch) ?? 0) + (r.confidences[j] ?? 0.5));
+    });
+    out += [...weight].sort((a, b) => b[1] - a[1])[0]![0];
+  }
+  return out;
+}
+
+/**
+ * Re-reads the names line of a settled reading with NAME_VOTERS and lets the three readings vote,
+ * each repaired like the first (look-alike letters, filler tails), so a vote compares like with like.
+ * Check digits are re-verified: a vote may not break one.
+ */
+async function confirmNames(ocr: OcrEngine, image: RgbImage, top: Candidate, reads: readonly Read[], flip: boolean, now: Date): Promise<Candidate> {
+  const layout = layoutFor(top.parsed.lines);
+  if (layout === null) return top;
+  const namesIndex = layout.lines === 3 ? 2 : 0;
+  const read = [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across))[top.block.start + namesIndex];
+  const primary = top.parsed.lines[namesIndex]!;
+  // Only a `K` can be changed (below): without one, the extra readings are not worth their cost.
+  if (read === undefined || !primary.includes('K')) return top;
+  const extra = (await Promise.all(NAME_VOTERS.map((cut) => readRows(ocr, image, [read.row], flip, cut)))).flat();
+  const alternatives = extra.flatMap((r): ReadRow[] => {
+    const fit = fitLength(r.text, layout.length, true);
+    if (fit === null) return [];
+    const lines = [...top.block.lines];
+    lines[namesIndex] = fit.text;
+    return [{ text: repairMrz(lines, layout).lines[namesIndex]!, confidences: fit.confidences }];
+  });
+  if (alternatives.length === 0) return top;
+  const aligned = vote([{ text: primary, confidences: top.block.confidences[namesIndex]! }, ...alternatives]);
+  // Only the guilloche confusion is undone: a `K` the vote turns into `<`. The two ink-contrast
+  // voters err alike elsewhere (held-back synthetic cards read `IGOR` as `IG<R` when they could
+  // override any letter), so they may not change other characters.
+  const voted = [...primary].map((ch, i) => (ch === 'K' && aligned[i] === '<' ? '<' : ch)).join('');
+  if (voted === primary) return top;
+  const lines = [...top.parsed.lines];
+  lines[namesIndex] = voted;
+  const parsed = parseMrz(lines, now);
+  if (!settled(parsed)) return top;
+  const confidences = top.block.confidences.map((c) => [...c]);
+  const line = confidences[namesIndex]!;
+  for (let i = 0; i < voted.length; i++) if (voted[i] !== top.parsed.lines[namesIndex]![i]) line[i] = Math.min(line[i] ?? 0, REPAIRED_CONFIDENCE);
+  return { parsed, block: { ...top.block, lines, confidences }, confidence: top.confidence };
 }
 
 const looksUpright = (reads: readonly Read[]): boolean => meanOf(reads.map((r) => meanOf(r.text.confidences))) >= UPRIGHT_CONFIDENCE;
@@ -134,21 +244,30 @@ const looksUpright = (reads: readonly Read[]): boolean => meanOf(reads.map((r) =
 export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly Row[], now: Date): Promise<Search> {
   let best: Candidate[] = [];
   let first: { reads: Read[]; flip: boolean } | null = null;
+  // Without any block, the orientation whose rows read most confidently is the one to re-read
+  // (a TD1 card turned a quarter whose filler-cut rows fit no block in either direction).
+  let likeliest: { reads: Read[]; flip: boolean; confidence: number } | null = null;
   let sawFillers = false;
   for (const flip of [false, true]) {
     const attempt = await readOrientation(ocr, image, all, flip, now);
     sawFillers ||= attempt.reads.some((r) => r.text.text.includes('<<'));
+    const confidence = meanOf(attempt.reads.map((r) => meanOf(r.text.confidences)));
+    if (likeliest === null || confidence > likeliest.confidence) likeliest = { reads: attempt.reads, flip, confidence };
     const top = attempt.best[0];
     if (top && (best[0] === undefined || score(top) > score(best[0]))) {
       best = attempt.best;
       first = { reads: attempt.reads, flip };
     }
-    if (best[0]?.parsed.valid || (best[0] !== undefined && looksUpright(attempt.reads))) break;
+    if ((best[0] && settled(best[0].parsed)) || (best[0] !== undefined && looksUpright(attempt.reads))) break;
   }
-  if (best[0]?.parsed.valid && first) return { best: [...best, ...(await readTwins(ocr, image, all, first, now))], sawFillers };
-  const flip = first?.flip ?? false;
-  const rows = first ? first.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
-  const second = await readRows(ocr, image, rows, flip, 1);
+  if (best[0] && settled(best[0].parsed) && first) {
+    const confirmed = await confirmNames(ocr, image, best[0], first.reads, first.flip, now);
+    return { best: [confirmed, ...best.slice(1), ...(await readTwins(ocr, image, all, first, now))], sawFillers };
+  }
+  const again = first ?? likeliest;
+  const flip = again?.flip ?? false;
+  const rows = again && again.reads.length > 0 ? again.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
+  const second = await readRows(ocr, image, rows, flip, CROPS[1]);
   sawFillers ||= second.some((r) => r.text.text.includes('<<'));
   const byRow = (reads: readonly Read[]): ReadRow[] => ordered(reads, flip);
   const readings = first ? [byRow(first.reads), byRow(second)] : [byRow(second)];
