@@ -18,28 +18,35 @@ const TARGET_MS = 6000;
 
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 
-async function clip(dir: string, phraseWav: string): Promise<string> {
+/** The 30 s video track (slow zoom and pan so consecutive frames differ), encoded once per bench run. */
+async function videoTrack(dir: string): Promise<string> {
   const png = join(dir, 'a.png');
   await (await import('sharp')).default({ create: { width: 960, height: 720, channels: 3, background: { r: 110, g: 118, b: 126 } } })
     .composite([{ input: await headCrop(1, PERSON_A_S1, 420), left: 270, top: 150 }]).png().toFile(png);
-  const out = join(dir, 'clip.webm');
-  // 30 s: the phrase, then silence; slow zoom and pan so consecutive frames differ.
-  await run('ffmpeg', ['-y', '-v', 'error', '-loop', '1', '-i', png, '-i', phraseWav, '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=mono',
-    '-filter_complex', '[1:a][2:a]concat=n=2:v=0:a=1[a]', '-map', '0:v', '-map', '[a]',
+  const out = join(dir, 'track.webm');
+  await run('ffmpeg', ['-y', '-v', 'error', '-loop', '1', '-i', png,
     '-vf', "zoompan=z='1.08+0.06*sin(2*PI*on/240)':x='iw/2-(iw/zoom/2)+25*sin(2*PI*on/300)':y='ih/2-(ih/zoom/2)':d=1:s=640x480:fps=30",
-    '-t', '30', '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-b:v', '800k', '-deadline', 'realtime', '-c:a', 'libopus', out]);
+    '-t', '30', '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-b:v', '800k', '-deadline', 'realtime', '-an', out]);
+  return out;
+}
+
+/** The session's clip: the video track with this session's phrase, then silence, as Opus. */
+async function clip(dir: string, track: string, phraseWav: string, r: number): Promise<string> {
+  const out = join(dir, `clip-${r}.webm`);
+  await run('ffmpeg', ['-y', '-v', 'error', '-i', track, '-i', phraseWav, '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=mono',
+    '-filter_complex', '[1:a][2:a]concat=n=2:v=0:a=1[a]', '-map', '0:v', '-map', '[a]', '-t', '30', '-c:v', 'copy', '-c:a', 'libopus', out]);
   return out;
 }
 
 interface RunOutcome { wallMs: number; cpuMs: number; childrenMs: number; stages: Array<{ stage: string; duration_ms: number; result: Record<string, unknown> }>; result: string }
 
 /** One session from creation to decision; the clock runs from `complete` to the finished job. */
-async function oneSession(rt: TestRuntime, dir: string, r: number, uploads: Array<[string, Uint8Array]>, steps: string[]): Promise<{ outcome: RunOutcome; video: string }> {
+async function oneSession(rt: TestRuntime, dir: string, track: string, r: number, uploads: Array<[string, Uint8Array]>, steps: string[]): Promise<{ outcome: RunOutcome; video: string }> {
   const s = await (await rt.req('POST', '/v1/sessions', { profile: { steps } })).json();
   const token = new URL(s.capture_url).pathname.split('/').pop();
   const auth = { authorization: `Bearer ${token}` };
   const view = await (await rt.app.request('/v1/capture/session', { headers: auth })).json();
-  const video = await clip(dir, await synthSpeech(dir, `phrase-${r}`, view.phrase.text, { tts: 'flite', voice: 'slt' }));
+  const video = await clip(dir, track, await synthSpeech(dir, `phrase-${r}`, view.phrase.text, { tts: 'flite', voice: 'slt' }), r);
   for (const [path, body] of [...uploads, ['/video', new Uint8Array(await readFile(video))] as [string, Uint8Array]]) {
     const res = await rt.app.request(`/v1/capture${path}`, { method: 'PUT', headers: auth, body: body as Uint8Array<ArrayBuffer> });
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -69,11 +76,12 @@ async function main(): Promise<void> {
     const w0 = cpuSample();
     await rt.deps.engines.face();
     console.log(`face models loaded in ${cpuSince(w0).wallMs.toFixed(0)} ms (before the first session)`);
+    const track = await videoTrack(dir);
     const perStage = new Map<string, number[]>();
     const wall: number[] = [], cpu: number[] = [], facePart: number[] = [];
     let lastVideo = '';
     for (let r = 0; r < runs; r++) {
-      const { outcome: o, video } = await oneSession(rt, dir, r, uploads, steps);
+      const { outcome: o, video } = await oneSession(rt, dir, track, r, uploads, steps);
       lastVideo = video;
       wall.push(o.wallMs);
       cpu.push(o.cpuMs);

@@ -19,10 +19,10 @@ export class MediaError extends Error {
  * a timeout is `media_timeout`, a missing binary `tool_missing`. An aborted run resolves with
  * `code: null` (what a killed process reports), so the caller's own exit-code check refuses it.
  */
-export async function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<RunResult> {
+export async function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal, onStdout?: (chunk: Buffer) => void): Promise<RunResult> {
   try {
     // 1 MiB of output is plenty for probes; more means something is wrong.
-    return await runProcess(cmd, args, { timeoutMs, maxOutput: 1 << 20, ...(signal ? { signal } : {}) });
+    return await runProcess(cmd, args, { timeoutMs, maxOutput: 1 << 20, ...(signal ? { signal } : {}), ...(onStdout ? { onStdout } : {}) });
   } catch (e) {
     if (!(e instanceof ProcessError)) throw e;
     if (e.reason === 'timeout') throw new MediaError('media_timeout', `${cmd} timed out after ${timeoutMs} ms`);
@@ -95,15 +95,20 @@ function rate(r?: string): number | null {
   return n && d ? n / d : null;
 }
 
-const firstLine = (s: string) => s.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+export const firstLine = (s: string) => s.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
 
 export interface Frame { t: number; path: string }
 
 /** `-t` as an output option: decoding stops at that much media time, whatever the header says. */
-const bound = (maxSeconds?: number) => (maxSeconds === undefined ? [] : ['-t', String(maxSeconds)]);
+export const bound = (maxSeconds?: number) => (maxSeconds === undefined ? [] : ['-t', String(maxSeconds)]);
 
 /** Every frame as grey thumbnails, in the same decode: `width`×`height`, constant `fps`, raw bytes into `file`. */
-interface ThumbsOutput { file: string; width: number; height: number; fps: number }
+export interface ThumbsOutput { file: string; width: number; height: number; fps: number }
+
+/** ffmpeg output options writing the thumbnails (a second output of the same decode). */
+export function thumbsArgs(th: ThumbsOutput | undefined, maxSeconds?: number): string[] {
+  return th ? [...bound(maxSeconds), '-map', '0:v:0', '-vf', `fps=${th.fps},scale=${th.width}:${th.height}:flags=area,format=gray`, '-f', 'rawvideo', '-y', th.file] : [];
+}
 
 /**
  * Samples frames at `fps` as JPEG files (scaled to at most `maxWidth` px wide, rotation applied);
@@ -111,8 +116,7 @@ interface ThumbsOutput { file: string; width: number; height: number; fps: numbe
  */
 export async function extractFrames(tools: MediaTools, file: string, outDir: string, opts: { fps: number; maxWidth?: number; signal?: AbortSignal; maxSeconds?: number; thumbs?: ThumbsOutput }): Promise<Frame[]> {
   const w = opts.maxWidth ?? 640;
-  const th = opts.thumbs;
-  const thumbs = th ? [...bound(opts.maxSeconds), '-map', '0:v:0', '-vf', `fps=${th.fps},scale=${th.width}:${th.height}:flags=area,format=gray`, '-f', 'rawvideo', '-y', th.file] : [];
+  const thumbs = thumbsArgs(opts.thumbs, opts.maxSeconds);
   const r = await run(tools.ffmpeg, [
     '-hide_banner', '-nostats', '-v', 'error', '-i', file, ...bound(opts.maxSeconds), '-map', '0:v:0',
     '-vf', `fps=${opts.fps},scale='min(${w},iw)':-2`, '-q:v', '3', join(outDir, 'f_%05d.jpg'), ...thumbs,
