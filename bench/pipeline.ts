@@ -15,6 +15,7 @@ const run = promisify(execFile);
 const FACE_STAGES = ['faces', 'face_match', 'liveness'];
 /** The issue's target for complete → decision of a 30 s self-record session (idle machine). */
 const TARGET_MS = 6000;
+const DEFAULT_CHALLENGES = 'turn_left,blink,smile';
 
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 
@@ -41,8 +42,8 @@ async function clip(dir: string, track: string, phraseWav: string, r: number): P
 interface RunOutcome { wallMs: number; cpuMs: number; childrenMs: number; stages: Array<{ stage: string; duration_ms: number; result: Record<string, unknown> }>; result: string }
 
 /** One session from creation to decision; the clock runs from `complete` to the finished job. */
-async function oneSession(rt: TestRuntime, dir: string, track: string, r: number, uploads: Array<[string, Uint8Array]>, steps: string[]): Promise<{ outcome: RunOutcome; video: string }> {
-  const s = await (await rt.req('POST', '/v1/sessions', { profile: { steps } })).json();
+async function oneSession(rt: TestRuntime, dir: string, track: string, r: number, uploads: Array<[string, Uint8Array]>, profile: { steps: string[]; challenges: string[] }): Promise<{ outcome: RunOutcome; video: string }> {
+  const s = await (await rt.req('POST', '/v1/sessions', { profile: { ...profile, challenge_order: 'fixed' } })).json();
   const token = new URL(s.capture_url).pathname.split('/').pop();
   const auth = { authorization: `Bearer ${token}` };
   const view = await (await rt.app.request('/v1/capture/session', { headers: auth })).json();
@@ -66,6 +67,9 @@ async function main(): Promise<void> {
   const peerEvery = Number(arg('--peer-every')) || 1;
   const withPeer = !process.argv.includes('--no-peer');
   const steps = process.argv.includes('--document') ? ['document', 'selfie', 'video'] : ['selfie', 'video'];
+  // Fixed, so runs compare: the frames analysed depend on the challenges (a blink window is analysed
+  // at every decoded frame, and without the page's report it runs to the end of the video).
+  const challenges = (arg('--challenges') ?? DEFAULT_CHALLENGES).split(',');
   const dir = await mkdtemp(join(tmpdir(), 'vkyc-bench-pipeline-'));
   const rt = await makeRuntime();
   try {
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
     const wall: number[] = [], cpu: number[] = [], facePart: number[] = [];
     let lastVideo = '';
     for (let r = 0; r < runs; r++) {
-      const { outcome: o, video } = await oneSession(rt, dir, track, r, uploads, steps);
+      const { outcome: o, video } = await oneSession(rt, dir, track, r, uploads, { steps, challenges });
       lastVideo = video;
       wall.push(o.wallMs);
       cpu.push(o.cpuMs);
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
       console.log(`run ${r + 1}: complete→decision ${o.wallMs.toFixed(0)} ms wall, ${o.cpuMs.toFixed(0)} ms CPU (children ${o.childrenMs.toFixed(0)}), load ${loadAverage()}; ${o.stages.map((x) => `${x.stage} ${x.duration_ms}`).join(', ')} ms; frames analysed ${f?.frames_analyzed}; result ${o.result}`);
     }
     const med = (xs: number[]) => percentile(xs, 50);
-    console.log(`\n[median of ${runs} runs, 30 s 640×480 VP8+Opus clip, steps ${steps.join(' + ')}]`);
+    console.log(`\n[median of ${runs} runs, 30 s 640×480 VP8+Opus clip, steps ${steps.join(' + ')}, challenges ${challenges.join(', ')}]`);
     for (const [stage, ms] of perStage) console.log(`  ${stage.padEnd(11)} ${med(ms).toFixed(0).padStart(6)} ms`);
     console.log(`  face part (${FACE_STAGES.join(' + ')}): ${med(facePart).toFixed(0)} ms`);
     console.log(`  complete → decision: ${med(wall).toFixed(0)} ms wall (target ≤ ${TARGET_MS} ms idle), ${med(cpu).toFixed(0)} ms CPU`);
