@@ -112,7 +112,8 @@ export function thumbsArgs(th: ThumbsOutput | undefined, maxSeconds?: number): s
 
 /**
  * Samples frames at `fps` as JPEG files (scaled to at most `maxWidth` px wide, rotation applied);
- * optionally also writes a thumbnail of every frame (`thumbs`), decoding the video only once.
+ * optionally also writes a thumbnail of every frame (`thumbs`), decoding the video only once. The
+ * pipeline decodes into memory instead (media/frames.ts); benches that keep frame files use this.
  */
 export async function extractFrames(tools: MediaTools, file: string, outDir: string, opts: { fps: number; maxWidth?: number; signal?: AbortSignal; maxSeconds?: number; thumbs?: ThumbsOutput }): Promise<Frame[]> {
   const w = opts.maxWidth ?? 640;
