@@ -1,11 +1,12 @@
-// Sampled video frames straight into memory: ffmpeg writes each sampled frame as a PPM image to a
-// pipe, and only the frames the caller keeps are copied out (the rest are skipped as they pass).
+// Sampled video frames into memory: ffmpeg writes each sampled frame as a PPM image (raw RGB with
+// a small header), and only the frames the caller keeps are read back.
 //
-// Why not JPEG files: the face stage keeps about a third of the frames it samples, yet every one
-// was JPEG-encoded, written, and the kept ones read back and JPEG-decoded again (~300 files for a
-// 30 s video). A PPM carries its own size in its header, so rotation and scaling stay ffmpeg's
-// business and nothing here has to predict the output size.
+// Why not JPEG files: the face stage keeps about a third of the frames it samples (in a plan
+// without blink), yet every one was JPEG-encoded, written, and the kept ones read back and
+// JPEG-decoded again (~300 files for a 30 s video); a PPM is written and read as raw bytes.
 
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RgbImage } from '../rgb-image.ts';
 import { bound, firstLine, MediaError, run, thumbsArgs, type MediaTools, type ThumbsOutput } from './ffmpeg.ts';
 
@@ -80,36 +81,43 @@ export class PpmSplitter {
 }
 
 /**
- * Samples frames at `fps` (scaled to at most `maxWidth` px wide, rotation applied), keeping the
- * pixels of the frames `keep` selects; optionally writes every frame's thumbnail (`thumbs`) from the
- * same decode. Returns every sampled frame in order, `image` null for those not kept.
+ * Samples frames at `fps` (scaled to at most `maxWidth` px wide, rotation applied) as PPM files in
+ * `dir`, then reads back only the frames `keep` selects (no image decoding: a PPM is raw RGB) and
+ * removes the files; optionally writes every frame's thumbnail (`thumbs`) from the same decode.
+ * Files, not a pipe: through a 64 KiB pipe ffmpeg and this process take turns ~15 times per frame,
+ * and on a loaded machine each turn waits for the scheduler (a 30 s video took 14–17 s instead of
+ * 6 s at load 13; CPU was lower). Returns every sampled frame in order, `image` null for those not kept.
  */
-export async function decodeFrames(tools: MediaTools, file: string, opts: DecodeFramesOptions): Promise<VideoFrame[]> {
+export async function decodeFrames(tools: MediaTools, file: string, opts: DecodeFramesOptions & { dir: string }): Promise<VideoFrame[]> {
   const w = opts.maxWidth ?? 640;
   const keep = opts.keep ?? (() => true);
-  const frames: VideoFrame[] = [];
-  const splitter = new PpmSplitter((i) => keep(i, i / opts.fps), (i, image) => {
-    // The fps filter places frame i at time i/fps (+ half a period on average); good enough for
-    // prompt windows of a second or more.
-    const frame = { t: i / opts.fps, image };
-    frames.push(frame);
-    if (image) opts.onFrame?.(i, frame);
-  });
-  let streamError: unknown = null;
+  await mkdir(opts.dir, { recursive: true });
   const r = await run(tools.ffmpeg, [
     '-hide_banner', '-nostats', '-v', 'error', '-i', file, ...bound(opts.maxSeconds), '-map', '0:v:0',
-    '-vf', `fps=${opts.fps},scale='min(${w},iw)':-2`, '-pix_fmt', 'rgb24', '-c:v', 'ppm', '-f', 'image2pipe', 'pipe:1',
+    '-vf', `fps=${opts.fps},scale='min(${w},iw)':-2`, '-pix_fmt', 'rgb24', '-c:v', 'ppm', join(opts.dir, 'f_%05d.ppm'),
     ...thumbsArgs(opts.thumbs, opts.maxSeconds),
-  ], 120_000, opts.signal, (chunk) => {
-    if (streamError) return;
-    try {
-      splitter.push(chunk);
-    } catch (e) {
-      streamError = e;
-    }
-  });
-  if (streamError) throw streamError;
+  ], 120_000, opts.signal);
   if (r.code !== 0) throw new MediaError('media_unreadable', firstLine(r.stderr) || 'frame extraction failed');
-  if (!splitter.complete) throw new MediaError('media_unreadable', 'the frame stream from ffmpeg ended inside a frame');
+  const files = (await readdir(opts.dir)).filter((f) => /^f_\d+\.ppm$/.test(f)).sort();
+  // The fps filter places frame i at time i/fps (+ half a period on average); good enough for
+  // prompt windows of a second or more.
+  const frames = await Promise.all(files.map(async (f, i): Promise<VideoFrame> => {
+    const path = join(opts.dir, f);
+    const t = i / opts.fps;
+    const image = keep(i, t) ? readPpm(await readFile(path)) : null;
+    await rm(path, { force: true });
+    const frame = { t, image };
+    if (image) opts.onFrame?.(i, frame);
+    return frame;
+  }));
   return frames;
+}
+
+/** The one PPM image in `buf`. */
+function readPpm(buf: Uint8Array): RgbImage {
+  let out: RgbImage | null = null;
+  const s = new PpmSplitter(() => true, (_, img) => { out = img; });
+  s.push(buf);
+  if (!out || !s.complete) throw new MediaError('media_unreadable', 'ffmpeg wrote an incomplete frame');
+  return out;
 }

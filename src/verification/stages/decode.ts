@@ -32,7 +32,7 @@ export const decodeStage = defineStage(decodeResult)({
       decodeFrames(ctx.deps.media, file, {
         fps: ctx.deps.config.FRAME_RATE, maxWidth: 640, signal: ctx.signal, maxSeconds,
         thumbs: { file: thumbs, width: THUMB_WIDTH, height: THUMB_HEIGHT, fps: THUMB_FPS },
-        keep: frameSelector(ctx, planWindows(ctx)),
+        keep: frameSelector(ctx, planWindows(ctx)), dir: join(ctx.workDir, 'frames'),
       }),
       extractAudio(ctx.deps.media, file, wav, ctx.signal, maxSeconds),
       // When the camera really delivered frames: tells a frozen image from a delivery gap (frame-repeats.ts).

@@ -35,7 +35,7 @@ test('decodeFrames keeps the selected frames in memory, scaled like the JPEG pat
     const src = join(dir, 'in.mp4');
     await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=800x600:rate=30', '-t', '3', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', src]);
     const thumbs = join(dir, 'thumbs.gray');
-    const frames = await decodeFrames(tools, src, { fps: 10, keep: (i) => i % 3 === 0, thumbs: { file: thumbs, width: 64, height: 48, fps: 30 } });
+    const frames = await decodeFrames(tools, src, { dir: join(dir, 'ppm'), fps: 10, keep: (i) => i % 3 === 0, thumbs: { file: thumbs, width: 64, height: 48, fps: 30 } });
     assert.equal(frames.length, 30);
     assert.deepEqual(frames.flatMap((f, i) => (f.image ? [i] : [])), [0, 3, 6, 9, 12, 15, 18, 21, 24, 27]);
     assert.ok(frames.every((f, i) => Math.abs(f.t - i / 10) < 1e-9));
