@@ -12,8 +12,6 @@ interface RunOptions {
   /** Bytes kept per stream; the rest is dropped (stderr of pocketsphinx alone is ~20 kB). */
   maxOutput?: number;
   stdin?: string;
-  /** Streams stdout to this callback instead of capturing it (ffmpeg frames through a pipe); `stdout` is then ''. */
-  onStdout?: (chunk: Buffer) => void;
 }
 
 /** Why a run failed: killed on timeout or abort, could not start (`errno`, e.g. ENOENT), or exited non-zero (runChecked). */
@@ -54,9 +52,7 @@ export function runProcess(bin: string, args: string[], opts: RunOptions): Promi
     const onAbort = (): void => kill('aborted', 'aborted');
     const timer = setTimeout(() => kill('timeout', `timed out after ${opts.timeoutMs} ms`), opts.timeoutMs);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const onStdout = opts.onStdout;
-    if (onStdout) child.stdout.on('data', (d: Buffer) => { if (!settled) onStdout(d); });
-    else child.stdout.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < max) stdout += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < max) stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < max) stderr += d; });
     child.on('error', (e: NodeJS.ErrnoException) => finish(new ProcessError(`${bin}: ${e.message}`, undefined, 'spawn', e.code)));
     child.on('close', (code) => finish(null, code));

@@ -19,10 +19,10 @@ export class MediaError extends Error {
  * a timeout is `media_timeout`, a missing binary `tool_missing`. An aborted run resolves with
  * `code: null` (what a killed process reports), so the caller's own exit-code check refuses it.
  */
-export async function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal, onStdout?: (chunk: Buffer) => void): Promise<RunResult> {
+export async function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<RunResult> {
   try {
     // 1 MiB of output is plenty for probes; more means something is wrong.
-    return await runProcess(cmd, args, { timeoutMs, maxOutput: 1 << 20, ...(signal ? { signal } : {}), ...(onStdout ? { onStdout } : {}) });
+    return await runProcess(cmd, args, { timeoutMs, maxOutput: 1 << 20, ...(signal ? { signal } : {}) });
   } catch (e) {
     if (!(e instanceof ProcessError)) throw e;
     if (e.reason === 'timeout') throw new MediaError('media_timeout', `${cmd} timed out after ${timeoutMs} ms`);
