@@ -52,6 +52,13 @@ export interface Stage<R extends StageOutput = StageOutput, I extends ResultName
   /** Earlier stages whose results `run` reads (checked against the order by checkPipeline). */
   inputs?: readonly I[];
   ephemeral?: boolean;
+  /**
+   * Starts as soon as its inputs have finished and runs alongside the stages listed after it; a
+   * stage that lists it in `inputs` waits for it, the run waits for it at the end. For work that
+   * uses other resources than its neighbours (speech's pocketsphinx processes next to the face
+   * models' threads): on 2 cores the two overlap instead of queueing.
+   */
+  concurrent?: boolean;
   run(ctx: StageContext<I>): Promise<R>;
 }
 
@@ -128,18 +135,40 @@ export async function runStages(deps: Deps, session: SessionRecord, stages: read
       return r;
     },
   };
+  // A finished stage is not run again; its stored result is trusted only once its schema accepts it.
+  const runOrResume = async (stage: Stage): Promise<StageOutput> => (stored.has(stage.name) && !stage.ephemeral
+    ? decodeResult(stage.name, stage.result, stored.get(stage.name) ?? null)
+    : runOne(deps, session, stage, ctx));
+  const running = new Map<string, Promise<StageOutput>>();
+  const start = (stage: Stage): void => {
+    const p = runOrResume(stage).then((v) => (results.set(stage.name, v), v));
+    p.catch(() => { /* awaited by its readers and at the end of the run */ });
+    running.set(stage.name, p);
+  };
+  const inputsOf = async (stage: Stage): Promise<void> => {
+    for (const i of stage.inputs ?? []) await running.get(i);
+  };
+  const startReady = (): void => {
+    for (const s of stages) {
+      if (s.concurrent && !running.has(s.name) && (s.inputs ?? []).every((i) => results.has(i))) start(s);
+    }
+  };
   try {
     for (const stage of stages) {
       if (signal.aborted) throw signal.reason ?? new Error('aborted');
-      // A finished stage is not run again; its stored result is trusted only once its schema accepts it.
-      if (stored.has(stage.name) && !stage.ephemeral) {
-        results.set(stage.name, decodeResult(stage.name, stage.result, stored.get(stage.name) ?? null));
+      startReady();
+      await inputsOf(stage);
+      if (stage.concurrent) {
+        if (!running.has(stage.name)) start(stage);
         continue;
       }
-      results.set(stage.name, await runOne(deps, session, stage, ctx));
+      results.set(stage.name, await runOrResume(stage));
     }
+    await Promise.all(running.values());
     return results;
   } finally {
+    // A concurrent stage may still be reading scratch files after another stage failed.
+    await Promise.allSettled(running.values());
     await rm(workDir, { recursive: true, force: true });
   }
 }

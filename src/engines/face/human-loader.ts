@@ -137,10 +137,18 @@ async function loadGraphArtifacts(jsonPath: string): Promise<Record<string, unkn
   return { ...rest, weightSpecs, weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) };
 }
 
-export async function loadHuman(): Promise<HumanInstance> {
+/**
+ * `defaults`: Human exactly as its README sets it up (every default model: body, hands, faceres…;
+ * its frame cache), only pointed at the bundled models and WASM. That is the naive integrator
+ * bench:pipeline compares against, never what the server runs.
+ */
+export async function loadHuman(opts: { defaults?: boolean } = {}): Promise<HumanInstance> {
   const paths = humanPaths();
   const mod = require(paths.wasmBuild) as HumanModule;
-  const human = new mod.Human(baseConfig(pathToFileURL(paths.models).href + '/', paths.wasmDir));
+  const modelsUrl = pathToFileURL(paths.models).href + '/';
+  // warmup 'none' even for the defaults: Human's warm-up image needs a canvas, which Node lacks.
+  const config = opts.defaults ? { backend: 'wasm', wasmPath: paths.wasmDir + '/', modelBasePath: modelsUrl, cacheModels: false, warmup: 'none' } : baseConfig(modelsUrl, paths.wasmDir);
+  const human = new mod.Human(config);
   await human.init(); // selects the wasm backend
   registerFileRouter(human.tf, paths.models);
   await human.load();

@@ -95,24 +95,29 @@ function rate(r?: string): number | null {
   return n && d ? n / d : null;
 }
 
-const firstLine = (s: string) => s.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+export const firstLine = (s: string) => s.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
 
 export interface Frame { t: number; path: string }
 
 /** `-t` as an output option: decoding stops at that much media time, whatever the header says. */
-const bound = (maxSeconds?: number) => (maxSeconds === undefined ? [] : ['-t', String(maxSeconds)]);
+export const bound = (maxSeconds?: number) => (maxSeconds === undefined ? [] : ['-t', String(maxSeconds)]);
 
 /** Every frame as grey thumbnails, in the same decode: `width`×`height`, constant `fps`, raw bytes into `file`. */
-interface ThumbsOutput { file: string; width: number; height: number; fps: number }
+export interface ThumbsOutput { file: string; width: number; height: number; fps: number }
+
+/** ffmpeg output options writing the thumbnails (a second output of the same decode). */
+export function thumbsArgs(th: ThumbsOutput | undefined, maxSeconds?: number): string[] {
+  return th ? [...bound(maxSeconds), '-map', '0:v:0', '-vf', `fps=${th.fps},scale=${th.width}:${th.height}:flags=area,format=gray`, '-f', 'rawvideo', '-y', th.file] : [];
+}
 
 /**
  * Samples frames at `fps` as JPEG files (scaled to at most `maxWidth` px wide, rotation applied);
- * optionally also writes a thumbnail of every frame (`thumbs`), decoding the video only once.
+ * optionally also writes a thumbnail of every frame (`thumbs`), decoding the video only once. The
+ * pipeline decodes into memory instead (media/frames.ts); benches that keep frame files use this.
  */
 export async function extractFrames(tools: MediaTools, file: string, outDir: string, opts: { fps: number; maxWidth?: number; signal?: AbortSignal; maxSeconds?: number; thumbs?: ThumbsOutput }): Promise<Frame[]> {
   const w = opts.maxWidth ?? 640;
-  const th = opts.thumbs;
-  const thumbs = th ? [...bound(opts.maxSeconds), '-map', '0:v:0', '-vf', `fps=${th.fps},scale=${th.width}:${th.height}:flags=area,format=gray`, '-f', 'rawvideo', '-y', th.file] : [];
+  const thumbs = thumbsArgs(opts.thumbs, opts.maxSeconds);
   const r = await run(tools.ffmpeg, [
     '-hide_banner', '-nostats', '-v', 'error', '-i', file, ...bound(opts.maxSeconds), '-map', '0:v:0',
     '-vf', `fps=${opts.fps},scale='min(${w},iw)':-2`, '-q:v', '3', join(outDir, 'f_%05d.jpg'), ...thumbs,

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { cropImage, decodeImage, encodeJpeg } from '../../engines/face/image.ts';
+import { cropImage, encodeJpeg } from '../../engines/face/image.ts';
 import type { DetectedFace, Embedding } from '../../engines/face/port.ts';
 import { analyzeFrames, type FrameInput, type FrameMeasurement } from '../../faces/analyze-frames.ts';
 import { bestFrames } from '../../faces/best-frames.ts';
@@ -10,7 +9,7 @@ import { defineStage, type RunContext } from '../pipeline.ts';
 import { facesResult } from '../results/faces.ts';
 import { ScratchKey } from '../scratch.ts';
 import { decodedOf } from './decode.ts';
-import { challengeWindows, claimedStretches, phraseWindowOf } from '../challenge-search.ts';
+import { inWindowOf, planWindows } from './frame-plan.ts';
 
 /**
  * The (weak, advisory) passive anti-spoof models run on this many frames spread over the video:
@@ -29,12 +28,9 @@ export async function videoFaces(ctx: RunContext): Promise<VideoFaces> {
   const cached = ctx.scratch.get(VIDEO_FACES);
   if (cached) return cached;
   const engine = await ctx.deps.engines.face();
-  const frames: FrameInput[] = [];
   const windows = planWindows(ctx);
-  const keep = frameSelector(ctx, windows);
-  const chosen = decodedOf(ctx).frames.filter((f, i) => keep(i, f.t));
-  // sharp decodes on libuv's thread pool: all frames at once keep every core busy.
-  frames.push(...(await Promise.all(chosen.map(async (f) => ({ t: f.t, image: await decodeImage(await readFile(f.path)) })))));
+  // Decode kept the pixels of the frames the plan selects (frame-plan.ts) and only those.
+  const frames: FrameInput[] = decodedOf(ctx).frames.flatMap((f) => (f.image ? [{ t: f.t, image: f.image }] : []));
   const measurements = await analyzeFrames(engine, frames, {
     antispoofAt: (_, i) => i % Math.max(1, Math.floor(frames.length / ANTISPOOF_FRAMES)) === 0,
     irisAt: inWindowOf(windows, 'blink'),
@@ -62,49 +58,6 @@ export async function frameEmbedding(ctx: RunContext, index: number): Promise<Em
   }
   return hit;
 }
-
-/**
- * Sampling, by what each part of the video must show (the models are the expensive part, so this
- * is where the time budget is kept):
- * - outside any window: 1 frame/s — tracking, best frames, identity changes;
- * - challenge windows: 2.5 frames/s (head turns and expressions last ≥ 0.5 s), every decoded frame
- *   (FRAME_RATE, 10/s) for blink (a blink lasts 100–400 ms: at 5/s bench:liveness missed 2 of 3);
- * - the phrase window: every decoded frame (mesh only) of mouth opening for audio-visual sync:
- *   syllables come 4–5 times a second, so at 2.5/s the mouth cannot follow them (bench:av-sync).
- * The iris model runs only for blink windows and the expression model only for smile windows.
- */
-const BASE_FPS = 1;
-const WINDOW_FPS = 2.5;
-
-interface Window { from: number; to: number; type: string }
-
-/** Every decoded frame of these windows is analysed (blink windows; around reported moments). */
-const DENSE = 'dense';
-
-/** Where challenges and the phrase may be (challenge-search.ts: the page's report, or in order after the phrase). */
-function planWindows(ctx: RunContext): Window[] {
-  const plan = ctx.session.capture_plan;
-  const end = decodedOf(ctx).frames.at(-1)?.t ?? 0;
-  const out: Window[] = challengeWindows(plan, end);
-  const phrase = phraseWindowOf(plan);
-  if (phrase) out.push({ ...phrase, type: 'phrase' });
-  // Around each moment the page saw a move: brief moves fall between frames 0.4 s apart.
-  for (const m of claimedStretches(plan)) out.push({ ...m, type: DENSE });
-  return out;
-}
-
-function frameSelector(ctx: RunContext, windows: Window[]): (index: number, t: number) => boolean {
-  const fps = ctx.deps.config.FRAME_RATE;
-  const every = (rate: number) => Math.max(1, Math.round(fps / rate));
-  return (i, t) => {
-    const inside = windows.filter((w) => t >= w.from && t <= w.to);
-    if (inside.some((w) => w.type === 'blink' || w.type === DENSE || w.type === 'phrase')) return true;
-    if (inside.length) return i % every(WINDOW_FPS) === 0;
-    return i % every(BASE_FPS) === 0;
-  };
-}
-
-const inWindowOf = (windows: Window[], type: string) => (t: number) => windows.some((w) => w.type === type && t >= w.from && t <= w.to);
 
 const r2 = (n: number) => (Number.isFinite(n) ? Math.round(n * 100) / 100 : null);
 

@@ -52,6 +52,8 @@ function transcriptEnd(frames: ReturnType<typeof speechFrames>, budget: number, 
 export const speechStage = defineStage(speechResult)({
   name: 'speech',
   inputs: ['decode'],
+  // pocketsphinx processes beside the face models' threads (pipeline.ts): it reads only the WAV.
+  concurrent: true,
   async run(ctx) {
     const { wav } = decodedOf(ctx);
     const plan = ctx.session.capture_plan;
