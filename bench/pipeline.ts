@@ -41,19 +41,38 @@ async function clip(dir: string, track: string, phraseWav: string, r: number): P
 
 interface RunOutcome { wallMs: number; cpuMs: number; childrenMs: number; stages: Array<{ stage: string; duration_ms: number; result: Record<string, unknown> }>; result: string }
 
+/**
+ * What the capture page sends with `complete` (web/capture): where the phrase was said, and when it
+ * showed each challenge and saw it done (here 1.2 s after showing it, one every 3 s after the phrase).
+ * The server still verifies every challenge from the video; the report only narrows where it looks,
+ * which is most of the frames analysed. `--no-page-report` completes without it (a client of the
+ * bare API): every challenge window then runs to the end of the video.
+ */
+async function pageReportFor(phraseWav: string, challenges: string[]) {
+  const seconds = Number((await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', phraseWav])).stdout.trim());
+  const first = seconds + 1.5;
+  return {
+    phrase_window: { from: 0.2, to: Math.round((seconds + 0.3) * 10) / 10 },
+    challenge_events: challenges.map((type, index) => ({ type, index, shown_at: Math.round((first + 3 * index) * 10) / 10, seen_at: Math.round((first + 3 * index + 1.2) * 10) / 10 })),
+  };
+}
+const pageReport = !process.argv.includes('--no-page-report');
+
 /** One session from creation to decision; the clock runs from `complete` to the finished job. */
 async function oneSession(rt: TestRuntime, dir: string, track: string, r: number, uploads: Array<[string, Uint8Array]>, profile: { steps: string[]; challenges: string[] }): Promise<{ outcome: RunOutcome; video: string }> {
   const s = await (await rt.req('POST', '/v1/sessions', { profile: { ...profile, challenge_order: 'fixed' } })).json();
   const token = new URL(s.capture_url).pathname.split('/').pop();
   const auth = { authorization: `Bearer ${token}` };
   const view = await (await rt.app.request('/v1/capture/session', { headers: auth })).json();
-  const video = await clip(dir, track, await synthSpeech(dir, `phrase-${r}`, view.phrase.text, { tts: 'flite', voice: 'slt' }), r);
+  const phraseWav = await synthSpeech(dir, `phrase-${r}`, view.phrase.text, { tts: 'flite', voice: 'slt' });
+  const video = await clip(dir, track, phraseWav, r);
   for (const [path, body] of [...uploads, ['/video', new Uint8Array(await readFile(video))] as [string, Uint8Array]]) {
     const res = await rt.app.request(`/v1/capture${path}`, { method: 'PUT', headers: auth, body: body as Uint8Array<ArrayBuffer> });
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   }
   const c0 = cpuSample();
-  await rt.app.request('/v1/capture/complete', { method: 'POST', headers: auth });
+  const report = pageReport ? JSON.stringify(await pageReportFor(phraseWav, profile.challenges)) : undefined;
+  await rt.app.request('/v1/capture/complete', { method: 'POST', headers: report ? { ...auth, 'content-type': 'application/json' } : auth, body: report });
   const w = rt.startWorkers({ pollMs: 10 });
   await w.drain(600_000);
   const spent = cpuSince(c0);

@@ -142,12 +142,15 @@ export async function singleFace(engine: FaceEngine, image: RgbImage, label: str
 
 export async function embedSingleFace(engine: FaceEngine, image: RgbImage, label: string): Promise<MatchFace & { embedding: Embedding }> {
   const f = await singleFace(engine, image, label);
-  return { ...f, embedding: await embedPhotoFace(engine, f.image, f.face) };
+  // A session's selfie is matched against video frames, which are embedded plainly: embedPhotoFace's
+  // recipe on one side only moved a genuine video↔document pair from above 50 to 42 (the pipeline e2e
+  // test), so photos that meet video frames keep the plain recipe (augmented when small).
+  return { ...f, embedding: await embedForMatching(engine, f.image, f.face, { augment: f.small }) };
 }
 
 /**
- * The descriptor of a face in a still photo for photo-to-photo matching (faces/compare, the
- * selfie, the document portrait): the face detected again on the square crop around it
+ * The descriptor of a face in a still photo for photo-to-photo matching (faces/compare, both
+ * sides alike; not the session's selfie or document portrait, which meet video frames): the face detected again on the square crop around it
  * (zoomOnFace, every size), embedded with the mirrored chip averaged in. BlazeFace sees the whole
  * photo at 256 px, so the box that places the mesh, and so the alignment landmarks, is off by
  * pixels; on the crop the mesh settles, and the mirror evens out what asymmetry is left.

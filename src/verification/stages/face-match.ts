@@ -4,7 +4,7 @@ import { MATCH_THRESHOLD, VIDEO_SELFIE_APPROVE_SCORE, VIDEO_SELFIE_DECLINE_SCORE
 import { cropImage, decodeImage, encodeJpeg } from '../../engines/face/image.ts';
 import type { Embedding, FaceEngine } from '../../engines/face/port.ts';
 import { documentPortrait } from '../../faces/document-portrait.ts';
-import { embedPhotoFace, embedSingleFace } from '../../faces/face-for-matching.ts';
+import { embedForMatching, embedSingleFace } from '../../faces/face-for-matching.ts';
 import { saveEvidence } from '../evidence.ts';
 import type { StageFinding } from '../../domain/findings.ts';
 import { getProjectSettings } from '../../projects/settings.ts';
@@ -73,8 +73,9 @@ async function documentSide(ctx: RunContext, engine: FaceEngine, findings: Findi
     return null;
   }
   const evidence = await saveEvidence(ctx, 'evidence_document_portrait', await encodeJpeg(portrait.crop, 90), { rotation: portrait.rotation });
-  // Document portraits are small and printed: always worth the augmented embedding.
-  return { embeddings: [await embedPhotoFace(engine, portrait.crop, portrait.face)], evidence };
+  // Document portraits are small and printed: always worth the augmented embedding (the plain recipe
+  // the video frames share: see embedSingleFace).
+  return { embeddings: [await embedForMatching(engine, portrait.crop, portrait.face, { augment: true })], evidence };
 }
 
 /** Best similarity between any embedding of one side and any of the other (video sides have up to 3 frames). */
