@@ -2,7 +2,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
-import { loadOrCreateSecret } from './config/secret.ts';
+import { loadOrCreateSecret } from './storage/server-secret.ts';
 import type { Deps } from './deps.ts';
 import { type Clock, systemClock } from './domain/time.ts';
 import { createApp, type AppExtras } from './http/app.ts';

@@ -10,7 +10,7 @@ export async function buildRuntime(config: Config, o?: BuildOptions): Promise<Ru
 }
 
 export async function serverSecret(config: Config): Promise<string> {
-  return (await import('../config/secret.ts')).loadOrCreateSecret(config);
+  return (await import('../storage/server-secret.ts')).loadOrCreateSecret(config);
 }
 
 /** The database of this server's configuration (drivers loaded on use). `secret`: for migrations that seal values. */

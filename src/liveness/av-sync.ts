@@ -15,9 +15,9 @@
 //   weak correlation everywhere) is `null` — not evidence either way — rather than a mismatch.
 
 import type { Pcm16 } from '../engines/speech/audio.ts';
-import { logEnergyAt, speechBand } from './speech-envelope.ts';
+import { logEnergyAt, speechBand, type PcmAudio } from './speech-envelope.ts';
 
-export interface PcmAudio { sampleRate: number; samples: Float32Array }
+export type { PcmAudio };
 
 /** 16-bit PCM (read by engines/speech/audio.ts, the one WAV reader) → mono samples in [-1, 1). */
 export function monoAudio(pcm: Pcm16): PcmAudio {

@@ -4,7 +4,8 @@
 // band-passed first (two 2nd-order Butterworth sections, RBJ audio-EQ cookbook biquads), then the
 // log RMS is taken in short windows.
 
-import type { PcmAudio } from './av-sync.ts';
+/** Mono samples in [-1, 1) (av-sync.ts monoAudio makes them from a WAV). */
+export interface PcmAudio { sampleRate: number; samples: Float32Array }
 
 interface Biquad { b0: number; b1: number; b2: number; a1: number; a2: number }
 

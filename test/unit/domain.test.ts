@@ -76,7 +76,8 @@ test('SSRF: private ranges and resolution', async () => {
 
 test('content sniffing ignores names and headers', () => {
   assert.equal(sniffImage(new Uint8Array([0xff, 0xd8, 0xff, 0xe0])), 'image/jpeg');
-  assert.equal(sniffImage(new TextEncoder().encode('GIF89a')), null);
+  assert.equal(sniffImage(new TextEncoder().encode('GIF89a')), 'image/gif'); // read since issue 20 (first frame)
+  assert.equal(sniffImage(new TextEncoder().encode('hello.jpg')), null);
   assert.equal(sniffVideo(new Uint8Array([0x1a, 0x45, 0xdf, 0xa3])), 'video/webm');
   assert.equal(sniffVideo(new Uint8Array([0, 0, 0, 0x20, ...new TextEncoder().encode('ftypisom')])), 'video/mp4');
 });

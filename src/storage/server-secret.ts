@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIR_MODE } from '../storage/scratch.ts';
-import type { Config } from './config.ts';
+import { DIR_MODE } from './scratch.ts';
+import type { Config } from '../config/config.ts';
 
 // The server secret (signs capture tokens, media URLs and sessions; seals stored secrets) lives in
 // its own module so CLI commands that only need it (`vkyc keys`, `vkyc users`) do not load the
