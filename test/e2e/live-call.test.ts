@@ -75,7 +75,9 @@ const remoteColour = (page: Page) => page.evaluate(() => {
   return sum.map((s) => Math.round(s / (d.length / 4)));
 });
 
-const near = (got: number[] | null, want: readonly number[], tol = 40) => got !== null && got.every((v, i) => Math.abs(v - want[i]!) <= tol);
+// An empty sample (no frame decoded at that time, e.g. at a segment's very end) is near nothing:
+// `[].every` is true, which once read as "the user's recording shows the agent".
+const near = (got: number[] | null, want: readonly number[], tol = 40) => got !== null && got.length === want.length && got.every((v, i) => Math.abs(v - want[i]!) <= tol);
 
 async function waitColour(page: Page, want: readonly number[], ms = 20_000): Promise<number[] | null> {
   const end = Date.now() + ms;
