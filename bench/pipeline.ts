@@ -7,6 +7,7 @@ import { headCrop, PERSON_A_S1 } from '../test/unit/faces/helpers.ts';
 import { idCard, personA1, personA3 } from '../test/helpers/face-media.ts';
 import { makeRuntime, type TestRuntime } from '../test/helpers/runtime.ts';
 import { synthSpeech } from '../test/unit/speech/synth.ts';
+import { readWav } from '../src/engines/speech/audio.ts';
 import { cpuSample, cpuSince, loadAverage } from './cpu-clock.ts';
 import { percentile } from './faces-metrics.ts';
 import { naivePeer } from './pipeline-peer.ts';
@@ -49,7 +50,8 @@ interface RunOutcome { wallMs: number; cpuMs: number; childrenMs: number; stages
  * bare API): every challenge window then runs to the end of the video.
  */
 async function pageReportFor(phraseWav: string, challenges: string[]) {
-  const seconds = Number((await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', phraseWav])).stdout.trim());
+  const wav = await readWav(phraseWav);
+  const seconds = wav.samples.length / wav.channels / wav.sampleRate;
   const first = seconds + 1.5;
   return {
     phrase_window: { from: 0.2, to: Math.round((seconds + 0.3) * 10) / 10 },

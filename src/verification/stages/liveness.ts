@@ -51,7 +51,7 @@ export const livenessStage = defineStage(livenessResult)({
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;
     const { loop, freeze } = await everyFrameChecks(decodedOf(ctx).thumbs, decodedOf(ctx).containerTimes ?? null);
-    const screen = checkScreenReplay(spread(measurements.flatMap((m, i) => (m.faces[0] ? [{ t: m.t, image: frames[i]!.image, face: m.faces[0].box }] : [])), SCREEN_FRAMES));
+    const screen = checkScreenReplay(sampleIndices(measurements, SCREEN_FRAMES).map((i) => ({ t: measurements[i]!.t, image: frames[i]!.image, face: measurements[i]!.faces[0]!.box })));
     // AV sync only where the phrase was said: the faces stage measured every decoded frame there.
     const avWindow = phraseWindowOf(plan);
     const a = assessRecording({ schedule, frames: recorded, audio, search, containerTimes: decodedOf(ctx).containerTimes ?? null, extraChecks: [loop, freeze, screen], options: { avSync: { window: avWindow } } });
@@ -107,12 +107,6 @@ async function everyFrameChecks(thumbs: string | null | undefined, containerTime
 
 /** Frames the screen check looks at (~20 ms each): enough that a few frames without the screen's edges in view don't decide. */
 const SCREEN_FRAMES = 8;
-
-/** At most n items spread evenly over xs (first to last). */
-function spread<T>(xs: readonly T[], n: number): T[] {
-  if (xs.length <= n) return [...xs];
-  return Array.from({ length: n }, (_, k) => xs[Math.round((k * (xs.length - 1)) / (n - 1))]!);
-}
 
 /**
  * The AV-sync verdict with what it rests on: the phrase window searched, the mouth frames and seconds
