@@ -13,7 +13,7 @@ import type { FaceEngine } from '../src/engines/face/port.ts';
 import { extractAudio, extractFrames } from '../src/engines/media/ffmpeg.ts';
 import { readWav } from '../src/engines/speech/audio.ts';
 import { analyzeFrames } from '../src/faces/analyze-frames.ts';
-import { lipFrame, type LipFrame } from '../src/liveness/mouth-signal.ts';
+import { lipFrame, type LipFrame } from './av-sync-mouth.ts';
 import { monoAudio, type PcmAudio } from '../src/liveness/av-sync.ts';
 
 export const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PcmAudio } from '../src/liveness/av-sync.ts';
-import type { LipFrame } from '../src/liveness/mouth-signal.ts';
+import type { LipFrame } from './av-sync-mouth.ts';
 import { SPEECH_CLIPS, type SpeechClip } from './av-sync-clips.ts';
 import { lazyEngine, lipSeries, pipelineAudio } from './av-sync-media.ts';
 

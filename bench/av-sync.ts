@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { audioVisualSync, type PcmAudio } from '../src/liveness/av-sync.ts';
-import type { LipFrame } from '../src/liveness/mouth-signal.ts';
+import type { LipFrame } from './av-sync-mouth.ts';
 import { SPEECH_CLIPS } from './av-sync-clips.ts';
 import { DATA, FPS, HOP_S, samples, WINDOW_S } from './av-sync-samples.ts';
 
@@ -50,7 +50,7 @@ async function detectors(): Promise<Detector[]> {
     ...(process.argv.includes('--all') ? [
       { name: `now, mouthOpen at ${FPS / PIPELINE_PHRASE_EVERY}/s`, run: run(audioVisualSync, PIPELINE_PHRASE_EVERY) },
       { name: `now, mouthOpen at ${FPS / 2}/s`, run: run(audioVisualSync, 2) },
-      // Inner-lip gap / eye-corner distance (mouth-signal.ts) instead of the engine's gap / mouth width.
+      // Inner-lip gap / eye-corner distance (bench/av-sync-mouth.ts) instead of the engine's gap / mouth width.
       { name: `now, lip gap / eye distance at ${FPS}/s`, run: (l: LipFrame[], a: PcmAudio) => { const r = audioVisualSync(l.flatMap((x) => (x.gap === null ? [] : [{ t: x.t, open: x.gap }])), a); return { verdict: verdictOf(r.synced), r: r.correlation, lag: r.lagSeconds }; } },
     ] : []),
     { name: `AFTER: mouthOpen at ${FPS}/s (every decoded frame), log RMS, 3 s sub-window mean correlation, lags ±1 s, abstain`, run: run(audioVisualSync, 1) },

@@ -4,7 +4,7 @@
 // outer eye corners instead: a length that does not move with speech, only with the face's size
 // and distance (bench/av-sync.ts compares the two).
 
-import type { DetectedFace } from '../engines/face/port.ts';
+import type { DetectedFace } from '../src/engines/face/port.ts';
 
 /** MediaPipe face-mesh indices (468-point order). */
 const INNER_TOP = 13;
