@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
+import { localFanout } from './local-fanout.ts';
 import type { RealtimeBus, RealtimeEvent, RealtimeListener } from './port.ts';
 
 // The RealtimeBus over Redis pub/sub (REDIS_URL): an event published on any node reaches the
@@ -13,10 +13,7 @@ import type { RealtimeBus, RealtimeEvent, RealtimeListener } from './port.ts';
 // Pub/sub is fire-and-forget: a node not subscribed at publish time misses the event. That is the
 // port's contract anyway (listeners are live screens that reload their state on (re)connect).
 // Delivery is at least once (the outbox relay may publish twice): each node drops an event id it
-// has just delivered, as the memory bus does.
-
-/** Recent event ids a node remembers to drop a re-published event (as in memory-bus.ts). */
-const SEEN_IDS = 1024;
+// has just delivered, as the memory bus does (local-fanout.ts).
 
 interface RedisBusOptions {
   url: string;
@@ -41,9 +38,7 @@ export function createRedisBus(o: RedisBusOptions): ClosableBus {
   pub.on('error', warn);
   sub.on('error', warn);
 
-  const emitter = new EventEmitter();
-  emitter.setMaxListeners(0);
-  const seen = new Set<string>();
+  const fanout = localFanout();
   const counts = new Map<string, number>();
   let pending: Promise<unknown> = Promise.resolve();
 
@@ -55,10 +50,7 @@ export function createRedisBus(o: RedisBusOptions): ClosableBus {
       return; // not ours: the channel name is ours, the payload is not trusted to be
     }
     if (typeof e?.id !== 'string' || ch !== channel(e.projectId)) return;
-    if (seen.has(e.id)) return;
-    seen.add(e.id);
-    if (seen.size > SEEN_IDS) seen.delete(seen.values().next().value as string);
-    emitter.emit(e.projectId, e);
+    fanout.deliver(e);
   });
 
   return {
@@ -67,14 +59,7 @@ export function createRedisBus(o: RedisBusOptions): ClosableBus {
       await pub.publish(channel(e.projectId), JSON.stringify(e));
     },
     subscribe(projectId: string, listener: RealtimeListener) {
-      const safe = (e: RealtimeEvent) => {
-        try {
-          listener(e);
-        } catch {
-          /* the listener's own failure must not stop the others */
-        }
-      };
-      emitter.on(projectId, safe);
+      const off = fanout.listen(projectId, listener);
       const n = (counts.get(projectId) ?? 0) + 1;
       counts.set(projectId, n);
       // ioredis re-subscribes by itself after a reconnect.
@@ -83,7 +68,7 @@ export function createRedisBus(o: RedisBusOptions): ClosableBus {
       return () => {
         if (done) return;
         done = true;
-        emitter.off(projectId, safe);
+        off();
         const left = (counts.get(projectId) ?? 1) - 1;
         if (left > 0) return void counts.set(projectId, left);
         counts.delete(projectId);
