@@ -30,6 +30,13 @@ const CASES: Array<{ clip: string; fps: number; kind: 'genuine' | 'still' }> = [
   { clip: 'd12', fps: 15, kind: 'still' },
 ];
 
+/**
+ * The page counts down 3 s after "Record" (web/capture/src/steps/video.ts COUNTDOWN_S); the harness
+ * presses Record as soon as the camera is open. The clip's first frame is held that long plus the
+ * press, so the recording begins with the clip's first moves instead of 3 s into them.
+ */
+const LEAD_SECONDS = 3.3;
+
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
 /**
@@ -87,12 +94,16 @@ export async function runBrowserSubset(tmp: string, data: string, quick: boolean
       const seconds = clip.duration;
       const video = c.kind === 'still'
         ? media.y4m(media.frameJpeg(src, 0.2, join(tmp, `bphoto_${c.clip}.jpg`)), 10, c.fps, join(tmp, `b_${c.clip}_${c.fps}_still.y4m`))
-        : media.y4m(src, seconds, c.fps, join(tmp, `b_${c.clip}_${c.fps}.y4m`));
+        : media.y4m(src, seconds, c.fps, join(tmp, `b_${c.clip}_${c.fps}_lead.y4m`), LEAD_SECONDS);
       const audio = media.wav(src, seconds, join(tmp, `b_${c.clip}.wav`));
       const challenges = clip.challenges.map((x) => x.type);
-      // 45 s: the page stops by itself once every challenge is seen; the rest is room for its 8 s
-      // per-challenge timeouts and retry prompts (a still photo runs into all of them).
-      const s = await client.createSession({ steps: ['selfie', 'video'], video_mode: 'self_record', video_max_duration: 45, phrase: 'none', challenges, challenge_order: 'fixed' });
+      // A genuine clip is one take of 7–12 s: a recording longer than it would hold Chromium's loop
+      // of the file, which the server rightly declines as looped_frames. So the page records at most
+      // the clip (it stops sooner by itself once every challenge is seen); a challenge the page did
+      // not see by then is left to the server to find or fail. The still photo gets room for the
+      // page's 8 s per-challenge timeouts and retry prompts.
+      const maxSeconds = c.kind === 'still' ? 30 : Math.max(5, Math.ceil(seconds + 0.5));
+      const s = await client.createSession({ steps: ['selfie', 'video'], video_mode: 'self_record', video_max_duration: maxSeconds, phrase: 'none', challenges, challenge_order: 'fixed' });
       const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...ARGS, `--use-file-for-fake-video-capture=${video}`, `--use-file-for-fake-audio-capture=${audio}`] });
       let note: string | undefined;
       try {

@@ -113,10 +113,16 @@ export function faceSwap(a: string, aSeconds: number, b: string, bFrom: number, 
 export const reencoded = (recordingWebm: string, seconds: number, out: string) =>
   encode(['-i', recordingWebm], '[0:v]scale=iw*3/4:-2,scale=iw*4/3:-2,noise=alls=3:allf=t+u', out, recordingWebm, seconds);
 
-/** A y4m file for Chromium's fake camera at `fps` (the page records it at 30 fps: frames repeat). */
-export function y4m(src: string, seconds: number, fps: number, out: string): string {
+/**
+ * A y4m file for Chromium's fake camera at `fps` (the page records it at 30 fps: frames repeat).
+ * `leadSeconds` of the clip's first frame come first: the person holding still while the page
+ * counts down, so that recording starts where the clip does (Chromium restarts the file each time
+ * the page opens the camera, and loops it at its end).
+ */
+export function y4m(src: string, seconds: number, fps: number, out: string, leadSeconds = 0): string {
   if (existsSync(out)) return out;
-  ffmpeg(['-t', String(seconds), '-i', src, '-vf', `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps},format=yuv420p`, '-f', 'yuv4mpegpipe', out]);
+  const lead = leadSeconds > 0 ? `,tpad=start_duration=${leadSeconds}:start_mode=clone` : '';
+  ffmpeg(['-t', String(seconds), '-i', src, '-vf', `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps}${lead},format=yuv420p`, '-f', 'yuv4mpegpipe', out]);
   return out;
 }
 
