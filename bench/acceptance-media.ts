@@ -4,6 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, renameSync } from 'node:fs';
 
+/** Kept media dirs (ACCEPTANCE_MEDIA_DIR) hold media under this name: change it when the encoding does. */
+export const MEDIA_VERSION = 'vp8-good';
+
 function ffmpeg(args: string[]): void {
   execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
@@ -16,6 +19,10 @@ function hasAudio(src: string): boolean {
  * Encode like Chrome's MediaRecorder (web/capture/src/recorder.ts asks for 1 Mb/s video, 64 kb/s
  * audio): VP8 at a constant 30 fps (a slower camera's frames are repeated, as the browser does),
  * Opus 48 kHz mono. A clip without sound gets a silent track: the page always records the mic.
+ * libvpx's `realtime` deadline picks its speed from how long each frame took, so on a busy machine
+ * the same clip encoded twice gave different frames, and a genuine clip's borderline smile was
+ * decided differently from run to run; `good` gives the same frames every time (the browser subset
+ * keeps Chromium's own encoder).
  */
 function encode(inputs: string[], filter: string, out: string, audioFrom: string | null, seconds: number): string {
   if (existsSync(out)) return out; // ACCEPTANCE_MEDIA_DIR kept from an earlier run
@@ -26,7 +33,7 @@ function encode(inputs: string[], filter: string, out: string, audioFrom: string
   // Written under another name first: a kept media dir never holds a half-written file.
   const part = `${out}.part.webm`;
   ffmpeg([...args, '-filter_complex', `${filter},fps=30,scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[v]`, '-map', '[v]', '-map', audio ? '0:a:0' : `${nIn}:a:0`,
-    '-t', String(seconds), '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', '-b:a', '64k', '-ar', '48000', '-ac', '1', part]);
+    '-t', String(seconds), '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'good', '-cpu-used', '5', '-c:a', 'libopus', '-b:a', '64k', '-ar', '48000', '-ac', '1', part]);
   renameSync(part, out);
   return out;
 }

@@ -1,5 +1,5 @@
 // npm run bench:acceptance [-- --json out.json] [-- --quick] [-- --no-browser] [-- --only genuine|attacks|browser]
-// (ACCEPTANCE_ONLY_CLIPS=d12,d3 / ACCEPTANCE_ONLY_ATTACKS=face_swap,other_selfie limit the sets while
+// (ACCEPTANCE_ONLY_CLIPS=d12,d3 — genuine set and browser subset — / ACCEPTANCE_ONLY_ATTACKS=face_swap,other_selfie limit the sets while
 // iterating; ACCEPTANCE_MEDIA_DIR keeps the encoded media between runs.)
 //
 // End-to-end acceptance through the real capture API, exactly as the hosted page drives it: a real
@@ -9,7 +9,7 @@
 // - Genuine set: every real single-person clip of ../shared/data/video (bench/acceptance-clips.ts).
 //   BPCER = (declined + needs_review) / genuine, per split (calibration / report).
 // - Attack set (bench/acceptance-attacks.ts): APCER per attack type = approved / attacks of that type.
-// - Browser subset (bench/acceptance-browser.ts): real Chromium, fake camera from the clips at 8, 12, 15 fps.
+// - Browser subset (bench/acceptance-browser.ts): real Chromium, fake camera from every genuine clip at 8, 12 or 15 fps, and a still photo.
 // Run time (shared 2-core machine at load 10–25): genuine 858 s cold (ffmpeg encoding dominates),
 // 414 s with ACCEPTANCE_MEDIA_DIR kept; attacks --quick (one per type) 294 s kept; browser subset
 // 349 s (4 cases), 101 s --quick (2). A full cold run is ~30–40 min; on an idle machine far less.
@@ -22,6 +22,7 @@ import { GENUINE } from './acceptance-clips.ts';
 import { attacks, genuineSubmission, type Submission } from './acceptance-attacks.ts';
 import { runBrowserSubset, type BrowserRow } from './acceptance-browser.ts';
 import { CaptureClient, livenessDetail, matchDetail, startServerProcess } from './acceptance-server.ts';
+import { MEDIA_VERSION } from './acceptance-media.ts';
 
 const DATA = resolve(import.meta.dirname, '../../shared/data');
 const argv = process.argv.slice(2);
@@ -88,8 +89,17 @@ function attackTable(rows: Row[]): string[] {
 }
 
 function browserTable(rows: BrowserRow[]): string[] {
-  const out = ['', 'BROWSER SUBSET (Chromium, fake camera, page MediaRecorder at 30 fps)', `${'clip'.padEnd(8)}${'src fps'.padStart(8)}  ${'kind'.padEnd(9)}${'challenges asked'.padEnd(36)}${'result'.padEnd(14)}reasons`];
-  for (const r of rows) out.push(`${r.clip.padEnd(8)}${String(r.fps).padStart(8)}  ${r.kind.padEnd(9)}${r.challenges.join(',').padEnd(36)}${r.result.padEnd(14)}${r.reasons.join(', ')}${r.note ? `  (${r.note})` : ''}${r.failed ? `\n          ${JSON.stringify(r.failed)}` : ''}`);
+  const out = ['', 'BROWSER SUBSET (Chromium, fake camera, page MediaRecorder at 30 fps)', `${'clip'.padEnd(8)}${'split'.padEnd(13)}${'src fps'.padStart(8)}  ${'kind'.padEnd(9)}${'challenges asked'.padEnd(36)}${'page saw'.padEnd(10)}${'result'.padEnd(14)}reasons`];
+  for (const r of rows) {
+    const events = (r.events as { challenge_events?: Array<{ seen_at: number | null }> } | undefined)?.challenge_events ?? [];
+    const saw = `${events.filter((e) => e.seen_at !== null).length}/${r.challenges.length}`;
+    out.push(`${r.clip.padEnd(8)}${(r.split ?? '').padEnd(13)}${String(r.fps).padStart(8)}  ${r.kind.padEnd(9)}${r.challenges.join(',').padEnd(36)}${saw.padEnd(10)}${r.result.padEnd(14)}${r.reasons.join(', ')}${r.note ? `  (${r.note})` : ''}${r.failed ? `\n          ${JSON.stringify(r.failed)}` : ''}${r.result !== 'approved' && r.match ? `\n          ${JSON.stringify(r.match)}` : ''}`);
+  }
+  for (const kind of ['genuine', 'still'] as const) {
+    const rs = rows.filter((r) => r.kind === kind);
+    const n = (result: string) => rs.filter((r) => r.result === result).length;
+    out.push(`${kind}: ${rs.length} captures, approved ${n('approved')}, review ${n('needs_review')}, declined ${n('declined')}, not submitted ${n('not_submitted')}`);
+  }
   return out;
 }
 
@@ -97,8 +107,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   // ACCEPTANCE_MEDIA_DIR keeps the encoded media between runs (encoding is most of a cold run).
   const keep = process.env.ACCEPTANCE_MEDIA_DIR;
-  if (keep) mkdirSync(keep, { recursive: true });
-  const tmp = keep ?? mkdtempSync(join(tmpdir(), 'vkyc-acceptance-media-'));
+  const tmp = keep ? join(keep, MEDIA_VERSION) : mkdtempSync(join(tmpdir(), 'vkyc-acceptance-media-'));
+  mkdirSync(tmp, { recursive: true });
   const srv = await startServerProcess();
   const client = new CaptureClient(srv);
   const report: { genuine: Row[]; attacks: Row[]; browser: BrowserRow[]; seconds?: number; load?: number[] } = { genuine: [], attacks: [], browser: [] };

@@ -81,6 +81,13 @@ export function euclidean(a: Float32Array, b: Float32Array): number {
   return Math.sqrt(s);
 }
 
+/** The element-wise mean of descriptors (one person's across frames: per-frame noise averages out). */
+export function meanEmbedding(embeddings: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(embeddings[0]?.length ?? 0);
+  for (const e of embeddings) for (let i = 0; i < out.length; i++) out[i]! += e[i]! / embeddings.length;
+  return out;
+}
+
 export function similarityScore(a: Float32Array, b: Float32Array): number {
   return scoreFromDistance(euclidean(a, b));
 }

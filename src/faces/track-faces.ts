@@ -57,9 +57,13 @@ function longestRun(flags: boolean[]): number {
 
 /** Up to n frame indices with a face, evenly spread over time. */
 export function sampleIndices(measurements: FrameMeasurement[], n: number): number[] {
-  const withFace = measurements.map((m, i) => (m.faces.length > 0 ? i : -1)).filter((i) => i >= 0);
-  if (withFace.length <= n) return withFace;
-  return Array.from({ length: n }, (_, k) => withFace[Math.round((k * (withFace.length - 1)) / (n - 1))]!);
+  return spreadIndices(measurements.map((m, i) => (m.faces.length > 0 ? i : -1)).filter((i) => i >= 0), n);
+}
+
+/** `n` of `indices` spread evenly from the first to the last (all of them when there are fewer). */
+export function spreadIndices(indices: readonly number[], n: number): number[] {
+  if (indices.length <= n) return [...indices];
+  return Array.from({ length: n }, (_, k) => indices[Math.round((k * (indices.length - 1)) / (n - 1))]!);
 }
 
 export async function trackFaces(engine: FaceEngine, frames: FrameInput[], measurements: FrameMeasurement[], options: TrackOptions = {}): Promise<TrackResult> {

@@ -166,8 +166,14 @@ export function checkStill(
       maxHam = Math.max(maxHam, hamming(sigs[i]!.faceHash, sigs[j]!.faceHash));
     }
   }
-  const flagged = minCorr >= o.stillMinCorrelation || maxHam <= o.stillMaxHamming
-    || (spread !== null && spread < o.stillMaxEmbeddingSpread);
+  const pixelsStill = { correlation: minCorr >= o.stillMinCorrelation, hash: maxHam <= o.stillMaxHamming };
+  // With an embedding spread, it decides, and the pixel signals only when both agree: a genuine
+  // capture the page ends 1.5 s after a quick smile (browser subset, d13: 2.5 s) kept its dHash
+  // within 4 bits while its correlation (0.91) and spread (0.30) were clearly live. Without
+  // embeddings either pixel signal flags, as before.
+  const flagged = spread !== null
+    ? spread < o.stillMaxEmbeddingSpread || (pixelsStill.correlation && pixelsStill.hash)
+    : pixelsStill.correlation || pixelsStill.hash;
   return outcome('still_image', flagged, true, {
     minCorrelation: round(minCorr, 4), maxHamming: maxHam, embeddingSpread: spread === null ? null : round(spread, 4),
   });

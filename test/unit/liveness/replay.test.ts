@@ -64,6 +64,17 @@ test('a still picture with fresh sensor noise in every frame is still_image', ()
   assert.equal(r.flagged, true, JSON.stringify(r.evidence));
 });
 
+test('still_image: with embeddings, a live spread outweighs one still-looking pixel signal; a photo\'s tight spread flags', () => {
+  // The options make the dHash look still and the crop correlation live (as in d13's 2.5 s capture).
+  const sigs = Array.from({ length: 6 }, (_, i) => frameSignature(scene(200 + i, { mouth: 0.2 + (i % 2) * 0.02, dx: i }), box(i)));
+  const emb = (v: number) => Float32Array.from({ length: 128 }, (_, k) => (k === 0 ? v : 0.05));
+  const live = checkStill(sigs, { stillMaxHamming: 64, stillMinCorrelation: 0.9999 }, [emb(0), emb(0.15), emb(0.3)]);
+  assert.equal(live.flagged, false, JSON.stringify(live.evidence));
+  const photo = checkStill(sigs, { stillMaxHamming: 64, stillMinCorrelation: 0.9999 }, [emb(0), emb(0.05), emb(0.1)]);
+  assert.equal(photo.flagged, true, JSON.stringify(photo.evidence));
+  assert.equal(checkStill(sigs, { stillMaxHamming: 64, stillMinCorrelation: 0.9999 }).flagged, true, 'without embeddings the hash alone still flags');
+});
+
 test('face swap: one embedding far from the rest', () => {
   const emb = (v: number) => Float32Array.from({ length: 128 }, (_, i) => (i === 0 ? v : 0.05));
   assert.equal(checkFaceSwap([emb(0), emb(0.1), emb(0.2), null]).flagged, false);
