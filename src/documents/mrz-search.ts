@@ -6,6 +6,7 @@
 import { cropRegion, inkContrast } from '../engines/ocr/crop.ts';
 import type { OcrEngine, RgbImage } from '../engines/ocr/port.ts';
 import { layoutFor, MRZ_ALPHABET } from './mrz-format.ts';
+import { fillPitchGaps } from './mrz-pitch.ts';
 import { assembleBlocks, cleanRow, fitLength, type Block, type ReadRow } from './mrz-lines.ts';
 import { parseMrz, type ParsedMrz } from './mrz-parse.ts';
 import { repairMrz } from './mrz-repair.ts';
@@ -114,7 +115,14 @@ async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], f
     return crop.ink ? inkContrast(line) : line;
   }));
   const lines = await ocr.recognize(crops, { alphabet: MRZ_ALPHABET });
-  return lines.map((l, i) => ({ row: rows[i]!, text: cleanRow(l.text, l.chars.map((c) => c.confidence)) }));
+  return lines.map((l, i) => {
+    const filled = process.env.H4_GAPS === '0' ? { text: l.text, confidences: l.chars.map((c) => c.confidence) } : fillPitchGaps(l, MRZ_ALPHABET);
+    if (process.env.H4_DEBUG) {
+      const gaps = l.chars.slice(1).map((c, k) => c.frame - l.chars[k]!.frame);
+      console.log(`    row ink=${crop.ink} ${l.text}\n        ${filled.text}\n        gaps ${gaps.join(',')}`);
+    }
+    return { row: rows[i]!, text: cleanRow(filled.text, filled.confidences) };
+  });
 }
 
 /** Reads one orientation two rows at a time until a valid MRZ appears or the rows run out. */
