@@ -120,7 +120,7 @@ async function recognizeAll(
 ): Promise<RecognizedLine[]> {
   const ctc: CtcOptions = {
     symbols: opts.alphabet === undefined ? dictionary.slice(1) : [...opts.alphabet],
-    slots: slotTable(dictionary, opts.alphabet, process.env.H4_FOLD !== '0'),
+    slots: slotTable(dictionary, opts.alphabet),
   };
   const results: RecognizedLine[] = [];
   for (const line of lines) results.push(await recognizeOne(session, ctc, line));

@@ -14,7 +14,7 @@ const DICTIONARY = ['', ...MRZ_ALPHABET, 'o', 'Ｏ', '中'];
 const classOf = (ch: string): number => DICTIONARY.indexOf(ch);
 
 /** Frames where `spec[t]` lists [character, probability] pairs; the rest of the mass is blank. */
-function frames(spec: readonly (readonly [string, number][])[]): Float32Array {
+function frames(spec: readonly (readonly (readonly [string, number])[])[]): Float32Array {
   const out = new Float32Array(spec.length * DICTIONARY.length);
   spec.forEach((pairs, t) => {
     let rest = 1;
@@ -24,7 +24,7 @@ function frames(spec: readonly (readonly [string, number][])[]): Float32Array {
   return out;
 }
 
-const decode = (spec: readonly (readonly [string, number][])[], fold: boolean) =>
+const decode = (spec: readonly (readonly (readonly [string, number])[])[], fold: boolean) =>
   decodeCtc(frames(spec), spec.length, DICTIONARY.length, { symbols: [...MRZ_ALPHABET], slots: slotTable(DICTIONARY, MRZ_ALPHABET, fold) });
 
 describe('CTC decoding restricted to the MRZ alphabet', () => {
