@@ -7,8 +7,9 @@
  * Sets:
  *  - real-tuning / real-held-back: the specimen photos of ../shared/data/docs with ground truth
  *    (bench/mrz-real.ts holds the truth and the split), read in place;
- *  - synth-tune (seed 1) / synth-held (seed 2): OCR-B specimens rendered in memory by
- *    bench/mrz-synth.ts, every type × every degradation, `rounds` times. Tuning looks at seed 1 only.
+ *  - synth-tune (seed 1) / synth-held (seed 3; seed 2 retired, see docs/documents.md): OCR-B
+ *    specimens rendered in memory by bench/mrz-synth.ts, every type × every degradation, `rounds`
+ *    times. Tuning looks at seed 1 only.
  * A document counts as exact when every MRZ line equals the truth character for character; an
  * error (no_document, document_unreadable) counts as not exact and not valid.
  */
