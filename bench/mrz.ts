@@ -7,8 +7,9 @@
  * Sets:
  *  - real-tuning / real-held-back: the specimen photos of ../shared/data/docs with ground truth
  *    (bench/mrz-real.ts holds the truth and the split), read in place;
- *  - synth-tune (seed 1) / synth-held (seed 2): OCR-B specimens rendered in memory by
- *    bench/mrz-synth.ts, every type × every degradation, `rounds` times. Tuning looks at seed 1 only.
+ *  - synth-tune (seed 1) / synth-held (seed 3; seed 2 retired, see docs/documents.md): OCR-B
+ *    specimens rendered in memory by bench/mrz-synth.ts, every type × every degradation, `rounds`
+ *    times. Tuning looks at seed 1 only.
  * A document counts as exact when every MRZ line equals the truth character for character; an
  * error (no_document, document_unreadable) counts as not exact and not valid.
  */
@@ -21,6 +22,7 @@ import { isDocumentReadError } from '../src/documents/errors.ts';
 import { readDocument } from '../src/documents/read-document.ts';
 import { createPaddleOcr } from '../src/engines/ocr/paddle.ts';
 import type { OcrEngine } from '../src/engines/ocr/port.ts';
+import { cpuSample, cpuSince } from './cpu-clock.ts';
 import { parseCsv } from './documents-fixtures.ts';
 import { ANNOTATED, splitOf } from './mrz-real.ts';
 import { renderCase, synthCases } from './mrz-synth.ts';
@@ -28,20 +30,26 @@ import { renderCase, synthCases } from './mrz-synth.ts';
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/docs');
 // Fixed clock: synthetic expiry dates are 2026–2036 and must not flip to "expired" as days pass.
 const NOW = new Date('2026-06-01T00:00:00Z');
-export const SYNTH_SEEDS = { 'synth-tune': 1, 'synth-held': 2 } as const;
+// Seed 2 was the held-back seed until its results steered one decision (docs/documents.md, "Honesty
+// about the held-back set"); seed 3 replaced it, untouched by any tuning.
+export const SYNTH_SEEDS = { 'synth-tune': 1, 'synth-held': 3 } as const;
 
-interface Outcome { set: string; id: string; format: string; degradation: string; exact: boolean; checks: boolean; ms: number; got: string; want: string }
+interface Outcome { set: string; id: string; format: string; degradation: string; exact: boolean; checks: boolean; ms: number; cpuMs: number; got: string; want: string }
 
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-async function readOne(ocr: OcrEngine, bytes: Uint8Array): Promise<{ lines: string; checks: boolean; ms: number }> {
-  const t = performance.now();
+// CPU time next to wall time: the machine is shared and loaded, wall milliseconds mostly measure the
+// load; CPU milliseconds of this process (ONNX threads included) measure the reader.
+async function readOne(ocr: OcrEngine, bytes: Uint8Array): Promise<{ lines: string; checks: boolean; ms: number; cpuMs: number }> {
+  const t = cpuSample();
   try {
     const r = await readDocument(bytes, { ocr, now: NOW });
-    return { lines: r.mrz.lines.join('|'), checks: r.mrz.checks.every((c) => c.valid), ms: performance.now() - t };
+    const { wallMs, cpuMs } = cpuSince(t);
+    return { lines: r.mrz.lines.join('|'), checks: r.mrz.checks.every((c) => c.valid), ms: wallMs, cpuMs };
   } catch (error) {
     if (!isDocumentReadError(error)) throw error;
-    return { lines: `error ${error.code}`, checks: false, ms: performance.now() - t };
+    const { wallMs, cpuMs } = cpuSince(t);
+    return { lines: `error ${error.code}`, checks: false, ms: wallMs, cpuMs };
   }
 }
 
@@ -78,7 +86,8 @@ function summarise(title: string, outcomes: readonly Outcome[]): void {
   const line = (label: string, xs: readonly Outcome[]): string =>
     `  ${label.padEnd(14)} n=${String(xs.length).padStart(3)}  exact ${pct(xs.filter((o) => o.exact).length, xs.length)}  all-checks-valid ${pct(xs.filter((o) => o.checks).length, xs.length)}`;
   console.log(`\n== ${title}: ${line('all', outcomes).trim()}`);
-  console.log(`  ms per document: p50 ${Math.round(quantile(outcomes.map((o) => o.ms), 0.5))}, p95 ${Math.round(quantile(outcomes.map((o) => o.ms), 0.95))} (load average now ${load()})`);
+  const ms = (key: 'ms' | 'cpuMs', q: number): number => Math.round(quantile(outcomes.map((o) => o[key]), q));
+  console.log(`  ms per document: wall p50 ${ms('ms', 0.5)}, p95 ${ms('ms', 0.95)}; CPU p50 ${ms('cpuMs', 0.5)}, p95 ${ms('cpuMs', 0.95)} (load average now ${load()})`);
   const by = (key: 'format' | 'degradation'): void => {
     for (const value of [...new Set(outcomes.map((o) => o[key]))]) console.log(line(value, outcomes.filter((o) => o[key] === value)));
   };
@@ -106,12 +115,12 @@ async function main(): Promise<void> {
   const outcomes: Outcome[] = [];
   const record = (o: Outcome): void => {
     outcomes.push(o);
-    if (values.verbose || !o.exact) console.log(`  ${o.exact ? 'ok  ' : 'MISS'} ${o.set} ${o.id} ${Math.round(o.ms)} ms checks=${o.checks ? 'valid' : 'FAIL'}${o.exact ? '' : `\n       got  ${o.got}\n       want ${o.want}`}`);
+    if (values.verbose || !o.exact) console.log(`  ${o.exact ? 'ok  ' : 'MISS'} ${o.set} ${o.id} ${Math.round(o.ms)} ms (CPU ${Math.round(o.cpuMs)}) checks=${o.checks ? 'valid' : 'FAIL'}${o.exact ? '' : `\n       got  ${o.got}\n       want ${o.want}`}`);
   };
   if (sets.has('real')) {
     for (const c of realCases().filter((c) => !values.only || c.file.includes(values.only))) {
       const r = await readOne(ocr, readFileSync(join(DATA, c.file)));
-      record({ set: c.split, id: c.file, format: formatOf(c.lines), degradation: 'photo', exact: r.lines === c.lines, checks: r.checks, ms: r.ms, got: r.lines, want: c.lines });
+      record({ set: c.split, id: c.file, format: formatOf(c.lines), degradation: 'photo', exact: r.lines === c.lines, checks: r.checks, ms: r.ms, cpuMs: r.cpuMs, got: r.lines, want: c.lines });
     }
   }
   for (const set of ['synth-tune', 'synth-held'] as const) {
@@ -120,7 +129,7 @@ async function main(): Promise<void> {
       const bytes = await renderCase(c);
       const r = await readOne(ocr, bytes);
       const want = c.mrz.lines.join('|');
-      record({ set, id: c.id, format: c.mrz.format, degradation: c.degradation, exact: r.lines === want, checks: r.checks, ms: r.ms, got: r.lines, want });
+      record({ set, id: c.id, format: c.mrz.format, degradation: c.degradation, exact: r.lines === want, checks: r.checks, ms: r.ms, cpuMs: r.cpuMs, got: r.lines, want });
     }
   }
   for (const set of ['real-tuning', 'real-held-back', 'synth-tune', 'synth-held']) summarise(set, outcomes.filter((o) => o.set === set));

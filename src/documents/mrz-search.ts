@@ -6,6 +6,8 @@
 import { cropRegion, inkContrast } from '../engines/ocr/crop.ts';
 import type { OcrEngine, RgbImage } from '../engines/ocr/port.ts';
 import { layoutFor, MRZ_ALPHABET } from './mrz-format.ts';
+import { fillPitchGaps } from './mrz-pitch.ts';
+import { vote } from './mrz-vote.ts';
 import { assembleBlocks, cleanRow, fitLength, type Block, type ReadRow } from './mrz-lines.ts';
 import { parseMrz, type ParsedMrz } from './mrz-parse.ts';
 import { repairMrz } from './mrz-repair.ts';
@@ -114,7 +116,10 @@ async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], f
     return crop.ink ? inkContrast(line) : line;
   }));
   const lines = await ocr.recognize(crops, { alphabet: MRZ_ALPHABET });
-  return lines.map((l, i) => ({ row: rows[i]!, text: cleanRow(l.text, l.chars.map((c) => c.confidence)) }));
+  return lines.map((l, i) => {
+    const filled = fillPitchGaps(l, MRZ_ALPHABET);
+    return { row: rows[i]!, text: cleanRow(filled.text, filled.confidences) };
+  });
 }
 
 /** Reads one orientation two rows at a time until a valid MRZ appears or the rows run out. */
@@ -147,53 +152,6 @@ async function readTwins(ocr: OcrEngine, image: RgbImage, all: readonly Row[], f
   if (paired.length < 2) return [];
   const reads = await readRows(ocr, image, paired.slice(0, MAX_ROWS), first.flip, CROPS[0]);
   return parseBlocks(ordered(reads, first.flip), now).filter((c) => c.parsed.valid);
-}
-
-/**
- * For each character of `base`, the character of `other` aligned with it (edit-distance alignment),
- * or undefined where `other` dropped it: a reading that lost one letter must not shift every later
- * vote (Estonian specimen `MARI<LIIS` against a reading `MARI<LIS<`).
- */
-function align(base: string, other: string): (number | undefined)[] {
-  const n = base.length;
-  const m = other.length;
-  const d: number[][] = Array.from({ length: n + 1 }, (_, i) => Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= n; i++) {
-    for (let j = 1; j <= m; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (base[i - 1] === other[j - 1] ? 0 : 1));
-    }
-  }
-  const out: (number | undefined)[] = new Array(n).fill(undefined);
-  let i = n;
-  let j = m;
-  while (i > 0 && j > 0) {
-    if (d[i]![j] === d[i - 1]![j - 1]! + (base[i - 1] === other[j - 1] ? 0 : 1)) { out[i - 1] = j - 1; i--; j--; }
-    else if (d[i]![j] === d[i - 1]![j]! + 1) i--;
-    else j--;
-  }
-  return out;
-}
-
-/**
- * Per position of the first reading, the character with the largest summed confidence over the
- * readings aligned with it: two readings that agree outvote a third; of two that disagree, the more
- * confident wins.
- */
-function vote(readings: readonly ReadRow[]): string {
-  const [first, ...others] = readings;
-  const maps = others.map((r) => align(first!.text, r.text));
-  let out = '';
-  for (let i = 0; i < first!.text.length; i++) {
-    const weight = new Map<string, number>([[first!.text[i]!, first!.confidences[i] ?? 0.5]]);
-    others.forEach((r, k) => {
-      const j = maps[k]![i];
-      if (j === undefined) return;
-      const ch = r.text[j]!;
-      weight.set(ch, (weight.get(ch) ?? 0) + (r.confidences[j] ?? 0.5));
-    });
-    out += [...weight].sort((a, b) => b[1] - a[1])[0]![0];
-  }
-  return out;
 }
 
 /**
@@ -234,6 +192,34 @@ async function confirmNames(ocr: OcrEngine, image: RgbImage, top: Candidate, rea
   return { parsed, block: { ...top.block, lines, confidences }, confidence: top.confidence };
 }
 
+// Characters in an MRV-A line; MRV-B lines hold 36.
+const MRV_A_LENGTH = 44;
+// MRV-A's check digits all lie in line 2's first 28 characters, which MRV-B shares.
+const VISA_CHECKED = 28;
+
+/**
+ * A visa read as MRV-B (2×36) whose lines both end in fillers may be an MRV-A (2×44) whose last
+ * fillers the detector cut off on both lines (synthetic tuning card MRV-A/noise/0): the check
+ * digits cannot tell them apart. The block's rows are read again, extended along the line to hold 44
+ * characters at the pitch just read; a genuine MRV-B has only blank card there, so its line 2
+ * stays too short to fit 44 (mrz-lines MAX_LENGTH_EDIT), while a cut MRV-A shows its fillers.
+ */
+async function confirmVisaLength(ocr: OcrEngine, image: RgbImage, top: Candidate, reads: readonly Read[], flip: boolean, now: Date): Promise<Candidate> {
+  const lines = top.parsed.lines;
+  if (top.parsed.format !== 'MRV-B' || !lines.every((l) => l.endsWith('<<<<'))) return top;
+  const rows = [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across)).slice(top.block.start, top.block.start + 2);
+  const longer = await Promise.all(rows.map(async (r) => {
+    const region = r.row.region;
+    const pitch = region.width / Math.max(1, r.text.text.length);
+    const cut = { ...CROPS[0], minAspect: (MRV_A_LENGTH * pitch * 1.05) / region.height };
+    return (await readRows(ocr, image, [r.row], flip, cut))[0]!;
+  }));
+  const visa = parseBlocks(ordered(longer, flip), now).find((c) =>
+    c.parsed.format === 'MRV-A' && settled(c.parsed) && c.parsed.lines[1]!.startsWith(lines[1]!.slice(0, VISA_CHECKED)));
+  // Its block is numbered among the two rows re-read; the caller indexes the first pass's rows.
+  return visa === undefined ? top : { ...visa, block: { ...visa.block, start: top.block.start } };
+}
+
 const looksUpright = (reads: readonly Read[]): boolean => meanOf(reads.map((r) => meanOf(r.text.confidences))) >= UPRIGHT_CONFIDENCE;
 
 /**
@@ -261,7 +247,8 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
     if ((best[0] && settled(best[0].parsed)) || (best[0] !== undefined && looksUpright(attempt.reads))) break;
   }
   if (best[0] && settled(best[0].parsed) && first) {
-    const confirmed = await confirmNames(ocr, image, best[0], first.reads, first.flip, now);
+    const sized = await confirmVisaLength(ocr, image, best[0], first.reads, first.flip, now);
+    const confirmed = await confirmNames(ocr, image, sized, first.reads, first.flip, now);
     return { best: [confirmed, ...best.slice(1), ...(await readTwins(ocr, image, all, first, now))], sawFillers };
   }
   const again = first ?? likeliest;

@@ -11,11 +11,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { decodeCtc, slotTable, type CtcOptions } from './ctc.ts';
 import { findRegions } from './paddle-regions.ts';
 import type {
   DetectOptions,
   OcrEngine,
-  RecognizedChar,
   RecognizedLine,
   RecognizeOptions,
   RgbImage,
@@ -118,25 +118,16 @@ async function recognizeAll(
   lines: readonly RgbImage[],
   opts: RecognizeOptions = {},
 ): Promise<RecognizedLine[]> {
-  const allowed = allowedClasses(dictionary, opts.alphabet);
+  const ctc: CtcOptions = {
+    symbols: opts.alphabet === undefined ? dictionary.slice(1) : [...opts.alphabet],
+    slots: slotTable(dictionary, opts.alphabet),
+  };
   const results: RecognizedLine[] = [];
-  for (const line of lines) results.push(await recognizeOne(session, dictionary, allowed, line));
+  for (const line of lines) results.push(await recognizeOne(session, ctc, line));
   return results;
 }
 
-function allowedClasses(dictionary: readonly string[], alphabet: string | undefined): Uint8Array {
-  const mask = new Uint8Array(dictionary.length).fill(alphabet === undefined ? 1 : 0);
-  mask[0] = 1;
-  if (alphabet !== undefined) dictionary.forEach((ch, i) => { if (ch !== '' && alphabet.includes(ch)) mask[i] = 1; });
-  return mask;
-}
-
-async function recognizeOne(
-  session: ort.InferenceSession,
-  dictionary: readonly string[],
-  allowed: Uint8Array,
-  line: RgbImage,
-): Promise<RecognizedLine> {
+async function recognizeOne(session: ort.InferenceSession, ctc: CtcOptions, line: RgbImage): Promise<RecognizedLine> {
   const w = Math.min(REC_MAX_WIDTH, Math.max(16, Math.round((line.width * REC_HEIGHT) / Math.max(1, line.height))));
   const pixels = await resizeRaw(line, w, REC_HEIGHT);
   const plane = w * REC_HEIGHT;
@@ -148,36 +139,5 @@ async function recognizeOne(
   const out = await session.run(feeds);
   const tensor = out[session.outputNames[0]!]!;
   const [, steps = 0, classes = 0] = tensor.dims;
-  return decodeCtc(tensor.data as Float32Array, steps, classes, dictionary, allowed);
-}
-
-/** Greedy CTC decoding restricted to the allowed classes. */
-function decodeCtc(
-  probs: Float32Array,
-  steps: number,
-  classes: number,
-  dictionary: readonly string[],
-  allowed: Uint8Array,
-): RecognizedLine {
-  const chars: RecognizedChar[] = [];
-  let previous = -1;
-  for (let t = 0; t < steps; t++) {
-    let best = 0;
-    let bestP = -1;
-    const base = t * classes;
-    for (let k = 0; k < classes; k++) {
-      const p = probs[base + k]!;
-      if (p > bestP && allowed[k] === 1) { best = k; bestP = p; }
-    }
-    if (best !== 0 && best === previous) {
-      const last = chars[chars.length - 1];
-      if (last !== undefined && bestP > last.confidence) chars[chars.length - 1] = { char: last.char, confidence: bestP };
-    } else if (best !== 0) {
-      chars.push({ char: dictionary[best] ?? '', confidence: bestP });
-    }
-    previous = best;
-  }
-  const text = chars.map((c) => c.char).join('');
-  const confidence = chars.length === 0 ? 0 : chars.reduce((s, c) => s + c.confidence, 0) / chars.length;
-  return { text, chars, confidence };
+  return decodeCtc(tensor.data as Float32Array, steps, classes, ctc);
 }

@@ -26,6 +26,8 @@ export interface RecognizedChar {
   readonly char: string;
   /** Softmax probability of this character at its strongest frame, 0–1. */
   readonly confidence: number;
+  /** Index of that frame (the recogniser's output step along the line), where the glyph is. */
+  readonly frame: number;
 }
 
 export interface RecognizedLine {
@@ -33,6 +35,12 @@ export interface RecognizedLine {
   readonly chars: readonly RecognizedChar[];
   /** Mean of the character confidences (0 when no character was read). */
   readonly confidence: number;
+  /**
+   * Per-frame probabilities, frame-major: slot 0 is the blank, slot i the i-th character of the
+   * alphabet asked for (or of the whole dictionary). Lets a caller who knows the layout look again
+   * where the greedy reading found nothing.
+   */
+  readonly frames: Float32Array;
 }
 
 export interface RecognizeOptions {

@@ -1,7 +1,7 @@
 /**
  * The reader on synthetic OCR-B specimens (bench/mrz-synth.ts, rendered in memory): one card per
  * ICAO type, each under a different degradation, must give the exact MRZ and the exact fields. The
- * cases come from the benchmark's tuning seed (1), never from its held-back seed (2).
+ * cases come from the benchmark's tuning seed (1), never from its held-back seed (3).
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
