@@ -13,13 +13,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { euclidean } from '../src/domain/face-match.ts';
+import { DISTANCE_AT_THRESHOLD, euclidean } from '../src/domain/face-match.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { DetectedFace, FaceEngine, RgbImage } from '../src/engines/face/port.ts';
 import { createFaceEnginePool } from '../src/engines/face/worker-pool.ts';
-import { detectForMatching, largest, zoomOnFace } from '../src/faces/face-for-matching.ts';
+import { detectForMatching, largest, PAIR_ZOOM_BELOW_PX, zoomOnFace } from '../src/faces/face-for-matching.ts';
 import { jitterFace, JITTERS } from '../src/faces/face-jitter.ts';
-import { rocAuc, rocCurve, tarAtFar } from './faces-metrics.ts';
+import { ratesAt, rocAuc, rocCurve, tarAtFar } from './faces-metrics.ts';
 import { EmbeddingCache, parsePairs, type Pair, type Variant } from './faces-pairs.ts';
 import { identitySplit, SPLIT_NAME, type Side } from './faces-split.ts';
 
@@ -191,6 +191,13 @@ async function judgeAll(dir: string, pairs: Pair[], split: Map<string, Side>): P
     const other = JSON.parse(await readFile(file, 'utf8')) as Store;
     const list = recipes(Object.values(other).find((e) => e !== null)!);
     console.log(`\n[${variant}]`);
+    // The recipe faces/compare uses (embedPhotoFace: PHOTO_CROPS under PAIR_ZOOM_BELOW_PX) and the one before it, on all pairs (in-sample).
+    for (const name of ['zoom+mirror', 'zoom vertical shifts+mirror']) {
+      const r = list.find((x) => x.name === name && x.gate === PAIR_ZOOM_BELOW_PX)!;
+      const items = scorePairs(pairs, real, other, r, 'euclid', new Float32Array(128));
+      const at = ratesAt(items, -DISTANCE_AT_THRESHOLD);
+      console.log(`  all pairs, ${name} < ${r.gate} px: ${fmt(judge(items))}; at distance ${DISTANCE_AT_THRESHOLD}: ${at.fa}/${at.N} false accepts, ${at.fr}/${at.P} false rejects`);
+    }
     for (const side of ['calibration', 'report'] as const) {
       const inside = (p: Scored) => split.get(p.a) === side && split.get(p.b) === side;
       const rows = list.flatMap((r) => NORMS.map((norm) => {

@@ -190,8 +190,8 @@ function meanEmbedding(list: readonly Embedding[]): Embedding {
  * on the calibration side's genuine–impostor margin (+0.015 at 400 and 600 px, +0.007 at 250–300,
  * +0.010 plain); every pair of large faces then costs what it did before (41 % of the real pairs).
  * Gating each photo on its own size lost the gain: mixed recipes leave the two sides unalike.
- * With the multi-crop recipe (PHOTO_CROPS) bench:faces-recipes again preferred 400 px to 0, 600 px
- * and every size on both sides of the split.
+ * With the multi-crop recipe (PHOTO_CROPS) bench:faces-recipes: 400 px had the widest calibration
+ * margin on both sides of the split (tied with 600 px and every size on one side).
  */
 export const PAIR_ZOOM_BELOW_PX = 400;
 
