@@ -72,20 +72,24 @@ export class EmbeddingCache {
   private box(rel: string, buf: Uint8Array): Promise<Box | null> {
     let hit = this.boxes.get(rel);
     if (!hit) {
-      hit = singleFace(this.engine, buf);
+      hit = faceBox(this.engine, buf);
       this.boxes.set(rel, hit);
     }
     return hit;
   }
 
+  /** The image `rel` as `variant` gives it (bytes), or null when the portrait crop finds no face. */
+  async image(rel: string, variant: Variant): Promise<Uint8Array | null> {
+    const buf: Uint8Array = await readFile(join(this.root, rel));
+    if (variant === 'degraded') return degrade(buf);
+    if (variant === 'real') return buf;
+    const box = await this.box(rel, buf);
+    return box ? degradePortrait(buf, box) : null;
+  }
+
   private async compute(rel: string, variant: Variant): Promise<EmbedOutcome> {
-    let buf: Uint8Array = await readFile(join(this.root, rel));
-    if (variant === 'degraded') buf = await degrade(buf);
-    if (variant === 'portrait') {
-      const box = await this.box(rel, buf);
-      if (!box) return { embedding: null, faces: 0, note: 'no face in the original' };
-      buf = await degradePortrait(buf, box);
-    }
+    const buf = await this.image(rel, variant);
+    if (!buf) return { embedding: null, faces: 0, note: 'no face in the original' };
     const found = await detectForMatching(this.engine, await decodeImage(buf));
     // The data set is one person per image; on the rare extra (background) face take the largest.
     const face = largest(found.faces);
@@ -96,7 +100,8 @@ export class EmbeddingCache {
   }
 }
 
-async function singleFace(engine: FaceEngine, buf: Uint8Array): Promise<Box | null> {
+/** The largest face's box in the original image coordinates, or null without a face. */
+export async function faceBox(engine: FaceEngine, buf: Uint8Array): Promise<Box | null> {
   const found = await detectForMatching(engine, await decodeImage(buf));
   const face = largest(found.faces);
   if (!face) return null;

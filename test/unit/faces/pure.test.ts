@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { DISTANCE_AT_THRESHOLD, FACE_CHANGED_SCORE, MATCH_THRESHOLD, euclidean, isMatch, scoreFromDistance } from '../../../src/domain/face-match.ts';
 import { alignedChip, chipTargets, fitSimilarity } from '../../../src/engines/face/align.ts';
 import { faceQuality } from '../../../src/engines/face/quality.ts';
-import type { RgbImage } from '../../../src/engines/face/port.ts';
+import type { DetectedFace, RgbImage } from '../../../src/engines/face/port.ts';
+import { fivePoints } from '../../../src/engines/face/landmarks.ts';
+import { jitterFace, JITTERS } from '../../../src/faces/face-jitter.ts';
 
 describe('face-match calibration', () => {
   it('puts the threshold at a round score and is monotonic in distance', () => {
@@ -47,6 +49,31 @@ describe('alignment', () => {
     const chip = alignedChip(img, chipTargets());
     assert.equal(chip.width, 150);
     assert.deepEqual(chip.data.subarray(3000, 3030), img.data.subarray(3000, 3030));
+  });
+});
+
+describe('multi-crop jitter', () => {
+  // A 478-point mesh whose five alignment points sit on a level face: eyes 40 px apart at y 100.
+  const mesh: Array<[number, number]> = Array.from({ length: 478 }, () => [100, 120]);
+  for (const [i, p] of [[33, [70, 100]], [133, [90, 100]], [362, [110, 100]], [263, [130, 100]], [1, [100, 130]], [61, [85, 150]], [291, [115, 150]]] as const) mesh[i] = [p[0], p[1]];
+  const face = { landmarks: mesh } as unknown as DetectedFace;
+  const jitter = (name: string) => fivePoints(jitterFace(face, JITTERS.find((j) => j.name === name)!).landmarks);
+
+  it('leaves the face as is for the identity crop and shifts by a share of the eye distance', () => {
+    assert.equal(jitterFace(face, JITTERS[0]!), face);
+    const before = fivePoints(mesh), up = jitter('shiftU');
+    for (let i = 0; i < 5; i++) {
+      assert.ok(Math.abs(up[i]![0] - before[i]![0]) < 1e-9);
+      assert.ok(Math.abs(up[i]![1] - (before[i]![1] - 0.05 * 40)) < 1e-9); // 5 % of 40 px, upwards
+    }
+  });
+
+  it('rotates and scales around the five points without changing their shape', () => {
+    const before = fivePoints(mesh), rot = jitter('rot+5'), big = jitter('scale1.07');
+    const d = (p: Array<[number, number]>, i: number, j: number) => Math.hypot(p[i]![0] - p[j]![0], p[i]![1] - p[j]![1]);
+    assert.ok(Math.abs(d(rot, 0, 4) - d(before, 0, 4)) < 1e-9);
+    assert.ok(Math.abs(d(big, 0, 4) - 1.07 * d(before, 0, 4)) < 1e-9);
+    assert.ok(Math.abs(Math.atan2(rot[1]![1] - rot[0]![1], rot[1]![0] - rot[0]![0]) * 180 / Math.PI - 5) < 1e-9);
   });
 });
 
