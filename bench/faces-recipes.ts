@@ -18,7 +18,7 @@ import { decodeImage } from '../src/engines/face/image.ts';
 import type { DetectedFace, FaceEngine, RgbImage } from '../src/engines/face/port.ts';
 import { createFaceEnginePool } from '../src/engines/face/worker-pool.ts';
 import { detectForMatching, largest, PAIR_ZOOM_BELOW_PX, zoomOnFace } from '../src/faces/face-for-matching.ts';
-import { jitterFace, JITTERS } from '../src/faces/face-jitter.ts';
+import { jitterFace, JITTERS } from './face-jitter.ts';
 import { ratesAt, rocAuc, rocCurve, tarAtFar } from './faces-metrics.ts';
 import { EmbeddingCache, parsePairs, type Pair, type Variant } from './faces-pairs.ts';
 import { identitySplit, SPLIT_NAME, type Side } from './faces-split.ts';
@@ -191,7 +191,7 @@ async function judgeAll(dir: string, pairs: Pair[], split: Map<string, Side>): P
     const other = JSON.parse(await readFile(file, 'utf8')) as Store;
     const list = recipes(Object.values(other).find((e) => e !== null)!);
     console.log(`\n[${variant}]`);
-    // The recipe faces/compare uses (embedPhotoFace: PHOTO_CROPS under PAIR_ZOOM_BELOW_PX) and the one before it, on all pairs (in-sample).
+    // The recipe faces/compare uses (embedPhotoFace: zoom + mirror under PAIR_ZOOM_BELOW_PX) and the multi-crop one tried in session 8, on all pairs (in-sample).
     for (const name of ['zoom+mirror', 'zoom vertical shifts+mirror']) {
       const r = list.find((x) => x.name === name && x.gate === PAIR_ZOOM_BELOW_PX)!;
       const items = scorePairs(pairs, real, other, r, 'euclid', new Float32Array(128));

@@ -16,9 +16,8 @@
 //   The threshold was chosen on the same pairs it is reported on: the rates are optimistic.
 //   Issue 20 (faces/compare embeds both photos zoomed + mirrored when either face is under 400 px,
 //   faces/face-for-matching.ts PAIR_ZOOM_BELOW_PX): at 0.60 still FAR 0.18 % (1/563), FRR 0.37 %;
-//   AUC 0.99996. With three crops per photo since (embedPhotoFace, bench:faces-recipes): AUC 0.99999,
-//   but at 0.60 FAR 0.53 % (3/563), FRR 0 — faces/compare's operating point needs recalibrating.
-//   Split-by-identity figures (bench/faces-split.ts) in docs/model-card-faces.md.
+//   AUC 0.99996. Three crops per photo (bench:faces-recipes, session 8) raised AUC to 0.99999 but
+//   at 0.60 gave FAR 0.53 % (3/563): not adopted (docs/model-card-faces.md). Split-by-identity figures (bench/faces-split.ts) in docs/model-card-faces.md.
 
 /** Distance at which the score is exactly MATCH_THRESHOLD (see calibration note). */
 export const DISTANCE_AT_THRESHOLD = 0.6;

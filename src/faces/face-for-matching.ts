@@ -4,7 +4,6 @@
 import { AppError } from '../domain/errors.ts';
 import { cropSquare, decodeImage, enlargeTo, fitWithin, padImage } from '../engines/face/image.ts';
 import type { DetectedFace, EmbedOptions, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
-import { jitterFace, JITTERS } from './face-jitter.ts';
 
 /**
  * Faces smaller than this (box height, px) are refused rather than scored: the embedder works on
@@ -151,38 +150,16 @@ export async function embedSingleFace(engine: FaceEngine, image: RgbImage, label
 
 /**
  * The descriptor of a face in a still photo for photo-to-photo matching (faces/compare, both
- * sides alike; not the session's selfie or document portrait, which meet video frames): the face
- * detected again on the square crop around it (zoomOnFace, every size), then embedded as several
- * crops (PHOTO_CROPS) with the mirrored chip of each averaged in. BlazeFace sees the whole photo at
- * 256 px, so the box that places the mesh, and so the alignment landmarks, is off by pixels; on the
- * zoomed crop the mesh settles, the mirror evens out what asymmetry is left, and the shifted crops
- * average out where a small, blurred face's alignment points landed by chance.
+ * sides alike; not the session's selfie or document portrait, which meet video frames): the face detected again on the square crop around it
+ * (zoomOnFace, every size), embedded with the mirrored chip averaged in. BlazeFace sees the whole
+ * photo at 256 px, so the box that places the mesh, and so the alignment landmarks, is off by
+ * pixels; on the crop the mesh settles, and the mirror evens out what asymmetry is left.
+ * bench:faces (split faces-split-v1, recipes chosen on the calibration side's margin between
+ * the farthest genuine and the nearest impostor pair, +0.010 → +0.015 real, +0.005 → +0.011
+ * ID-portrait): all pairs TAR @ FAR 0.1 % 97.4 → 98.2 % real, 94.8 → 97.4 % ID-portrait (applied
+ * to every photo). Cost: one more mesh detection on the crop and a second descriptor per photo;
+ * faces/compare spends it only on pairs with a face under PAIR_ZOOM_BELOW_PX.
  */
-export async function embedPhotoFace(engine: FaceEngine, image: RgbImage, face: DetectedFace): Promise<Embedding> {
-  const zoomed = await zoomOnFace(engine, image, face, Number.POSITIVE_INFINITY);
-  // One call per crop: a pool spreads them over its workers.
-  return meanEmbedding(await Promise.all(PHOTO_CROPS.map((j) => engine.embed(zoomed.image, jitterFace(zoomed.face, j), { augment: true }))));
-}
-
-/**
- * The crops embedPhotoFace averages: as aligned, and its five points moved up and down by 5 % of
- * the eye distance (face-jitter.ts). bench:faces-recipes, split faces-split-v1, euclidean distance,
- * chosen on the calibration side's margin between the farthest genuine and the nearest impostor
- * pair among 22 recipes (plain or zoomed detection; scale, shift and rotation crops; mirror or not)
- * × 4 size gates: 0.015 → 0.055 for the zoom + mirror recipe before; report pairs TAR @ FAR 0.1 %
- * (own ROC) 100 % → 100 % there, and on the other fold 98.16 → 99.39 % (that fold's own choice, the
- * same shifts without the mirror, stays at 98.16 %: ~100 calibration impostors do not pick a recipe
- * reliably; docs/model-card-faces.md). Cost: 6 descriptors per photo instead of 2.
- */
-const PHOTO_CROPS = JITTERS.filter((j) => ['id', 'shiftU', 'shiftD'].includes(j.name));
-
-/** Element-wise mean of descriptors of one face (multi-crop, zoomed + as detected). */
-function meanEmbedding(list: readonly Embedding[]): Embedding {
-  const out = new Float32Array(list[0]?.length ?? 0);
-  for (const e of list) for (let i = 0; i < out.length; i++) out[i]! += (e[i] ?? 0) / list.length;
-  return out;
-}
-
 /**
  * Two photos compared with each other (faces/compare) are embedded alike: both with embedPhotoFace
  * when either face is lower than this (px in its original image), both plainly (engine.embed)
@@ -190,13 +167,16 @@ function meanEmbedding(list: readonly Embedding[]): Embedding {
  * on the calibration side's genuine–impostor margin (+0.015 at 400 and 600 px, +0.007 at 250–300,
  * +0.010 plain); every pair of large faces then costs what it did before (41 % of the real pairs).
  * Gating each photo on its own size lost the gain: mixed recipes leave the two sides unalike.
- * With the multi-crop recipe (PHOTO_CROPS) bench:faces-recipes: 400 px had the widest calibration
- * margin on both sides of the split (tied with 600 px and every size on one side).
  */
 export const PAIR_ZOOM_BELOW_PX = 400;
 
 export function pairNeedsZoom(a: MatchFace, b: MatchFace): boolean {
   return Math.min(a.box.height, b.box.height) < PAIR_ZOOM_BELOW_PX;
+}
+
+export async function embedPhotoFace(engine: FaceEngine, image: RgbImage, face: DetectedFace): Promise<Embedding> {
+  const zoomed = await zoomOnFace(engine, image, face, Number.POSITIVE_INFINITY);
+  return engine.embed(zoomed.image, zoomed.face, { augment: true });
 }
 
 /**
@@ -208,5 +188,6 @@ export async function embedForMatching(engine: FaceEngine, image: RgbImage, face
   direct.catch(() => undefined); // handled where it is awaited below; must not count as unhandled meanwhile
   const zoomed = await zoomOnFace(engine, image, face);
   if (zoomed.image === image) return direct;
-  return meanEmbedding(await Promise.all([direct, engine.embed(zoomed.image, zoomed.face, options)]));
+  const [a, b] = await Promise.all([direct, engine.embed(zoomed.image, zoomed.face, options)]);
+  return a.map((v, i) => (v + (b[i] ?? v)) / 2);
 }

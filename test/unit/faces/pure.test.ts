@@ -7,7 +7,7 @@ import { alignedChip, chipTargets, fitSimilarity } from '../../../src/engines/fa
 import { faceQuality } from '../../../src/engines/face/quality.ts';
 import type { DetectedFace, RgbImage } from '../../../src/engines/face/port.ts';
 import { fivePoints } from '../../../src/engines/face/landmarks.ts';
-import { jitterFace, JITTERS } from '../../../src/faces/face-jitter.ts';
+import { jitterFace, JITTERS } from '../../../bench/face-jitter.ts';
 
 describe('face-match calibration', () => {
   it('puts the threshold at a round score and is monotonic in distance', () => {

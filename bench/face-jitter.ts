@@ -3,8 +3,8 @@
 // Averaging the descriptors of several such chips ("multi-crop", what dlib calls jittering) evens
 // out where the alignment points of a small, blurred face landed by chance.
 
-import type { DetectedFace } from '../engines/face/port.ts';
-import { fivePoints } from '../engines/face/landmarks.ts';
+import type { DetectedFace } from '../src/engines/face/port.ts';
+import { fivePoints } from '../src/engines/face/landmarks.ts';
 
 export interface Jitter {
   name: string;
