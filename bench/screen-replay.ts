@@ -1,9 +1,10 @@
 // Calibration of the screen-replay check (src/liveness/screen-frame.ts): for each genuine clip, the
 // recording as the page uploads it and the same take replayed on every screen of SCREENS (monitor,
 // tablet, laptop, phone, close: size on the view, pixel grid, angle, display colour), decoded like the
-// pipeline (extractFrames, JPEG ≤ 640 px), faces from the face engine. Prints each video's framing
-// (third-best side coverage, median over frames) and framed share; then the real screen-replay and
-// bona fide stills of ../shared/data/spoof.
+// pipeline (extractFrames, JPEG ≤ 640 px), faces from the face engine. Prints, per video and frame,
+// both screen signals — framing (third-best side coverage, screen-frame.ts) and pixel-grid peak
+// prominence (screen-grid.ts) — and the share of frames that show a screen; the check's CPU per
+// frame; then the real screen-replay and bona fide stills of ../shared/data/spoof.
 //   node --import tsx bench/screen-replay.ts [--split calibration|report] [--stills]   (media cached in SCREEN_MEDIA_DIR; --stills: the real stills only)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { decodeImage } from '../src/engines/face/image.ts';
 import type { Box, FaceEngine, RgbImage } from '../src/engines/face/port.ts';
 import { extractFrames } from '../src/engines/media/ffmpeg.ts';
 import { checkScreenReplay, framing, SCREEN_DEFAULTS, screenSides } from '../src/liveness/screen-frame.ts';
+import { gridPeak } from '../src/liveness/screen-grid.ts';
 import { clipBench, clipPath, GENUINE } from './acceptance-clips.ts';
 import { recording, screenReplay, SCREENS } from './acceptance-media.ts';
 
@@ -42,8 +44,9 @@ async function faceFrames(engine: FaceEngine, video: string): Promise<Array<{ t:
 const engine = createFaceEngine();
 await engine.init();
 const started = Date.now();
-type Row = { clip: string; split: string; kind: string; framing: number; share: number; flagged: boolean };
+type Row = { clip: string; split: string; kind: string; framing: number; grid: number; share: number; edges: number; gridShare: number; flagged: boolean };
 const rows: Row[] = [];
+const cpuMs: number[] = [];
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0; };
 const stillsOnly = process.argv.includes('--stills');
 for (const c of GENUINE.filter((g) => !stillsOnly && (!split || g.split === split))) {
@@ -53,24 +56,31 @@ for (const c of GENUINE.filter((g) => !stillsOnly && (!split || g.split === spli
   for (const name of Object.keys(SCREENS) as Array<keyof typeof SCREENS>) videos.push([`screen:${name}`, screenReplay(src, seconds, join(dir, `screen_${name}_${c.name}.webm`), SCREENS[name])]);
   for (const [kind, video] of videos) {
     const frames = await faceFrames(engine, video);
+    const cpu = process.cpuUsage();
     const check = checkScreenReplay(frames);
-    const per = check.evidence.frames as Array<{ framing: number }>;
-    const row = { clip: c.name, split: c.split, kind, framing: median(per.map((p) => p.framing)), share: check.evidence.framed_share as number, flagged: check.flagged };
+    const used = process.cpuUsage(cpu);
+    cpuMs.push((used.user + used.system) / 1000 / Math.max(1, frames.length));
+    const per = check.evidence.frames as Array<{ framing: number; grid: number }>;
+    const e = check.evidence as { framed_share: number; edges_share: number; grid_share: number };
+    const row = { clip: c.name, split: c.split, kind, framing: median(per.map((p) => p.framing)), grid: median(per.map((p) => p.grid)), share: e.framed_share, edges: e.edges_share, gridShare: e.grid_share, flagged: check.flagged };
     rows.push(row);
-    console.log(`${c.name.padEnd(5)} ${c.split.padEnd(12)} ${kind.padEnd(15)} frames ${String(per.length).padStart(2)}  framing median ${row.framing.toFixed(3)}  framed share ${row.share.toFixed(2)}  ${kind === 'genuine' ? (row.flagged ? 'FLAGGED' : 'ok') : (row.flagged ? 'flagged' : 'MISSED')}   [${per.map((p) => p.framing.toFixed(2)).join(' ')}]`);
+    console.log(`${c.name.padEnd(5)} ${c.split.padEnd(12)} ${kind.padEnd(15)} frames ${String(per.length).padStart(2)}  share ${row.share.toFixed(2)} (edges ${row.edges.toFixed(2)}, grid ${row.gridShare.toFixed(2)})  ${kind === 'genuine' ? (row.flagged ? 'FLAGGED' : 'ok') : (row.flagged ? 'flagged' : 'MISSED')}` +
+      `   framing [${per.map((p) => p.framing.toFixed(2)).join(' ')}]  grid [${per.map((p) => p.grid.toFixed(1)).join(' ')}]`);
   }
 }
 
-console.log('\nper kind and split: flagged / n, framing median (min–max)');
+console.log('\nper kind and split: flagged / n (edges alone, grid alone); median over videos of the per-video median framing / grid (min–max)');
 const kinds = [...new Set(rows.map((r) => r.kind))];
+const range = (xs: number[], d: number) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
 for (const s of [...new Set(rows.map((r) => r.split))]) {
   for (const k of kinds) {
     const rs = rows.filter((r) => r.split === s && r.kind === k);
     if (!rs.length) continue;
-    const fr = rs.map((r) => r.framing);
-    console.log(`${s.padEnd(12)} ${k.padEnd(15)} ${rs.filter((r) => r.flagged).length}/${rs.length}   ${median(fr).toFixed(3)} (${Math.min(...fr).toFixed(3)}–${Math.max(...fr).toFixed(3)})`);
+    const alone = (f: (r: Row) => number) => rs.filter((r) => f(r) >= SCREEN_DEFAULTS.minFramedShare).length;
+    console.log(`${s.padEnd(12)} ${k.padEnd(15)} ${rs.filter((r) => r.flagged).length}/${rs.length} (edges ${alone((r) => r.edges)}, grid ${alone((r) => r.gridShare)})   framing ${range(rs.map((r) => r.framing), 3)}   grid ${range(rs.map((r) => r.grid), 1)}`);
   }
 }
+if (cpuMs.length) console.log(`screen check CPU per frame (both signals): median ${median(cpuMs).toFixed(1)} ms, max ${Math.max(...cpuMs).toFixed(1)} ms`);
 
 console.log('\nreal stills (../shared/data/spoof): framing of the largest face, sides top/bottom/left/right');
 const STILLS: Array<[string, string]> = [['silent-face/image_F2.jpg', 'screen'], ['inspireface/rgb_fake.jpg', 'screen'], ['silent-face/image_F1.jpg', 'print'], ['doubango/spoof.jpg', '2d spoof'], ['silent-face/image_T1.jpg', 'real'], ['doubango/genuine.jpg', 'real']];
@@ -80,6 +90,9 @@ for (const [file, label] of STILLS) {
   if (!face) { console.log(`${file.padEnd(28)} ${label.padEnd(9)} no face`); continue; }
   const s = screenSides(image, face.box);
   const f = framing(s);
-  console.log(`${file.padEnd(28)} ${label.padEnd(9)} ${image.width}x${image.height} framing ${f.toFixed(3)} ${f >= SCREEN_DEFAULTS.minCoverage ? 'FRAMED' : 'not framed'}   t ${s.top.toFixed(2)} b ${s.bottom.toFixed(2)} l ${s.left.toFixed(2)} r ${s.right.toFixed(2)}`);
+  const g = gridPeak(image, face.box);
+  const seen = f >= SCREEN_DEFAULTS.minCoverage || g.prominence >= SCREEN_DEFAULTS.minGridProminence;
+  console.log(`${file.padEnd(28)} ${label.padEnd(9)} ${image.width}x${image.height} framing ${f.toFixed(3)} ${f >= SCREEN_DEFAULTS.minCoverage ? 'FRAMED' : 'not framed'}   t ${s.top.toFixed(2)} b ${s.bottom.toFixed(2)} l ${s.left.toFixed(2)} r ${s.right.toFixed(2)}` +
+    `   grid ${g.prominence.toFixed(1)} (period ${g.period.map((p) => p.toFixed(1)).join('×')}, ${g.tiles} tiles)   → ${seen ? 'SCREEN' : 'no screen'}`);
 }
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -14,6 +14,7 @@
 
 import type { Box, RgbImage } from '../engines/face/port.ts';
 import type { CheckOutcome } from './outcome.ts';
+import { gridPeak } from './screen-grid.ts';
 
 /** Most a screen's edge is tilted from horizontal / vertical in the camera image. */
 const MAX_TILT_DEG = 12;
@@ -28,12 +29,14 @@ const BORDER_MARGIN = 3;
 export interface ScreenOptions {
   /** Share of a side line's points on a strong edge for that side to count as a screen border. */
   minCoverage?: number;
-  /** Share of sampled frames that must be framed on three sides. */
+  /** Pixel-grid peak prominence (screen-grid.ts) from which a frame shows a display's pixel grid. */
+  minGridProminence?: number;
+  /** Share of sampled frames that must show a screen (framed on three sides, or a pixel grid). */
   minFramedShare?: number;
 }
 
 /** Calibrated on the calibration split (bench/screen-replay.ts); see docs/acceptance.md. */
-export const SCREEN_DEFAULTS: Required<ScreenOptions> = { minCoverage: 0.55, minFramedShare: 0.5 };
+export const SCREEN_DEFAULTS: Required<ScreenOptions> = { minCoverage: 0.55, minGridProminence: 20, minFramedShare: 0.5 };
 
 export interface SideCoverage { top: number; bottom: number; left: number; right: number }
 
@@ -150,19 +153,32 @@ export function framing(sides: SideCoverage): number {
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
- * `screen_replay` (blocking): in at least minFramedShare of the frames that have a face, the face is
- * enclosed on three sides by straight edges covering ≥ minCoverage of their length.
+ * `screen_replay` (blocking): in at least minFramedShare of the frames that have a face, a screen
+ * shows — the face is enclosed on three sides by straight edges covering ≥ minCoverage of their
+ * length, or the face region carries a display's pixel grid (prominence ≥ minGridProminence). The
+ * two signals are independent (edges around the face / periodic texture inside it), so a frame
+ * counts when either sees the screen.
  */
 export function checkScreenReplay(frames: ReadonlyArray<{ t: number; image: RgbImage; face: Box }>, options: ScreenOptions = {}): CheckOutcome {
   const o = { ...SCREEN_DEFAULTS, ...options };
   const per = frames.map((f) => {
     const sides = screenSides(f.image, f.face);
-    return { t: r3(f.t), framing: r3(framing(sides)), top: r3(sides.top), bottom: r3(sides.bottom), left: r3(sides.left), right: r3(sides.right) };
+    const grid = gridPeak(f.image, f.face);
+    return {
+      t: r3(f.t), framing: r3(framing(sides)), top: r3(sides.top), bottom: r3(sides.bottom), left: r3(sides.left), right: r3(sides.right),
+      grid: Math.round(grid.prominence * 10) / 10, grid_period: grid.period.map((p) => (Number.isFinite(p) ? Math.round(p * 100) / 100 : null)),
+    };
   });
-  const framed = per.filter((p) => p.framing >= o.minCoverage).length;
+  const screen = (p: { framing: number; grid: number }) => p.framing >= o.minCoverage || p.grid >= o.minGridProminence;
+  const framed = per.filter(screen).length;
   const share = per.length ? framed / per.length : 0;
   return {
     reason: 'screen_replay', flagged: per.length > 0 && share >= o.minFramedShare, blocking: true,
-    evidence: { frames: per, framed_share: r3(share), min_coverage: o.minCoverage, min_framed_share: o.minFramedShare },
+    evidence: {
+      frames: per, framed_share: r3(share), min_coverage: o.minCoverage, min_grid_prominence: o.minGridProminence, min_framed_share: o.minFramedShare,
+      // Which signal saw it: a reviewer (and the calibration bench) can tell the two apart.
+      edges_share: r3(per.length ? per.filter((p) => p.framing >= o.minCoverage).length / per.length : 0),
+      grid_share: r3(per.length ? per.filter((p) => p.grid >= o.minGridProminence).length / per.length : 0),
+    },
   };
 }
