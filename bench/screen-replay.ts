@@ -5,7 +5,8 @@
 // both screen signals — framing (third-best side coverage, screen-frame.ts) and pixel-grid peak
 // prominence (screen-grid.ts) — and the share of frames that show a screen; the check's CPU per
 // frame; then the real screen-replay and bona fide stills of ../shared/data/spoof.
-//   node --import tsx bench/screen-replay.ts [--split calibration|report] [--stills]   (media cached in SCREEN_MEDIA_DIR; --stills: the real stills only)
+//   node --import tsx bench/screen-replay.ts [--split calibration|report] [--stills]   (media cached in SCREEN_MEDIA_DIR; --stills: the real stills only;
+//   SCREEN_REACHES=0.15,0.3 also prints the framing at other sideReach values; SCREEN_VARIANTS=monitor,close only those screens)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,10 @@ const { data, split, dir, tools } = clipBench('screen-replay', 'SCREEN_MEDIA_DIR
 /** Frames looked at per video (the liveness stage uses as many, spread over the recording). */
 const FRAMES = 8;
 const SECONDS = Number(process.env.SCREEN_SECONDS ?? 4);
+/** SCREEN_VARIANTS=monitor,close: only these screens of SCREENS (media generation is most of a cold run). */
+const VARIANTS = process.env.SCREEN_VARIANTS?.split(',') ?? null;
+/** SCREEN_REACHES=0.15,0.3: also print each frame's framing at these sideReach values (calibrating it). */
+const REACHES = (process.env.SCREEN_REACHES ?? '').split(',').filter(Boolean).map(Number);
 
 const largest = <T extends { box: Box }>(fs: T[]): T | null => fs.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0] ?? null;
 
@@ -53,7 +58,7 @@ for (const c of GENUINE.filter((g) => !stillsOnly && (!split || g.split === spli
   const src = clipPath(data, c.name);
   const seconds = Math.min(SECONDS, c.duration);
   const videos: Array<[string, string]> = [['genuine', recording(src, seconds, join(dir, `rec_${c.name}.webm`))]];
-  for (const name of Object.keys(SCREENS) as Array<keyof typeof SCREENS>) videos.push([`screen:${name}`, screenReplay(src, seconds, join(dir, `screen_${name}_${c.name}.webm`), SCREENS[name])]);
+  for (const name of (Object.keys(SCREENS) as Array<keyof typeof SCREENS>).filter((n) => !VARIANTS || VARIANTS.includes(n))) videos.push([`screen:${name}`, screenReplay(src, seconds, join(dir, `screen_${name}_${c.name}.webm`), SCREENS[name])]);
   for (const [kind, video] of videos) {
     const frames = await faceFrames(engine, video);
     const cpu = process.cpuUsage();
@@ -64,8 +69,10 @@ for (const c of GENUINE.filter((g) => !stillsOnly && (!split || g.split === spli
     const e = check.evidence as { framed_share: number; edges_share: number; grid_share: number };
     const row = { clip: c.name, split: c.split, kind, framing: median(per.map((p) => p.framing)), grid: median(per.map((p) => p.grid)), share: e.framed_share, edges: e.edges_share, gridShare: e.grid_share, flagged: check.flagged };
     rows.push(row);
+    // Calibration of sideReach: the framing of every frame at each other reach asked for.
+    const alt = REACHES.map((r) => `reach ${r}: [${frames.map((f) => framing(screenSides(f.image, f.face, r)).toFixed(2)).join(' ')}]`).join('  ');
     console.log(`${c.name.padEnd(5)} ${c.split.padEnd(12)} ${kind.padEnd(15)} frames ${String(per.length).padStart(2)}  share ${row.share.toFixed(2)} (edges ${row.edges.toFixed(2)}, grid ${row.gridShare.toFixed(2)})  ${kind === 'genuine' ? (row.flagged ? 'FLAGGED' : 'ok') : (row.flagged ? 'flagged' : 'MISSED')}` +
-      `   framing [${per.map((p) => p.framing.toFixed(2)).join(' ')}]  grid [${per.map((p) => p.grid.toFixed(1)).join(' ')}]`);
+      `   framing [${per.map((p) => p.framing.toFixed(2)).join(' ')}]  grid [${per.map((p) => p.grid.toFixed(1)).join(' ')}]${alt ? `  ${alt}` : ''}`);
   }
 }
 
@@ -93,6 +100,7 @@ for (const [file, label] of STILLS) {
   const g = gridPeak(image, face.box);
   const seen = f >= SCREEN_DEFAULTS.minCoverage || g.prominence >= SCREEN_DEFAULTS.minGridProminence;
   console.log(`${file.padEnd(28)} ${label.padEnd(9)} ${image.width}x${image.height} framing ${f.toFixed(3)} ${f >= SCREEN_DEFAULTS.minCoverage ? 'FRAMED' : 'not framed'}   t ${s.top.toFixed(2)} b ${s.bottom.toFixed(2)} l ${s.left.toFixed(2)} r ${s.right.toFixed(2)}` +
-    `   grid ${g.prominence.toFixed(1)} (period ${g.period.map((p) => p.toFixed(1)).join('×')}, ${g.tiles} tiles)   → ${seen ? 'SCREEN' : 'no screen'}`);
+    `   grid ${g.prominence.toFixed(1)} (period ${g.period.map((p) => p.toFixed(1)).join('×')}, ${g.tiles} tiles)   → ${seen ? 'SCREEN' : 'no screen'}` +
+    REACHES.map((r) => `  reach ${r}: ${framing(screenSides(image, face.box, r)).toFixed(3)}`).join(''));
 }
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

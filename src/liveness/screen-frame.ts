@@ -29,6 +29,8 @@ const BORDER_MARGIN = 3;
 export interface ScreenOptions {
   /** Share of a side line's points on a strong edge for that side to count as a screen border. */
   minCoverage?: number;
+  /** How far inside the face box a side's border may lie, a share of the face's size (see screenSides). */
+  sideReach?: number;
   /** Pixel-grid peak prominence (screen-grid.ts) from which a frame shows a display's pixel grid. */
   minGridProminence?: number;
   /** Share of sampled frames that must show a screen (framed on three sides, or a pixel grid). */
@@ -36,7 +38,7 @@ export interface ScreenOptions {
 }
 
 /** Calibrated on the calibration split (bench/screen-replay.ts); see docs/acceptance.md. */
-export const SCREEN_DEFAULTS: Required<ScreenOptions> = { minCoverage: 0.55, minGridProminence: 20, minFramedShare: 0.5 };
+export const SCREEN_DEFAULTS: Required<ScreenOptions> = { minCoverage: 0.55, sideReach: 0.15, minGridProminence: 12, minFramedShare: 0.5 };
 
 export interface SideCoverage { top: number; bottom: number; left: number; right: number }
 
@@ -124,8 +126,13 @@ function bestLine(g: Grey, edge: Uint8Array, axis: 'h' | 'v', offFrom: number, o
   return Math.min(1, best / (a1 - a0 + 1));
 }
 
-/** Coverage of the best straight edge on each side of the face (0–1), searched across the face's extent. */
-export function screenSides(img: RgbImage, face: Box): SideCoverage {
+/**
+ * Coverage of the best straight edge on each side of the face (0–1), searched across the face's
+ * extent. `reach`: how far (a share of the face's size) a side's line may lie inside the face box —
+ * the picture's border cuts the face box when the replayed face is large (a selfie-distance take
+ * whose hair or chin runs past the picture); negative: the line must stay that far outside.
+ */
+export function screenSides(img: RgbImage, face: Box, reach = SCREEN_DEFAULTS.sideReach): SideCoverage {
   const g = gradients(img);
   const s = g.scale;
   const x0 = face.x / s, y0 = face.y / s, fw = face.width / s, fh = face.height / s;
@@ -134,14 +141,13 @@ export function screenSides(img: RgbImage, face: Box): SideCoverage {
   // a picture's border does, the outline of a shoulder or a door jamb beside the head rarely does.
   const hFrom = cx - 0.9 * fw, hTo = cx + 0.9 * fw;
   const vFrom = cy - 0.9 * fh, vTo = cy + 0.9 * fh;
-  const gap = 0.05;
   const horizontal = edgeMap(g, 'h');
   const vertical = edgeMap(g, 'v');
   return {
-    top: bestLine(g, horizontal, 'h', 0, y0 - gap * fh, hFrom, hTo),
-    bottom: bestLine(g, horizontal, 'h', y0 + fh * (1 + gap), g.h, hFrom, hTo),
-    left: bestLine(g, vertical, 'v', 0, x0 - gap * fw, vFrom, vTo),
-    right: bestLine(g, vertical, 'v', x0 + fw * (1 + gap), g.w, vFrom, vTo),
+    top: bestLine(g, horizontal, 'h', 0, y0 + reach * fh, hFrom, hTo),
+    bottom: bestLine(g, horizontal, 'h', y0 + fh * (1 - reach), g.h, hFrom, hTo),
+    left: bestLine(g, vertical, 'v', 0, x0 + reach * fw, vFrom, vTo),
+    right: bestLine(g, vertical, 'v', x0 + fw * (1 - reach), g.w, vFrom, vTo),
   };
 }
 
@@ -162,7 +168,7 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 export function checkScreenReplay(frames: ReadonlyArray<{ t: number; image: RgbImage; face: Box }>, options: ScreenOptions = {}): CheckOutcome {
   const o = { ...SCREEN_DEFAULTS, ...options };
   const per = frames.map((f) => {
-    const sides = screenSides(f.image, f.face);
+    const sides = screenSides(f.image, f.face, o.sideReach);
     const grid = gridPeak(f.image, f.face);
     return {
       t: r3(f.t), framing: r3(framing(sides)), top: r3(sides.top), bottom: r3(sides.bottom), left: r3(sides.left), right: r3(sides.right),

@@ -36,3 +36,15 @@ test('checkScreenReplay blocks a recording filmed off a screen and passes a live
 test('no frames with a face: nothing to judge, not flagged', () => {
   assert.equal(checkScreenReplay([]).flagged, false);
 });
+
+test('a large replayed face whose box runs past the picture (screen_replay:d3) is framed: the border may cut the face box', () => {
+  // The head low and right in the picture, and the box a detector draws around it larger than the head (Human's
+  // box on d3 was wider than the whole picture), so the picture's bottom and right borders cross the box: only two sides lie outside it.
+  const f = replay(530, 330, 3, 0.6, 3, 120, 80);
+  const grow = 1.8;
+  const face = { x: f.face.x - ((grow - 1) * f.face.width) / 2, y: f.face.y - ((grow - 1) * f.face.height) / 2, width: f.face.width * grow, height: f.face.height * grow };
+  const outsideOnly = framing(screenSides(f.image, face, -0.05));
+  const inside = framing(screenSides(f.image, face));
+  assert.ok(outsideOnly < SCREEN_DEFAULTS.minCoverage, `lines kept outside the box: ${outsideOnly}`);
+  assert.ok(inside >= SCREEN_DEFAULTS.minCoverage, `lines allowed ${SCREEN_DEFAULTS.sideReach} into the box: ${inside}`);
+});
