@@ -6,8 +6,9 @@
 // prominence (screen-grid.ts) — and the share of frames that show a screen; the check's CPU per
 // frame; then the real screen-replay and bona fide stills of ../shared/data/spoof.
 //   node --import tsx bench/screen-replay.ts [--split calibration|report] [--stills]   (media cached in SCREEN_MEDIA_DIR; --stills: the real stills only;
+//   --acceptance-media DIR: instead, the acceptance bench's recordings and screen attacks kept in DIR (whole recordings, 8 frames spread over each, as the liveness stage samples);
 //   SCREEN_REACHES=0.15,0.3 also prints the framing at other sideReach values; SCREEN_VARIANTS=monitor,close only those screens)
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFaceEngine } from '../src/engines/face/human-faceapi.ts';
@@ -54,12 +55,22 @@ const rows: Row[] = [];
 const cpuMs: number[] = [];
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0; };
 const stillsOnly = process.argv.includes('--stills');
-for (const c of GENUINE.filter((g) => !stillsOnly && (!split || g.split === split))) {
+const accMedia = process.argv.includes('--acceptance-media') ? process.argv[process.argv.indexOf('--acceptance-media') + 1] ?? null : null;
+/** Videos of one clip: the bench's own (made here), or the acceptance bench's already made ones (--acceptance-media DIR). */
+function clipVideos(c: (typeof GENUINE)[number]): Array<[string, string]> {
+  if (accMedia) {
+    const files = readdirSync(accMedia).filter((f) => f.endsWith('.webm') && !f.includes('.part') && (f === `rec_${c.name}.webm` || new RegExp(`^screen_(\\w+_)?${c.name}\\.webm$`).test(f)));
+    return files.sort().map((f) => [f.startsWith('rec_') ? 'genuine' : `screen:${f.match(/^screen_(\w+)_/)?.[1] ?? 'monitor'}`, join(accMedia, f)]);
+  }
   const src = clipPath(data, c.name);
   const seconds = Math.min(SECONDS, c.duration);
   const videos: Array<[string, string]> = [['genuine', recording(src, seconds, join(dir, `rec_${c.name}.webm`))]];
   for (const name of (Object.keys(SCREENS) as Array<keyof typeof SCREENS>).filter((n) => !VARIANTS || VARIANTS.includes(n))) videos.push([`screen:${name}`, screenReplay(src, seconds, join(dir, `screen_${name}_${c.name}.webm`), SCREENS[name])]);
-  for (const [kind, video] of videos) {
+  return videos;
+}
+
+for (const c of GENUINE.filter((g) => !stillsOnly && (!split || g.split === split))) {
+  for (const [kind, video] of clipVideos(c)) {
     const frames = await faceFrames(engine, video);
     const cpu = process.cpuUsage();
     const check = checkScreenReplay(frames);
