@@ -11,6 +11,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { createFaceEngine } from '../src/engines/face/human-faceapi.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import type { Box, FaceEngine, RgbImage } from '../src/engines/face/port.ts';
@@ -113,5 +114,10 @@ for (const [file, label] of STILLS) {
   console.log(`${file.padEnd(28)} ${label.padEnd(9)} ${image.width}x${image.height} framing ${f.toFixed(3)} ${f >= SCREEN_DEFAULTS.minCoverage ? 'FRAMED' : 'not framed'}   t ${s.top.toFixed(2)} b ${s.bottom.toFixed(2)} l ${s.left.toFixed(2)} r ${s.right.toFixed(2)}` +
     `   grid ${g.prominence.toFixed(1)} (period ${g.period.map((p) => p.toFixed(1)).join('×')}, ${g.tiles} tiles)   → ${seen ? 'SCREEN' : 'no screen'}` +
     REACHES.map((r) => `  reach ${r}: ${framing(screenSides(image, face.box, r)).toFixed(3)}`).join(''));
+  // The same still at ≤ 640 px wide, the size the pipeline decodes video at: a real display's pixel
+  // grid that a full-resolution photo resolves may be gone there.
+  const small = await decodeImage(await sharp(readFileSync(join(data, 'spoof', file))).rotate().resize({ width: 640, withoutEnlargement: true }).jpeg({ quality: 90 }).toBuffer());
+  const sf = largest(await engine.detect(small, { mesh: false, maxFaces: 3 }));
+  if (sf) console.log(`${''.padEnd(28)} at ${small.width}x${small.height}: framing ${framing(screenSides(small, sf.box)).toFixed(3)}   grid ${gridPeak(small, sf.box).prominence.toFixed(1)}`);
 }
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
