@@ -1,67 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Box, RgbImage } from '../../../src/engines/face/port.ts';
 import { checkScreenReplay, framing, SCREEN_DEFAULTS, screenSides } from '../../../src/liveness/screen-frame.ts';
-import { rng } from './helpers.ts';
+import { live, replay } from './screen-scenes.ts';
 
-// Synthetic 640×480 frames drawn in memory. A "live" frame: a room (a gradient wall, a door jamb
-// and a shelf — straight edges a real background has), a head (skin ellipse with hair) and a torso
-// that runs out of the frame at the bottom. A "replay": that frame shrunk onto a screen (picture
-// border, dark bezel) on another wall, tilted a few degrees, with noise — what a camera pointed at a
-// monitor sees. Deterministic noise so the test cannot flake.
-const W = 640, H = 480;
-type Px = [number, number, number];
-
-/** The live scene's colour at (x, y) with the head centred at (hx, hy). */
-function scene(x: number, y: number, hx: number, hy: number): Px {
-  const inHead = ((x - hx) / 85) ** 2 + ((y - hy) / 110) ** 2 < 1;
-  const inHair = ((x - hx) / 95) ** 2 + ((y - hy + 20) / 115) ** 2 < 1 && y < hy - 40;
-  // Shoulders: a widening trapezoid from the neck to the bottom edge.
-  const shoulder = y > hy + 95 && Math.abs(x - hx) < 50 + (y - hy - 95) * 1.6;
-  if (inHair) return [40, 30, 25];
-  if (inHead) return [205 - (x - hx) * 0.2, 160, 135];
-  if (shoulder) return [50, 70, 120];
-  if (Math.abs(x - 90) < 6) return [120, 100, 80]; // door jamb: a straight vertical edge left of the face
-  if (Math.abs(y - 120) < 4 && x > 420) return [90, 80, 70]; // a shelf to the right of the head
-  return [170 + x * 0.05, 175 + y * 0.03, 180];
-}
-
-function image(px: (x: number, y: number) => Px, seed: number, amp = 6): RgbImage {
-  const noise = rng(seed);
-  const data = new Uint8Array(W * H * 3);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    const c = px(x, y);
-    for (let k = 0; k < 3; k++) data[(y * W + x) * 3 + k] = Math.max(0, Math.min(255, Math.round(c[k]! + (noise() - 0.5) * amp)));
-  }
-  return { width: W, height: H, data };
-}
-
-const live = (hx: number, hy: number, seed: number): { image: RgbImage; face: Box } =>
-  ({ image: image((x, y) => scene(x, y, hx, hy), seed), face: { x: hx - 85, y: hy - 110, width: 170, height: 220 } });
-
-/**
- * The live scene at `scale` on a screen whose picture's top-left is (sx, sy), tilted by `deg`
- * (rotation about the picture's centre), with a `bezel`-px dark border, on a beige wall.
- */
-function replay(hx: number, hy: number, seed: number, scale: number, deg: number, sx: number, sy: number, bezel = 14): { image: RgbImage; face: Box } {
-  const pw = W * scale, ph = H * scale;
-  const cx = sx + pw / 2, cy = sy + ph / 2;
-  const c = Math.cos((deg * Math.PI) / 180), s = Math.sin((deg * Math.PI) / 180);
-  const img = image((x, y) => {
-    // Into the picture's own (unrotated) coordinates.
-    const u = c * (x - cx) + s * (y - cy) + pw / 2;
-    const v = -s * (x - cx) + c * (y - cy) + ph / 2;
-    if (u >= 0 && u < pw && v >= 0 && v < ph) {
-      const p = scene(u / scale, v / scale, hx, hy);
-      return [p[0] * 0.85 + 20, p[1] * 0.85 + 20, p[2] * 0.85 + 25]; // the display's washed-out contrast
-    }
-    if (u >= -bezel && u < pw + bezel && v >= -bezel && v < ph + bezel) return [18, 18, 20];
-    return [115, 100, 85];
-  }, seed, 8);
-  // The face box as a detector would return it: the head's bounds mapped through the screen.
-  const fx = sx + (hx - 85) * scale, fy = sy + (hy - 110) * scale;
-  return { image: img, face: { x: fx, y: fy, width: 170 * scale, height: 220 * scale } };
-}
+// Live frames and screen replays drawn in memory (screen-scenes.ts): a live head and torso in a room
+// with a door jamb and a shelf; the same scene shrunk onto a tilted screen with a dark bezel.
 
 test('a live frame with a door jamb and a shelf beside the head is not framed', () => {
   const f = live(320, 220, 1);
@@ -92,4 +35,16 @@ test('checkScreenReplay blocks a recording filmed off a screen and passes a live
 
 test('no frames with a face: nothing to judge, not flagged', () => {
   assert.equal(checkScreenReplay([]).flagged, false);
+});
+
+test('a large replayed face whose box runs past the picture (screen_replay:d3) is framed: the border may cut the face box', () => {
+  // The head low and right in the picture, and the box a detector draws around it larger than the head (Human's
+  // box on d3 was wider than the whole picture), so the picture's bottom and right borders cross the box: only two sides lie outside it.
+  const f = replay(530, 330, 3, 0.6, 3, 120, 80);
+  const grow = 1.8;
+  const face = { x: f.face.x - ((grow - 1) * f.face.width) / 2, y: f.face.y - ((grow - 1) * f.face.height) / 2, width: f.face.width * grow, height: f.face.height * grow };
+  const outsideOnly = framing(screenSides(f.image, face, -0.05));
+  const inside = framing(screenSides(f.image, face));
+  assert.ok(outsideOnly < SCREEN_DEFAULTS.minCoverage, `lines kept outside the box: ${outsideOnly}`);
+  assert.ok(inside >= SCREEN_DEFAULTS.minCoverage, `lines allowed ${SCREEN_DEFAULTS.sideReach} into the box: ${inside}`);
 });
