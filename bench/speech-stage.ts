@@ -42,7 +42,7 @@ async function scene(dir: string, name: string, parts: { wav: string; at: number
 async function runStage(engine: Transcriber, wav: string, workDir: string): Promise<{ wallS: number; cpuS: number; result: Record<string, unknown> }> {
   const engines = fromEngines([engine]);
   const scratch = new Scratch();
-  scratch.set(DECODED, { frames: [], wav });
+  scratch.set(DECODED, { sampled: 0, wav });
   const ctx = {
     deps: { engines: { speech: async () => engines } },
     session: { capture_plan: { phrase: { kind: phrase.kind, text: phrase.text }, challenges: [{ type: 'turn_left', at_seconds: 7 }, { type: 'blink', at_seconds: 11 }] },

@@ -8,7 +8,7 @@ import type { DetectedFace, FaceEngine, RgbImage } from '../engines/face/port.ts
 export interface FrameInput { t: number; image: RgbImage }
 
 /** A frame whose image may still be decoding: each frame is measured as soon as its own image is ready. */
-interface PendingFrame { t: number; image: RgbImage | Promise<RgbImage> }
+export interface PendingFrame { t: number; image: RgbImage | Promise<RgbImage> }
 
 export interface FrameMeasurement {
   /** Seconds from the start of the video. */
@@ -37,16 +37,34 @@ interface AnalyzeOptions {
   onFrame?: (index: number, measurement: FrameMeasurement, image: RgbImage) => void;
 }
 
-/** Keeps `engine.parallelism` frames in flight (one per face worker thread). */
-export async function analyzeFrames(engine: FaceEngine, frames: readonly PendingFrame[], options: AnalyzeOptions = {}): Promise<FrameMeasurement[]> {
+/**
+ * Frames in time order: an array, or frames as they arrive (the pipeline's decode streams them, so
+ * the models start on the first frames while ffmpeg still decodes the rest).
+ */
+export type FrameSource = readonly PendingFrame[] | AsyncIterable<PendingFrame>;
+
+/**
+ * Frames in flight per engine call slot: two, so each face worker thread has its next frame queued
+ * when it finishes one instead of waiting for this thread to see the answer and send another (this
+ * thread also reads the frames decode writes and answers the job queue; under load it is not
+ * scheduled at once). The pool sends each call to the worker with the fewest in flight.
+ */
+const IN_FLIGHT_PER_SLOT = 2;
+
+/** Keeps IN_FLIGHT_PER_SLOT × `engine.parallelism` frames in flight (face worker threads). */
+export async function analyzeFrames(engine: FaceEngine, frames: FrameSource, options: AnalyzeOptions = {}): Promise<FrameMeasurement[]> {
   const meshAt = options.meshAt ?? (() => true);
   const antispoofAt = options.antispoofAt ?? (() => false);
-  const out: FrameMeasurement[] = new Array(frames.length);
+  const out: FrameMeasurement[] = [];
+  const source = 'length' in frames ? arrayFrames(frames) : frames[Symbol.asyncIterator]();
   let next = 0;
+  // The index is given as each frame is handed out, in source order (an async generator settles
+  // its pending next() calls in order), whichever lane takes it.
+  const take = (): Promise<{ i: number; frame: PendingFrame } | null> => source.next().then((r) => (r.done ? null : { i: next++, frame: r.value }));
   let failed = false; // one frame failed (bad image, engine error): the other lanes stop taking frames
   const lane = async (): Promise<void> => {
-    for (let i = next++; i < frames.length && !failed; i = next++) {
-      const frame = frames[i]!;
+    for (let got = await take(); got && !failed; got = failed ? null : await take()) {
+      const { i, frame } = got;
       try {
         const image = await frame.image;
         const mesh = meshAt(frame.t, i);
@@ -72,7 +90,13 @@ export async function analyzeFrames(engine: FaceEngine, frames: readonly Pending
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(engine.parallelism, frames.length)) }, lane));
+  const slots = IN_FLIGHT_PER_SLOT * engine.parallelism;
+  const lanes = 'length' in frames ? Math.min(slots, frames.length) : slots;
+  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
   return out;
 }
 
+function arrayFrames(frames: readonly PendingFrame[]): AsyncIterator<PendingFrame> {
+  let k = 0;
+  return { next: async () => (k < frames.length ? { done: false, value: frames[k++]! } : { done: true, value: undefined }) };
+}

@@ -1,19 +1,21 @@
 import { join } from 'node:path';
 import { extractAudio, packetTimes } from '../../engines/media/ffmpeg.ts';
-import { decodeFrames, type VideoFrame } from '../../engines/media/frames.ts';
+import { streamFrames } from '../../engines/media/frames.ts';
 import { frameSelector, planWindows } from './frame-plan.ts';
 import { VIDEO_DURATION_SLACK } from '../../domain/session.ts';
 import { defineStage, type RunContext } from '../pipeline.ts';
 import { decodeResult } from '../results/decode.ts';
 import { ScratchKey } from '../scratch.ts';
+import { startVideoFaces } from './video-faces.ts';
 import { THUMB_FPS, THUMB_HEIGHT, THUMB_WIDTH } from '../../liveness/loop-scan.ts';
 
 /**
  * Decodes the video: sampled frames (FRAME_RATE per second, ≤ 640 px wide) of which only those the
- * face stage will analyse are kept, in memory (frame-plan.ts), a grey thumbnail of every frame for
- * the loop scan, a 16 kHz mono WAV and the container's packet times. The three reads of the file
- * run side by side. Ephemeral: the frames live in memory and the files in the job's scratch
- * directory, so on resume it runs again instead of storing frames.
+ * face stage will analyse are kept, in memory (frame-plan.ts), and handed to the face models as
+ * they come (video-faces.ts), a grey thumbnail of every frame for the loop scan, a 16 kHz mono WAV
+ * and the container's packet times. The three reads of the file run side by side. Ephemeral: the
+ * frames live in memory and the files in the job's scratch directory, so on resume it runs again
+ * instead of storing frames.
  */
 export const decodeStage = defineStage(decodeResult)({
   name: 'decode',
@@ -28,24 +30,29 @@ export const decodeStage = defineStage(decodeResult)({
     // Every frame's grey thumbnail too (same decode): the loop scan needs all of them (liveness/loop-scan.ts).
     const thumbs = join(ctx.workDir, 'thumbs.gray');
     const wav = join(ctx.workDir, 'audio.wav');
-    const [frames, audio, containerTimes] = await Promise.all([
-      decodeFrames(ctx.deps.media, file, {
-        fps: ctx.deps.config.FRAME_RATE, maxWidth: 640, signal: ctx.signal, maxSeconds,
-        thumbs: { file: thumbs, width: THUMB_WIDTH, height: THUMB_HEIGHT, fps: THUMB_FPS },
-        keep: frameSelector(ctx, planWindows(ctx)), dir: join(ctx.workDir, 'frames'),
-      }),
+    const fps = ctx.deps.config.FRAME_RATE;
+    const keep = frameSelector(ctx, planWindows(ctx));
+    const stream = streamFrames(ctx.deps.media, file, {
+      fps, maxWidth: 640, signal: ctx.signal, maxSeconds,
+      thumbs: { file: thumbs, width: THUMB_WIDTH, height: THUMB_HEIGHT, fps: THUMB_FPS },
+      keep, dir: join(ctx.workDir, 'frames'),
+    });
+    // The face models start on the first kept frames while ffmpeg decodes the rest (video-faces.ts).
+    startVideoFaces(ctx, stream.frames, expectedKept(keep, fps, Math.min(maxSeconds, ctx.input('probe').duration_seconds ?? maxSeconds)));
+    const [sampled, audio, containerTimes] = await Promise.all([
+      stream.done,
       extractAudio(ctx.deps.media, file, wav, ctx.signal, maxSeconds),
       // When the camera really delivered frames: tells a frozen image from a delivery gap (frame-repeats.ts).
       packetTimes(ctx.deps.media, file, ctx.signal, maxSeconds),
     ]);
-    ctx.scratch.set(DECODED, { frames, wav: audio ? wav : null, containerTimes, thumbs });
-    return { frames: frames.length, fps: ctx.deps.config.FRAME_RATE, audio };
+    ctx.scratch.set(DECODED, { sampled, wav: audio ? wav : null, containerTimes, thumbs });
+    return { frames: sampled, fps, audio };
   },
 });
 
 export interface Decoded {
-  /** Every sampled frame; pixels only for those the face stage analyses. */
-  frames: VideoFrame[];
+  /** How many frames were sampled (FRAME_RATE per second); the kept ones went to the face models (video-faces.ts). */
+  sampled: number;
   wav: string | null;
   containerTimes?: number[] | null;
   /** Raw grey thumbnails of every frame (liveness/loop-scan.ts layout). */
@@ -57,5 +64,12 @@ export const DECODED = new ScratchKey<Decoded>('decoded');
 
 /** What decode left for this run; nothing when it skipped (no usable video) or is not in the pipeline. */
 export function decodedOf(ctx: RunContext): Decoded {
-  return ctx.scratch.get(DECODED) ?? { frames: [], wav: null };
+  return ctx.scratch.get(DECODED) ?? { sampled: 0, wav: null };
+}
+
+/** How many frames `keep` selects of a video `seconds` long sampled at `fps` (the count decode will hand out). */
+function expectedKept(keep: (index: number, t: number) => boolean, fps: number, seconds: number): number {
+  let n = 0;
+  for (let i = 0; i < Math.round(seconds * fps); i++) if (keep(i, i / fps)) n++;
+  return n;
 }

@@ -9,7 +9,7 @@ import { storeTemplate } from '../../duplicates/templates.ts';
 import { embedSingleFace } from '../../faces/face-for-matching.ts';
 import { defineStage, type StageContext } from '../pipeline.ts';
 import { duplicatesResult } from '../results/duplicates.ts';
-import { frameEmbedding } from './faces.ts';
+import { frameEmbedding } from './video-faces.ts';
 
 /**
  * The session's face template: the best video frame (the live face, the one face_match compared)

@@ -11,7 +11,8 @@ import type { StageFinding } from '../../domain/findings.ts';
 import { getProjectSettings } from '../../projects/settings.ts';
 import { defineStage, type RunContext, type StageContext } from '../pipeline.ts';
 import { FACE_SOURCES, faceMatchResult } from '../results/face-match.ts';
-import { frameEmbedding, padBox } from './faces.ts';
+import { padBox } from './faces.ts';
+import { frameEmbedding } from './video-faces.ts';
 
 /**
  * Pairs with the document photo get a review band below the threshold instead of a straight

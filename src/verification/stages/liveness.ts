@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { readWav } from '../../engines/speech/audio.ts';
 import { monoAudio, type AvSyncResult } from '../../liveness/av-sync.ts';
-import { frameSignature } from '../../liveness/frame-signature.ts';
 import { assessRecording } from '../../liveness/recording.ts';
 import { checkCameraInjection, checkVirtualCamera } from '../../liveness/camera-label.ts';
 import { challengeSearchOf, phraseWindowOf, scheduleOf } from '../challenge-search.ts';
@@ -15,7 +14,7 @@ import { defineStage } from '../pipeline.ts';
 import type { ResultOf } from '../results/index.ts';
 import { livenessResult } from '../results/liveness.ts';
 import { decodedOf } from './decode.ts';
-import { frameEmbedding, videoFaces } from './faces.ts';
+import { frameEmbedding, videoFaces } from './video-faces.ts';
 import { IDENTITY_SAMPLES, sampleIndices } from '../../faces/track-faces.ts';
 
 type Finding = StageFinding;
@@ -33,9 +32,9 @@ export const livenessStage = defineStage(livenessResult)({
   name: 'liveness',
   inputs: ['decode', 'faces'],
   async run(ctx) {
-    if (!decodedOf(ctx).frames.length) return { skipped: true, liveness_score: null, findings: [] };
+    if (!decodedOf(ctx).sampled) return { skipped: true, liveness_score: null, findings: [] };
     const findings: Finding[] = [];
-    const { frames, measurements } = await videoFaces(ctx);
+    const { frames, measurements, signatures } = await videoFaces(ctx);
     const plan = ctx.session.capture_plan;
     const schedule = scheduleOf(plan);
     // Challenges are searched where the page says it saw them, or in order after the phrase (issue 13).
@@ -46,7 +45,7 @@ export const livenessStage = defineStage(livenessResult)({
     const recorded = await Promise.all(measurements.map(async (m, i) => {
       const face = m.faces[0] ?? null;
       const embedding: Embedding | null = face && embedAt.has(i) ? await frameEmbedding(ctx, i) : null;
-      return { t: m.t, face, faces: m.faces.length, embedding, signature: frameSignature(frames[i]!.image, face?.box ?? null) };
+      return { t: m.t, face, faces: m.faces.length, embedding, signature: signatures[i]! };
     }));
     const wav = decodedOf(ctx).wav;
     const audio = wav && ctx.session.capture_plan?.phrase ? monoAudio(await readWav(wav)) : null;

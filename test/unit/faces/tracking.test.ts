@@ -56,6 +56,22 @@ describe('face tracking over a video', () => {
     assert.equal(passiveLiveness(m.map((x) => ({ ...x, antispoofed: false }))).reason, 'not_run');
   });
 
+  it('measures frames arriving one by one (a decode stream) as it measures them from an array', async () => {
+    const frames = await sequence(() => [a]);
+    async function* arriving() {
+      for (const f of frames) {
+        await new Promise((r) => setTimeout(r, 5));
+        yield f;
+      }
+    }
+    const opts = { meshAt: (t: number) => t < 2, antispoofAt: (_: number, i: number) => i === 2 };
+    const fromArray = await analyzeFrames(engine, frames, opts);
+    const streamed = await analyzeFrames(engine, arriving(), opts);
+    assert.equal(streamed.length, 6);
+    assert.deepEqual(streamed.map((m) => [m.t, m.meshed, m.antispoofed, m.faces.length]), fromArray.map((m) => [m.t, m.meshed, m.antispoofed, m.faces.length]));
+    assert.deepEqual(streamed.map((m) => m.faces[0]!.box), fromArray.map((m) => m.faces[0]!.box));
+  });
+
   it('flags a change of person mid-video', async () => {
     const { r } = await track(await sequence((i) => [i < 3 ? a : b]));
     assert.ok(r.reasons.includes('face_changed'), JSON.stringify(r));

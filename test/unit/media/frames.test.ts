@@ -1,31 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { extractFrames } from '../../../src/engines/media/ffmpeg.ts';
-import { decodeFrames, PpmSplitter } from '../../../src/engines/media/frames.ts';
+import { decodeFrames, parsePpm, streamFrames } from '../../../src/engines/media/frames.ts';
 
 const run = promisify(execFile);
 const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
 
 const ppm = (w: number, h: number, fill: number) => Buffer.concat([Buffer.from(`P6\n${w} ${h}\n255\n`), Buffer.alloc(w * h * 3, fill)]);
 
-test('the PPM splitter cuts frames at any chunk boundary and copies only the kept ones', () => {
-  const stream = Buffer.concat([ppm(4, 2, 1), ppm(4, 2, 2), ppm(3, 3, 3)]);
-  for (const size of [1, 5, 17, stream.length]) {
-    const got: Array<[number, number | null]> = [];
-    const s = new PpmSplitter((i) => i !== 1, (i, img) => got.push([i, img ? img.data[0]! * 100 + img.width * 10 + img.height : null]));
-    for (let p = 0; p < stream.length; p += size) s.push(stream.subarray(p, p + size));
-    assert.deepEqual(got, [[0, 142], [1, null], [2, 333]], `chunks of ${size}`);
-    assert.ok(s.complete);
-  }
-  const cut = new PpmSplitter(() => true, () => undefined);
-  cut.push(ppm(4, 2, 1).subarray(0, 20));
-  assert.equal(cut.complete, false, 'a stream that stops inside a frame is incomplete');
-  assert.throws(() => new PpmSplitter(() => true, () => undefined).push(Buffer.from('GIF89a'.repeat(10))), /not a PPM/);
+test('parsePpm reads a P6 frame as a view of the file and refuses anything else', () => {
+  const img = parsePpm(Buffer.concat([ppm(4, 2, 7), Buffer.from('trailing')]));
+  assert.deepEqual([img.width, img.height, img.data.length, img.data[0], img.data[23]], [4, 2, 24, 7, 7]);
+  assert.throws(() => parsePpm(ppm(4, 2, 1).subarray(0, 20)), /incomplete/);
+  assert.throws(() => parsePpm(Buffer.from('GIF89a'.repeat(10))), /not a PPM/);
+  assert.throws(() => parsePpm(Buffer.from('P6\n4 2\n65535\n')), /unexpected frame format/);
 });
 
 test('decodeFrames keeps the selected frames in memory, scaled like the JPEG path', async () => {
@@ -49,6 +42,40 @@ test('decodeFrames keeps the selected frames in memory, scaled like the JPEG pat
     assert.deepEqual([img.width, img.height], [640, 480]);
     assert.equal(img.data.length, 640 * 480 * 3);
     assert.equal((await readFile(thumbs)).length, 90 * 64 * 48, 'a thumbnail of every frame at 30 fps');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('streamFrames hands out the kept frames in order while ffmpeg runs, and counts every sampled frame', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vkyc-frames-'));
+  try {
+    const src = join(dir, 'in.webm');
+    await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '4', '-c:v', 'libvpx', '-deadline', 'realtime', src]);
+    const out = join(dir, 'ppm');
+    const stream = streamFrames(tools, src, { dir: out, fps: 10, keep: (i, t) => i % 4 === 0 || (t >= 2 && t < 2.3) });
+    const got: Array<[number, number]> = [];
+    for await (const f of stream.frames) {
+      assert.deepEqual([f.image.width, f.image.height, f.image.data.length], [320, 240, 320 * 240 * 3]);
+      got.push([f.index, f.t]);
+    }
+    assert.deepEqual(got.map(([i]) => i), [0, 4, 8, 12, 16, 20, 21, 22, 24, 28, 32, 36]);
+    assert.ok(got.every(([i, t]) => Math.abs(t - i / 10) < 1e-9));
+    assert.equal(await stream.done, 40);
+    assert.deepEqual(await readdir(out), [], 'every frame file is removed once looked at');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('streamFrames fails the consumer and `done` when ffmpeg cannot read the file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vkyc-frames-'));
+  try {
+    const src = join(dir, 'in.webm');
+    await run('sh', ['-c', `head -c 5000 /dev/urandom > ${src}`]);
+    const stream = streamFrames(tools, src, { dir: join(dir, 'ppm'), fps: 10 });
+    await assert.rejects(async () => { for await (const _ of stream.frames) { /* none */ } }, /./);
+    await assert.rejects(stream.done);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

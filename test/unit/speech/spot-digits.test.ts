@@ -84,7 +84,7 @@ test('only digit phrases are verified by spotting alone', async () => {
 /** The speech stage on a decoded recording of a Spanish session (the decode stage's output, given directly). */
 async function stage(wav: string, phrase: { kind: string; text: string; check: string }) {
   const scratch = new Scratch();
-  scratch.set(DECODED, { frames: [], wav });
+  scratch.set(DECODED, { sampled: 0, wav });
   const ctx = {
     deps: { engines: { speech: async () => engines } },
     session: { capture_plan: { phrase, challenges: [{ type: 'blink', at_seconds: 7 }]}, profile: { video_language: 'es' }, phrase_attempts: [] },
