@@ -49,6 +49,8 @@ export interface ChallengeThresholds {
   eyeClosedRatio: number;
   mouthOpenDelta: number;
   smileDelta: number;
+  smileWidthGain: number;
+  smileLift: number;
   faceGrowth: number;
   rollGuardDeg: number;
 }
@@ -59,9 +61,30 @@ export const DEFAULT_CHALLENGE_THRESHOLDS: ChallengeThresholds = {
   eyeClosedRatio: 0.7,
   mouthOpenDelta: 0.2,
   smileDelta: 0.45,
+  smileWidthGain: 0.1,
+  smileLift: 0.03,
   faceGrowth: 1.2,
   rollGuardDeg: 30,
 };
+
+/** What a smile is judged on: the expression model's score and the mesh's mouth shape (FaceEngine port). */
+export interface SmileSignals { smile: number; mouthWidth: number; mouthLift: number }
+
+/**
+ * How strongly `now` shows a smile against the same person's `neutral`, in thresholds: ≥ 1 is a
+ * smile. Two independent signals, each against its own threshold, and the stronger one counts:
+ * - the expression score ("happy") rising by smileDelta, which catches broad smiles;
+ * - the mouth's shape (mesh geometry): corners pulled out by smileWidthGain of the neutral width
+ *   AND lifted by smileLift inter-ocular distances — the geometric value is the weaker of the two,
+ *   so a mouth stretched without lifting (speaking "ee") or lifted without widening does not pass.
+ * NaN only when neither signal could be measured (no mesh).
+ */
+export function smileStrength(now: SmileSignals, neutral: SmileSignals, th: ChallengeThresholds): number {
+  const happy = (now.smile - neutral.smile) / th.smileDelta;
+  const shape = Math.min((now.mouthWidth / neutral.mouthWidth - 1) / th.smileWidthGain, (now.mouthLift - neutral.mouthLift) / th.smileLift);
+  const known = [happy, shape].filter(Number.isFinite);
+  return known.length ? Math.max(...known) : Number.NaN;
+}
 
 /**
  * Accessibility: people with facial palsy or who cannot smile on request get another expression

@@ -7,6 +7,7 @@ import { createFaceEngine } from '../../../src/engines/face/human-faceapi.ts';
 import { cropSquare, decodeImage } from '../../../src/engines/face/image.ts';
 import { detectForMatching, embedForMatching, embedSingleFace, ZOOM_BELOW_PX, zoomOnFace } from '../../../src/faces/face-for-matching.ts';
 import { MATCH_THRESHOLD } from '../../../src/domain/face-match.ts';
+import { DEFAULT_CHALLENGE_THRESHOLDS } from '../../../src/domain/liveness-challenges.ts';
 import { AppError } from '../../../src/domain/errors.ts';
 import { compareFaces } from '../../../src/faces/compare-faces.ts';
 import type { Box, DetectedFace, FaceEngine, RgbImage } from '../../../src/engines/face/port.ts';
@@ -17,6 +18,14 @@ before(async () => {
   engine = createFaceEngine();
   await engine.init();
 });
+
+/**
+ * How far the mesh's mouth shape may move when the same photo is only tilted, scaled or mirrored:
+ * half the smile thresholds (DEFAULT_CHALLENGE_THRESHOLDS.smileWidthGain / smileLift), so such
+ * changes stay well short of a smile.
+ */
+const WIDTH_TOLERANCE = DEFAULT_CHALLENGE_THRESHOLDS.smileWidthGain / 2;
+const LIFT_TOLERANCE = DEFAULT_CHALLENGE_THRESHOLDS.smileLift / 2;
 
 function near(faces: DetectedFace[], box: Box): DetectedFace {
   const f = faces.find((x) => Math.abs(x.box.x - box.x) < box.width / 3 && Math.abs(x.box.y - box.y) < box.height / 3);
@@ -55,6 +64,31 @@ describe('FaceEngine (Human + face-api on tfjs-wasm)', () => {
     const twin = near(mirrored, { x: img.width - 281 - 328, y: 117, width: 328, height: 328 });
     assert.ok(twin.pose.yaw > 15, `mirrored yaw ${twin.pose.yaw}`);
     assert.ok(Math.sign(twin.pose.roll) !== Math.sign(face.pose.roll) || Math.abs(face.pose.roll) < 3);
+  });
+
+  it("measures the mouth's shape the same on a face tilted, scaled and mirrored in the image", async () => {
+    // The smile challenge compares mouthWidth / mouthLift with the same person's neutral: moving,
+    // tilting the head or coming closer must not look like a smile (or hide one).
+    const crop = await headCrop(1, PERSON_A_S1, 360);
+    const shapeOf = async (jpeg: Buffer) => {
+      const [f] = await engine.detect(await decodeImage(jpeg));
+      assert.ok(f && f.landmarks.length >= 468, 'a face with its mesh');
+      return { width: f.mouthWidth, lift: f.mouthLift };
+    };
+    const upright = await shapeOf(crop);
+    assert.ok(upright.width > 0.6 && upright.width < 1.6, `width ${upright.width} inter-ocular distances`);
+    assert.ok(Math.abs(upright.lift) < 0.3, `lift ${upright.lift}`);
+    const grey = { r: 120, g: 125, b: 130 };
+    const variants = {
+      tilted: await sharp(crop).rotate(14, { background: grey }).jpeg({ quality: 92 }).toBuffer(),
+      smaller: await sharp(crop).resize(220, 220).jpeg({ quality: 92 }).toBuffer(),
+      mirrored: await sharp(crop).flop().jpeg({ quality: 92 }).toBuffer(),
+    };
+    for (const [name, jpeg] of Object.entries(variants)) {
+      const v = await shapeOf(jpeg);
+      assert.ok(Math.abs(v.width / upright.width - 1) < WIDTH_TOLERANCE, `${name}: width ${v.width} vs ${upright.width}`);
+      assert.ok(Math.abs(v.lift - upright.lift) < LIFT_TOLERANCE, `${name}: lift ${v.lift} vs ${upright.lift}`);
+    }
   });
 
   it('scores the same person above and different people below the threshold', async () => {
