@@ -5,8 +5,9 @@
 //
 // For each clip, against its own neutral (median of the frames outside every labelled smile, ±0.3 s):
 //   smile   — the strongest response inside the labelled smiles (what a smile challenge must reach);
-//   other   — the strongest response anywhere else: speaking, open mouth, head turns, blinks (what
-//             a window asking for something else reaches; a threshold should stay above it);
+//   other   — the strongest response anywhere else (what a window asking for something else
+//             reaches), then for each labelled move that is not a smile (speaking, open mouth, head
+//             turns, blinks) on its own — unlabelled smiles between the moves count as "other";
 // and for each photo attack the strongest response over its whole length against its median.
 // Responses: happy delta, width gain (width / neutral − 1), lift delta, and each signal's peak frame.
 //   node --import tsx bench/smile.ts [--split calibration|report]   (media + measurements cached in SMILE_MEDIA_DIR)
@@ -14,6 +15,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createFaceEngine } from '../src/engines/face/human-faceapi.ts';
+import { mouthShape } from '../src/engines/face/landmarks.ts';
 import { decodeFrames } from '../src/engines/media/frames.ts';
 import { clipBench, clipPath, GENUINE, type GenuineClip } from './acceptance-clips.ts';
 import { frameJpeg, pannedPhoto, recording, stillPhoto } from './acceptance-media.ts';
@@ -40,7 +42,7 @@ async function measureVideo(video: string): Promise<Row[]> {
     if (!f.image) continue;
     const face = [...await engine.detect(f.image, { mesh: true, iris: false, expressions: true, maxFaces: 3 })].sort((a, b) => b.box.height - a.box.height)[0];
     if (!face || !face.landmarks.length) continue;
-    rows.push({ t: f.t, happy: face.smile, width: face.mouthWidth, lift: face.mouthLift, mouth: face.mouthOpen, yaw: face.pose.yaw });
+    rows.push({ t: f.t, happy: face.smile, width: face.mouthWidth, lift: mouthShape(face.landmarks).lift, mouth: face.mouthOpen, yaw: face.pose.yaw });
   }
   writeFileSync(cache, JSON.stringify(rows));
   return rows;
@@ -85,6 +87,12 @@ for (const c of GENUINE.filter((g) => !split || g.split === split)) {
   console.log(`\n${c.name} (${c.split}, ${rows.length} frames with a face) neutral: happy ${f2(neutral.happy)} width ${f2(neutral.width)} lift ${f2(neutral.lift)}`);
   for (const s of labelled) console.log(line(`  smile ${s.from}–${s.to}`, respond(rows.filter((r) => r.t >= s.from && r.t <= s.to), neutral)));
   console.log(line('  other (outside every smile)', respond(rows.filter((r) => !near(r.t, EDGE)), neutral)));
+  // The labelled moves that are not smiles, each on its own (a blink or wink lasts ~0.3 s).
+  for (const m of c.moves.filter((x) => x.move !== 'smile')) {
+    const to = m.to ?? m.at + 0.3;
+    const win = rows.filter((r) => r.t >= m.at && r.t <= to && !near(r.t, EDGE));
+    if (win.length) console.log(line(`    ${m.move} ${m.at}–${to}`, respond(win, neutral)));
+  }
   const photo = frameJpeg(src, 0.2, join(dir, `photo_${c.name}.jpg`));
   for (const [kind, video] of [
     ['still photo', stillPhoto(photo, PHOTO_SECONDS, join(dir, `still_${c.name}.webm`))],

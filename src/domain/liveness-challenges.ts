@@ -50,7 +50,7 @@ export interface ChallengeThresholds {
   mouthOpenDelta: number;
   smileDelta: number;
   smileWidthGain: number;
-  smileLift: number;
+  smileWidthConfirm: number;
   faceGrowth: number;
   rollGuardDeg: number;
 }
@@ -61,28 +61,30 @@ export const DEFAULT_CHALLENGE_THRESHOLDS: ChallengeThresholds = {
   eyeClosedRatio: 0.7,
   mouthOpenDelta: 0.2,
   smileDelta: 0.45,
-  smileWidthGain: 0.1,
-  smileLift: 0.03,
+  smileWidthGain: 0.15,
+  smileWidthConfirm: 0.075,
   faceGrowth: 1.2,
   rollGuardDeg: 30,
 };
 
-/** What a smile is judged on: the expression model's score and the mesh's mouth shape (FaceEngine port). */
-export interface SmileSignals { smile: number; mouthWidth: number; mouthLift: number }
+/** What a smile is judged on: the expression model's score and the mesh's mouth width (FaceEngine port). */
+export interface SmileSignals { smile: number; mouthWidth: number }
 
 /**
  * How strongly `now` shows a smile against the same person's `neutral`, in thresholds: ≥ 1 is a
- * smile. Two independent signals, each against its own threshold, and the stronger one counts:
- * - the expression score ("happy") rising by smileDelta, which catches broad smiles;
- * - the mouth's shape (mesh geometry): corners pulled out by smileWidthGain of the neutral width
- *   AND lifted by smileLift inter-ocular distances — the geometric value is the weaker of the two,
- *   so a mouth stretched without lifting (speaking "ee") or lifted without widening does not pass.
- * NaN only when neither signal could be measured (no mesh).
+ * smile. Two ways to pass, the stronger counts:
+ * - the mouth's corners pulled out by smileWidthGain of the neutral width (mesh geometry: a photo
+ *   cannot change its shape, and subtle smiles the expression model under-rates still widen it);
+ * - the expression score ("happy") up by smileDelta while the mouth widened by at least
+ *   smileWidthConfirm: "happy" alone is fooled by a photo's sensor noise (panned photos reached
+ *   0.51), the width change it needs is what a photo never shows.
+ * NaN only when nothing could be measured (no mesh).
  */
 export function smileStrength(now: SmileSignals, neutral: SmileSignals, th: ChallengeThresholds): number {
-  const happy = (now.smile - neutral.smile) / th.smileDelta;
-  const shape = Math.min((now.mouthWidth / neutral.mouthWidth - 1) / th.smileWidthGain, (now.mouthLift - neutral.mouthLift) / th.smileLift);
-  const known = [happy, shape].filter(Number.isFinite);
+  const widened = now.mouthWidth / neutral.mouthWidth - 1;
+  const shape = widened / th.smileWidthGain;
+  const happy = Math.min((now.smile - neutral.smile) / th.smileDelta, widened / th.smileWidthConfirm);
+  const known = [shape, happy].filter(Number.isFinite);
   return known.length ? Math.max(...known) : Number.NaN;
 }
 

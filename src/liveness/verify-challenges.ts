@@ -31,7 +31,6 @@ interface Measure {
   mouthOpen: number;
   smile: number;
   mouthWidth: number;
-  mouthLift: number;
   faceSize: number;
 }
 
@@ -80,7 +79,6 @@ export function measure(face: DetectedFace): Measure {
     mouthOpen: face.mouthOpen,
     smile: face.smile,
     mouthWidth: face.mouthWidth,
-    mouthLift: face.mouthLift,
     // faceSize is box height / image height; the box height itself is the fallback so frames of
     // one capture (same resolution) stay comparable even if the adapter leaves quality empty.
     faceSize: face.quality.faceSize > 0 ? face.quality.faceSize : face.box.height,
@@ -114,7 +112,7 @@ export const MOUTH_REST_QUANTILE = 0.25;
 
 export function baselineOf(measures: Measure[]): Measure | null {
   if (measures.length === 0) return null;
-  const keys: Array<keyof Measure> = ['yaw', 'pitch', 'roll', 'eyeOpen', 'mouthOpen', 'smile', 'mouthWidth', 'mouthLift', 'faceSize'];
+  const keys: Array<keyof Measure> = ['yaw', 'pitch', 'roll', 'eyeOpen', 'mouthOpen', 'smile', 'mouthWidth', 'faceSize'];
   const out = {} as Measure;
   // The engine reports NaN for a signal it could not compute on a frame (e.g. smile when the
   // emotion model did not run); such frames do not vote for that signal.

@@ -171,7 +171,6 @@ function toDetected(f: HumanFace, image: RgbImage, meshRan: boolean): DetectedFa
   const angle = f.rotation?.angle;
   // Human lists only emotions above its 0.1 floor: a missing "happy" after the model ran means ~0.
   const happy = f.emotion ? (f.emotion.find((e) => e.emotion === 'happy')?.score ?? 0) : undefined;
-  const shape = hasMesh ? mouthShape(f.mesh) : { width: Number.NaN, lift: Number.NaN };
   return {
     box,
     confidence: f.boxScore,
@@ -187,8 +186,7 @@ function toDetected(f: HumanFace, image: RgbImage, meshRan: boolean): DetectedFa
     eyeOpenRight: hasMesh ? eyeOpenness(f.mesh, 'right') : Number.NaN,
     mouthOpen: hasMesh ? mouthOpenness(f.mesh) : Number.NaN,
     smile: hasMesh && happy !== undefined ? happy : Number.NaN,
-    mouthWidth: shape.width,
-    mouthLift: shape.lift,
+    mouthWidth: hasMesh ? mouthShape(f.mesh).width : Number.NaN,
     quality: faceQuality(image, box, hasMesh ? Math.min(1, Math.max(0, 1 - f.faceScore)) : Number.NaN),
     antispoof: typeof f.real === 'number' ? f.real : null,
     liveness: typeof f.live === 'number' ? f.live : null,

@@ -48,12 +48,10 @@ export interface DetectedFace {
   /** Smile 0–1 (an expression model's score; NaN when it did not run). */
   smile: number;
   /**
-   * The mouth's shape from the mesh, in inter-ocular distances, roll removed (landmarks.ts
-   * mouthShape): corner-to-corner width, and how far the corners sit above the upper lip's centre.
-   * A smile widens and lifts; only changes against the same person's neutral mean anything.
+   * Mouth corner to corner in inter-ocular distances (landmarks.ts mouthShape): a smile pulls the
+   * corners out. Only its change against the same person's neutral means anything.
    */
   mouthWidth: number;
-  mouthLift: number;
   quality: FaceQuality;
   /** Passive anti-spoofing signals straight from models (0–1, 1 = real); null when not run. */
   antispoof: number | null;

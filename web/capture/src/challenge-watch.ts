@@ -4,8 +4,8 @@ import { eyeOpenness, mouthOpenness, mouthShape, type Pt } from '../../../src/en
 // Sees a challenge being performed in the live preview, with the same measures the server uses on
 // the recorded video (src/liveness/verify-challenges.ts): Human's yaw/pitch (same sign flip as the
 // server's adapter), eye and mouth openness from the same mesh geometry (shared landmarks.ts), a
-// smile from Human's "happy" score or the mouth's shape (the server's smileStrength, on the same
-// mesh geometry), face-box height for move_closer. Everything is relative to the
+// smile from the mouth's width on the same mesh, with Human's "happy" score where it runs (the
+// server's smileStrength), face-box height for move_closer. Everything is relative to the
 // user's own neutral, taken from the first frames of the recording. Pure: no DOM, no model.
 
 export interface PageMeasure {
@@ -15,7 +15,6 @@ export interface PageMeasure {
   mouthOpen: number;
   smile: number;
   mouthWidth: number;
-  mouthLift: number;
   faceSize: number;
 }
 
@@ -36,7 +35,6 @@ export function measureFace(f: FaceLike): PageMeasure | null {
   const angle = f.rotation?.angle;
   // Human lists emotions above its 0.1 floor only; NaN when the emotion model did not run.
   const happy = f.emotion ? (f.emotion.find((e) => e.emotion === 'happy')?.score ?? 0) : Number.NaN;
-  const shape = mouthShape(mesh);
   return {
     // Same sign convention as src/engines/face/human-faceapi.ts: yaw > 0 = turned to own left.
     yaw: angle ? -angle.yaw * RAD : Number.NaN,
@@ -44,8 +42,7 @@ export function measureFace(f: FaceLike): PageMeasure | null {
     eyeOpen: (eyeOpenness(mesh, 'left') + eyeOpenness(mesh, 'right')) / 2,
     mouthOpen: mouthOpenness(mesh),
     smile: happy,
-    mouthWidth: shape.width,
-    mouthLift: shape.lift,
+    mouthWidth: mouthShape(mesh).width,
     faceSize: f.boxRaw?.[3] ?? Number.NaN,
   };
 }
@@ -64,7 +61,7 @@ export const PAGE_THRESHOLDS: ChallengeThresholds = {
   mouthOpenDelta: DEFAULT_CHALLENGE_THRESHOLDS.mouthOpenDelta * PAGE_STRICTER,
   smileDelta: DEFAULT_CHALLENGE_THRESHOLDS.smileDelta * PAGE_STRICTER,
   smileWidthGain: DEFAULT_CHALLENGE_THRESHOLDS.smileWidthGain * PAGE_STRICTER,
-  smileLift: DEFAULT_CHALLENGE_THRESHOLDS.smileLift * PAGE_STRICTER,
+  smileWidthConfirm: DEFAULT_CHALLENGE_THRESHOLDS.smileWidthConfirm * PAGE_STRICTER,
   faceGrowth: 1 + (DEFAULT_CHALLENGE_THRESHOLDS.faceGrowth - 1) * PAGE_STRICTER,
   rollGuardDeg: DEFAULT_CHALLENGE_THRESHOLDS.rollGuardDeg,
 };
