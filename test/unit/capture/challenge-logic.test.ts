@@ -71,7 +71,7 @@ describe('challenge watch (same measures as the server, stricter thresholds)', (
     assert.ok(PAGE_THRESHOLDS.yawDeg > d.yawDeg && PAGE_THRESHOLDS.pitchDeg > d.pitchDeg);
     assert.ok(PAGE_THRESHOLDS.eyeClosedRatio < d.eyeClosedRatio);
     assert.ok(PAGE_THRESHOLDS.mouthOpenDelta > d.mouthOpenDelta && PAGE_THRESHOLDS.smileDelta > d.smileDelta);
-    assert.ok(PAGE_THRESHOLDS.smileWidthGain > d.smileWidthGain && PAGE_THRESHOLDS.smileWidthConfirm > d.smileWidthConfirm);
+    assert.ok(PAGE_THRESHOLDS.smileWidthGain > d.smileWidthGain);
     assert.ok(PAGE_THRESHOLDS.faceGrowth > d.faceGrowth);
   });
 
@@ -93,8 +93,8 @@ describe('challenge watch (same measures as the server, stricter thresholds)', (
     // A turned head shrinks the far eye: not a blink.
     assert.equal(b.seen('blink', { ...neutral, eyeOpen: 0.2, yaw: 25 }), false);
     assert.equal(b.seen('open_mouth', { ...neutral, mouthOpen: 0.3 }), true);
-    assert.equal(b.seen('smile', { ...neutral, smile: 0.7, mouthWidth: 1.1 }), true);
-    assert.equal(b.seen('smile', { ...neutral, smile: 0.7 }), false, '"happy" alone: a photo\'s noise reaches it');
+    assert.equal(b.seen('smile', { ...neutral, smile: 0.7 }), true);
+    assert.equal(b.seen('smile', { ...neutral, smile: 0.55 }), false, 'the page asks 10 % more "happy" than the server');
     // Without the emotion model the mouth's width decides (the server's smileStrength): wider by
     // the page's stricter amount is a smile, by a little less not yet.
     const noEmotion = { ...neutral, smile: Number.NaN };

@@ -61,7 +61,6 @@ export const PAGE_THRESHOLDS: ChallengeThresholds = {
   mouthOpenDelta: DEFAULT_CHALLENGE_THRESHOLDS.mouthOpenDelta * PAGE_STRICTER,
   smileDelta: DEFAULT_CHALLENGE_THRESHOLDS.smileDelta * PAGE_STRICTER,
   smileWidthGain: DEFAULT_CHALLENGE_THRESHOLDS.smileWidthGain * PAGE_STRICTER,
-  smileWidthConfirm: DEFAULT_CHALLENGE_THRESHOLDS.smileWidthConfirm * PAGE_STRICTER,
   faceGrowth: 1 + (DEFAULT_CHALLENGE_THRESHOLDS.faceGrowth - 1) * PAGE_STRICTER,
   rollGuardDeg: DEFAULT_CHALLENGE_THRESHOLDS.rollGuardDeg,
 };
