@@ -49,6 +49,9 @@ export type ChallengeType = (typeof CHALLENGE_TYPES)[number];
  *     +0.73). It is the weaker signal: panned photos of d13, d10, d0 reached 0.51, 0.50, 0.45
  *     (still photos 0.34), so a panned photo of an expressive face can pass a smile on it —
  *     known, not closed (requiring the width too declined d14: docs/acceptance.md session 8).
+ *     Checked afterwards on the report split: photos ≤ 0.043, but speaking and open mouths
+ *     reached 0.15–0.29 (d6, d11) — speech in a smile window can pass it (docs/acceptance.md,
+ *     session 8: not solved).
  *   The corners' lift (landmarks.ts mouthShape) is not used: smiles with the lips apart lower it
  *   (d18 +0.004, d14 −0.01) as much as an open mouth does.
  * - faceGrowth 1.2: "move closer" must grow the face box height by ≥ 20 %; spontaneous size changes
