@@ -11,6 +11,7 @@
 import type { DetectedFace } from '../engines/face/port.ts';
 import {
   DEFAULT_CHALLENGE_THRESHOLDS,
+  smileStrength,
   type ChallengeThresholds,
   type ChallengeType,
 } from '../domain/liveness-challenges.ts';
@@ -29,6 +30,7 @@ interface Measure {
   eyeOpen: number;
   mouthOpen: number;
   smile: number;
+  mouthWidth: number;
   faceSize: number;
 }
 
@@ -41,7 +43,10 @@ export interface ChallengeResult {
   passed: boolean;
   /** The neutral this challenge was measured against. */
   baseline: Measure | null;
-  /** Measured change from baseline in the unit of `threshold` (degrees, ratio, score delta). */
+  /**
+   * Measured change from baseline in the unit of `threshold` (degrees, ratio, score delta; for a
+   * smile, the stronger of its signals as a share of that signal's threshold: see smileStrength).
+   */
   value: number | null;
   threshold: number;
   /** Time of the frame that showed the strongest response. */
@@ -73,6 +78,7 @@ export function measure(face: DetectedFace): Measure {
     eyeOpen: (face.eyeOpenLeft + face.eyeOpenRight) / 2,
     mouthOpen: face.mouthOpen,
     smile: face.smile,
+    mouthWidth: face.mouthWidth,
     // faceSize is box height / image height; the box height itself is the fallback so frames of
     // one capture (same resolution) stay comparable even if the adapter leaves quality empty.
     faceSize: face.quality.faceSize > 0 ? face.quality.faceSize : face.box.height,
@@ -106,7 +112,7 @@ export const MOUTH_REST_QUANTILE = 0.25;
 
 export function baselineOf(measures: Measure[]): Measure | null {
   if (measures.length === 0) return null;
-  const keys: Array<keyof Measure> = ['yaw', 'pitch', 'roll', 'eyeOpen', 'mouthOpen', 'smile', 'faceSize'];
+  const keys: Array<keyof Measure> = ['yaw', 'pitch', 'roll', 'eyeOpen', 'mouthOpen', 'smile', 'mouthWidth', 'faceSize'];
   const out = {} as Measure;
   // The engine reports NaN for a signal it could not compute on a frame (e.g. smile when the
   // emotion model did not run); such frames do not vote for that signal.
@@ -143,7 +149,7 @@ function respond(
     case 'blink':
       // value = share of the baseline openness lost; pass when ≥ 1 − eyeClosedRatio
       return pick((x) => 1 - x.m.eyeOpen / base.eyeOpen, frontal);
-    case 'smile': return pick((x) => x.m.smile - base.smile);
+    case 'smile': return pick((x) => smileStrength(x.m, base, th));
     case 'open_mouth': return pick((x) => x.m.mouthOpen - base.mouthOpen);
     case 'move_closer': return pick((x) => x.m.faceSize / base.faceSize - 1);
   }
@@ -154,18 +160,18 @@ function thresholdOf(type: ChallengeType, th: ChallengeThresholds): number {
     case 'turn_left': case 'turn_right': return th.yawDeg;
     case 'look_up': case 'look_down': return th.pitchDeg;
     case 'blink': return 1 - th.eyeClosedRatio;
-    case 'smile': return th.smileDelta;
+    case 'smile': return 1; // smileStrength is in thresholds
     case 'open_mouth': return th.mouthOpenDelta;
     case 'move_closer': return th.faceGrowth - 1;
   }
 }
 
 /** Baseline usable for this challenge? (blink needs open eyes, move_closer a face size.) */
-function baselineProblem(type: ChallengeType, base: Measure): boolean {
+function baselineProblem(type: ChallengeType, base: Measure, th: ChallengeThresholds): boolean {
   // 0.15: below this the eyes are already (nearly) closed at rest and a blink cannot be seen.
   if (type === 'blink') return !(base.eyeOpen > 0.15);
   if (type === 'move_closer') return !(base.faceSize > 0);
-  if (type === 'smile') return !Number.isFinite(base.smile);
+  if (type === 'smile') return !Number.isFinite(smileStrength(base, base, th));
   if (type === 'open_mouth') return !Number.isFinite(base.mouthOpen);
   return !Number.isFinite(base.yaw) || !Number.isFinite(base.pitch);
 }
@@ -178,7 +184,7 @@ export function evaluateOne(
   const threshold = thresholdOf(type, th);
   if (win.length === 0) return { ...empty, threshold, failure: 'no_frames' };
   if (timed.length === 0) return { ...empty, threshold, failure: 'no_face' };
-  if (!base || baselineProblem(type, base)) return { ...empty, threshold, failure: 'baseline_unusable' };
+  if (!base || baselineProblem(type, base, th)) return { ...empty, threshold, failure: 'baseline_unusable' };
   const r = respond(type, base, timed, th);
   if (!r) return { ...empty, threshold, failure: 'not_performed' };
   const passed = r.v >= threshold;

@@ -7,7 +7,7 @@
 
 import { loadHuman, humanPaths, type HumanFace, type HumanInstance } from './human-loader.ts';
 import { loadFaceApi, faceApiPaths, type FaceApiModule } from './faceapi-loader.ts';
-import { eyeOpenness, fivePoints, mouthOpenness, rollFromMesh } from './landmarks.ts';
+import { eyeOpenness, fivePoints, mouthOpenness, mouthShape, rollFromMesh } from './landmarks.ts';
 import { faceQuality } from './quality.ts';
 import { alignedChip } from './align.ts';
 import { similarityScore } from '../../domain/face-match.ts';
@@ -186,6 +186,7 @@ function toDetected(f: HumanFace, image: RgbImage, meshRan: boolean): DetectedFa
     eyeOpenRight: hasMesh ? eyeOpenness(f.mesh, 'right') : Number.NaN,
     mouthOpen: hasMesh ? mouthOpenness(f.mesh) : Number.NaN,
     smile: hasMesh && happy !== undefined ? happy : Number.NaN,
+    mouthWidth: hasMesh ? mouthShape(f.mesh).width : Number.NaN,
     quality: faceQuality(image, box, hasMesh ? Math.min(1, Math.max(0, 1 - f.faceScore)) : Number.NaN),
     antispoof: typeof f.real === 'number' ? f.real : null,
     liveness: typeof f.live === 'number' ? f.live : null,

@@ -8,6 +8,8 @@ export type Pt = readonly [number, number, number?];
 const RIGHT_EYE = [33, 160, 158, 133, 153, 144] as const;
 const LEFT_EYE = [362, 385, 387, 263, 373, 380] as const;
 const MOUTH_INNER_TOP = 13;
+/** Outer edge of the upper lip at its centre (philtrum end). */
+const UPPER_LIP_TOP = 0;
 const MOUTH_INNER_BOTTOM = 14;
 const MOUTH_LEFT_CORNER = 291; // person's left
 const MOUTH_RIGHT_CORNER = 61;
@@ -51,6 +53,31 @@ export function mouthOpenness(mesh: readonly Pt[]): number {
   const width = dist(pt(mesh, MOUTH_LEFT_CORNER), pt(mesh, MOUTH_RIGHT_CORNER));
   if (width <= 0) return 0;
   return clamp01(dist(pt(mesh, MOUTH_INNER_TOP), pt(mesh, MOUTH_INNER_BOTTOM)) / width / MAR_WIDE_OPEN);
+}
+
+/**
+ * The mouth's shape in the face's own frame (roll removed), in inter-ocular distances (eye centre
+ * to eye centre), so it does not change with the face's size, position or in-plane tilt:
+ * - `width`: corner to corner. A smile pulls the corners out (zygomaticus major).
+ * - `lift`: how far the corners sit above the upper lip's centre (the mean of its outer top and
+ *   inner edge). A smile pulls the corners up; opening the mouth raises the upper lip instead
+ *   (lift falls), speaking hardly moves either.
+ * Both are judged against the same person's neutral (verify-challenges.ts), never absolutely:
+ * mouths differ far more between people than a smile changes one.
+ */
+export function mouthShape(mesh: readonly Pt[]): { width: number; lift: number } {
+  const { right, left } = eyeCenters(mesh);
+  const iod = Math.hypot(left[0] - right[0], left[1] - right[1]);
+  if (!(iod > 0)) return { width: Number.NaN, lift: Number.NaN };
+  // Unit vectors along the eye line (x) and perpendicular to it, pointing down the face (y).
+  const ux = (left[0] - right[0]) / iod, uy = (left[1] - right[1]) / iod;
+  const down = (p: readonly [number, number] | Pt) => -uy * p[0] + ux * p[1];
+  const rc = pt(mesh, MOUTH_RIGHT_CORNER), lc = pt(mesh, MOUTH_LEFT_CORNER);
+  const lip = mid(pt(mesh, UPPER_LIP_TOP), pt(mesh, MOUTH_INNER_TOP));
+  return {
+    width: dist(rc, lc) / iod,
+    lift: (down(lip) - (down(rc) + down(lc)) / 2) / iod,
+  };
 }
 
 function eyeCenters(mesh: readonly Pt[]): { right: [number, number]; left: [number, number] } {

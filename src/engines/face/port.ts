@@ -35,7 +35,7 @@ export interface DetectedFace {
   confidence: number;
   /**
    * Mesh landmarks in image pixels ([x, y] pairs, MediaPipe 468-point order + 10 iris points);
-   * empty when the mesh model did not run. Then pose, eye*, mouthOpen and smile are NaN (unknown)
+   * empty when the mesh model did not run. Then pose, eye*, mouth* and smile are NaN (unknown)
    * and quality.occlusion is NaN — callers check `landmarks.length` before using them.
    */
   landmarks: Array<[number, number]>;
@@ -45,8 +45,13 @@ export interface DetectedFace {
   eyeOpenRight: number;
   /** Mouth opening 0 (closed) – 1 (wide open). */
   mouthOpen: number;
-  /** Smile 0–1. */
+  /** Smile 0–1 (an expression model's score; NaN when it did not run). */
   smile: number;
+  /**
+   * Mouth corner to corner in inter-ocular distances (landmarks.ts mouthShape): a smile pulls the
+   * corners out. Only its change against the same person's neutral means anything.
+   */
+  mouthWidth: number;
   quality: FaceQuality;
   /** Passive anti-spoofing signals straight from models (0–1, 1 = real); null when not run. */
   antispoof: number | null;

@@ -57,7 +57,7 @@ describe('capture page logic', () => {
   });
 
   test('face state: none, many, far, close, off-centre, dark, blurry, eyes closed, ok', () => {
-    const f = (x: number, y: number, w: number, h: number, eyeOpen = 1) => ({ box: [x, y, w, h] as const, measure: { yaw: 0, pitch: 0, eyeOpen, mouthOpen: 0, smile: Number.NaN, faceSize: h } });
+    const f = (x: number, y: number, w: number, h: number, eyeOpen = 1) => ({ box: [x, y, w, h] as const, measure: { yaw: 0, pitch: 0, eyeOpen, mouthOpen: 0, smile: Number.NaN, mouthWidth: 1, faceSize: h } });
     const good = { luma: 120, sharpness: 50 };
     assert.equal(faceState([], 640, 480, null), 'none');
     assert.equal(faceState([f(0.3, 0.2, 0.3, 0.4), f(0.6, 0.2, 0.2, 0.3)], 640, 480, good), 'many');

@@ -8,7 +8,7 @@ import { SpeechPause } from '../../../web/capture/src/speech-pause.ts';
 
 // The capture page's "challenges wait for the user" logic, run in Node with explicit times.
 
-const neutral: PageMeasure = { yaw: 2, pitch: -1, eyeOpen: 0.9, mouthOpen: 0.05, smile: 0.1, faceSize: 0.4 };
+const neutral: PageMeasure = { yaw: 2, pitch: -1, eyeOpen: 0.9, mouthOpen: 0.05, smile: 0.1, mouthWidth: 1, faceSize: 0.4 };
 const watchWithBaseline = (): ChallengeWatch => {
   const w = new ChallengeWatch();
   for (let i = 0; i < BASELINE_FRAMES; i++) w.push({ ...neutral, yaw: neutral.yaw + (i % 2 ? 1 : -1) });
@@ -71,6 +71,7 @@ describe('challenge watch (same measures as the server, stricter thresholds)', (
     assert.ok(PAGE_THRESHOLDS.yawDeg > d.yawDeg && PAGE_THRESHOLDS.pitchDeg > d.pitchDeg);
     assert.ok(PAGE_THRESHOLDS.eyeClosedRatio < d.eyeClosedRatio);
     assert.ok(PAGE_THRESHOLDS.mouthOpenDelta > d.mouthOpenDelta && PAGE_THRESHOLDS.smileDelta > d.smileDelta);
+    assert.ok(PAGE_THRESHOLDS.smileWidthGain > d.smileWidthGain);
     assert.ok(PAGE_THRESHOLDS.faceGrowth > d.faceGrowth);
   });
 
@@ -93,7 +94,15 @@ describe('challenge watch (same measures as the server, stricter thresholds)', (
     assert.equal(b.seen('blink', { ...neutral, eyeOpen: 0.2, yaw: 25 }), false);
     assert.equal(b.seen('open_mouth', { ...neutral, mouthOpen: 0.3 }), true);
     assert.equal(b.seen('smile', { ...neutral, smile: 0.7 }), true);
-    assert.equal(b.seen('smile', { ...neutral, smile: Number.NaN }), null);
+    assert.equal(b.seen('smile', { ...neutral, smile: 0.55 }), false, 'the page asks 10 % more "happy" than the server');
+    // Without the emotion model the mouth's width decides (the server's smileStrength): wider by
+    // the page's stricter amount is a smile, by a little less not yet.
+    const noEmotion = { ...neutral, smile: Number.NaN };
+    assert.equal(b.seen('smile', noEmotion), false);
+    const shape = (k: number) => ({ mouthWidth: 1 + k * PAGE_THRESHOLDS.smileWidthGain });
+    assert.equal(b.seen('smile', { ...noEmotion, ...shape(1.01) }), true);
+    assert.equal(b.seen('smile', { ...noEmotion, ...shape(0.95) }), false);
+    assert.equal(b.seen('smile', { ...noEmotion, mouthWidth: Number.NaN }), null);
     assert.equal(b.seen('move_closer', { ...neutral, faceSize: 0.5 }), true);
     assert.equal(b.seen('dance', neutral), null);
   });
@@ -117,6 +126,7 @@ describe('challenge watch (same measures as the server, stricter thresholds)', (
     assert.ok(Math.abs(m.yaw - 11.459) < 0.01, 'Human yaw −0.2 rad = turned to own left = +11.5°');
     assert.ok(Math.abs(m.pitch + 5.73) < 0.01);
     assert.ok(Number.isNaN(m.smile));
+    assert.ok(Number.isFinite(m.mouthWidth), 'the mouth width needs only the mesh');
     assert.equal(m.faceSize, 0.5);
     assert.equal(measureFace({ mesh: mesh.slice(0, 100) }), null);
     assert.equal(measureFace({ mesh, emotion: [{ emotion: 'neutral', score: 0.9 }] })?.smile, 0);

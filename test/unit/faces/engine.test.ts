@@ -7,6 +7,7 @@ import { createFaceEngine } from '../../../src/engines/face/human-faceapi.ts';
 import { cropSquare, decodeImage } from '../../../src/engines/face/image.ts';
 import { detectForMatching, embedForMatching, embedSingleFace, ZOOM_BELOW_PX, zoomOnFace } from '../../../src/faces/face-for-matching.ts';
 import { MATCH_THRESHOLD } from '../../../src/domain/face-match.ts';
+import { DEFAULT_CHALLENGE_THRESHOLDS } from '../../../src/domain/liveness-challenges.ts';
 import { AppError } from '../../../src/domain/errors.ts';
 import { compareFaces } from '../../../src/faces/compare-faces.ts';
 import type { Box, DetectedFace, FaceEngine, RgbImage } from '../../../src/engines/face/port.ts';
@@ -17,6 +18,13 @@ before(async () => {
   engine = createFaceEngine();
   await engine.init();
 });
+
+/**
+ * How far the mesh's mouth width may move when the same photo is only tilted, scaled or mirrored:
+ * less than what passes as a smile on its own (DEFAULT_CHALLENGE_THRESHOLDS.smileWidthGain).
+ * Measured: ≤ 8.8 % (sample6, −6°) and ≤ 11.5 % (sample3, mirrored).
+ */
+const WIDTH_TOLERANCE = DEFAULT_CHALLENGE_THRESHOLDS.smileWidthGain;
 
 function near(faces: DetectedFace[], box: Box): DetectedFace {
   const f = faces.find((x) => Math.abs(x.box.x - box.x) < box.width / 3 && Math.abs(x.box.y - box.y) < box.height / 3);
@@ -55,6 +63,33 @@ describe('FaceEngine (Human + face-api on tfjs-wasm)', () => {
     const twin = near(mirrored, { x: img.width - 281 - 328, y: 117, width: 328, height: 328 });
     assert.ok(twin.pose.yaw > 15, `mirrored yaw ${twin.pose.yaw}`);
     assert.ok(Math.sign(twin.pose.roll) !== Math.sign(face.pose.roll) || Math.abs(face.pose.roll) < 3);
+  });
+
+  it("measures the mouth's width about the same on a face tilted, scaled and mirrored in the image", async () => {
+    // The smile challenge compares mouthWidth with the same person's neutral: tilting the head a
+    // little, coming closer or the camera mirroring must stay short of a smile. Two near-upright
+    // faces; sample1's blonde (already rolled 16°) moves far more (0.74–1.06 over ±9°): the mesh
+    // runs without roll correction (human-loader.ts), the limit noted in docs/acceptance.md.
+    const grey = { r: 120, g: 125, b: 130 };
+    const widthOf = async (jpeg: Buffer) => {
+      const [f] = await engine.detect(await decodeImage(jpeg));
+      assert.ok(f && f.landmarks.length >= 468, 'a face with its mesh');
+      return f.mouthWidth;
+    };
+    for (const [n, box] of [[3, PERSON_A_S3], [6, PERSON_B_S6]] as const) {
+      const crop = await headCrop(n, box, 360);
+      const upright = await widthOf(crop);
+      assert.ok(upright > 0.6 && upright < 1.3, `sample${n}: width ${upright} inter-ocular distances`);
+      const variants: Array<[string, sharp.Sharp]> = [
+        ...[-6, -3, 3, 6].map((deg): [string, sharp.Sharp] => [`tilted ${deg}°`, sharp(crop).rotate(deg, { background: grey })]),
+        ['smaller', sharp(crop).resize(220, 220)],
+        ['mirrored', sharp(crop).flop()],
+      ];
+      for (const [name, img] of variants) {
+        const w = await widthOf(await img.jpeg({ quality: 92 }).toBuffer());
+        assert.ok(Math.abs(w / upright - 1) < WIDTH_TOLERANCE, `sample${n} ${name}: width ${w} vs ${upright}`);
+      }
+    }
   });
 
   it('scores the same person above and different people below the threshold', async () => {

@@ -55,13 +55,13 @@ test("a talker's mouth neutral is its resting opening: open_mouth is measured ag
 test('a short single-challenge capture: the frames before the page saw the move are the neutral', () => {
   // 2.25 s recording: neutral 0–0.5 s, smiling from 0.5 s to the end; the page saw it at 0.75 s, so
   // the claimed window [0, 2.25] is the whole video and its own median would be the smile itself.
-  const rec = Array.from({ length: 23 }, (_, i) => ({ t: i / 10, face: face({ smile: i / 10 >= 0.5 ? 0.95 : 0.05 }) }));
+  const rec = Array.from({ length: 23 }, (_, i) => ({ t: i / 10, face: i / 10 >= 0.5 ? face({ smile: 0.95, width: 1.5 }) : face() }));
   const search = { searchFrom: 0, events: [{ index: 0, shown_at: 0, seen_at: 0.75 }] };
   const v = verifyReportedChallenges([{ type: 'smile', at_seconds: 0 }], rec, search);
   assert.equal(v.passed, true, JSON.stringify(v.results));
   assert.ok(v.results[0]!.baseline!.smile < 0.1);
   // The same claim on a video that smiles throughout (nothing before the move) still fails.
-  const always = rec.map((f) => ({ ...f, face: face({ smile: 0.95 }) }));
+  const always = rec.map((f) => ({ ...f, face: face({ smile: 0.95, width: 1.5 }) }));
   assert.equal(verifyReportedChallenges([{ type: 'smile', at_seconds: 0 }], always, search).passed, false);
 });
 

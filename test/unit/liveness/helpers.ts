@@ -1,7 +1,7 @@
 // Synthetic per-frame measurements for the pure liveness tests (no models involved).
 import type { DetectedFace } from '../../../src/engines/face/port.ts';
 
-export function face(p: Partial<{ yaw: number; pitch: number; roll: number; eye: number; mouth: number; smile: number; size: number }> = {}): DetectedFace {
+export function face(p: Partial<{ yaw: number; pitch: number; roll: number; eye: number; mouth: number; smile: number; width: number; size: number }> = {}): DetectedFace {
   const size = p.size ?? 0.4;
   return {
     box: { x: 100, y: 80, width: size * 400, height: size * 480 },
@@ -12,6 +12,7 @@ export function face(p: Partial<{ yaw: number; pitch: number; roll: number; eye:
     eyeOpenRight: p.eye ?? 1,
     mouthOpen: p.mouth ?? 0.05,
     smile: p.smile ?? 0.05,
+    mouthWidth: p.width ?? 1.3,
     quality: { faceSize: size, sharpness: 0.8, brightness: 0.5, occlusion: 0, score: 80 },
     antispoof: null,
     liveness: null,

@@ -41,7 +41,7 @@ test('the same motions against a different requested order fail', () => {
 
 test('a still face (jitter only) fails every challenge type', () => {
   const jitter = (k: number) => ((k * 7919) % 5) / 5 - 0.4; // deterministic ±0.4
-  const fs = frames(4, 5, (_ci, k) => ({ yaw: 2 * jitter(k), pitch: 2 * jitter(k + 1), mouth: 0.05 + 0.02 * jitter(k), smile: 0.1 + 0.05 * jitter(k + 2), eye: 0.9 + 0.05 * jitter(k + 3) }));
+  const fs = frames(4, 5, (_ci, k) => ({ yaw: 2 * jitter(k), pitch: 2 * jitter(k + 1), mouth: 0.05 + 0.02 * jitter(k), smile: 0.1 + 0.05 * jitter(k + 2), width: 1.3 + 0.03 * jitter(k + 4), eye: 0.9 + 0.05 * jitter(k + 3) }));
   for (const type of ['turn_left', 'turn_right', 'look_up', 'look_down', 'blink', 'smile', 'open_mouth', 'move_closer'] as const) {
     const v = verifyChallenges([type, type === 'blink' ? 'smile' : 'blink', 'turn_left', 'smile'].slice(0, 4) as never, fs);
     assert.equal(v.results[0]!.passed, false, type);
@@ -57,7 +57,7 @@ test('frames sent out of order (challenge 1 before challenge 0 in time) fail as 
 });
 
 test('no face in a window → no_face; NaN smiles do not poison the baseline', () => {
-  const fs = frames(2, 4, (ci, k) => (ci === 0 ? { smile: k === 0 ? Number.NaN : k === 2 ? 0.9 : 0.1 } : null));
+  const fs = frames(2, 4, (ci, k) => (ci === 0 ? (k === 2 ? { smile: 0.9, width: 1.5 } : { smile: k === 0 ? Number.NaN : 0.1 }) : null));
   const v = verifyChallenges(['smile', 'blink'], fs);
   assert.equal(v.results[0]!.passed, true, JSON.stringify(v.results[0]));
   assert.equal(v.results[1]!.failure, 'no_face');
@@ -76,8 +76,8 @@ test('self-record schedule: each challenge is looked for after its prompt', () =
   const timed = Array.from({ length: 60 }, (_, i) => {
     const t = i / 10;
     const yaw = t > 1.4 && t < 2.4 ? -22 : 0;
-    const smile = t > 3.5 && t < 4.5 ? 0.9 : 0.05;
-    return { t, face: face({ yaw, smile }) };
+    const smiling = t > 3.5 && t < 4.5;
+    return { t, face: face({ yaw, smile: smiling ? 0.9 : 0.05, width: smiling ? 1.5 : 1.3 }) };
   });
   const ok = verifyScheduledChallenges([{ type: 'turn_right', at_seconds: 1 }, { type: 'smile', at_seconds: 3 }], timed);
   assert.equal(ok.passed, true, JSON.stringify(ok.results));

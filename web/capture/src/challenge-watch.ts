@@ -1,10 +1,11 @@
-import { DEFAULT_CHALLENGE_THRESHOLDS, type ChallengeThresholds } from '../../../src/domain/liveness-challenges.ts';
-import { eyeOpenness, mouthOpenness, type Pt } from '../../../src/engines/face/landmarks.ts';
+import { DEFAULT_CHALLENGE_THRESHOLDS, smileStrength, type ChallengeThresholds } from '../../../src/domain/liveness-challenges.ts';
+import { eyeOpenness, mouthOpenness, mouthShape, type Pt } from '../../../src/engines/face/landmarks.ts';
 
 // Sees a challenge being performed in the live preview, with the same measures the server uses on
 // the recorded video (src/liveness/verify-challenges.ts): Human's yaw/pitch (same sign flip as the
-// server's adapter), eye and mouth openness from the same mesh geometry (shared landmarks.ts),
-// Human's "happy" score for a smile, face-box height for move_closer. Everything is relative to the
+// server's adapter), eye and mouth openness from the same mesh geometry (shared landmarks.ts), a
+// smile from the mouth's width on the same mesh, with Human's "happy" score where it runs (the
+// server's smileStrength), face-box height for move_closer. Everything is relative to the
 // user's own neutral, taken from the first frames of the recording. Pure: no DOM, no model.
 
 export interface PageMeasure {
@@ -13,6 +14,7 @@ export interface PageMeasure {
   eyeOpen: number;
   mouthOpen: number;
   smile: number;
+  mouthWidth: number;
   faceSize: number;
 }
 
@@ -40,6 +42,7 @@ export function measureFace(f: FaceLike): PageMeasure | null {
     eyeOpen: (eyeOpenness(mesh, 'left') + eyeOpenness(mesh, 'right')) / 2,
     mouthOpen: mouthOpenness(mesh),
     smile: happy,
+    mouthWidth: mouthShape(mesh).width,
     faceSize: f.boxRaw?.[3] ?? Number.NaN,
   };
 }
@@ -57,6 +60,7 @@ export const PAGE_THRESHOLDS: ChallengeThresholds = {
   eyeClosedRatio: DEFAULT_CHALLENGE_THRESHOLDS.eyeClosedRatio / PAGE_STRICTER,
   mouthOpenDelta: DEFAULT_CHALLENGE_THRESHOLDS.mouthOpenDelta * PAGE_STRICTER,
   smileDelta: DEFAULT_CHALLENGE_THRESHOLDS.smileDelta * PAGE_STRICTER,
+  smileWidthGain: DEFAULT_CHALLENGE_THRESHOLDS.smileWidthGain * PAGE_STRICTER,
   faceGrowth: 1 + (DEFAULT_CHALLENGE_THRESHOLDS.faceGrowth - 1) * PAGE_STRICTER,
   rollGuardDeg: DEFAULT_CHALLENGE_THRESHOLDS.rollGuardDeg,
 };
@@ -106,7 +110,7 @@ export class ChallengeWatch {
 
   /**
    * Does this frame show `type` performed? null = cannot tell (no baseline yet, or a signal the
-   * page does not measure, e.g. smile without the emotion model).
+   * page could not measure in this frame).
    */
   seen(type: string, m: PageMeasure): boolean | null {
     const b = this.baseline;
@@ -127,7 +131,7 @@ export class ChallengeWatch {
         if (!(b.eyeOpen > 0.15) || Math.abs(m.yaw - b.yaw) > th.yawDeg) return Number.isFinite(m.eyeOpen) ? false : null;
         return beyond(1 - m.eyeOpen / b.eyeOpen, 1 - th.eyeClosedRatio);
       case 'smile':
-        return beyond(m.smile - b.smile, th.smileDelta);
+        return beyond(smileStrength(m, b, th), 1);
       case 'open_mouth':
         return beyond(m.mouthOpen - b.mouthOpen, th.mouthOpenDelta);
       case 'move_closer':
