@@ -129,7 +129,9 @@ export const reencoded = (recordingWebm: string, seconds: number, out: string) =
 export function y4m(src: string, seconds: number, fps: number, out: string, leadSeconds = 0): string {
   if (existsSync(out)) return out;
   const lead = leadSeconds > 0 ? `,tpad=start_duration=${leadSeconds}:start_mode=clone` : '';
-  ffmpeg(['-t', String(seconds), '-i', src, '-vf', `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps}${lead},format=yuv420p`, '-f', 'yuv4mpegpipe', out]);
+  // Filled and cropped to 640×480 like a webcam's frame, not padded: black bars beside a square
+  // clip are straight edges boxing the face, which the screen-replay check rightly reads as a frame.
+  ffmpeg(['-t', String(seconds), '-i', src, '-vf', `scale=640:480:force_original_aspect_ratio=increase,crop=640:480,fps=${fps}${lead},format=yuv420p`, '-f', 'yuv4mpegpipe', out]);
   return out;
 }
 
