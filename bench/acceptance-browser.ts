@@ -96,8 +96,8 @@ export async function runBrowserSubset(tmp: string, data: string, quick: boolean
       const src = clipPath(data, c.clip);
       const seconds = clip.duration;
       const video = c.kind === 'still'
-        ? media.y4m(media.frameJpeg(src, 0.2, join(tmp, `bphoto_${c.clip}.jpg`)), 10, c.fps, join(tmp, `b_${c.clip}_${c.fps}_still_fill.y4m`))
-        : media.y4m(src, seconds, c.fps, join(tmp, `b_${c.clip}_${c.fps}_fill.y4m`), LEAD_SECONDS);
+        ? media.y4m(media.frameJpeg(src, 0.2, join(tmp, `bphoto_${c.clip}.jpg`)), 10, c.fps, join(tmp, `b_${c.clip}_${c.fps}_still_smear.y4m`))
+        : media.y4m(src, seconds, c.fps, join(tmp, `b_${c.clip}_${c.fps}_smear.y4m`), LEAD_SECONDS);
       const audio = media.wav(src, seconds, join(tmp, `b_${c.clip}.wav`));
       const challenges = clip.challenges.map((x) => x.type);
       // A genuine clip is one take of 7–12 s: a recording longer than it would hold Chromium's loop

@@ -129,9 +129,17 @@ export const reencoded = (recordingWebm: string, seconds: number, out: string) =
 export function y4m(src: string, seconds: number, fps: number, out: string, leadSeconds = 0): string {
   if (existsSync(out)) return out;
   const lead = leadSeconds > 0 ? `,tpad=start_duration=${leadSeconds}:start_mode=clone` : '';
-  // Filled and cropped to 640×480 like a webcam's frame, not padded: black bars beside a square
-  // clip are straight edges boxing the face, which the screen-replay check rightly reads as a frame.
-  ffmpeg(['-t', String(seconds), '-i', src, '-vf', `scale=640:480:force_original_aspect_ratio=increase,crop=640:480,fps=${fps}${lead},format=yuv420p`, '-f', 'yuv4mpegpipe', out]);
+  // Fitted into 640×480 with the clip's edge columns smeared outwards: black bars beside a square
+  // clip are straight edges boxing the face, which the screen-replay check rightly reads as a frame,
+  // and cropping the square to 4:3 cut the tight face clips' chins and foreheads (the mesh then
+  // misread smiles and nods).
+  const [w, h] = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', src], { encoding: 'utf8' }).trim().split(',').map(Number);
+  const scale = Math.min(640 / w!, 480 / h!);
+  const fw = 2 * Math.floor((w! * scale) / 2);
+  const fh = 2 * Math.floor((h! * scale) / 2);
+  const [x, y] = [2 * Math.floor((640 - fw) / 4), 2 * Math.floor((480 - fh) / 4)];
+  const fit = `scale=${fw}:${fh},pad=640:480:${x}:${y},fillborders=left=${x}:right=${640 - fw - x}:top=${y}:bottom=${480 - fh - y}:mode=smear`;
+  ffmpeg(['-t', String(seconds), '-i', src, '-vf', `${fit},fps=${fps}${lead},format=yuv420p`, '-f', 'yuv4mpegpipe', out]);
   return out;
 }
 
