@@ -2,6 +2,7 @@
 // embeds it. Shared by compareFaces, the bench and the pipeline's selfie/document matching.
 
 import { AppError } from '../domain/errors.ts';
+import { meanEmbedding } from '../domain/face-match.ts';
 import { cropSquare, decodeImage, enlargeTo, fitWithin, padImage } from '../engines/face/image.ts';
 import type { DetectedFace, EmbedOptions, Embedding, FaceEngine, RgbImage } from '../engines/face/port.ts';
 
@@ -188,6 +189,5 @@ export async function embedForMatching(engine: FaceEngine, image: RgbImage, face
   direct.catch(() => undefined); // handled where it is awaited below; must not count as unhandled meanwhile
   const zoomed = await zoomOnFace(engine, image, face);
   if (zoomed.image === image) return direct;
-  const [a, b] = await Promise.all([direct, engine.embed(zoomed.image, zoomed.face, options)]);
-  return a.map((v, i) => (v + (b[i] ?? v)) / 2);
+  return meanEmbedding(await Promise.all([direct, engine.embed(zoomed.image, zoomed.face, options)]));
 }
