@@ -30,7 +30,7 @@ export const de: Messages = {
   'quality.blur': 'Unscharf: halten Sie das Telefon ruhig.',
   'quality.glare': 'Spiegelung: neigen Sie das Dokument vom Licht weg.',
   'quality.dark': 'Zu dunkel: gehen Sie an einen helleren Ort.',
-  'quality.ok': 'Sieht gut aus.',
+  'quality.ok': 'Scharf und hell genug: das ganze Dokument in den Rahmen bringen.',
   'selfie.heading': 'Machen Sie ein Selfie',
   'selfie.hint': 'Bringen Sie Ihr Gesicht in das Oval und schauen Sie in die Kamera. Das Foto wird automatisch aufgenommen.',
   'selfie.capture': 'Selfie aufnehmen',

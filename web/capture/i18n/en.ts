@@ -31,7 +31,7 @@ export const en = {
   'quality.blur': 'Blurry: hold the phone still.',
   'quality.glare': 'Glare: tilt the document away from the light.',
   'quality.dark': 'Too dark: move to a brighter place.',
-  'quality.ok': 'Looks good.',
+  'quality.ok': 'Sharp and well lit: fit the whole document inside the frame.',
   'selfie.heading': 'Take a selfie',
   'selfie.hint': 'Put your face in the oval and look at the camera. The photo is taken automatically.',
   'selfie.capture': 'Take selfie',

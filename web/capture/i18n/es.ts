@@ -30,7 +30,7 @@ export const es: Messages = {
   'quality.blur': 'Borrosa: mantén el teléfono quieto.',
   'quality.glare': 'Reflejos: inclina el documento para evitar la luz.',
   'quality.dark': 'Demasiado oscuro: busca un lugar con más luz.',
-  'quality.ok': 'Se ve bien.',
+  'quality.ok': 'Nítido y con buena luz: encaja todo el documento en el marco.',
   'selfie.heading': 'Hazte un selfi',
   'selfie.hint': 'Pon la cara dentro del óvalo y mira a la cámara. La foto se hace automáticamente.',
   'selfie.capture': 'Hacer selfi',

@@ -30,7 +30,7 @@ export const fr: Messages = {
   'quality.blur': 'Flou : tenez le téléphone immobile.',
   'quality.glare': 'Reflets : inclinez le document pour éviter la lumière.',
   'quality.dark': 'Trop sombre : allez dans un endroit plus éclairé.',
-  'quality.ok': 'Parfait.',
+  'quality.ok': 'Net et bien éclairé : placez tout le document dans le cadre.',
   'selfie.heading': 'Prenez un selfie',
   'selfie.hint': "Placez votre visage dans l'ovale et regardez la caméra. La photo est prise automatiquement.",
   'selfie.capture': 'Prendre le selfie',

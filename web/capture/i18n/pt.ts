@@ -30,7 +30,7 @@ export const pt: Messages = {
   'quality.blur': 'Desfocada: segure o celular parado.',
   'quality.glare': 'Reflexo: incline o documento para longe da luz.',
   'quality.dark': 'Muito escuro: vá para um lugar mais iluminado.',
-  'quality.ok': 'Está bom.',
+  'quality.ok': 'Nítido e bem iluminado: enquadre o documento inteiro na moldura.',
   'selfie.heading': 'Tire uma selfie',
   'selfie.hint': 'Coloque o rosto dentro do oval e olhe para a câmera. A foto é tirada automaticamente.',
   'selfie.capture': 'Tirar selfie',
