@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { RTCPeerConnection } from 'werift';
 import WebSocket from 'ws';
 import { makeUser } from '../helpers/dashboard-client.ts';
+import { deleteKeys, REDIS_URL } from '../helpers/redis.ts';
 import { makeTwoNodes, type TestRuntime } from '../helpers/runtime.ts';
 
 // Call node affinity over two API nodes sharing PostgreSQL and the real Redis (REDIS_URL): the user
@@ -17,7 +18,6 @@ import { makeTwoNodes, type TestRuntime } from '../helpers/runtime.ts';
 // the call on A. A second test: the registry names a node that is gone; the node that takes the
 // socket waits for it, then takes the call itself.
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `vkyc-test-${randomBytes(4).toString('hex')}:`;
 const ORIGIN = 'http://vkyc.test'; // makeRuntime's PUBLIC_URL: the sockets' Origin must be it
 
@@ -51,10 +51,7 @@ after(async () => {
   for (const s of servers) s.closeAllConnections();
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   await nodes?.cleanup();
-  const r = new Redis(REDIS_URL);
-  const keys = await r.keys(`${prefix}*`);
-  if (keys.length) await r.del(...keys);
-  await r.quit();
+  await deleteKeys(prefix);
   // werift keeps closed peers' UDP sockets open (see live-call.test.ts): leave once reported.
   setTimeout(() => process.exit(), 1500).unref();
 });

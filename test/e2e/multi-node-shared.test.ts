@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { iso } from '../../src/domain/time.ts';
 import { storeTemplate } from '../../src/duplicates/templates.ts';
 import type { RealtimeEvent } from '../../src/realtime/port.ts';
+import { deleteKeys, REDIS_URL } from '../helpers/redis.ts';
 import { makeTwoNodes, type TestRuntime } from '../helpers/runtime.ts';
 
 // What two API/worker nodes of one deployment (one PostgreSQL schema, the real Redis) must share:
@@ -13,7 +13,6 @@ import { makeTwoNodes, type TestRuntime } from '../helpers/runtime.ts';
 // duplicate-face index (each node's index is rebuilt from face_templates and follows it, including
 // a row that commits after a higher-numbered one). Rate limits across nodes: rate-limits-shared.test.ts.
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `vkyc-test-${randomBytes(4).toString('hex')}:`;
 let nodes: Awaited<ReturnType<typeof makeTwoNodes>> | undefined;
 let a: TestRuntime;
@@ -25,10 +24,7 @@ before(async () => {
 });
 after(async () => {
   await nodes?.cleanup();
-  const r = new Redis(REDIS_URL);
-  const keys = await r.keys(`${prefix}*`);
-  if (keys.length) await r.del(...keys);
-  await r.quit();
+  await deleteKeys(prefix);
 });
 
 /** A request to `rt` with node A's project key (both nodes serve every project of the database). */

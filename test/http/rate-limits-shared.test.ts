@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { newCaptureSession } from '../helpers/capture-session.ts';
+import { deleteKeys, REDIS_URL } from '../helpers/redis.ts';
 import { makeRuntime, makeTwoNodes, type TestRuntime } from '../helpers/runtime.ts';
 
 // Two API nodes with REDIS_URL share every rate-limit window through the real Redis on
 // 127.0.0.1:6379 (.ci/run starts it): a client spreading requests over both nodes gets the limit
 // once, not once per node. Without Redis in CI this fails, never skips.
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `vkyc-test-${randomBytes(4).toString('hex')}:`;
 let a: TestRuntime;
 let b: TestRuntime;
@@ -21,10 +21,7 @@ before(async () => {
 });
 after(async () => {
   await nodes?.cleanup();
-  const r = new Redis(REDIS_URL);
-  const keys = await r.keys(`${prefix}*`);
-  if (keys.length) await r.del(...keys);
-  await r.quit();
+  await deleteKeys(prefix);
 });
 
 test('the capture limit is counted across nodes, and the token is not in Redis', async () => {

@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
+import { vkyc } from '../../helpers/cli.ts';
 import { makeRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { decidedSession } from '../evidence/decided-session.ts';
-
-const BIN = resolve(import.meta.dirname, '../../../bin/vkyc.mjs');
-const run = promisify(execFile);
-
-async function vkyc(rt: TestRuntime, ...args: string[]) {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, DATA_DIR: rt.dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: 'http://vkyc.test' } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 describe('vkyc evidence export / verify: tampering with one byte is detected', () => {
   let rt: TestRuntime;

@@ -1,23 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
+import { vkyc } from '../../helpers/cli.ts';
 import { makeRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-
-const BIN = resolve(import.meta.dirname, '../../../bin/vkyc.mjs');
-const run = promisify(execFile);
-
-/** The real CLI in its own process against the test runtime's data directory (same SQLite file and secret). */
-async function vkyc(rt: TestRuntime, ...args: string[]) {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, DATA_DIR: rt.dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: 'http://vkyc.test' } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 describe('vkyc keys and vkyc sessions', () => {
   let rt: TestRuntime;
