@@ -4,24 +4,22 @@
 
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import type * as tfc from '@tensorflow/tfjs-core';
 import type { TensorLike } from './human-loader.ts';
+import type { DescriptorParams } from './descriptor-net.ts';
 
 const require = createRequire(import.meta.url);
 
-interface FaceApiTf {
-  tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): TensorLike;
-  setBackend(name: string): Promise<boolean>;
-  ready(): Promise<void>;
-  getBackend(): string;
-}
-
 export interface FaceApiModule {
   version: string;
-  tf: FaceApiTf;
+  /** The tfjs-core instance face-api's build runs on (the process' one WASM backend). */
+  tf: typeof tfc;
   nets: {
     faceRecognitionNet: {
       loadFromDisk(dir: string): Promise<void>;
-      computeFaceDescriptor(input: TensorLike): Promise<Float32Array | Float32Array[]>;
+      /** The loaded weights, run by descriptor-net.ts. */
+      params: DescriptorParams | undefined;
+      computeFaceDescriptor(input: TensorLike | TensorLike[]): Promise<Float32Array | Float32Array[]>;
     };
   };
 }

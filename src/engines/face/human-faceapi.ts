@@ -10,6 +10,8 @@ import { loadFaceApi, faceApiPaths, type FaceApiModule } from './faceapi-loader.
 import { eyeOpenness, fivePoints, mouthOpenness, mouthShape, rollFromMesh } from './landmarks.ts';
 import { faceQuality } from './quality.ts';
 import { alignedChip } from './align.ts';
+import { createDescriptorNet, type DescriptorNet } from './descriptor-net.ts';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { similarityScore } from '../../domain/face-match.ts';
 import type { DetectOptions, DetectedFace, Embedding, FaceEngine, RgbImage } from './port.ts';
 
@@ -25,7 +27,7 @@ interface FaceEngineOptions {
   flipAugment?: boolean;
 }
 
-interface Models { human: HumanInstance; faceapi: FaceApiModule }
+interface Models { human: HumanInstance; faceapi: FaceApiModule; net: DescriptorNet }
 
 const RAD = 180 / Math.PI;
 
@@ -39,8 +41,11 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
     loading ??= (async () => {
       const human = await loadHuman();
       const faceapi = await loadFaceApi();
-      await warmUp({ human, faceapi });
-      return { human, faceapi };
+      const params = faceapi.nets.faceRecognitionNet.params;
+      if (!params) throw new Error('face-api: the face recognition weights did not load');
+      const loaded = { human, faceapi, net: createDescriptorNet(faceapi.tf, params) };
+      await warmUp(loaded);
+      return loaded;
     })();
     return loading;
   };
@@ -89,11 +94,10 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
         let landmarks = face.landmarks;
         if (landmarks.length === 0) landmarks = (await meshFor(m, image, face)).landmarks;
         const chip = alignedChip(image, fivePoints(landmarks));
-        const direct = await descriptor(m, chip);
-        if (!(embedOptions.augment ?? flipAlways)) return direct;
+        if (!(embedOptions.augment ?? flipAlways)) return descriptor(m, chip);
         // Mean of the chip's and its mirror's descriptors: cheap test-time augmentation that makes
         // the embedding less sensitive to small alignment errors on low-resolution faces.
-        const mirrored = await descriptor(m, mirrorImage(chip));
+        const [direct, mirrored] = await descriptorAndMirror(m, chip);
         return direct.map((v, i) => (v + (mirrored[i] ?? 0)) / 2);
       });
     },
@@ -142,25 +146,34 @@ async function warmUp(m: Models): Promise<void> {
   await descriptor(m, { width: 150, height: 150, data: new Uint8Array(150 * 150 * 3).fill(128) });
 }
 
+/** The descriptor of one 150×150 chip. */
 async function descriptor(m: Models, chip: RgbImage): Promise<Float32Array> {
-  const t = m.faceapi.tf.tensor3d(chip.data, [chip.height, chip.width, 3], 'int32');
-  try {
-    const d = await m.faceapi.nets.faceRecognitionNet.computeFaceDescriptor(t);
-    return Float32Array.from(Array.isArray(d) ? (d[0] ?? []) : d);
-  } finally {
-    t.dispose();
-  }
+  const [d] = await describe(m, chip, false);
+  return d!;
 }
 
-function mirrorImage(img: RgbImage): RgbImage {
-  const out = new Uint8Array(img.data.length);
-  for (let y = 0; y < img.height; y++) {
-    for (let x = 0; x < img.width; x++) {
-      const s = (y * img.width + x) * 3, d = (y * img.width + (img.width - 1 - x)) * 3;
-      out[d] = img.data[s] ?? 0; out[d + 1] = img.data[s + 1] ?? 0; out[d + 2] = img.data[s + 2] ?? 0;
-    }
+/**
+ * Descriptors of a chip and of its mirror image, as one batch of two: the network's ops are
+ * dispatched once for both (each image's values are what it gives alone).
+ */
+async function descriptorAndMirror(m: Models, chip: RgbImage): Promise<[Float32Array, Float32Array]> {
+  const [a, b] = await describe(m, chip, true);
+  return [a!, b!];
+}
+
+async function describe(m: Models, chip: RgbImage, withMirror: boolean): Promise<Float32Array[]> {
+  const tf = m.faceapi.tf;
+  const out = tf.tidy(() => {
+    const t = tf.tensor3d(chip.data, [chip.height, chip.width, 3], 'int32');
+    return m.net.describe(withMirror ? tf.stack([t, tf.reverse(t, 1)]) as Tensor4D : tf.expandDims(t, 0) as Tensor4D);
+  });
+  try {
+    const values = await out.data();
+    const n = out.shape[1];
+    return Array.from({ length: out.shape[0] }, (_, i) => Float32Array.from(values.subarray(i * n, (i + 1) * n)));
+  } finally {
+    out.dispose();
   }
-  return { width: img.width, height: img.height, data: out };
 }
 
 function toDetected(f: HumanFace, image: RgbImage, meshRan: boolean): DetectedFace {
