@@ -9,7 +9,7 @@ import { loadHuman, humanPaths, type HumanFace, type HumanInstance } from './hum
 import { loadFaceApi, faceApiPaths, type FaceApiModule } from './faceapi-loader.ts';
 import { eyeOpenness, fivePoints, mouthOpenness, mouthShape, rollFromMesh } from './landmarks.ts';
 import { faceQuality } from './quality.ts';
-import { alignedChip } from './align.ts';
+import { alignedChip, mirrorImage } from './align.ts';
 import { similarityScore } from '../../domain/face-match.ts';
 import type { DetectOptions, DetectedFace, Embedding, FaceEngine, RgbImage } from './port.ts';
 
@@ -150,17 +150,6 @@ async function descriptor(m: Models, chip: RgbImage): Promise<Float32Array> {
   } finally {
     t.dispose();
   }
-}
-
-function mirrorImage(img: RgbImage): RgbImage {
-  const out = new Uint8Array(img.data.length);
-  for (let y = 0; y < img.height; y++) {
-    for (let x = 0; x < img.width; x++) {
-      const s = (y * img.width + x) * 3, d = (y * img.width + (img.width - 1 - x)) * 3;
-      out[d] = img.data[s] ?? 0; out[d + 1] = img.data[s + 1] ?? 0; out[d + 2] = img.data[s + 2] ?? 0;
-    }
-  }
-  return { width: img.width, height: img.height, data: out };
 }
 
 function toDetected(f: HumanFace, image: RgbImage, meshRan: boolean): DetectedFace {
