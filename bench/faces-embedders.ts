@@ -13,6 +13,7 @@
 //
 // Run: HUMAN_MODELS_DIR=… FACEPLUGIN_DIR=… npm run bench:faces-embedders -- --embed /tmp/dir
 //      npm run bench:faces-embedders -- /tmp/dir        (judge saved descriptors again)
+//      HUMAN_MODELS_DIR=… FACEPLUGIN_DIR=… npm run bench:faces-embedders -- --time   (CPU per descriptor)
 
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -23,7 +24,7 @@ import { fivePoints } from '../src/engines/face/landmarks.ts';
 import { createFaceEngine } from '../src/engines/face/human-faceapi.ts';
 import { decodeImage } from '../src/engines/face/image.ts';
 import { detectForMatching, largest, PAIR_ZOOM_BELOW_PX, zoomOnFace } from '../src/faces/face-for-matching.ts';
-import { arcfaceChip, loadCandidates, preprocessKey, type Candidate, type Preprocess } from './face-embedders.ts';
+import { arcfaceChip, loadCandidates, preprocessKey, type Candidate } from './face-embedders.ts';
 import { rocAuc, rocCurve, tarAtFar, type Scored } from './faces-metrics.ts';
 import { EmbeddingCache, parsePairs, type Pair, type Variant } from './faces-pairs.ts';
 import { folds, identitySplit, SPLIT_NAME, type Side } from './faces-split.ts';
@@ -37,7 +38,7 @@ const FACE_API = 'face-api ResNet-34';
 interface Views { pd: number[]; pm: number[]; zd: number[]; zm: number[] }
 interface Entry { height: number; faceapi: { plain: number[]; photo: number[] }; c: Record<string, Views> }
 type Store = Record<string, Entry | null>;
-interface Meta { load: string[]; models: Record<string, { source: string; bytes: number; dims: number; cpuMs: number; n: number; rssMb?: number }>; chosen: Record<string, Record<Side, string>> }
+interface Meta { load: string[]; models: Record<string, { source: string; bytes: number; dims: number; cpuMs: number; n: number; rssMb?: number }> }
 
 // ---- embedding ------------------------------------------------------------------------------
 
@@ -51,7 +52,8 @@ async function embedAll(dir: string, pairs: Pair[], split: Map<string, Side>): P
   const few = [...pairs.filter((p) => p.same).slice(0, 4), ...pairs.filter((p) => !p.same).slice(0, 4)];
   const fewImages = [...new Set(few.flatMap((p) => [p.a, p.b]))];
   const images = [...new Set([...fewImages, ...[...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort()])];
-  const meta: Meta = { load: [loadavg().map((v) => v.toFixed(1)).join(' ')], models: {}, chosen: {} };
+  const meta: Meta = { load: [loadavg().map((v) => v.toFixed(1)).join(' ')], models: {} };
+  let chosen: Record<string, Record<Side, string>> = {};
   const cpu = (name: string, source: string, bytes: number, dims: number, us: number) => {
     const m = (meta.models[name] ??= { source, bytes, dims, cpuMs: 0, n: 0 });
     m.cpuMs += us / 1000; m.n++;
@@ -62,7 +64,7 @@ async function embedAll(dir: string, pairs: Pair[], split: Map<string, Side>): P
     const store: Store = {};
     // Real images: every preprocessing choice (a fold picks one on its calibration pairs); the
     // others: only the choices some fold picked.
-    const choices = (c: Candidate) => (variant === 'real' ? c.choices : c.choices.filter((p) => SIDES.some((s) => meta.chosen[c.name]?.[s] === preprocessKey(p))));
+    const choices = (c: Candidate) => (variant === 'real' ? c.choices : c.choices.filter((p) => SIDES.some((s) => chosen[c.name]?.[s] === preprocessKey(p))));
     for (const [i, rel] of images.entries()) {
       const buf = await cache.image(rel, variant);
       if (i % 25 === 0) console.log(`  ${variant}: ${i}/${images.length}`);
@@ -97,13 +99,11 @@ async function embedAll(dir: string, pairs: Pair[], split: Map<string, Side>): P
       if (variant === 'real' && i === fewImages.length - 1) sanity(few, store, candidates);
     }
     await writeFile(join(dir, `embedders-${variant}.json`), JSON.stringify(store));
-    if (variant === 'real') {
-      for (const c of candidates) meta.chosen[c.name] = chooseOn(pairs, split, store, c);
-    }
+    if (variant === 'real') chosen = chooseAll(pairs, split, store);
+    // Saved after every variant, so a run cut short can still be judged.
+    for (const [name, m] of Object.entries(meta.models)) m.rssMb = rss(name);
+    await writeFile(join(dir, 'embedders-meta.json'), JSON.stringify({ ...meta, load: [...meta.load, loadavg().map((v) => v.toFixed(1)).join(' ')] }));
   }
-  meta.load.push(loadavg().map((v) => v.toFixed(1)).join(' '));
-  for (const [name, m] of Object.entries(meta.models)) m.rssMb = rss(name);
-  await writeFile(join(dir, 'embedders-meta.json'), JSON.stringify(meta));
 }
 
 /** Six decimals are plenty for cosine and euclidean distances and keep the saved files small. */
@@ -124,18 +124,26 @@ function sanity(few: Pair[], real: Store, candidates: Candidate[]): void {
   }
 }
 
-/** Per side: the preprocessing whose real calibration pairs separate best (TAR @ FAR 0.1 %, then AUC). */
-function chooseOn(pairs: Pair[], split: Map<string, Side>, real: Store, c: Candidate): Record<Side, string> {
-  const out = {} as Record<Side, string>;
-  for (const side of SIDES) {
-    let best: { key: string; tar: number; auc: number } | null = null;
-    for (const p of c.choices) {
-      const items = scorePairs(pairs, real, real, embedderOf(`${c.name}|${preprocessKey(p)}`)).filter((q) => inside(split, side)(q));
-      const tar = tarAtFar(rocCurve(items), 0.001).tar, auc = rocAuc(items);
-      console.log(`  choose on ${side} (real pairs, both identities there): ${c.name} ${preprocessKey(p).padEnd(28)} TAR@0.1% ${pct(tar)} AUC ${auc.toFixed(5)}`);
-      if (!best || tar > best.tar || (tar === best.tar && auc > best.auc)) best = { key: preprocessKey(p), tar, auc };
+/**
+ * Per candidate and side: the preprocessing (of those embedded on the real images) whose real pairs
+ * with both identities on that side separate best (TAR @ FAR 0.1 %, then AUC).
+ */
+function chooseAll(pairs: Pair[], split: Map<string, Side>, real: Store, log = false): Record<string, Record<Side, string>> {
+  const keys = Object.keys(Object.values(real).find((e) => e !== null)?.c ?? {});
+  const out: Record<string, Record<Side, string>> = {};
+  for (const name of new Set(keys.map((k) => k.slice(0, k.indexOf('|'))))) {
+    const mine = keys.filter((k) => k.startsWith(`${name}|`));
+    const pick = (out[name] = {} as Record<Side, string>);
+    for (const side of SIDES) {
+      let best: { key: string; tar: number; auc: number } | null = null;
+      for (const key of mine) {
+        const items = scorePairs(pairs, real, real, embedderOf(key)).filter(inside(split, side));
+        const tar = tarAtFar(rocCurve(items), 0.001).tar, auc = rocAuc(items);
+        if (log) console.log(`  on ${side.padEnd(11)} ${key.padEnd(56)} TAR@0.1% ${pct(tar).padStart(8)}  AUC ${auc.toFixed(5)}`);
+        if (!best || tar > best.tar || (tar === best.tar && auc > best.auc)) best = { key, tar, auc };
+      }
+      pick[side] = best!.key.slice(name.length + 1);
     }
-    out[side] = best!.key;
   }
   return out;
 }
@@ -194,14 +202,17 @@ function foldLine(label: string, items: PairScore[], split: Map<string, Side>, s
 }
 
 async function judgeAll(dir: string, pairs: Pair[], split: Map<string, Side>): Promise<void> {
-  const meta = JSON.parse(await readFile(join(dir, 'embedders-meta.json'), 'utf8')) as Meta;
+  const metaFile = join(dir, 'embedders-meta.json');
+  const meta = existsSync(metaFile) ? (JSON.parse(await readFile(metaFile, 'utf8')) as Meta) : { load: ['not recorded'], models: {} };
   const real = JSON.parse(await readFile(join(dir, 'embedders-real.json'), 'utf8')) as Store;
   console.log(`split ${SPLIT_NAME}; load average while embedding: ${meta.load.join(' → ')}`);
   console.log('\nmodels (CPU ms per descriptor, in process, one thread: chip warp + preprocessing + model; face-api: alignment + descriptor):');
   for (const [name, m] of Object.entries(meta.models)) {
     console.log(`  ${name.padEnd(24)} ${m.dims}-d  ${m.bytes ? `${(m.bytes / 1e6).toFixed(1)} MB` : '(in the product)'}  ${(m.cpuMs / m.n).toFixed(1)} ms CPU (n ${m.n})  ${m.rssMb === undefined ? '' : `RSS +${m.rssMb.toFixed(0)} MB loaded  `}${m.source}`);
   }
-  for (const [name, c] of Object.entries(meta.chosen)) console.log(`  chosen preprocessing for ${name}: fold calibrated on calibration → ${c.calibration}; on report → ${c.report}`);
+  console.log('\npreprocessing, judged on the real pairs of one side (recipe of faces/compare):');
+  const chosen = chooseAll(pairs, split, real, true);
+  for (const [name, c] of Object.entries(chosen)) console.log(`  chosen for ${name}: fold calibrated on calibration → ${c.calibration}; on report → ${c.report}`);
   for (const variant of VARIANTS) {
     const file = join(dir, `embedders-${variant}.json`);
     if (!existsSync(file)) continue;
@@ -212,10 +223,10 @@ async function judgeAll(dir: string, pairs: Pair[], split: Map<string, Side>): P
       const fa = scorePairs(pairs, real, other, embedderOf(FACE_API), true);
       console.log(`  fold calibrated on ${side}:`);
       console.log(foldLine(FACE_API, fa, split, side));
-      for (const [name, chosen] of Object.entries(meta.chosen)) {
-        const key = `${name}|${chosen[side]}`;
+      for (const [name, choice] of Object.entries(chosen)) {
+        const key = `${name}|${choice[side]}`;
         const items = scorePairs(pairs, real, other, embedderOf(key));
-        console.log(foldLine(`${name} (${chosen[side]})`, items, split, side));
+        console.log(foldLine(`${name} (${choice[side]})`, items, split, side));
         // Fusion: both embedders' scores z-scored on this side's impostors, then averaged.
         const [zf, zc] = [zScored(fa, fa.filter(inSide)), zScored(items, items.filter(inSide))];
         const fused = zf.map((p, i) => ({ ...p, score: (p.score + zc[i]!.score) / 2 }));
@@ -225,10 +236,39 @@ async function judgeAll(dir: string, pairs: Pair[], split: Map<string, Side>): P
   }
 }
 
+/**
+ * CPU per descriptor, back to back on one photo's face (as detected: the plain chip), 30 calls each
+ * after a warm-up, in process on one thread; and what loading each model added to the RSS.
+ */
+async function timeModels(pairs: Pair[]): Promise<void> {
+  const engine = createFaceEngine();
+  await engine.init();
+  const rss0 = process.memoryUsage().rss;
+  const candidates = await loadCandidates(process.env);
+  console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}; RSS with Human + face-api ${(rss0 / 1e6).toFixed(0)} MB`);
+  const found = await detectForMatching(engine, await decodeImage(await readFile(join(DATA, pairs[0]!.a))));
+  const face = largest(found.faces)!;
+  const points = fivePoints(face.landmarks);
+  const perCall = async (fn: () => Promise<unknown>) => {
+    await fn();
+    const t = process.cpuUsage();
+    for (let i = 0; i < 30; i++) await fn();
+    const u = process.cpuUsage(t);
+    return ((u.user + u.system) / 1000 / 30).toFixed(1);
+  };
+  console.log(`  ${FACE_API.padEnd(24)} ${await perCall(() => engine.embed(found.image, face))} ms CPU (alignment + descriptor; in the product)`);
+  for (const c of candidates) {
+    const p = c.choices[0]!;
+    const ms = await perCall(() => c.embed(arcfaceChip(found.image, points, c.size, p.zoom), p));
+    console.log(`  ${c.name.padEnd(24)} ${ms} ms CPU (chip + model)  ${(c.bytes / 1e6).toFixed(1)} MB on disk  RSS +${c.rssMb.toFixed(0)} MB loaded  ${c.source}`);
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(DATA, 'pairs.csv'))) throw new Error(`${DATA}/pairs.csv not found: this bench needs ../shared/data`);
   const pairs = parsePairs(await readFile(join(DATA, 'pairs.csv'), 'utf8'));
   const split = identitySplit(await readFile(join(DATA, 'identities.csv'), 'utf8'));
+  if (process.argv.includes('--time')) return timeModels(pairs);
   const e = process.argv.indexOf('--embed');
   const dir = e > 0 ? (process.argv[e + 1] ?? '/tmp/faces-embedders') : (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/tmp/faces-embedders');
   if (e > 0) await embedAll(dir, pairs, split);
