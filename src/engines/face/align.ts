@@ -49,7 +49,15 @@ export function fitSimilarity(src: ReadonlyArray<readonly [number, number]>, dst
 
 /** Warps `img` so that `points` land on the dlib chip targets; bilinear, edge pixels replicated. */
 export function alignedChip(img: RgbImage, points: ReadonlyArray<readonly [number, number]>, size = CHIP_SIZE, padding = CHIP_PADDING): RgbImage {
-  const { a, b, tx, ty } = fitSimilarity(points, chipTargets(size, padding));
+  return warpSimilarity(img, points, chipTargets(size, padding), size);
+}
+
+/**
+ * A `size`×`size` chip of `img` in which `points` land as near as a similarity transform allows on
+ * `targets` (chip pixels). Other embedders use other templates (ArcFace's five points at 112 px).
+ */
+export function warpSimilarity(img: RgbImage, points: ReadonlyArray<readonly [number, number]>, targets: ReadonlyArray<readonly [number, number]>, size: number): RgbImage {
+  const { a, b, tx, ty } = fitSimilarity(points, targets);
   const det = a * a + b * b; // inverse of z is conj(z)/|z|²
   const out = new Uint8Array(size * size * 3);
   for (let v = 0; v < size; v++) {
@@ -61,6 +69,18 @@ export function alignedChip(img: RgbImage, points: ReadonlyArray<readonly [numbe
     }
   }
   return { width: size, height: size, data: out };
+}
+
+/** The chip mirrored left–right (test-time augmentation: the mean of both descriptors). */
+export function mirrorImage(img: RgbImage): RgbImage {
+  const out = new Uint8Array(img.data.length);
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const s = (y * img.width + x) * 3, d = (y * img.width + (img.width - 1 - x)) * 3;
+      out[d] = img.data[s] ?? 0; out[d + 1] = img.data[s + 1] ?? 0; out[d + 2] = img.data[s + 2] ?? 0;
+    }
+  }
+  return { width: img.width, height: img.height, data: out };
 }
 
 function sampleBilinear(img: RgbImage, x: number, y: number, out: Uint8Array, o: number): void {

@@ -123,7 +123,7 @@ interface ModelJson {
   weightsManifest: Array<{ paths: string[]; weights: unknown[] }>;
 }
 
-async function loadGraphArtifacts(jsonPath: string): Promise<Record<string, unknown>> {
+export async function loadGraphArtifacts(jsonPath: string): Promise<Record<string, unknown>> {
   const json = JSON.parse(await readFile(jsonPath, 'utf8')) as ModelJson;
   const dir = dirname(jsonPath);
   const weightSpecs: unknown[] = [];

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DISTANCE_AT_THRESHOLD, FACE_CHANGED_SCORE, MATCH_THRESHOLD, euclidean, isMatch, scoreFromDistance } from '../../../src/domain/face-match.ts';
-import { alignedChip, chipTargets, fitSimilarity } from '../../../src/engines/face/align.ts';
+import { alignedChip, chipTargets, fitSimilarity, mirrorImage, warpSimilarity } from '../../../src/engines/face/align.ts';
 import { faceQuality } from '../../../src/engines/face/quality.ts';
 import type { DetectedFace, RgbImage } from '../../../src/engines/face/port.ts';
 import { fivePoints } from '../../../src/engines/face/landmarks.ts';
@@ -49,6 +49,25 @@ describe('alignment', () => {
     const chip = alignedChip(img, chipTargets());
     assert.equal(chip.width, 150);
     assert.deepEqual(chip.data.subarray(3000, 3030), img.data.subarray(3000, 3030));
+  });
+
+  it('warps onto another template and size (ArcFace-style 112-px chip): points twice as far apart land at half scale', () => {
+    const img: RgbImage = { width: 224, height: 224, data: new Uint8Array(224 * 224 * 3).map((_, i) => (i * 7) % 251) };
+    const targets: Array<[number, number]> = [[38, 52], [74, 52], [56, 72], [42, 92], [70, 92]];
+    const chip = warpSimilarity(img, targets.map(([x, y]) => [2 * x, 2 * y] as [number, number]), targets, 112);
+    assert.equal(chip.width, 112);
+    assert.equal(chip.data.length, 112 * 112 * 3);
+    // Chip pixel (u, v) samples the source at (2u + 0.5, 2v + 0.5): the mean of a 2×2 block, rounded.
+    const at = (x: number, y: number, c: number) => img.data[(y * 224 + x) * 3 + c]!;
+    const mean = (at(80, 60, 0) + at(81, 60, 0) + at(80, 61, 0) + at(81, 61, 0)) / 4;
+    assert.ok(Math.abs(chip.data[(30 * 112 + 40) * 3]! - mean) <= 1);
+  });
+
+  it('mirrors a chip left to right, and twice gives it back', () => {
+    const img: RgbImage = { width: 3, height: 2, data: Uint8Array.from({ length: 18 }, (_, i) => i) };
+    const m = mirrorImage(img);
+    assert.deepEqual([...m.data.subarray(0, 9)], [6, 7, 8, 3, 4, 5, 0, 1, 2]);
+    assert.deepEqual(mirrorImage(m).data, img.data);
   });
 });
 
