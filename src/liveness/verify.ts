@@ -97,8 +97,9 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
   const n = body.frames.length;
   const decoded = body.frames.map((f, index) => decodeOrThrow(deps, f.image, `frames[${index}].image`));
   for (const d of decoded) d.catch(() => undefined); // a failed decode is thrown by analyzeFrames; the rest must not go unhandled
-  // Passive anti-spoof on two frames only: it is a weak signal (see ARCHITECTURE.md) and costs time.
-  const spoofAt = new Set([0, Math.floor(n / 2)]);
+  // No passive anti-spoof models here: nothing decides on them (APCER 4/6 on the smoke set,
+  // docs/model-card-faces.md) and the two frames they ran on cost ~11 ms of CPU each, ~3.5 % of a
+  // check (session 9). details.antiSpoofingScore is null (not measured); recorded videos keep them.
   // The iris model only sharpens blinks and the expression model only scores smiles: skip them when
   // no such challenge was issued (~1/3 of the detect time each frame).
   const iris = challenges.includes('blink'), expressions = challenges.includes('smile');
@@ -112,7 +113,7 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
   const left = new Map<number, number>(); // frames still to measure per challenge
   for (const f of body.frames) left.set(f.challengeIndex, (left.get(f.challengeIndex) ?? 0) + 1);
   await analyzeFrames(deps.engine, decoded.map((image, i) => ({ t: i, image })), {
-    antispoofAt: (_, i) => spoofAt.has(i), irisAt: () => iris, expressionsAt: () => expressions, maxFaces: 3,
+    irisAt: () => iris, expressionsAt: () => expressions, maxFaces: 3,
     onFrame: (index, m, image) => {
       const face = m.faces[0] ?? null; // largest first
       const challengeIndex = body.frames[index]!.challengeIndex;
@@ -257,11 +258,6 @@ function frameEvidence(f: MeasuredFrame) {
   };
 }
 
-function passiveScore(frames: MeasuredFrame[]): number | null {
-  const xs = frames.flatMap((f) => (f.face && f.face.antispoof !== null && Number.isFinite(f.face.antispoof) ? [f.face.antispoof] : []));
-  return xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null;
-}
-
 export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLivenessDeps): Promise<LivenessResult> {
   const started = performance.now();
   const { body } = input;
@@ -301,7 +297,8 @@ export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLiv
     success: true,
     score,
     passed: blocking.size === 0,
-    details: { livenessScore, faceMatchScore, antiSpoofingScore: passiveScore(frames) },
+    // The passive models do not run on this path (measureAll): no score rather than an invented one.
+    details: { livenessScore, faceMatchScore, antiSpoofingScore: null },
     reasons,
     evidence: {
       challenges: token.challenges,
@@ -310,6 +307,7 @@ export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLiv
       checks,
       faceMatch: { passport, selfie, threshold: MATCH_THRESHOLD },
       frames: frames.map(frameEvidence),
+      passive: { score: null, reason: 'not_run' },
       client: { antiSpoofing: body.antiSpoofing ?? null, documentType: body.documentType ?? null, country: body.country ?? null,
         blendshapesFrames: body.frames.filter((f) => f.blendshapes).length },
       models: deps.engine.info(),

@@ -2550,7 +2550,7 @@ export interface components {
          *       "details": {
          *         "livenessScore": 87,
          *         "faceMatchScore": 90.5,
-         *         "antiSpoofingScore": 0.93
+         *         "antiSpoofingScore": null
          *       },
          *       "reasons": [],
          *       "evidence": {
@@ -5922,7 +5922,7 @@ export interface operations {
                      *       "details": {
                      *         "livenessScore": 87,
                      *         "faceMatchScore": 90.5,
-                     *         "antiSpoofingScore": 0.93
+                     *         "antiSpoofingScore": null
                      *       },
                      *       "reasons": [],
                      *       "evidence": {
@@ -6149,7 +6149,7 @@ export interface operations {
                      *       "details": {
                      *         "livenessScore": 87,
                      *         "faceMatchScore": 90.5,
-                     *         "antiSpoofingScore": 0.93
+                     *         "antiSpoofingScore": null
                      *       },
                      *       "reasons": [],
                      *       "evidence": {

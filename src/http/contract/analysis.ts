@@ -67,7 +67,7 @@ export const LivenessResult = named('LivenessResult', z.object({
   success: z.boolean(),
   score: z.number().describe('0–100'),
   passed: z.boolean(),
-  details: z.object({ livenessScore: z.number(), faceMatchScore: z.number().nullable(), antiSpoofingScore: z.number().nullable() }),
+  details: z.object({ livenessScore: z.number(), faceMatchScore: z.number().nullable(), antiSpoofingScore: z.number().nullable().describe('null: the passive anti-spoof models are advisory and not run on this path') }),
   reasons: z.array(z.string()).describe('Why it did not pass (challenge_not_performed, replay_suspected, virtual_camera…)'),
   evidence: jsonObject.describe('Per-challenge measurements, frame checks and timings'),
-}), { example: { success: true, score: 87, passed: true, details: { livenessScore: 87, faceMatchScore: 90.5, antiSpoofingScore: 0.93 }, reasons: [], evidence: { timingsMs: { total: 412 } } } });
+}), { example: { success: true, score: 87, passed: true, details: { livenessScore: 87, faceMatchScore: 90.5, antiSpoofingScore: null }, reasons: [], evidence: { timingsMs: { total: 412 } } } });
