@@ -98,8 +98,9 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
   const decoded = body.frames.map((f, index) => decodeOrThrow(deps, f.image, `frames[${index}].image`));
   for (const d of decoded) d.catch(() => undefined); // a failed decode is thrown by analyzeFrames; the rest must not go unhandled
   // No passive anti-spoof models here: nothing decides on them (APCER 4/6 on the smoke set,
-  // docs/model-card-faces.md) and the two frames they ran on cost ~11 ms of CPU each, ~3.5 % of a
-  // check (session 9). details.antiSpoofingScore is null (not measured); recorded videos keep them.
+  // docs/model-card-faces.md), and dropping them from the two frames they ran on saved ~6 % of a
+  // check's server CPU (bench:latency, session 9). details.antiSpoofingScore is null (not
+  // measured); recorded videos keep them.
   // The iris model only sharpens blinks and the expression model only scores smiles: skip them when
   // no such challenge was issued (~1/3 of the detect time each frame).
   const iris = challenges.includes('blink'), expressions = challenges.includes('smile');
