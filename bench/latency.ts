@@ -7,24 +7,27 @@
 // face worker threads (the difference is one thread's models). The server's CPU time per request
 // (/proc/<pid>/stat) is printed next to the wall time: on a loaded machine it is the figure to compare.
 //
-//   npm run bench:latency [-- --n 40] [-- --no-rss]
+//   npm run bench:latency [-- --n 40] [-- --no-rss] [-- --liveness-only]
 //
 // Media are generated from face-api's sample photos (no ../shared/data needed). Liveness verify is
 // rate limited to 30 a minute per address, so its sample stays below that.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { personA1, personA3 } from '../test/helpers/face-media.ts';
+import { loadConfig } from '../src/config/config.ts';
 import { loadAverage } from './cpu-clock.ts';
 import { percentile } from './faces-metrics.ts';
 
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const N = Number(arg('--n')) || 40;
 const LIVENESS_N = Math.min(N, 25);
+/** The server's face worker threads: FACE_WORKERS as the server reads it (default one per core, at most 4). */
+const FACE_WORKERS = loadConfig(process.env).FACE_WORKERS;
 
 const freePort = () => new Promise<number>((r) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
@@ -40,6 +43,32 @@ function procStats(pid: number): { rssMb: number; cpuMs: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { rssMb: rss, cpuMs: (Number(f[11]) + Number(f[12])) * 10 };
+}
+
+/** CPU ms of every thread of a process (/proc/<pid>/task), by thread id. */
+function threadCpu(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(Number(tid), (Number(f[11]) + Number(f[12])) * 10);
+  }
+  return out;
+}
+
+/**
+ * Where a request's server CPU went: the main thread (HTTP, JSON, base64, frame fingerprints, the
+ * checks), the face worker threads (Node names every thread "node", so they are taken to be the
+ * `workers` busiest other threads) and the rest (libuv's pool decoding JPEGs with sharp, V8's GC).
+ */
+function threadSplit(pid: number, before: Map<number, number>, n: number, workers: number): string {
+  const after = threadCpu(pid);
+  const used = [...after].map(([tid, ms]) => [tid, (ms - (before.get(tid) ?? 0)) / n] as const);
+  const main = used.find(([tid]) => tid === pid)?.[1] ?? 0;
+  const others = used.filter(([tid]) => tid !== pid).map(([, ms]) => ms).sort((a, b) => b - a);
+  const faces = others.slice(0, workers);
+  const rest = others.slice(workers).reduce((a, b) => a + b, 0);
+  return `main ${main.toFixed(0)}, face workers ${faces.map((ms) => ms.toFixed(0)).join(' + ')}, other threads ${rest.toFixed(0)} ms/request`;
 }
 
 interface Proc { child: ChildProcess; base: string; stop(): Promise<void> }
@@ -74,6 +103,7 @@ async function measure(name: string, pid: number, n: number, one: () => Promise<
   for (let i = 0; i < 2; i++) await (await one()).arrayBuffer(); // first calls set up kernels (see warmUp)
   const lat: number[] = [];
   const cpu0 = procStats(pid).cpuMs;
+  const threads0 = threadCpu(pid);
   for (let i = 0; i < n; i++) {
     const t = performance.now();
     const r = await one();
@@ -83,6 +113,7 @@ async function measure(name: string, pid: number, n: number, one: () => Promise<
   }
   const cpu = (procStats(pid).cpuMs - cpu0) / n;
   console.log(`${name.padEnd(34)} p50 ${percentile(lat, 50).toFixed(0).padStart(4)} ms   p90 ${percentile(lat, 90).toFixed(0).padStart(4)} ms   server CPU ${cpu.toFixed(0)} ms/request   (n=${n}, load ${loadAverage()})`);
+  console.log(`${''.padEnd(34)} ${threadSplit(pid, threads0, n, FACE_WORKERS)}`);
 }
 
 /** 8 distinct 640×480 frames of person A (slightly shifted crops), base64 JPEG. */
@@ -97,7 +128,7 @@ async function latency(env: NodeJS.ProcessEnv, key: string): Promise<void> {
     const pid = p.child.pid!;
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const a = Buffer.from(await personA1()).toString('base64'), b = Buffer.from(await personA3()).toString('base64');
-    await measure('POST /v1/faces/compare', pid, N, () => fetch(`${p.base}/v1/faces/compare`, { method: 'POST', headers, body: JSON.stringify({ a, b }) }));
+    if (!process.argv.includes('--liveness-only')) await measure('POST /v1/faces/compare', pid, N, () => fetch(`${p.base}/v1/faces/compare`, { method: 'POST', headers, body: JSON.stringify({ a, b }) }));
     const imgs = await frames8();
     const s = await (await fetch(`${p.base}/v1/sessions`, { method: 'POST', headers, body: JSON.stringify({ profile: { steps: ['selfie'] } }) })).json() as { id: string };
     await measure('POST /v1/liveness/verify (8 frames)', pid, LIVENESS_N, async () => {
