@@ -177,16 +177,28 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
  * counts when either sees the screen.
  */
 export function checkScreenReplay(frames: ReadonlyArray<{ t: number; image: RgbImage; face: Box }>, options: ScreenOptions = {}): CheckOutcome {
+  return screenVerdict(frames.map((f) => screenFrame(f, options)), options);
+}
+
+/** One frame's screen measures (~20 ms at 640 px): callers with idle time between frames run it as each arrives. */
+export function screenFrame(f: { t: number; image: RgbImage; face: Box }, options: ScreenOptions = {}): ScreenFrame {
   const o = { ...SCREEN_DEFAULTS, ...options };
-  const per = frames.map((f) => {
-    const sides = screenSides(f.image, f.face, o.sideReach);
-    const grid = gridPeak(f.image, f.face);
-    return {
-      t: r3(f.t), framing: r3(framing(sides)), top: r3(sides.top), bottom: r3(sides.bottom), left: r3(sides.left), right: r3(sides.right),
-      grid: Math.round(grid.prominence * 10) / 10, grid_period: grid.period.map((p) => (Number.isFinite(p) ? Math.round(p * 100) / 100 : null)),
-    };
-  });
-  const screen = (p: { framing: number; grid: number }) => p.framing >= o.minCoverage || p.grid >= o.minGridProminence;
+  const sides = screenSides(f.image, f.face, o.sideReach);
+  const grid = gridPeak(f.image, f.face);
+  return {
+    t: r3(f.t), framing: r3(framing(sides)), top: r3(sides.top), bottom: r3(sides.bottom), left: r3(sides.left), right: r3(sides.right),
+    grid: Math.round(grid.prominence * 10) / 10, grid_period: grid.period.map((p) => (Number.isFinite(p) ? Math.round(p * 100) / 100 : null)),
+  };
+}
+
+export interface ScreenFrame {
+  t: number; framing: number; top: number; bottom: number; left: number; right: number; grid: number; grid_period: Array<number | null>;
+}
+
+/** The check's outcome from the frames' measures (see checkScreenReplay). */
+export function screenVerdict(per: readonly ScreenFrame[], options: ScreenOptions = {}): CheckOutcome {
+  const o = { ...SCREEN_DEFAULTS, ...options };
+  const screen = (p: ScreenFrame) => p.framing >= o.minCoverage || p.grid >= o.minGridProminence;
   const framed = per.filter(screen).length;
   const share = per.length ? framed / per.length : 0;
   return {

@@ -17,6 +17,7 @@ import {
   type ImageCheckOptions,
 } from './replay.ts';
 import type { CheckOutcome } from './outcome.ts';
+import { screenFrame, screenVerdict, type ScreenFrame } from './screen-frame.ts';
 import { decodeDataUrl, type LivenessVerifyBody } from './schema.ts';
 import { consumeChallengeToken, type NonceStore } from './token.ts';
 import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts';
@@ -89,7 +90,14 @@ async function decodeOrThrow(deps: VerifyLivenessDeps, s: string, what: string):
   }
 }
 
-async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, challenges: readonly ChallengeType[]): Promise<MeasuredFrame[]> {
+/**
+ * Frames the screen-replay check measures (~20 ms each on this thread, run while the workers still
+ * detect later frames): spread over the capture, so a few frames without the screen's edges in view
+ * do not decide (its rule: 3 of 4 frames show a screen).
+ */
+const SCREEN_FRAMES = 4;
+
+async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, challenges: readonly ChallengeType[]): Promise<{ frames: MeasuredFrame[]; screen: CheckOutcome }> {
   // Everything overlaps: frames decode on libuv's pool and each is measured on a face worker as soon
   // as it is decoded; this thread fingerprints each frame when its faces arrive; a challenge's
   // furthest-turned frame is embedded as soon as that challenge's frames are all measured, while
@@ -109,6 +117,8 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
     if (!embeddings.has(i)) embeddings.set(i, early(deps.engine.embed(images[i]!, frames[i]!.face!)));
     return embeddings.get(i)!;
   };
+  const screenAt = new Set(Array.from({ length: Math.min(n, SCREEN_FRAMES) }, (_, k) => Math.round(((k + 0.5) * n) / Math.min(n, SCREEN_FRAMES) - 0.5)));
+  const screens: ScreenFrame[] = [];
   const left = new Map<number, number>(); // frames still to measure per challenge
   for (const f of body.frames) left.set(f.challengeIndex, (left.get(f.challengeIndex) ?? 0) + 1);
   await analyzeFrames(deps.engine, decoded.map((image, i) => ({ t: i, image })), {
@@ -117,6 +127,7 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
       const face = m.faces[0] ?? null; // largest first
       const challengeIndex = body.frames[index]!.challengeIndex;
       images[index] = image;
+      if (face && screenAt.has(index)) screens.push(screenFrame({ t: toSeconds(body.frames[index]!.timestamp), image, face: face.box }));
       frames[index] = { index, challengeIndex, t: toSeconds(body.frames[index]!.timestamp), face, faces: m.faces.length,
         embedding: null, signature: frameSignature(image, face?.box ?? null), width: image.width, height: image.height };
       left.set(challengeIndex, left.get(challengeIndex)! - 1);
@@ -130,7 +141,7 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
   const picks = embeddedFrames(frames);
   const vectors = await Promise.all(picks.map((i) => embed(i)()));
   picks.forEach((i, k) => { frames[i]!.embedding = vectors[k]!; });
-  return frames;
+  return { frames, screen: screenVerdict(screens.sort((a, b) => a.t - b.t)) };
 }
 
 const offFrontal = (f: Pick<MeasuredFrame, 'face'>) => Math.abs(f.face!.pose.yaw) + Math.abs(f.face!.pose.pitch);
@@ -204,6 +215,8 @@ interface CaptureContext {
   window: { issuedAt: number; expiresAt: number; receivedAt: number };
   client?: Array<{ headPose?: unknown; landmarks?: unknown }>;
   cameraLabels?: string[];
+  /** Checks measured beside the frames' faces (verify: the screen-replay check on the frames' pixels). */
+  extraChecks?: CheckOutcome[];
   options?: VerifyLivenessOptions;
 }
 
@@ -237,6 +250,7 @@ export function assessCapture(frames: readonly MeasuredFrame[], ctx: CaptureCont
     }))),
     checkVirtualCamera(ctx.cameraLabels ?? []),
     checkCameraInjection(ctx.cameraLabels ?? []),
+    ...(ctx.extraChecks ?? []),
   ];
   const { reasons, blocking, add } = captureReasons(challenges, frames, checks);
   // Liveness is not established when the capture itself failed an integrity check, however well the
@@ -274,7 +288,7 @@ export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLiv
   // The passport photo and the selfie are embedded while the frames are measured (other workers).
   const passportRef = body.passport ? early(decodeOrThrow(deps, body.passport, 'passport').then((img) => embedReference(deps, img))) : null;
   const selfieRef = input.selfie ? early(deps.decodeImage(input.selfie).then((img) => embedReference(deps, img))) : null;
-  const frames = await measureAll(body, deps, token.challenges);
+  const { frames, screen } = await measureAll(body, deps, token.challenges);
   const measuredMs = performance.now() - started;
   const labels = [body.device?.cameraLabel, ...(body.device?.cameraLabels ?? [])].filter((x): x is string => !!x);
   const assessment = assessCapture(frames, {
@@ -282,6 +296,7 @@ export async function verifyLiveness(input: VerifyLivenessInput, deps: VerifyLiv
     window: { issuedAt: token.issuedAt, expiresAt: token.expiresAt, receivedAt: deps.clock.now().getTime() / 1000 },
     client: body.frames.map((f) => ({ headPose: f.headPose, landmarks: f.landmarks })),
     cameraLabels: labels,
+    extraChecks: [screen],
     ...(deps.options ? { options: deps.options } : {}),
   });
   const ref = referenceEmbedding(frames);

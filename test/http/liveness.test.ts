@@ -50,6 +50,27 @@ describe('liveness API', () => {
     assert.ok(stored.verification.stages.some((s: { stage: string }) => s.stage === 'liveness_api'));
   });
 
+  test('frames filmed off a screen are declined screen_replay, with every measured frame in evidence', async () => {
+    // The photo on a display: a dark bezel around the picture, a lit room behind it. The page is
+    // steady and performs nothing, so challenges fail too; the point is that the screen is named.
+    const face = await sharp(await personA1()).resize(300, 260, { fit: 'cover' }).toBuffer();
+    const screen = await sharp({ create: { width: 340, height: 300, channels: 3, background: { r: 18, g: 18, b: 22 } } }).composite([{ input: face, left: 20, top: 20 }]).png().toBuffer();
+    const now = Date.now() / 1000;
+    const list = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
+      const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 170, g: 160, b: 140 } } }).composite([{ input: screen, left: 140 + i * 3, top: 90 }]).jpeg({ quality: 90 }).toBuffer();
+      return { challengeIndex: Math.min(1, Math.floor(i / 4)), image: `data:image/jpeg;base64,${jpeg.toString('base64')}`, timestamp: now + i * 0.2 };
+    }));
+    const start = await (await rt.req('POST', '/v1/liveness/start', { session_id: sessionId, challenges: ['turn_left', 'turn_right'] })).json();
+    const res = await rt.app.request('/v1/liveness/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challengeToken: start.challengeToken, frames: list }) });
+    assert.equal(res.status, 200, await res.clone().text());
+    const r = await res.json();
+    assert.equal(r.passed, false);
+    assert.ok(r.reasons.includes('screen_replay'), r.reasons.join());
+    const check = r.evidence.checks.find((c: { reason: string }) => c.reason === 'screen_replay');
+    assert.equal(check.flagged, true);
+    assert.equal(check.evidence.frames.length, 4, 'four frames spread over the capture are measured');
+  });
+
   test('expired and forged tokens', async () => {
     const start = await (await rt.req('POST', '/v1/liveness/start', { session_id: sessionId })).json();
     rt.clock.advance(61);
