@@ -15,8 +15,9 @@
 // (see BLOCK_PERIOD) are not candidates.
 
 import type { Box, RgbImage } from '../engines/face/port.ts';
+import { fft } from '../engines/signal/fft.ts';
 
-/** Tile side (a power of two is not needed by the direct DFT, but 64 keeps bins at k/64 cycles/px). */
+/** Tile side: a power of two for the FFT; bins at k/64 cycles/px. */
 const TILE = 64;
 const HALF = TILE / 2;
 /** Lowest frequency searched, in bins: 6/64 cycles/px = periods ≤ 10.7 px (a face's features are longer). */
@@ -37,51 +38,32 @@ const RADIAL_STEP = 3;
 /** At most this many tiles per frame (the face box's centre first): bounds the cost on a large face. */
 const MAX_TILES = 12;
 
-/** Grey (BT.601 luma) of the image, full resolution. */
-function luma(img: RgbImage): Float32Array {
-  const g = new Float32Array(img.width * img.height);
-  const d = img.data;
-  for (let i = 0, p = 0; i < g.length; i++, p += 3) g[i] = 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!;
-  return g;
-}
-
-// cos/sin of 2πkn/TILE for every k, n, and the Hann window: a direct separable DFT of a 64×64 tile
-// is ~0.4 M multiply-adds, under a millisecond; no FFT needed at this size.
-const COS = new Float64Array(TILE * TILE);
-const SIN = new Float64Array(TILE * TILE);
-for (let k = 0; k < TILE; k++) for (let n = 0; n < TILE; n++) { COS[k * TILE + n] = Math.cos((2 * Math.PI * k * n) / TILE); SIN[k * TILE + n] = Math.sin((2 * Math.PI * k * n) / TILE); }
+// The Hann window of a tile's rows and columns.
 const HANN = Float64Array.from({ length: TILE }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / (TILE - 1)));
 
 /**
  * Adds the power spectrum of the tile at (x0, y0) to `acc` (rows ky = 0…TILE−1, columns kx =
- * 0…HALF: a real tile's spectrum is symmetric). The tile's mean is removed first.
+ * 0…HALF: a real tile's spectrum is symmetric). Grey is BT.601 luma, read for the tile's pixels
+ * only; the tile's mean is removed before the window. A 2-D FFT (rows, then the HALF + 1 columns a
+ * real tile needs): ~10× fewer operations than the direct DFT it replaced, the same spectrum up to
+ * float rounding.
  */
-function addTileSpectrum(g: Float32Array, width: number, x0: number, y0: number, acc: Float64Array): void {
-  const tile = new Float64Array(TILE * TILE);
+function addTileSpectrum(img: RgbImage, x0: number, y0: number, acc: Float64Array): void {
+  const re = new Float64Array(TILE * TILE);
+  const im = new Float64Array(TILE * TILE);
+  const d = img.data;
   let mean = 0;
-  for (let y = 0; y < TILE; y++) for (let x = 0; x < TILE; x++) mean += tile[y * TILE + x] = g[(y0 + y) * width + x0 + x]!;
-  mean /= TILE * TILE;
-  for (let y = 0; y < TILE; y++) for (let x = 0; x < TILE; x++) tile[y * TILE + x] = (tile[y * TILE + x]! - mean) * HANN[x]! * HANN[y]!;
-  // Along x for every row (kx ≤ HALF only), then along y for every kx.
-  const rr = new Float64Array(TILE * (HALF + 1));
-  const ri = new Float64Array(TILE * (HALF + 1));
   for (let y = 0; y < TILE; y++) {
-    for (let kx = 0; kx <= HALF; kx++) {
-      let sr = 0, si = 0;
-      for (let x = 0; x < TILE; x++) { const v = tile[y * TILE + x]!; sr += v * COS[kx * TILE + x]!; si -= v * SIN[kx * TILE + x]!; }
-      rr[y * (HALF + 1) + kx] = sr; ri[y * (HALF + 1) + kx] = si;
-    }
+    for (let x = 0, p = ((y0 + y) * img.width + x0) * 3; x < TILE; x++, p += 3) mean += re[y * TILE + x] = 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!;
   }
+  mean /= TILE * TILE;
+  for (let y = 0; y < TILE; y++) for (let x = 0; x < TILE; x++) re[y * TILE + x] = (re[y * TILE + x]! - mean) * HANN[x]! * HANN[y]!;
+  for (let y = 0; y < TILE; y++) fft(re.subarray(y * TILE, (y + 1) * TILE), im.subarray(y * TILE, (y + 1) * TILE));
+  const cr = new Float64Array(TILE), ci = new Float64Array(TILE);
   for (let kx = 0; kx <= HALF; kx++) {
-    for (let ky = 0; ky < TILE; ky++) {
-      let sr = 0, si = 0;
-      for (let y = 0; y < TILE; y++) {
-        const c = COS[ky * TILE + y]!, s = SIN[ky * TILE + y]!;
-        const ar = rr[y * (HALF + 1) + kx]!, ai = ri[y * (HALF + 1) + kx]!;
-        sr += ar * c + ai * s; si += ai * c - ar * s;
-      }
-      acc[ky * (HALF + 1) + kx]! += sr * sr + si * si;
-    }
+    for (let y = 0; y < TILE; y++) { cr[y] = re[y * TILE + kx]!; ci[y] = im[y * TILE + kx]!; }
+    fft(cr, ci);
+    for (let ky = 0; ky < TILE; ky++) acc[ky * (HALF + 1) + kx]! += cr[ky]! * cr[ky]! + ci[ky]! * ci[ky]!;
   }
 }
 
@@ -116,9 +98,8 @@ export interface GridPeak {
 export function gridPeak(img: RgbImage, face: Box): GridPeak {
   const origins = tiles(img, face);
   if (!origins.length) return { prominence: 0, period: [Infinity, Infinity], tiles: 0 };
-  const g = luma(img);
   const p = new Float64Array(TILE * (HALF + 1));
-  for (const [x, y] of origins) addTileSpectrum(g, img.width, x, y, p);
+  for (const [x, y] of origins) addTileSpectrum(img, x, y, p);
   // Power at any (kx, ky): the spectrum repeats every TILE bins, and P(−k) = P(k) for a real tile.
   const at = (kx: number, ky: number) => {
     const x = wrap(kx), y = wrap(ky);
