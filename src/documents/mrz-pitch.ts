@@ -26,7 +26,7 @@ function median(xs: number[]): number {
 }
 
 /** The most likely non-blank character around frame `at` (± `radius` frames). */
-function bestAround(line: RecognizedLine, symbols: string, at: number, radius: number): { char: string; p: number } {
+export function bestAround(line: RecognizedLine, symbols: string, at: number, radius: number): { char: string; p: number } {
   const width = symbols.length + 1;
   const steps = line.frames.length / width;
   let best = { char: '<', p: 0 };

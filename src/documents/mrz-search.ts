@@ -4,8 +4,9 @@
  * 44-character line on this machine), so rows are read two at a time, bottom of the page first.
  */
 import { cropRegion, inkContrast } from '../engines/ocr/crop.ts';
-import type { OcrEngine, RgbImage } from '../engines/ocr/port.ts';
+import type { OcrEngine, RecognizedLine, RgbImage } from '../engines/ocr/port.ts';
 import { layoutFor, MRZ_ALPHABET } from './mrz-format.ts';
+import { lostLeads, placeLine, restoreLead, type Placement } from './mrz-lead.ts';
 import { fillPitchGaps } from './mrz-pitch.ts';
 import { vote } from './mrz-vote.ts';
 import { assembleBlocks, cleanRow, fitLength, type Block, type ReadRow } from './mrz-lines.ts';
@@ -41,7 +42,15 @@ const CROPS = [
   { pad: { x: 0.3, y: 0.15 }, stretch: 1.5, minAspect: 30, ink: true },
 ] as const;
 
-interface Read { readonly row: Row; readonly text: ReadRow }
+interface Read {
+  readonly row: Row;
+  readonly text: ReadRow;
+  /** The recogniser's output and where its frames lie on the page (null: crop cut by the image edge). */
+  readonly line: RecognizedLine;
+  readonly at: Placement | null;
+  /** The cut it was read with: a re-read of the row uses the same one. */
+  readonly cut: Cut;
+}
 
 /**
  * Extra cuts of the names line, which no check digit covers (it also holds the document code and
@@ -88,13 +97,18 @@ function parseBlocks(rows: readonly ReadRow[], now: Date): Candidate[] {
   return out.sort((a, b) => score(b) - score(a));
 }
 
+/** Reads in page order, top line first, as read (`flip`: the page turned half way). */
+function byLine(reads: readonly Read[], flip: boolean): Read[] {
+  return [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across));
+}
+
 function ordered(reads: readonly Read[], flip: boolean): ReadRow[] {
-  return [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across)).map((r) => r.text);
+  return byLine(reads, flip).map((r) => r.text);
 }
 
 /** Every choice of one reading per row (at most 2^4 here). */
-function combinations(readings: readonly (readonly ReadRow[])[]): ReadRow[][] {
-  let out: ReadRow[][] = [[]];
+function combinations<T>(readings: readonly (readonly T[])[]): T[][] {
+  let out: T[][] = [[]];
   for (let i = 0; i < (readings[0]?.length ?? 0); i++) {
     out = out.flatMap((prefix) => readings.map((r) => [...prefix, r[i]!]));
   }
@@ -111,15 +125,66 @@ function extend(row: Row, flip: boolean, minAspect: number): Row {
 }
 
 async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], flip: boolean, crop: Cut): Promise<Read[]> {
-  const crops = await Promise.all(rows.map(async (r) => {
-    const line = await cropRegion(image, extend(r, flip, crop.minAspect).region, flip, crop.pad, crop.stretch);
+  const regions = rows.map((r) => extend(r, flip, crop.minAspect).region);
+  const crops = await Promise.all(regions.map(async (region) => {
+    const line = await cropRegion(image, region, flip, crop.pad, crop.stretch);
     return crop.ink ? inkContrast(line) : line;
   }));
   const lines = await ocr.recognize(crops, { alphabet: MRZ_ALPHABET });
   return lines.map((l, i) => {
     const filled = fillPitchGaps(l, MRZ_ALPHABET);
-    return { row: rows[i]!, text: cleanRow(filled.text, filled.confidences) };
+    const row = rows[i]!;
+    const pad = crop.pad.x * regions[i]!.height;
+    // The crop starts `pad` before the row's reading start (extend keeps that start), unless the
+    // image edge cut it there: such a crop is not placed. One cut at its end (rows extended to a
+    // full MRZ length run off the image) keeps its start and its frame scale.
+    const at = startsInside(image, regions[i]!, flip, pad) ? placeLine(l, MRZ_ALPHABET, filled, readingStart(row, flip) - pad, crops[i]!.width / crop.stretch) : null;
+    return { row, text: cleanRow(filled.text, filled.confidences), line: l, at, cut: crop };
   });
+}
+
+/** True when the crop of `region` (padded by `pad` along the line) starts inside the image. */
+function startsInside(image: RgbImage, region: Row['region'], flip: boolean, pad: number): boolean {
+  const a = ((region.angleDeg + (flip ? 180 : 0)) * Math.PI) / 180;
+  const half = region.width / 2 + pad;
+  const x = region.cx - half * Math.cos(a);
+  const y = region.cy - half * Math.sin(a);
+  return x >= 0 && y >= 0 && x <= image.width && y <= image.height;
+}
+
+/** Where a row's reading starts, as a coordinate that grows along the reading direction. */
+const readingStart = (row: Row, flip: boolean): number => (flip ? -row.end : row.start);
+
+/** `row` extended by `by` page pixels before its reading start. */
+function lengthenLead(row: Row, flip: boolean, by: number): Row {
+  const r = row.region;
+  const a = (r.angleDeg * Math.PI) / 180;
+  const shift = (by / 2) * (flip ? 1 : -1);
+  const region = { ...r, width: r.width + by, cx: r.cx + shift * Math.cos(a), cy: r.cy + shift * Math.sin(a) };
+  return flip ? { ...row, region, end: row.end + by } : { ...row, region, start: row.start - by };
+}
+
+/**
+ * The block's lines that start a pitch or more after the others lost their first characters
+ * (mrz-lead.ts): each is read again with its crop started one pitch before the first missing cell,
+ * and the missing characters are put in front of its first reading. Returns the reads with those
+ * rows replaced, or null when no line looks shifted.
+ */
+async function restoreLeads(ocr: OcrEngine, image: RgbImage, reads: readonly Read[], top: Candidate, flip: boolean): Promise<Read[] | null> {
+  const layout = layoutFor(top.parsed.lines);
+  if (layout === null) return null;
+  const block = byLine(reads, flip).slice(top.block.start, top.block.start + layout.lines);
+  const lost = lostLeads(block.map((r) => r.at));
+  if (lost.every((k) => k === 0)) return null;
+  const restored = new Map<Read, Read>();
+  for (const [i, read] of block.entries()) {
+    const k = lost[i]!;
+    if (k === 0 || read.at === null) continue;
+    const wider = (await readRows(ocr, image, [lengthenLead(read.row, flip, (k + 1) * read.at.pitch)], flip, read.cut))[0]!;
+    if (wider.at === null) continue;
+    restored.set(read, { ...read, text: restoreLead(read.text, read.at, k, wider.line, wider.at, MRZ_ALPHABET) });
+  }
+  return restored.size === 0 ? null : reads.map((r) => restored.get(r) ?? r);
 }
 
 /** Reads one orientation two rows at a time until a valid MRZ appears or the rows run out. */
@@ -132,8 +197,25 @@ async function readOrientation(ocr: OcrEngine, image: RgbImage, all: readonly Ro
     best = parseBlocks(ordered(reads, flip), now);
     if ((best[0] && settled(best[0].parsed)) || !looksUpright(reads)) break;
   }
-  return { reads, best };
+  return looksUpright(reads) ? withLeads(ocr, image, { reads, best }, flip, now) : { reads, best };
 }
+
+/**
+ * The reads with the lost first characters of the top block's lines put back (restoreLeads), and
+ * their blocks. Geometry says characters are missing, so the restored reading is kept unless it
+ * breaks a check digit or a field that held.
+ */
+async function withLeads(ocr: OcrEngine, image: RgbImage, read: { reads: Read[]; best: Candidate[] }, flip: boolean, now: Date): Promise<{ reads: Read[]; best: Candidate[] }> {
+  const top = read.best[0];
+  if (top === undefined) return read;
+  const restored = await restoreLeads(ocr, image, read.reads, top, flip);
+  if (restored === null) return read;
+  const again = parseBlocks(ordered(restored, flip), now);
+  return again[0] && noWorse(again[0].parsed, top.parsed) ? { reads: restored, best: again } : read;
+}
+
+const validChecks = (p: ParsedMrz): number => p.checks.filter((c) => c.valid).length;
+const noWorse = (p: ParsedMrz, than: ParsedMrz): boolean => validChecks(p) >= validChecks(than) && p.errors.length <= than.errors.length;
 
 /**
  * After a valid read, unread rows shaped like the MRZ rows just read (same height within 15 %, at
@@ -256,8 +338,11 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
   const rows = again && again.reads.length > 0 ? again.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
   const second = await readRows(ocr, image, rows, flip, CROPS[1]);
   sawFillers ||= second.some((r) => r.text.text.includes('<<'));
-  const byRow = (reads: readonly Read[]): ReadRow[] => ordered(reads, flip);
-  const readings = first ? [byRow(first.reads), byRow(second)] : [byRow(second)];
-  const pool = combinations(readings).flatMap((rowsRead) => parseBlocks(rowsRead, now));
-  return { best: [...best, ...pool].sort((a, b) => score(b) - score(a)), sawFillers };
+  const readings = first ? [byLine(first.reads, flip), byLine(second, flip)] : [byLine(second, flip)];
+  const pool = combinations(readings).map((reads) => ({ reads, best: parseBlocks(ordered(reads, flip), now) }));
+  const top = pool.filter((p) => p.best[0] !== undefined).sort((a, b) => score(b.best[0]!) - score(a.best[0]!))[0];
+  // The fallback cut loses first characters too (synthetic tuning card TD1/rot270, seed 5: `0005197…`
+  // read `005197…` with the extended crop, while the first cut had read it but lost the line's end).
+  const leads = top && !settled(top.best[0]!.parsed) ? (await withLeads(ocr, image, top, flip, now)).best : [];
+  return { best: [...best, ...pool.flatMap((p) => p.best), ...leads].sort((a, b) => score(b) - score(a)), sawFillers };
 }
