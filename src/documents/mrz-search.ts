@@ -3,13 +3,11 @@
  * as a reading has every check digit valid. Recognition dominates the cost (~0.3–0.45 s of CPU per
  * 44-character line on this machine), so rows are read two at a time, bottom of the page first.
  */
-import { cropRegion, inkContrast } from '../engines/ocr/crop.ts';
-import type { OcrEngine, RecognizedLine, RgbImage } from '../engines/ocr/port.ts';
-import { layoutFor, MRZ_ALPHABET } from './mrz-format.ts';
-import { lostLeads, placeLine, restoreLead, type Placement } from './mrz-lead.ts';
-import { fillPitchGaps } from './mrz-pitch.ts';
+import type { OcrEngine, RgbImage } from '../engines/ocr/port.ts';
+import { layoutFor } from './mrz-format.ts';
 import { vote } from './mrz-vote.ts';
-import { assembleBlocks, cleanRow, fitLength, type Block, type ReadRow } from './mrz-lines.ts';
+import { assembleBlocks, fitLength, type Block, type ReadRow } from './mrz-lines.ts';
+import { byLine, ordered, readRows, restoreLeads, type Cut, type Read } from './mrz-read-rows.ts';
 import { parseMrz, type ParsedMrz } from './mrz-parse.ts';
 import { repairMrz } from './mrz-repair.ts';
 import { longRows, mrzCandidates, type Row } from './mrz-zone.ts';
@@ -42,16 +40,6 @@ const CROPS = [
   { pad: { x: 0.3, y: 0.15 }, stretch: 1.5, minAspect: 30, ink: true },
 ] as const;
 
-interface Read {
-  readonly row: Row;
-  readonly text: ReadRow;
-  /** The recogniser's output and where its frames lie on the page (null: crop cut by the image edge). */
-  readonly line: RecognizedLine;
-  readonly at: Placement | null;
-  /** The cut it was read with: a re-read of the row uses the same one. */
-  readonly cut: Cut;
-}
-
 /**
  * Extra cuts of the names line, which no check digit covers (it also holds the document code and
  * issuing state in 2-line layouts). PP-OCRv4 drops or invents letters in spaced OCR-B names
@@ -62,8 +50,6 @@ const NAME_VOTERS = [
   { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0, ink: true },
   { pad: { x: 0.3, y: 0.15 }, stretch: 1, minAspect: 0, ink: true },
 ] as const;
-
-type Cut = { readonly pad: { x: number; y: number }; readonly stretch: number; readonly minAspect: number; readonly ink: boolean };
 
 function score(c: Candidate): number {
   const p = c.parsed;
@@ -97,15 +83,6 @@ function parseBlocks(rows: readonly ReadRow[], now: Date): Candidate[] {
   return out.sort((a, b) => score(b) - score(a));
 }
 
-/** Reads in page order, top line first, as read (`flip`: the page turned half way). */
-function byLine(reads: readonly Read[], flip: boolean): Read[] {
-  return [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across));
-}
-
-function ordered(reads: readonly Read[], flip: boolean): ReadRow[] {
-  return byLine(reads, flip).map((r) => r.text);
-}
-
 /** Every choice of one reading per row (at most 2^4 here). */
 function combinations<T>(readings: readonly (readonly T[])[]): T[][] {
   let out: T[][] = [[]];
@@ -113,78 +90,6 @@ function combinations<T>(readings: readonly (readonly T[])[]): T[][] {
     out = out.flatMap((prefix) => readings.map((r) => [...prefix, r[i]!]));
   }
   return out;
-}
-
-function extend(row: Row, flip: boolean, minAspect: number): Row {
-  const r = row.region;
-  const width = Math.max(r.width, minAspect * r.height);
-  if (width === r.width) return row;
-  const shift = ((width - r.width) / 2) * (flip ? -1 : 1);
-  const a = (r.angleDeg * Math.PI) / 180;
-  return { ...row, region: { ...r, width, cx: r.cx + shift * Math.cos(a), cy: r.cy + shift * Math.sin(a) } };
-}
-
-async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], flip: boolean, crop: Cut): Promise<Read[]> {
-  const regions = rows.map((r) => extend(r, flip, crop.minAspect).region);
-  const crops = await Promise.all(regions.map(async (region) => {
-    const line = await cropRegion(image, region, flip, crop.pad, crop.stretch);
-    return crop.ink ? inkContrast(line) : line;
-  }));
-  const lines = await ocr.recognize(crops, { alphabet: MRZ_ALPHABET });
-  return lines.map((l, i) => {
-    const filled = fillPitchGaps(l, MRZ_ALPHABET);
-    const row = rows[i]!;
-    const pad = crop.pad.x * regions[i]!.height;
-    // The crop starts `pad` before the row's reading start (extend keeps that start), unless the
-    // image edge cut it there: such a crop is not placed. One cut at its end (rows extended to a
-    // full MRZ length run off the image) keeps its start and its frame scale.
-    const at = startsInside(image, regions[i]!, flip, pad) ? placeLine(l, MRZ_ALPHABET, filled, readingStart(row, flip) - pad, crops[i]!.width / crop.stretch) : null;
-    return { row, text: cleanRow(filled.text, filled.confidences), line: l, at, cut: crop };
-  });
-}
-
-/** True when the crop of `region` (padded by `pad` along the line) starts inside the image. */
-function startsInside(image: RgbImage, region: Row['region'], flip: boolean, pad: number): boolean {
-  const a = ((region.angleDeg + (flip ? 180 : 0)) * Math.PI) / 180;
-  const half = region.width / 2 + pad;
-  const x = region.cx - half * Math.cos(a);
-  const y = region.cy - half * Math.sin(a);
-  return x >= 0 && y >= 0 && x <= image.width && y <= image.height;
-}
-
-/** Where a row's reading starts, as a coordinate that grows along the reading direction. */
-const readingStart = (row: Row, flip: boolean): number => (flip ? -row.end : row.start);
-
-/** `row` extended by `by` page pixels before its reading start. */
-function lengthenLead(row: Row, flip: boolean, by: number): Row {
-  const r = row.region;
-  const a = (r.angleDeg * Math.PI) / 180;
-  const shift = (by / 2) * (flip ? 1 : -1);
-  const region = { ...r, width: r.width + by, cx: r.cx + shift * Math.cos(a), cy: r.cy + shift * Math.sin(a) };
-  return flip ? { ...row, region, end: row.end + by } : { ...row, region, start: row.start - by };
-}
-
-/**
- * The block's lines that start a pitch or more after the others lost their first characters
- * (mrz-lead.ts): each is read again with its crop started one pitch before the first missing cell,
- * and the missing characters are put in front of its first reading. Returns the reads with those
- * rows replaced, or null when no line looks shifted.
- */
-async function restoreLeads(ocr: OcrEngine, image: RgbImage, reads: readonly Read[], top: Candidate, flip: boolean): Promise<Read[] | null> {
-  const layout = layoutFor(top.parsed.lines);
-  if (layout === null) return null;
-  const block = byLine(reads, flip).slice(top.block.start, top.block.start + layout.lines);
-  const lost = lostLeads(block.map((r) => r.at));
-  if (lost.every((k) => k === 0)) return null;
-  const restored = new Map<Read, Read>();
-  for (const [i, read] of block.entries()) {
-    const k = lost[i]!;
-    if (k === 0 || read.at === null) continue;
-    const wider = (await readRows(ocr, image, [lengthenLead(read.row, flip, (k + 1) * read.at.pitch)], flip, read.cut))[0]!;
-    if (wider.at === null) continue;
-    restored.set(read, { ...read, text: restoreLead(read.text, read.at, k, wider.line, wider.at, MRZ_ALPHABET) });
-  }
-  return restored.size === 0 ? null : reads.map((r) => restored.get(r) ?? r);
 }
 
 /** Reads one orientation two rows at a time until a valid MRZ appears or the rows run out. */
@@ -207,8 +112,9 @@ async function readOrientation(ocr: OcrEngine, image: RgbImage, all: readonly Ro
  */
 async function withLeads(ocr: OcrEngine, image: RgbImage, read: { reads: Read[]; best: Candidate[] }, flip: boolean, now: Date): Promise<{ reads: Read[]; best: Candidate[] }> {
   const top = read.best[0];
-  if (top === undefined) return read;
-  const restored = await restoreLeads(ocr, image, read.reads, top, flip);
+  const layout = top === undefined ? null : layoutFor(top.parsed.lines);
+  if (top === undefined || layout === null) return read;
+  const restored = await restoreLeads(ocr, image, read.reads, { start: top.block.start, count: layout.lines }, flip);
   if (restored === null) return read;
   const again = parseBlocks(ordered(restored, flip), now);
   return again[0] && noWorse(again[0].parsed, top.parsed) ? { reads: restored, best: again } : read;
@@ -245,7 +151,7 @@ async function confirmNames(ocr: OcrEngine, image: RgbImage, top: Candidate, rea
   const layout = layoutFor(top.parsed.lines);
   if (layout === null) return top;
   const namesIndex = layout.lines === 3 ? 2 : 0;
-  const read = [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across))[top.block.start + namesIndex];
+  const read = byLine(reads, flip)[top.block.start + namesIndex];
   const primary = top.parsed.lines[namesIndex]!;
   // Only a `K` can be changed (below): without one, the extra readings are not worth their cost.
   if (read === undefined || !primary.includes('K')) return top;
@@ -289,7 +195,7 @@ const VISA_CHECKED = 28;
 async function confirmVisaLength(ocr: OcrEngine, image: RgbImage, top: Candidate, reads: readonly Read[], flip: boolean, now: Date): Promise<Candidate> {
   const lines = top.parsed.lines;
   if (top.parsed.format !== 'MRV-B' || !lines.every((l) => l.endsWith('<<<<'))) return top;
-  const rows = [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across)).slice(top.block.start, top.block.start + 2);
+  const rows = byLine(reads, flip).slice(top.block.start, top.block.start + 2);
   const longer = await Promise.all(rows.map(async (r) => {
     const region = r.row.region;
     const pitch = region.width / Math.max(1, r.text.text.length);
