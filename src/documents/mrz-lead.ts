@@ -75,17 +75,21 @@ export function lostLeads(placements: readonly (Placement | null)[]): number[] {
  * `row` with its `lost` leading characters put back from `wider`, a reading of the same row whose
  * crop starts further left (placed by `at`): at each missing cell, the character `wider` read there,
  * or else the most likely non-blank character in that cell's frames, at its probability (usually
- * low, so repairs and votes treat it as uncertain).
+ * low, so repairs and votes treat it as uncertain). The line's first cell takes only what `first`
+ * allows (seed 5 tuning card MRV-A/noise: the likeliest character where the visa's `V` was lost
+ * was `<`, which no MRZ line starts with).
  */
-export function restoreLead(row: ReadRow, placed: Placement, lost: number, wider: RecognizedLine, at: Placement, symbols: string): ReadRow {
+export function restoreLead(row: ReadRow, placed: Placement, lost: number, wider: RecognizedLine, at: Placement, symbols: string, first = symbols): ReadRow {
   const cellFrames = placed.pitch / at.scale;
   let text = '';
   const confidences: number[] = [];
   for (let m = lost; m >= 1; m--) {
     const frame = (placed.first - m * placed.pitch - at.origin) / at.scale - 0.5;
     if (frame < 0) continue;
-    const read = wider.chars.find((c) => Math.abs(c.frame - frame) <= cellFrames / 2);
-    const found = read ? { char: read.char, p: read.confidence } : bestAround(wider, symbols, frame, cellFrames / 3);
+    // The line's first cell holds what its field allows (`first`): a document letter, a digit…
+    const allowed = m === lost ? first : symbols;
+    const read = wider.chars.find((c) => Math.abs(c.frame - frame) <= cellFrames / 2 && allowed.includes(c.char));
+    const found = read ? { char: read.char, p: read.confidence } : bestAround(wider, symbols, frame, cellFrames / 3, allowed);
     text += found.char;
     confidences.push(found.p);
   }

@@ -84,13 +84,13 @@ function lengthenLead(row: Row, flip: boolean, by: number): Row {
 }
 
 /**
- * The lines of a block (`lines`: its first line's index among the reads in page order, and how
- * many) that start a pitch or more after the others lost their first characters
+ * The lines of a block (`lines`: its first line's index among the reads in page order, how many,
+ * and what each line's first character may be) that start a pitch or more after the others lost their first characters
  * (mrz-lead.ts): each is read again with its crop started one pitch before the first missing cell,
  * and the missing characters are put in front of its first reading. Returns the reads with those
  * rows replaced, or null when no line looks shifted.
  */
-export async function restoreLeads(ocr: OcrEngine, image: RgbImage, reads: readonly Read[], lines: { start: number; count: number }, flip: boolean): Promise<Read[] | null> {
+export async function restoreLeads(ocr: OcrEngine, image: RgbImage, reads: readonly Read[], lines: { start: number; count: number; firsts: readonly string[] }, flip: boolean): Promise<Read[] | null> {
   const block = byLine(reads, flip).slice(lines.start, lines.start + lines.count);
   const lost = lostLeads(block.map((r) => r.at));
   if (lost.every((k) => k === 0)) return null;
@@ -100,7 +100,7 @@ export async function restoreLeads(ocr: OcrEngine, image: RgbImage, reads: reado
     if (k === 0 || read.at === null) continue;
     const wider = (await readRows(ocr, image, [lengthenLead(read.row, flip, (k + 1) * read.at.pitch)], flip, read.cut))[0]!;
     if (wider.at === null) continue;
-    restored.set(read, { ...read, text: restoreLead(read.text, read.at, k, wider.line, wider.at, MRZ_ALPHABET) });
+    restored.set(read, { ...read, text: restoreLead(read.text, read.at, k, wider.line, wider.at, MRZ_ALPHABET, lines.firsts[i]) });
   }
   return restored.size === 0 ? null : reads.map((r) => restored.get(r) ?? r);
 }

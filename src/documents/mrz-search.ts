@@ -4,7 +4,7 @@
  * 44-character line on this machine), so rows are read two at a time, bottom of the page first.
  */
 import type { OcrEngine, RgbImage } from '../engines/ocr/port.ts';
-import { layoutFor } from './mrz-format.ts';
+import { layoutFor, MRZ_ALPHABET } from './mrz-format.ts';
 import { vote } from './mrz-vote.ts';
 import { assembleBlocks, fitLength, type Block, type ReadRow } from './mrz-lines.ts';
 import { byLine, ordered, readRows, restoreLeads, type Cut, type Read } from './mrz-read-rows.ts';
@@ -105,6 +105,15 @@ async function readOrientation(ocr: OcrEngine, image: RgbImage, all: readonly Ro
   return looksUpright(reads) ? withLeads(ocr, image, { reads, best }, flip, now) : { reads, best };
 }
 
+// What each line may start with (ICAO 9303-3 to -7): line 1 with the document code's letter (P
+// passports, V visas, I, A or C for TD1/TD2 cards), TD1's line 2 with the birth date, and a names
+// line with a letter. The layout is not known yet when a line lost its first letter (`<DROU…`
+// reads as a TD3), so 2-line blocks allow every document letter.
+const FIRST_CHARACTERS = {
+  2: ['ACIPV', MRZ_ALPHABET],
+  3: ['ACI', '0123456789', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'],
+} as const;
+
 /**
  * The reads with the lost first characters of the top block's lines put back (restoreLeads), and
  * their blocks. Geometry says characters are missing, so the restored reading is kept unless it
@@ -114,14 +123,16 @@ async function withLeads(ocr: OcrEngine, image: RgbImage, read: { reads: Read[];
   const top = read.best[0];
   const layout = top === undefined ? null : layoutFor(top.parsed.lines);
   if (top === undefined || layout === null) return read;
-  const restored = await restoreLeads(ocr, image, read.reads, { start: top.block.start, count: layout.lines }, flip);
+  const restored = await restoreLeads(ocr, image, read.reads, { start: top.block.start, count: layout.lines, firsts: FIRST_CHARACTERS[layout.lines === 3 ? 3 : 2] }, flip);
   if (restored === null) return read;
   const again = parseBlocks(ordered(restored, flip), now);
   return again[0] && noWorse(again[0].parsed, top.parsed) ? { reads: restored, best: again } : read;
 }
 
-const validChecks = (p: ParsedMrz): number => p.checks.filter((c) => c.valid).length;
-const noWorse = (p: ParsedMrz, than: ParsedMrz): boolean => validChecks(p) >= validChecks(than) && p.errors.length <= than.errors.length;
+// Failing checks, not valid ones, are compared: a restored visa letter turns a TD3 reading (five
+// checks, the composite failing) into an MRV-A one (three checks, all valid).
+const failedChecks = (p: ParsedMrz): number => p.checks.filter((c) => !c.valid).length;
+const noWorse = (p: ParsedMrz, than: ParsedMrz): boolean => failedChecks(p) <= failedChecks(than) && p.errors.length <= than.errors.length;
 
 /**
  * After a valid read, unread rows shaped like the MRZ rows just read (same height within 15 %, at
