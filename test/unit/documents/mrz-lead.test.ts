@@ -79,4 +79,19 @@ describe('restoreLead', () => {
     assert.equal(out.text, 'OLIVEIRA<<OMAR');
     assert.ok(Math.abs(out.confidences[0]! - 0.3) < 1e-6);
   });
+
+  it('lets only what the field allows into the line\'s first cell', () => {
+    // The cell reads `<` (0.6) over a faint `V` (0.1): no MRZ line starts with `<`.
+    // First reading: `DROU…` centred at page 115 (missing cell at 105); the wider crop starts at
+    // page 80, so that cell is its frame 12.
+    const lost = line('VDROULI<<JAN<', 12, 90, { 0: ['<', 0.6] });
+    lost.frames[12 * WIDTH + DICTIONARY.indexOf('V')] = 0.1;
+    const row = fillPitchGaps(line('DROULI<<JAN<', 7, 80), MRZ_ALPHABET);
+    const placedVisa: Placement = { origin: 100, scale: 2, first: 115, pitch: 10 };
+    const widerAt: Placement = { origin: 80, scale: 2, first: 105, pitch: 10 };
+    assert.equal(restoreLead(row, placedVisa, 1, lost, widerAt, MRZ_ALPHABET).text, '<DROULI<<JAN<');
+    const out = restoreLead(row, placedVisa, 1, lost, widerAt, MRZ_ALPHABET, 'ACIPV');
+    assert.equal(out.text, 'VDROULI<<JAN<');
+    assert.ok(Math.abs(out.confidences[0]! - 0.1) < 1e-6);
+  });
 });
