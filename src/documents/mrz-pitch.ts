@@ -25,13 +25,14 @@ function median(xs: number[]): number {
   return s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!;
 }
 
-/** The most likely non-blank character around frame `at` (± `radius` frames). */
-function bestAround(line: RecognizedLine, symbols: string, at: number, radius: number): { char: string; p: number } {
+/** The most likely non-blank character around frame `at` (± `radius` frames), among `allowed`. */
+export function bestAround(line: RecognizedLine, symbols: string, at: number, radius: number, allowed = symbols): { char: string; p: number } {
   const width = symbols.length + 1;
   const steps = line.frames.length / width;
-  let best = { char: '<', p: 0 };
+  let best = { char: allowed[0] ?? '<', p: 0 };
   for (let t = Math.max(0, Math.round(at - radius)); t <= Math.min(steps - 1, Math.round(at + radius)); t++) {
     for (let s = 1; s < width; s++) {
+      if (!allowed.includes(symbols[s - 1]!)) continue;
       const p = line.frames[t * width + s]!;
       if (p > best.p) best = { char: symbols[s - 1]!, p };
     }

@@ -3,12 +3,11 @@
  * as a reading has every check digit valid. Recognition dominates the cost (~0.3–0.45 s of CPU per
  * 44-character line on this machine), so rows are read two at a time, bottom of the page first.
  */
-import { cropRegion, inkContrast } from '../engines/ocr/crop.ts';
 import type { OcrEngine, RgbImage } from '../engines/ocr/port.ts';
 import { layoutFor, MRZ_ALPHABET } from './mrz-format.ts';
-import { fillPitchGaps } from './mrz-pitch.ts';
 import { vote } from './mrz-vote.ts';
-import { assembleBlocks, cleanRow, fitLength, type Block, type ReadRow } from './mrz-lines.ts';
+import { assembleBlocks, fitLength, type Block, type ReadRow } from './mrz-lines.ts';
+import { byLine, ordered, readRows, restoreLeads, type Cut, type Read } from './mrz-read-rows.ts';
 import { parseMrz, type ParsedMrz } from './mrz-parse.ts';
 import { repairMrz } from './mrz-repair.ts';
 import { longRows, mrzCandidates, type Row } from './mrz-zone.ts';
@@ -41,8 +40,6 @@ const CROPS = [
   { pad: { x: 0.3, y: 0.15 }, stretch: 1.5, minAspect: 30, ink: true },
 ] as const;
 
-interface Read { readonly row: Row; readonly text: ReadRow }
-
 /**
  * Extra cuts of the names line, which no check digit covers (it also holds the document code and
  * issuing state in 2-line layouts). PP-OCRv4 drops or invents letters in spaced OCR-B names
@@ -53,8 +50,6 @@ const NAME_VOTERS = [
   { pad: { x: 0.3, y: 0 }, stretch: 1.25, minAspect: 0, ink: true },
   { pad: { x: 0.3, y: 0.15 }, stretch: 1, minAspect: 0, ink: true },
 ] as const;
-
-type Cut = { readonly pad: { x: number; y: number }; readonly stretch: number; readonly minAspect: number; readonly ink: boolean };
 
 function score(c: Candidate): number {
   const p = c.parsed;
@@ -88,38 +83,13 @@ function parseBlocks(rows: readonly ReadRow[], now: Date): Candidate[] {
   return out.sort((a, b) => score(b) - score(a));
 }
 
-function ordered(reads: readonly Read[], flip: boolean): ReadRow[] {
-  return [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across)).map((r) => r.text);
-}
-
 /** Every choice of one reading per row (at most 2^4 here). */
-function combinations(readings: readonly (readonly ReadRow[])[]): ReadRow[][] {
-  let out: ReadRow[][] = [[]];
+function combinations<T>(readings: readonly (readonly T[])[]): T[][] {
+  let out: T[][] = [[]];
   for (let i = 0; i < (readings[0]?.length ?? 0); i++) {
     out = out.flatMap((prefix) => readings.map((r) => [...prefix, r[i]!]));
   }
   return out;
-}
-
-function extend(row: Row, flip: boolean, minAspect: number): Row {
-  const r = row.region;
-  const width = Math.max(r.width, minAspect * r.height);
-  if (width === r.width) return row;
-  const shift = ((width - r.width) / 2) * (flip ? -1 : 1);
-  const a = (r.angleDeg * Math.PI) / 180;
-  return { ...row, region: { ...r, width, cx: r.cx + shift * Math.cos(a), cy: r.cy + shift * Math.sin(a) } };
-}
-
-async function readRows(ocr: OcrEngine, image: RgbImage, rows: readonly Row[], flip: boolean, crop: Cut): Promise<Read[]> {
-  const crops = await Promise.all(rows.map(async (r) => {
-    const line = await cropRegion(image, extend(r, flip, crop.minAspect).region, flip, crop.pad, crop.stretch);
-    return crop.ink ? inkContrast(line) : line;
-  }));
-  const lines = await ocr.recognize(crops, { alphabet: MRZ_ALPHABET });
-  return lines.map((l, i) => {
-    const filled = fillPitchGaps(l, MRZ_ALPHABET);
-    return { row: rows[i]!, text: cleanRow(filled.text, filled.confidences) };
-  });
 }
 
 /** Reads one orientation two rows at a time until a valid MRZ appears or the rows run out. */
@@ -132,8 +102,37 @@ async function readOrientation(ocr: OcrEngine, image: RgbImage, all: readonly Ro
     best = parseBlocks(ordered(reads, flip), now);
     if ((best[0] && settled(best[0].parsed)) || !looksUpright(reads)) break;
   }
-  return { reads, best };
+  return looksUpright(reads) ? withLeads(ocr, image, { reads, best }, flip, now) : { reads, best };
 }
+
+// What each line may start with (ICAO 9303-3 to -7): line 1 with the document code's letter (P
+// passports, V visas, I, A or C for TD1/TD2 cards), TD1's line 2 with the birth date, and a names
+// line with a letter. The layout is not known yet when a line lost its first letter (`<DROU…`
+// reads as a TD3), so 2-line blocks allow every document letter.
+const FIRST_CHARACTERS = {
+  2: ['ACIPV', MRZ_ALPHABET],
+  3: ['ACI', '0123456789', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'],
+} as const;
+
+/**
+ * The reads with the lost first characters of the top block's lines put back (restoreLeads), and
+ * their blocks. Geometry says characters are missing, so the restored reading is kept unless it
+ * breaks a check digit or a field that held.
+ */
+async function withLeads(ocr: OcrEngine, image: RgbImage, read: { reads: Read[]; best: Candidate[] }, flip: boolean, now: Date): Promise<{ reads: Read[]; best: Candidate[] }> {
+  const top = read.best[0];
+  const layout = top === undefined ? null : layoutFor(top.parsed.lines);
+  if (top === undefined || layout === null) return read;
+  const restored = await restoreLeads(ocr, image, read.reads, { start: top.block.start, count: layout.lines, firsts: FIRST_CHARACTERS[layout.lines === 3 ? 3 : 2] }, flip);
+  if (restored === null) return read;
+  const again = parseBlocks(ordered(restored, flip), now);
+  return again[0] && noWorse(again[0].parsed, top.parsed) ? { reads: restored, best: again } : read;
+}
+
+// Failing checks, not valid ones, are compared: a restored visa letter turns a TD3 reading (five
+// checks, the composite failing) into an MRV-A one (three checks, all valid).
+const failedChecks = (p: ParsedMrz): number => p.checks.filter((c) => !c.valid).length;
+const noWorse = (p: ParsedMrz, than: ParsedMrz): boolean => failedChecks(p) <= failedChecks(than) && p.errors.length <= than.errors.length;
 
 /**
  * After a valid read, unread rows shaped like the MRZ rows just read (same height within 15 %, at
@@ -163,7 +162,7 @@ async function confirmNames(ocr: OcrEngine, image: RgbImage, top: Candidate, rea
   const layout = layoutFor(top.parsed.lines);
   if (layout === null) return top;
   const namesIndex = layout.lines === 3 ? 2 : 0;
-  const read = [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across))[top.block.start + namesIndex];
+  const read = byLine(reads, flip)[top.block.start + namesIndex];
   const primary = top.parsed.lines[namesIndex]!;
   // Only a `K` can be changed (below): without one, the extra readings are not worth their cost.
   if (read === undefined || !primary.includes('K')) return top;
@@ -207,7 +206,7 @@ const VISA_CHECKED = 28;
 async function confirmVisaLength(ocr: OcrEngine, image: RgbImage, top: Candidate, reads: readonly Read[], flip: boolean, now: Date): Promise<Candidate> {
   const lines = top.parsed.lines;
   if (top.parsed.format !== 'MRV-B' || !lines.every((l) => l.endsWith('<<<<'))) return top;
-  const rows = [...reads].sort((a, b) => (flip ? b.row.across - a.row.across : a.row.across - b.row.across)).slice(top.block.start, top.block.start + 2);
+  const rows = byLine(reads, flip).slice(top.block.start, top.block.start + 2);
   const longer = await Promise.all(rows.map(async (r) => {
     const region = r.row.region;
     const pitch = region.width / Math.max(1, r.text.text.length);
@@ -256,8 +255,11 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
   const rows = again && again.reads.length > 0 ? again.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
   const second = await readRows(ocr, image, rows, flip, CROPS[1]);
   sawFillers ||= second.some((r) => r.text.text.includes('<<'));
-  const byRow = (reads: readonly Read[]): ReadRow[] => ordered(reads, flip);
-  const readings = first ? [byRow(first.reads), byRow(second)] : [byRow(second)];
-  const pool = combinations(readings).flatMap((rowsRead) => parseBlocks(rowsRead, now));
-  return { best: [...best, ...pool].sort((a, b) => score(b) - score(a)), sawFillers };
+  const readings = first ? [byLine(first.reads, flip), byLine(second, flip)] : [byLine(second, flip)];
+  const pool = combinations(readings).map((reads) => ({ reads, best: parseBlocks(ordered(reads, flip), now) }));
+  const top = pool.filter((p) => p.best[0] !== undefined).sort((a, b) => score(b.best[0]!) - score(a.best[0]!))[0];
+  // The fallback cut loses first characters too (synthetic tuning card TD1/rot270, seed 5: `0005197…`
+  // read `005197…` with the extended crop, while the first cut had read it but lost the line's end).
+  const leads = top && !settled(top.best[0]!.parsed) ? (await withLeads(ocr, image, top, flip, now)).best : [];
+  return { best: [...best, ...pool.flatMap((p) => p.best), ...leads].sort((a, b) => score(b) - score(a)), sawFillers };
 }
