@@ -23,6 +23,7 @@ import { consumeChallengeToken, type NonceStore } from './token.ts';
 import { verifyChallenges, type ChallengeVerdict } from './verify-challenges.ts';
 import { captureReasons, type LivenessReason } from './reasons.ts';
 import { analyzeFrames } from '../faces/analyze-frames.ts';
+import { spreadIndices } from '../faces/track-faces.ts';
 
 interface VerifyLivenessInput {
   body: LivenessVerifyBody;
@@ -117,7 +118,8 @@ async function measureAll(body: LivenessVerifyBody, deps: VerifyLivenessDeps, ch
     if (!embeddings.has(i)) embeddings.set(i, early(deps.engine.embed(images[i]!, frames[i]!.face!)));
     return embeddings.get(i)!;
   };
-  const screenAt = new Set(Array.from({ length: Math.min(n, SCREEN_FRAMES) }, (_, k) => Math.round(((k + 0.5) * n) / Math.min(n, SCREEN_FRAMES) - 0.5)));
+  // Chosen before the faces are known (each is measured as it arrives), as the recordings' sampleIndices spreads them.
+  const screenAt = new Set(spreadIndices(Array.from({ length: n }, (_, i) => i), SCREEN_FRAMES));
   const screens: ScreenFrame[] = [];
   const left = new Map<number, number>(); // frames still to measure per challenge
   for (const f of body.frames) left.set(f.challengeIndex, (left.get(f.challengeIndex) ?? 0) + 1);
