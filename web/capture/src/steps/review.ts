@@ -5,10 +5,14 @@ import { announce, button, choice } from '../ui.ts';
 import type { CaptureView } from './capture-view.ts';
 
 // Review a still (retake / use) and upload it. Rejections the user can fix by retaking (no face,
-// unreadable document, unreadable file) stay on this screen; anything else propagates to the
-// step's error screen.
+// unreadable document, unreadable file, and every upload quality gate of the server:
+// src/sessions/image-quality.ts) stay on this screen with their own sentence; anything else
+// propagates to the step's error screen.
 
-const RETAKE_CODES = new Set(['no_face', 'multiple_faces', 'face_too_small', 'no_document', 'document_unreadable', 'multiple_documents', 'media_unreadable', 'not_an_image', 'image_too_large', 'unsupported_media_type', 'payload_too_large']);
+export const RETAKE_CODES: ReadonlySet<string> = new Set([
+  'no_face', 'multiple_faces', 'face_too_small', 'no_document', 'document_unreadable', 'multiple_documents', 'media_unreadable', 'not_an_image', 'image_too_large', 'unsupported_media_type', 'payload_too_large',
+  'image_blurry', 'image_glare', 'selfie_eyes_closed',
+]);
 
 export function rejectionMessage(ctx: Ctx, code: string): string {
   const key = `err.rejected.${code}` as MessageKey;
