@@ -20,6 +20,21 @@ const DEFAULT_CHALLENGES = 'turn_left,blink,smile';
 
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 
+/**
+ * A real person's recording as the 30 s video track (`--video FILE`, e.g. a clip of
+ * ../shared/data/video): its first 30 s (looped when shorter), fitted into 640×480 with black bars,
+ * 30 frames/s, VP8. The generated track below is a still photo moved around, and its face (face-api's
+ * sample1) is tilted ~22°, which the faces stage does not track (track-hint.ts): a real recording
+ * is what the issue's 6 s target is about.
+ */
+async function recordedTrack(dir: string, file: string): Promise<string> {
+  const out = join(dir, 'track.webm');
+  await run('ffmpeg', ['-y', '-v', 'error', '-stream_loop', '-1', '-i', file, '-map', '0:v:0',
+    '-vf', 'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30',
+    '-t', '30', '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-b:v', '800k', '-deadline', 'realtime', '-an', out]);
+  return out;
+}
+
 /** The 30 s video track (slow zoom and pan so consecutive frames differ), encoded once per bench run. */
 async function videoTrack(dir: string): Promise<string> {
   const png = join(dir, 'a.png');
@@ -101,7 +116,9 @@ async function main(): Promise<void> {
     const w0 = cpuSample();
     await rt.deps.engines.face();
     console.log(`face models loaded in ${cpuSince(w0).wallMs.toFixed(0)} ms (before the first session)`);
-    const track = await videoTrack(dir);
+    const recorded = arg('--video');
+    const track = recorded ? await recordedTrack(dir, recorded) : await videoTrack(dir);
+    console.log(`video track: ${recorded ? `${recorded} (first 30 s, fitted into 640×480)` : 'generated (face-api sample1, slow zoom and pan)'}`);
     const perStage = new Map<string, number[]>();
     const wall: number[] = [], cpu: number[] = [], facePart: number[] = [];
     let lastVideo = '';
