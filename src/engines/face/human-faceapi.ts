@@ -11,6 +11,7 @@ import { eyeOpenness, fivePoints, mouthOpenness, mouthShape, rollFromMesh } from
 import { faceQuality } from './quality.ts';
 import { alignedChip } from './align.ts';
 import { createDescriptorNet, type DescriptorNet } from './descriptor-net.ts';
+import { rgbTensor } from './rgb-tensor.ts';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { similarityScore } from '../../domain/face-match.ts';
 import type { DetectOptions, DetectedFace, Embedding, FaceEngine, RgbImage } from './port.ts';
@@ -60,7 +61,7 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
     const spoof = opts.antispoof ?? false;
     const floor = opts.minConfidence ?? minConfidence;
     assertRgb(image);
-    const tensor = m.human.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    const tensor = rgbTensor(m.human.tf, image);
     try {
       const res = await m.human.detect(tensor, {
         face: {
@@ -164,7 +165,7 @@ async function descriptorAndMirror(m: Models, chip: RgbImage): Promise<[Float32A
 async function describe(m: Models, chip: RgbImage, withMirror: boolean): Promise<Float32Array[]> {
   const tf = m.faceapi.tf;
   const out = tf.tidy(() => {
-    const t = tf.tensor3d(chip.data, [chip.height, chip.width, 3], 'int32');
+    const t = rgbTensor(tf, chip);
     return m.net.describe(withMirror ? tf.stack([t, tf.reverse(t, 1)]) as Tensor4D : tf.expandDims(t, 0) as Tensor4D);
   });
   try {

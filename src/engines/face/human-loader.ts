@@ -34,7 +34,7 @@ export interface HumanFace {
 export interface TensorLike { dispose(): void }
 
 interface HumanTf {
-  tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): TensorLike;
+  tensor3d(values: Uint8Array | Int32Array, shape: [number, number, number], dtype: 'int32'): TensorLike;
   zeros(shape: number[]): TensorLike;
   dispose(x: TensorLike | TensorLike[]): void;
   getBackend(): string;
