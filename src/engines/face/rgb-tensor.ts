@@ -19,12 +19,14 @@ let scratch = new Int32Array(0);
 /** Anything with tfjs's tensor3d: Human's and face-api's tf, which both take an Int32Array as is. */
 interface Tensor3dMaker<T> {
   tensor3d(values: Int32Array, shape: [number, number, number], dtype: 'int32'): T;
+  getBackend(): string;
 }
 
 export function rgbTensor<T>(tf: Tensor3dMaker<T>, image: RgbImage): T {
   const n = image.data.length;
   let values: Int32Array;
-  if (n > MAX_SCRATCH_VALUES) {
+  // Only the WASM backend copies at once; another (tfjs's CPU backend) would keep the array itself.
+  if (n > MAX_SCRATCH_VALUES || tf.getBackend() !== 'wasm') {
     values = new Int32Array(image.data);
   } else {
     if (scratch.length < n) scratch = new Int32Array(n);
