@@ -3,7 +3,8 @@
 // models roughly double/triple the per-frame cost, so callers say on which timestamps they need them
 // (e.g. only inside challenge windows); elsewhere only the detector runs.
 
-import type { DetectedFace, FaceEngine, RgbImage } from '../engines/face/port.ts';
+import type { DetectedFace, FaceEngine, FaceHint, RgbImage } from '../engines/face/port.ts';
+import { trackHint } from '../engines/face/track-hint.ts';
 
 export interface FrameInput { t: number; image: RgbImage }
 
@@ -19,6 +20,8 @@ export interface FrameMeasurement {
   faces: DetectedFace[];
   meshed: boolean;
   antispoofed: boolean;
+  /** The faces were tracked from an earlier frame's (no detector run: a new face would not be seen). */
+  tracked: boolean;
   /** Inference time for this frame (ms). */
   ms: number;
 }
@@ -33,6 +36,11 @@ interface AnalyzeOptions {
   /** Which timestamps need the iris / expression models (blink / smile). Default: wherever the mesh runs. */
   irisAt?: (t: number) => boolean;
   expressionsAt?: (t: number) => boolean;
+  /**
+   * Which frames may track the faces of the frame TRACK_LAG before instead of running the detector
+   * (mesh frames only; default none). Keep the detector on a regular cadence: only it sees a new face.
+   */
+  trackAt?: (t: number, index: number) => boolean;
   /** Called as each frame's measurement arrives (in completion order), e.g. to start follow-up work early. */
   onFrame?: (index: number, measurement: FrameMeasurement, image: RgbImage) => void;
 }
@@ -51,6 +59,20 @@ export type FrameSource = readonly PendingFrame[] | AsyncIterable<PendingFrame>;
  */
 const IN_FLIGHT_PER_SLOT = 2;
 
+/**
+ * A tracked frame takes its hint from the frame this many before it, always the same one, so that the
+ * measurements do not depend on which frame finished first. Not the frame just before: with two
+ * frames per worker in flight that one is usually still being measured, and waiting for it would
+ * leave a worker idle.
+ */
+export const TRACK_LAG = 2;
+/**
+ * The hint's frame must be at most this much earlier (s): two frames at the dense 10 frames/s.
+ * Further apart (2.5 frames/s challenge windows, 1 frame/s elsewhere) a turning head leaves the
+ * crop; those frames are detected.
+ */
+export const TRACK_MAX_GAP_S = 0.25;
+
 /** Keeps IN_FLIGHT_PER_SLOT × `engine.parallelism` frames in flight (face worker threads). */
 export async function analyzeFrames(engine: FaceEngine, frames: FrameSource, options: AnalyzeOptions = {}): Promise<FrameMeasurement[]> {
   const meshAt = options.meshAt ?? (() => true);
@@ -58,9 +80,24 @@ export async function analyzeFrames(engine: FaceEngine, frames: FrameSource, opt
   const out: FrameMeasurement[] = [];
   const source = 'length' in frames ? arrayFrames(frames) : frames[Symbol.asyncIterator]();
   let next = 0;
+  /** Each handed-out frame's measurement (null if it failed), for the frame tracking from it. */
+  const measured: Array<Promise<FrameMeasurement | null>> = [];
+  const settle: Array<(m: FrameMeasurement | null) => void> = [];
   // The index is given as each frame is handed out, in source order (an async generator settles
   // its pending next() calls in order), whichever lane takes it.
-  const take = (): Promise<{ i: number; frame: PendingFrame } | null> => source.next().then((r) => (r.done ? null : { i: next++, frame: r.value }));
+  const take = (): Promise<{ i: number; frame: PendingFrame } | null> => source.next().then((r) => {
+    if (r.done) return null;
+    const i = next++;
+    measured[i] = new Promise((resolve) => { settle[i] = resolve; });
+    return { i, frame: r.value };
+  });
+  const hintsFor = async (t: number, i: number): Promise<FaceHint[] | undefined> => {
+    if (i < TRACK_LAG || !options.trackAt?.(t, i)) return undefined;
+    const prev = await measured[i - TRACK_LAG];
+    if (!prev || !prev.meshed || prev.faces.length === 0 || t - prev.t > TRACK_MAX_GAP_S) return undefined;
+    const hints = prev.faces.map(trackHint);
+    return hints.every((h) => h !== null) ? (hints as FaceHint[]) : undefined;
+  };
   let failed = false; // one frame failed (bad image, engine error): the other lanes stop taking frames
   const lane = async (): Promise<void> => {
     for (let got = await take(); got && !failed; got = failed ? null : await take()) {
@@ -69,10 +106,15 @@ export async function analyzeFrames(engine: FaceEngine, frames: FrameSource, opt
         const image = await frame.image;
         const mesh = meshAt(frame.t, i);
         const antispoof = antispoofAt(frame.t, i);
-        const started = performance.now();
         const iris = mesh && (options.irisAt?.(frame.t) ?? true);
         const expressions = mesh && (options.expressionsAt?.(frame.t) ?? true);
-        const faces = await engine.detect(image, { mesh, iris, expressions, antispoof, maxFaces: options.maxFaces ?? 3 });
+        const track = mesh && !antispoof ? await hintsFor(frame.t, i) : undefined;
+        if (failed) {
+          settle[i]!(null);
+          break;
+        }
+        const started = performance.now();
+        const faces = await engine.detect(image, { mesh, iris, expressions, antispoof, maxFaces: options.maxFaces ?? 3, ...(track ? { track } : {}) });
         const m: FrameMeasurement = {
           t: frame.t,
           width: image.width,
@@ -80,12 +122,15 @@ export async function analyzeFrames(engine: FaceEngine, frames: FrameSource, opt
           faces: [...faces].sort((a, b) => b.box.height - a.box.height),
           meshed: mesh,
           antispoofed: antispoof,
+          tracked: faces.some((f) => f.tracked === true),
           ms: performance.now() - started,
         };
         out[i] = m;
+        settle[i]!(m);
         options.onFrame?.(i, m, image);
       } catch (err) {
         failed = true;
+        settle[i]!(null);
         throw err;
       }
     }

@@ -12,7 +12,8 @@ import { faceQuality } from './quality.ts';
 import { alignedChip } from './align.ts';
 import { createDescriptorNet, type DescriptorNet } from './descriptor-net.ts';
 import { rgbTensor } from './rgb-tensor.ts';
-import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { trackedFaces, type TrackModels } from './tracked-mesh.ts';
+import type * as tfc from '@tensorflow/tfjs-core';
 import { similarityScore } from '../../domain/face-match.ts';
 import type { DetectOptions, DetectedFace, Embedding, FaceEngine, RgbImage } from './port.ts';
 
@@ -28,7 +29,7 @@ interface FaceEngineOptions {
   flipAugment?: boolean;
 }
 
-interface Models { human: HumanInstance; faceapi: FaceApiModule; net: DescriptorNet }
+interface Models { human: HumanInstance; faceapi: FaceApiModule; net: DescriptorNet; track: TrackModels }
 
 const RAD = 180 / Math.PI;
 
@@ -44,7 +45,7 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
       const faceapi = await loadFaceApi();
       const params = faceapi.nets.faceRecognitionNet.params;
       if (!params) throw new Error('face-api: the face recognition weights did not load');
-      const loaded = { human, faceapi, net: createDescriptorNet(faceapi.tf, params) };
+      const loaded = { human, faceapi, net: createDescriptorNet(faceapi.tf, params), track: trackModels(human) };
       await warmUp(loaded);
       return loaded;
     })();
@@ -63,6 +64,12 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
     assertRgb(image);
     const tensor = rgbTensor(m.human.tf, image);
     try {
+      if (mesh && opts.track?.length) {
+        const iris = opts.iris ?? true, expressions = opts.expressions ?? true;
+        const tracked = await trackedFaces(m.track, tensor as unknown as tfc.Tensor3D, opts.track, { iris, expressions });
+        // Lost (null): fall through to a full detection of this frame.
+        if (tracked) return tracked.map((f) => ({ ...toDetected(f, image, true), tracked: true }));
+      }
       const res = await m.human.detect(tensor, {
         face: {
           detector: { maxDetected: opts.maxFaces ?? 5, minConfidence: Math.min(0.2, floor) },
@@ -127,6 +134,23 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
 }
 
 /**
+ * Human's own models and tfjs for the tracked mesh. Human bundles its own tfjs build: its `tf` is
+ * the tfjs-core API (the version its package pins), typed here with the project's tfjs-core types.
+ */
+function trackModels(human: HumanInstance): TrackModels {
+  const models = human.models.models;
+  const mesh = models['facemesh'];
+  if (!mesh) throw new Error('human: the face mesh model did not load');
+  return {
+    tf: human.tf as unknown as TrackModels['tf'],
+    mesh: mesh as unknown as TrackModels['mesh'],
+    iris: (models['iris'] ?? null) as TrackModels['iris'],
+    emotion: (models['emotion'] ?? null) as TrackModels['emotion'],
+    kernels: human.env.kernels,
+  };
+}
+
+/**
  * Runs every model once on a blank input of its own shape. A graph's first execution on the WASM
  * backend sets up its kernels and costs several times a steady call (the first liveness check after
  * start took ~1.1 s without this, ~0.65 s with it; ~0.35 s once warm), so a server pays it at
@@ -166,7 +190,7 @@ async function describe(m: Models, chip: RgbImage, withMirror: boolean): Promise
   const tf = m.faceapi.tf;
   const out = tf.tidy(() => {
     const t = rgbTensor(tf, chip);
-    return m.net.describe(withMirror ? tf.stack([t, tf.reverse(t, 1)]) as Tensor4D : tf.expandDims(t, 0) as Tensor4D);
+    return m.net.describe(withMirror ? tf.stack([t, tf.reverse(t, 1)]) as tfc.Tensor4D : tf.expandDims(t, 0) as tfc.Tensor4D);
   });
   try {
     const values = await out.data();

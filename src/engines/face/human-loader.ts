@@ -50,6 +50,8 @@ interface GraphModelLike {
 
 export interface HumanInstance {
   version: string;
+  /** Kernel names of the active backend, lower case (Human's env). */
+  env: { kernels: string[] };
   tf: HumanTf;
   models: { models: Record<string, GraphModelLike | null | undefined> };
   load(): Promise<void>;

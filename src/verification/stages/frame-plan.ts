@@ -40,14 +40,24 @@ export function planWindows(ctx: RunContext): Window[] {
 /** Which sampled frames (index at FRAME_RATE, time) the face models look at. */
 export function frameSelector(ctx: RunContext, windows: Window[]): (index: number, t: number) => boolean {
   const fps = ctx.deps.config.FRAME_RATE;
-  const every = (rate: number) => Math.max(1, Math.round(fps / rate));
   return (i, t) => {
     const inside = windows.filter((w) => t >= w.from && t <= w.to);
     if (inside.some((w) => w.type === 'blink' || w.type === DENSE || w.type === 'phrase')) return true;
-    if (inside.length) return i % every(WINDOW_FPS) === 0;
-    return i % every(BASE_FPS) === 0;
+    if (inside.length) return i % every(fps, WINDOW_FPS) === 0;
+    return i % every(fps, BASE_FPS) === 0;
   };
 }
+
+/**
+ * The frames (by time) the 1 frame/s base sampling keeps, wherever they fall: the faces stage runs
+ * the full detector on them even inside dense windows, so a face that joins is seen within a second.
+ */
+export function baseFrameAt(ctx: RunContext): (t: number) => boolean {
+  const fps = ctx.deps.config.FRAME_RATE;
+  return (t) => Math.round(t * fps) % every(fps, BASE_FPS) === 0;
+}
+
+const every = (fps: number, rate: number) => Math.max(1, Math.round(fps / rate));
 
 export const inWindowOf = (windows: Window[], type: string) => (t: number) => windows.some((w) => w.type === type && t >= w.from && t <= w.to);
 

@@ -4,7 +4,7 @@ import { analyzeFrames, type FrameInput, type FrameMeasurement } from '../../fac
 import { frameSignature, type FrameSignature } from '../../liveness/frame-signature.ts';
 import type { RunContext } from '../pipeline.ts';
 import { ScratchKey } from '../scratch.ts';
-import { inWindowOf, planWindows } from './frame-plan.ts';
+import { baseFrameAt, inWindowOf, planWindows } from './frame-plan.ts';
 
 // The face models' pass over a self-recorded video's frames, started by decode as the frames come
 // out of ffmpeg (the models work while the rest decodes) and read by the faces, liveness and face
@@ -46,8 +46,12 @@ export function startVideoFaces(ctx: RunContext, frames: AsyncIterable<KeptFrame
     }
     const every = Math.max(1, Math.floor(expectedFrames / ANTISPOOF_FRAMES));
     const signatures: FrameSignature[] = [];
+    const antispoofAt = (i: number) => i % every === 0;
+    const baseFrame = baseFrameAt(ctx);
     const measurements = await analyzeFrames(engine, collected(), {
-      antispoofAt: (_, i) => i % every === 0,
+      antispoofAt: (_, i) => antispoofAt(i),
+      // Detected on the base 1 frame/s and the anti-spoof frames; tracked between them (dense windows).
+      trackAt: (t, i) => !baseFrame(t) && !antispoofAt(i),
       irisAt: inWindowOf(windows, 'blink'),
       expressionsAt: inWindowOf(windows, 'smile'),
       // This thread is mostly idle while the workers measure: the liveness stage's signatures are made here, not after.
