@@ -19,7 +19,7 @@ function scripted(empty: ReadonlySet<number> = new Set()) {
       calls.push({ k, opts });
       await new Promise((r) => setTimeout(r, (k * 7) % 5)); // finish out of order
       if (empty.has(k)) return [];
-      const face = { box: { x: 10 * k - 15, y: -15, width: 130, height: 130 }, confidence: 0.9, landmarks: [[10 * k, 0], [10 * k + 100, 100]] };
+      const face = { box: { x: 10 * k - 15, y: -15, width: 130, height: 130 }, confidence: 0.9, landmarks: [[10 * k, 0], [10 * k + 100, 100]], pose: { yaw: 0, pitch: 0, roll: 0 } };
       return [{ ...face, ...(opts.track ? { tracked: true } : {}) } as unknown as DetectedFace];
     },
   } as unknown as FaceEngine;
