@@ -252,7 +252,10 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
   }
   const again = first ?? likeliest;
   const flip = again?.flip ?? false;
-  const rows = again && again.reads.length > 0 ? again.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
+  // Without a block, every candidate row of that orientation: its reading may have stopped after two
+  // rows (a names line of fillers read at low confidence looks upside down), and TD1 needs three
+  // (synthetic tuning card TD1/jpeg, seed 5: all three lines read exactly, the third never read).
+  const rows = first ? first.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
   const second = await readRows(ocr, image, rows, flip, CROPS[1]);
   sawFillers ||= second.some((r) => r.text.text.includes('<<'));
   const readings = first ? [byLine(first.reads, flip), byLine(second, flip)] : [byLine(second, flip)];
