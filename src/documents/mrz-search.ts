@@ -273,7 +273,7 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
  * A reading whose lost first characters were put back goes first when its checks are no worse than
  * the best score's. The score cannot see a lost letter in a names line (no check digit covers it),
  * and it favours the fallback cut's full-length rows, which need fewer filler edits: seed 3's TD1/rot270
- * card, before its filler boxes joined their rows, took `LIVEIRA` from the fallback cut over
+ * card (its first-pass rows lost their filler tails) took `LIVEIRA` from the fallback cut over
  * `OLIVEIRA` from the first one, and, being settled, was never placed.
  */
 function geometryFirst(restored: Candidate | undefined, ranked: readonly Candidate[]): Candidate[] {
