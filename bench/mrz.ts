@@ -10,7 +10,8 @@
  *  - synth-tune (seed 1) / synth-held (seed 3; seed 2 retired, see docs/documents.md) /
  *    synth-held4 (seed 4, held back from session 9 on) / synth-seedN (any other seed, e.g. extra
  *    tuning cards): OCR-B specimens rendered in memory by bench/mrz-synth.ts, every type × every
- *    degradation, `rounds` times. Tuning looks at seed 1 and seeds 5+ only.
+ *    degradation, `rounds` times. Tuning looks at seed 1, 5 and 6 only; seed 7 (`synth-seed7
+ *    --rounds 2`) is session 10's blind seed (docs/documents.md), take seed 8+ for a fresh one.
  * A document counts as exact when every MRZ line equals the truth character for character; an
  * error (no_document, document_unreadable) counts as not exact and not valid.
  */

@@ -252,7 +252,10 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
   }
   const again = first ?? likeliest;
   const flip = again?.flip ?? false;
-  const rows = again && again.reads.length > 0 ? again.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
+  // Without a block, every candidate row of that orientation: its reading may have stopped after two
+  // rows (a names line of fillers read at low confidence looks upside down), and TD1 needs three
+  // (synthetic tuning card TD1/jpeg, seed 5: all three lines read exactly, the third never read).
+  const rows = first ? first.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
   const second = await readRows(ocr, image, rows, flip, CROPS[1]);
   sawFillers ||= second.some((r) => r.text.text.includes('<<'));
   const readings = first ? [byLine(first.reads, flip), byLine(second, flip)] : [byLine(second, flip)];
@@ -260,6 +263,21 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
   const top = pool.filter((p) => p.best[0] !== undefined).sort((a, b) => score(b.best[0]!) - score(a.best[0]!))[0];
   // The fallback cut loses first characters too (synthetic tuning card TD1/rot270, seed 5: `0005197…`
   // read `005197…` with the extended crop, while the first cut had read it but lost the line's end).
-  const leads = top && !settled(top.best[0]!.parsed) ? (await withLeads(ocr, image, top, flip, now)).best : [];
-  return { best: [...best, ...pool.flatMap((p) => p.best), ...leads].sort((a, b) => score(b) - score(a)), sawFillers };
+  const led = top && (await withLeads(ocr, image, top, flip, now));
+  const restored = led && led !== top ? led.best : [];
+  const ranked = [...best, ...pool.flatMap((p) => p.best), ...restored].sort((a, b) => score(b) - score(a));
+  return { best: geometryFirst(restored[0], ranked), sawFillers };
+}
+
+/**
+ * A reading whose lost first characters were put back goes first when its checks are no worse than
+ * the best score's. The score cannot see a lost letter in a names line (no check digit covers it),
+ * and it favours the fallback cut's full-length rows, which need fewer filler edits: seed 3's TD1/rot270
+ * card (its first-pass rows lost their filler tails) took `LIVEIRA` from the fallback cut over
+ * `OLIVEIRA` from the first one, and, being settled, was never placed.
+ */
+function geometryFirst(restored: Candidate | undefined, ranked: readonly Candidate[]): Candidate[] {
+  const top = ranked[0];
+  if (restored === undefined || top === undefined || restored === top || !noWorse(restored.parsed, top.parsed)) return [...ranked];
+  return [restored, ...ranked.filter((c) => c !== restored)];
 }
