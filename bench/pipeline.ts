@@ -20,6 +20,9 @@ const DEFAULT_CHALLENGES = 'turn_left,blink,smile';
 
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 
+/** How both video tracks are encoded: 30 s of VP8 at 800 kb/s, no audio (the session's phrase is added per run). */
+const TRACK_ENCODING = ['-t', '30', '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-b:v', '800k', '-deadline', 'realtime', '-an'];
+
 /**
  * A real person's recording as the 30 s video track (`--video FILE`, e.g. a clip of
  * ../shared/data/video): its first 30 s (looped when shorter), fitted into 640×480 with black bars,
@@ -31,7 +34,7 @@ async function recordedTrack(dir: string, file: string): Promise<string> {
   const out = join(dir, 'track.webm');
   await run('ffmpeg', ['-y', '-v', 'error', '-stream_loop', '-1', '-i', file, '-map', '0:v:0',
     '-vf', 'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30',
-    '-t', '30', '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-b:v', '800k', '-deadline', 'realtime', '-an', out]);
+    ...TRACK_ENCODING, out]);
   return out;
 }
 
@@ -43,7 +46,7 @@ async function videoTrack(dir: string): Promise<string> {
   const out = join(dir, 'track.webm');
   await run('ffmpeg', ['-y', '-v', 'error', '-loop', '1', '-i', png,
     '-vf', "zoompan=z='1.08+0.06*sin(2*PI*on/240)':x='iw/2-(iw/zoom/2)+25*sin(2*PI*on/300)':y='ih/2-(ih/zoom/2)':d=1:s=640x480:fps=30",
-    '-t', '30', '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-b:v', '800k', '-deadline', 'realtime', '-an', out]);
+    ...TRACK_ENCODING, out]);
   return out;
 }
 
