@@ -59,13 +59,13 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
 
   const detectRaw = async (m: Models, image: RgbImage, opts: DetectOptions): Promise<DetectedFace[]> => {
     const mesh = opts.mesh ?? true;
+    const iris = mesh && (opts.iris ?? true), expressions = mesh && (opts.expressions ?? true);
     const spoof = opts.antispoof ?? false;
     const floor = opts.minConfidence ?? minConfidence;
     assertRgb(image);
     const tensor = rgbTensor(m.human.tf, image);
     try {
       if (mesh && opts.track?.length) {
-        const iris = opts.iris ?? true, expressions = opts.expressions ?? true;
         const tracked = await trackedFaces(m.track, tensor as unknown as tfc.Tensor3D, opts.track, { iris, expressions });
         // Lost (null): fall through to a full detection of this frame.
         if (tracked) return tracked.map((f) => ({ ...toDetected(f, image, true), tracked: true }));
@@ -74,8 +74,8 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
         face: {
           detector: { maxDetected: opts.maxFaces ?? 5, minConfidence: Math.min(0.2, floor) },
           mesh: { enabled: mesh },
-          iris: { enabled: mesh && (opts.iris ?? true) },
-          emotion: { enabled: mesh && (opts.expressions ?? true) },
+          iris: { enabled: iris },
+          emotion: { enabled: expressions },
           antispoof: { enabled: spoof },
           liveness: { enabled: spoof },
         },
