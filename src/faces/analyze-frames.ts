@@ -38,7 +38,8 @@ interface AnalyzeOptions {
   expressionsAt?: (t: number) => boolean;
   /**
    * Which frames may track the faces of the frame TRACK_LAG before instead of running the detector
-   * (mesh frames only; default none). Keep the detector on a regular cadence: only it sees a new face.
+   * (mesh frames only, never anti-spoof frames; default none). Keep the detector on a regular cadence:
+   * only it sees a new face.
    */
   trackAt?: (t: number, index: number) => boolean;
   /** Called as each frame's measurement arrives (in completion order), e.g. to start follow-up work early. */

@@ -46,12 +46,11 @@ export function startVideoFaces(ctx: RunContext, frames: AsyncIterable<KeptFrame
     }
     const every = Math.max(1, Math.floor(expectedFrames / ANTISPOOF_FRAMES));
     const signatures: FrameSignature[] = [];
-    const antispoofAt = (i: number) => i % every === 0;
     const baseFrame = baseFrameAt(ctx);
     const measurements = await analyzeFrames(engine, collected(), {
-      antispoofAt: (_, i) => antispoofAt(i),
-      // Detected on the base 1 frame/s and the anti-spoof frames; tracked between them (dense windows).
-      trackAt: (t, i) => !baseFrame(t) && !antispoofAt(i),
+      antispoofAt: (_, i) => i % every === 0,
+      // Detected on the base 1 frame/s (and, by analyzeFrames, on the anti-spoof frames); tracked between them.
+      trackAt: (t) => !baseFrame(t),
       irisAt: inWindowOf(windows, 'blink'),
       expressionsAt: inWindowOf(windows, 'smile'),
       // This thread is mostly idle while the workers measure: the liveness stage's signatures are made here, not after.
