@@ -1,9 +1,10 @@
-// The ONNX writer's models load in onnxruntime-node and compute what their graph says.
+// The ONNX writer's models load in onnxruntime-node and compute what their graph says; the synchronous session runs them.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { encodeOnnxModel } from '../../../src/engines/onnx/onnx-writer.ts';
+import { createSyncSession } from '../../../src/engines/onnx/ort-session.ts';
 
 describe('encodeOnnxModel', () => {
   it('runs a conv + bias + relu, a transpose and a reshape with int64 constants, as written', async () => {
@@ -50,5 +51,23 @@ describe('encodeOnnxModel', () => {
     const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([-2, -1, 3, 1]), [1, 4]) });
     assert.deepEqual(Array.from(out.y!.data as Float32Array), [-1, -0.5, 3, 1]);
     assert.deepEqual(Array.from(out.p!.data as Float32Array), [3, 3]);
+  });
+});
+
+describe('createSyncSession', () => {
+  it('runs a written model synchronously and returns every output by name', () => {
+    const bytes = encodeOnnxModel({
+      name: 'sync',
+      inputs: [{ name: 'x', type: 'float32', shape: [2] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [2] }, { name: 's', type: 'float32', shape: [2] }],
+      initializers: [],
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }, { op: 'Sigmoid', inputs: ['x'], outputs: ['s'] }],
+    });
+    const session = createSyncSession(bytes);
+    assert.deepEqual(session.inputNames, ['x']);
+    const out = session.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2]), [2]) });
+    assert.deepEqual(Array.from(out.y!.data as Float32Array), [0, 2]);
+    assert.ok(Math.abs((out.s!.data as Float32Array)[0]! - 1 / (1 + Math.E)) < 1e-6);
+    session.dispose();
   });
 });
