@@ -101,10 +101,18 @@ export function gridPeak(img: RgbImage, face: Box): GridPeak {
   const p = new Float64Array(TILE * (HALF + 1));
   for (const [x, y] of origins) addTileSpectrum(img, x, y, p);
   // Power at any (kx, ky): the spectrum repeats every TILE bins, and P(−k) = P(k) for a real tile.
-  const at = (kx: number, ky: number) => {
-    const x = wrap(kx), y = wrap(ky);
-    return x >= 0 ? p[(y < 0 ? y + TILE : y) * (HALF + 1) + x]! : p[(y > 0 ? TILE - y : -y) * (HALF + 1) - x]!;
-  };
+  // Unfolded once into a full TILE × TILE table, with its logs: the scan below reads each bin ~80 times.
+  const full = new Float64Array(TILE * TILE), logFull = new Float64Array(TILE * TILE);
+  for (let y = -HALF; y < HALF; y++) {
+    for (let x = -HALF; x < HALF; x++) {
+      const v = x >= 0 ? p[(y < 0 ? y + TILE : y) * (HALF + 1) + x]! : p[(y > 0 ? TILE - y : -y) * (HALF + 1) - x]!;
+      const i = (y + HALF) * TILE + x + HALF;
+      full[i] = v;
+      logFull[i] = Math.log(v + 1e-9);
+    }
+  }
+  const index = (kx: number, ky: number) => (wrap(ky) + HALF) * TILE + wrap(kx) + HALF;
+  const at = (kx: number, ky: number) => full[index(kx, ky)]!;
   const around = (kx: number, ky: number) => { let sum = 0; for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += at(kx + dx, ky + dy); return sum; };
   let best: GridPeak = { prominence: 0, period: [Infinity, Infinity], tiles: origins.length };
   for (let ky = -MAX_BIN; ky <= MAX_BIN; ky++) {
@@ -119,7 +127,7 @@ export function gridPeak(img: RgbImage, face: Box): GridPeak {
         for (let dx = -4; dx <= 4; dx++) {
           const d = Math.max(Math.abs(dx), Math.abs(dy));
           if (d <= 1) peak += at(kx + dx, ky + dy);
-          else if (d >= 3) { logs += Math.log(at(kx + dx, ky + dy) + 1e-9); n++; }
+          else if (d >= 3) { logs += logFull[index(kx + dx, ky + dy)]!; n++; }
         }
       }
       const r = Math.hypot(kx, ky);
