@@ -70,6 +70,11 @@ const configSchema = z.object({
    * use every core. 0 = no threads: the models run on the main thread.
    */
   FACE_WORKERS: z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism())),
+  /**
+   * Where the identity descriptor network runs: onnx (onnxruntime-node, default: ~5× less CPU per
+   * embed) or tfjs (the WASM backend, as before; same descriptors to ~4e-7). See docs/model-card-faces.md.
+   */
+  FACE_DESCRIPTOR_RUNTIME: z.enum(['onnx', 'tfjs']).default('onnx'),
   /** Allow webhook targets on private/loopback networks (tests, closed deployments). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   /**
