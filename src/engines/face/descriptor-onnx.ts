@@ -10,8 +10,8 @@
 
 import type * as tfc from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
-import { encodeOnnxModel, type OnnxNode, type OnnxTensor } from '../onnx/onnx-writer.ts';
-import { createSyncSession, type SyncSession } from '../onnx/ort-session.ts';
+import { encodeOnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from '../onnx/onnx-writer.ts';
+import { createSyncSession } from '../onnx/ort-session.ts';
 import type { RgbImage } from './port.ts';
 import { CHIP, MEAN_RGB, foldDescriptorParams, type DescriptorParams, type Folded } from './descriptor-net.ts';
 
@@ -61,7 +61,7 @@ function toPlanar(chip: Uint8Array, out: Float32Array, mirror: boolean): void {
 }
 
 /** Builds the graph; reads the folded weights out of tfjs and frees them. */
-function descriptorGraph(tf: Tf, params: DescriptorParams): Parameters<typeof encodeOnnxModel>[0] {
+function descriptorGraph(tf: Tf, params: DescriptorParams): OnnxGraph {
   const folded = foldDescriptorParams(tf, params);
   const b = new GraphBuilder();
   try {
