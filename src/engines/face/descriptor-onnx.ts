@@ -28,13 +28,16 @@ export interface OnnxDescriptorNet {
 
 export function createOnnxDescriptorNet(tf: Tf, params: DescriptorParams): OnnxDescriptorNet {
   const session = createSyncSession(encodeOnnxModel(descriptorGraph(tf, params)));
+  // One input buffer for every call (runs are synchronous, so it is never shared): no 270–540 KB of
+  // external garbage per embed in the face workers (cf. rgb-tensor.ts' scratch, model card session 10).
+  const input = new Float32Array(2 * 3 * CHIP * CHIP);
   return {
     describe(chip, withMirror) {
       if (chip.width !== CHIP || chip.height !== CHIP || chip.data.length !== 3 * CHIP * CHIP) {
         throw new Error(`descriptor: chips must be ${CHIP}×${CHIP} RGB, got ${chip.width}×${chip.height} (${chip.data.length} bytes)`);
       }
       const n = withMirror ? 2 : 1;
-      const x = new Float32Array(n * 3 * CHIP * CHIP);
+      const x = input.subarray(0, n * 3 * CHIP * CHIP);
       toPlanar(chip.data, x, false);
       if (withMirror) toPlanar(chip.data, x.subarray(3 * CHIP * CHIP), true);
       const out = session.run({ chips: new ort.Tensor('float32', x, [n, 3, CHIP, CHIP]) })['descriptors'];
