@@ -130,7 +130,10 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const engine = createFaceEngine();
+  // FACE_DESCRIPTOR_RUNTIME=tfjs measures the descriptor on tfjs WASM (before/after the onnxruntime change).
+  const config = loadConfig(process.env);
+  const engineOptions = { descriptorRuntime: config.FACE_DESCRIPTOR_RUNTIME };
+  const engine = createFaceEngine(engineOptions);
   const t = performance.now();
   await engine.init();
   console.log(`models loaded in ${(performance.now() - t).toFixed(0)} ms; ${JSON.stringify(engine.info())}`);
@@ -150,8 +153,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < 8; i++) inputs.push([await headCrop(1, PERSON_A_S1, 480), await headCrop(3, PERSON_A_S3, 480)]);
   }
   // Compare runs on the engine the server uses: FACE_WORKERS threads (default one per core, ≤ 4).
-  const workers = loadConfig(process.env).FACE_WORKERS;
-  const served = workers > 0 ? createFaceEnginePool({ size: workers }) : engine;
+  const workers = config.FACE_WORKERS;
+  const served = workers > 0 ? createFaceEnginePool({ size: workers, engine: engineOptions }) : engine;
   await served.init();
   await benchCompare(served, inputs, workers);
   await (served as { close?(): Promise<void> }).close?.();

@@ -126,6 +126,12 @@ export interface BuildOptions {
 const QUEUE_CLOSE_GRACE_MS = 3_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/** The face models in FACE_WORKERS threads, or on the main thread when 0. */
+function faceEngine(config: Config) {
+  const engine = { descriptorRuntime: config.FACE_DESCRIPTOR_RUNTIME };
+  return config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS, engine }) : createFaceEngine(engine);
+}
+
 function selectQueue(config: Config, handle: DbHandle, clock: Clock, log: Logger): { queue: JobQueue; close(): Promise<void> } {
   const kind = config.QUEUE ?? (config.REDIS_URL ? 'bullmq' : 'sql');
   if (kind === 'sql' || !config.REDIS_URL) return { queue: createSqlQueue(handle.db, clock), close: async () => undefined };
@@ -203,7 +209,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     log,
     secret,
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
-    engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines({ ...speechConfigFromEnv(process.env), scratchDir: scratchRoot(config.DATA_DIR) }), ocr: () => createPaddleOcr() }),
+    engines: lazyEngines({ face: () => faceEngine(config), speech: () => createSpeechEngines({ ...speechConfigFromEnv(process.env), scratchDir: scratchRoot(config.DATA_DIR) }), ocr: () => createPaddleOcr() }),
     webhookTimeoutMs: o.webhookTimeoutMs ?? WEBHOOK_ATTEMPT_TIMEOUT_MS,
     lookup: o.lookup,
     risk: { ...createRiskRuntime(riskConfigFromEnv(process.env), parseTrustedProxies(config.TRUST_PROXY)), policyFor: async (projectId) => (await getProjectSettings(handle.db, projectId)).risk_policy },

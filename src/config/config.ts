@@ -70,6 +70,12 @@ const configSchema = z.object({
    * use every core. 0 = no threads: the models run on the main thread.
    */
   FACE_WORKERS: z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism())),
+  /**
+   * Where the identity descriptor network runs: onnx (onnxruntime-node, default: ~6× less CPU per
+   * embed, ~+50 MB RSS per face worker) or tfjs (the WASM backend, as before; same descriptors to
+   * ~5e-7). Measured in docs/model-card-faces.md, "Session 11".
+   */
+  FACE_DESCRIPTOR_RUNTIME: z.enum(['onnx', 'tfjs']).default('onnx'),
   /** Allow webhook targets on private/loopback networks (tests, closed deployments). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   /**

@@ -31,13 +31,34 @@ export interface DescriptorParams {
 }
 
 /** dlib's mean chip colour (RGB), subtracted before scaling to 0–1, as face-api does. */
-const MEAN_RGB = [122.782, 117.001, 104.298];
-const CHIP = 150;
+export const MEAN_RGB = [122.782, 117.001, 104.298] as const;
+export const CHIP = 150;
 
-interface Folded { filter: tfc.Tensor4D; bias: tfc.Tensor1D }
-interface Block { conv1: Folded; conv2: Folded }
+/** One convolution with its scale layer folded in: filter HWIO, bias per output channel. */
+export interface Folded { filter: tfc.Tensor4D; bias: tfc.Tensor1D }
+export interface Block { name: (typeof BLOCKS)[number]; down: boolean; conv1: Folded; conv2: Folded }
+
+/** The folded network: the 7×7 stem, the residual blocks in order, the final fully connected layer. */
+export interface FoldedNet { stem: Folded; blocks: Block[]; fc: tfc.Tensor2D }
 
 const BLOCKS = ['conv32_1', 'conv32_2', 'conv32_3', 'conv64_down', 'conv64_1', 'conv64_2', 'conv64_3', 'conv128_down', 'conv128_1', 'conv128_2', 'conv256_down', 'conv256_1', 'conv256_2', 'conv256_down_out'] as const;
+
+/**
+ * face-api's params with each scale layer folded into its convolution (new tensors; the caller
+ * disposes them). conv(x)·s + b·s + t = conv(x, filter·s) + (b·s + t).
+ */
+export function foldDescriptorParams(tf: Tf, params: DescriptorParams): FoldedNet {
+  const fold = (p: ConvLayerParams): Folded => tf.tidy(() => ({
+    filter: tf.mul(p.conv.filters, p.scale.weights) as tfc.Tensor4D,
+    bias: tf.add(tf.mul(p.conv.bias, p.scale.weights), p.scale.biases) as tfc.Tensor1D,
+  }));
+  return {
+    stem: fold(params.conv32_down),
+    // face-api's residualDown blocks are the ones named *_down and *_down_out.
+    blocks: BLOCKS.map((name) => ({ name, down: name.includes('_down'), conv1: fold(params[name].conv1), conv2: fold(params[name].conv2) })),
+    fc: params.fc,
+  };
+}
 
 export interface DescriptorNet {
   /** 128-d descriptors of 150×150 RGB chips ([n, 150, 150, 3], any numeric dtype), one row each. */
@@ -45,14 +66,8 @@ export interface DescriptorNet {
 }
 
 export function createDescriptorNet(tf: Tf, params: DescriptorParams): DescriptorNet {
-  // conv(x)·s + b·s + t = conv(x, filter·s) + (b·s + t): the scale layer folded into the conv.
-  const fold = (p: ConvLayerParams): Folded => tf.tidy(() => ({
-    filter: tf.mul(p.conv.filters, p.scale.weights) as tfc.Tensor4D,
-    bias: tf.add(tf.mul(p.conv.bias, p.scale.weights), p.scale.biases) as tfc.Tensor1D,
-  }));
-  const stem = fold(params.conv32_down);
-  const blocks = BLOCKS.map((name): [string, Block] => [name, { conv1: fold(params[name].conv1), conv2: fold(params[name].conv2) }]);
-  const mean = tf.tensor1d(MEAN_RGB);
+  const { stem, blocks } = foldDescriptorParams(tf, params);
+  const mean = tf.tensor1d([...MEAN_RGB]);
 
   const conv = (x: tfc.Tensor4D, f: Folded, stride: 1 | 2, relu: boolean, padding: 'same' | 'valid' = 'same') =>
     tf.fused.conv2d({ x, filter: f.filter, strides: stride, pad: padding, bias: f.bias, activation: relu ? 'relu' : 'linear' });
@@ -75,7 +90,7 @@ export function createDescriptorNet(tf: Tf, params: DescriptorParams): Descripto
       return tf.tidy(() => {
         const x = tf.div(tf.sub(tf.cast(chips, 'float32'), mean), 255) as tfc.Tensor4D;
         let out = tf.maxPool(conv(x, stem, 2, true, 'valid'), 3, 2, 'valid');
-        for (const [name, b] of blocks) out = name.endsWith('_down') || name.endsWith('_down_out') ? residualDown(out, b) : residual(out, b);
+        for (const b of blocks) out = b.down ? residualDown(out, b) : residual(out, b);
         return tf.matMul(tf.mean(out, [1, 2]) as tfc.Tensor2D, params.fc);
       });
     },

@@ -10,14 +10,14 @@ import { loadFaceApi, faceApiPaths, type FaceApiModule } from './faceapi-loader.
 import { eyeOpenness, fivePoints, mouthOpenness, mouthShape, rollFromMesh } from './landmarks.ts';
 import { faceQuality } from './quality.ts';
 import { alignedChip } from './align.ts';
-import { createDescriptorNet, type DescriptorNet } from './descriptor-net.ts';
+import { createChipDescriptor, type ChipDescriptor, type DescriptorRuntime } from './chip-descriptor.ts';
 import { rgbTensor } from './rgb-tensor.ts';
 import { trackedFaces, type TrackModels } from './tracked-mesh.ts';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { similarityScore } from '../../domain/face-match.ts';
 import type { DetectOptions, DetectedFace, Embedding, FaceEngine, RgbImage } from './port.ts';
 
-interface FaceEngineOptions {
+export interface FaceEngineOptions {
   /**
    * Detector confidence below which a candidate is dropped. 0.5: the 21 real faces of face-api's
    * sample photos scored 0.53–0.94; partial faces cut by a crop edge 0.33–0.71. Human's own floor
@@ -27,15 +27,18 @@ interface FaceEngineOptions {
   minConfidence?: number;
   /** Average with the mirrored chip on every embed, whatever the caller asks (benchmarks). */
   flipAugment?: boolean;
+  /** Where the identity descriptor network runs (chip-descriptor.ts); default 'onnx'. */
+  descriptorRuntime?: DescriptorRuntime;
 }
 
-interface Models { human: HumanInstance; faceapi: FaceApiModule; net: DescriptorNet; track: TrackModels }
+interface Models { human: HumanInstance; faceapi: FaceApiModule; net: ChipDescriptor; track: TrackModels }
 
 const RAD = 180 / Math.PI;
 
 export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
   const minConfidence = options.minConfidence ?? 0.5;
   const flipAlways = options.flipAugment ?? false;
+  const descriptorRuntime = options.descriptorRuntime ?? 'onnx';
   let loading: Promise<Models> | null = null;
   let chain: Promise<unknown> = Promise.resolve();
 
@@ -45,7 +48,7 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
       const faceapi = await loadFaceApi();
       const params = faceapi.nets.faceRecognitionNet.params;
       if (!params) throw new Error('face-api: the face recognition weights did not load');
-      const loaded = { human, faceapi, net: createDescriptorNet(faceapi.tf, params), track: trackModels(human) };
+      const loaded = { human, faceapi, net: createChipDescriptor(faceapi.tf, params, descriptorRuntime), track: trackModels(human) };
       await warmUp(loaded);
       return loaded;
     })();
@@ -173,7 +176,7 @@ async function warmUp(m: Models): Promise<void> {
 
 /** The descriptor of one 150×150 chip. */
 async function descriptor(m: Models, chip: RgbImage): Promise<Float32Array> {
-  const [d] = await describe(m, chip, false);
+  const [d] = await m.net.describe(chip, false);
   return d!;
 }
 
@@ -182,23 +185,8 @@ async function descriptor(m: Models, chip: RgbImage): Promise<Float32Array> {
  * dispatched once for both (each image's values are what it gives alone).
  */
 async function descriptorAndMirror(m: Models, chip: RgbImage): Promise<[Float32Array, Float32Array]> {
-  const [a, b] = await describe(m, chip, true);
+  const [a, b] = await m.net.describe(chip, true);
   return [a!, b!];
-}
-
-async function describe(m: Models, chip: RgbImage, withMirror: boolean): Promise<Float32Array[]> {
-  const tf = m.faceapi.tf;
-  const out = tf.tidy(() => {
-    const t = rgbTensor(tf, chip);
-    return m.net.describe(withMirror ? tf.stack([t, tf.reverse(t, 1)]) as tfc.Tensor4D : tf.expandDims(t, 0) as tfc.Tensor4D);
-  });
-  try {
-    const values = await out.data();
-    const n = out.shape[1];
-    return Array.from({ length: out.shape[0] }, (_, i) => Float32Array.from(values.subarray(i * n, (i + 1) * n)));
-  } finally {
-    out.dispose();
-  }
 }
 
 function toDetected(f: HumanFace, image: RgbImage, meshRan: boolean): DetectedFace {

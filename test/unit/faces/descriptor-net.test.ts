@@ -6,8 +6,7 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { loadHuman } from '../../../src/engines/face/human-loader.ts';
 import { loadFaceApi, type FaceApiModule } from '../../../src/engines/face/faceapi-loader.ts';
 import { createDescriptorNet, type DescriptorNet } from '../../../src/engines/face/descriptor-net.ts';
-import { decodeImage } from '../../../src/engines/face/image.ts';
-import { headCrop, PERSON_A_S1, PERSON_B_S6 } from './helpers.ts';
+import { testChips } from './helpers.ts';
 
 let faceapi: FaceApiModule;
 let net: DescriptorNet;
@@ -17,24 +16,11 @@ before(async () => {
   net = createDescriptorNet(faceapi.tf, faceapi.nets.faceRecognitionNet.params!);
 });
 
-/** 150×150 chips cut from two people's head crops at a few offsets. */
-async function chips(): Promise<Uint8Array[]> {
-  const out: Uint8Array[] = [];
-  for (const img of [await decodeImage(await headCrop(1, PERSON_A_S1, 240)), await decodeImage(await headCrop(6, PERSON_B_S6, 240))]) {
-    for (const off of [0, 45, 90]) {
-      const c = new Uint8Array(150 * 150 * 3);
-      for (let y = 0; y < 150; y++) c.set(img.data.subarray(((y + off) * img.width + off) * 3, ((y + off) * img.width + off + 150) * 3), y * 450);
-      out.push(c);
-    }
-  }
-  return out;
-}
-
 describe('descriptor network (fused)', () => {
   it('gives face-api\'s descriptors to float rounding, alone and batched with the mirror image', async () => {
     const tf = faceapi.tf;
     let worst = 0;
-    for (const c of await chips()) {
+    for (const c of await testChips()) {
       const t = tf.tensor3d(c, [150, 150, 3], 'int32');
       const mirror = tf.reverse(t, 1);
       const ref = [await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(t), await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(mirror)] as Float32Array[];

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import type { Box, RgbImage } from '../../../src/engines/face/port.ts';
+import { decodeImage } from '../../../src/engines/face/image.ts';
 
 const require = createRequire(import.meta.url);
 export const SAMPLES = join(dirname(require.resolve('@vladmandic/face-api/dist/face-api.node-wasm.js')), '..', 'demo');
@@ -41,4 +42,17 @@ export async function frame(parts: Array<{ img: Buffer; x: number; y: number }>)
 
 export async function blankJpeg(): Promise<Buffer> {
   return sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 200, g: 200, b: 200 } } }).jpeg().toBuffer();
+}
+
+/** 150×150 RGB chips (descriptor input) cut from two people's head crops at a few offsets. */
+export async function testChips(): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for (const img of [await decodeImage(await headCrop(1, PERSON_A_S1, 240)), await decodeImage(await headCrop(6, PERSON_B_S6, 240))]) {
+    for (const off of [0, 45, 90]) {
+      const c = new Uint8Array(150 * 150 * 3);
+      for (let y = 0; y < 150; y++) c.set(img.data.subarray(((y + off) * img.width + off) * 3, ((y + off) * img.width + off + 150) * 3), y * 450);
+      out.push(c);
+    }
+  }
+  return out;
 }

@@ -32,6 +32,19 @@ describe('face engine worker pool', () => {
     assert.deepEqual([...ep], [...el]);
   });
 
+  it('passes its engine options to the workers: the tfjs descriptor runtime gives onnxruntime\'s embedding to float rounding', async () => {
+    const tfjs = createFaceEnginePool({ size: 1, engine: { descriptorRuntime: 'tfjs' } });
+    try {
+      const [face] = await local.detect(a1);
+      const [viaTfjs, viaOnnx] = await Promise.all([tfjs.embed(a1, face!), local.embed(a1, face!)]);
+      const worst = Math.max(...viaTfjs.map((v, i) => Math.abs(v - viaOnnx[i]!)));
+      // Not bit-equal (different kernels), within descriptor-onnx.test.ts' tolerance.
+      assert.ok(worst > 0 && worst < 2e-6, `largest difference ${worst}`);
+    } finally {
+      await tfjs.close();
+    }
+  });
+
   it('runs concurrent calls on both workers and keeps each answer with its caller', async () => {
     const images = [a1, a3, a1, a3, a1, a3];
     const faces = await Promise.all(images.map((img) => pool.detect(img, { mesh: false })));
