@@ -11,7 +11,8 @@
  *    synth-held4 (seed 4, held back from session 9 on) / synth-seedN (any other seed, e.g. extra
  *    tuning cards): OCR-B specimens rendered in memory by bench/mrz-synth.ts, every type × every
  *    degradation, `rounds` times. Tuning looks at seed 1, 5 and 6 only; seed 7 (`synth-seed7
- *    --rounds 2`) is session 10's blind seed (docs/documents.md), take seed 8+ for a fresh one.
+ *    --rounds 2`) was session 10's blind seed and was tuned on in session 11, whose blind seed is 8
+ *    (`synth-seed8 --rounds 2`; docs/documents.md): take seed 9+ for a fresh one.
  * A document counts as exact when every MRZ line equals the truth character for character; an
  * error (no_document, document_unreadable) counts as not exact and not valid.
  */

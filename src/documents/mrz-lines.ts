@@ -60,18 +60,26 @@ export function clearNameTail(text: string): string {
   return at === -1 ? text : text.slice(0, at) + '<'.repeat(text.length - at);
 }
 
+/**
+ * How a line ends. `names`: a names field, whose `<<<` starts the trailing filler (see clearNameTail);
+ * `optional`: optional data, left-justified and often all fillers (TD1 line 1 after the document
+ * number); `closed`: a check digit. The detector often cuts off a line's trailing filler run, so an
+ * open end (`names`, `optional`) may take back any number of fillers; check digits still judge
+ * the result (TD1's composite covers all of line 1's optional data).
+ */
+export type LineEnd = 'names' | 'optional' | 'closed';
+
 /** Brings a row to `length` characters by resizing a filler run; null if that is not possible. */
-export function fitLength(input: ReadRow, length: number, trailingFiller: boolean): ReadRow | null {
-  const row = trailingFiller ? { ...input, text: clearNameTail(input.text) } : input;
+export function fitLength(input: ReadRow, length: number, end: LineEnd): ReadRow | null {
+  const row = end === 'names' ? { ...input, text: clearNameTail(input.text) } : input;
   const diff = length - row.text.length;
   if (diff === 0) return row;
-  // A names line ends in fillers that the detector often cuts off: any number may be restored.
-  const openTail = trailingFiller && diff > 0 && /<$/.test(row.text);
-  if (Math.abs(diff) > MAX_LENGTH_EDIT && !openTail) return null;
-  // Name lines end in fillers: pad or trim there first.
-  const run = trailingFiller && /<$/.test(row.text) ? trailingRun(row.text) : longestFillerRun(row.text);
+  const open = end !== 'closed' && /<$/.test(row.text);
+  if (Math.abs(diff) > MAX_LENGTH_EDIT && !(open && diff > 0)) return null;
+  // Open lines end in fillers: pad or trim there first.
+  const run = open ? trailingRun(row.text) : longestFillerRun(row.text);
   if (diff < 0 && run.length <= -diff) return null;
-  if (diff > 0 && run.length === 0 && !trailingFiller) return null;
+  if (diff > 0 && run.length === 0 && end === 'closed') return null;
   const at = run.length === 0 ? row.text.length : run.start + run.length;
   const text = diff > 0 ? row.text.slice(0, at) + '<'.repeat(diff) + row.text.slice(at) : row.text.slice(0, at + diff) + row.text.slice(at);
   const conf = [...row.confidences];
@@ -86,8 +94,17 @@ function trailingRun(text: string): { start: number; length: number } {
 }
 
 /**
- * Every run of consecutive rows that fits an MRZ shape, best (fewest edits) first. The first line
- * of 2-line layouts and the last line of TD1 hold the names and end in fillers.
+ * The first line of 2-line layouts and the last line of TD1 hold the names; TD1's first line ends
+ * in optional data (synthetic card TD1/noise, seed 7: `IDNLDTY360737<9` read exactly, its 15
+ * trailing fillers cut to 8, too many to restore inside a line).
+ */
+function lineEnd(lines: number, k: number): LineEnd {
+  if (lines === 2) return k === 0 ? 'names' : 'closed';
+  return k === 2 ? 'names' : k === 0 ? 'optional' : 'closed';
+}
+
+/**
+ * Every run of consecutive rows that fits an MRZ shape, best (fewest edits) first.
  */
 export function assembleBlocks(rows: readonly ReadRow[]): Block[] {
   const blocks: Block[] = [];
@@ -97,8 +114,7 @@ export function assembleBlocks(rows: readonly ReadRow[]): Block[] {
       let edits = 0;
       for (let k = 0; k < shape.lines; k++) {
         const row = rows[i + k]!;
-        const namesLine = shape.lines === 2 ? k === 0 : k === 2;
-        const fit = fitLength(row, shape.length, namesLine);
+        const fit = fitLength(row, shape.length, lineEnd(shape.lines, k));
         if (fit === null) break;
         edits += Math.abs(row.text.length - shape.length);
         fitted.push(fit);

@@ -10,6 +10,7 @@ import { assembleBlocks, fitLength, type Block, type ReadRow } from './mrz-lines
 import { byLine, ordered, readRows, restoreLeads, type Cut, type Read } from './mrz-read-rows.ts';
 import { parseMrz, type ParsedMrz } from './mrz-parse.ts';
 import { repairMrz } from './mrz-repair.ts';
+import { doubtful, preferConfident } from './mrz-confident.ts';
 import { longRows, mrzCandidates, type Row } from './mrz-zone.ts';
 
 export interface Candidate { readonly parsed: ParsedMrz; readonly block: Block; readonly confidence: number }
@@ -168,7 +169,7 @@ async function confirmNames(ocr: OcrEngine, image: RgbImage, top: Candidate, rea
   if (read === undefined || !primary.includes('K')) return top;
   const extra = (await Promise.all(NAME_VOTERS.map((cut) => readRows(ocr, image, [read.row], flip, cut)))).flat();
   const alternatives = extra.flatMap((r): ReadRow[] => {
-    const fit = fitLength(r.text, layout.length, true);
+    const fit = fitLength(r.text, layout.length, 'names');
     if (fit === null) return [];
     const lines = [...top.block.lines];
     lines[namesIndex] = fit.text;
@@ -246,19 +247,32 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
     if ((best[0] && settled(best[0].parsed)) || (best[0] !== undefined && looksUpright(attempt.reads))) break;
   }
   if (best[0] && settled(best[0].parsed) && first) {
-    const sized = await confirmVisaLength(ocr, image, best[0], first.reads, first.flip, now);
+    const checked = await secondOpinion(ocr, image, all, first, best[0], now);
+    const sized = await confirmVisaLength(ocr, image, checked, first.reads, first.flip, now);
     const confirmed = await confirmNames(ocr, image, sized, first.reads, first.flip, now);
-    return { best: [confirmed, ...best.slice(1), ...(await readTwins(ocr, image, all, first, now))], sawFillers };
+    return { best: [confirmed, ...best.filter((c) => c !== best[0]), ...(await readTwins(ocr, image, all, first, now))], sawFillers };
   }
-  const again = first ?? likeliest;
+  const fallback = await fallbackCut(ocr, image, all, first ?? likeliest, first !== null, best, now);
+  return { best: fallback.ranked, sawFillers: sawFillers || fallback.sawFillers };
+}
+
+/**
+ * The fallback cut (CROPS[1]) of the rows of `again` (the orientation that gave the best block, or
+ * without any block, the likeliest one), combined with the first cut's readings, lead restored,
+ * ranked. `hadBlock`: `again` gave a block, so its rows are the ones to re-read.
+ */
+async function fallbackCut(ocr: OcrEngine, image: RgbImage, all: readonly Row[], again: { reads: Read[]; flip: boolean } | null, hadBlock: boolean, best: readonly Candidate[], now: Date): Promise<{ ranked: Candidate[]; sawFillers: boolean }> {
   const flip = again?.flip ?? false;
   // Without a block, every candidate row of that orientation: its reading may have stopped after two
   // rows (a names line of fillers read at low confidence looks upside down), and TD1 needs three
   // (synthetic tuning card TD1/jpeg, seed 5: all three lines read exactly, the third never read).
-  const rows = first ? first.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
+  const rows = hadBlock && again ? again.reads.map((r) => r.row) : mrzCandidates(all, flip, MAX_ROWS);
   const second = await readRows(ocr, image, rows, flip, CROPS[1]);
-  sawFillers ||= second.some((r) => r.text.text.includes('<<'));
-  const readings = first ? [byLine(first.reads, flip), byLine(second, flip)] : [byLine(second, flip)];
+  // The first cut's readings of the same rows combine with the fallback's even when they gave no
+  // block: synthetic card TD1/noise, seed 7, read line 1 exactly only on the first cut and line 2
+  // only on the fallback.
+  const prior = again !== null && sameRows(again.reads, rows) ? [byLine(again.reads, flip)] : [];
+  const readings = [...prior, byLine(second, flip)];
   const pool = combinations(readings).map((reads) => ({ reads, best: parseBlocks(ordered(reads, flip), now) }));
   const top = pool.filter((p) => p.best[0] !== undefined).sort((a, b) => score(b.best[0]!) - score(a.best[0]!))[0];
   // The fallback cut loses first characters too (synthetic tuning card TD1/rot270, seed 5: `0005197…`
@@ -266,8 +280,27 @@ export async function searchMrz(ocr: OcrEngine, image: RgbImage, all: readonly R
   const led = top && (await withLeads(ocr, image, top, flip, now));
   const restored = led && led !== top ? led.best : [];
   const ranked = [...best, ...pool.flatMap((p) => p.best), ...restored].sort((a, b) => score(b) - score(a));
-  return { best: geometryFirst(restored[0], ranked), sawFillers };
+  return { ranked: preferConfident(geometryFirst(restored[0], ranked), settled), sawFillers: second.some((r) => r.text.text.includes('<<')) };
 }
+
+// Below even odds the recogniser more likely misread a character than read it (restored fillers
+// carry exactly 0.5 and are not doubted: check digits judge them).
+const DOUBT = 0.5;
+
+/**
+ * A settled reading with a character read below even odds where a check digit covers it may hold a
+ * look-alike the checks cannot see (synthetic card TD3/phone, seed 7: `G` read `6` at 0.39, and
+ * `G` = 16 weighs like 6). The fallback cut reads its rows again; a settled alternative that differs
+ * from it only in checked characters, read there more confidently, replaces it (preferConfident).
+ */
+async function secondOpinion(ocr: OcrEngine, image: RgbImage, all: readonly Row[], first: { reads: Read[]; flip: boolean }, top: Candidate, now: Date): Promise<Candidate> {
+  if (!doubtful(top.parsed, top.block.confidences, DOUBT)) return top;
+  const { ranked } = await fallbackCut(ocr, image, all, first, true, [], now);
+  return preferConfident([top, ...ranked], settled)[0]!;
+}
+
+const sameRows = (reads: readonly Read[], rows: readonly Row[]): boolean =>
+  reads.length === rows.length && rows.every((row) => reads.some((r) => r.row === row));
 
 /**
  * A reading whose lost first characters were put back goes first when its checks are no worse than

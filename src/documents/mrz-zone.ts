@@ -58,7 +58,42 @@ export function groupRows(regions: readonly TextRegion[], angleDeg: number): Row
     if (row) row.push(it);
     else rows.push([it]);
   }
-  return rows.map((g) => toRow(g, angleDeg));
+  return joinLineParts(rows).map((g) => toRow(g, angleDeg));
+}
+
+type Group = { r: TextRegion; u: number; v: number }[];
+
+const extentOf = (g: Group): { start: number; end: number; height: number; v: number } => ({
+  start: Math.min(...g.map((x) => x.u - x.r.width / 2)),
+  end: Math.max(...g.map((x) => x.u + x.r.width / 2)),
+  height: Math.max(...g.map((x) => x.r.height)),
+  v: g.reduce((s, x) => s + x.v * x.r.width, 0) / g.reduce((s, x) => s + x.r.width, 0),
+});
+
+/**
+ * Two long rows on one printed line, end to end, are one line. The detector boxes a names line's
+ * filler tail as `<` glyphs at 0.4–0.6 of the letters' height; the grouping above refuses them (height
+ * ratio) and they form a long row of their own, which a block then takes for the names line
+ * (synthetic cards seed 4 MRV-A/rot270: fillers only; seed 7 TD1/rot270: `RIA<YUKI` of
+ * `GARCIA<LOPEZ<<MARIA<YUKI`). Only rows that are long on their own are joined, end to end (they
+ * overlap by less than one line height): letting single low boxes join a row put a box lying over the
+ * Czech specimen's fillers into its names row and broke that reading (session 10, docs/documents.md).
+ */
+function joinLineParts(groups: readonly Group[]): Group[] {
+  const out = groups.map((g) => [...g]);
+  for (let i = 0; i < out.length; i++) {
+    for (let k = i + 1; k < out.length; k++) {
+      const a = extentOf(out[i]!);
+      const b = extentOf(out[k]!);
+      const h = Math.max(a.height, b.height);
+      const long = (e: typeof a): boolean => e.end - e.start >= MIN_ROW_ASPECT * e.height;
+      const overlap = Math.min(a.end, b.end) - Math.max(a.start, b.start);
+      if (!long(a) || !long(b) || Math.abs(a.v - b.v) >= 0.5 * h || overlap >= h || -overlap >= 3 * h) continue;
+      out[i] = [...out[i]!, ...out.splice(k, 1)[0]!].sort((x, y) => x.u - y.u);
+      k = i;
+    }
+  }
+  return out;
 }
 
 function toRow(group: readonly { r: TextRegion; u: number; v: number }[], angleDeg: number): Row {

@@ -105,7 +105,7 @@ describe('line assembly', () => {
   });
 
   it('refuses to reach a length by deleting letters or digits', () => {
-    assert.equal(fitLength({ text: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456', confidences: [] }, 30, false), null);
+    assert.equal(fitLength({ text: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456', confidences: [] }, 30, 'closed'), null);
   });
 });
 
