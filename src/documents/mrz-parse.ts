@@ -107,7 +107,10 @@ function shapeProblems(raw: Raw, fields: DocumentFields): { errors: string[]; wa
   const warnings: string[] = [];
   if (fields.birth_date === null && !/^\d\d<<<<$|^\d\d\d\d<<$/.test(raw.birth)) errors.push('birth_date_invalid');
   if (raw.expiry !== '' && fields.expiry_date === null) errors.push('expiry_date_invalid');
-  if (!/^[A-Z<]+$/.test(raw.nameField)) errors.push('names_invalid');
+  // A holder always has a primary identifier (ICAO 9303 part 3: one name goes there), so a names
+  // field of fillers only is a misread — a row of filler tail taken for the names line — and no
+  // check digit would catch it.
+  if (!/^[A-Z<]+$/.test(raw.nameField) || !/[A-Z]/.test(raw.nameField)) errors.push('names_invalid');
   if (!/^[MFX<]$/.test(raw.sex)) errors.push('sex_invalid');
   for (const [name, code] of [['issuing_country', raw.issuer], ['nationality', raw.nationality]] as const) {
     const c = code.replace(/</g, '');

@@ -65,6 +65,14 @@ describe('parseMrz', () => {
     assert.throws(() => parseMrz(['P<UTO', 'X'], NOW), MrzFormatError);
   });
 
+  it('marks a names field of fillers only invalid, though every check digit holds (no digit covers names)', () => {
+    const lines = td1({ ...SAMPLE, surname: '', given: '' });
+    const r = parseMrz(lines, NOW);
+    assert.ok(r.checks.every((c) => c.valid));
+    assert.deepEqual(r.errors, ['names_invalid']);
+    assert.equal(r.valid, false);
+  });
+
   it('puts two-digit years in the right century', () => {
     assert.equal(mrzDate('270101', 'birth', NOW), '1927-01-01'); // 2027 would be in the future
     assert.equal(mrzDate('250101', 'expiry', NOW), '2025-01-01');
