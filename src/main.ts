@@ -203,7 +203,7 @@ export async function buildRuntime(config: Config, o: BuildOptions = {}): Promis
     log,
     secret,
     media: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH },
-    engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS }) : createFaceEngine()), speech: () => createSpeechEngines({ ...speechConfigFromEnv(process.env), scratchDir: scratchRoot(config.DATA_DIR) }), ocr: () => createPaddleOcr() }),
+    engines: lazyEngines({ face: () => (config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS, engine: { humanRuntime: config.FACE_RUNTIME } }) : createFaceEngine({ humanRuntime: config.FACE_RUNTIME })), speech: () => createSpeechEngines({ ...speechConfigFromEnv(process.env), scratchDir: scratchRoot(config.DATA_DIR) }), ocr: () => createPaddleOcr() }),
     webhookTimeoutMs: o.webhookTimeoutMs ?? WEBHOOK_ATTEMPT_TIMEOUT_MS,
     lookup: o.lookup,
     risk: { ...createRiskRuntime(riskConfigFromEnv(process.env), parseTrustedProxies(config.TRUST_PROXY)), policyFor: async (projectId) => (await getProjectSettings(handle.db, projectId)).risk_policy },

@@ -70,6 +70,12 @@ const configSchema = z.object({
    * use every core. 0 = no threads: the models run on the main thread.
    */
   FACE_WORKERS: z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism())),
+  /**
+   * Where Human's face models (detector, mesh, iris, expressions, anti-spoof) run: onnxruntime's
+   * native kernels (several times faster than tfjs WASM on the same core, same outputs within float
+   * rounding: docs/model-card-faces.md), or tfjs WASM as Human ships, kept as the fallback.
+   */
+  FACE_RUNTIME: z.enum(['onnx', 'tfjs']).default('onnx'),
   /** Allow webhook targets on private/loopback networks (tests, closed deployments). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   /**

@@ -1,13 +1,13 @@
 // Body of a face-engine worker thread (see worker-pool.ts): one Human + face-api engine on its own
 // tfjs WASM instance, answering detect/embed requests from the pool one at a time.
 
-import { parentPort } from 'node:worker_threads';
-import { createFaceEngine } from './human-faceapi.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createFaceEngine, type FaceEngineOptions } from './human-faceapi.ts';
 import type { WorkerRequest, WorkerResponse } from './worker-pool.ts';
 
 const port = parentPort;
 if (!port) throw new Error('face-worker.ts must run in a worker thread');
-const engine = createFaceEngine();
+const engine = createFaceEngine(workerData as FaceEngineOptions);
 
 port.on('message', (req: WorkerRequest) => {
   void handle(req).then((res) => port.postMessage(res));

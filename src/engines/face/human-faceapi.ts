@@ -5,7 +5,7 @@
 // tfjs WASM executes one graph at a time per process and Human keeps per-call configuration on the
 // instance, so every inference goes through `serial`: concurrent callers queue instead of racing.
 
-import { loadHuman, humanPaths, type HumanFace, type HumanInstance } from './human-loader.ts';
+import { loadHuman, humanPaths, type HumanFace, type HumanInstance, type HumanRuntime } from './human-loader.ts';
 import { loadFaceApi, faceApiPaths, type FaceApiModule } from './faceapi-loader.ts';
 import { eyeOpenness, fivePoints, mouthOpenness, mouthShape, rollFromMesh } from './landmarks.ts';
 import { faceQuality } from './quality.ts';
@@ -17,7 +17,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import { similarityScore } from '../../domain/face-match.ts';
 import type { DetectOptions, DetectedFace, Embedding, FaceEngine, RgbImage } from './port.ts';
 
-interface FaceEngineOptions {
+export interface FaceEngineOptions {
   /**
    * Detector confidence below which a candidate is dropped. 0.5: the 21 real faces of face-api's
    * sample photos scored 0.53–0.94; partial faces cut by a crop edge 0.33–0.71. Human's own floor
@@ -27,6 +27,8 @@ interface FaceEngineOptions {
   minConfidence?: number;
   /** Average with the mirrored chip on every embed, whatever the caller asks (benchmarks). */
   flipAugment?: boolean;
+  /** Where Human's face models run (human-loader.ts); default 'onnx', 'tfjs' as the fallback. */
+  humanRuntime?: HumanRuntime;
 }
 
 interface Models { human: HumanInstance; faceapi: FaceApiModule; net: DescriptorNet; track: TrackModels }
@@ -36,12 +38,14 @@ const RAD = 180 / Math.PI;
 export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
   const minConfidence = options.minConfidence ?? 0.5;
   const flipAlways = options.flipAugment ?? false;
+  const humanRuntime = options.humanRuntime ?? 'onnx';
+  const runtimeName = humanRuntime === 'onnx' ? 'onnxruntime-node' : 'tfjs-wasm';
   let loading: Promise<Models> | null = null;
   let chain: Promise<unknown> = Promise.resolve();
 
   const models = (): Promise<Models> => {
     loading ??= (async () => {
-      const human = await loadHuman();
+      const human = await loadHuman({ runtime: humanRuntime });
       const faceapi = await loadFaceApi();
       const params = faceapi.nets.faceRecognitionNet.params;
       if (!params) throw new Error('face-api: the face recognition weights did not load');
@@ -116,9 +120,9 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
       const h = humanPaths();
       const f = faceApiPaths();
       return {
-        detector: `@vladmandic/human ${h.version} blazeface+facemesh+iris+emotion (tfjs-wasm)`,
+        detector: `@vladmandic/human ${h.version} blazeface+facemesh+iris+emotion (${runtimeName})`,
         embedder: `@vladmandic/face-api ${f.version} faceRecognitionNet (dlib ResNet-34 128-d, aligned 150px chip)`,
-        antispoof: `@vladmandic/human ${h.version} antispoof+liveness`,
+        antispoof: `@vladmandic/human ${h.version} antispoof+liveness (${runtimeName})`,
       };
     },
   };

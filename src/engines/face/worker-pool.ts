@@ -12,7 +12,7 @@
 // calls, so any worker can serve any call.
 
 import { Worker } from 'node:worker_threads';
-import { createFaceEngine } from './human-faceapi.ts';
+import { createFaceEngine, type FaceEngineOptions } from './human-faceapi.ts';
 import { similarityScore } from '../../domain/face-match.ts';
 import type { DetectOptions, DetectedFace, EmbedOptions, Embedding, FaceEngine, RgbImage } from './port.ts';
 
@@ -38,6 +38,8 @@ interface PoolOptions {
   size: number;
   /** Worker entry (tests give a misbehaving one); default face-worker.mjs. */
   workerUrl?: URL;
+  /** Each worker's engine options (structured-cloned into the thread). */
+  engine?: FaceEngineOptions;
 }
 
 export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close(): Promise<void> } {
@@ -48,7 +50,7 @@ export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close
   let closed = false;
 
   const spawn = (slot: Slot): void => {
-    const worker = new Worker(options.workerUrl ?? new URL('./face-worker.mjs', import.meta.url));
+    const worker = new Worker(options.workerUrl ?? new URL('./face-worker.mjs', import.meta.url), { workerData: options.engine ?? {} });
     // A busy pool must not keep an otherwise finished process (CLI, tests) alive.
     worker.unref();
     worker.on('message', (res: WorkerResponse) => {
@@ -105,7 +107,7 @@ export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close
     }
   };
 
-  const info = createFaceEngine().info();
+  const info = createFaceEngine(options.engine).info();
   return {
     parallelism: size,
     async init() {
