@@ -89,13 +89,14 @@ class Builder {
   }
 
   emit(op: string, inputs: string[], output?: string, attrs?: OnnxNode['attrs']): string {
-    const out = output ?? `v${this.counter++}`;
+    // TF node names never start with "_", so the converter's own names cannot meet the graph's.
+    const out = output ?? `_v${this.counter++}`;
     this.nodes.push({ op, inputs, outputs: [out], ...(attrs ? { attrs } : {}) });
     return out;
   }
 
   init(data: Float32Array | BigInt64Array, dims: readonly number[]): string {
-    const name = `c${this.counter++}`;
+    const name = `_c${this.counter++}`;
     this.initializers.push({ name, type: data instanceof Float32Array ? 'float32' : 'int64', dims, data });
     return name;
   }
