@@ -1,6 +1,7 @@
 // FaceEngine adapter: @vladmandic/human (BlazeFace detector, MediaPipe mesh + iris, emotion,
 // antispoof, liveness) for everything but identity, and @vladmandic/face-api's dlib-ResNet-34 port
-// for the 128-d identity descriptor. Both run on the one tfjs WASM backend of this process.
+// for the 128-d identity descriptor. Both run on the one tfjs WASM backend of this process (Human's
+// models themselves on onnxruntime unless `humanRuntime: 'tfjs'`: human-loader.ts).
 //
 // tfjs WASM executes one graph at a time per process and Human keeps per-call configuration on the
 // instance, so every inference goes through `serial`: concurrent callers queue instead of racing.

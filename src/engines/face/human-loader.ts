@@ -142,7 +142,7 @@ export async function loadGraphArtifacts(jsonPath: string): Promise<Record<strin
 
 /**
  * Where Human's face models run. 'onnx': converted to ONNX and run on onnxruntime's native kernels
- * (BlazeFace 38 → 9 ms, the mesh 14 → 6 ms CPU per call on the 2-core Xeon; see
+ * (BlazeFace ~38 → ~8 ms, the mesh ~9 → ~4.5 ms of CPU per call on the 2-core Xeon; see
  * docs/model-card-faces.md, session 11); Human's pre- and post-processing stays on tfjs WASM.
  * 'tfjs' (loadHuman's default): everything on tfjs WASM, as Human ships.
  */
