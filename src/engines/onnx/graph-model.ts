@@ -53,7 +53,8 @@ export function graphModelToOnnx(name: string, model: TfjsGraphModel): Uint8Arra
 export function runOnOnnx(tf: Tf, name: string, model: TfjsGraphModel): () => void {
   const existing = onOnnx.get(model);
   if (existing) return existing;
-  const session = createSyncSession(graphModelToOnnx(name, model));
+  // Small models called many times: the arena's kept buffers cost more memory than they save time.
+  const session = createSyncSession(graphModelToOnnx(name, model), { memArena: false });
   const [inputName] = session.inputNames;
   const outputNames = model.outputs.map((o) => o.name);
   const own = Object.getOwnPropertyDescriptor(model, 'execute');
