@@ -130,9 +130,9 @@ async function main(): Promise<void> {
     }
     return;
   }
-  // FACE_DESCRIPTOR_RUNTIME=tfjs measures the descriptor on tfjs WASM (before/after the onnxruntime change).
+  // FACE_RUNTIME=tfjs measures the face models on tfjs WASM (before/after the onnxruntime change).
   const config = loadConfig(process.env);
-  const engineOptions = { descriptorRuntime: config.FACE_DESCRIPTOR_RUNTIME };
+  const engineOptions = { runtime: config.FACE_RUNTIME };
   const engine = createFaceEngine(engineOptions);
   const t = performance.now();
   await engine.init();

@@ -128,7 +128,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 /** The face models in FACE_WORKERS threads, or on the main thread when 0. */
 function faceEngine(config: Config) {
-  const engine = { descriptorRuntime: config.FACE_DESCRIPTOR_RUNTIME };
+  const engine = { runtime: config.FACE_RUNTIME };
   return config.FACE_WORKERS > 0 ? createFaceEnginePool({ size: config.FACE_WORKERS, engine }) : createFaceEngine(engine);
 }
 

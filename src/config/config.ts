@@ -71,11 +71,14 @@ const configSchema = z.object({
    */
   FACE_WORKERS: z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism())),
   /**
-   * Where the identity descriptor network runs: onnx (onnxruntime-node, default: ~6× less CPU per
-   * embed, ~+50 MB RSS per face worker) or tfjs (the WASM backend, as before; same descriptors to
-   * ~5e-7). Measured in docs/model-card-faces.md, "Session 11".
+   * Where the face models run: onnx (onnxruntime-node's native kernels, default) or tfjs (tfjs WASM,
+   * as Human and face-api ship, kept as the fallback). It covers Human's detector, mesh, iris,
+   * expressions, anti-spoof and liveness models (converted from their tfjs graphs at load) and the
+   * 128-d identity network (written from face-api's weights at load): 4–8× less CPU per model run,
+   * the same outputs within float rounding, ~+50–100 MB RSS per face worker. Measured in
+   * docs/model-card-faces.md, "Session 11".
    */
-  FACE_DESCRIPTOR_RUNTIME: z.enum(['onnx', 'tfjs']).default('onnx'),
+  FACE_RUNTIME: z.enum(['onnx', 'tfjs']).default('onnx'),
   /** Allow webhook targets on private/loopback networks (tests, closed deployments). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   /**

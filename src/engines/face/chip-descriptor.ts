@@ -11,7 +11,7 @@ import { createOnnxDescriptorNet } from './descriptor-onnx.ts';
 import { rgbTensor } from './rgb-tensor.ts';
 import type { RgbImage } from './port.ts';
 
-/** The setting FACE_DESCRIPTOR_RUNTIME (config.ts) selects. */
+/** The setting FACE_RUNTIME (config.ts) selects. */
 export type DescriptorRuntime = 'onnx' | 'tfjs';
 
 export interface ChipDescriptor {

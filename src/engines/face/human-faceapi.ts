@@ -1,11 +1,12 @@
 // FaceEngine adapter: @vladmandic/human (BlazeFace detector, MediaPipe mesh + iris, emotion,
 // antispoof, liveness) for everything but identity, and @vladmandic/face-api's dlib-ResNet-34 port
-// for the 128-d identity descriptor. Both run on the one tfjs WASM backend of this process.
+// for the 128-d identity descriptor. Both run on the one tfjs WASM backend of this process (Human's
+// models themselves on onnxruntime unless `runtime: 'tfjs'`: human-loader.ts).
 //
 // tfjs WASM executes one graph at a time per process and Human keeps per-call configuration on the
 // instance, so every inference goes through `serial`: concurrent callers queue instead of racing.
 
-import { loadHuman, humanPaths, type HumanFace, type HumanInstance } from './human-loader.ts';
+import { loadHuman, humanPaths, type HumanFace, type HumanInstance, type HumanRuntime } from './human-loader.ts';
 import { loadFaceApi, faceApiPaths, type FaceApiModule } from './faceapi-loader.ts';
 import { eyeOpenness, fivePoints, mouthOpenness, mouthShape, rollFromMesh } from './landmarks.ts';
 import { faceQuality } from './quality.ts';
@@ -27,8 +28,11 @@ export interface FaceEngineOptions {
   minConfidence?: number;
   /** Average with the mirrored chip on every embed, whatever the caller asks (benchmarks). */
   flipAugment?: boolean;
-  /** Where the identity descriptor network runs (chip-descriptor.ts); default 'onnx'. */
-  descriptorRuntime?: DescriptorRuntime;
+  /**
+   * Where the models run (FACE_RUNTIME): Human's (human-loader.ts) and the identity network
+   * (chip-descriptor.ts) alike; default 'onnx', 'tfjs' as the fallback.
+   */
+  runtime?: HumanRuntime & DescriptorRuntime;
 }
 
 interface Models { human: HumanInstance; faceapi: FaceApiModule; net: ChipDescriptor; track: TrackModels }
@@ -38,17 +42,18 @@ const RAD = 180 / Math.PI;
 export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
   const minConfidence = options.minConfidence ?? 0.5;
   const flipAlways = options.flipAugment ?? false;
-  const descriptorRuntime = options.descriptorRuntime ?? 'onnx';
+  const runtime = options.runtime ?? 'onnx';
+  const runtimeName = runtime === 'onnx' ? 'onnxruntime-node' : 'tfjs-wasm';
   let loading: Promise<Models> | null = null;
   let chain: Promise<unknown> = Promise.resolve();
 
   const models = (): Promise<Models> => {
     loading ??= (async () => {
-      const human = await loadHuman();
+      const human = await loadHuman({ runtime });
       const faceapi = await loadFaceApi();
       const params = faceapi.nets.faceRecognitionNet.params;
       if (!params) throw new Error('face-api: the face recognition weights did not load');
-      const loaded = { human, faceapi, net: createChipDescriptor(faceapi.tf, params, descriptorRuntime), track: trackModels(human) };
+      const loaded = { human, faceapi, net: createChipDescriptor(faceapi.tf, params, runtime), track: trackModels(human) };
       await warmUp(loaded);
       return loaded;
     })();
@@ -119,9 +124,9 @@ export function createFaceEngine(options: FaceEngineOptions = {}): FaceEngine {
       const h = humanPaths();
       const f = faceApiPaths();
       return {
-        detector: `@vladmandic/human ${h.version} blazeface+facemesh+iris+emotion (tfjs-wasm)`,
+        detector: `@vladmandic/human ${h.version} blazeface+facemesh+iris+emotion (${runtimeName})`,
         embedder: `@vladmandic/face-api ${f.version} faceRecognitionNet (dlib ResNet-34 128-d, aligned 150px chip)`,
-        antispoof: `@vladmandic/human ${h.version} antispoof+liveness`,
+        antispoof: `@vladmandic/human ${h.version} antispoof+liveness (${runtimeName})`,
       };
     },
   };

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isOnOnnx, runOnOnnx, type TfjsGraphModel } from '../onnx/graph-model.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -140,11 +141,19 @@ export async function loadGraphArtifacts(jsonPath: string): Promise<Record<strin
 }
 
 /**
+ * Where Human's face models run. 'onnx': converted to ONNX and run on onnxruntime's native kernels
+ * (BlazeFace ~38 → ~8 ms, the mesh ~9 → ~4.5 ms of CPU per call on the 2-core Xeon; see
+ * docs/model-card-faces.md, session 11); Human's pre- and post-processing stays on tfjs WASM.
+ * 'tfjs' (loadHuman's default): everything on tfjs WASM, as Human ships.
+ */
+export type HumanRuntime = 'onnx' | 'tfjs';
+
+/**
  * `defaults`: Human exactly as its README sets it up (every default model: body, hands, faceres…;
  * its frame cache), only pointed at the bundled models and WASM. That is the naive integrator
- * bench:pipeline compares against, never what the server runs.
+ * bench:pipeline compares against, never what the server runs (and always on tfjs).
  */
-export async function loadHuman(opts: { defaults?: boolean } = {}): Promise<HumanInstance> {
+export async function loadHuman(opts: { defaults?: boolean; runtime?: HumanRuntime } = {}): Promise<HumanInstance> {
   const paths = humanPaths();
   const mod = require(paths.wasmBuild) as HumanModule;
   const modelsUrl = pathToFileURL(paths.models).href + '/';
@@ -154,5 +163,16 @@ export async function loadHuman(opts: { defaults?: boolean } = {}): Promise<Huma
   await human.init(); // selects the wasm backend
   registerFileRouter(human.tf, paths.models);
   await human.load();
+  // Human keeps its models in its bundle's module scope: every Human of this thread shares them, so
+  // they run on one runtime per thread, and asking for the other one is a mistake to report.
+  const models = Object.entries(human.models.models).filter((e): e is [string, GraphModelLike] => !!e[1]);
+  const runtime = opts.defaults ? 'tfjs' : (opts.runtime ?? 'tfjs');
+  if (runtime === 'onnx') {
+    // Human's bundled tfjs is the tfjs-core API, as tracked-mesh.ts types it.
+    const tf = human.tf as unknown as Parameters<typeof runOnOnnx>[0];
+    for (const [name, model] of models) runOnOnnx(tf, name, model as unknown as TfjsGraphModel);
+  } else if (models.some(([, m]) => isOnOnnx(m as unknown as TfjsGraphModel))) {
+    throw new Error('human: this thread\'s Human models already run on onnxruntime (Human shares them between instances)');
+  }
   return human;
 }

@@ -38,7 +38,7 @@ interface PoolOptions {
   size: number;
   /** Worker entry (tests give a misbehaving one); default face-worker.mjs. */
   workerUrl?: URL;
-  /** Options of each worker's engine (structured-cloned to the thread). */
+  /** Each worker's engine options (structured-cloned into the thread). */
   engine?: FaceEngineOptions;
 }
 

@@ -29,8 +29,11 @@ export interface OnnxNode {
   attrs?: Record<string, OnnxAttr>;
 }
 
-/** A graph input or output: its element type and shape (a string names a free dimension). */
-export interface OnnxValueInfo { name: string; type: ElemType; shape: readonly (number | string)[] }
+/**
+ * A graph input or output: its element type and shape (a string names a free dimension; no shape
+ * at all leaves even the rank to the runtime's inference).
+ */
+export interface OnnxValueInfo { name: string; type: ElemType; shape?: readonly (number | string)[] }
 
 export interface OnnxGraph {
   name: string;
@@ -143,9 +146,12 @@ function writeValueInfo(w: Writer, v: OnnxValueInfo): void {
   w.string(1, v.name);
   w.message(2, (type) => type.message(1, (tensor) => {
     tensor.int(1, DATA_TYPE[v.type]);
-    tensor.message(2, (shape) => {
-      for (const d of v.shape) shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
-    });
+    const dims = v.shape;
+    if (dims) {
+      tensor.message(2, (shape) => {
+        for (const d of dims) shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
+      });
+    }
   }));
 }
 

@@ -43,6 +43,13 @@ export interface SyncSessionOptions {
    * workers as cores, so extra intra-op threads would only compete with the other worker.
    */
   threads?: number;
+  /**
+   * onnxruntime's CPU memory arena (default on, as onnxruntime has it): it keeps the buffers of
+   * past runs for the next ones. Off for Human's face models (graph-model.ts): an engine that
+   * detected on a 3-face photo held 484–512 MB RSS against 513–520 MB with it (5 and 4 runs), with
+   * the same per-model times (in process, two alternating runs each at load ~10).
+   */
+  memArena?: boolean;
 }
 
 export function createSyncSession(model: Uint8Array, options: SyncSessionOptions = {}): SyncSession {
@@ -54,6 +61,7 @@ export function createSyncSession(model: Uint8Array, options: SyncSessionOptions
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    enableCpuMemArena: options.memArena ?? true,
   });
   const inputNames = session.inputMetadata.map((m) => m.name);
   const outputNames = session.outputMetadata.map((m) => m.name);

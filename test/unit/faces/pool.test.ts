@@ -33,7 +33,7 @@ describe('face engine worker pool', () => {
   });
 
   it('passes its engine options to the workers: the tfjs descriptor runtime gives onnxruntime\'s embedding to float rounding', async () => {
-    const tfjs = createFaceEnginePool({ size: 1, engine: { descriptorRuntime: 'tfjs' } });
+    const tfjs = createFaceEnginePool({ size: 1, engine: { runtime: 'tfjs' } });
     try {
       const [face] = await local.detect(a1);
       const [viaTfjs, viaOnnx] = await Promise.all([tfjs.embed(a1, face!), local.embed(a1, face!)]);
