@@ -11,10 +11,12 @@ if (!port) throw new Error('face-worker.ts must run in a worker thread');
 const engine = createFaceEngine(workerData as FaceEngineOptions);
 
 port.on('message', (req: WorkerRequest) => {
+  // Leaving from this handler, between model runs: never inside a native onnxruntime call (worker-pool.ts, CLOSE_GRACE_MS).
+  if (req.op === 'close') process.exit(0);
   void handle(req).then((res) => port.postMessage(res));
 });
 
-async function handle(req: WorkerRequest): Promise<WorkerResponse> {
+async function handle(req: Exclude<WorkerRequest, { op: 'close' }>): Promise<WorkerResponse> {
   try {
     switch (req.op) {
       case 'init':

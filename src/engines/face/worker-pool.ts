@@ -18,6 +18,7 @@ import type { DetectOptions, DetectedFace, EmbedOptions, Embedding, FaceEngine, 
 
 type RequestBody =
   | { op: 'init' }
+  | { op: 'close' }
   | { op: 'detect'; image: RgbImage; options: DetectOptions | undefined }
   | { op: 'embed'; image: RgbImage; face: DetectedFace; options: EmbedOptions | undefined };
 
@@ -41,6 +42,15 @@ interface PoolOptions {
   /** Each worker's engine options (structured-cloned into the thread). */
   engine?: FaceEngineOptions;
 }
+
+/**
+ * How long close() waits for a worker to leave on its own before terminating it. A worker reads the
+ * close message between two model runs; terminating it in the middle of one aborts the whole
+ * process: onnxruntime's binding throws a C++ exception when its run returns into a thread being
+ * torn down (seen as "terminate called after throwing an instance of 'Napi::Error'" when a server
+ * closed while a refused liveness check's other frames were still being detected).
+ */
+const CLOSE_GRACE_MS = 10_000;
 
 export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close(): Promise<void> } {
   const size = Math.max(1, Math.floor(options.size));
@@ -93,6 +103,16 @@ export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close
     return slot.ready;
   };
 
+  /** Asks a worker to exit between model runs (see CLOSE_GRACE_MS); its unanswered calls fail on exit. */
+  const leave = (worker: Worker): Promise<void> => new Promise<void>((resolve) => {
+    const stop = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+    worker.once('exit', () => {
+      clearTimeout(stop);
+      resolve();
+    });
+    worker.postMessage({ op: 'close', id: 0 });
+  });
+
   const pick = (): Slot => slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
 
   /** Reserves the slot at once (so concurrent callers spread out), waits for its models, runs. */
@@ -127,7 +147,7 @@ export function createFaceEnginePool(options: PoolOptions): FaceEngine & { close
     },
     async close() {
       closed = true;
-      await Promise.all(slots.map((s) => s.worker?.terminate()));
+      await Promise.all(slots.map((s) => (s.worker ? leave(s.worker) : undefined)));
     },
   };
 }

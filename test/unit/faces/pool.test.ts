@@ -66,6 +66,24 @@ describe('face engine worker pool', () => {
     }
   });
 
+  it('closes while calls are in flight without aborting the process: the worker leaves between model runs', async () => {
+    // Terminating a worker inside an onnxruntime run aborts the whole process ("terminate called
+    // after throwing an instance of 'Napi::Error'", worker-pool.ts CLOSE_GRACE_MS): this file would
+    // then fail as a whole. Each call is answered, or fails as its worker's exit, never anything else.
+    const p = createFaceEnginePool({ size: 1 });
+    await p.init();
+    const settling = Promise.allSettled(Array.from({ length: 4 }, () => p.detect(a1)));
+    await new Promise((r) => setTimeout(r, 20)); // every call posted to the worker, the first one running
+    const t0 = performance.now();
+    await p.close();
+    assert.ok(performance.now() - t0 < 5_000, 'the worker left by itself, not at the grace timeout');
+    for (const r of await settling) {
+      if (r.status === 'fulfilled') assert.equal(r.value.length, 1);
+      else assert.match(String(r.reason), /exited with code 0/);
+    }
+    await assert.rejects(p.detect(a1), /closed/);
+  });
+
   it('refuses calls once closed', async () => {
     const p = createFaceEnginePool({ size: 1 });
     await p.close();
