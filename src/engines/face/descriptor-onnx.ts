@@ -10,7 +10,8 @@
 
 import type * as tfc from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
-import { encodeOnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from '../onnx/onnx-writer.ts';
+import { encodeOnnxModel, OnnxGraphBuilder, type OnnxGraph } from '../onnx/onnx-writer.ts';
+import { transpose } from '../onnx/transpose.ts';
 import { createSyncSession } from '../onnx/ort-session.ts';
 import type { RgbImage } from './port.ts';
 import { CHIP, MEAN_RGB, foldDescriptorParams, type DescriptorParams, type Folded } from './descriptor-net.ts';
@@ -69,17 +70,17 @@ function descriptorGraph(tf: Tf, params: DescriptorParams): OnnxGraph {
   const b = new GraphBuilder();
   try {
     // face-api: (x − mean) / 255, as in descriptor-net.
-    let x = b.node('Div', [b.node('Sub', ['chips', b.constant([1, 3, 1, 1], Float32Array.from(MEAN_RGB))]), b.constant([], Float32Array.of(255))]);
+    let x = b.emit('Div', [b.emit('Sub', ['chips', b.init(Float32Array.from(MEAN_RGB), [1, 3, 1, 1])]), b.init(Float32Array.of(255), [])]);
     let size = CHIP;
     // Stem: 7×7 stride-2 valid conv + relu, then a 3×3 stride-2 valid max pool.
     x = b.conv(x, folded.stem, 2, 'valid', true);
     size = convOut(size, 7, 2);
-    x = b.node('MaxPool', [x], { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] } });
+    x = b.emit('MaxPool', [x], undefined, { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] } });
     size = convOut(size, 3, 2);
     for (const block of folded.blocks) {
       if (!block.down) {
         const main = b.conv(b.conv(x, block.conv1, 1, 'same', true), block.conv2, 1, 'same', false);
-        x = b.node('Relu', [b.node('Add', [main, x])]);
+        x = b.emit('Relu', [b.emit('Add', [main, x])]);
         continue;
       }
       // face-api's residualDown (see descriptor-net): the shortcut average-pooled and its channels
@@ -88,14 +89,14 @@ function descriptorGraph(tf: Tf, params: DescriptorParams): OnnxGraph {
       let main = b.conv(b.conv(x, block.conv1, 2, 'valid', true), block.conv2, 1, 'same', false);
       const mainSize = convOut(size, 3, 2);
       size = convOut(size, 2, 2);
-      let shortcut = b.node('AveragePool', [x], { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } });
+      let shortcut = b.emit('AveragePool', [x], undefined, { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } });
       if (mainSize !== size) main = b.pad(main, [0, 0, 0, 0, 0, 0, 1, 1]);
       const [inC, outC] = [block.conv1.filter.shape[2], block.conv2.filter.shape[3]];
       if (inC !== outC) shortcut = b.pad(shortcut, [0, 0, 0, 0, 0, outC - inC, 0, 0]);
-      x = b.node('Relu', [b.node('Add', [shortcut, main])]);
+      x = b.emit('Relu', [b.emit('Add', [shortcut, main])]);
     }
-    const pooled = b.node('Flatten', [b.node('GlobalAveragePool', [x])]);
-    b.node('MatMul', [pooled, b.weights(folded.fc)], {}, 'descriptors');
+    const pooled = b.emit('Flatten', [b.emit('GlobalAveragePool', [x])]);
+    b.emit('MatMul', [pooled, b.weights(folded.fc)], 'descriptors');
   } finally {
     tf.dispose([folded.stem.filter, folded.stem.bias, ...folded.blocks.flatMap((k) => [k.conv1.filter, k.conv1.bias, k.conv2.filter, k.conv2.bias])]);
   }
@@ -111,43 +112,25 @@ function descriptorGraph(tf: Tf, params: DescriptorParams): OnnxGraph {
 /** Output size of a valid (unpadded) window of `k` at `stride`, as tfjs and ONNX compute it. */
 const convOut = (size: number, k: number, stride: number): number => Math.floor((size - k) / stride) + 1;
 
-/** Accumulates nodes and constants with generated names. */
-class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxTensor[] = [];
-
-  node(op: string, inputs: string[], attrs: OnnxNode['attrs'] = {}, output = `t${this.nodes.length}`): string {
-    this.nodes.push({ op, inputs, outputs: [output], attrs });
-    return output;
-  }
-
-  constant(dims: number[], data: Float32Array | BigInt64Array): string {
-    const name = `c${this.initializers.length}`;
-    this.initializers.push({ name, type: data instanceof Float32Array ? 'float32' : 'int64', dims, data });
-    return name;
-  }
-
+/** The descriptor graph's own pieces on top of the shared builder: tfjs weights, convolutions, padding. */
+class GraphBuilder extends OnnxGraphBuilder {
   weights(t: tfc.Tensor): string {
-    return this.constant(t.shape, t.dataSync() as Float32Array);
+    return this.init(t.dataSync() as Float32Array, t.shape);
   }
 
   /** A fused conv: tfjs' HWIO filter transposed to ONNX's OIHW; 'same' at stride 1 pads k/2 each side. */
   conv(x: string, f: Folded, stride: 1 | 2, padding: 'same' | 'valid', relu: boolean): string {
     const [kh, kw, ci, co] = f.filter.shape;
-    const hwio = f.filter.dataSync() as Float32Array;
-    const oihw = new Float32Array(hwio.length);
-    for (let h = 0; h < kh; h++) for (let w = 0; w < kw; w++) for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) {
-      oihw[((o * ci + i) * kh + h) * kw + w] = hwio[((h * kw + w) * ci + i) * co + o]!;
-    }
+    const oihw = transpose(f.filter.dataSync() as Float32Array, [kh, kw, ci, co], [3, 2, 0, 1]);
     const p = padding === 'same' ? [kh >> 1, kw >> 1, kh >> 1, kw >> 1] : [0, 0, 0, 0];
-    const y = this.node('Conv', [x, this.constant([co, ci, kh, kw], oihw), this.weights(f.bias)], {
+    const y = this.emit('Conv', [x, this.init(oihw, [co, ci, kh, kw]), this.weights(f.bias)], undefined, {
       kernel_shape: { ints: [kh, kw] }, strides: { ints: [stride, stride] }, pads: { ints: p },
     });
-    return relu ? this.node('Relu', [y]) : y;
+    return relu ? this.emit('Relu', [y]) : y;
   }
 
   /** Zero padding, ONNX order: every axis' begin, then every axis' end (NCHW). */
   pad(x: string, pads: number[]): string {
-    return this.node('Pad', [x, this.constant([pads.length], BigInt64Array.from(pads, BigInt))]);
+    return this.emit('Pad', [x, this.init(BigInt64Array.from(pads, BigInt), [pads.length])]);
   }
 }

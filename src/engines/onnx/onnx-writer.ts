@@ -43,6 +43,30 @@ export interface OnnxGraph {
   outputs: readonly OnnxValueInfo[];
 }
 
+/**
+ * Accumulates a graph's nodes and constants under generated names. The names start with "_", which
+ * no TF node name does and our own graphs' inputs and outputs do not, so they cannot collide.
+ */
+export class OnnxGraphBuilder {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: OnnxTensor[] = [];
+  private counter = 0;
+
+  /** Adds a node with one output (a generated name unless given) and returns that output's name. */
+  emit(op: string, inputs: string[], output?: string, attrs?: OnnxNode['attrs']): string {
+    const out = output ?? `_v${this.counter++}`;
+    this.nodes.push({ op, inputs, outputs: [out], ...(attrs ? { attrs } : {}) });
+    return out;
+  }
+
+  /** Adds a constant and returns its name. */
+  init(data: Float32Array | BigInt64Array, dims: readonly number[]): string {
+    const name = `_c${this.counter++}`;
+    this.initializers.push({ name, type: data instanceof Float32Array ? 'float32' : 'int64', dims, data });
+    return name;
+  }
+}
+
 const DATA_TYPE: Record<ElemType, number> = { float32: 1, int32: 6, int64: 7 };
 const ATTR_TYPE = { f: 1, i: 2, s: 3, t: 4, floats: 6, ints: 7 } as const;
 const IR_VERSION = 8;

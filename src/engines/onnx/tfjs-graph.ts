@@ -8,7 +8,7 @@
 // element for element what tfjs gives. Only the ops Human's face models use are known: anything
 // else throws at conversion, never at run time with wrong numbers.
 
-import type { OnnxGraph, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnx-writer.ts';
+import { OnnxGraphBuilder, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './onnx-writer.ts';
 import { transpose } from './transpose.ts';
 
 /** One node of model.json's `modelTopology.node`, as tfjs-converter writes it. */
@@ -64,15 +64,14 @@ export function tfjsGraphToOnnx(name: string, g: TfGraphInput): OnnxGraph {
   return { name, nodes: b.nodes, initializers: b.initializers, inputs, outputs };
 }
 
-class Builder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxTensor[] = [];
+class Builder extends OnnxGraphBuilder {
   private readonly values = new Map<string, Value>();
   private readonly nhwcCopies = new Map<string, string>();
   private readonly constNames = new Map<string, string>();
-  private counter = 0;
 
-  constructor(private readonly weights: ReadonlyMap<string, TfWeight>) {}
+  constructor(private readonly weights: ReadonlyMap<string, TfWeight>) {
+    super();
+  }
 
   get(tfName: string): Value {
     if (tfName.startsWith('^') || /:\d+$/.test(tfName)) throw new Error(`tfjs→onnx: unsupported input reference ${tfName}`);
@@ -86,19 +85,6 @@ class Builder {
     const w = this.weights.get(tfName);
     if (!w) throw new Error(`tfjs→onnx: no weight ${tfName}`);
     return w;
-  }
-
-  emit(op: string, inputs: string[], output?: string, attrs?: OnnxNode['attrs']): string {
-    // TF node names never start with "_", so the converter's own names cannot meet the graph's.
-    const out = output ?? `_v${this.counter++}`;
-    this.nodes.push({ op, inputs, outputs: [out], ...(attrs ? { attrs } : {}) });
-    return out;
-  }
-
-  init(data: Float32Array | BigInt64Array, dims: readonly number[]): string {
-    const name = `_c${this.counter++}`;
-    this.initializers.push({ name, type: data instanceof Float32Array ? 'float32' : 'int64', dims, data });
-    return name;
   }
 
   /** A TF constant as it is (float32 or int32 → int64), written once however often it is used. */
