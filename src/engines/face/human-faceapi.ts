@@ -1,22 +1,24 @@
 // FaceEngine adapter: @vladmandic/human (BlazeFace detector, MediaPipe mesh + iris, emotion,
 // antispoof, liveness) for everything but identity, and @vladmandic/face-api's dlib-ResNet-34 port
-// for the 128-d identity descriptor. Both run on the one tfjs WASM backend of this process (Human's
-// models themselves on onnxruntime unless `runtime: 'tfjs'`: human-loader.ts).
+// for the 128-d identity descriptor. The models run on onnxruntime (Human's converted from their tfjs
+// graphs, human-loader.ts; the descriptor written from face-api's weights, chip-descriptor.ts), the
+// pre- and post-processing on the one tfjs WASM backend of this process; `runtime: 'tfjs'` runs
+// everything on tfjs WASM.
 //
 // tfjs WASM executes one graph at a time per process and Human keeps per-call configuration on the
 // instance, so every inference goes through `serial`: concurrent callers queue instead of racing.
 
-import { loadHuman, humanPaths, type HumanFace, type HumanInstance, type HumanRuntime } from './human-loader.ts';
+import { loadHuman, humanPaths, type HumanFace, type HumanInstance } from './human-loader.ts';
 import { loadFaceApi, faceApiPaths, type FaceApiModule } from './faceapi-loader.ts';
 import { eyeOpenness, fivePoints, mouthOpenness, mouthShape, rollFromMesh } from './landmarks.ts';
 import { faceQuality } from './quality.ts';
 import { alignedChip } from './align.ts';
-import { createChipDescriptor, type ChipDescriptor, type DescriptorRuntime } from './chip-descriptor.ts';
+import { createChipDescriptor, type ChipDescriptor } from './chip-descriptor.ts';
 import { rgbTensor } from './rgb-tensor.ts';
 import { trackedFaces, type TrackModels } from './tracked-mesh.ts';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { similarityScore } from '../../domain/face-match.ts';
-import type { DetectOptions, DetectedFace, Embedding, FaceEngine, RgbImage } from './port.ts';
+import type { DetectOptions, DetectedFace, Embedding, FaceEngine, FaceRuntime, RgbImage } from './port.ts';
 
 export interface FaceEngineOptions {
   /**
@@ -32,7 +34,7 @@ export interface FaceEngineOptions {
    * Where the models run (FACE_RUNTIME): Human's (human-loader.ts) and the identity network
    * (chip-descriptor.ts) alike; default 'onnx', 'tfjs' as the fallback.
    */
-  runtime?: HumanRuntime & DescriptorRuntime;
+  runtime?: FaceRuntime;
 }
 
 interface Models { human: HumanInstance; faceapi: FaceApiModule; net: ChipDescriptor; track: TrackModels }

@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isOnOnnx, runOnOnnx, type TfjsGraphModel } from '../onnx/graph-model.ts';
+import type { FaceRuntime } from './port.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -141,19 +142,15 @@ export async function loadGraphArtifacts(jsonPath: string): Promise<Record<strin
 }
 
 /**
- * Where Human's face models run. 'onnx': converted to ONNX and run on onnxruntime's native kernels
+ * `defaults`: Human exactly as its README sets it up (every default model: body, hands, faceres…;
+ * its frame cache), only pointed at the bundled models and WASM. That is the naive integrator
+ * bench:pipeline compares against, never what the server runs (and always on tfjs).
+ * `runtime` 'onnx': Human's face models converted to ONNX and run on onnxruntime's native kernels
  * (BlazeFace ~38 → ~8 ms, the mesh ~9 → ~4.5 ms of CPU per call on the 2-core Xeon; see
  * docs/model-card-faces.md, session 11); Human's pre- and post-processing stays on tfjs WASM.
  * 'tfjs' (loadHuman's default): everything on tfjs WASM, as Human ships.
  */
-export type HumanRuntime = 'onnx' | 'tfjs';
-
-/**
- * `defaults`: Human exactly as its README sets it up (every default model: body, hands, faceres…;
- * its frame cache), only pointed at the bundled models and WASM. That is the naive integrator
- * bench:pipeline compares against, never what the server runs (and always on tfjs).
- */
-export async function loadHuman(opts: { defaults?: boolean; runtime?: HumanRuntime } = {}): Promise<HumanInstance> {
+export async function loadHuman(opts: { defaults?: boolean; runtime?: FaceRuntime } = {}): Promise<HumanInstance> {
   const paths = humanPaths();
   const mod = require(paths.wasmBuild) as HumanModule;
   const modelsUrl = pathToFileURL(paths.models).href + '/';

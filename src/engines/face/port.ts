@@ -74,6 +74,12 @@ export interface FaceHint {
   confidence: number;
 }
 
+/**
+ * Where an engine's models run (FACE_RUNTIME): 'onnx', onnxruntime-node's native kernels, or
+ * 'tfjs', tfjs WASM as Human and face-api ship (the fallback). See docs/model-card-faces.md, session 11.
+ */
+export type FaceRuntime = 'onnx' | 'tfjs';
+
 export interface DetectOptions {
   /** Run the mesh/iris/pose part (needed for pose/blink/smile). Default true. */
   mesh?: boolean;
